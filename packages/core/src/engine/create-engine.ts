@@ -1,0 +1,275 @@
+/**
+ * The engine API (`createEngine`): start traversals like Heat's API does (returning once the
+ * leaves are queued), read stacks, resources and events, and - unless disabled - process
+ * checks as a worker of the runtime.
+ */
+import { randomUUID } from "node:crypto";
+import { StackExistsError, StackNotFoundError, StackStateError, TemplateValidationError } from "../errors.js";
+import type { StackEvent, StackRecord } from "../model/types.js";
+import { AbortRegistry } from "../protocol/abort-registry.js";
+import type { EngineContext } from "../protocol/env.js";
+import { startRollback } from "../protocol/fail.js";
+import { processCheck } from "../protocol/process-check.js";
+import { startTraversal } from "../protocol/start-traversal.js";
+import type { WorkerRegistration } from "../runtime/contract.js";
+import { compileTemplate, parseTemplate } from "../template/index.js";
+import type { CompiledTemplate, Template } from "../template/types.js";
+import { EMPTY_TEMPLATE } from "../template/types.js";
+import type { EngineOptions, StackOperationOptions } from "./options.js";
+import { resolveEngineOptions, resolveStackOptions } from "./options.js";
+import { previewUpdate, type PreviewResult } from "./preview.js";
+import type { ResourceInfo, StackInfo } from "./stack-view.js";
+import { resolveOutputs, toResourceInfo, toStackInfo } from "./stack-view.js";
+
+/** A template given as an object or as JSON/YAML text. */
+export type TemplateInput = Template | string;
+
+/** Options of `events`. */
+export interface EventsOptions {
+  /** Keep following new events until `signal` aborts or the consumer stops. @default false */
+  readonly follow?: boolean;
+  /** Start after this sequence number (exclusive). @default from the beginning */
+  readonly after?: string;
+  /** Stops a following iteration. */
+  readonly signal?: AbortSignal;
+}
+
+/** The engine. */
+export interface Engine {
+  /** This engine's id (lock holder name, liveness lease). */
+  readonly engineId: string;
+  /** Validate and compile a template without touching any stack. */
+  validateTemplate(template: TemplateInput, options?: StackOperationOptions): CompiledTemplate;
+  /** Create a stack; resolves once its traversal started. @throws StackExistsError, TemplateValidationError */
+  createStack(name: string, template: TemplateInput, options?: StackOperationOptions): Promise<StackInfo>;
+  /**
+   * Converge a stack to a new template, superseding any traversal in flight. Options not
+   * given keep the stack's previous values (parameters included).
+   */
+  updateStack(name: string, template: TemplateInput, options?: StackOperationOptions): Promise<StackInfo>;
+  /** Delete a stack (converge to the empty template), superseding any traversal in flight. */
+  deleteStack(name: string): Promise<StackInfo>;
+  /** Roll back to the last completed template (or to empty if none). Allowed while IN_PROGRESS or FAILED. */
+  rollbackStack(name: string): Promise<StackInfo>;
+  /**
+   * Cancel the traversal in flight: in-flight plugin calls are aborted; with `rollback`
+   * (default) a rollback starts, without it the stack is marked `<ACTION>_FAILED` "cancelled".
+   */
+  cancelUpdate(name: string, options?: { rollback?: boolean }): Promise<StackInfo>;
+  /** What an update to `template` would do to each resource, without doing it. */
+  previewUpdate(name: string, template: TemplateInput, options?: StackOperationOptions): Promise<PreviewResult>;
+  /** The stack's state and outputs. @throws StackNotFoundError */
+  getStack(name: string): Promise<StackInfo>;
+  /** Names of every stack. */
+  listStacks(): Promise<string[]>;
+  /** Every row of the stack (all incarnations of every resource). */
+  listResources(name: string): Promise<ResourceInfo[]>;
+  /** The stack's events (stack and resource state changes), optionally followed live. */
+  events(name: string, options?: EventsOptions): AsyncIterable<StackEvent>;
+  /** Resolve when the current traversal (and any rollback it starts) ends. */
+  waitForStack(name: string, options?: { signal?: AbortSignal }): Promise<StackInfo>;
+  /** Stop processing checks and release the liveness lease. */
+  close(): Promise<void>;
+}
+
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
+
+/** Create an engine over a runtime. */
+export function createEngine(options: EngineOptions): Engine {
+  const resolved = resolveEngineOptions(options);
+  const { runtime, types } = resolved;
+  const store = runtime.store;
+  const context: EngineContext = {
+    runtime,
+    engineId: resolved.engineId,
+    types,
+    logger: resolved.logger,
+    retry: resolved.retry,
+    watchdogIntervalMs: resolved.watchdogIntervalMs,
+    aborts: new AbortRegistry(),
+    graphCache: new Map(),
+    templateCache: new Map(),
+  };
+  const env = { store, runtime, watchdogIntervalMs: resolved.watchdogIntervalMs };
+  let registration: WorkerRegistration | null = null;
+  let unsubscribe: (() => void) | null = null;
+  const ready: Promise<void> = resolved.worker
+    ? (async () => {
+        unsubscribe = runtime.onCancel((stackId, traversalId) => context.aborts.abort(stackId, traversalId, "cancelled"));
+        registration = await runtime.registerWorker(resolved.engineId, (d) => processCheck(context, d), {
+          concurrency: resolved.concurrency,
+        });
+      })()
+    : Promise.resolve();
+
+  const compile = (template: TemplateInput, opts: StackOperationOptions | undefined): CompiledTemplate => {
+    const object = typeof template === "string" ? parseTemplate(template) : template;
+    return compileTemplate(object, { types, parameters: resolveStackOptions(opts).parameters as Record<string, unknown> });
+  };
+  const load = async (name: string): Promise<StackRecord> => {
+    const id = await store.findStackId(name);
+    const stack = id === null ? null : await store.loadStack(id);
+    if (stack === null) throw new StackNotFoundError(name);
+    return stack;
+  };
+  const info = async (stack: StackRecord): Promise<StackInfo> => {
+    const template = (await store.loadTemplate(stack.id, stack.templateId)) ?? EMPTY_TEMPLATE;
+    return toStackInfo(stack, resolveOutputs(stack, template, await store.loadRows(stack.id)));
+  };
+  /** Run a traversal start, re-reading the stack when a concurrent start won the CAS. */
+  const retryStart = async (name: string, start: (stack: StackRecord) => Promise<string | null>): Promise<StackInfo> => {
+    await ready;
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const stack = await load(name);
+      if ((await start(stack)) !== null) return info(await load(name));
+    }
+    throw new StackStateError(`stack "${name}" is being changed concurrently; try again`);
+  };
+
+  const engine: Engine = {
+    engineId: resolved.engineId,
+    validateTemplate: compile,
+    async createStack(name, template, opts) {
+      if (typeof name !== "string" || !STACK_NAME.test(name)) {
+        throw new TemplateValidationError("", `invalid stack name "${String(name)}": use letters, digits, _ . - (starting with a letter, at most 128)`);
+      }
+      const compiled = compile(template, opts);
+      const stackOptions = resolveStackOptions(opts);
+      await ready;
+      const now = runtime.now();
+      const stack: StackRecord = {
+        id: randomUUID(),
+        name,
+        currentTraversal: `init-${randomUUID()}`,
+        templateId: randomUUID(),
+        prevTemplateId: null,
+        action: "CREATE",
+        status: "IN_PROGRESS",
+        statusReason: "Stack CREATE started",
+        options: stackOptions,
+        deadline: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      if (!(await store.createStack(stack, compiled))) throw new StackExistsError(name);
+      await startTraversal(env, {
+        stack,
+        action: "CREATE",
+        templateId: stack.templateId,
+        template: compiled,
+        storeTemplate: false,
+        options: stackOptions,
+        reason: "Stack CREATE started",
+      });
+      return info(await load(name));
+    },
+    async updateStack(name, template, opts) {
+      const previous = await load(name);
+      const merged: StackOperationOptions = {
+        parameters: opts?.parameters ?? previous.options.parameters,
+        disableRollback: opts?.disableRollback ?? previous.options.disableRollback,
+        timeoutMs: opts?.timeoutMs === undefined ? previous.options.timeoutMs : opts.timeoutMs,
+      };
+      const compiled = compile(template, merged);
+      const stackOptions = resolveStackOptions(merged);
+      const templateId = randomUUID();
+      return retryStart(name, (stack) =>
+        startTraversal(env, { stack, action: "UPDATE", templateId, template: compiled, storeTemplate: true, options: stackOptions, reason: "Stack UPDATE started" }),
+      );
+    },
+    async deleteStack(name) {
+      const templateId = randomUUID();
+      return retryStart(name, (stack) =>
+        startTraversal(env, { stack, action: "DELETE", templateId, template: EMPTY_TEMPLATE, storeTemplate: true, options: stack.options, reason: "Stack DELETE started" }),
+      );
+    },
+    async rollbackStack(name) {
+      return retryStart(name, async (stack) => {
+        if (stack.status === "COMPLETE" || stack.action === "DELETE") {
+          throw new StackStateError(`stack "${name}" is ${stack.action}_${stack.status}; only a FAILED or IN_PROGRESS create/update can be rolled back`);
+        }
+        return startRollback(env, stack, "Rollback requested");
+      });
+    },
+    async cancelUpdate(name, opts) {
+      const rollback = opts?.rollback ?? true;
+      return retryStart(name, async (stack) => {
+        if (stack.status !== "IN_PROGRESS" || stack.action === "DELETE") {
+          throw new StackStateError(`stack "${name}" is ${stack.action}_${stack.status}; only a create, update or rollback in progress can be cancelled`);
+        }
+        const started = rollback && stack.action !== "ROLLBACK"
+          ? await startRollback(env, stack, `Stack ${stack.action} cancelled; rolling back`)
+          : await cancelWithoutRollback(stack);
+        if (started !== null) await runtime.publishCancel(stack.id, stack.currentTraversal);
+        return started;
+      });
+    },
+    async previewUpdate(name, template, opts) {
+      const stack = await load(name);
+      const compiled = compile(template, { parameters: opts?.parameters ?? stack.options.parameters });
+      return previewUpdate(stack, compiled, await store.loadRows(stack.id), types, await store.loadTemplate(stack.id, stack.templateId));
+    },
+    async getStack(name) {
+      return info(await load(name));
+    },
+    listStacks: () => store.listStackNames(),
+    async listResources(name) {
+      const stack = await load(name);
+      const rows = await store.loadRows(stack.id);
+      return rows.sort((a, b) => Number(a.id) - Number(b.id) || a.id.localeCompare(b.id)).map((r) => toResourceInfo(r, types));
+    },
+    events(name, opts) {
+      return followEvents(name, opts ?? {});
+    },
+    async waitForStack(name, opts) {
+      const stack = await load(name);
+      let after: string | null = null;
+      for (;;) {
+        opts?.signal?.throwIfAborted();
+        const current = await store.loadStack(stack.id);
+        if (current === null) return toStackInfo({ ...stack, action: "DELETE", status: "COMPLETE", statusReason: "Stack deleted" }, {}, true);
+        if (current.status !== "IN_PROGRESS") return info(current);
+        const batch = await store.readEvents(stack.id, after, { blockMs: 1000, ...(opts?.signal ? { signal: opts.signal } : {}) });
+        const last = batch[batch.length - 1];
+        if (last !== undefined) after = last.seq;
+      }
+    },
+    async close() {
+      await ready;
+      unsubscribe?.();
+      await registration?.close();
+    },
+  };
+
+  async function cancelWithoutRollback(stack: StackRecord): Promise<string | null> {
+    const traversalId = randomUUID();
+    const reason = `Stack ${stack.action} cancelled`;
+    const ok = await store.beginTraversal({
+      stackId: stack.id,
+      expectedTraversal: stack.currentTraversal,
+      stack: { ...stack, currentTraversal: traversalId, status: "FAILED", statusReason: reason, deadline: null, updatedAt: runtime.now() },
+    });
+    if (!ok) return null;
+    await store.appendEvents(stack.id, [{ time: runtime.now(), kind: "stack", stackName: stack.name, traversalId, action: stack.action, status: "FAILED", reason }]);
+    return traversalId;
+  }
+
+  async function* followEvents(name: string, opts: EventsOptions): AsyncGenerator<StackEvent> {
+    const stack = await load(name);
+    let after = opts.after ?? null;
+    for (;;) {
+      if (opts.signal?.aborted === true) return;
+      const batch = await store.readEvents(stack.id, after, {
+        ...(opts.follow === true ? { blockMs: 1000 } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      for (const event of batch) {
+        after = event.seq;
+        yield event;
+      }
+      if (opts.follow !== true && batch.length === 0) return;
+    }
+  }
+
+  return engine;
+}

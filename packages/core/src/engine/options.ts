@@ -1,0 +1,116 @@
+/**
+ * Engine and stack-operation options, documented with their defaults and compiled once into
+ * resolved options (nothing downstream reads raw options).
+ */
+import { randomUUID } from "node:crypto";
+import { InvalidOptionsError } from "../errors.js";
+import type { StackOptions } from "../model/types.js";
+import type { TypeRegistry } from "../plugin/registry.js";
+import { createTypeRegistry } from "../plugin/registry.js";
+import type { AnyResourceType, Logger } from "../plugin/types.js";
+import type { RetryPolicy } from "../protocol/env.js";
+import type { Runtime } from "../runtime/contract.js";
+
+/** Options of `createEngine`. */
+export interface EngineOptions {
+  /** The runtime (memory or Redis) holding state and delivering checks. */
+  readonly runtime: Runtime;
+  /** Resource types this engine can orchestrate (a list, or a module's exports). */
+  readonly types: readonly AnyResourceType[] | Readonly<Record<string, AnyResourceType>>;
+  /** Engine id: lock holder name and liveness lease. @default `engine-<uuid>` */
+  readonly engineId?: string;
+  /** Logger. @default a logger that prints warnings and errors to the console */
+  readonly logger?: Logger;
+  /** Retries of retryable plugin errors. @default { maxAttempts: 4, initialDelayMs: 200, maxDelayMs: 10000, backoffFactor: 2 } */
+  readonly retry?: Partial<RetryPolicy>;
+  /** Interval of the stalled-traversal watchdog, ms. @default 30000 */
+  readonly watchdogIntervalMs?: number;
+  /**
+   * Whether this engine also processes checks (a worker). Set false for an API-only client of
+   * a shared runtime. @default true
+   */
+  readonly worker?: boolean;
+  /** Concurrent checks when processing. @default 16 */
+  readonly concurrency?: number;
+}
+
+/** Options of a stack create or update. */
+export interface StackOperationOptions {
+  /** Template parameter values. @default {} */
+  readonly parameters?: Readonly<Record<string, unknown>>;
+  /** Do not roll back automatically on failure. @default false */
+  readonly disableRollback?: boolean;
+  /** Timeout of the traversal in ms; null for none. @default null */
+  readonly timeoutMs?: number | null;
+}
+
+/** Engine options after validation and defaults. */
+export interface ResolvedEngineOptions {
+  readonly runtime: Runtime;
+  readonly types: TypeRegistry;
+  readonly engineId: string;
+  readonly logger: Logger;
+  readonly retry: RetryPolicy;
+  readonly watchdogIntervalMs: number;
+  readonly worker: boolean;
+  readonly concurrency: number;
+}
+
+/** The default logger: warnings and errors to the console. */
+export const consoleLogger: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (m, f) => console.warn(`[converge] ${m}`, f ?? ""),
+  error: (m, f) => console.error(`[converge] ${m}`, f ?? ""),
+};
+
+const positive = (field: string, value: number | undefined, fallback: number, min = 1): number => {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < min) {
+    throw new InvalidOptionsError(field, `must be a number >= ${min}, got ${String(value)}`);
+  }
+  return value;
+};
+
+/** Validate engine options and apply defaults. @throws InvalidOptionsError naming the field. */
+export function resolveEngineOptions(options: EngineOptions): ResolvedEngineOptions {
+  if (typeof options !== "object" || options === null) throw new InvalidOptionsError("options", "must be an object");
+  const runtime = options.runtime;
+  if (typeof runtime !== "object" || runtime === null || typeof runtime.enqueue !== "function") {
+    throw new InvalidOptionsError("runtime", "must be a runtime (createMemoryRuntime() or createRedisRuntime())");
+  }
+  if (options.types === undefined) throw new InvalidOptionsError("types", "is required (a list of resource types)");
+  if (options.engineId !== undefined && (typeof options.engineId !== "string" || options.engineId === "")) {
+    throw new InvalidOptionsError("engineId", "must be a non-empty string");
+  }
+  const retry = options.retry ?? {};
+  return {
+    runtime,
+    types: createTypeRegistry(options.types),
+    engineId: options.engineId ?? `engine-${randomUUID()}`,
+    logger: options.logger ?? consoleLogger,
+    retry: {
+      maxAttempts: positive("retry.maxAttempts", retry.maxAttempts, 4),
+      initialDelayMs: positive("retry.initialDelayMs", retry.initialDelayMs, 200, 0),
+      maxDelayMs: positive("retry.maxDelayMs", retry.maxDelayMs, 10_000, 0),
+      backoffFactor: positive("retry.backoffFactor", retry.backoffFactor, 2),
+    },
+    watchdogIntervalMs: positive("watchdogIntervalMs", options.watchdogIntervalMs, 30_000),
+    worker: options.worker ?? true,
+    concurrency: positive("concurrency", options.concurrency, 16),
+  };
+}
+
+/** Validate stack operation options into the stored form. @throws InvalidOptionsError */
+export function resolveStackOptions(options: StackOperationOptions | undefined): StackOptions {
+  const o = options ?? {};
+  const parameters = o.parameters ?? {};
+  if (typeof parameters !== "object" || parameters === null || Array.isArray(parameters)) {
+    throw new InvalidOptionsError("parameters", "must be an object of parameter values");
+  }
+  if (o.disableRollback !== undefined && typeof o.disableRollback !== "boolean") {
+    throw new InvalidOptionsError("disableRollback", "must be a boolean");
+  }
+  const timeoutMs = o.timeoutMs === undefined || o.timeoutMs === null ? null : positive("timeoutMs", o.timeoutMs, 0);
+  return { parameters, disableRollback: o.disableRollback ?? false, timeoutMs };
+}

@@ -1,0 +1,109 @@
+/**
+ * Update preview: what an update would do to each resource, computed without side effects
+ * from the stored rows and the types' pure `diff` hooks.
+ */
+import type { ResourceRow, StackRecord } from "../model/types.js";
+import type { TypeRegistry } from "../plugin/registry.js";
+import { chooseRows, isActiveRow } from "../protocol/best-existing.js";
+import { changedProperties } from "../protocol/node-inputs.js";
+import { DependencyGraph } from "../graph/dependency-graph.js";
+import { UNKNOWN, containsUnknown, resolveValue } from "../template/index.js";
+import type { CompiledTemplate } from "../template/types.js";
+
+/** What an update would do to one resource. */
+export type PreviewAction = "create" | "update" | "replace" | "delete" | "no_change" | "unknown";
+
+/** One line of a preview. */
+export interface PreviewEntry {
+  /** Resource name. */
+  readonly name: string;
+  /** Type name (new type for creates and updates, old for deletes). */
+  readonly type: string;
+  /** The predicted action. */
+  readonly action: PreviewAction;
+  /** Properties whose value would change (when known). */
+  readonly changed: readonly string[];
+  /** Why, in words. */
+  readonly reason: string;
+}
+
+/** The whole preview, in dependency order, deletes last. */
+export interface PreviewResult {
+  /** Stack name. */
+  readonly stackName: string;
+  /** One entry per resource name of the new template, then one per removed name. */
+  readonly resources: readonly PreviewEntry[];
+}
+
+const changesIdentity = new Set<PreviewAction>(["create", "replace", "unknown"]);
+
+/** Compute the preview of updating `stack` to `template`. */
+export function previewUpdate(
+  stack: StackRecord,
+  template: CompiledTemplate,
+  rows: readonly ResourceRow[],
+  types: TypeRegistry,
+  currentTemplate: CompiledTemplate | null,
+): PreviewResult {
+  const active = rows.filter(isActiveRow);
+  const names = Object.keys(template.resources);
+  const chosen = chooseRows(active, names, currentTemplate === null ? null : stack.templateId, "preview");
+  const graph = new DependencyGraph(names, names.flatMap((n) => (template.resources[n]?.dependsOn ?? []).map((d) => [n, d] as [string, string])));
+  const verdicts = new Map<string, PreviewAction>();
+  const entries: PreviewEntry[] = [];
+  for (const name of graph.topologicalOrder()) {
+    const resource = template.resources[name];
+    if (resource === undefined) continue;
+    const entry = previewOne(name, resource.type, resource.properties, chosen.get(name), verdicts, chosen, types);
+    verdicts.set(name, entry.action);
+    entries.push(entry);
+  }
+  const kept = new Set(names);
+  const removed = new Map<string, ResourceRow>();
+  for (const row of active) if (!kept.has(row.name) && row.action !== "INIT") removed.set(row.name, row);
+  for (const [name, row] of removed) entries.push({ name, type: row.type, action: "delete", changed: [], reason: "not in the new template" });
+  return { stackName: stack.name, resources: entries };
+}
+
+function previewOne(
+  name: string,
+  typeName: string,
+  properties: Readonly<Record<string, unknown>>,
+  row: ResourceRow | undefined,
+  verdicts: ReadonlyMap<string, PreviewAction>,
+  chosen: ReadonlyMap<string, ResourceRow>,
+  types: TypeRegistry,
+): PreviewEntry {
+  const entry = (action: PreviewAction, reason: string, changed: readonly string[] = []): PreviewEntry => ({ name, type: typeName, action, changed, reason });
+  if (row === undefined || row.action === "INIT") return entry("create", "new resource");
+  if (row.status === "FAILED") return entry("replace", `previous ${row.action.toLowerCase()} failed`);
+  if (row.type !== typeName) return entry("replace", `type changes from ${row.type}`);
+  const type = types.get(typeName);
+  if (type === undefined) return entry("unknown", `type ${typeName} is not registered`);
+  const resolved = resolveValue(properties, {
+    getResource: (dep) => (changesIdentity.has(verdicts.get(dep) ?? "unknown") ? UNKNOWN : (chosen.get(dep)?.physicalId ?? UNKNOWN)),
+    getAttr: (dep, attr) => {
+      const verdict = verdicts.get(dep) ?? "unknown";
+      return verdict === "no_change" ? (chosen.get(dep)?.attributes[attr] ?? null) : UNKNOWN;
+    },
+  }) as Record<string, unknown>;
+  const unknownKeys = Object.keys(resolved).filter((k) => containsUnknown(resolved[k]));
+  const knownNew: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(resolved)) if (!unknownKeys.includes(k)) knownNew[k] = v;
+  const knownOld: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row.properties)) if (!unknownKeys.includes(k)) knownOld[k] = v;
+  const changed = changedProperties(knownOld, knownNew);
+  const fixed = changed.filter((p) => !type.isUpdatable(p));
+  if (fixed.length > 0) return entry("replace", `properties ${fixed.join(", ")} cannot change in place`, changed);
+  if (unknownKeys.length > 0) {
+    return entry("unknown", `depends on values known only during the update (${unknownKeys.join(", ")})`, [...changed, ...unknownKeys]);
+  }
+  const parsed = type.properties.safeParse(resolved);
+  if (!parsed.success) return entry("unknown", "resolved properties would be rejected by the type's schema", changed);
+  const next = parsed.data as Record<string, unknown>;
+  const fullChanged = changedProperties(row.properties, next);
+  const verdict = type.diff?.(row.properties, next) ?? (fullChanged.length === 0 ? "none" : "update");
+  if (verdict === "none") return entry("no_change", "no property changes");
+  if (verdict === "replace" || fullChanged.some((p) => !type.isUpdatable(p))) return entry("replace", "the type requires replacement", fullChanged);
+  return entry("update", "updated in place", fullChanged);
+}

@@ -1,0 +1,144 @@
+/**
+ * What the engine API returns about stacks and resources: read-only views built from the
+ * stored records, with outputs resolved from attribute values and secrets redacted.
+ */
+import type { ResourceRow, RowAction, StackAction, StackRecord, Status } from "../model/types.js";
+import type { TypeRegistry } from "../plugin/registry.js";
+import { chooseRows } from "../protocol/best-existing.js";
+import { resolveValue } from "../template/index.js";
+import type { CompiledTemplate } from "../template/types.js";
+
+/** A stack as the API reports it. */
+export interface StackInfo {
+  /** Stack id. */
+  readonly id: string;
+  /** Stack name. */
+  readonly name: string;
+  /** Action of the current or last traversal. */
+  readonly action: StackAction;
+  /** Its status. */
+  readonly status: Status;
+  /** `${action}_${status}`, Heat style (e.g. `UPDATE_COMPLETE`). */
+  readonly state: `${StackAction}_${Status}`;
+  /** Why. */
+  readonly statusReason: string;
+  /** Outputs resolved from the current resources' ids and attributes (null when unknown). */
+  readonly outputs: Readonly<Record<string, unknown>>;
+  /** Current traversal id. */
+  readonly traversalId: string;
+  /** Target template id. */
+  readonly templateId: string;
+  /** Epoch ms of creation. */
+  readonly createdAt: number;
+  /** Epoch ms of the last status change. */
+  readonly updatedAt: number;
+  /** True when the stack was deleted (`waitForStack` after a delete). */
+  readonly deleted: boolean;
+}
+
+/** A resource row as the API reports it. */
+export interface ResourceInfo {
+  /** Row id. */
+  readonly id: string;
+  /** Logical name. */
+  readonly name: string;
+  /** Type name. */
+  readonly type: string;
+  /** Physical id. */
+  readonly physicalId: string | null;
+  /** Last action. */
+  readonly action: RowAction;
+  /** Its status. */
+  readonly status: Status;
+  /** `${action}_${status}`. */
+  readonly state: `${RowAction}_${Status}`;
+  /** Why. */
+  readonly statusReason: string;
+  /** Properties of the last successful create/update, secrets redacted. */
+  readonly properties: Readonly<Record<string, unknown>>;
+  /** Cached attributes. */
+  readonly attributes: Readonly<Record<string, unknown>>;
+  /** Row ids it depended on at its last convergence. */
+  readonly requires: readonly string[];
+  /** Row it replaces. */
+  readonly replaces: string | null;
+  /** Row replacing it. */
+  readonly replacedBy: string | null;
+  /** Template it was last converged with. */
+  readonly templateId: string;
+}
+
+/** The redaction marker for secret values. */
+export const REDACTED = "******";
+
+/** Build the view of a row, redacting the type's secret properties. */
+export function toResourceInfo(row: ResourceRow, types: TypeRegistry): ResourceInfo {
+  const secret = new Set(types.get(row.type)?.secretProperties ?? []);
+  const properties: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row.properties)) properties[k] = secret.has(k) ? REDACTED : v;
+  return {
+    id: row.id,
+    name: row.name,
+    type: row.type,
+    physicalId: row.physicalId,
+    action: row.action,
+    status: row.status,
+    state: `${row.action}_${row.status}`,
+    statusReason: row.statusReason,
+    properties,
+    attributes: row.attributes,
+    requires: row.requires,
+    replaces: row.replaces,
+    replacedBy: row.replacedBy,
+    templateId: row.templateId,
+  };
+}
+
+/**
+ * The row standing for each name right now: the best-existing choice, or its replacement
+ * once that completed.
+ */
+export function liveRowsByName(stack: StackRecord, template: CompiledTemplate, rows: readonly ResourceRow[]): Map<string, ResourceRow> {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const chosen = chooseRows(rows, Object.keys(template.resources), stack.prevTemplateId, stack.templateId);
+  for (const [name, row] of chosen) {
+    const next = row.replacedBy === null ? undefined : byId.get(row.replacedBy);
+    if (next !== undefined && next.status === "COMPLETE" && next.action !== "INIT" && next.action !== "DELETE") chosen.set(name, next);
+  }
+  return chosen;
+}
+
+/** Resolve a template's outputs from the live rows; an unresolvable output is null. */
+export function resolveOutputs(stack: StackRecord, template: CompiledTemplate, rows: readonly ResourceRow[]): Record<string, unknown> {
+  const live = liveRowsByName(stack, template, rows);
+  const outputs: Record<string, unknown> = {};
+  for (const [name, output] of Object.entries(template.outputs)) {
+    try {
+      outputs[name] = resolveValue(output.value, {
+        getResource: (n) => live.get(n)?.physicalId ?? null,
+        getAttr: (n, a) => live.get(n)?.attributes[a] ?? null,
+      });
+    } catch {
+      outputs[name] = null;
+    }
+  }
+  return outputs;
+}
+
+/** Build the view of a stack. */
+export function toStackInfo(stack: StackRecord, outputs: Record<string, unknown>, deleted = false): StackInfo {
+  return {
+    id: stack.id,
+    name: stack.name,
+    action: stack.action,
+    status: stack.status,
+    state: `${stack.action}_${stack.status}`,
+    statusReason: stack.statusReason,
+    outputs,
+    traversalId: stack.currentTraversal,
+    templateId: stack.templateId,
+    createdAt: stack.createdAt,
+    updatedAt: stack.updatedAt,
+    deleted,
+  };
+}

@@ -1,0 +1,245 @@
+/**
+ * Error classes of Converge.
+ *
+ * Every error thrown by the SDK is a {@link ConvergeError} with a stable `code` from
+ * {@link ErrorCode}. `instanceof` works across two copies of `@converge/core` in one
+ * `node_modules` tree because each class carries a symbol brand registered with
+ * `Symbol.for`, checked by a custom `Symbol.hasInstance`.
+ */
+
+/** Every error code Converge uses, as a frozen map so call sites can compare safely. */
+export const ErrorCode = {
+  TEMPLATE_INVALID: "TEMPLATE_INVALID",
+  TEMPLATE_SYNTAX: "TEMPLATE_SYNTAX",
+  DEPENDENCY_CYCLE: "DEPENDENCY_CYCLE",
+  UNKNOWN_RESOURCE_TYPE: "UNKNOWN_RESOURCE_TYPE",
+  PARAMETER_INVALID: "PARAMETER_INVALID",
+  STACK_NOT_FOUND: "STACK_NOT_FOUND",
+  STACK_EXISTS: "STACK_EXISTS",
+  STACK_BUSY: "STACK_BUSY",
+  INVALID_OPTIONS: "INVALID_OPTIONS",
+  INVALID_TYPE_DEFINITION: "INVALID_TYPE_DEFINITION",
+  PLUGIN_CONTRACT: "PLUGIN_CONTRACT",
+  RESOURCE_FAILED: "RESOURCE_FAILED",
+  RETRYABLE: "RETRYABLE",
+  UPDATE_REPLACE: "UPDATE_REPLACE",
+  ABORTED: "ABORTED",
+  RUNTIME: "RUNTIME",
+  CORRUPT_MESSAGE: "CORRUPT_MESSAGE",
+  ENGINE_DEAD: "ENGINE_DEAD",
+} as const;
+
+/** One of the values of {@link ErrorCode}. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const brandRegistry = (name: string): symbol => Symbol.for(`@converge/core/error/${name}`);
+
+/**
+ * Base class of every Converge error. `code` says what went wrong in a machine-readable
+ * way; `message` names the resource, property or stack involved and, where possible, the fix.
+ */
+export class ConvergeError extends Error {
+  /** Machine-readable error code. */
+  readonly code: ErrorCode;
+
+  /** @param code a value of {@link ErrorCode}; @param message a human-readable explanation. */
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.name = new.target.name;
+    markBrand(this, new.target);
+  }
+
+  /** Brand-based `instanceof`, robust against duplicated copies of this package. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (typeof value !== "object" || value === null) return false;
+    const brands = (value as { [BRANDS]?: ReadonlySet<symbol> })[BRANDS];
+    return brands !== undefined && brands.has(brandRegistry(this.name));
+  }
+}
+
+const BRANDS: unique symbol = Symbol.for("@converge/core/error/brands") as never;
+
+function markBrand(error: ConvergeError, ctor: abstract new (...args: never[]) => unknown): void {
+  const set = new Set<symbol>();
+  let proto: unknown = ctor;
+  while (typeof proto === "function" && proto !== Error && proto !== Function.prototype) {
+    set.add(brandRegistry((proto as { name: string }).name));
+    proto = Object.getPrototypeOf(proto);
+  }
+  Object.defineProperty(error, BRANDS, { value: set, enumerable: false });
+}
+
+/** A template (or one of its nodes) is invalid. `path` points at the offending node. */
+export class TemplateValidationError extends ConvergeError {
+  /** Dotted path of the offending node, e.g. `resources.web.properties.image`. */
+  readonly path: string;
+  constructor(path: string, message: string, code: ErrorCode = ErrorCode.TEMPLATE_INVALID) {
+    super(code, path === "" ? message : `${path}: ${message}`);
+    this.path = path;
+  }
+}
+
+/** The template text could not be parsed (JSON or YAML syntax). */
+export class TemplateSyntaxError extends TemplateValidationError {
+  /** 1-based line of the syntax error, when known. */
+  readonly line: number | undefined;
+  /** 1-based column of the syntax error, when known. */
+  readonly column: number | undefined;
+  constructor(message: string, line?: number, column?: number) {
+    const where = line === undefined ? "" : ` (line ${line}, column ${column ?? 1})`;
+    super("", `template syntax error${where}: ${message}`, ErrorCode.TEMPLATE_SYNTAX);
+    this.line = line;
+    this.column = column;
+  }
+}
+
+/** The resources of a template depend on each other in a cycle. */
+export class DependencyCycleError extends TemplateValidationError {
+  /** The resource names along the cycle, first name repeated at the end. */
+  readonly cycle: readonly string[];
+  constructor(cycle: readonly string[]) {
+    super("resources", `dependency cycle: ${cycle.join(" -> ")}`, ErrorCode.DEPENDENCY_CYCLE);
+    this.cycle = cycle;
+  }
+}
+
+/** A template names a resource type that no registered plugin provides. */
+export class UnknownResourceTypeError extends TemplateValidationError {
+  /** The unknown type name. */
+  readonly typeName: string;
+  constructor(path: string, typeName: string, known: readonly string[]) {
+    const hint = known.length > 0 ? ` (known types: ${known.join(", ")})` : " (no types registered)";
+    super(path, `unknown resource type "${typeName}"${hint}`, ErrorCode.UNKNOWN_RESOURCE_TYPE);
+    this.typeName = typeName;
+  }
+}
+
+/** A stack parameter is missing or breaks its declared type or constraints. */
+export class ParameterError extends TemplateValidationError {
+  constructor(path: string, message: string) {
+    super(path, message, ErrorCode.PARAMETER_INVALID);
+  }
+}
+
+/** No stack with this name exists. */
+export class StackNotFoundError extends ConvergeError {
+  /** The stack name looked up. */
+  readonly stackName: string;
+  constructor(stackName: string) {
+    super(ErrorCode.STACK_NOT_FOUND, `stack "${stackName}" does not exist`);
+    this.stackName = stackName;
+  }
+}
+
+/** A stack with this name already exists (createStack). */
+export class StackExistsError extends ConvergeError {
+  /** The conflicting stack name. */
+  readonly stackName: string;
+  constructor(stackName: string) {
+    super(ErrorCode.STACK_EXISTS, `stack "${stackName}" already exists; use updateStack to change it`);
+    this.stackName = stackName;
+  }
+}
+
+/** The requested operation does not fit the stack's current state. */
+export class StackStateError extends ConvergeError {
+  constructor(message: string) {
+    super(ErrorCode.STACK_BUSY, message);
+  }
+}
+
+/** Options passed to a factory were invalid. `field` names the bad option. */
+export class InvalidOptionsError extends ConvergeError {
+  /** Dotted name of the invalid option. */
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(ErrorCode.INVALID_OPTIONS, `invalid option "${field}": ${message}`);
+    this.field = field;
+  }
+}
+
+/** A resource type definition passed to `defineResourceType` is malformed. */
+export class InvalidResourceTypeError extends ConvergeError {
+  constructor(typeName: string, message: string) {
+    super(ErrorCode.INVALID_TYPE_DEFINITION, `resource type "${typeName}": ${message}`);
+  }
+}
+
+/** A plugin broke its contract (e.g. a create that returned no physical id). */
+export class PluginContractError extends ConvergeError {
+  /** The resource type whose handler misbehaved. */
+  readonly typeName: string;
+  constructor(typeName: string, message: string) {
+    super(ErrorCode.PLUGIN_CONTRACT, `resource type "${typeName}" broke the plugin contract: ${message}`);
+    this.typeName = typeName;
+  }
+}
+
+/**
+ * Base class for errors thrown by resource handlers. Terminal unless `retryable` is set;
+ * plugins may subclass it or use {@link RetryableError} / {@link UpdateReplace}.
+ */
+export class ResourceError extends ConvergeError {
+  /** Whether the engine may retry the operation (with backoff, up to its limit). */
+  readonly retryable: boolean;
+  /** Suggested delay before a retry, in milliseconds, when the remote side said so. */
+  readonly retryAfterMs: number | undefined;
+  constructor(
+    message: string,
+    options?: { retryable?: boolean; retryAfterMs?: number; cause?: unknown; code?: ErrorCode },
+  ) {
+    super(options?.code ?? (options?.retryable === true ? ErrorCode.RETRYABLE : ErrorCode.RESOURCE_FAILED), message, {
+      cause: options?.cause,
+    });
+    this.retryable = options?.retryable ?? false;
+    this.retryAfterMs = options?.retryAfterMs;
+  }
+}
+
+/** A transient failure (throttling, a 5xx): the engine retries with backoff. */
+export class RetryableError extends ResourceError {
+  constructor(message: string, options?: { retryAfterMs?: number; cause?: unknown }) {
+    super(message, { ...options, retryable: true, code: ErrorCode.RETRYABLE });
+  }
+}
+
+/** Thrown by an `update` handler: this change cannot be made in place, replace the resource. */
+export class UpdateReplace extends ResourceError {
+  constructor(message = "the change requires replacement") {
+    super(message, { code: ErrorCode.UPDATE_REPLACE });
+  }
+}
+
+/** An operation was aborted through its AbortSignal (cancel or timeout). */
+export class AbortedError extends ResourceError {
+  constructor(message = "aborted") {
+    super(message, { code: ErrorCode.ABORTED });
+  }
+}
+
+/** A runtime (store or queue) failed or answered something the protocol cannot accept. */
+export class RuntimeError extends ConvergeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.RUNTIME, message, options);
+  }
+}
+
+/** A check message could not be decoded; it is failed and never touches a stack. */
+export class CorruptMessageError extends ConvergeError {
+  constructor(message: string) {
+    super(ErrorCode.CORRUPT_MESSAGE, `corrupt check message: ${message}`);
+  }
+}
+
+/** The engine was declared dead (its liveness lease lapsed); it must stop writing. */
+export class EngineDeadError extends ConvergeError {
+  constructor(engineId: string) {
+    super(ErrorCode.ENGINE_DEAD, `engine "${engineId}" is no longer alive`);
+  }
+}
+
+/** True when `error` is a Converge error with the given code. */
+export function isConvergeError(error: unknown, code?: ErrorCode): error is ConvergeError {
+  return error instanceof ConvergeError && (code === undefined || error.code === code);
+}

@@ -1,0 +1,51 @@
+/**
+ * `@converge/core`: the template language, dependency graphs, the resource-plugin API, the
+ * convergence protocol, the engine API and the in-memory runtime.
+ */
+export * from "./errors.js";
+export { defineResourceType, isResourceType } from "./plugin/define-resource-type.js";
+export { createTypeRegistry } from "./plugin/registry.js";
+export type { TypeRegistry } from "./plugin/registry.js";
+export type {
+  AnyResourceType,
+  AttributeContext,
+  BaseContext,
+  CreateContext,
+  CreateResult,
+  DeleteContext,
+  DiffKind,
+  Logger,
+  PropertyBag,
+  PropertySchema,
+  ReadContext,
+  ReadResult,
+  ResourceType,
+  ResourceTypeSpec,
+  UpdateContext,
+  UpdateResult,
+} from "./plugin/types.js";
+export * from "./template/index.js";
+export { DependencyGraph } from "./graph/dependency-graph.js";
+export type { DependencyEdge } from "./graph/dependency-graph.js";
+export type * from "./model/types.js";
+export { STACK_NODE, nodeKey, parseNodeKey } from "./model/types.js";
+export type * from "./runtime/contract.js";
+export { createEngine } from "./engine/create-engine.js";
+export type { Engine, EventsOptions, TemplateInput } from "./engine/create-engine.js";
+export { consoleLogger, resolveEngineOptions, resolveStackOptions } from "./engine/options.js";
+export type { EngineOptions, ResolvedEngineOptions, StackOperationOptions } from "./engine/options.js";
+export type { PreviewAction, PreviewEntry, PreviewResult } from "./engine/preview.js";
+export { REDACTED } from "./engine/stack-view.js";
+export type { ResourceInfo, StackInfo } from "./engine/stack-view.js";
+export { processCheck, parseCheckMessage, checkMessageSchema } from "./protocol/process-check.js";
+export type { EngineContext, RetryPolicy } from "./protocol/env.js";
+export { AbortRegistry } from "./protocol/abort-registry.js";
+export { buildTraversalGraph } from "./protocol/traversal-graph.js";
+export type { TraversalGraphInput } from "./protocol/traversal-graph.js";
+export { chooseRows, rowScore } from "./protocol/best-existing.js";
+export { createMemoryRuntime } from "./memory/memory-runtime.js";
+export type { MemoryRuntime, MemoryRuntimeOptions, PendingCheck, StepOptions } from "./memory/memory-runtime.js";
+export { VirtualClock, realClock } from "./memory/clock.js";
+export type { Clock } from "./memory/clock.js";
+export { MemoryStore } from "./memory/memory-store.js";
+export { createRandom } from "./memory/random.js";

@@ -1,0 +1,69 @@
+/**
+ * Append-only event streams per stack with blocking reads (no polling): a reader waiting for
+ * new events is woken by the next append, or by its time limit or abort signal.
+ */
+import type { NewStackEvent, StackEvent } from "../model/types.js";
+
+/** Event streams keyed by stack id. */
+export class EventLog {
+  private readonly streams = new Map<string, StackEvent[]>();
+  private readonly waiters = new Map<string, Set<() => void>>();
+  private seq = 0;
+
+  /** Append events, assigning increasing sequence numbers; wakes blocked readers. */
+  append(stackId: string, events: readonly NewStackEvent[]): void {
+    let stream = this.streams.get(stackId);
+    if (stream === undefined) {
+      stream = [];
+      this.streams.set(stackId, stream);
+    }
+    for (const event of events) stream.push({ ...structuredClone(event), seq: String(++this.seq) });
+    const waiting = this.waiters.get(stackId);
+    if (waiting !== undefined) {
+      this.waiters.delete(stackId);
+      for (const wake of waiting) wake();
+    }
+  }
+
+  /** Events after `afterSeq`; with `blockMs`, wait that long for some when there are none. */
+  async read(
+    stackId: string,
+    afterSeq: string | null,
+    options?: { blockMs?: number; limit?: number; signal?: AbortSignal },
+  ): Promise<StackEvent[]> {
+    const found = this.slice(stackId, afterSeq, options?.limit);
+    if (found.length > 0 || options?.blockMs === undefined || options.blockMs <= 0 || options.signal?.aborted === true) return found;
+    await new Promise<void>((resolve) => {
+      let set = this.waiters.get(stackId);
+      if (set === undefined) {
+        set = new Set();
+        this.waiters.set(stackId, set);
+      }
+      const owned = set;
+      const done = (): void => {
+        clearTimeout(timer);
+        owned.delete(done);
+        options.signal?.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, options.blockMs);
+      timer.unref?.();
+      owned.add(done);
+      options.signal?.addEventListener("abort", done, { once: true });
+    });
+    return this.slice(stackId, afterSeq, options.limit);
+  }
+
+  private slice(stackId: string, afterSeq: string | null, limit = 10_000): StackEvent[] {
+    const stream = this.streams.get(stackId) ?? [];
+    const after = afterSeq === null ? 0 : Number(afterSeq);
+    let lo = 0;
+    let hi = stream.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (Number((stream[mid] as StackEvent).seq) <= after) lo = mid + 1;
+      else hi = mid;
+    }
+    return stream.slice(lo, lo + limit).map((e) => structuredClone(e));
+  }
+}

@@ -1,0 +1,332 @@
+/**
+ * The memory runtime: the whole runtime contract in one process. Two scheduling modes:
+ *
+ * - `auto`: checks run concurrently as async tasks (the embedded default);
+ * - `manual`: checks wait in a queue that a test steps one at a time (FIFO or seeded random
+ *   order), with injected duplicate deliveries and engine crashes - deterministic protocol tests.
+ *
+ * Several engines can share one memory runtime (simulated workers); `killEngine` declares one
+ * dead: its liveness lease lapses, its in-flight operations fail, and its checks are delivered
+ * again to the others (like BullMQ's stalled-job recovery).
+ */
+import { CorruptMessageError, EngineDeadError, InvalidOptionsError } from "../errors.js";
+import type { CheckMessage } from "../model/types.js";
+import type { Logger } from "../plugin/types.js";
+import type { CancelListener, CheckHandler, Runtime, RuntimeStore, StackActivity, WorkerRegistration } from "../runtime/contract.js";
+import type { Clock } from "./clock.js";
+import { VirtualClock, realClock } from "./clock.js";
+import { MemoryStore } from "./memory-store.js";
+import { createRandom } from "./random.js";
+
+/** Options of {@link createMemoryRuntime}. */
+export interface MemoryRuntimeOptions {
+  /** Scheduling mode. @default "auto" */
+  readonly mode?: "auto" | "manual";
+  /** Order in which `step()` picks pending checks. @default "fifo" */
+  readonly order?: "fifo" | "random";
+  /** Seed of the random order and of duplicate injection. @default 1 */
+  readonly seed?: number;
+  /** Probability (0..1) that an enqueued check is delivered twice (at-least-once testing). @default 0 */
+  readonly duplicateRate?: number;
+  /** Clock. @default the real clock in auto mode, a {@link VirtualClock} in manual mode */
+  readonly clock?: Clock;
+  /** Deliveries of a check whose handler throws before it is dropped. @default 5 */
+  readonly maxAttempts?: number;
+  /** Logger for dropped checks. @default silent */
+  readonly logger?: Pick<Logger, "warn" | "error">;
+}
+
+/** A check waiting in the queue. */
+export interface PendingCheck {
+  /** Queue id (increasing). */
+  readonly id: number;
+  /** The message. */
+  readonly message: CheckMessage;
+  /** Deliveries so far. */
+  readonly attempts: number;
+}
+
+/** Options of one manual `step`. */
+export interface StepOptions {
+  /** Index into `pending()` of the check to run. @default by the runtime's order */
+  readonly index?: number;
+  /** Deliver to this engine. @default round robin over live engines */
+  readonly engineId?: string;
+  /** Deliver, but leave a copy in the queue (a duplicate delivery). @default false */
+  readonly duplicate?: boolean;
+  /**
+   * Kill the engine after this many runtime operations of the check: the next operation
+   * fails, the engine is dead, the check goes back to the queue.
+   */
+  readonly crashAfterOps?: number;
+}
+
+/** The memory runtime, with its test controls. */
+export interface MemoryRuntime extends Runtime {
+  /** Scheduling mode. */
+  readonly mode: "auto" | "manual";
+  /** The clock (a VirtualClock in manual mode unless given). */
+  readonly clock: Clock;
+  /** Checks waiting, in queue order. */
+  pending(): readonly PendingCheck[];
+  /** Manual mode: run one pending check to its end. False when none is pending. */
+  step(options?: StepOptions): Promise<boolean>;
+  /** Manual mode: step until nothing is pending. Returns the number of steps. */
+  runUntilIdle(options?: { maxSteps?: number }): Promise<number>;
+  /** Manual mode: step until `predicate` holds (checked before each step). False if the queue ran dry first. */
+  runUntil(predicate: () => boolean | Promise<boolean>, options?: { maxSteps?: number }): Promise<boolean>;
+  /** Move a virtual clock forward, firing due timers (timeouts, watchdog). */
+  advanceTime(ms: number): void;
+  /** Declare an engine dead (its lease lapses). */
+  killEngine(engineId: string): void;
+  /** Engine ids registered and alive. */
+  liveEngines(): string[];
+  /** Auto mode: resolve when nothing is queued or running. */
+  idle(): Promise<void>;
+}
+
+interface Worker {
+  readonly engineId: string;
+  readonly handler: CheckHandler;
+  readonly concurrency: number;
+  running: number;
+  closed: boolean;
+  readonly inflight: Set<Promise<void>>;
+}
+
+interface Item {
+  readonly id: number;
+  readonly message: CheckMessage;
+  attempts: number;
+}
+
+const silent = { warn: () => undefined, error: () => undefined };
+
+/** Create a memory runtime. */
+export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryRuntime {
+  const mode = options.mode ?? "auto";
+  if (mode !== "auto" && mode !== "manual") throw new InvalidOptionsError("mode", 'must be "auto" or "manual"');
+  const duplicateRate = options.duplicateRate ?? 0;
+  if (!(duplicateRate >= 0 && duplicateRate <= 1)) throw new InvalidOptionsError("duplicateRate", "must be between 0 and 1");
+  const clock = options.clock ?? (mode === "manual" ? new VirtualClock() : realClock());
+  const random = createRandom(options.seed ?? 1);
+  const maxAttempts = options.maxAttempts ?? 5;
+  const logger = options.logger ?? silent;
+  const store = new MemoryStore();
+  const queue: Item[] = [];
+  const running = new Set<Item>();
+  const workers = new Map<string, Worker>();
+  const dead = new Set<string>();
+  const cancelListeners = new Set<CancelListener>();
+  const idleWaiters = new Set<() => void>();
+  let nextId = 0;
+  let roundRobin = 0;
+  let pumping = false;
+
+  const push = (message: CheckMessage): void => {
+    queue.push({ id: ++nextId, message, attempts: 0 });
+    if (duplicateRate > 0 && random() < duplicateRate) queue.push({ id: ++nextId, message, attempts: 0 });
+  };
+
+  const liveWorkers = (): Worker[] => [...workers.values()].filter((w) => !w.closed && !dead.has(w.engineId));
+
+  /** A runtime view for one delivery: fences a dead engine and counts operations. */
+  const scoped = (engineId: string, crashAfterOps: number | undefined): Runtime => {
+    let ops = 0;
+    const guard = (): void => {
+      if (dead.has(engineId)) throw new EngineDeadError(engineId);
+      ops += 1;
+      if (crashAfterOps !== undefined && ops > crashAfterOps) {
+        runtime.killEngine(engineId);
+        throw new EngineDeadError(engineId);
+      }
+    };
+    const fencedStore = new Proxy(store, {
+      get(target, prop, receiver) {
+        const value: unknown = Reflect.get(target, prop, receiver);
+        if (typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          guard();
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    }) as RuntimeStore;
+    return {
+      ...runtime,
+      store: fencedStore,
+      enqueue: async (messages) => {
+        guard();
+        return runtime.enqueue(messages);
+      },
+      schedule: async (message, at) => {
+        guard();
+        return runtime.schedule(message, at);
+      },
+      publishCancel: async (stackId, traversalId) => {
+        guard();
+        return runtime.publishCancel(stackId, traversalId);
+      },
+    };
+  };
+
+  const deliver = async (worker: Worker, item: Item, crashAfterOps?: number): Promise<void> => {
+    running.add(item);
+    worker.running += 1;
+    item.attempts += 1;
+    try {
+      await worker.handler({ message: item.message, runtime: scoped(worker.engineId, crashAfterOps) });
+    } catch (error) {
+      if (error instanceof EngineDeadError || dead.has(worker.engineId)) {
+        queue.push(item); // redelivered, as a stalled job is
+      } else if (error instanceof CorruptMessageError) {
+        logger.error(`dropping corrupt check: ${error.message}`, { message: item.message });
+      } else if (item.attempts < maxAttempts) {
+        logger.warn(`check failed, will be redelivered: ${(error as Error).message}`, { message: item.message });
+        queue.push(item);
+      } else {
+        logger.error(`check failed ${item.attempts} times, dropped: ${(error as Error).message}`, { message: item.message });
+      }
+    } finally {
+      running.delete(item);
+      worker.running -= 1;
+      schedulePump();
+      notifyIdle();
+    }
+  };
+
+  const schedulePump = (): void => {
+    if (mode !== "auto" || pumping) return;
+    pumping = true;
+    setImmediate(() => {
+      pumping = false;
+      pump();
+    });
+  };
+
+  const pump = (): void => {
+    let progressed = true;
+    while (queue.length > 0 && progressed) {
+      progressed = false;
+      for (const worker of liveWorkers()) {
+        if (queue.length === 0) break;
+        if (worker.running >= worker.concurrency) continue;
+        const item = queue.shift() as Item;
+        const task = deliver(worker, item);
+        worker.inflight.add(task);
+        void task.finally(() => worker.inflight.delete(task));
+        progressed = true;
+      }
+    }
+  };
+
+  const notifyIdle = (): void => {
+    if (queue.length > 0 || running.size > 0) return;
+    for (const wake of [...idleWaiters]) wake();
+    idleWaiters.clear();
+  };
+
+  const pickIndex = (index: number | undefined): number => {
+    if (index !== undefined) {
+      if (!Number.isInteger(index) || index < 0 || index >= queue.length) throw new InvalidOptionsError("index", `no pending check at ${index}`);
+      return index;
+    }
+    return options.order === "random" ? Math.floor(random() * queue.length) : 0;
+  };
+
+  const runtime: MemoryRuntime = {
+    kind: "memory",
+    mode,
+    clock,
+    store,
+    now: () => clock.now(),
+    sleep: (ms, signal) => clock.sleep(ms, signal),
+    async enqueue(messages) {
+      for (const message of messages) push(message);
+      schedulePump();
+    },
+    async schedule(message, at) {
+      clock.setTimer(at, () => {
+        push(message);
+        schedulePump();
+      });
+    },
+    async registerWorker(engineId, handler, opts): Promise<WorkerRegistration> {
+      if (workers.has(engineId) && !workers.get(engineId)?.closed) throw new InvalidOptionsError("engineId", `engine "${engineId}" is already registered`);
+      const worker: Worker = { engineId, handler, concurrency: opts?.concurrency ?? 16, running: 0, closed: false, inflight: new Set() };
+      workers.set(engineId, worker);
+      dead.delete(engineId);
+      schedulePump();
+      return {
+        close: async () => {
+          worker.closed = true;
+          await Promise.allSettled([...worker.inflight]);
+        },
+      };
+    },
+    async isAlive(engineId) {
+      const worker = workers.get(engineId);
+      return worker !== undefined && !worker.closed && !dead.has(engineId);
+    },
+    async activity(stackId): Promise<StackActivity> {
+      const counts = (items: Iterable<Item>): number =>
+        [...items].filter((i) => i.message.stackId === stackId && i.message.kind !== "watchdog").length;
+      return { queued: counts(queue), running: counts(running) };
+    },
+    async publishCancel(stackId, traversalId) {
+      for (const listener of cancelListeners) listener(stackId, traversalId);
+    },
+    onCancel(listener) {
+      cancelListeners.add(listener);
+      return () => cancelListeners.delete(listener);
+    },
+    async close() {
+      for (const worker of workers.values()) worker.closed = true;
+    },
+    pending: () => queue.map((i) => ({ id: i.id, message: i.message, attempts: i.attempts })),
+    async step(stepOptions = {}) {
+      if (mode !== "manual") throw new InvalidOptionsError("mode", "step() needs a manual-mode memory runtime");
+      if (queue.length === 0) return false;
+      const live = liveWorkers();
+      const worker =
+        stepOptions.engineId === undefined
+          ? live[roundRobin++ % Math.max(1, live.length)]
+          : live.find((w) => w.engineId === stepOptions.engineId);
+      if (worker === undefined) throw new InvalidOptionsError("engineId", "no live engine to deliver to");
+      const index = pickIndex(stepOptions.index);
+      const item = queue[index] as Item;
+      if (stepOptions.duplicate === true) queue.push({ id: ++nextId, message: item.message, attempts: 0 });
+      queue.splice(index, 1);
+      await deliver(worker, item, stepOptions.crashAfterOps);
+      return true;
+    },
+    async runUntilIdle(opts) {
+      const max = opts?.maxSteps ?? 1_000_000;
+      let steps = 0;
+      while (steps < max && (await runtime.step())) steps += 1;
+      return steps;
+    },
+    async runUntil(predicate, opts) {
+      const max = opts?.maxSteps ?? 1_000_000;
+      for (let steps = 0; steps < max; steps++) {
+        if (await predicate()) return true;
+        if (!(await runtime.step())) return predicate();
+      }
+      return predicate();
+    },
+    advanceTime(ms) {
+      if (!(clock instanceof VirtualClock)) throw new InvalidOptionsError("clock", "advanceTime() needs a virtual clock");
+      clock.advance(ms);
+    },
+    killEngine(engineId) {
+      dead.add(engineId);
+    },
+    liveEngines: () => liveWorkers().map((w) => w.engineId),
+    idle: () =>
+      new Promise<void>((resolve) => {
+        if (queue.length === 0 && running.size === 0) return resolve();
+        idleWaiters.add(resolve);
+        schedulePump();
+      }),
+  };
+  return runtime;
+}

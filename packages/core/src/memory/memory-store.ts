@@ -1,0 +1,245 @@
+/**
+ * The memory runtime's store: every atomic operation of the runtime contract as one
+ * synchronous step over maps (so each is trivially atomic). Rows and payloads are cloned on
+ * the way in and out, as a real store would serialize them; graphs and templates are frozen.
+ */
+import type { NewStackEvent, NodeKey, ResourceRow, StackEvent, StackRecord, SyncPayload, TraversalGraph } from "../model/types.js";
+import type {
+  BeginTraversal,
+  InstallGraph,
+  NewRow,
+  ReplacementResult,
+  RowWrite,
+  RowWriteResult,
+  RuntimeStore,
+  SyncResult,
+} from "../runtime/contract.js";
+import type { CompiledTemplate } from "../template/types.js";
+import { EventLog } from "./event-log.js";
+
+interface SyncEntry {
+  readonly fields: Map<NodeKey, SyncPayload>;
+  count: number;
+}
+
+interface StackState {
+  stack: StackRecord;
+  readonly templates: Map<string, CompiledTemplate>;
+  readonly rows: Map<string, ResourceRow>;
+  rowCounter: number;
+  graph: TraversalGraph | null;
+  syncs: Map<NodeKey, SyncEntry>;
+}
+
+const clone = <T>(value: T): T => (value === null || typeof value !== "object" ? value : structuredClone(value));
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** In-memory implementation of {@link RuntimeStore}. */
+export class MemoryStore implements RuntimeStore {
+  private readonly stacks = new Map<string, StackState>();
+  private readonly names = new Map<string, string>();
+  /** Event streams outlive their stack (a deleted stack's stream stays readable). */
+  readonly events = new EventLog();
+
+  private state(stackId: string): StackState | undefined {
+    return this.stacks.get(stackId);
+  }
+
+  async createStack(stack: StackRecord, template: CompiledTemplate): Promise<boolean> {
+    if (this.names.has(stack.name)) return false;
+    this.names.set(stack.name, stack.id);
+    this.stacks.set(stack.id, {
+      stack: clone(stack),
+      templates: new Map([[stack.templateId, deepFreeze(clone(template))]]),
+      rows: new Map(),
+      rowCounter: 0,
+      graph: null,
+      syncs: new Map(),
+    });
+    return true;
+  }
+
+  async findStackId(name: string): Promise<string | null> {
+    return this.names.get(name) ?? null;
+  }
+
+  async listStackNames(): Promise<string[]> {
+    return [...this.names.keys()].sort();
+  }
+
+  async loadStack(stackId: string): Promise<StackRecord | null> {
+    return clone(this.state(stackId)?.stack ?? null);
+  }
+
+  async beginTraversal(input: BeginTraversal): Promise<boolean> {
+    const s = this.state(input.stackId);
+    if (s === undefined || s.stack.currentTraversal !== input.expectedTraversal) return false;
+    s.stack = clone(input.stack);
+    s.graph = null;
+    s.syncs = new Map();
+    if (input.template !== undefined) s.templates.set(input.stack.templateId, deepFreeze(clone(input.template)));
+    return true;
+  }
+
+  async installGraph(input: InstallGraph): Promise<boolean> {
+    const s = this.state(input.stackId);
+    if (s === undefined || s.stack.currentTraversal !== input.graph.traversalId) return false;
+    for (const row of input.newRows) s.rows.set(row.id, { ...clone(row), version: 1, lockHolder: null });
+    s.graph = deepFreeze(clone(input.graph));
+    s.syncs = new Map();
+    return true;
+  }
+
+  async allocateRowIds(stackId: string, count: number): Promise<string[]> {
+    const s = this.state(stackId);
+    if (s === undefined) return [];
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) ids.push(String(++s.rowCounter));
+    return ids;
+  }
+
+  async loadGraph(stackId: string, traversalId: string): Promise<TraversalGraph | null> {
+    const graph = this.state(stackId)?.graph ?? null;
+    return graph !== null && graph.traversalId === traversalId ? graph : null;
+  }
+
+  async updateStack(
+    stackId: string,
+    ifTraversal: string,
+    patch: Partial<Omit<StackRecord, "id" | "name" | "currentTraversal">>,
+    ifStatus?: StackRecord["status"],
+  ): Promise<boolean> {
+    const s = this.state(stackId);
+    if (s === undefined || s.stack.currentTraversal !== ifTraversal) return false;
+    if (ifStatus !== undefined && s.stack.status !== ifStatus) return false;
+    s.stack = { ...s.stack, ...clone(patch) };
+    return true;
+  }
+
+  async deleteStack(stackId: string, ifTraversal: string): Promise<boolean> {
+    const s = this.state(stackId);
+    if (s === undefined || s.stack.currentTraversal !== ifTraversal) return false;
+    this.stacks.delete(stackId);
+    if (this.names.get(s.stack.name) === stackId) this.names.delete(s.stack.name);
+    return true;
+  }
+
+  async loadTemplate(stackId: string, templateId: string): Promise<CompiledTemplate | null> {
+    return this.state(stackId)?.templates.get(templateId) ?? null;
+  }
+
+  async loadRows(stackId: string): Promise<ResourceRow[]> {
+    return [...(this.state(stackId)?.rows.values() ?? [])].map(clone);
+  }
+
+  async loadRow(stackId: string, rowId: string): Promise<ResourceRow | null> {
+    return clone(this.state(stackId)?.rows.get(rowId) ?? null);
+  }
+
+  async writeRow(write: RowWrite): Promise<RowWriteResult> {
+    const s = this.state(write.stackId);
+    const row = s?.rows.get(write.rowId);
+    if (s === undefined || row === undefined) return { ok: false, reason: "gone", row: null };
+    if (write.ifTraversal !== undefined && s.stack.currentTraversal !== write.ifTraversal) {
+      return { ok: false, reason: "superseded", row: clone(row) };
+    }
+    if (write.ifHolder !== undefined && row.lockHolder !== write.ifHolder) return { ok: false, reason: "locked", row: clone(row) };
+    if (write.ifVersion !== undefined && row.version !== write.ifVersion) return { ok: false, reason: "version", row: clone(row) };
+    const next: ResourceRow = {
+      ...row,
+      ...clone(write.patch),
+      lockHolder: write.setHolder === undefined ? row.lockHolder : write.setHolder,
+      version: row.version + 1,
+    };
+    s.rows.set(row.id, next);
+    return { ok: true, row: clone(next) };
+  }
+
+  async createReplacement(
+    stackId: string,
+    oldRowId: string,
+    traversalId: string,
+    ifVersion: number,
+    row: Omit<NewRow, "id">,
+  ): Promise<ReplacementResult> {
+    const s = this.state(stackId);
+    const old = s?.rows.get(oldRowId);
+    if (s === undefined || old === undefined) return { ok: false, reason: "gone", row: null };
+    const existing = old.replacedBy === null ? undefined : s.rows.get(old.replacedBy);
+    if (existing !== undefined && existing.createdTraversal === traversalId) return { ok: true, row: clone(existing), created: false };
+    if (s.stack.currentTraversal !== traversalId) return { ok: false, reason: "superseded", row: clone(old) };
+    if (old.lockHolder !== null) return { ok: false, reason: "locked", row: clone(old) };
+    if (old.version !== ifVersion) return { ok: false, reason: "version", row: clone(old) };
+    const id = String(++s.rowCounter);
+    const created: ResourceRow = { ...clone(row), id, replaces: oldRowId, version: 1, lockHolder: null };
+    s.rows.set(id, created);
+    s.rows.set(oldRowId, { ...old, replacedBy: id, version: old.version + 1 });
+    return { ok: true, row: clone(created), created: true };
+  }
+
+  async completeTraversal(
+    stackId: string,
+    traversalId: string,
+    dropRowIds: readonly string[],
+    keepTemplateIds: readonly string[],
+    patch: Partial<Omit<StackRecord, "id" | "name" | "currentTraversal">>,
+  ): Promise<boolean> {
+    const s = this.state(stackId);
+    if (s === undefined || s.stack.currentTraversal !== traversalId) return false;
+    for (const id of dropRowIds) s.rows.delete(id);
+    const keep = new Set(keepTemplateIds);
+    for (const id of [...s.templates.keys()]) if (!keep.has(id)) s.templates.delete(id);
+    s.graph = null;
+    s.syncs = new Map();
+    s.stack = { ...s.stack, ...clone(patch) };
+    return true;
+  }
+
+  async syncMerge(
+    stackId: string,
+    traversalId: string,
+    node: NodeKey,
+    sender: NodeKey,
+    payload: SyncPayload,
+    counted: boolean,
+    required: number,
+  ): Promise<SyncResult> {
+    const s = this.state(stackId);
+    if (s === undefined || s.graph === null || s.graph.traversalId !== traversalId) return "gone";
+    let entry = s.syncs.get(node);
+    if (entry === undefined) {
+      entry = { fields: new Map(), count: 0 };
+      s.syncs.set(node, entry);
+    }
+    const isNew = !entry.fields.has(sender);
+    entry.fields.set(sender, clone(payload));
+    if (counted && isNew) entry.count += 1;
+    return entry.count >= required ? "ready" : "waiting";
+  }
+
+  async readSync(stackId: string, traversalId: string, node: NodeKey): Promise<Map<NodeKey, SyncPayload> | null> {
+    const s = this.state(stackId);
+    if (s === undefined || s.graph === null || s.graph.traversalId !== traversalId) return null;
+    const entry = s.syncs.get(node);
+    return new Map([...(entry?.fields ?? new Map<NodeKey, SyncPayload>())].map(([k, v]) => [k, clone(v)]));
+  }
+
+  async appendEvents(stackId: string, events: readonly NewStackEvent[]): Promise<void> {
+    this.events.append(stackId, events);
+  }
+
+  async readEvents(
+    stackId: string,
+    afterSeq: string | null,
+    options?: { blockMs?: number; limit?: number; signal?: AbortSignal },
+  ): Promise<StackEvent[]> {
+    return this.events.read(stackId, afterSeq, options);
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * The runtime-neutral data model (DESIGN.md section 2): stacks, resource rows, traversal
+ * graphs, sync-point payloads, check messages and events. Every value here is plain JSON so
+ * that any runtime can store it.
+ */
+
+/** What a stack's current or last traversal does. */
+export type StackAction = "CREATE" | "UPDATE" | "DELETE" | "ROLLBACK";
+
+/** Lifecycle status of a stack action or a resource action. */
+export type Status = "IN_PROGRESS" | "COMPLETE" | "FAILED";
+
+/** What was last done to a resource row. INIT means "made, never created". */
+export type RowAction = "INIT" | "CREATE" | "UPDATE" | "DELETE";
+
+/** Options fixed when a traversal starts. */
+export interface StackOptions {
+  /** Do not roll back automatically when the traversal fails. */
+  readonly disableRollback: boolean;
+  /** Stack timeout in milliseconds for each traversal, or null for none. */
+  readonly timeoutMs: number | null;
+  /** Parameter values the template was compiled with. */
+  readonly parameters: Readonly<Record<string, unknown>>;
+}
+
+/** A stack record. */
+export interface StackRecord {
+  /** Unique id, never reused. */
+  readonly id: string;
+  /** User-facing unique name. */
+  readonly name: string;
+  /** Id of the traversal that is (or was last) converging the stack. */
+  readonly currentTraversal: string;
+  /** Target template of the current or last traversal. */
+  readonly templateId: string;
+  /** The last template that completed successfully (rollback target), or null. */
+  readonly prevTemplateId: string | null;
+  /** Action of the current or last traversal. */
+  readonly action: StackAction;
+  /** Status of that action. */
+  readonly status: Status;
+  /** Human explanation of the status. */
+  readonly statusReason: string;
+  /** Options of the current traversal. */
+  readonly options: StackOptions;
+  /** Epoch ms after which the current traversal times out, or null. */
+  readonly deadline: number | null;
+  /** Epoch ms of creation. */
+  readonly createdAt: number;
+  /** Epoch ms of the last status change. */
+  readonly updatedAt: number;
+}
+
+/** Lock of a resource row: holder engine id (null = unlocked). */
+export interface RowLock {
+  /** Engine id holding the lock, or null. */
+  readonly holder: string | null;
+}
+
+/** One physical incarnation of a logical resource. */
+export interface ResourceRow {
+  /** Unique within the stack, never reused. */
+  readonly id: string;
+  /** Logical resource name. */
+  readonly name: string;
+  /** Resource type name. */
+  readonly type: string;
+  /** Template this row was last converged with. */
+  readonly templateId: string;
+  /** Physical id once known. */
+  readonly physicalId: string | null;
+  /** Resolved properties of the last successful create/update. */
+  readonly properties: Readonly<Record<string, unknown>>;
+  /** Cached attribute values (those the templates reference). */
+  readonly attributes: Readonly<Record<string, unknown>>;
+  /** Last action. */
+  readonly action: RowAction;
+  /** Status of the last action. */
+  readonly status: Status;
+  /** Explanation of the status. */
+  readonly statusReason: string;
+  /** Row ids this row depended on at its last convergence. */
+  readonly requires: readonly string[];
+  /** Row id this row replaces, or null. */
+  readonly replaces: string | null;
+  /** Row id that replaces this row, or null. */
+  readonly replacedBy: string | null;
+  /** Traversal that made this row. */
+  readonly createdTraversal: string;
+  /** Deletion policy at the last convergence. */
+  readonly deletionPolicy: "delete" | "retain";
+  /** Lock holder (engine id) or null. */
+  readonly lockHolder: string | null;
+  /** Bumped by every write: the compare-and-set token. */
+  readonly version: number;
+  /** Epoch ms of the last write (tie-break of the best-existing rule). */
+  readonly updatedAt: number;
+}
+
+/** Fields of a row that protocol writes may change. */
+export type RowPatch = Partial<
+  Omit<ResourceRow, "id" | "name" | "createdTraversal" | "version" | "lockHolder">
+>;
+
+/** Direction of a graph node: `U` = update (create/update the row), `C` = cleanup. */
+export type Direction = "U" | "C";
+
+/** A graph node key: `${direction}:${rowId}`. */
+export type NodeKey = string;
+
+/** Sender key of the stack's completion point. */
+export const STACK_NODE = "$stack";
+
+/** One node of a stored traversal graph. */
+export interface GraphNode {
+  /** Nodes that must report before this one runs. */
+  readonly requires: readonly NodeKey[];
+  /** Nodes that wait for this one. */
+  readonly requiredBy: readonly NodeKey[];
+}
+
+/** The traversal graph, stored once per traversal (DESIGN.md section 3 step 4). */
+export interface TraversalGraph {
+  /** Traversal id. */
+  readonly traversalId: string;
+  /** Target template id. */
+  readonly templateId: string;
+  /** Nodes by key. */
+  readonly nodes: Readonly<Record<NodeKey, GraphNode>>;
+  /** Nodes nothing depends on: the stack completes when all of them have reported. */
+  readonly roots: readonly NodeKey[];
+  /** Nodes with no requirement: enqueued when the traversal starts (cleanups first). */
+  readonly leaves: readonly NodeKey[];
+}
+
+/** Data an update node sends its successors: who it is and what they may read from it. */
+export interface NodePayload {
+  /** Row id that completed the node (the replacement's own id when replaced). */
+  readonly rowId: string;
+  /** Logical name. */
+  readonly name: string;
+  /** Reference id (`get_resource`): the physical id. */
+  readonly refId: string | null;
+  /** Attribute values referenced anywhere in the target template. */
+  readonly attributes: Readonly<Record<string, unknown>>;
+}
+
+/** Payload of a sync-point entry: update data, or `null` for cleanup/"done" reports. */
+export type SyncPayload = NodePayload | null;
+
+/** A check message: ids only, constant size whatever the graph (W-F). */
+export type CheckMessage =
+  | {
+      /** Check node (rowId, direction) of a traversal. */
+      readonly kind: "node";
+      readonly stackId: string;
+      readonly traversalId: string;
+      readonly rowId: string;
+      readonly direction: Direction;
+    }
+  | {
+      /** Fire the stack timeout of a traversal. */
+      readonly kind: "timeout";
+      readonly stackId: string;
+      readonly traversalId: string;
+    }
+  | {
+      /** Every root reported: sweep, purge and mark the stack complete. */
+      readonly kind: "complete";
+      readonly stackId: string;
+      readonly traversalId: string;
+    }
+  | {
+      /** Look for a stalled traversal and resume or fail it. */
+      readonly kind: "watchdog";
+      readonly stackId: string;
+      readonly traversalId: string;
+    };
+
+/** An event of a stack's append-only stream. */
+export interface StackEvent {
+  /** Position in the stream (assigned by the runtime, increasing). */
+  readonly seq: string;
+  /** Epoch ms. */
+  readonly time: number;
+  /** Stack or resource event. */
+  readonly kind: "stack" | "resource";
+  /** Stack name. */
+  readonly stackName: string;
+  /** Traversal during which it happened. */
+  readonly traversalId: string;
+  /** Resource name (resource events). */
+  readonly resourceName?: string;
+  /** Row id (resource events). */
+  readonly rowId?: string;
+  /** Physical id (resource events), when known. */
+  readonly physicalId?: string | null;
+  /** Action. */
+  readonly action: StackAction | RowAction;
+  /** Status. */
+  readonly status: Status;
+  /** Explanation. */
+  readonly reason: string;
+}
+
+/** An event before the runtime assigns its sequence number. */
+export type NewStackEvent = Omit<StackEvent, "seq">;
+
+/** Build the key of a node. */
+export function nodeKey(direction: Direction, rowId: string): NodeKey {
+  return `${direction}:${rowId}`;
+}
+
+/** Split a node key into direction and row id. */
+export function parseNodeKey(key: NodeKey): { direction: Direction; rowId: string } {
+  const direction = key.slice(0, 1);
+  if ((direction !== "U" && direction !== "C") || key[1] !== ":") {
+    throw new TypeError(`not a node key: ${key}`);
+  }
+  return { direction, rowId: key.slice(2) };
+}

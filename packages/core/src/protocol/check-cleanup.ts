@@ -1,0 +1,75 @@
+/**
+ * The cleanup node check (DESIGN.md section 4 step 4): delete the row unless it stands for
+ * its name in the target; an INIT row is removed without calling the plugin.
+ */
+import type { ResourceRow, StackRecord, TraversalGraph } from "../model/types.js";
+import { nodeKey } from "../model/types.js";
+import { isActiveRow } from "./best-existing.js";
+import type { CheckEnv } from "./env.js";
+import { rowEvent } from "./env.js";
+import { deleteLockedRow } from "./delete-row.js";
+import { holderState, lockRow } from "./locking.js";
+import { nodeMessage, propagate, retrigger } from "./propagate.js";
+
+const MAX_ROUNDS = 8;
+
+/** True when the row is kept by this traversal: chosen for its name and not replaced. */
+export function keptByTraversal(graph: TraversalGraph, row: ResourceRow): boolean {
+  return graph.nodes[nodeKey("U", row.id)] !== undefined && row.replacedBy === null;
+}
+
+/** Check the cleanup node of `row` in the stack's current traversal. */
+export async function checkCleanupNode(env: CheckEnv, stack: StackRecord, graph: TraversalGraph, first: ResourceRow): Promise<void> {
+  const node = nodeKey("C", first.id);
+  const spec = graph.nodes[node];
+  if (spec === undefined) return;
+  const sync = await env.store.readSync(stack.id, graph.traversalId, node);
+  if (sync === null) return retrigger(env, stack.id, first.id);
+  if (!spec.requires.every((pred) => sync.has(pred))) return;
+  let row: ResourceRow | null = first;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    if (round > 0) row = await env.store.loadRow(stack.id, first.id);
+    if (row === null) return finishCleanup(env, stack, graph, first.id);
+    const step = await cleanupStep(env, stack, graph, row);
+    if (step === "done") return;
+  }
+  await env.runtime.enqueue([nodeMessage(stack.id, graph.traversalId, node)]);
+}
+
+async function cleanupStep(env: CheckEnv, stack: StackRecord, graph: TraversalGraph, row: ResourceRow): Promise<"done" | "again"> {
+  if (!isActiveRow(row) || keptByTraversal(graph, row)) {
+    await finishCleanup(env, stack, graph, row.id);
+    return "done";
+  }
+  const traversalId = graph.traversalId;
+  if ((await holderState(env, row)) === "alive") return "done"; // parked
+  if (row.action === "INIT") {
+    const removed = await env.store.writeRow({
+      stackId: stack.id,
+      rowId: row.id,
+      ifTraversal: traversalId,
+      ifVersion: row.version,
+      ifHolder: row.lockHolder,
+      setHolder: null,
+      patch: { action: "DELETE", status: "COMPLETE", statusReason: "never created", updatedAt: env.runtime.now() },
+    });
+    if (!removed.ok) return removed.reason === "superseded" || removed.reason === "gone" ? "done" : "again";
+    await rowEvent(env, stack, traversalId, removed.row, "DELETE", "COMPLETE", "never created");
+    await finishCleanup(env, stack, graph, row.id);
+    return "done";
+  }
+  const lock = await lockRow(env, stack.id, traversalId, row, {
+    action: "DELETE",
+    status: "IN_PROGRESS",
+    statusReason: "state changed",
+  });
+  if (lock.kind === "changed") return "again";
+  if (lock.kind !== "locked") return "done";
+  const deleted = await deleteLockedRow(env, stack, traversalId, lock.row);
+  if (deleted) await finishCleanup(env, stack, graph, row.id);
+  return "done";
+}
+
+async function finishCleanup(env: CheckEnv, stack: StackRecord, graph: TraversalGraph, rowId: string): Promise<void> {
+  if (!(await propagate(env, stack.id, graph, nodeKey("C", rowId), null))) await retrigger(env, stack.id, rowId);
+}

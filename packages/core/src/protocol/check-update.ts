@@ -1,0 +1,112 @@
+/**
+ * The update node check (DESIGN.md section 4 step 3): resolve the row's properties from its
+ * sync point, then create, update in place, replace or record "no change".
+ */
+import type { NodeKey, ResourceRow, StackRecord, TraversalGraph } from "../model/types.js";
+import { nodeKey } from "../model/types.js";
+import type { CheckEnv } from "./env.js";
+import { loadTemplate, rowEvent } from "./env.js";
+import { failTraversal } from "./fail.js";
+import { holderState, lockRow, lockedWrite } from "./locking.js";
+import { changedProperties, collectInputs, resolveProperties } from "./node-inputs.js";
+import { nodeMessage, retrigger } from "./propagate.js";
+import type { StepResult, UpdateRun } from "./update-ops.js";
+import { createRow, noChange, replaceRow, updateRow } from "./update-ops.js";
+
+const MAX_ROUNDS = 8;
+
+/**
+ * The graph node a row's update check stands for: its own, or - for a replacement made in
+ * this traversal - the node of the row it replaces (which it impersonates).
+ */
+export function updateNodeOf(graph: TraversalGraph, row: ResourceRow): NodeKey | null {
+  const own = nodeKey("U", row.id);
+  if (graph.nodes[own] !== undefined) return own;
+  if (row.replaces !== null && row.createdTraversal === graph.traversalId) {
+    const impersonated = nodeKey("U", row.replaces);
+    if (graph.nodes[impersonated] !== undefined) return impersonated;
+  }
+  return null;
+}
+
+/** Check the update node of `row` in the stack's current traversal. */
+export async function checkUpdateNode(env: CheckEnv, stack: StackRecord, graph: TraversalGraph, first: ResourceRow): Promise<void> {
+  const node = updateNodeOf(graph, first);
+  if (node === null) return;
+  const sync = await env.store.readSync(stack.id, graph.traversalId, node);
+  if (sync === null) return retrigger(env, stack.id, first.id);
+  const inputs = collectInputs(graph, node, sync);
+  if (inputs === null) return;
+  const template = await loadTemplate(env, stack.id, graph.templateId);
+  const resource = template?.resources[first.name];
+  if (template === null || resource === undefined) return;
+  const type = env.types.get(resource.type);
+  if (type === undefined) {
+    const known = env.types.names().join(", ");
+    return failTraversal(env, stack.id, graph.traversalId, `Resource ${first.name}: type "${resource.type}" is not registered with engine ${env.engineId} (known: ${known})`, first.id);
+  }
+  const resolved = resolveProperties(resource, type, inputs);
+  if (!resolved.ok) {
+    return failTraversal(env, stack.id, graph.traversalId, `Resource ${first.name}: ${resolved.message}`, first.id);
+  }
+  const run: UpdateRun = {
+    env,
+    stack,
+    graph,
+    node,
+    resource,
+    type,
+    properties: resolved.properties,
+    requires: resolved.requires,
+    attributeRefs: template.attributeRefs[first.name] ?? [],
+  };
+  let row: ResourceRow | null = first;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    if (round > 0) row = await env.store.loadRow(stack.id, first.id);
+    if (row === null || (await decide(run, row)) === "done") return;
+  }
+  // Persistent contention: try again later rather than spin.
+  await env.runtime.enqueue([nodeMessage(stack.id, graph.traversalId, nodeKey("U", first.id))]);
+}
+
+async function decide(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
+  const { env, stack, graph } = run;
+  const holder = await holderState(env, row);
+  if (holder === "alive") return "done"; // parked: the holder retriggers the row when it is done
+  if (row.action === "INIT" || (row.action === "CREATE" && row.status === "IN_PROGRESS")) return createRow(run, row);
+  if (row.replacedBy !== null) {
+    const replacement = await env.store.loadRow(stack.id, row.replacedBy);
+    if (replacement !== null && replacement.createdTraversal === graph.traversalId) {
+      // A duplicate of this node after it replaced the row (W-B): re-fire the replacement.
+      await env.runtime.enqueue([nodeMessage(stack.id, graph.traversalId, nodeKey("U", replacement.id))]);
+      return "done";
+    }
+  }
+  const changed = changedProperties(row.properties, run.properties);
+  const inPlace = changed.every((p) => run.type.isUpdatable(p));
+  if (row.status === "IN_PROGRESS" && row.action === "UPDATE") {
+    // An interrupted update: updates set the desired state, so re-apply it.
+    return inPlace ? updateRow(run, row, changed.length > 0 ? changed : Object.keys(run.properties)) : replaceRow(run, row, "interrupted update needs replacement");
+  }
+  if (row.status === "IN_PROGRESS" || holder === "dead") return markInterrupted(run, row);
+  if (row.status === "FAILED") return replaceRow(run, row, `previous ${row.action.toLowerCase()} failed`);
+  if (row.type !== run.resource.type) return replaceRow(run, row, `type changed from ${row.type} to ${run.resource.type}`);
+  const verdict = run.type.diff?.(row.properties, run.properties) ?? (changed.length === 0 ? "none" : "update");
+  if (verdict === "none") return noChange(run, row);
+  if (verdict === "replace" || !inPlace) {
+    const fixed = changed.filter((p) => !run.type.isUpdatable(p));
+    return replaceRow(run, row, fixed.length > 0 ? `properties ${fixed.join(", ")} cannot change in place` : "the type asked for replacement");
+  }
+  return updateRow(run, row, changed);
+}
+
+/** A row left IN_PROGRESS (or locked) by a dead engine in another action: mark it FAILED. */
+async function markInterrupted(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
+  const reason = `${row.action.toLowerCase()} interrupted by the death of engine ${row.lockHolder ?? "unknown"}`;
+  const failed = row.status === "IN_PROGRESS";
+  const lock = await lockRow(run.env, run.stack.id, run.graph.traversalId, row, failed ? { status: "FAILED", statusReason: reason } : {});
+  if (lock.kind !== "locked") return lock.kind === "changed" ? "again" : "done";
+  const released = await lockedWrite(run.env, run.stack.id, row.id, {}, true);
+  if (released.ok && failed) await rowEvent(run.env, run.stack, run.graph.traversalId, released.row, row.action, "FAILED", reason);
+  return released.ok ? "again" : "done";
+}

@@ -1,0 +1,85 @@
+/**
+ * Failure handling (DESIGN.md section 7): a failed node fails its row and the stack; with
+ * rollback enabled a ROLLBACK traversal to the last *completed* template starts (W-C).
+ */
+import { randomUUID } from "node:crypto";
+import type { ResourceRow, RowAction, StackRecord } from "../model/types.js";
+import { EMPTY_TEMPLATE } from "../template/types.js";
+import type { CheckEnv } from "./env.js";
+import { rowEvent, stackEvent } from "./env.js";
+import { lockedWrite } from "./locking.js";
+import { retrigger } from "./propagate.js";
+import type { TraversalEnv } from "./start-traversal.js";
+import { startTraversal } from "./start-traversal.js";
+
+/**
+ * Fail a node whose row this engine holds locked: row `<action>_FAILED` with the message,
+ * unlocked; then fail the traversal (or, if superseded, retrigger the row in the newest one).
+ */
+export async function failNode(
+  env: CheckEnv,
+  stack: StackRecord,
+  traversalId: string,
+  row: ResourceRow,
+  action: RowAction,
+  message: string,
+): Promise<void> {
+  const written = await lockedWrite(env, stack.id, row.id, { action, status: "FAILED", statusReason: message }, true);
+  if (!written.ok) return;
+  await rowEvent(env, stack, traversalId, written.row, action, "FAILED", message);
+  await failTraversal(env, stack.id, traversalId, `Resource ${action} failed: ${row.name}: ${message}`, row.id);
+}
+
+/**
+ * Fail the traversal (only if it is current and in progress): start the automatic rollback
+ * when enabled, else mark the stack FAILED (CAS). If the traversal was superseded, retrigger
+ * `rowId` in the newest traversal instead.
+ */
+export async function failTraversal(
+  env: CheckEnv,
+  stackId: string,
+  traversalId: string,
+  reason: string,
+  rowId?: string,
+): Promise<void> {
+  const stack = await env.store.loadStack(stackId);
+  const current = stack !== null && stack.currentTraversal === traversalId && stack.status === "IN_PROGRESS";
+  if (stack === null || !current) {
+    if (rowId !== undefined) await retrigger(env, stackId, rowId);
+    return;
+  }
+  if (!stack.options.disableRollback && (stack.action === "CREATE" || stack.action === "UPDATE")) {
+    // The rollback's start is itself the CAS that ends this traversal: observers never see a
+    // FAILED stack that is about to roll back.
+    await stackEvent(env, stack, traversalId, stack.action, "FAILED", reason);
+    const started = await startRollback(env, stack, `Rollback after failure: ${reason}`);
+    if (started === null && rowId !== undefined) await retrigger(env, stackId, rowId);
+    return;
+  }
+  const updatedAt = env.runtime.now();
+  const failed = await env.store.updateStack(stackId, traversalId, { status: "FAILED", statusReason: reason, updatedAt }, "IN_PROGRESS");
+  if (!failed) {
+    if (rowId !== undefined) await retrigger(env, stackId, rowId);
+    return;
+  }
+  await stackEvent(env, stack, traversalId, stack.action, "FAILED", reason);
+}
+
+/**
+ * Start a ROLLBACK traversal from `stack` (as read) to its last completed template, or to the
+ * empty template when the stack never completed. Returns the traversal id, or null when the
+ * stack moved on meanwhile.
+ */
+export async function startRollback(env: TraversalEnv, stack: StackRecord, reason: string): Promise<string | null> {
+  const prev = stack.prevTemplateId === null ? null : await env.store.loadTemplate(stack.id, stack.prevTemplateId);
+  const templateId = prev === null || stack.prevTemplateId === null ? randomUUID() : stack.prevTemplateId;
+  return startTraversal(env, {
+    stack,
+    action: "ROLLBACK",
+    templateId,
+    template: prev ?? EMPTY_TEMPLATE,
+    storeTemplate: prev === null,
+    options: stack.options,
+    reason,
+  });
+}

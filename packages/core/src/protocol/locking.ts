@@ -1,0 +1,87 @@
+/**
+ * Row locks: holder engine id + version compare-and-set (DESIGN.md section 6).
+ *
+ * A lock is taken with a write that also checks the traversal is still current, the row's
+ * version is the one read, and the row is unlocked - or locked by an engine whose liveness
+ * lease has expired, in which case the lock is stolen and the interrupted operation resumed.
+ */
+import type { ResourceRow, RowPatch } from "../model/types.js";
+import type { RowWriteResult } from "../runtime/contract.js";
+import type { CheckEnv } from "./env.js";
+
+/** Result of trying to lock a row. */
+export type LockOutcome =
+  | { readonly kind: "locked"; readonly row: ResourceRow; readonly stolenFrom: string | null }
+  /** Held by a live engine: park; the holder retriggers the row when it is done. */
+  | { readonly kind: "parked" }
+  /** The traversal is no longer current. */
+  | { readonly kind: "superseded" }
+  /** The row changed (or vanished) since it was read: reload and decide again. */
+  | { readonly kind: "changed" };
+
+/** Classify a holder: null (free), "alive" or "dead". */
+export async function holderState(env: CheckEnv, row: ResourceRow): Promise<"free" | "alive" | "dead"> {
+  if (row.lockHolder === null) return "free";
+  return (await env.runtime.isAlive(row.lockHolder)) ? "alive" : "dead";
+}
+
+/** Lock `row` (as read) for this engine in `traversalId`, writing `patch` atomically. */
+export async function lockRow(
+  env: CheckEnv,
+  stackId: string,
+  traversalId: string,
+  row: ResourceRow,
+  patch: RowPatch,
+): Promise<LockOutcome> {
+  const state = await holderState(env, row);
+  if (state === "alive") return { kind: "parked" };
+  const result = await env.store.writeRow({
+    stackId,
+    rowId: row.id,
+    ifTraversal: traversalId,
+    ifVersion: row.version,
+    ifHolder: row.lockHolder,
+    setHolder: env.engineId,
+    patch: { ...patch, updatedAt: env.runtime.now() },
+  });
+  if (result.ok) return { kind: "locked", row: result.row, stolenFrom: state === "dead" ? row.lockHolder : null };
+  return result.reason === "superseded" ? { kind: "superseded" } : { kind: "changed" };
+}
+
+/**
+ * A write under a lock this engine holds. A refusal means the lock was stolen (this engine
+ * was presumed dead): the caller must stop without further writes.
+ */
+export async function lockedWrite(
+  env: CheckEnv,
+  stackId: string,
+  rowId: string,
+  patch: RowPatch,
+  release: boolean,
+): Promise<RowWriteResult> {
+  return env.store.writeRow({
+    stackId,
+    rowId,
+    ifHolder: env.engineId,
+    ...(release ? { setHolder: null } : {}),
+    patch: { ...patch, updatedAt: env.runtime.now() },
+  });
+}
+
+/** A compare-and-set write of an unlocked row in the current traversal. */
+export async function casWrite(
+  env: CheckEnv,
+  stackId: string,
+  traversalId: string | undefined,
+  row: ResourceRow,
+  patch: RowPatch,
+): Promise<RowWriteResult> {
+  return env.store.writeRow({
+    stackId,
+    rowId: row.id,
+    ...(traversalId === undefined ? {} : { ifTraversal: traversalId }),
+    ifVersion: row.version,
+    ifHolder: null,
+    patch: { ...patch, updatedAt: env.runtime.now() },
+  });
+}

@@ -1,0 +1,82 @@
+/**
+ * Inputs of an update node: the predecessors' data read from the node's sync point, and the
+ * row's properties resolved from them (never by loading other resources).
+ */
+import type { NodeKey, NodePayload, SyncPayload, TraversalGraph } from "../model/types.js";
+import type { AnyResourceType } from "../plugin/types.js";
+import { resolveValue } from "../template/index.js";
+import type { CompiledResource } from "../template/types.js";
+
+/**
+ * The update payloads of every predecessor of `node`, by resource name, or null when some
+ * predecessor has not reported (the node is not ready: a spurious or early delivery).
+ */
+export function collectInputs(
+  graph: TraversalGraph,
+  node: NodeKey,
+  sync: ReadonlyMap<NodeKey, SyncPayload>,
+): Map<string, NodePayload> | null {
+  const spec = graph.nodes[node];
+  if (spec === undefined) return null;
+  const inputs = new Map<string, NodePayload>();
+  for (const pred of spec.requires) {
+    if (!sync.has(pred)) return null;
+    const payload = sync.get(pred);
+    if (payload !== null && payload !== undefined) inputs.set(payload.name, payload);
+  }
+  return inputs;
+}
+
+/** Outcome of resolving and validating a row's properties. */
+export type ResolvedProperties =
+  | { readonly ok: true; readonly properties: Record<string, unknown>; readonly requires: string[] }
+  | { readonly ok: false; readonly message: string };
+
+/** Resolve the intrinsics of a resource's properties with its inputs and validate them. */
+export function resolveProperties(
+  resource: CompiledResource,
+  type: AnyResourceType,
+  inputs: ReadonlyMap<string, NodePayload>,
+): ResolvedProperties {
+  const missing = (name: string): never => {
+    throw new Error(`no data from "${name}" reached this resource`);
+  };
+  let resolved: unknown;
+  try {
+    resolved = resolveValue(resource.properties, {
+      getResource: (name) => inputs.get(name)?.refId ?? missing(name),
+      getAttr: (name, attribute) => {
+        const payload = inputs.get(name) ?? missing(name);
+        return payload.attributes[attribute] ?? null;
+      },
+    });
+  } catch (error) {
+    return { ok: false, message: `cannot resolve properties: ${(error as Error).message}` };
+  }
+  const parsed = type.properties.safeParse(resolved);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue === undefined || issue.path.length === 0 ? "" : ` at properties.${issue.path.join(".")}`;
+    return { ok: false, message: `invalid resolved properties${where}: ${issue?.message ?? "rejected by schema"}` };
+  }
+  const requires = [...new Set([...inputs.values()].map((p) => p.rowId))].sort();
+  return { ok: true, properties: parsed.data as Record<string, unknown>, requires };
+}
+
+/** Structural equality of JSON-like values. */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+/** Names of the properties whose values differ. */
+export function changedProperties(oldProps: Record<string, unknown>, newProps: Record<string, unknown>): string[] {
+  const keys = new Set([...Object.keys(oldProps), ...Object.keys(newProps)]);
+  return [...keys].filter((k) => !deepEqual(oldProps[k], newProps[k])).sort();
+}

@@ -1,0 +1,75 @@
+/**
+ * The worker side entry point: validate a check message and dispatch it (DESIGN.md section 4).
+ */
+import { z } from "zod";
+import { CorruptMessageError } from "../errors.js";
+import type { CheckMessage, ResourceRow, StackRecord } from "../model/types.js";
+import { nodeKey } from "../model/types.js";
+import type { Delivery } from "../runtime/contract.js";
+import { isActiveRow } from "./best-existing.js";
+import { checkCleanupNode } from "./check-cleanup.js";
+import { checkComplete } from "./check-complete.js";
+import { checkUpdateNode } from "./check-update.js";
+import type { CheckEnv, EngineContext } from "./env.js";
+import { loadGraph, rowEvent } from "./env.js";
+import { casWrite } from "./locking.js";
+import { retrigger } from "./propagate.js";
+import { checkTimeout, checkWatchdog, timeOut } from "./watchdog.js";
+
+const id = z.string().min(1).max(200);
+
+/** Schema of a check message; anything else is corrupt or foreign. */
+export const checkMessageSchema: z.ZodType<CheckMessage> = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("node"), stackId: id, traversalId: id, rowId: id, direction: z.enum(["U", "C"]) }),
+  z.strictObject({ kind: z.literal("complete"), stackId: id, traversalId: id }),
+  z.strictObject({ kind: z.literal("timeout"), stackId: id, traversalId: id }),
+  z.strictObject({ kind: z.literal("watchdog"), stackId: id, traversalId: id }),
+]);
+
+/** Validate an untrusted message. @throws CorruptMessageError naming what is wrong. */
+export function parseCheckMessage(raw: unknown): CheckMessage {
+  const parsed = checkMessageSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = issue === undefined || issue.path.length === 0 ? "" : ` at ${issue.path.join(".")}`;
+  throw new CorruptMessageError(`${issue?.message ?? "invalid"}${where}`);
+}
+
+/** Process one delivered check. Throws only for corrupt messages and infrastructure errors. */
+export async function processCheck(engine: EngineContext, delivery: Delivery): Promise<void> {
+  const message = parseCheckMessage(delivery.message);
+  const env: CheckEnv = { ...engine, runtime: delivery.runtime, store: delivery.runtime.store };
+  const stack = await env.store.loadStack(message.stackId);
+  if (stack === null) return;
+  if (message.kind === "node") {
+    const row = await env.store.loadRow(stack.id, message.rowId);
+    if (row === null) return;
+    if (message.traversalId !== stack.currentTraversal) return handleStale(env, stack, row);
+    if (stack.status !== "IN_PROGRESS") return;
+    if (stack.deadline !== null && env.runtime.now() >= stack.deadline) return timeOut(env, stack);
+    const graph = await loadGraph(env, stack.id, message.traversalId);
+    if (graph === null) return;
+    return message.direction === "U" ? checkUpdateNode(env, stack, graph, row) : checkCleanupNode(env, stack, graph, row);
+  }
+  if (message.traversalId !== stack.currentTraversal || stack.status !== "IN_PROGRESS") return;
+  if (message.kind === "timeout") return checkTimeout(env, stack);
+  if (message.kind === "watchdog") return checkWatchdog(env, stack);
+  const graph = await loadGraph(env, stack.id, message.traversalId);
+  if (graph !== null) await checkComplete(env, stack, graph);
+}
+
+/**
+ * A message of a superseded traversal is dropped. If it is the create of a replacement that
+ * the current traversal does not need and that was never created, the replacement is marked
+ * deleted and the row it replaces retriggered in the current traversal (DESIGN.md 4.1).
+ */
+async function handleStale(env: CheckEnv, stack: StackRecord, row: ResourceRow): Promise<void> {
+  if (row.replaces === null || row.action !== "INIT" || row.lockHolder !== null || !isActiveRow(row)) return;
+  const graph = await loadGraph(env, stack.id, stack.currentTraversal);
+  if (graph !== null && graph.nodes[nodeKey("U", row.id)] !== undefined) return;
+  const reason = "replacement no longer needed";
+  const written = await casWrite(env, stack.id, undefined, row, { action: "DELETE", status: "COMPLETE", statusReason: reason });
+  if (!written.ok) return;
+  await rowEvent(env, stack, stack.currentTraversal, written.row, "DELETE", "COMPLETE", reason);
+  await retrigger(env, stack.id, row.replaces);
+}

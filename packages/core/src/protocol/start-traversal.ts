@@ -1,0 +1,117 @@
+/**
+ * Starting a traversal (DESIGN.md section 3): CAS the stack to a new traversal id, choose the
+ * rows, build and store the graph once, then enqueue every leaf in one batch.
+ */
+import { randomUUID } from "node:crypto";
+import type { CheckMessage, ResourceRow, StackAction, StackOptions, StackRecord } from "../model/types.js";
+import type { NewRow, Runtime, RuntimeStore } from "../runtime/contract.js";
+import type { CompiledTemplate } from "../template/types.js";
+import { chooseRows, isActiveRow } from "./best-existing.js";
+import { stackEvent } from "./env.js";
+import { nodeMessage } from "./propagate.js";
+import { buildTraversalGraph } from "./traversal-graph.js";
+
+/** What a traversal start needs from its caller's environment. */
+export interface TraversalEnv {
+  /** The store to write to. */
+  readonly store: RuntimeStore;
+  /** The runtime (clock, queue). */
+  readonly runtime: Runtime;
+  /** Watchdog interval, ms. */
+  readonly watchdogIntervalMs: number;
+}
+
+/** Parameters of {@link startTraversal}. */
+export interface StartTraversal {
+  /** The stack as read; the start is a CAS on its `currentTraversal`. */
+  readonly stack: StackRecord;
+  /** Action of the new traversal. */
+  readonly action: StackAction;
+  /** Target template id. */
+  readonly templateId: string;
+  /** Target template. */
+  readonly template: CompiledTemplate;
+  /** Whether `template` is new and must be stored under `templateId`. */
+  readonly storeTemplate: boolean;
+  /** Options of the traversal. */
+  readonly options: StackOptions;
+  /** Status reason recorded on the stack. */
+  readonly reason: string;
+}
+
+/**
+ * Start a traversal. Returns its id, or null when the stack moved on meanwhile (the caller
+ * re-reads and retries, or gives up if it was a worker-initiated rollback).
+ */
+export async function startTraversal(env: TraversalEnv, start: StartTraversal): Promise<string | null> {
+  const now = env.runtime.now();
+  const traversalId = randomUUID();
+  const previous = start.stack;
+  const stack: StackRecord = {
+    ...previous,
+    currentTraversal: traversalId,
+    templateId: start.templateId,
+    action: start.action,
+    status: "IN_PROGRESS",
+    statusReason: start.reason,
+    options: start.options,
+    deadline: start.options.timeoutMs === null ? null : now + start.options.timeoutMs,
+    updatedAt: now,
+  };
+  const begun = await env.store.beginTraversal({
+    stackId: stack.id,
+    expectedTraversal: previous.currentTraversal,
+    stack,
+    ...(start.storeTemplate ? { template: start.template } : {}),
+  });
+  if (!begun) return null;
+  await stackEvent(env, stack, traversalId, start.action, "IN_PROGRESS", start.reason);
+
+  // Rows are read after the CAS: from here on no check of an older traversal can lock a row,
+  // so every row's `requires` already covers what its in-flight operation may point at.
+  const rows = (await env.store.loadRows(stack.id)).filter(isActiveRow);
+  const names = Object.keys(start.template.resources);
+  const chosen = chooseRows(rows, names, previous.templateId, start.templateId);
+  const missing = names.filter((name) => !chosen.has(name));
+  const ids = missing.length > 0 ? await env.store.allocateRowIds(stack.id, missing.length) : [];
+  const newRows: NewRow[] = missing.map((name, i) => initRow(ids[i] as string, name, start, traversalId, now));
+  const chosenIds = new Map<string, string>([...chosen].map(([name, row]) => [name, row.id]));
+  newRows.forEach((row) => chosenIds.set(row.name, row.id));
+  const graph = buildTraversalGraph({
+    traversalId,
+    templateId: start.templateId,
+    template: start.template,
+    chosen: chosenIds,
+    existing: rows,
+  });
+  if (!(await env.store.installGraph({ stackId: stack.id, graph, newRows }))) return traversalId;
+
+  const leaves: CheckMessage[] = graph.leaves.map((key) => nodeMessage(stack.id, traversalId, key));
+  if (graph.roots.length === 0) leaves.push({ kind: "complete", stackId: stack.id, traversalId });
+  await env.runtime.enqueue(leaves);
+  if (stack.deadline !== null) await env.runtime.schedule({ kind: "timeout", stackId: stack.id, traversalId }, stack.deadline);
+  await env.runtime.schedule({ kind: "watchdog", stackId: stack.id, traversalId }, now + env.watchdogIntervalMs);
+  return traversalId;
+}
+
+function initRow(id: string, name: string, start: StartTraversal, traversalId: string, now: number): NewRow {
+  const resource = start.template.resources[name];
+  return {
+    id,
+    name,
+    type: resource?.type ?? "",
+    templateId: start.templateId,
+    physicalId: null,
+    properties: {},
+    attributes: {},
+    action: "INIT",
+    status: "COMPLETE",
+    statusReason: "",
+    requires: [],
+    replaces: null,
+    replacedBy: null,
+    createdTraversal: traversalId,
+    deletionPolicy: resource?.deletionPolicy ?? "delete",
+    updatedAt: now,
+  } satisfies Omit<ResourceRow, "version" | "lockHolder">;
+}

@@ -1,0 +1,261 @@
+/**
+ * The operations of an update node: create, in-place update, no-change write and
+ * replacement (create-before-delete). Each returns what the node's decision loop does next.
+ */
+import { PluginContractError, UpdateReplace } from "../errors.js";
+import type { NodeKey, NodePayload, ResourceRow, StackRecord, TraversalGraph } from "../model/types.js";
+import type { AnyResourceType } from "../plugin/types.js";
+import type { CompiledResource } from "../template/types.js";
+import type { CheckEnv } from "./env.js";
+import { rowEvent } from "./env.js";
+import { failNode } from "./fail.js";
+import { invokePlugin } from "./invoke-plugin.js";
+import { casWrite, lockRow, lockedWrite } from "./locking.js";
+import { nodeMessage, propagate, retrigger } from "./propagate.js";
+
+/** Everything an update node's operations share. */
+export interface UpdateRun {
+  readonly env: CheckEnv;
+  readonly stack: StackRecord;
+  readonly graph: TraversalGraph;
+  /** The graph node being checked (the impersonated one for a replacement). */
+  readonly node: NodeKey;
+  readonly resource: CompiledResource;
+  readonly type: AnyResourceType;
+  /** Resolved, validated properties. */
+  readonly properties: Record<string, unknown>;
+  /** Row ids the resolved properties came from. */
+  readonly requires: string[];
+  /** Attribute names the target template reads from this resource. */
+  readonly attributeRefs: readonly string[];
+}
+
+/** What the decision loop does after an operation. */
+export type StepResult = "done" | "again";
+
+const traversal = (run: UpdateRun): string => run.graph.traversalId;
+
+/** Report the node done with the row's data; retrigger the row if the traversal is gone. */
+export async function finish(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
+  const payload: NodePayload = {
+    rowId: row.id,
+    name: row.name,
+    refId: row.physicalId,
+    attributes: pick(row.attributes, run.attributeRefs),
+  };
+  if (!(await propagate(run.env, run.stack.id, run.graph, run.node, payload))) {
+    await retrigger(run.env, run.stack.id, row.id);
+  }
+  return "done";
+}
+
+/** Create an INIT row, or resume an interrupted create whose lock was stolen. */
+export async function createRow(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
+  const { env, stack } = run;
+  const interrupted = row.action === "CREATE" && row.status === "IN_PROGRESS";
+  const lock = await lockRow(env, stack.id, traversal(run), row, {
+    action: "CREATE",
+    status: "IN_PROGRESS",
+    statusReason: interrupted ? "resuming interrupted create" : "state changed",
+    requires: run.requires,
+    templateId: run.graph.templateId,
+    type: run.resource.type,
+    deletionPolicy: run.resource.deletionPolicy,
+  });
+  if (lock.kind === "parked" || lock.kind === "superseded") return "done";
+  if (lock.kind === "changed") return "again";
+  const locked = lock.row;
+  await rowEvent(env, stack, traversal(run), locked, "CREATE", "IN_PROGRESS", locked.statusReason);
+  let physicalId: string;
+  let attributes: Record<string, unknown>;
+  try {
+    const resumed = interrupted ? await resumeCreate(run, locked) : "create";
+    if (resumed === "unresumable") {
+      const reason = `create interrupted (engine ${lock.stolenFrom ?? "unknown"} died); ${run.type.type} has neither read nor an idempotent create, so the resource is replaced`;
+      const marked = await lockedWrite(env, stack.id, locked.id, { status: "FAILED", statusReason: reason }, true);
+      if (marked.ok) await rowEvent(env, stack, traversal(run), marked.row, "CREATE", "FAILED", reason);
+      return marked.ok ? "again" : "done";
+    }
+    const result =
+      resumed === "create"
+        ? await invokePlugin(env, stack, traversal(run), locked, run.type, "create", (base) =>
+            run.type.create({
+              ...base,
+              properties: run.properties,
+              setPhysicalId: async (id: string) => {
+                const w = await lockedWrite(env, stack.id, locked.id, { physicalId: id }, false);
+                if (!w.ok) throw new Error("lost the row lock");
+              },
+            }),
+          )
+        : resumed;
+    if (typeof result !== "object" || result === null || typeof result.physicalId !== "string" || result.physicalId === "") {
+      throw new PluginContractError(run.type.type, "create must return { physicalId: non-empty string }");
+    }
+    physicalId = result.physicalId;
+    attributes = await collectAttributes(run, locked, physicalId, result.attributes ?? {});
+  } catch (error) {
+    await failNode(env, stack, traversal(run), locked, "CREATE", (error as Error).message);
+    return "done";
+  }
+  const written = await lockedWrite(
+    env,
+    stack.id,
+    locked.id,
+    { action: "CREATE", status: "COMPLETE", statusReason: "state changed", physicalId, properties: run.properties, attributes },
+    true,
+  );
+  if (!written.ok) return "done";
+  await rowEvent(env, stack, traversal(run), written.row, "CREATE", "COMPLETE", "state changed");
+  return finish(run, written.row);
+}
+
+async function resumeCreate(
+  run: UpdateRun,
+  row: ResourceRow,
+): Promise<"create" | "unresumable" | { physicalId: string; attributes?: Readonly<Record<string, unknown>> }> {
+  const { type } = run;
+  if (type.read !== undefined) {
+    const read = type.read.bind(type);
+    const found = await invokePlugin(run.env, run.stack, traversal(run), row, type, "read", (base) =>
+      read({ ...base, physicalId: row.physicalId, properties: run.properties }),
+    );
+    if (found.exists) return { physicalId: found.physicalId, ...(found.attributes ? { attributes: found.attributes } : {}) };
+    return "create";
+  }
+  return type.idempotentCreate === true ? "create" : "unresumable";
+}
+
+/** Update a row in place (forced for an interrupted update, which is re-applied). */
+export async function updateRow(run: UpdateRun, row: ResourceRow, changed: string[]): Promise<StepResult> {
+  const { env, stack } = run;
+  const previous = { action: row.action, status: row.status };
+  const lock = await lockRow(env, stack.id, traversal(run), row, {
+    action: "UPDATE",
+    status: "IN_PROGRESS",
+    statusReason: "state changed",
+    requires: [...new Set([...row.requires, ...run.requires])].sort(),
+  });
+  if (lock.kind === "parked" || lock.kind === "superseded") return "done";
+  if (lock.kind === "changed") return "again";
+  const locked = lock.row;
+  await rowEvent(env, stack, traversal(run), locked, "UPDATE", "IN_PROGRESS", "state changed");
+  const update = run.type.update?.bind(run.type);
+  let attributes: Record<string, unknown>;
+  try {
+    if (update === undefined || locked.physicalId === null) throw new UpdateReplace("cannot update in place");
+    const physicalId = locked.physicalId;
+    const result = await invokePlugin(env, stack, traversal(run), locked, run.type, "update", (base) =>
+      update({ ...base, physicalId, properties: run.properties, oldProperties: locked.properties, changed, attributes: locked.attributes }),
+    );
+    attributes = await collectAttributes(run, locked, physicalId, { ...locked.attributes, ...(result?.attributes ?? {}) });
+  } catch (error) {
+    if (error instanceof UpdateReplace) {
+      const back = await lockedWrite(env, stack.id, locked.id, { ...previous, statusReason: error.message }, true);
+      return back.ok ? "again" : "done";
+    }
+    await failNode(env, stack, traversal(run), locked, "UPDATE", (error as Error).message);
+    return "done";
+  }
+  const written = await lockedWrite(
+    env,
+    stack.id,
+    locked.id,
+    {
+      action: "UPDATE",
+      status: "COMPLETE",
+      statusReason: "state changed",
+      properties: run.properties,
+      attributes,
+      requires: run.requires,
+      templateId: run.graph.templateId,
+      replacedBy: null,
+      deletionPolicy: run.resource.deletionPolicy,
+    },
+    true,
+  );
+  if (!written.ok) return "done";
+  await rowEvent(env, stack, traversal(run), written.row, "UPDATE", "COMPLETE", "state changed");
+  return finish(run, written.row);
+}
+
+/** No change: record the new template and `requires` (W-A) without calling the plugin. */
+export async function noChange(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
+  const missing = run.attributeRefs.filter((a) => !(a in row.attributes));
+  let attributes = row.attributes;
+  if (missing.length > 0 && row.physicalId !== null && run.type.getAttribute !== undefined) {
+    try {
+      attributes = await collectAttributes(run, row, row.physicalId, row.attributes);
+    } catch {
+      attributes = row.attributes;
+    }
+  }
+  const written = await casWrite(run.env, run.stack.id, traversal(run), row, {
+    templateId: run.graph.templateId,
+    requires: run.requires,
+    replacedBy: null,
+    deletionPolicy: run.resource.deletionPolicy,
+    attributes,
+  });
+  if (written.ok) return finish(run, written.row);
+  return written.reason === "version" || written.reason === "locked" ? "again" : "done";
+}
+
+/**
+ * Replace: atomically and idempotently make the replacement row (W-B) and enqueue its
+ * create in this traversal. The replacement reports as this node when it completes.
+ */
+export async function replaceRow(run: UpdateRun, row: ResourceRow, reason: string): Promise<StepResult> {
+  const { env, stack } = run;
+  const now = env.runtime.now();
+  const result = await env.store.createReplacement(stack.id, row.id, traversal(run), row.version, {
+    name: row.name,
+    type: run.resource.type,
+    templateId: run.graph.templateId,
+    physicalId: null,
+    properties: {},
+    attributes: {},
+    action: "INIT",
+    status: "COMPLETE",
+    statusReason: `replaces ${row.id}: ${reason}`,
+    requires: run.requires,
+    replaces: row.id,
+    replacedBy: null,
+    createdTraversal: traversal(run),
+    deletionPolicy: run.resource.deletionPolicy,
+    updatedAt: now,
+  });
+  if (!result.ok) return result.reason === "version" || result.reason === "locked" ? "again" : "done";
+  if (result.created) {
+    await rowEvent(env, stack, traversal(run), row, row.action, row.status, `replacement ${result.row.id} made: ${reason}`);
+  }
+  await env.runtime.enqueue([nodeMessage(stack.id, traversal(run), `U:${result.row.id}`)]);
+  return "done";
+}
+
+/** Attribute values to cache: what the plugin returned plus referenced ones fetched. */
+async function collectAttributes(
+  run: UpdateRun,
+  row: ResourceRow,
+  physicalId: string,
+  provided: Readonly<Record<string, unknown>>,
+): Promise<Record<string, unknown>> {
+  const attributes: Record<string, unknown> = { ...provided };
+  const getAttribute = run.type.getAttribute?.bind(run.type);
+  for (const name of run.attributeRefs) {
+    if (name in attributes) continue;
+    attributes[name] =
+      getAttribute === undefined
+        ? null
+        : await invokePlugin(run.env, run.stack, traversal(run), row, run.type, "getAttribute", (base) =>
+            getAttribute({ ...base, physicalId, properties: run.properties }, name),
+          );
+  }
+  return attributes;
+}
+
+function pick(values: Readonly<Record<string, unknown>>, names: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of names) out[name] = values[name] ?? null;
+  return out;
+}

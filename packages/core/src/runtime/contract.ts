@@ -1,0 +1,243 @@
+/**
+ * The runtime contract: the atomic primitives the convergence protocol needs (DESIGN.md
+ * section 9). Core holds the protocol once; a runtime (memory, Redis) supplies these.
+ *
+ * Every method is atomic on its own. Nothing here leaks a storage type: values are the plain
+ * records of `model/types.ts`.
+ */
+import type { CompiledTemplate } from "../template/types.js";
+import type {
+  CheckMessage,
+  NewStackEvent,
+  NodeKey,
+  ResourceRow,
+  RowPatch,
+  StackEvent,
+  StackRecord,
+  SyncPayload,
+  TraversalGraph,
+} from "../model/types.js";
+
+/** A row to insert; the runtime sets `version` to 1 and `lockHolder` to null. */
+export type NewRow = Omit<ResourceRow, "version" | "lockHolder">;
+
+/** Conditions and effects of one conditional row write. */
+export interface RowWrite {
+  /** Stack id. */
+  readonly stackId: string;
+  /** Row id. */
+  readonly rowId: string;
+  /** Only if the stack's `currentTraversal` equals this. */
+  readonly ifTraversal?: string;
+  /** Only if the row's version equals this. */
+  readonly ifVersion?: number;
+  /** Only if the lock holder equals this (`null` = only if unlocked). */
+  readonly ifHolder?: string | null;
+  /** New lock holder (acquire, steal or release with `null`); unchanged when undefined. */
+  readonly setHolder?: string | null;
+  /** Fields to set. */
+  readonly patch: RowPatch;
+}
+
+/** Why a conditional write was refused. */
+export type WriteRefusal = "gone" | "superseded" | "version" | "locked";
+
+/** Outcome of a conditional row write. */
+export type RowWriteResult =
+  | { readonly ok: true; readonly row: ResourceRow }
+  | { readonly ok: false; readonly reason: WriteRefusal; readonly row: ResourceRow | null };
+
+/** Outcome of an idempotent replacement creation. */
+export type ReplacementResult =
+  | { readonly ok: true; readonly row: ResourceRow; readonly created: boolean }
+  | { readonly ok: false; readonly reason: WriteRefusal; readonly row: ResourceRow | null };
+
+/** Outcome of a sync-point merge-and-test. */
+export type SyncResult = "ready" | "waiting" | "gone";
+
+/** Input of `beginTraversal`. */
+export interface BeginTraversal {
+  /** Stack id. */
+  readonly stackId: string;
+  /** CAS: the stack's currentTraversal must still be this. */
+  readonly expectedTraversal: string;
+  /** The new stack record (its `currentTraversal` is the new traversal id). */
+  readonly stack: StackRecord;
+  /** A template to store under `stack.templateId`, when new. */
+  readonly template?: CompiledTemplate;
+}
+
+/** Input of `installGraph`. */
+export interface InstallGraph {
+  /** Stack id. */
+  readonly stackId: string;
+  /** The traversal graph (its traversal must still be current). */
+  readonly graph: TraversalGraph;
+  /** Rows to insert with the graph (ids from `allocateRowIds`). */
+  readonly newRows: readonly NewRow[];
+}
+
+/** Activity of a stack as the queue sees it (for the watchdog). */
+export interface StackActivity {
+  /** Checks waiting in the queue. */
+  readonly queued: number;
+  /** Checks being processed. */
+  readonly running: number;
+}
+
+/** Atomic state operations. All methods may throw `RuntimeError` on infrastructure failure. */
+export interface RuntimeStore {
+  /** Insert a new stack (and its first template). Returns false if the name is taken. */
+  createStack(stack: StackRecord, template: CompiledTemplate): Promise<boolean>;
+  /** Id of the stack with this name, or null. */
+  findStackId(name: string): Promise<string | null>;
+  /** Names of every stack. */
+  listStackNames(): Promise<string[]>;
+  /** Load a stack record. */
+  loadStack(stackId: string): Promise<StackRecord | null>;
+  /**
+   * CAS the stack to a new traversal: only if `currentTraversal === expectedTraversal`.
+   * Stores the template when given, and drops the superseded traversal's graph and sync points.
+   */
+  beginTraversal(input: BeginTraversal): Promise<boolean>;
+  /**
+   * Insert the traversal's new rows and store its graph, only if its traversal is still
+   * current. Returns false if superseded (nothing written).
+   */
+  installGraph(input: InstallGraph): Promise<boolean>;
+  /** Reserve `count` fresh row ids for the stack (never reused). */
+  allocateRowIds(stackId: string, count: number): Promise<string[]>;
+  /** Load a traversal graph; null when the traversal was purged or superseded. */
+  loadGraph(stackId: string, traversalId: string): Promise<TraversalGraph | null>;
+  /** CAS-update stack fields: only if the traversal is current (and the status matches, if given). */
+  updateStack(
+    stackId: string,
+    ifTraversal: string,
+    patch: Partial<Omit<StackRecord, "id" | "name" | "currentTraversal">>,
+    ifStatus?: StackRecord["status"],
+  ): Promise<boolean>;
+  /** Remove the stack and everything it owns, only if the traversal is current. */
+  deleteStack(stackId: string, ifTraversal: string): Promise<boolean>;
+
+  /** Load a stored template. */
+  loadTemplate(stackId: string, templateId: string): Promise<CompiledTemplate | null>;
+
+  /** Every row of the stack (any state). */
+  loadRows(stackId: string): Promise<ResourceRow[]>;
+  /** One row. */
+  loadRow(stackId: string, rowId: string): Promise<ResourceRow | null>;
+  /** Conditional row write (lock acquire/steal/release, locked writes, CAS writes). Bumps the version. */
+  writeRow(write: RowWrite): Promise<RowWriteResult>;
+  /**
+   * Create the replacement of `oldRowId` for `traversalId`, idempotently (W-B): if the old
+   * row already has a replacement created in this traversal, return it (`created: false`).
+   * Otherwise only if the traversal is current, the old row is unlocked and its version is
+   * `ifVersion`: insert `row` (with a fresh id, `replaces = oldRowId`) and set the old row's
+   * `replacedBy`.
+   */
+  createReplacement(
+    stackId: string,
+    oldRowId: string,
+    traversalId: string,
+    ifVersion: number,
+    row: Omit<NewRow, "id">,
+  ): Promise<ReplacementResult>;
+  /**
+   * Final purge of a completed traversal: only if it is current, delete the given rows, every
+   * template except `keepTemplateIds`, the traversal's graph and sync points, then apply the
+   * stack patch.
+   */
+  completeTraversal(
+    stackId: string,
+    traversalId: string,
+    dropRowIds: readonly string[],
+    keepTemplateIds: readonly string[],
+    patch: Partial<Omit<StackRecord, "id" | "name" | "currentTraversal">>,
+  ): Promise<boolean>;
+
+  /**
+   * Atomic merge-and-test of a sync point: set field `sender` := payload. When `counted`
+   * and the field is new, count it. Answers "ready" once the count reaches `required`,
+   * "waiting" before, and "gone" when the traversal's graph no longer exists.
+   */
+  syncMerge(
+    stackId: string,
+    traversalId: string,
+    node: NodeKey,
+    sender: NodeKey,
+    payload: SyncPayload,
+    counted: boolean,
+    required: number,
+  ): Promise<SyncResult>;
+  /** Read a sync point's entries (sender → payload); null when the traversal is gone. */
+  readSync(stackId: string, traversalId: string, node: NodeKey): Promise<Map<NodeKey, SyncPayload> | null>;
+
+  /** Append events to the stack's stream. */
+  appendEvents(stackId: string, events: readonly NewStackEvent[]): Promise<void>;
+  /**
+   * Read events after `afterSeq` (exclusive; null = from the start). With `blockMs`, wait up
+   * to that long for new events when there are none (no polling loop).
+   */
+  readEvents(
+    stackId: string,
+    afterSeq: string | null,
+    options?: { blockMs?: number; limit?: number; signal?: AbortSignal },
+  ): Promise<StackEvent[]>;
+}
+
+/** A check being processed: the message and the runtime view to use for it. */
+export interface Delivery {
+  /** The message (untrusted: validate before use). */
+  readonly message: unknown;
+  /**
+   * The runtime to use for this check (its `store` included). Runtimes may wrap it - the
+   * memory runtime fences a crashed engine's operations - so always use this one inside
+   * the check.
+   */
+  readonly runtime: Runtime;
+}
+
+/** Processes checks; the engine registers one with the runtime. */
+export type CheckHandler = (delivery: Delivery) => Promise<void>;
+
+/** A worker registration handed back by `registerWorker`. */
+export interface WorkerRegistration {
+  /** Stop receiving checks and give up the liveness lease. */
+  close(): Promise<void>;
+}
+
+/** Listener of cancellations (in-flight plugin calls of the traversal are aborted). */
+export type CancelListener = (stackId: string, traversalId: string) => void;
+
+/**
+ * A runtime: the store plus delivery of checks, liveness, timers and a clock.
+ */
+export interface Runtime {
+  /** Human name ("memory", "redis"). */
+  readonly kind: string;
+  /** Atomic state operations. */
+  readonly store: RuntimeStore;
+  /** Current time in epoch ms (injectable in tests). */
+  now(): number;
+  /** Sleep (virtual time in manual memory mode). */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Enqueue checks (a batch: leaves are enqueued at once). */
+  enqueue(messages: readonly CheckMessage[]): Promise<void>;
+  /** Enqueue a check to run at `at` epoch ms (timeouts, watchdog). */
+  schedule(message: CheckMessage, at: number): Promise<void>;
+  /**
+   * Register a worker (engine) that processes checks, with a liveness lease renewed by the
+   * runtime while registered.
+   */
+  registerWorker(engineId: string, handler: CheckHandler, options?: { concurrency?: number }): Promise<WorkerRegistration>;
+  /** Whether the engine's liveness lease is current. */
+  isAlive(engineId: string): Promise<boolean>;
+  /** Checks queued and running for a stack. */
+  activity(stackId: string): Promise<StackActivity>;
+  /** Publish a cancellation to every worker (aborting in-flight plugin calls). */
+  publishCancel(stackId: string, traversalId: string): Promise<void>;
+  /** Subscribe to cancellations; returns an unsubscribe function. */
+  onCancel(listener: CancelListener): () => void;
+  /** Release resources (connections, timers). */
+  close(): Promise<void>;
+}

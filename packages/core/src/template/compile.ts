@@ -1,0 +1,85 @@
+/**
+ * `compileTemplate`: validate a template completely and compile it into the form the engine
+ * stores and converges to.
+ */
+import { DependencyCycleError, InvalidOptionsError } from "../errors.js";
+import type { TypeRegistry } from "../plugin/registry.js";
+import { bindParameters } from "./parameters.js";
+import { isPlainObject, setOwn } from "./plain-data.js";
+import { templateDependencyGraph } from "./template-graph.js";
+import type { CompiledTemplate } from "./types.js";
+import { compileOutputs } from "./validate-outputs.js";
+import { compileResources } from "./validate-resources.js";
+import { checkParameterGroups, checkTopLevel } from "./validate-top-level.js";
+import { ValueCompiler } from "./validate-value.js";
+
+/** Options of {@link compileTemplate}. */
+export interface CompileOptions {
+  /** The resource types the template may use. */
+  readonly types: TypeRegistry;
+  /**
+   * Parameter values for the stack; strings are coerced to the declared types.
+   * @default {}
+   */
+  readonly parameters?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Validate everything and compile. Checks run in a fixed order and the first problem is
+ * thrown: top level, parameters (declarations, undeclared values, values), parameter groups,
+ * resources in key order, outputs in key order, then dependency cycles.
+ *
+ * The result substitutes `get_param`, folds `list_join` / `str_replace` whose arguments are
+ * literal, keeps `get_resource` / `get_attr` (and what uses them) for run time, and lists
+ * each resource's dependencies (`depends_on` ∪ every resource its properties reference) and
+ * the attributes read from every resource. It is made of fresh plain objects and arrays
+ * (JSON-serializable); the input is never mutated.
+ *
+ * @throws TemplateValidationError (or a subclass: ParameterError, UnknownResourceTypeError,
+ *   DependencyCycleError) whose `path` names the offending node, e.g.
+ *   `resources.web.properties.image`.
+ * @throws InvalidOptionsError when `options` is malformed.
+ */
+export function compileTemplate(template: unknown, options: CompileOptions): CompiledTemplate {
+  const types = (options as Partial<CompileOptions> | undefined)?.types;
+  if (types === undefined || typeof types.get !== "function") {
+    throw new InvalidOptionsError("types", "a type registry is required (createTypeRegistry([...]))");
+  }
+  const sections = checkTopLevel(template);
+  const params = bindParameters(sections.parameters, options.parameters);
+  checkParameterGroups(sections.parameterGroups, new Set(params.values.keys()));
+
+  const section = sections.resources;
+  const resourceNames = new Set(Object.keys(section));
+  const compiler = new ValueCompiler({
+    resourceNames,
+    typeOf: (name) => {
+      const decl = resourceNames.has(name) ? section[name] : undefined;
+      const typeName = isPlainObject(decl) ? decl.type : undefined;
+      return typeof typeName === "string" ? types.get(typeName) : undefined;
+    },
+    parameters: params.values,
+    hiddenParameters: params.hidden,
+  });
+  const compiledResources = compileResources(section, types, compiler);
+  const compiledOutputs = compileOutputs(sections.outputs, compiler);
+
+  const { resources } = compiledResources;
+  const attributeRefs: Record<string, readonly string[]> = {};
+  for (const name of Object.keys(resources)) {
+    const read = compiler.attributeRefs.get(name);
+    setOwn(attributeRefs, name, read === undefined ? [] : [...read].sort());
+  }
+  const result: { -readonly [K in keyof CompiledTemplate]: CompiledTemplate[K] } = {
+    ...(sections.description === undefined ? {} : { description: sections.description }),
+    resources,
+    outputs: compiledOutputs.outputs,
+    attributeRefs,
+  };
+  if (params.hidden.size > 0) {
+    result.hiddenParameters = [...params.hidden, ...compiledResources.hiddenPaths, ...compiledOutputs.hiddenPaths];
+  }
+  const cycle = templateDependencyGraph(result).findCycle();
+  if (cycle !== null) throw new DependencyCycleError(cycle);
+  return result;
+}

@@ -1,0 +1,29 @@
+/**
+ * The template language: parsing (JSON/YAML), validation and compilation, and run-time
+ * resolution of intrinsic functions.
+ */
+export { EMPTY_TEMPLATE } from "./types.js";
+export type {
+  CompiledOutput,
+  CompiledResource,
+  CompiledTemplate,
+  OutputDefinition,
+  ParameterConstraint,
+  ParameterDefinition,
+  ParameterType,
+  ResourceDefinition,
+  Template,
+} from "./types.js";
+export { parseTemplate } from "./parse.js";
+export type { TemplateFormat } from "./parse.js";
+export { compileTemplate } from "./compile.js";
+export type { CompileOptions } from "./compile.js";
+export { UNKNOWN, containsUnknown, resolveValue } from "./resolve.js";
+export type { ResolveContext, Unknown } from "./resolve.js";
+export { INTRINSIC_FUNCTIONS, containsIntrinsic, intrinsicName } from "./intrinsics.js";
+export type { GetAttr, GetResource, IntrinsicName, ListJoin, PathItem, StrReplace } from "./intrinsics.js";
+export { collectReferences } from "./references.js";
+export type { ValueReferences } from "./references.js";
+export { templateDependencyGraph } from "./template-graph.js";
+export { PARAMETER_TYPES, coerceParameterValue } from "./parameter-coercion.js";
+export type { Coerced } from "./parameter-coercion.js";

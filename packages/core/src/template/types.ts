@@ -1,0 +1,122 @@
+/**
+ * Template types: the HOT-compatible template a user writes, and the compiled, validated
+ * form the engine stores once per template id.
+ */
+
+/** Declared type of a template parameter. */
+export type ParameterType = "string" | "number" | "boolean" | "json" | "comma_delimited_list";
+
+/** One constraint of a parameter (HOT syntax). */
+export interface ParameterConstraint {
+  /** The value must be one of these. */
+  readonly allowed_values?: readonly unknown[];
+  /** Numeric range (inclusive). */
+  readonly range?: { readonly min?: number; readonly max?: number };
+  /** Length range (inclusive) of a string or list. */
+  readonly length?: { readonly min?: number; readonly max?: number };
+  /** Regular expression the whole string must match. */
+  readonly allowed_pattern?: string;
+  /** Alias of `allowed_pattern`. */
+  readonly pattern?: string;
+  /** Message shown when the constraint fails. */
+  readonly description?: string;
+}
+
+/** A parameter declaration. */
+export interface ParameterDefinition {
+  /** Parameter type. */
+  readonly type: ParameterType;
+  /** Default value; a parameter without one is required. */
+  readonly default?: unknown;
+  /** Human description. */
+  readonly description?: string;
+  /** Label for UIs. */
+  readonly label?: string;
+  /** Whether the value is secret (redacted in events). */
+  readonly hidden?: boolean;
+  /** Constraints the value must satisfy. */
+  readonly constraints?: readonly ParameterConstraint[];
+}
+
+/** A resource declaration. */
+export interface ResourceDefinition {
+  /** Resource type name (must be registered with the engine). */
+  readonly type: string;
+  /** Property values, possibly containing intrinsic functions. */
+  readonly properties?: Readonly<Record<string, unknown>>;
+  /** Explicit dependencies: one resource name or a list. */
+  readonly depends_on?: string | readonly string[];
+  /** What deleting the resource does: delete it (default) or leave it in place. */
+  readonly deletion_policy?: "delete" | "retain" | "Delete" | "Retain";
+  /** Free-form metadata, ignored by the engine. */
+  readonly metadata?: unknown;
+}
+
+/** An output declaration. */
+export interface OutputDefinition {
+  /** Value, possibly containing intrinsic functions. */
+  readonly value: unknown;
+  /** Human description. */
+  readonly description?: string;
+}
+
+/** A template as the user writes it (JSON or YAML, or a TypeScript object). */
+export interface Template {
+  /** HOT version string/date; accepted and ignored. */
+  readonly heat_template_version?: string | number;
+  /** Human description. */
+  readonly description?: string;
+  /** Parameter declarations. */
+  readonly parameters?: Readonly<Record<string, ParameterDefinition>>;
+  /** Resource declarations by logical name. */
+  readonly resources?: Readonly<Record<string, ResourceDefinition>>;
+  /** Output declarations by name. */
+  readonly outputs?: Readonly<Record<string, OutputDefinition>>;
+}
+
+/** A resource after validation: parameters substituted, dependencies computed. */
+export interface CompiledResource {
+  /** Resource type name. */
+  readonly type: string;
+  /** Property values with `get_param` substituted; other intrinsics remain to be resolved. */
+  readonly properties: Readonly<Record<string, unknown>>;
+  /** Every resource this one depends on (explicit and implicit), sorted, no duplicates. */
+  readonly dependsOn: readonly string[];
+  /** Deletion policy, normalized. */
+  readonly deletionPolicy: "delete" | "retain";
+}
+
+/** A compiled output. */
+export interface CompiledOutput {
+  /** Value with `get_param` substituted. */
+  readonly value: unknown;
+  /** Human description. */
+  readonly description?: string;
+}
+
+/**
+ * The validated, JSON-serializable template the engine stores (once per template id) and
+ * converges to.
+ */
+export interface CompiledTemplate {
+  /** Human description. */
+  readonly description?: string;
+  /** Resources by logical name. */
+  readonly resources: Readonly<Record<string, CompiledResource>>;
+  /** Outputs by name. */
+  readonly outputs: Readonly<Record<string, CompiledOutput>>;
+  /**
+   * For each resource name, the attribute names that any `get_attr` in the template
+   * (resources or outputs) reads from it, sorted. Update nodes compute and send exactly these.
+   */
+  readonly attributeRefs: Readonly<Record<string, readonly string[]>>;
+  /** Names of parameters declared `hidden`, and the property paths they flowed into. */
+  readonly hiddenParameters?: readonly string[];
+}
+
+/** The empty template (target of a stack delete). */
+export const EMPTY_TEMPLATE: CompiledTemplate = Object.freeze({
+  resources: Object.freeze({}),
+  outputs: Object.freeze({}),
+  attributeRefs: Object.freeze({}),
+});

@@ -1,0 +1,46 @@
+/**
+ * Validation and compilation of a template's `outputs` section.
+ */
+import { TemplateValidationError } from "../errors.js";
+import { isPlainObject, joinPath, kindOf, setOwn } from "./plain-data.js";
+import type { PlainObject } from "./plain-data.js";
+import type { CompiledOutput } from "./types.js";
+import type { ValueCompiler } from "./validate-value.js";
+
+/** What compiling the outputs produced. */
+export interface CompiledOutputs {
+  /** Compiled outputs in template key order. */
+  readonly outputs: Record<string, CompiledOutput>;
+  /** Output paths (`outputs.X.value`) a hidden parameter flowed into. */
+  readonly hiddenPaths: readonly string[];
+}
+
+/**
+ * Validate and compile every output, in key order: each is `{ value, description? }`, and
+ * its value's intrinsics are validated like property values (paths `outputs.X.value…`).
+ * @throws TemplateValidationError at the offending node.
+ */
+export function compileOutputs(section: PlainObject, compiler: ValueCompiler): CompiledOutputs {
+  const outputs: Record<string, CompiledOutput> = {};
+  const hiddenPaths: string[] = [];
+  for (const name of Object.keys(section)) {
+    const path = joinPath("outputs", name);
+    const decl = section[name];
+    if (!isPlainObject(decl)) throw new TemplateValidationError(path, `an output must be a mapping with a value, got ${kindOf(decl)}`);
+    for (const key of Object.keys(decl)) {
+      if (key !== "value" && key !== "description") {
+        throw new TemplateValidationError(joinPath(path, key), `unknown key "${key}" in an output (allowed: value, description)`);
+      }
+    }
+    const valuePath = joinPath(path, "value");
+    if (decl.value === undefined) throw new TemplateValidationError(valuePath, "an output needs a value");
+    const description = decl.description;
+    if (description !== undefined && typeof description !== "string") {
+      throw new TemplateValidationError(joinPath(path, "description"), "description must be a string");
+    }
+    const compiled = compiler.compile(decl.value, valuePath);
+    if (compiler.usedHidden) hiddenPaths.push(valuePath);
+    setOwn(outputs, name, description === undefined ? { value: compiled.value } : { value: compiled.value, description });
+  }
+  return { outputs, hiddenPaths };
+}

@@ -1,0 +1,134 @@
+/**
+ * Validation and compilation of a template's `resources` section.
+ */
+import type { z } from "zod";
+import { TemplateValidationError, UnknownResourceTypeError } from "../errors.js";
+import type { TypeRegistry } from "../plugin/registry.js";
+import type { AnyResourceType } from "../plugin/types.js";
+import { isPlainObject, joinPath, kindOf, setOwn } from "./plain-data.js";
+import type { PlainObject } from "./plain-data.js";
+import type { CompiledResource } from "./types.js";
+import type { ValueCompiler } from "./validate-value.js";
+
+/** Keys a resource declaration may have. */
+export const RESOURCE_KEYS: readonly string[] = ["type", "properties", "depends_on", "deletion_policy", "metadata", "description"];
+const RESOURCE_KEY_SET: ReadonlySet<string> = new Set(RESOURCE_KEYS);
+
+/** What compiling the resources produced. */
+export interface CompiledResources {
+  /** Compiled resources in template key order. */
+  readonly resources: Record<string, CompiledResource>;
+  /** Property paths (`resources.X.properties.P`) a hidden parameter flowed into. */
+  readonly hiddenPaths: readonly string[];
+}
+
+/** Per-type facts computed once per compilation. */
+interface TypeFacts {
+  readonly shape: Readonly<Record<string, z.ZodType>>;
+  readonly declared: ReadonlySet<string>;
+  readonly required: readonly string[];
+}
+
+/**
+ * Validate and compile every resource, in key order: the declaration's keys, `type`, each
+ * given property (unknown name, then intrinsics, then the property schema when the value is
+ * literal), missing required properties, `depends_on`, `deletion_policy`, `description`.
+ * @throws TemplateValidationError (or UnknownResourceTypeError) at the offending node.
+ */
+export function compileResources(section: PlainObject, types: TypeRegistry, compiler: ValueCompiler): CompiledResources {
+  const resources: Record<string, CompiledResource> = {};
+  const hiddenPaths: string[] = [];
+  const facts = new Map<AnyResourceType, TypeFacts>();
+  const names = new Set(Object.keys(section));
+  for (const name of names) {
+    const path = joinPath("resources", name);
+    const decl = section[name];
+    if (!isPlainObject(decl)) throw new TemplateValidationError(path, `a resource must be a mapping, got ${kindOf(decl)}`);
+    for (const key of Object.keys(decl)) {
+      if (!RESOURCE_KEY_SET.has(key)) {
+        throw new TemplateValidationError(joinPath(path, key), `unknown key "${key}" in a resource (allowed: ${RESOURCE_KEYS.join(", ")})`);
+      }
+    }
+    const typeName = decl.type;
+    if (typeof typeName !== "string") {
+      const problem = typeName === undefined ? "is missing" : `must be a string, got ${kindOf(typeName)}`;
+      throw new TemplateValidationError(joinPath(path, "type"), `the resource type ${problem}`);
+    }
+    const type = types.get(typeName);
+    if (type === undefined) throw new UnknownResourceTypeError(joinPath(path, "type"), typeName, types.names());
+    let fact = facts.get(type);
+    if (fact === undefined) facts.set(type, (fact = typeFacts(type)));
+
+    const propsPath = joinPath(path, "properties");
+    const given = decl.properties ?? {};
+    if (!isPlainObject(given)) throw new TemplateValidationError(propsPath, `properties must be a mapping, got ${kindOf(given)}`);
+    const properties: PlainObject = {};
+    const dependsOn = new Set<string>();
+    for (const prop of Object.keys(given)) {
+      const raw = given[prop];
+      if (raw === undefined) continue;
+      const propPath = joinPath(propsPath, prop);
+      if (!fact.declared.has(prop) && !type.acceptsUnknownProperties) {
+        const known = type.propertyNames.length > 0 ? `its properties are ${type.propertyNames.join(", ")}` : "it has no properties";
+        throw new TemplateValidationError(propPath, `unknown property "${prop}" for type ${typeName}; ${known}`);
+      }
+      const compiled = compiler.compile(raw, propPath);
+      for (const ref of compiler.references) dependsOn.add(ref);
+      if (compiler.usedHidden) hiddenPaths.push(propPath);
+      const field = fact.shape[prop];
+      if (compiled.literal && field !== undefined) {
+        const result = field.safeParse(compiled.value);
+        const issue = result.success ? undefined : result.error.issues[0];
+        if (!result.success) {
+          const sub = (issue?.path ?? []).reduce<string>((p, k) => joinPath(p, String(k)), propPath);
+          throw new TemplateValidationError(sub, issue?.message ?? "invalid value");
+        }
+      }
+      setOwn(properties, prop, compiled.value);
+    }
+    for (const prop of fact.required) {
+      if (given[prop] === undefined) {
+        throw new TemplateValidationError(joinPath(propsPath, prop), `required property "${prop}" of type ${typeName} is missing`);
+      }
+    }
+    for (const dep of explicitDependencies(decl.depends_on, name, names, joinPath(path, "depends_on"))) dependsOn.add(dep);
+    const deletionPolicy = normalizeDeletionPolicy(decl.deletion_policy, joinPath(path, "deletion_policy"));
+    if (decl.description !== undefined && typeof decl.description !== "string") {
+      throw new TemplateValidationError(joinPath(path, "description"), "description must be a string");
+    }
+    setOwn(resources, name, { type: typeName, properties, dependsOn: [...dependsOn].sort(), deletionPolicy });
+  }
+  return { resources, hiddenPaths };
+}
+
+function typeFacts(type: AnyResourceType): TypeFacts {
+  const shape = (type.properties as z.ZodObject).shape as Record<string, z.ZodType>;
+  const required = Object.keys(shape).filter((p) => !(shape[p] as z.ZodType).safeParse(undefined).success);
+  return { shape, declared: new Set(Object.keys(shape)), required };
+}
+
+/**
+ * The names in a `depends_on` (a name or a list of names), each checked to be another
+ * resource of the template.
+ */
+function explicitDependencies(value: unknown, self: string, names: ReadonlySet<string>, path: string): string[] {
+  if (value === undefined || value === null) return [];
+  const list = typeof value === "string" ? [value] : value;
+  if (!Array.isArray(list)) {
+    throw new TemplateValidationError(path, `depends_on must be a resource name or a list of names, got ${kindOf(value)}`);
+  }
+  list.forEach((dep: unknown, i) => {
+    const at = typeof value === "string" ? path : joinPath(path, i);
+    if (typeof dep !== "string") throw new TemplateValidationError(at, `depends_on names must be strings, got ${kindOf(dep)}`);
+    if (dep === self) throw new TemplateValidationError(at, `resource "${self}" cannot depend on itself`);
+    if (!names.has(dep)) throw new TemplateValidationError(at, `depends_on refers to unknown resource "${dep}"`);
+  });
+  return list as string[];
+}
+
+function normalizeDeletionPolicy(value: unknown, path: string): "delete" | "retain" {
+  if (value === undefined || value === null) return "delete";
+  const policy = typeof value === "string" ? value.toLowerCase() : undefined;
+  if (policy === "delete" || policy === "retain") return policy;
+  throw new TemplateValidationError(path, `deletion_policy must be Delete or Retain, got ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,8 @@
+/**
+ * `@converge/core/testing`: kits for testing protocols and resource types - the fake cloud
+ * ("reality") and the scenario resource type of the acceptance suite.
+ */
+export { Reality } from "./reality.js";
+export type { FailureSpec, RealityEntry, RealityOp } from "./reality.js";
+export { SCENARIO_TYPE, createScenarioType, verify } from "./scenario-type.js";
+export type { ScenarioTypeOptions, VerifyResult } from "./scenario-type.js";

@@ -106,10 +106,14 @@ export function createEngine(options: EngineOptions): Engine {
     const object = typeof template === "string" ? parseTemplate(template) : template;
     return compileTemplate(object, { types, parameters: resolveStackOptions(opts).parameters as Record<string, unknown> });
   };
+  /** Last record seen per name, so waiting on a stack that just got deleted reports the deletion. */
+  const seen = new Map<string, StackRecord>();
   const load = async (name: string): Promise<StackRecord> => {
     const id = await store.findStackId(name);
     const stack = id === null ? null : await store.loadStack(id);
     if (stack === null) throw new StackNotFoundError(name);
+    if (seen.size > 1000 && !seen.has(name)) seen.clear();
+    seen.set(name, stack);
     return stack;
   };
   const info = async (stack: StackRecord): Promise<StackInfo> => {
@@ -222,7 +226,11 @@ export function createEngine(options: EngineOptions): Engine {
       return followEvents(name, opts ?? {});
     },
     async waitForStack(name, opts) {
-      const stack = await load(name);
+      const known = seen.get(name);
+      const stack = await load(name).catch((error: unknown) => {
+        if (known !== undefined && error instanceof StackNotFoundError) return known;
+        throw error;
+      });
       let after: string | null = null;
       for (;;) {
         opts?.signal?.throwIfAborted();

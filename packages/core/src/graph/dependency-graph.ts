@@ -19,11 +19,15 @@ import { DependencyCycleError } from "../errors.js";
 /** One edge: `[dependent, dependency]`, i.e. the first runs after the second. */
 export type DependencyEdge = readonly [dependent: string, dependency: string];
 
-/** Edge keys pack two indices into one safe integer; this bounds the node count. */
-const INDEX_LIMIT = 2 ** 26;
+const EMPTY = new Int32Array(1);
 
 /**
  * An immutable dependency graph of named nodes.
+ *
+ * Storage is compressed sparse rows both ways: for node i, its dependencies are
+ * `depTargets[depStart[i] .. depStart[i+1])` and its dependents
+ * `revTargets[revStart[i] .. revStart[i+1])`, all `Int32Array`s, so a 100,000-node graph is a
+ * handful of allocations rather than 200,000 small arrays.
  *
  * ```ts
  * const g = new DependencyGraph(["web", "db"], [["web", "db"]]);
@@ -33,11 +37,10 @@ const INDEX_LIMIT = 2 ** 26;
 export class DependencyGraph {
   readonly #names: string[] = [];
   readonly #index = new Map<string, number>();
-  /** `#dependencies[i]`: indices node i depends on, in edge insertion order. */
-  readonly #dependencies: number[][] = [];
-  /** `#dependents[i]`: indices of nodes that depend on node i, in edge insertion order. */
-  readonly #dependents: number[][] = [];
-  #edgeCount = 0;
+  #depStart: Int32Array = EMPTY;
+  #depTargets: Int32Array = EMPTY;
+  #revStart: Int32Array = EMPTY;
+  #revTargets: Int32Array = EMPTY;
 
   /**
    * @param nodes node names; duplicates are ignored, order is kept (it breaks ties).
@@ -47,17 +50,9 @@ export class DependencyGraph {
    */
   constructor(nodes: Iterable<string> = [], edges: Iterable<DependencyEdge> = []) {
     for (const name of nodes) this.#add(name);
-    const seen = new Set<number>();
-    for (const [from, to] of edges) {
-      const a = this.#add(from);
-      const b = this.#add(to);
-      const key = a * INDEX_LIMIT + b;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      (this.#dependencies[a] as number[]).push(b);
-      (this.#dependents[b] as number[]).push(a);
-      this.#edgeCount++;
-    }
+    const buffer = new EdgeBuffer();
+    for (const [from, to] of edges) buffer.push(this.#add(from), this.#add(to));
+    this.#link(buffer);
   }
 
   /**
@@ -65,13 +60,47 @@ export class DependencyGraph {
    * resource's `dependsOn`). Nodes come in the map's order.
    */
   static fromDependencies(dependencies: Iterable<readonly [string, Iterable<string>]>): DependencyGraph {
-    const nodes: string[] = [];
-    const edges: DependencyEdge[] = [];
-    for (const [node, deps] of dependencies) {
-      nodes.push(node);
-      for (const dep of deps) edges.push([node, dep]);
+    const entries = Array.isArray(dependencies) ? (dependencies as readonly (readonly [string, Iterable<string>])[]) : [...dependencies];
+    return new DependencyGraph(
+      entries.map((entry) => entry[0]),
+      pairsOf(entries),
+    );
+  }
+
+  /** Turn the edge buffer into deduplicated compressed rows, both ways. */
+  #link(buffer: EdgeBuffer): void {
+    const n = this.#names.length;
+    const m = buffer.length;
+    const { from, to } = buffer;
+    // Forward rows (edge insertion order within a node), deduplicated: mark[b] === a + 1
+    // means the edge a → b was already kept.
+    const forward = groupEdges(from, m, n);
+    const mark = new Int32Array(n);
+    const keep = new Uint8Array(m);
+    const depStart = new Int32Array(n + 1);
+    const depTargets = new Int32Array(m);
+    let w = 0;
+    for (let a = 0; a < n; a++) {
+      depStart[a] = w;
+      for (let k = forward.start[a] as number; k < (forward.start[a + 1] as number); k++) {
+        const e = forward.ids[k] as number;
+        const b = to[e] as number;
+        if (mark[b] === a + 1) continue;
+        mark[b] = a + 1;
+        keep[e] = 1;
+        depTargets[w++] = b;
+      }
     }
-    return new DependencyGraph(nodes, edges);
+    depStart[n] = w;
+    // Reverse rows from the kept edges, in edge insertion order.
+    const reverse = groupEdges(to, m, n, keep);
+    const revTargets = new Int32Array(w);
+    for (let k = 0; k < w; k++) revTargets[k] = from[reverse.ids[k] as number] as number;
+    const revStart = reverse.start;
+    this.#depStart = depStart;
+    this.#depTargets = depTargets.subarray(0, w);
+    this.#revStart = revStart;
+    this.#revTargets = revTargets;
   }
 
   /** Number of nodes. */
@@ -81,7 +110,7 @@ export class DependencyGraph {
 
   /** Number of distinct edges. */
   get edgeCount(): number {
-    return this.#edgeCount;
+    return this.#depTargets.length;
   }
 
   /** Whether `name` is a node of the graph. */
@@ -97,20 +126,22 @@ export class DependencyGraph {
   /** Every edge as `[dependent, dependency]`, grouped by dependent in insertion order. */
   edges(): DependencyEdge[] {
     const out: DependencyEdge[] = [];
-    this.#dependencies.forEach((deps, a) => {
-      for (const b of deps) out.push([this.#name(a), this.#name(b)]);
-    });
+    for (let a = 0; a < this.#names.length; a++) {
+      for (let k = this.#depStart[a] as number; k < (this.#depStart[a + 1] as number); k++) {
+        out.push([this.#name(a), this.#name(this.#depTargets[k] as number)]);
+      }
+    }
     return out;
   }
 
   /** Nodes that depend on nothing (they can run first), in insertion order. */
   leaves(): string[] {
-    return this.#select((i) => (this.#dependencies[i] as number[]).length === 0);
+    return this.#select((i) => this.#depStart[i] === this.#depStart[i + 1]);
   }
 
   /** Nodes nothing depends on (they run last), in insertion order. */
   roots(): string[] {
-    return this.#select((i) => (this.#dependents[i] as number[]).length === 0);
+    return this.#select((i) => this.#revStart[i] === this.#revStart[i + 1]);
   }
 
   /**
@@ -118,7 +149,7 @@ export class DependencyGraph {
    * @throws RangeError when `name` is not a node (a programming error).
    */
   dependenciesOf(name: string): string[] {
-    return (this.#dependencies[this.#require(name)] as number[]).map((i) => this.#name(i));
+    return this.#row(this.#depStart, this.#depTargets, this.#require(name));
   }
 
   /**
@@ -126,7 +157,7 @@ export class DependencyGraph {
    * @throws RangeError when `name` is not a node (a programming error).
    */
   dependentsOf(name: string): string[] {
-    return (this.#dependents[this.#require(name)] as number[]).map((i) => this.#name(i));
+    return this.#row(this.#revStart, this.#revTargets, this.#require(name));
   }
 
   /**
@@ -146,14 +177,15 @@ export class DependencyGraph {
     const pending = new Int32Array(n);
     const heap = new IndexHeap(n);
     for (let i = 0; i < n; i++) {
-      pending[i] = (this.#dependencies[i] as number[]).length;
+      pending[i] = (this.#depStart[i + 1] as number) - (this.#depStart[i] as number);
       if (pending[i] === 0) heap.push(i);
     }
     const order: string[] = [];
     while (heap.size > 0) {
       const i = heap.pop();
       order.push(this.#name(i));
-      for (const d of this.#dependents[i] as number[]) {
+      for (let k = this.#revStart[i] as number; k < (this.#revStart[i + 1] as number); k++) {
+        const d = this.#revTargets[k] as number;
         const left = (pending[d] as number) - 1;
         pending[d] = left;
         if (left === 0) heap.push(d);
@@ -189,7 +221,7 @@ export class DependencyGraph {
     const GREY = 1;
     const BLACK = 2;
     const colour = new Uint8Array(n);
-    const nextEdge = new Int32Array(n);
+    const nextEdge = this.#depStart.slice(0, n);
     const stackPos = new Int32Array(n);
     const stack = new Int32Array(n);
     for (let start = 0; start < n; start++) {
@@ -200,11 +232,10 @@ export class DependencyGraph {
       stack[sp++] = start;
       while (sp > 0) {
         const u = stack[sp - 1] as number;
-        const deps = this.#dependencies[u] as number[];
         const e = nextEdge[u] as number;
-        if (e < deps.length) {
+        if (e < (this.#depStart[u + 1] as number)) {
           nextEdge[u] = e + 1;
-          const v = deps[e] as number;
+          const v = this.#depTargets[e] as number;
           if (colour[v] === WHITE) {
             colour[v] = GREY;
             stackPos[v] = sp;
@@ -228,11 +259,8 @@ export class DependencyGraph {
     const known = this.#index.get(name);
     if (known !== undefined) return known;
     const i = this.#names.length;
-    if (i >= INDEX_LIMIT) throw new RangeError(`a dependency graph holds at most ${INDEX_LIMIT} nodes`);
     this.#names.push(name);
     this.#index.set(name, i);
-    this.#dependencies.push([]);
-    this.#dependents.push([]);
     return i;
   }
 
@@ -246,10 +274,75 @@ export class DependencyGraph {
     return this.#names[i] as string;
   }
 
+  #row(start: Int32Array, targets: Int32Array, i: number): string[] {
+    const out: string[] = [];
+    for (let k = start[i] as number; k < (start[i + 1] as number); k++) out.push(this.#name(targets[k] as number));
+    return out;
+  }
+
   #select(keep: (i: number) => boolean): string[] {
     const out: string[] = [];
     for (let i = 0; i < this.#names.length; i++) if (keep(i)) out.push(this.#name(i));
     return out;
+  }
+}
+
+/**
+ * Stable counting sort of the edge ids `0..m-1` by `key[e]` (a node index), skipping edges
+ * whose `keep[e]` is 0 when `keep` is given. Row i is `ids[start[i] .. start[i+1])`.
+ */
+function groupEdges(key: Int32Array, m: number, n: number, keep?: Uint8Array): { start: Int32Array; ids: Int32Array } {
+  const start = new Int32Array(n + 1);
+  let count = 0;
+  for (let e = 0; e < m; e++) {
+    if (keep !== undefined && keep[e] !== 1) continue;
+    const k = (key[e] as number) + 1;
+    start[k] = (start[k] as number) + 1;
+    count++;
+  }
+  for (let i = 0; i < n; i++) start[i + 1] = (start[i + 1] as number) + (start[i] as number);
+  const fill = start.slice(0, n);
+  const ids = new Int32Array(count);
+  for (let e = 0; e < m; e++) {
+    if (keep !== undefined && keep[e] !== 1) continue;
+    const k = key[e] as number;
+    const pos = fill[k] as number;
+    fill[k] = pos + 1;
+    ids[pos] = e;
+  }
+  return { start, ids };
+}
+
+/** Growable parallel buffers of edge endpoints (node indices). */
+class EdgeBuffer {
+  from = new Int32Array(64);
+  to = new Int32Array(64);
+  length = 0;
+
+  push(a: number, b: number): void {
+    if (this.length === this.from.length) {
+      const from = new Int32Array(this.length * 2);
+      const to = new Int32Array(this.length * 2);
+      from.set(this.from);
+      to.set(this.to);
+      this.from = from;
+      this.to = to;
+    }
+    this.from[this.length] = a;
+    this.to[this.length] = b;
+    this.length++;
+  }
+}
+
+/** Edges of a dependency map as pairs; one pair object is reused (callers destructure it at once). */
+function* pairsOf(entries: readonly (readonly [string, Iterable<string>])[]): Generator<DependencyEdge> {
+  const pair: [string, string] = ["", ""];
+  for (const [node, deps] of entries) {
+    for (const dep of deps) {
+      pair[0] = node;
+      pair[1] = dep;
+      yield pair;
+    }
   }
 }
 

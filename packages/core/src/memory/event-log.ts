@@ -8,7 +8,17 @@ import type { NewStackEvent, StackEvent } from "../model/types.js";
 export class EventLog {
   private readonly streams = new Map<string, StackEvent[]>();
   private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly retired: string[] = [];
   private seq = 0;
+
+  /** @param retainDeleted how many deleted stacks' streams stay readable. @default 100 */
+  constructor(private readonly retainDeleted = 100) {}
+
+  /** The stack was deleted: keep its stream readable until `retainDeleted` newer ones retire. */
+  retire(stackId: string): void {
+    this.retired.push(stackId);
+    while (this.retired.length > this.retainDeleted) this.streams.delete(this.retired.shift() as string);
+  }
 
   /** Append events, assigning increasing sequence numbers; wakes blocked readers. */
   append(stackId: string, events: readonly NewStackEvent[]): void {
@@ -17,7 +27,7 @@ export class EventLog {
       stream = [];
       this.streams.set(stackId, stream);
     }
-    for (const event of events) stream.push({ ...structuredClone(event), seq: String(++this.seq) });
+    for (const event of events) stream.push(Object.freeze({ ...event, seq: String(++this.seq) }));
     const waiting = this.waiters.get(stackId);
     if (waiting !== undefined) {
       this.waiters.delete(stackId);
@@ -64,6 +74,6 @@ export class EventLog {
       if (Number((stream[mid] as StackEvent).seq) <= after) lo = mid + 1;
       else hi = mid;
     }
-    return stream.slice(lo, lo + limit).map((e) => structuredClone(e));
+    return stream.slice(lo, lo + limit);
   }
 }

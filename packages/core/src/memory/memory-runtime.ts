@@ -83,6 +83,8 @@ export interface MemoryRuntime extends Runtime {
   liveEngines(): string[];
   /** Auto mode: resolve when nothing is queued or running. */
   idle(): Promise<void>;
+  /** Counters: checks delivered and enqueued since the runtime was created. */
+  stats(): { readonly delivered: number; readonly enqueued: number };
 }
 
 interface Worker {
@@ -122,8 +124,11 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
   let nextId = 0;
   let roundRobin = 0;
   let pumping = false;
+  let delivered = 0;
+  let enqueued = 0;
 
   const push = (message: CheckMessage): void => {
+    enqueued += 1;
     queue.push({ id: ++nextId, message, attempts: 0 });
     if (duplicateRate > 0 && random() < duplicateRate) queue.push({ id: ++nextId, message, attempts: 0 });
   };
@@ -171,6 +176,7 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
 
   const deliver = async (worker: Worker, item: Item, crashAfterOps?: number): Promise<void> => {
     running.add(item);
+    delivered += 1;
     worker.running += 1;
     item.attempts += 1;
     try {
@@ -321,6 +327,7 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
       dead.add(engineId);
     },
     liveEngines: () => liveWorkers().map((w) => w.engineId),
+    stats: () => ({ delivered, enqueued }),
     idle: () =>
       new Promise<void>((resolve) => {
         if (queue.length === 0 && running.size === 0) return resolve();

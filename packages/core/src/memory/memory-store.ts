@@ -31,7 +31,14 @@ interface StackState {
   syncs: Map<NodeKey, SyncEntry>;
 }
 
-const clone = <T>(value: T): T => (value === null || typeof value !== "object" ? value : structuredClone(value));
+/** Copy of a JSON-like value (plain objects, arrays, primitives), as a serializing store returns. */
+function clone<T>(value: T): T {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map(clone) as T;
+  const out: Record<string, unknown> = {};
+  for (const key in value) out[key] = clone((value as Record<string, unknown>)[key]);
+  return out as T;
+}
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
@@ -128,6 +135,7 @@ export class MemoryStore implements RuntimeStore {
     if (s === undefined || s.stack.currentTraversal !== ifTraversal) return false;
     this.stacks.delete(stackId);
     if (this.names.get(s.stack.name) === stackId) this.names.delete(s.stack.name);
+    this.events.retire(stackId);
     return true;
   }
 

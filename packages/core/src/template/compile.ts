@@ -3,10 +3,10 @@
  * stores and converges to.
  */
 import { DependencyCycleError, InvalidOptionsError } from "../errors.js";
+import { DependencyGraph } from "../graph/dependency-graph.js";
 import type { TypeRegistry } from "../plugin/registry.js";
 import { bindParameters } from "./parameters.js";
 import { isPlainObject, setOwn } from "./plain-data.js";
-import { templateDependencyGraph } from "./template-graph.js";
 import type { CompiledTemplate } from "./types.js";
 import { compileOutputs } from "./validate-outputs.js";
 import { compileResources } from "./validate-resources.js";
@@ -61,12 +61,12 @@ export function compileTemplate(template: unknown, options: CompileOptions): Com
     parameters: params.values,
     hiddenParameters: params.hidden,
   });
-  const compiledResources = compileResources(section, types, compiler);
+  const compiledResources = compileResources(section, resourceNames, types, compiler);
   const compiledOutputs = compileOutputs(sections.outputs, compiler);
 
-  const { resources } = compiledResources;
+  const { resources, entries } = compiledResources;
   const attributeRefs: Record<string, readonly string[]> = {};
-  for (const name of Object.keys(resources)) {
+  for (const [name] of entries) {
     const read = compiler.attributeRefs.get(name);
     setOwn(attributeRefs, name, read === undefined ? [] : [...read].sort());
   }
@@ -79,7 +79,7 @@ export function compileTemplate(template: unknown, options: CompileOptions): Com
   if (params.hidden.size > 0) {
     result.hiddenParameters = [...params.hidden, ...compiledResources.hiddenPaths, ...compiledOutputs.hiddenPaths];
   }
-  const cycle = templateDependencyGraph(result).findCycle();
+  const cycle = DependencyGraph.fromDependencies(entries.map(([name, r]) => [name, r.dependsOn] as const)).findCycle();
   if (cycle !== null) throw new DependencyCycleError(cycle);
   return result;
 }

@@ -15,6 +15,6 @@ import type { CompiledTemplate } from "./types.js";
  */
 export function templateDependencyGraph(template: CompiledTemplate): DependencyGraph {
   return DependencyGraph.fromDependencies(
-    Object.keys(template.resources).map((name) => [name, template.resources[name]?.dependsOn ?? []]),
+    Object.entries(template.resources).map(([name, resource]) => [name, resource.dependsOn] as const),
   );
 }

@@ -18,6 +18,8 @@ const RESOURCE_KEY_SET: ReadonlySet<string> = new Set(RESOURCE_KEYS);
 export interface CompiledResources {
   /** Compiled resources in template key order. */
   readonly resources: Record<string, CompiledResource>;
+  /** The same resources as `[name, resource]` entries, in template key order. */
+  readonly entries: readonly (readonly [string, CompiledResource])[];
   /** Property paths (`resources.X.properties.P`) a hidden parameter flowed into. */
   readonly hiddenPaths: readonly string[];
 }
@@ -35,11 +37,16 @@ interface TypeFacts {
  * literal), missing required properties, `depends_on`, `deletion_policy`, `description`.
  * @throws TemplateValidationError (or UnknownResourceTypeError) at the offending node.
  */
-export function compileResources(section: PlainObject, types: TypeRegistry, compiler: ValueCompiler): CompiledResources {
+export function compileResources(
+  section: PlainObject,
+  names: ReadonlySet<string>,
+  types: TypeRegistry,
+  compiler: ValueCompiler,
+): CompiledResources {
   const resources: Record<string, CompiledResource> = {};
+  const entries: (readonly [string, CompiledResource])[] = [];
   const hiddenPaths: string[] = [];
   const facts = new Map<AnyResourceType, TypeFacts>();
-  const names = new Set(Object.keys(section));
   for (const name of names) {
     const path = joinPath("resources", name);
     const decl = section[name];
@@ -60,10 +67,10 @@ export function compileResources(section: PlainObject, types: TypeRegistry, comp
     if (fact === undefined) facts.set(type, (fact = typeFacts(type)));
 
     const propsPath = joinPath(path, "properties");
-    const given = decl.properties ?? {};
+    const given = decl.properties ?? NO_PROPERTIES;
     if (!isPlainObject(given)) throw new TemplateValidationError(propsPath, `properties must be a mapping, got ${kindOf(given)}`);
     const properties: PlainObject = {};
-    const dependsOn = new Set<string>();
+    let dependsOn: Set<string> | undefined;
     for (const prop of Object.keys(given)) {
       const raw = given[prop];
       if (raw === undefined) continue;
@@ -73,7 +80,7 @@ export function compileResources(section: PlainObject, types: TypeRegistry, comp
         throw new TemplateValidationError(propPath, `unknown property "${prop}" for type ${typeName}; ${known}`);
       }
       const compiled = compiler.compile(raw, propPath);
-      for (const ref of compiler.references) dependsOn.add(ref);
+      if (compiler.references.length > 0) dependsOn = addAll(dependsOn, compiler.references);
       if (compiler.usedHidden) hiddenPaths.push(propPath);
       const field = fact.shape[prop];
       if (compiled.literal && field !== undefined) {
@@ -91,14 +98,30 @@ export function compileResources(section: PlainObject, types: TypeRegistry, comp
         throw new TemplateValidationError(joinPath(propsPath, prop), `required property "${prop}" of type ${typeName} is missing`);
       }
     }
-    for (const dep of explicitDependencies(decl.depends_on, name, names, joinPath(path, "depends_on"))) dependsOn.add(dep);
+    const explicit = explicitDependencies(decl.depends_on, name, names, joinPath(path, "depends_on"));
+    if (explicit.length > 0) dependsOn = addAll(dependsOn, explicit);
     const deletionPolicy = normalizeDeletionPolicy(decl.deletion_policy, joinPath(path, "deletion_policy"));
     if (decl.description !== undefined && typeof decl.description !== "string") {
       throw new TemplateValidationError(joinPath(path, "description"), "description must be a string");
     }
-    setOwn(resources, name, { type: typeName, properties, dependsOn: [...dependsOn].sort(), deletionPolicy });
+    const resource: CompiledResource = {
+      type: typeName,
+      properties,
+      dependsOn: dependsOn === undefined ? [] : [...dependsOn].sort(),
+      deletionPolicy,
+    };
+    setOwn(resources, name, resource);
+    entries.push([name, resource]);
   }
-  return { resources, hiddenPaths };
+  return { resources, entries, hiddenPaths };
+}
+
+const NO_PROPERTIES: PlainObject = Object.freeze({});
+
+function addAll(set: Set<string> | undefined, items: readonly string[]): Set<string> {
+  const out = set ?? new Set<string>();
+  for (const item of items) out.add(item);
+  return out;
 }
 
 function typeFacts(type: AnyResourceType): TypeFacts {

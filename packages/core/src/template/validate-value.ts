@@ -39,8 +39,11 @@ export interface ValueScope {
  * (read them after each {@link compile}).
  */
 export class ValueCompiler {
-  /** Resource names referenced by `get_resource` / `get_attr` in the last compiled value. */
-  references = new Set<string>();
+  /**
+   * Resource names referenced by `get_resource` / `get_attr` in the last compiled value
+   * (may repeat; reused by the next call, so copy what you keep).
+   */
+  readonly references: string[] = [];
   /** Whether the last compiled value substituted a hidden parameter. */
   usedHidden = false;
   /** Attribute names read by `get_attr`, per resource name, over every compiled value. */
@@ -57,7 +60,7 @@ export class ValueCompiler {
    * @throws TemplateValidationError at the offending node.
    */
   compile(value: unknown, path: string): CompiledValue {
-    this.references = new Set();
+    this.references.length = 0;
     this.usedHidden = false;
     return this.#value(value, path);
   }
@@ -144,7 +147,7 @@ export class ValueCompiler {
       throw new TemplateValidationError(path, `get_resource takes a resource name, got ${show(arg)}`);
     }
     this.#requireResource(c.value, path, "get_resource");
-    this.references.add(c.value);
+    this.references.push(c.value);
     return { value: { get_resource: c.value }, literal: false };
   }
 
@@ -164,7 +167,7 @@ export class ValueCompiler {
       const known = type.attributeNames.length > 0 ? `its attributes are ${type.attributeNames.join(", ")}` : "it has no attributes";
       throw new TemplateValidationError(path, `get_attr: resource "${resource}" (type ${type.type}) has no attribute "${attribute}"; ${known}`);
     }
-    this.references.add(resource);
+    this.references.push(resource);
     let attrs = this.attributeRefs.get(resource);
     if (attrs === undefined) this.attributeRefs.set(resource, (attrs = new Set()));
     attrs.add(attribute);

@@ -22,7 +22,15 @@ export interface RealityOp {
   readonly name: string;
   /** Physical id. */
   readonly physicalId: string;
+  /** Resource row that performed the operation, when the caller said (the scenario type does). */
+  readonly rowId?: string;
 }
+
+/**
+ * Observer of the fake cloud, called right after each operation was applied (so during a
+ * `delete`, `entries` no longer holds the deleted resource). Used by invariant checkers.
+ */
+export type RealityObserver = (op: RealityOp, reality: Reality) => void;
 
 /** How an injected failure fails. */
 export interface FailureSpec {
@@ -44,11 +52,37 @@ export class Reality {
   readonly entries = new Map<string, RealityEntry>();
   /** Every operation performed, in order. */
   readonly log: RealityOp[] = [];
+  /**
+   * Every handler call the scenario type made, in order, including calls that change nothing
+   * (a delete of an unknown id) or fail: what "removed without a plugin call" is checked on.
+   */
+  readonly calls: Array<{ readonly op: "create" | "update" | "delete"; readonly name: string }> = [];
   /** Physical ids created per idempotency key (so a retried create never makes two). */
   readonly byKey = new Map<string, string>();
   private counter = 0;
   private failures: Array<FailureSpec & { left: number }> = [];
   private blocks = new Map<string, { promise: Promise<void>; release: () => void }>();
+  private readonly observers = new Set<RealityObserver>();
+  /** Physical id by lookup tag (what a non-idempotent create was tagged with, for `read`). */
+  private readonly byTag = new Map<string, string>();
+
+  /** Call `observer` after every create, update and delete; returns an unsubscribe function. */
+  observe(observer: RealityObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
+  /** The live physical id last created with this tag (see `create`), or undefined. */
+  findByTag(tag: string): string | undefined {
+    const id = this.byTag.get(tag);
+    return id !== undefined && this.entries.has(id) ? id : undefined;
+  }
+
+  private record(op: Omit<RealityOp, "seq">): void {
+    const entry: RealityOp = { seq: this.log.length, ...op };
+    this.log.push(entry);
+    for (const observer of this.observers) observer(entry, this);
+  }
 
   /** Make `op` of `name` fail. */
   fail(spec: FailureSpec): void {
@@ -75,6 +109,7 @@ export class Reality {
 
   /** Called by the type before an operation: injected failures and blocks. */
   async before(op: "create" | "update" | "delete", name: string, signal: AbortSignal, honourAbort: boolean): Promise<void> {
+    this.calls.push({ op, name });
     const block = this.blocks.get(`${op}:${name}`);
     if (block !== undefined) {
       await (honourAbort
@@ -95,31 +130,41 @@ export class Reality {
     }
   }
 
-  /** Create an entry (idempotent per key). */
-  create(stackName: string, name: string, properties: Record<string, unknown>, key: string): string {
+  /**
+   * Create an entry (idempotent per key). `meta.rowId` is recorded in the log; `meta.tag`
+   * lets `findByTag` find the entry later (a create that is not idempotent but can be read).
+   */
+  create(
+    stackName: string,
+    name: string,
+    properties: Record<string, unknown>,
+    key: string,
+    meta?: { readonly rowId?: string; readonly tag?: string },
+  ): string {
     const existing = this.byKey.get(key);
     if (existing !== undefined && this.entries.has(existing)) return existing;
     const physicalId = `${stackName}-${name}-${++this.counter}`;
     this.entries.set(physicalId, { name, properties: { ...properties } });
     this.byKey.set(key, physicalId);
-    this.log.push({ seq: this.log.length, op: "create", name, physicalId });
+    if (meta?.tag !== undefined) this.byTag.set(meta.tag, physicalId);
+    this.record({ op: "create", name, physicalId, ...(meta?.rowId === undefined ? {} : { rowId: meta.rowId }) });
     return physicalId;
   }
 
   /** Rewrite an entry's properties. */
-  update(physicalId: string, properties: Record<string, unknown>): void {
+  update(physicalId: string, properties: Record<string, unknown>, rowId?: string): void {
     const entry = this.entries.get(physicalId);
     if (entry === undefined) throw new ResourceError(`resource ${physicalId} does not exist`);
     this.entries.set(physicalId, { name: entry.name, properties: { ...properties } });
-    this.log.push({ seq: this.log.length, op: "update", name: entry.name, physicalId });
+    this.record({ op: "update", name: entry.name, physicalId, ...(rowId === undefined ? {} : { rowId }) });
   }
 
   /** Remove an entry (absent is fine). */
-  delete(physicalId: string): void {
+  delete(physicalId: string, rowId?: string): void {
     const entry = this.entries.get(physicalId);
     if (entry === undefined) return;
     this.entries.delete(physicalId);
-    this.log.push({ seq: this.log.length, op: "delete", name: entry.name, physicalId });
+    this.record({ op: "delete", name: entry.name, physicalId, ...(rowId === undefined ? {} : { rowId }) });
   }
 
   /** Live entries with this name. */

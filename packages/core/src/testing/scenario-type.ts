@@ -44,7 +44,7 @@ export function createScenarioType(reality: Reality, options: ScenarioTypeOption
   const honourAbort = options.honourAbort ?? true;
   const idempotent = options.idempotent ?? true;
   const read = async (ctx: { physicalId: string | null; idempotencyKey: string }) => {
-    const id = ctx.physicalId ?? reality.byKey.get(ctx.idempotencyKey) ?? null;
+    const id = ctx.physicalId ?? reality.byKey.get(ctx.idempotencyKey) ?? reality.findByTag(ctx.idempotencyKey) ?? null;
     const entry = id === null ? undefined : reality.entries.get(id);
     return entry === undefined || id === null
       ? ({ exists: false } as const)
@@ -61,19 +61,19 @@ export function createScenarioType(reality: Reality, options: ScenarioTypeOption
       await reality.before("create", ctx.resourceName, ctx.signal, honourAbort);
       const props = strip(ctx.properties);
       const key = idempotent ? ctx.idempotencyKey : `${ctx.idempotencyKey}#${Math.random()}`;
-      const physicalId = reality.create(ctx.stackName, ctx.resourceName, props, key);
+      const physicalId = reality.create(ctx.stackName, ctx.resourceName, props, key, { rowId: ctx.rowId, tag: ctx.idempotencyKey });
       return { physicalId, attributes: { a: props.a ?? null, "!a": props["!a"] ?? null } };
     },
     async update(ctx) {
       if (ctx.changed.some((p) => p.startsWith("!"))) throw new UpdateReplace();
       await reality.before("update", ctx.resourceName, ctx.signal, honourAbort);
       const props = strip(ctx.properties);
-      reality.update(ctx.physicalId, props);
+      reality.update(ctx.physicalId, props, ctx.rowId);
       return { attributes: { a: props.a ?? null, "!a": props["!a"] ?? null } };
     },
     async delete(ctx) {
       await reality.before("delete", ctx.resourceName, ctx.signal, honourAbort);
-      if (ctx.physicalId !== null) reality.delete(ctx.physicalId);
+      if (ctx.physicalId !== null) reality.delete(ctx.physicalId, ctx.rowId);
     },
     ...(options.withRead === false ? {} : { read }),
   });

@@ -1,0 +1,48 @@
+/**
+ * `npm run bench`: graph algorithms on 100,000-resource templates and the protocol on the
+ * memory runtime, printed as a table with the ratio against a saved baseline run.
+ *
+ *   npm run bench                          # compare with bench/baseline.json when present
+ *   npm run bench -- --save-baseline       # record this run as the baseline
+ *   BENCH_SIZES=1000,10000 npm run bench   # protocol stack sizes (default 1000,10000,100000)
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { benchGraph } from "./graph-bench.js";
+import { benchProtocol } from "./protocol-bench.js";
+
+interface Row {
+  readonly name: string;
+  readonly ms: number;
+  readonly detail: string;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const baselinePath = join(here, "baseline.json");
+const baseline: Record<string, number> = existsSync(baselinePath) ? (JSON.parse(readFileSync(baselinePath, "utf8")) as Record<string, number>) : {};
+
+const rows: Row[] = [];
+for (const r of await benchGraph()) rows.push({ name: `graph ${r.name}`, ms: r.ms, detail: `${r.nodes} nodes, ${r.edges} edges` });
+const sizes = (process.env.BENCH_SIZES ?? "1000,10000,100000").split(",").map(Number);
+for (const r of await benchProtocol(sizes)) {
+  rows.push({
+    name: `protocol ${r.name}`,
+    ms: r.ms,
+    detail: `${r.checks} checks, ${Math.round(r.checksPerSecond)} checks/s, peak heap ${r.peakHeapMiB.toFixed(0)} MiB`,
+  });
+}
+
+const width = Math.max(...rows.map((r) => r.name.length));
+console.log(`${"benchmark".padEnd(width)}  ${"ms".padStart(9)}  ${"baseline".padStart(9)}  ${"ratio".padStart(6)}  detail`);
+for (const r of rows) {
+  const base = baseline[r.name];
+  const ratio = base === undefined ? "" : (r.ms / base).toFixed(2);
+  console.log(`${r.name.padEnd(width)}  ${r.ms.toFixed(1).padStart(9)}  ${(base?.toFixed(1) ?? "-").padStart(9)}  ${ratio.padStart(6)}  ${r.detail}`);
+}
+if (process.argv.includes("--save-baseline")) {
+  writeFileSync(baselinePath, `${JSON.stringify(Object.fromEntries(rows.map((r) => [r.name, Number(r.ms.toFixed(1))])), null, 2)}\n`);
+  console.log(`baseline saved to ${baselinePath}`);
+} else if (Object.keys(baseline).length === 0) {
+  console.log("(no baseline yet: run `npm run bench -- --save-baseline` to record one; ratio = this run / baseline)");
+}

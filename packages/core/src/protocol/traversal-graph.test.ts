@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import type { ResourceRow } from "../model/types.js";
+import type { CompiledTemplate } from "../template/types.js";
+import { chooseRows, rowScore } from "./best-existing.js";
+import { buildTraversalGraph } from "./traversal-graph.js";
+
+const row = (id: string, name: string, over: Partial<ResourceRow> = {}): ResourceRow => ({
+  id, name, type: "t:t:T", templateId: "t1", physicalId: `p${id}`, properties: {}, attributes: {},
+  action: "CREATE", status: "COMPLETE", statusReason: "", requires: [], replaces: null, replacedBy: null,
+  createdTraversal: "x", deletionPolicy: "delete", lockHolder: null, version: 1, updatedAt: 0, ...over,
+});
+
+const res = (dependsOn: string[]) => ({ type: "t:t:T", properties: {}, dependsOn, deletionPolicy: "delete" as const });
+
+/** R0: A, B -> C -> D, E (C depends on A via get_attr and on B via depends_on). */
+const R0: CompiledTemplate = {
+  resources: { A: res([]), B: res([]), C: res(["A", "B"]), D: res(["C"]), E: res(["C"]) },
+  outputs: {},
+  attributeRefs: { A: ["a"], B: [], C: ["!a"], D: [], E: [] },
+};
+
+const sorted = (xs: readonly string[]) => [...xs].sort();
+
+describe("buildTraversalGraph", () => {
+  it("builds the worked example: R0 after C was replaced by C'", () => {
+    // rows: A=1, B=2, old C=3 (replaced by 6), D=4, E=5, C'=6
+    const rows = [
+      row("1", "A"), row("2", "B"),
+      row("3", "C", { requires: ["1", "2"], replacedBy: "6" }),
+      row("4", "D", { requires: ["6"] }), row("5", "E", { requires: ["6"] }),
+      row("6", "C", { requires: ["1", "2"], replaces: "3", templateId: "t2" }),
+    ];
+    const chosen = chooseRows(rows, ["A", "B", "C", "D", "E"], "t2", "t3");
+    expect(chosen.get("C")?.id).toBe("6");
+    const graph = buildTraversalGraph({
+      traversalId: "T", templateId: "t3", template: R0,
+      chosen: new Map([...chosen].map(([n, r]) => [n, r.id])), existing: rows,
+    });
+    const req = (k: string) => sorted(graph.nodes[k]?.requires ?? []);
+    // update part
+    expect(req("U:6")).toEqual(["U:1", "U:2"]);
+    expect(req("U:4")).toEqual(["U:6"]);
+    expect(req("U:5")).toEqual(["U:6"]);
+    expect(req("U:1")).toEqual([]);
+    // cleanup part
+    expect(req("C:4")).toEqual(["U:4"]);
+    expect(req("C:5")).toEqual(["U:5"]);
+    expect(req("C:6")).toEqual(["C:4", "C:5", "U:6"]);
+    expect(req("C:3")).toEqual(["C:6"]); // old C after C' (replaces edge); nothing requires old C now
+    expect(req("C:1")).toEqual(["C:3", "C:6", "U:1"]);
+    expect(req("C:2")).toEqual(["C:3", "C:6", "U:2"]);
+    expect(graph.nodes["U:3"]).toBeUndefined();
+    expect(sorted(graph.roots)).toEqual(["C:1", "C:2"]);
+    expect(graph.leaves).toEqual(["U:1", "U:2"]);
+  });
+
+  it("gives new rows no cleanup node and puts cleanup leaves first", () => {
+    const rows = [row("1", "A"), row("2", "Gone")];
+    const graph = buildTraversalGraph({
+      traversalId: "T", templateId: "t2",
+      template: { resources: { A: res([]), N: res(["A"]) }, outputs: {}, attributeRefs: {} },
+      chosen: new Map([["A", "1"], ["N", "3"]]), existing: rows,
+    });
+    expect(graph.nodes["C:3"]).toBeUndefined();
+    expect(graph.leaves[0]).toBe("C:2");
+    expect(sorted(graph.roots)).toEqual(["C:1", "C:2", "U:3"]);
+  });
+
+  it("an empty stack and empty template has no nodes", () => {
+    const graph = buildTraversalGraph({ traversalId: "T", templateId: "e", template: { resources: {}, outputs: {}, attributeRefs: {} }, chosen: new Map(), existing: [] });
+    expect(graph.roots).toEqual([]);
+    expect(graph.leaves).toEqual([]);
+  });
+});
+
+describe("best existing", () => {
+  it("scores as DESIGN.md section 3 says", () => {
+    expect(rowScore(row("1", "A", { status: "FAILED" }), null, "n")).toBe(-30);
+    expect(rowScore(row("1", "A", { action: "DELETE", status: "IN_PROGRESS" }), null, "n")).toBe(-50);
+    expect(rowScore(row("1", "A", { replacedBy: "2" }), null, "n")).toBe(-1);
+    expect(rowScore(row("1", "A", { templateId: "p" }), "p", "n")).toBe(5);
+    expect(rowScore(row("1", "A", { templateId: "n" }), "p", "n")).toBe(10);
+  });
+
+  it("prefers the original row when rolling back to its template, ignores deleted rows, breaks ties by recency", () => {
+    const rows = [
+      row("3", "C", { templateId: "t0", replacedBy: "6" }),
+      row("6", "C", { templateId: "t1", replaces: "3" }),
+      row("7", "D", { action: "DELETE", status: "COMPLETE" }),
+      row("8", "E", { updatedAt: 1 }), row("9", "E", { updatedAt: 2 }),
+    ];
+    const chosen = chooseRows(rows, ["C", "D", "E"], "t1", "t0");
+    expect(chosen.get("C")?.id).toBe("3");
+    expect(chosen.has("D")).toBe(false);
+    expect(chosen.get("E")?.id).toBe("9");
+  });
+});

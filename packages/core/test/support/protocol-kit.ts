@@ -1,0 +1,118 @@
+/**
+ * Shared set-up of the protocol tests: a manual-mode memory runtime, one or more engines over
+ * it, and the scenario type backed by a fresh {@link Reality}.
+ */
+import { createEngine, createMemoryRuntime } from "@converge/core";
+import type {
+  AnyResourceType,
+  Engine,
+  Logger,
+  MemoryRuntime,
+  ResourceDefinition,
+  ResourceRow,
+  RetryPolicy,
+  StackRecord,
+  Template,
+} from "@converge/core";
+import { Reality, SCENARIO_TYPE, createScenarioType } from "@converge/core/testing";
+import type { ScenarioTypeOptions } from "@converge/core/testing";
+
+/** A logger that prints nothing. */
+export const silentLogger: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** Options of {@link setup}. */
+export interface KitOptions {
+  /** Engine ids to create (all share the runtime). @default ["e1"] */
+  readonly engines?: readonly string[];
+  /** Order of the manual scheduler. @default "fifo" */
+  readonly order?: "fifo" | "random";
+  /** Seed of the random order. @default 1 */
+  readonly seed?: number;
+  /** Options of the scenario type. */
+  readonly type?: ScenarioTypeOptions;
+  /** Extra resource types. */
+  readonly extraTypes?: readonly AnyResourceType[];
+  /** Retry policy of the engines. */
+  readonly retry?: Partial<RetryPolicy>;
+  /** Watchdog interval of the engines. @default 30000 */
+  readonly watchdogIntervalMs?: number;
+}
+
+/** What {@link setup} makes. */
+export interface Kit {
+  readonly runtime: MemoryRuntime;
+  readonly reality: Reality;
+  /** Engines by id, in the order given. */
+  readonly engines: readonly Engine[];
+  /** The first engine. */
+  readonly engine: Engine;
+  /** The stored record of a stack (null when gone). */
+  stack(name: string): Promise<StackRecord | null>;
+  /** Every stored row of a stack, by id order. */
+  rows(name: string): Promise<ResourceRow[]>;
+  /** The active rows (not DELETE_COMPLETE) named `resource`. */
+  rowsNamed(name: string, resource: string): Promise<ResourceRow[]>;
+  /** Run the queue dry, then advance the clock by the watchdog interval, until the stack settles. */
+  settle(name: string, rounds?: number): Promise<void>;
+}
+
+/** Build a kit. */
+export function setup(options: KitOptions = {}): Kit {
+  const runtime = createMemoryRuntime({ mode: "manual", order: options.order ?? "fifo", seed: options.seed ?? 1 });
+  const reality = new Reality();
+  const types = [createScenarioType(reality, options.type), ...(options.extraTypes ?? [])];
+  const watchdogIntervalMs = options.watchdogIntervalMs ?? 30_000;
+  const engines = (options.engines ?? ["e1"]).map((engineId) =>
+    createEngine({
+      runtime,
+      types,
+      engineId,
+      logger: silentLogger,
+      watchdogIntervalMs,
+      ...(options.retry === undefined ? {} : { retry: options.retry }),
+    }),
+  );
+  const stack = async (name: string): Promise<StackRecord | null> => {
+    const id = await runtime.store.findStackId(name);
+    return id === null ? null : runtime.store.loadStack(id);
+  };
+  const rows = async (name: string): Promise<ResourceRow[]> => {
+    const id = await runtime.store.findStackId(name);
+    if (id === null) return [];
+    return (await runtime.store.loadRows(id)).sort((a, b) => Number(a.id) - Number(b.id));
+  };
+  return {
+    runtime,
+    reality,
+    engines,
+    engine: engines[0] as Engine,
+    stack,
+    rows,
+    async rowsNamed(name, resource) {
+      return (await rows(name)).filter((r) => r.name === resource && !(r.action === "DELETE" && r.status === "COMPLETE"));
+    },
+    async settle(name, rounds = 10) {
+      for (let i = 0; i < rounds; i++) {
+        await runtime.runUntilIdle();
+        const s = await stack(name);
+        if (s === null || s.status !== "IN_PROGRESS") return;
+        runtime.advanceTime(watchdogIntervalMs);
+      }
+    },
+  };
+}
+
+/** A scenario-type resource definition. */
+export function res(properties: Record<string, unknown> = {}, dependsOn?: readonly string[]): ResourceDefinition {
+  return { type: SCENARIO_TYPE, properties, ...(dependsOn === undefined ? {} : { depends_on: dependsOn }) };
+}
+
+/** A template of scenario-type resources. */
+export function tpl(resources: Record<string, ResourceDefinition>): Template {
+  return { resources };
+}
+
+/** Let pending microtasks (a started, not awaited step) run until they block. */
+export async function flush(): Promise<void> {
+  for (let i = 0; i < 50; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}

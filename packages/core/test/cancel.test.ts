@@ -6,28 +6,10 @@
 import { describe, expect, it } from "vitest";
 import { verify } from "@converge/core/testing";
 import type { Kit } from "./support/protocol-kit.js";
-import { flush, res, setup, tpl } from "./support/protocol-kit.js";
+import { res, setup, stepUntilBlocked, tpl } from "./support/protocol-kit.js";
 
 const T1 = tpl({ A: res({ a: "1" }), B: res({ a: "1", c: { get_resource: "A" } }), C: res({ a: "1", c: { get_resource: "B" } }) });
 const T2 = tpl({ A: res({ a: "2" }), B: res({ a: "2", c: { get_resource: "A" } }), C: res({ a: "2", c: { get_resource: "B" } }) });
-
-/**
- * Step checks one by one until one of them stays blocked (in a plugin call held by
- * `reality.block`); returns that unfinished step.
- */
-async function stepUntilBlocked(kit: Kit): Promise<Promise<boolean>> {
-  for (let i = 0; i < 1000; i++) {
-    let done = false;
-    const step = kit.runtime.step().finally(() => {
-      done = true;
-    });
-    await flush();
-    if (!done) return step;
-    await step;
-    if (kit.runtime.pending().length === 0) break;
-  }
-  throw new Error("no check blocked");
-}
 
 async function blockedUpdate(honourAbort: boolean): Promise<{ kit: Kit; step: Promise<boolean>; release: () => void; before: string }> {
   const kit = setup({ type: { honourAbort } });
@@ -36,7 +18,7 @@ async function blockedUpdate(honourAbort: boolean): Promise<{ kit: Kit; step: Pr
   const before = kit.reality.live("B")[0]?.physicalId ?? "";
   const release = kit.reality.block("update", "B");
   await kit.engine.updateStack("s", T2);
-  const step = await stepUntilBlocked(kit);
+  const { step } = await stepUntilBlocked(kit);
   const [b] = await kit.rowsNamed("s", "B");
   expect(b?.action).toBe("UPDATE");
   expect(b?.status).toBe("IN_PROGRESS");
@@ -85,7 +67,7 @@ describe("cancel with a plugin that honours the AbortSignal", () => {
     const kit = setup();
     const release = kit.reality.block("create", "B");
     await kit.engine.createStack("s", T1);
-    const step = await stepUntilBlocked(kit);
+    const { step } = await stepUntilBlocked(kit);
     await kit.engine.cancelUpdate("s");
     await step;
     release();
@@ -100,7 +82,6 @@ describe("cancel with a plugin that ignores the AbortSignal", () => {
   it("without rollback: the call finishes but does not propagate", async () => {
     const { kit, step, release, before } = await blockedUpdate(false);
     await kit.engine.cancelUpdate("s", { rollback: false });
-    await flush();
     expect((await kit.engine.getStack("s")).state).toBe("UPDATE_FAILED");
     release();
     await step;

@@ -61,10 +61,18 @@ export class DependencyGraph {
    */
   static fromDependencies(dependencies: Iterable<readonly [string, Iterable<string>]>): DependencyGraph {
     const entries = Array.isArray(dependencies) ? (dependencies as readonly (readonly [string, Iterable<string>])[]) : [...dependencies];
-    return new DependencyGraph(
-      entries.map((entry) => entry[0]),
-      pairsOf(entries),
-    );
+    const graph = new DependencyGraph();
+    const index = new Int32Array(entries.length);
+    entries.forEach(([node], i) => {
+      index[i] = graph.#add(node);
+    });
+    const buffer = new EdgeBuffer();
+    entries.forEach(([, deps], i) => {
+      const from = index[i] as number;
+      for (const dep of deps) buffer.push(from, graph.#add(dep));
+    });
+    graph.#link(buffer);
+    return graph;
   }
 
   /** Turn the edge buffer into deduplicated compressed rows, both ways. */
@@ -331,18 +339,6 @@ class EdgeBuffer {
     this.from[this.length] = a;
     this.to[this.length] = b;
     this.length++;
-  }
-}
-
-/** Edges of a dependency map as pairs; one pair object is reused (callers destructure it at once). */
-function* pairsOf(entries: readonly (readonly [string, Iterable<string>])[]): Generator<DependencyEdge> {
-  const pair: [string, string] = ["", ""];
-  for (const [node, deps] of entries) {
-    for (const dep of deps) {
-      pair[0] = node;
-      pair[1] = dep;
-      yield pair;
-    }
   }
 }
 

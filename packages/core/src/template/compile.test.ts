@@ -8,7 +8,7 @@ import {
 } from "../errors.js";
 import { compileTemplate } from "./compile.js";
 import { parseTemplate } from "./parse.js";
-import { deepFreeze, testTypes, thrownBy } from "./test-fixtures.js";
+import { testTypes, thrownBy } from "./test-fixtures.js";
 
 type ErrorClass = abstract new (...args: never[]) => TemplateValidationError;
 
@@ -121,6 +121,20 @@ describe("compileTemplate: resources", () => {
       { types: testTypes },
     );
     expect(compiled.resources.web?.properties).toEqual({ image: { get_attr: ["db", "port"] }, tags: [{ get_resource: "db" }] });
+  });
+
+  it("never reads inherited members for names like constructor or __proto__", () => {
+    expectError(web({ properties: { image: "i", toString: "x" } }), TemplateValidationError, "resources.web.properties.toString");
+    const template = JSON.parse(
+      '{"parameters": {"constructor": {"type": "string", "default": "c"}},' +
+        ' "resources": {"__proto__": {"type": "test:misc:Anything", "properties": {"constructor": {"get_param": "constructor"}}}}}',
+    ) as unknown;
+    const compiled = compileTemplate(template, { types: testTypes });
+    expect(Object.keys(compiled.resources)).toEqual(["__proto__"]);
+    expect(Object.getPrototypeOf(compiled.resources)).toBe(Object.prototype);
+    expect(JSON.stringify(compiled.resources)).toBe(
+      '{"__proto__":{"type":"test:misc:Anything","properties":{"constructor":"c"},"dependsOn":[],"deletionPolicy":"delete"}}',
+    );
   });
 
   it("rejects data that is not JSON", () => {

@@ -33,7 +33,9 @@ export interface CompileOptions {
  * literal, keeps `get_resource` / `get_attr` (and what uses them) for run time, and lists
  * each resource's dependencies (`depends_on` ∪ every resource its properties reference) and
  * the attributes read from every resource. It is made of fresh plain objects and arrays
- * (JSON-serializable); the input is never mutated.
+ * (JSON-serializable); the input is never mutated. When a parameter is declared `hidden`,
+ * `hiddenParameters` lists the hidden names, then the paths whose value used one
+ * (`resources.X.properties.P`, `outputs.X.value`), so callers can redact them.
  *
  * @throws TemplateValidationError (or a subclass: ParameterError, UnknownResourceTypeError,
  *   DependencyCycleError) whose `path` names the offending node, e.g.

@@ -7,7 +7,7 @@ import { InvalidOptionsError, ParameterError, TemplateValidationError } from "..
 import { checkConstraintDeclarations, checkConstraints } from "./parameter-constraints.js";
 import type { CheckedConstraint } from "./parameter-constraints.js";
 import { PARAMETER_TYPES, coerceParameterValue } from "./parameter-coercion.js";
-import { isPlainObject, joinPath, kindOf } from "./plain-data.js";
+import { isPlainObject, joinPath, kindOf, ownValue } from "./plain-data.js";
 import type { PlainObject } from "./plain-data.js";
 import type { ParameterType } from "./types.js";
 
@@ -58,7 +58,7 @@ export function bindParameters(section: PlainObject, given: unknown): BoundParam
   for (const d of declarations) {
     if (d.hidden) hidden.add(d.name);
     const path = joinPath("parameters", d.name);
-    const raw = supplied[d.name];
+    const raw = ownValue(supplied, d.name);
     if (raw === undefined) {
       if (d.defaultValue === undefined) {
         throw new ParameterError(path, `parameter "${d.name}" is required: it has no default and no value was given`);

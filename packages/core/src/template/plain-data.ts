@@ -24,6 +24,11 @@ export function setOwn(target: PlainObject, key: string, value: unknown): void {
   }
 }
 
+/** `target[key]` when `key` is an own property of `target`, else undefined (never inherited members). */
+export function ownValue(target: object, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(target, key) ? (target as PlainObject)[key] : undefined;
+}
+
 /** Join a dotted template path: `joinPath("resources.web", "properties")`. */
 export function joinPath(path: string, key: string | number): string {
   return path === "" ? String(key) : `${path}.${key}`;

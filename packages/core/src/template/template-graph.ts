@@ -15,6 +15,7 @@ import type { CompiledTemplate } from "./types.js";
  */
 export function templateDependencyGraph(template: CompiledTemplate): DependencyGraph {
   return DependencyGraph.fromDependencies(
-    Object.entries(template.resources).map(([name, resource]) => [name, resource.dependsOn] as const),
+    // Object.keys + lookups is about twice as fast as Object.entries on 100,000 keys.
+    Object.keys(template.resources).map((name) => [name, template.resources[name]?.dependsOn ?? []] as const),
   );
 }

@@ -5,7 +5,7 @@ import type { z } from "zod";
 import { TemplateValidationError, UnknownResourceTypeError } from "../errors.js";
 import type { TypeRegistry } from "../plugin/registry.js";
 import type { AnyResourceType } from "../plugin/types.js";
-import { isPlainObject, joinPath, kindOf, setOwn } from "./plain-data.js";
+import { isPlainObject, joinPath, kindOf, ownValue, setOwn } from "./plain-data.js";
 import type { PlainObject } from "./plain-data.js";
 import type { CompiledResource } from "./types.js";
 import type { ValueCompiler } from "./validate-value.js";
@@ -82,7 +82,7 @@ export function compileResources(
       const compiled = compiler.compile(raw, propPath);
       if (compiler.references.length > 0) dependsOn = addAll(dependsOn, compiler.references);
       if (compiler.usedHidden) hiddenPaths.push(propPath);
-      const field = fact.shape[prop];
+      const field = ownValue(fact.shape, prop) as z.ZodType | undefined;
       if (compiled.literal && field !== undefined) {
         const result = field.safeParse(compiled.value);
         const issue = result.success ? undefined : result.error.issues[0];
@@ -94,13 +94,13 @@ export function compileResources(
       setOwn(properties, prop, compiled.value);
     }
     for (const prop of fact.required) {
-      if (given[prop] === undefined) {
+      if (ownValue(given, prop) === undefined) {
         throw new TemplateValidationError(joinPath(propsPath, prop), `required property "${prop}" of type ${typeName} is missing`);
       }
     }
-    const explicit = explicitDependencies(decl.depends_on, name, names, joinPath(path, "depends_on"));
+    const explicit = explicitDependencies(decl.depends_on, name, names, path);
     if (explicit.length > 0) dependsOn = addAll(dependsOn, explicit);
-    const deletionPolicy = normalizeDeletionPolicy(decl.deletion_policy, joinPath(path, "deletion_policy"));
+    const deletionPolicy = normalizeDeletionPolicy(decl.deletion_policy, path);
     if (decl.description !== undefined && typeof decl.description !== "string") {
       throw new TemplateValidationError(joinPath(path, "description"), "description must be a string");
     }
@@ -117,6 +117,7 @@ export function compileResources(
 }
 
 const NO_PROPERTIES: PlainObject = Object.freeze({});
+const NO_NAMES: readonly string[] = Object.freeze([]);
 
 function addAll(set: Set<string> | undefined, items: readonly string[]): Set<string> {
   const out = set ?? new Set<string>();
@@ -132,10 +133,11 @@ function typeFacts(type: AnyResourceType): TypeFacts {
 
 /**
  * The names in a `depends_on` (a name or a list of names), each checked to be another
- * resource of the template.
+ * resource of the template. `resourcePath` is `resources.NAME`.
  */
-function explicitDependencies(value: unknown, self: string, names: ReadonlySet<string>, path: string): string[] {
-  if (value === undefined || value === null) return [];
+function explicitDependencies(value: unknown, self: string, names: ReadonlySet<string>, resourcePath: string): readonly string[] {
+  if (value === undefined || value === null) return NO_NAMES;
+  const path = joinPath(resourcePath, "depends_on");
   const list = typeof value === "string" ? [value] : value;
   if (!Array.isArray(list)) {
     throw new TemplateValidationError(path, `depends_on must be a resource name or a list of names, got ${kindOf(value)}`);
@@ -149,9 +151,9 @@ function explicitDependencies(value: unknown, self: string, names: ReadonlySet<s
   return list as string[];
 }
 
-function normalizeDeletionPolicy(value: unknown, path: string): "delete" | "retain" {
+function normalizeDeletionPolicy(value: unknown, resourcePath: string): "delete" | "retain" {
   if (value === undefined || value === null) return "delete";
   const policy = typeof value === "string" ? value.toLowerCase() : undefined;
   if (policy === "delete" || policy === "retain") return policy;
-  throw new TemplateValidationError(path, `deletion_policy must be Delete or Retain, got ${JSON.stringify(value)}`);
+  throw new TemplateValidationError(joinPath(resourcePath, "deletion_policy"), `deletion_policy must be Delete or Retain, got ${JSON.stringify(value)}`);
 }

@@ -20,6 +20,13 @@ export interface ScenarioHarness {
   readonly engine: Engine;
   /** The fake cloud the scenario type writes to. */
   readonly reality: Reality;
+  /**
+   * True when checks run one at a time in the order they were enqueued (FIFO), like Heat's
+   * simulator. Scenarios then also assert the orderings Heat observed that the graph does not
+   * force (two independent nodes in enqueue order); the orderings the graph forces are
+   * asserted in every order. @default false
+   */
+  readonly inOrder?: boolean;
   /** Run one pending check to its end; false when nothing is pending. */
   step(): Promise<boolean>;
   /** Run checks until nothing is pending. */
@@ -79,6 +86,7 @@ export function memoryScenarioHarness(options: MemoryScenarioHarnessOptions = {}
     return {
       engine,
       reality,
+      inOrder: (options.order ?? "fifo") === "fifo",
       step: () => runtime.step(),
       async runUntilIdle() {
         const steps = await runtime.runUntilIdle({ maxSteps: MAX_STEPS });

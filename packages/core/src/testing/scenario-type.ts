@@ -7,7 +7,7 @@ import { UpdateReplace } from "../errors.js";
 import { defineResourceType } from "../plugin/define-resource-type.js";
 import type { ResourceType } from "../plugin/types.js";
 import type { Template } from "../template/types.js";
-import { Reality } from "./reality.js";
+import type { Reality } from "./reality.js";
 
 /** Type name of the scenario resource type. */
 export const SCENARIO_TYPE = "test:scenario:Resource";
@@ -31,6 +31,12 @@ export interface ScenarioTypeOptions {
   readonly idempotent?: boolean;
   /** Whether blocked operations stop when their AbortSignal fires. @default true */
   readonly honourAbort?: boolean;
+  /**
+   * Record the physical id with `ctx.setPhysicalId` the moment the cloud returns it, before
+   * the create returns (as a long-running create should): a crash after that point leaves the
+   * engine knowing the resource even when it can neither read nor retry the create. @default false
+   */
+  readonly recordPhysicalIdEarly?: boolean;
 }
 
 const strip = (props: Record<string, unknown>): Record<string, unknown> =>
@@ -62,6 +68,7 @@ export function createScenarioType(reality: Reality, options: ScenarioTypeOption
       const props = strip(ctx.properties);
       const key = idempotent ? ctx.idempotencyKey : `${ctx.idempotencyKey}#${Math.random()}`;
       const physicalId = reality.create(ctx.stackName, ctx.resourceName, props, key, { rowId: ctx.rowId, tag: ctx.idempotencyKey });
+      if (options.recordPhysicalIdEarly === true) await ctx.setPhysicalId(physicalId);
       return { physicalId, attributes: { a: props.a ?? null, "!a": props["!a"] ?? null } };
     },
     async update(ctx) {

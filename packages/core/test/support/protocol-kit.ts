@@ -116,3 +116,21 @@ export function tpl(resources: Record<string, ResourceDefinition>): Template {
 export async function flush(): Promise<void> {
   for (let i = 0; i < 50; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 }
+
+/**
+ * Step checks one by one (to `engineId` when given) until one of them stays blocked in a
+ * plugin call held by `reality.block`; returns that unfinished step, wrapped (returning the
+ * promise itself from an async function would wait for it).
+ */
+export async function stepUntilBlocked(kit: Kit, engineId?: string): Promise<{ step: Promise<boolean> }> {
+  for (let i = 0; i < 10_000 && kit.runtime.pending().length > 0; i++) {
+    let done = false;
+    const step = kit.runtime.step(engineId === undefined ? {} : { engineId }).finally(() => {
+      done = true;
+    });
+    await flush();
+    if (!done) return { step };
+    await step;
+  }
+  throw new Error("no check blocked");
+}

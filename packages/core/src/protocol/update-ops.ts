@@ -53,6 +53,10 @@ export async function finish(run: UpdateRun, row: ResourceRow): Promise<StepResu
 export async function createRow(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
   const { env, stack } = run;
   const interrupted = row.action === "CREATE" && row.status === "IN_PROGRESS";
+  // Whether the interrupted attempt resolved its properties from the same template and the
+  // same predecessor rows (a redelivery in the same traversal): else what it made may carry
+  // other properties than this traversal's target.
+  const sameInputs = interrupted && row.templateId === run.graph.templateId && sameIds(row.requires, run.requires);
   const lock = await lockRow(env, stack.id, traversal(run), row, {
     action: "CREATE",
     status: "IN_PROGRESS",
@@ -69,7 +73,7 @@ export async function createRow(run: UpdateRun, row: ResourceRow): Promise<StepR
   let physicalId: string;
   let attributes: Record<string, unknown>;
   try {
-    const resumed = interrupted ? await resumeCreate(run, locked) : "create";
+    const resumed = interrupted ? await resumeCreate(run, locked) : "fresh";
     if (resumed === "unresumable") {
       const reason = `create interrupted (engine ${lock.stolenFrom ?? "unknown"} died); ${run.type.type} has neither read nor an idempotent create, so the resource is replaced`;
       const marked = await lockedWrite(env, stack.id, locked.id, { status: "FAILED", statusReason: reason }, true);
@@ -77,7 +81,7 @@ export async function createRow(run: UpdateRun, row: ResourceRow): Promise<StepR
       return marked.ok ? "again" : "done";
     }
     const result =
-      resumed === "create"
+      resumed === "fresh" || resumed === "retry"
         ? await invokePlugin(env, stack, traversal(run), locked, run.type, "create", (base) =>
             run.type.create({
               ...base,
@@ -93,6 +97,11 @@ export async function createRow(run: UpdateRun, row: ResourceRow): Promise<StepR
       throw new PluginContractError(run.type.type, "create must return { physicalId: non-empty string }");
     }
     physicalId = result.physicalId;
+    if (interrupted && !sameInputs && resumed !== "fresh") {
+      // The resource exists, made by an attempt with other inputs: record it with the
+      // properties read back and decide again, or - unknown - replace it.
+      return await adoptResumed(run, locked, physicalId, result, lock.stolenFrom);
+    }
     attributes = await collectAttributes(run, locked, physicalId, result.attributes ?? {});
   } catch (error) {
     await failNode(env, stack, traversal(run), locked, "CREATE", (error as Error).message);
@@ -110,20 +119,69 @@ export async function createRow(run: UpdateRun, row: ResourceRow): Promise<StepR
   return finish(run, written.row);
 }
 
+/**
+ * Record a resource made by an interrupted create of other inputs than this traversal's.
+ * With the properties read back it is CREATE_COMPLETE with those, and the decision loop
+ * converges it (no change, update or replace); without them it is FAILED, so it is replaced.
+ */
+async function adoptResumed(
+  run: UpdateRun,
+  row: ResourceRow,
+  physicalId: string,
+  found: { attributes?: Readonly<Record<string, unknown>>; properties?: Readonly<Record<string, unknown>> },
+  stolenFrom: string | null,
+): Promise<StepResult> {
+  const { env, stack } = run;
+  const known = found.properties;
+  const reason =
+    known === undefined
+      ? `create interrupted (engine ${stolenFrom ?? "unknown"} died) with other inputs, and ${run.type.type} cannot report its properties, so the resource is replaced`
+      : "resumed interrupted create";
+  const patch =
+    known === undefined
+      ? { status: "FAILED" as const, statusReason: reason, physicalId, attributes: { ...(found.attributes ?? {}) } }
+      : { status: "COMPLETE" as const, statusReason: reason, physicalId, properties: { ...known }, attributes: { ...(found.attributes ?? {}) } };
+  const written = await lockedWrite(env, stack.id, row.id, { action: "CREATE", ...patch }, true);
+  if (!written.ok) return "done";
+  await rowEvent(env, stack, traversal(run), written.row, "CREATE", patch.status, reason);
+  return "again";
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  const set = new Set(a);
+  return set.size === new Set(b).size && b.every((id) => set.has(id));
+}
+
+/**
+ * How an interrupted create resumes: `fresh` (read says it never happened: create anew),
+ * `retry` (create again with the same idempotency key, which returns what the first attempt
+ * made, if anything), the resource found by `read`, or `unresumable`.
+ */
 async function resumeCreate(
   run: UpdateRun,
   row: ResourceRow,
-): Promise<"create" | "unresumable" | { physicalId: string; attributes?: Readonly<Record<string, unknown>> }> {
+): Promise<
+  | "fresh"
+  | "retry"
+  | "unresumable"
+  | { physicalId: string; attributes?: Readonly<Record<string, unknown>>; properties?: Readonly<Record<string, unknown>> }
+> {
   const { type } = run;
   if (type.read !== undefined) {
     const read = type.read.bind(type);
     const found = await invokePlugin(run.env, run.stack, traversal(run), row, type, "read", (base) =>
       read({ ...base, physicalId: row.physicalId, properties: run.properties }),
     );
-    if (found.exists) return { physicalId: found.physicalId, ...(found.attributes ? { attributes: found.attributes } : {}) };
-    return "create";
+    if (found.exists) {
+      return {
+        physicalId: found.physicalId,
+        ...(found.attributes ? { attributes: found.attributes } : {}),
+        ...(found.properties ? { properties: found.properties } : {}),
+      };
+    }
+    return "fresh";
   }
-  return type.idempotentCreate === true ? "create" : "unresumable";
+  return type.idempotentCreate === true ? "retry" : "unresumable";
 }
 
 /** Update a row in place (forced for an interrupted update, which is re-applied). */

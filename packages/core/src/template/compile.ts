@@ -13,6 +13,9 @@ import { compileResources } from "./validate-resources.js";
 import { checkParameterGroups, checkTopLevel } from "./validate-top-level.js";
 import { ValueCompiler } from "./validate-value.js";
 
+/** Shared (frozen) empty attribute list of the resources no `get_attr` reads. */
+const NONE: readonly string[] = Object.freeze([]);
+
 /** Options of {@link compileTemplate}. */
 export interface CompileOptions {
   /** The resource types the template may use. */
@@ -70,7 +73,7 @@ export function compileTemplate(template: unknown, options: CompileOptions): Com
   const attributeRefs: Record<string, readonly string[]> = {};
   for (const [name] of entries) {
     const read = compiler.attributeRefs.get(name);
-    setOwn(attributeRefs, name, read === undefined ? [] : [...read].sort());
+    setOwn(attributeRefs, name, read === undefined ? NONE : [...read].sort());
   }
   const result: { -readonly [K in keyof CompiledTemplate]: CompiledTemplate[K] } = {
     ...(sections.description === undefined ? {} : { description: sections.description }),

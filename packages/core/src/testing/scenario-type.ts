@@ -54,7 +54,12 @@ export function createScenarioType(reality: Reality, options: ScenarioTypeOption
     const entry = id === null ? undefined : reality.entries.get(id);
     return entry === undefined || id === null
       ? ({ exists: false } as const)
-      : ({ exists: true, physicalId: id, attributes: { a: entry.properties.a ?? null, "!a": entry.properties["!a"] ?? null } } as const);
+      : ({
+          exists: true,
+          physicalId: id,
+          attributes: { a: entry.properties.a ?? null, "!a": entry.properties["!a"] ?? null },
+          properties: { ...entry.properties },
+        } as const);
   };
   return defineResourceType({
     type: options.typeName ?? SCENARIO_TYPE,

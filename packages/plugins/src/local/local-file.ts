@@ -1,0 +1,97 @@
+/**
+ * `converge:local:File`: a file on the local disk, with its content and (optionally) mode.
+ * Its physical id is the file's absolute path.
+ */
+import { createHash } from "node:crypto";
+import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { AbortedError, defineResourceType } from "@converge/core";
+import type { ResourceType } from "@converge/core";
+import { z } from "zod";
+import { fileModeSchema, formatFileMode } from "./file-mode.js";
+
+/** Type name of {@link LocalFile}. */
+export const LOCAL_FILE_TYPE = "converge:local:File";
+
+const properties = z.object({
+  /** Where the file is (relative paths resolve against the worker's current directory). */
+  path: z.string().min(1, "path must not be empty"),
+  /** The file's text content (UTF-8). */
+  content: z.string().default(""),
+  /** Permission bits: "0644", "644", "0o644" or 644. Left to the system default when absent. */
+  mode: fileModeSchema().optional(),
+});
+
+/** Resolved properties of {@link LocalFile}. */
+export type LocalFileProperties = z.output<typeof properties>;
+
+const isMissing = (error: unknown): boolean => (error as NodeJS.ErrnoException | null)?.code === "ENOENT";
+
+const attributesOf = (path: string, content: string) => ({
+  path,
+  size: Buffer.byteLength(content),
+  sha256: createHash("sha256").update(content).digest("hex"),
+});
+
+/** Write `content` to `path` atomically (temporary file + rename), then apply `mode`. */
+async function writeAtomically(path: string, content: string, mode: string | undefined, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) throw new AbortedError(`write of ${path} aborted`);
+  await mkdir(dirname(path), { recursive: true });
+  const temp = `${path}.converge-${process.pid}-${Date.now().toString(36)}.tmp`;
+  try {
+    await writeFile(temp, content, { signal });
+    if (mode !== undefined) await chmod(temp, parseInt(mode, 8));
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    if (signal.aborted) throw new AbortedError(`write of ${path} aborted`);
+    throw error;
+  }
+}
+
+/**
+ * `converge:local:File`.
+ *
+ * - properties: `path` (required), `content` (default ""), `mode` (optional; octal string or
+ *   number, stored as "0644").
+ * - attributes: `path` (absolute), `size` (bytes), `sha256` (of the content).
+ * - replacement: a change of `path` (the new file is written before the old one is removed);
+ *   `content` and `mode` are updated in place.
+ * - `read` detects drift: a missing file reads as gone; otherwise the current content (and
+ *   mode, when one is managed) are reported.
+ * - create writes atomically and overwrites a file already at the path; deleting a missing
+ *   file succeeds. Writes honour the AbortSignal.
+ */
+export const LocalFile: ResourceType<typeof properties, "path" | "size" | "sha256"> = defineResourceType({
+  type: LOCAL_FILE_TYPE,
+  description: "A file on the local disk",
+  properties,
+  attributes: { path: "Absolute path of the file.", size: "Size of the content in bytes.", sha256: "SHA-256 of the content (hex)." },
+  updatable: ["content", "mode"],
+  idempotentCreate: true,
+  async create(ctx) {
+    const path = resolve(ctx.properties.path);
+    await writeAtomically(path, ctx.properties.content, ctx.properties.mode, ctx.signal);
+    return { physicalId: path, attributes: attributesOf(path, ctx.properties.content) };
+  },
+  async update(ctx) {
+    await writeAtomically(ctx.physicalId, ctx.properties.content, ctx.properties.mode, ctx.signal);
+    return { attributes: attributesOf(ctx.physicalId, ctx.properties.content) };
+  },
+  async delete(ctx) {
+    if (ctx.physicalId === null) return;
+    await rm(ctx.physicalId, { force: true });
+  },
+  async read(ctx) {
+    if (ctx.physicalId === null) return { exists: false };
+    try {
+      const [content, info] = await Promise.all([readFile(ctx.physicalId, "utf8"), stat(ctx.physicalId)]);
+      const path = ctx.physicalId;
+      const mode = ctx.properties.mode === undefined ? {} : { mode: formatFileMode(info.mode) };
+      return { exists: true, physicalId: path, attributes: attributesOf(path, content), properties: { path: ctx.properties.path, content, ...mode } };
+    } catch (error) {
+      if (isMissing(error)) return { exists: false };
+      throw error;
+    }
+  },
+});

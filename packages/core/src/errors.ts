@@ -27,6 +27,7 @@ export const ErrorCode = {
   RUNTIME: "RUNTIME",
   CORRUPT_MESSAGE: "CORRUPT_MESSAGE",
   ENGINE_DEAD: "ENGINE_DEAD",
+  SNAPSHOT_INVALID: "SNAPSHOT_INVALID",
 } as const;
 
 /** One of the values of {@link ErrorCode}. */
@@ -236,6 +237,22 @@ export class CorruptMessageError extends ConvergeError {
 export class EngineDeadError extends ConvergeError {
   constructor(engineId: string) {
     super(ErrorCode.ENGINE_DEAD, `engine "${engineId}" is no longer alive`);
+  }
+}
+
+/**
+ * A memory-runtime snapshot (for example a CLI state file) is corrupt, foreign, or of a
+ * version this code does not read. Nothing is restored from it.
+ */
+export class SnapshotError extends ConvergeError {
+  /** Where the snapshot came from, e.g. `state file .converge/state.json`. */
+  readonly source: string;
+  /** Path of the offending value inside the snapshot (`stacks[0].rows[2].version`), `""` for the whole. */
+  readonly path: string;
+  constructor(source: string, path: string, message: string) {
+    super(ErrorCode.SNAPSHOT_INVALID, `${source}${path === "" ? "" : ` at ${path}`}: ${message}`);
+    this.source = source;
+    this.path = path;
   }
 }
 

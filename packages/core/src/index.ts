@@ -44,7 +44,17 @@ export { buildTraversalGraph } from "./protocol/traversal-graph.js";
 export type { TraversalGraphInput } from "./protocol/traversal-graph.js";
 export { chooseRows, rowScore } from "./protocol/best-existing.js";
 export { createMemoryRuntime } from "./memory/memory-runtime.js";
-export type { MemoryRuntime, MemoryRuntimeOptions, PendingCheck, StepOptions } from "./memory/memory-runtime.js";
+export type { MemoryRuntime, MemoryRuntimeOptions, PendingCheck, SnapshotOptions, StepOptions } from "./memory/memory-runtime.js";
+export { MEMORY_SNAPSHOT_FORMAT, MEMORY_SNAPSHOT_VERSION, parseMemorySnapshot } from "./memory/snapshot.js";
+export type {
+  EventLogSnapshot,
+  MemorySnapshot,
+  ParseSnapshotOptions,
+  QueuedCheckSnapshot,
+  StackSnapshot,
+  SyncPointSnapshot,
+  TimerSnapshot,
+} from "./memory/snapshot.js";
 export { VirtualClock, realClock } from "./memory/clock.js";
 export type { Clock } from "./memory/clock.js";
 export { MemoryStore } from "./memory/memory-store.js";

@@ -118,7 +118,7 @@ export function createEngine(options: EngineOptions): Engine {
   };
   const info = async (stack: StackRecord): Promise<StackInfo> => {
     const template = (await store.loadTemplate(stack.id, stack.templateId)) ?? EMPTY_TEMPLATE;
-    return toStackInfo(stack, resolveOutputs(stack, template, await store.loadRows(stack.id)));
+    return toStackInfo(stack, resolveOutputs(stack, template, await store.loadRows(stack.id), types));
   };
   /** Run a traversal start, re-reading the stack when a concurrent start won the CAS. */
   const retryStart = async (name: string, start: (stack: StackRecord) => Promise<string | null>): Promise<StackInfo> => {

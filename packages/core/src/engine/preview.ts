@@ -4,6 +4,7 @@
  */
 import type { ResourceRow, StackRecord } from "../model/types.js";
 import type { TypeRegistry } from "../plugin/registry.js";
+import { referenceIdOf } from "../plugin/reference-id.js";
 import { chooseRows, isActiveRow } from "../protocol/best-existing.js";
 import { changedProperties } from "../protocol/node-inputs.js";
 import { DependencyGraph } from "../graph/dependency-graph.js";
@@ -81,7 +82,11 @@ function previewOne(
   const type = types.get(typeName);
   if (type === undefined) return entry("unknown", `type ${typeName} is not registered`);
   const resolved = resolveValue(properties, {
-    getResource: (dep) => (changesIdentity.has(verdicts.get(dep) ?? "unknown") ? UNKNOWN : (chosen.get(dep)?.physicalId ?? UNKNOWN)),
+    getResource: (dep) => {
+      const found = chosen.get(dep);
+      if (changesIdentity.has(verdicts.get(dep) ?? "unknown") || found === undefined) return UNKNOWN;
+      return referenceIdOf(types.get(found.type), found.physicalId, found.attributes) ?? UNKNOWN;
+    },
     getAttr: (dep, attr) => {
       const verdict = verdicts.get(dep) ?? "unknown";
       return verdict === "no_change" ? (chosen.get(dep)?.attributes[attr] ?? null) : UNKNOWN;

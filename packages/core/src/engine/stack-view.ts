@@ -4,6 +4,7 @@
  */
 import type { ResourceRow, RowAction, StackAction, StackRecord, Status } from "../model/types.js";
 import type { TypeRegistry } from "../plugin/registry.js";
+import { referenceIdOf } from "../plugin/reference-id.js";
 import { chooseRows } from "../protocol/best-existing.js";
 import { resolveValue } from "../template/index.js";
 import type { CompiledTemplate } from "../template/types.js";
@@ -108,14 +109,25 @@ export function liveRowsByName(stack: StackRecord, template: CompiledTemplate, r
   return chosen;
 }
 
-/** Resolve a template's outputs from the live rows; an unresolvable output is null. */
-export function resolveOutputs(stack: StackRecord, template: CompiledTemplate, rows: readonly ResourceRow[]): Record<string, unknown> {
+/**
+ * Resolve a template's outputs from the live rows; an unresolvable output is null. With
+ * `types`, `get_resource` gives each type's reference id (see `referenceId`), else the
+ * physical id.
+ */
+export function resolveOutputs(
+  stack: StackRecord,
+  template: CompiledTemplate,
+  rows: readonly ResourceRow[],
+  types?: TypeRegistry,
+): Record<string, unknown> {
   const live = liveRowsByName(stack, template, rows);
   const outputs: Record<string, unknown> = {};
+  const reference = (row: ResourceRow | undefined): string | null =>
+    row === undefined ? null : referenceIdOf(types?.get(row.type), row.physicalId, row.attributes);
   for (const [name, output] of Object.entries(template.outputs)) {
     try {
       outputs[name] = resolveValue(output.value, {
-        getResource: (n) => live.get(n)?.physicalId ?? null,
+        getResource: (n) => reference(live.get(n)),
         getAttr: (n, a) => live.get(n)?.attributes[a] ?? null,
       });
     } catch {

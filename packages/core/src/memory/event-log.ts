@@ -3,6 +3,7 @@
  * new events is woken by the next append, or by its time limit or abort signal.
  */
 import type { NewStackEvent, StackEvent } from "../model/types.js";
+import type { EventLogSnapshot } from "./snapshot.js";
 
 /** Event streams keyed by stack id. */
 export class EventLog {
@@ -62,6 +63,28 @@ export class EventLog {
       options.signal?.addEventListener("abort", done, { once: true });
     });
     return this.slice(stackId, afterSeq, options.limit);
+  }
+
+  /**
+   * Every stream as plain data, for a runtime snapshot. `maxPerStack` keeps only the newest
+   * events of each stream (sequence numbers are kept, so readers resume where they were).
+   */
+  exportState(maxPerStack = Number.POSITIVE_INFINITY): EventLogSnapshot {
+    const streams: Record<string, StackEvent[]> = {};
+    for (const [stackId, stream] of this.streams) {
+      const kept = stream.length > maxPerStack ? stream.slice(stream.length - maxPerStack) : stream;
+      Object.defineProperty(streams, stackId, { value: kept.map((e) => ({ ...e })), enumerable: true, writable: true, configurable: true });
+    }
+    return { seq: this.seq, streams, retired: this.retired.filter((id) => this.streams.has(id)) };
+  }
+
+  /** Replace every stream with a snapshot's (only on a fresh log, before any append). */
+  importState(state: EventLogSnapshot): void {
+    this.streams.clear();
+    this.retired.length = 0;
+    for (const [stackId, stream] of Object.entries(state.streams)) this.streams.set(stackId, stream.map((e) => Object.freeze({ ...e })));
+    this.retired.push(...state.retired.filter((id) => this.streams.has(id)));
+    this.seq = state.seq;
   }
 
   private slice(stackId: string, afterSeq: string | null, limit = 10_000): StackEvent[] {

@@ -17,6 +17,8 @@ import type { Clock } from "./clock.js";
 import { VirtualClock, realClock } from "./clock.js";
 import { MemoryStore } from "./memory-store.js";
 import { createRandom } from "./random.js";
+import type { MemorySnapshot, QueuedCheckSnapshot } from "./snapshot.js";
+import { MEMORY_SNAPSHOT_FORMAT, MEMORY_SNAPSHOT_VERSION, isValidatedSnapshot, jsonCopy, markValidated, parseMemorySnapshot } from "./snapshot.js";
 
 /** Options of {@link createMemoryRuntime}. */
 export interface MemoryRuntimeOptions {
@@ -34,6 +36,19 @@ export interface MemoryRuntimeOptions {
   readonly maxAttempts?: number;
   /** Logger for dropped checks. @default silent */
   readonly logger?: Pick<Logger, "warn" | "error">;
+  /**
+   * Start from a snapshot (`runtime.snapshot()`, or a parsed state file): its stacks, events,
+   * queued checks and timers. A value that did not come from `snapshot()` or
+   * `parseMemorySnapshot` is validated first. In manual mode without a `clock`, the virtual
+   * clock starts at the snapshot's `savedAt`. @default an empty runtime
+   */
+  readonly state?: MemorySnapshot;
+}
+
+/** Options of `snapshot()`. */
+export interface SnapshotOptions {
+  /** Keep only the newest events of each stack's stream. @default every event */
+  readonly maxEventsPerStack?: number;
 }
 
 /** A check waiting in the queue. */
@@ -85,6 +100,12 @@ export interface MemoryRuntime extends Runtime {
   idle(): Promise<void>;
   /** Counters: checks delivered and enqueued since the runtime was created. */
   stats(): { readonly delivered: number; readonly enqueued: number };
+  /**
+   * Everything the runtime holds as one plain-JSON value (a deep copy): stacks, events,
+   * checks queued or running (running ones are saved as queued, to be delivered again) and
+   * timers. Restore it with `createMemoryRuntime({ state })`.
+   */
+  snapshot(options?: SnapshotOptions): MemorySnapshot;
 }
 
 interface Worker {
@@ -110,7 +131,9 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
   if (mode !== "auto" && mode !== "manual") throw new InvalidOptionsError("mode", 'must be "auto" or "manual"');
   const duplicateRate = options.duplicateRate ?? 0;
   if (!(duplicateRate >= 0 && duplicateRate <= 1)) throw new InvalidOptionsError("duplicateRate", "must be between 0 and 1");
-  const clock = options.clock ?? (mode === "manual" ? new VirtualClock() : realClock());
+  const state =
+    options.state === undefined ? undefined : isValidatedSnapshot(options.state) ? options.state : parseMemorySnapshot(options.state, { source: 'option "state"' });
+  const clock = options.clock ?? (mode === "manual" ? new VirtualClock(state?.savedAt) : realClock());
   const random = createRandom(options.seed ?? 1);
   const maxAttempts = options.maxAttempts ?? 5;
   const logger = options.logger ?? silent;
@@ -126,6 +149,9 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
   let pumping = false;
   let delivered = 0;
   let enqueued = 0;
+  /** Scheduled checks not yet due, for snapshots. */
+  const timers = new Map<number, { readonly message: CheckMessage; readonly at: number }>();
+  let nextTimer = 0;
 
   const push = (message: CheckMessage): void => {
     enqueued += 1;
@@ -251,7 +277,10 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
       schedulePump();
     },
     async schedule(message, at) {
+      const timer = ++nextTimer;
+      timers.set(timer, { message, at });
       clock.setTimer(at, () => {
+        timers.delete(timer);
         push(message);
         schedulePump();
       });
@@ -328,6 +357,20 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
     },
     liveEngines: () => liveWorkers().map((w) => w.engineId),
     stats: () => ({ delivered, enqueued }),
+    snapshot(snapshotOptions = {}) {
+      const max = snapshotOptions.maxEventsPerStack ?? Number.POSITIVE_INFINITY;
+      if (!(max >= 0)) throw new InvalidOptionsError("maxEventsPerStack", "must be a number >= 0");
+      const checks = (items: Iterable<Item>): QueuedCheckSnapshot[] => [...items].map((i) => ({ message: { ...i.message }, attempts: i.attempts }));
+      return markValidated({
+        format: MEMORY_SNAPSHOT_FORMAT,
+        version: MEMORY_SNAPSHOT_VERSION,
+        savedAt: clock.now(),
+        stacks: store.exportStacks(),
+        events: store.events.exportState(max),
+        queue: [...checks([...running].sort((a, b) => a.id - b.id)), ...checks(queue)],
+        timers: [...timers.values()].sort((a, b) => a.at - b.at).map((t) => ({ message: { ...t.message }, at: t.at })),
+      });
+    },
     idle: () =>
       new Promise<void>((resolve) => {
         if (queue.length === 0 && running.size === 0) return resolve();
@@ -335,5 +378,11 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
         schedulePump();
       }),
   };
+  if (state !== undefined) {
+    store.importStacks(state.stacks);
+    store.events.importState(state.events);
+    for (const check of jsonCopy(state.queue)) queue.push({ id: ++nextId, message: check.message, attempts: check.attempts });
+    for (const timer of jsonCopy(state.timers)) void runtime.schedule(timer.message, timer.at);
+  }
   return runtime;
 }

@@ -14,8 +14,11 @@ import type {
   RuntimeStore,
   SyncResult,
 } from "../runtime/contract.js";
+import { InvalidOptionsError } from "../errors.js";
 import type { CompiledTemplate } from "../template/types.js";
 import { EventLog } from "./event-log.js";
+import type { StackSnapshot, SyncPointSnapshot } from "./snapshot.js";
+import { jsonCopy } from "./snapshot.js";
 
 interface SyncEntry {
   readonly fields: Map<NodeKey, SyncPayload>;
@@ -57,6 +60,44 @@ export class MemoryStore implements RuntimeStore {
 
   private state(stackId: string): StackState | undefined {
     return this.stacks.get(stackId);
+  }
+
+  /** Every stack and what it owns, as plain data (a deep copy), for a runtime snapshot. */
+  exportStacks(): StackSnapshot[] {
+    return [...this.stacks.values()].map((s) => {
+      const templates: Record<string, CompiledTemplate> = {};
+      for (const [id, template] of s.templates) templates[id] = template;
+      const syncs: Record<NodeKey, SyncPointSnapshot> = {};
+      for (const [node, entry] of s.syncs) {
+        const fields: Record<NodeKey, SyncPayload> = {};
+        for (const [sender, payload] of entry.fields) fields[sender] = payload;
+        syncs[node] = { fields, count: entry.count };
+      }
+      return jsonCopy({ stack: s.stack, templates, rows: [...s.rows.values()], rowCounter: s.rowCounter, graph: s.graph, syncs });
+    });
+  }
+
+  /**
+   * Load stacks from a validated snapshot into an empty store.
+   * @throws InvalidOptionsError when the store already holds stacks.
+   */
+  importStacks(stacks: readonly StackSnapshot[]): void {
+    if (this.stacks.size > 0) throw new InvalidOptionsError("state", "a snapshot can only be loaded into an empty memory store");
+    for (const entry of jsonCopy(stacks)) {
+      const syncs = new Map<NodeKey, SyncEntry>();
+      for (const [node, point] of Object.entries(entry.syncs)) {
+        syncs.set(node, { fields: new Map(Object.entries(point.fields)), count: point.count });
+      }
+      this.stacks.set(entry.stack.id, {
+        stack: entry.stack,
+        templates: new Map(Object.entries(entry.templates).map(([id, t]) => [id, deepFreeze(t)])),
+        rows: new Map(entry.rows.map((row) => [row.id, row])),
+        rowCounter: entry.rowCounter,
+        graph: entry.graph === null ? null : deepFreeze(entry.graph),
+        syncs,
+      });
+      this.names.set(entry.stack.name, entry.stack.id);
+    }
   }
 
   async createStack(stack: StackRecord, template: CompiledTemplate): Promise<boolean> {

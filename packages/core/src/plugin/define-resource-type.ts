@@ -46,7 +46,7 @@ export function defineResourceType<S extends PropertySchema, A extends string = 
       throw new InvalidResourceTypeError(name, `the \`${handler}\` handler is required`);
     }
   }
-  for (const hook of ["update", "read", "diff", "getAttribute"] as const) {
+  for (const hook of ["update", "read", "diff", "getAttribute", "referenceId"] as const) {
     if (spec[hook] !== undefined && typeof spec[hook] !== "function") {
       throw new InvalidResourceTypeError(name, `\`${hook}\` must be a function when given`);
     }

@@ -158,6 +158,15 @@ export interface ResourceTypeSpec<S extends PropertySchema = PropertySchema, A e
   diff?(oldProperties: z.output<S>, newProperties: z.output<S>): DiffKind;
   /** Fetch one attribute value not returned by create/update. */
   getAttribute?(ctx: AttributeContext<z.output<S>>, name: A): Promise<unknown>;
+  /**
+   * The value `get_resource` gives for this resource (Heat's reference id), computed from
+   * its physical id and cached attributes. Pure and synchronous. Leave it out to reference
+   * the physical id, as most types do; Heat's `OS::Heat::RandomString`, for example, is
+   * referenced by its random value while its physical id stays a plain name. A result that
+   * is not a non-empty string falls back to the physical id. It should depend only on what
+   * an in-place update leaves unchanged, since previews assume an update keeps the reference.
+   */
+  referenceId?(physicalId: string, attributes: Readonly<Record<string, unknown>>): string;
 }
 
 /** A validated, frozen resource type as produced by `defineResourceType`. */

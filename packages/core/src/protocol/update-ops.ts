@@ -5,6 +5,7 @@
 import { PluginContractError, UpdateReplace } from "../errors.js";
 import type { NodeKey, NodePayload, ResourceRow, StackRecord, TraversalGraph } from "../model/types.js";
 import type { AnyResourceType } from "../plugin/types.js";
+import { referenceIdOf } from "../plugin/reference-id.js";
 import type { CompiledResource } from "../template/types.js";
 import type { CheckEnv } from "./env.js";
 import { rowEvent } from "./env.js";
@@ -40,7 +41,7 @@ export async function finish(run: UpdateRun, row: ResourceRow): Promise<StepResu
   const payload: NodePayload = {
     rowId: row.id,
     name: row.name,
-    refId: row.physicalId,
+    refId: referenceIdOf(run.type, row.physicalId, row.attributes),
     attributes: pick(row.attributes, run.attributeRefs),
   };
   if (!(await propagate(run.env, run.stack.id, run.graph, run.node, payload))) {

@@ -1,6 +1,6 @@
 /**
  * `OS::Heat::None`: accepts any properties and does nothing - used to stub a resource out
- * (Heat maps a real type to it in the resource registry).
+ * (in Heat, by mapping a real type to it in the environment's resource registry).
  */
 import { defineResourceType } from "@converge/core";
 import type { ResourceType } from "@converge/core";
@@ -15,23 +15,29 @@ const properties = z.object({}).loose();
 /**
  * `OS::Heat::None`.
  *
- * - properties: any; every change is accepted in place (as in Heat, it is never replaced).
- * - attributes: none. Heat answers `null` for any attribute; here `get_attr` on it is rejected
+ * - properties: any; they are stored at create and never looked at again.
+ * - updates: none, as in Heat - a stack update never updates or replaces it, whatever
+ *   changed (`diff` always answers "none", so the engine records the new template without
+ *   calling a handler, and previews say `no_change`).
+ * - attributes: none. Heat answers null for any attribute; here `get_attr` on it is rejected
  *   when the template is validated, because attributes are declared per type.
- * - physical id: a UUID (stable for the row, so a retried create gives the same one).
+ * - physical id (and `get_resource`): a UUID, stable for the row, so a retried create gives
+ *   the same one.
  */
 export const None: ResourceType<typeof properties, never> = defineResourceType({
   type: NONE_TYPE,
   description: "Accepts any properties and does nothing",
   properties,
+  updatable: "all",
   idempotentCreate: true,
   async create(ctx) {
     return { physicalId: stableUuid(ctx.idempotencyKey) };
   },
-  async update() {
-    // Nothing to change.
-  },
+  // Never called (diff always answers "none"); declaring it makes every property count as
+  // updatable, so nothing is ever predicted or forced to be a replacement.
+  async update() {},
   async delete() {
     // Nothing exists outside the stack.
   },
+  diff: () => "none",
 });

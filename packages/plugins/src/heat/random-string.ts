@@ -6,6 +6,8 @@ import { randomInt } from "node:crypto";
 import { defineResourceType } from "@converge/core";
 import type { ResourceType } from "@converge/core";
 import { z } from "zod";
+import { checkOptions, functionOption, typeNameOption } from "../support/options.js";
+import { physicalResourceName } from "../support/physical-name.js";
 import { heatInteger, heatString } from "./heat-schema.js";
 
 /** Type name of {@link RandomString}. */
@@ -35,14 +37,14 @@ const properties = z
     /** Deprecated (Heat 2014.2): one character class for the whole string. */
     sequence: className.optional(),
     /** Character classes to draw from, each with a minimum count. */
-    character_classes: z.array(z.object({ class: className.default("lettersdigits"), min: minimum })).optional(),
+    character_classes: z.array(z.strictObject({ class: className.default("lettersdigits"), min: minimum })).optional(),
     /** Literal character sequences to draw from, each with a minimum count. */
-    character_sequences: z.array(z.object({ sequence: z.string().min(1), min: minimum })).optional(),
+    character_sequences: z.array(z.strictObject({ sequence: z.string().min(1), min: minimum })).optional(),
     /** Ignored by the generator; changing it makes a new string (the resource is replaced). */
     salt: heatString().optional(),
   })
   .superRefine((p, ctx) => {
-    if (p.sequence !== undefined && (p.character_classes !== undefined || p.character_sequences !== undefined)) {
+    if (p.sequence !== undefined && ((p.character_classes ?? []).length > 0 || (p.character_sequences ?? []).length > 0)) {
       ctx.addIssue({ code: "custom", path: ["sequence"], message: "cannot use the deprecated 'sequence' property along with 'character_sequences' or 'character_classes'" });
     }
     const mins = [...(p.character_classes ?? []), ...(p.character_sequences ?? [])].reduce((n, c) => n + c.min, 0);
@@ -98,25 +100,32 @@ export interface RandomStringOptions {
  *
  * - properties: `length` (1..512, default 32), `character_classes` [{class, min}],
  *   `character_sequences` [{sequence, min}], `sequence` (deprecated), `salt`.
- * - attribute `value`: the string. As in Heat, the string is also the resource's reference:
- *   `get_resource` returns it (it is the physical id).
- * - replacement: every property change replaces the resource (none can change in place), so a
- *   new string is made only on create or when a property - typically `salt` - changes.
+ * - attribute `value`: the string. As in Heat, `get_resource` gives the string too (the
+ *   type's reference id), while the physical id is a plain `<stack>-<resource>-<short id>`
+ *   name, so the string never shows in events.
+ * - replacement: no property can change in place (as in Heat), so a new string is made only
+ *   on create or when a property - typically `salt` - changes.
+ * - a create retried after a crash makes a new string: nothing exists outside the stack, so
+ *   nothing is duplicated (the type declares `idempotentCreate`).
+ * @throws InvalidOptionsError on a bad option.
  */
-export function createRandomStringType(options: RandomStringOptions = {}): ResourceType<typeof properties, "value"> {
-  const rand = options.randomInt ?? randomInt;
+export function createRandomStringType(options?: RandomStringOptions): ResourceType<typeof properties, "value"> {
+  const opts = checkOptions(options, "createRandomStringType", ["randomInt", "type"]);
+  const rand = functionOption<RandomInt>(opts, "randomInt", randomInt);
   return defineResourceType({
-    type: options.type ?? RANDOM_STRING_TYPE,
+    type: typeNameOption(opts, RANDOM_STRING_TYPE),
     description: "A random string (passwords, secrets), made once at create",
     properties,
-    attributes: { value: "The random string (also the resource's reference)." },
+    attributes: { value: "The random string (also what get_resource gives)." },
+    idempotentCreate: true,
     async create(ctx) {
       const value = generateRandomString(ctx.properties, rand);
-      return { physicalId: value, attributes: { value } };
+      return { physicalId: physicalResourceName(ctx), attributes: { value } };
     },
     async delete() {
       // Nothing exists outside the stack.
     },
+    referenceId: (physicalId, attributes) => (typeof attributes.value === "string" ? attributes.value : physicalId),
   });
 }
 

@@ -28,9 +28,9 @@ const kind = (v: unknown): string => (v === null ? "null" : Array.isArray(v) ? "
  * Validate and convert `value` to `type`, as Heat converts parameter values:
  * - `string`: strings; numbers and booleans become their text;
  * - `number`: numbers, or strings holding one;
- * - `json`: maps and lists, or a string holding JSON text of one;
+ * - `json`: maps (Heat's own rule) and lists, or a string holding JSON text of one;
  * - `boolean`: booleans, or true/false, yes/no, on/off, 1/0 strings;
- * - `comma_delimited_list`: lists (items become text), or a comma-separated string (items trimmed).
+ * - `comma_delimited_list`: lists (items kept as they are), or a comma-separated string (items trimmed).
  * Without a type, any value is kept as is.
  */
 export function coerceValue(value: unknown, type: ValueType | undefined): CoercedValue {
@@ -65,9 +65,7 @@ export function coerceValue(value: unknown, type: ValueType | undefined): Coerce
       return bad("a boolean");
     }
     case "comma_delimited_list": {
-      if (Array.isArray(value)) {
-        return value.every((v) => typeof v !== "object" || v === null) ? { ok: true, value: value.map((v) => String(v)) } : bad("a list of strings");
-      }
+      if (Array.isArray(value)) return { ok: true, value };
       if (typeof value === "string") return { ok: true, value: value === "" ? [] : value.split(",").map((s) => s.trim()) };
       return bad("a list or a comma-separated string");
     }
@@ -97,11 +95,13 @@ const attributesOf = (p: ValueProperties): { value: unknown } => {
 /**
  * `OS::Heat::Value`.
  *
- * - properties: `value` (required, any), `type` (string | number | json | boolean |
- *   comma_delimited_list, optional); both update in place, nothing forces replacement.
- * - attribute `value`: the value converted to `type` (see {@link coerceValue}). A value that
- *   does not fit its type fails the resource when its properties are resolved.
- * - physical id `<stack>-<resource>-<short id>`.
+ * - properties: `value` (required, any JSON value), `type` (string | number | json |
+ *   boolean | comma_delimited_list, optional); both update in place, nothing forces
+ *   replacement.
+ * - attribute `value`: the value converted to `type` (see {@link coerceValue}). A literal
+ *   value that does not fit its type fails the resource when its properties are resolved
+ *   (Heat rejects it when the stack is validated).
+ * - physical id (and `get_resource`) `<stack>-<resource>-<short id>`.
  */
 export const Value: ResourceType<typeof properties, "value"> = defineResourceType({
   type: VALUE_TYPE,

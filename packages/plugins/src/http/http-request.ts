@@ -11,8 +11,11 @@ export type FetchFunction = (input: string, init: RequestInit) => Promise<Respon
 
 /** A request. */
 export interface HttpRequest {
+  /** The HTTP method. */
   readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** Absolute URL. */
   readonly url: string;
+  /** Request headers (never quoted in error messages: they may hold credentials). */
   readonly headers: Readonly<Record<string, string>>;
   /** JSON body (serialized), or undefined for none. */
   readonly body?: unknown;
@@ -26,8 +29,11 @@ export interface HttpRequest {
 
 /** A response: status, headers and the body (parsed JSON when it is JSON, else text, null when empty). */
 export interface HttpResponse {
+  /** Status code. */
   readonly status: number;
+  /** Response headers. */
   readonly headers: Headers;
+  /** Parsed body. */
   readonly body: unknown;
 }
 
@@ -58,7 +64,7 @@ async function readBody(response: Response): Promise<unknown> {
  *   from `Retry-After`);
  * - {@link ResourceError} (terminal) on any other status >= 400 not in `accept`.
  */
-export async function httpRequest(fetchFn: FetchFunction, request: HttpRequest): Promise<HttpResponse> {
+export async function httpRequest(fetchFn: FetchFunction, request: HttpRequest, now: () => number = Date.now): Promise<HttpResponse> {
   const { method, url, signal } = request;
   const what = `${method} ${url}`;
   if (signal.aborted) throw new AbortedError(`${what} aborted: ${String(signal.reason)}`);
@@ -86,7 +92,7 @@ export async function httpRequest(fetchFn: FetchFunction, request: HttpRequest):
   if (status < 400 || request.accept?.includes(status) === true) return { status, headers: response.headers, body };
   const message = `${what} answered ${status} ${response.statusText}${snippet(body)}`;
   if (status === 429 || status >= 500) {
-    const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
+    const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), now());
     throw new RetryableError(message, retryAfterMs === undefined ? {} : { retryAfterMs });
   }
   throw new ResourceError(message);

@@ -2,10 +2,10 @@
  * `converge:local:File`: a file on the local disk, with its content and (optionally) mode.
  * Its physical id is the file's absolute path.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { AbortedError, defineResourceType } from "@converge/core";
+import { AbortedError, UpdateReplace, defineResourceType } from "@converge/core";
 import type { ResourceType } from "@converge/core";
 import { z } from "zod";
 import { fileModeSchema, formatFileMode } from "./file-mode.js";
@@ -33,18 +33,22 @@ const attributesOf = (path: string, content: string) => ({
   sha256: createHash("sha256").update(content).digest("hex"),
 });
 
+const aborted = (path: string, signal: AbortSignal): AbortedError =>
+  new AbortedError(`write of ${path} aborted: ${String(signal.reason)}`);
+
 /** Write `content` to `path` atomically (temporary file + rename), then apply `mode`. */
 async function writeAtomically(path: string, content: string, mode: string | undefined, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) throw new AbortedError(`write of ${path} aborted`);
+  if (signal.aborted) throw aborted(path, signal);
   await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.converge-${process.pid}-${Date.now().toString(36)}.tmp`;
+  const temp = `${path}.${randomUUID()}.converge-tmp`;
   try {
     await writeFile(temp, content, { signal });
     if (mode !== undefined) await chmod(temp, parseInt(mode, 8));
+    if (signal.aborted) throw aborted(path, signal);
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
-    if (signal.aborted) throw new AbortedError(`write of ${path} aborted`);
+    if (signal.aborted) throw aborted(path, signal);
     throw error;
   }
 }
@@ -55,10 +59,12 @@ async function writeAtomically(path: string, content: string, mode: string | und
  * - properties: `path` (required), `content` (default ""), `mode` (optional; octal string or
  *   number, stored as "0644").
  * - attributes: `path` (absolute), `size` (bytes), `sha256` (of the content).
- * - replacement: a change of `path` (the new file is written before the old one is removed);
- *   `content` and `mode` are updated in place.
- * - `read` detects drift: a missing file reads as gone; otherwise the current content (and
- *   mode, when one is managed) are reported.
+ * - physical id (and `get_resource`): the absolute path.
+ * - replacement: when `path` names another file (the new file is written before the old
+ *   one is removed); a `path` spelled differently that resolves to the same file, `content`
+ *   and `mode` are updated in place.
+ * - `read` detects drift: a missing file reads as gone; otherwise it reports the current
+ *   content (and mode, when one is managed) as the resource's properties.
  * - create writes atomically and overwrites a file already at the path; deleting a missing
  *   file succeeds. Writes honour the AbortSignal.
  */
@@ -67,7 +73,7 @@ export const LocalFile: ResourceType<typeof properties, "path" | "size" | "sha25
   description: "A file on the local disk",
   properties,
   attributes: { path: "Absolute path of the file.", size: "Size of the content in bytes.", sha256: "SHA-256 of the content (hex)." },
-  updatable: ["content", "mode"],
+  updatable: "all",
   idempotentCreate: true,
   async create(ctx) {
     const path = resolve(ctx.properties.path);
@@ -75,6 +81,7 @@ export const LocalFile: ResourceType<typeof properties, "path" | "size" | "sha25
     return { physicalId: path, attributes: attributesOf(path, ctx.properties.content) };
   },
   async update(ctx) {
+    if (resolve(ctx.properties.path) !== ctx.physicalId) throw new UpdateReplace(`${ctx.resourceName}: the file moves to another path`);
     await writeAtomically(ctx.physicalId, ctx.properties.content, ctx.properties.mode, ctx.signal);
     return { attributes: attributesOf(ctx.physicalId, ctx.properties.content) };
   },
@@ -84,14 +91,19 @@ export const LocalFile: ResourceType<typeof properties, "path" | "size" | "sha25
   },
   async read(ctx) {
     if (ctx.physicalId === null) return { exists: false };
+    const path = ctx.physicalId;
     try {
-      const [content, info] = await Promise.all([readFile(ctx.physicalId, "utf8"), stat(ctx.physicalId)]);
-      const path = ctx.physicalId;
+      const [content, info] = await Promise.all([readFile(path, "utf8"), stat(path)]);
       const mode = ctx.properties.mode === undefined ? {} : { mode: formatFileMode(info.mode) };
       return { exists: true, physicalId: path, attributes: attributesOf(path, content), properties: { path: ctx.properties.path, content, ...mode } };
     } catch (error) {
       if (isMissing(error)) return { exists: false };
       throw error;
     }
+  },
+  diff(oldProps, newProps) {
+    if (resolve(oldProps.path) !== resolve(newProps.path)) return "replace";
+    const same = oldProps.path === newProps.path && oldProps.content === newProps.content && oldProps.mode === newProps.mode;
+    return same ? "none" : "update";
   },
 });

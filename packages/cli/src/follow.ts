@@ -1,0 +1,120 @@
+/**
+ * Following a stack until its traversal ends: read its events as they arrive (blocking reads,
+ * no busy polling), re-read the progress after each batch, feed the view, and collect what
+ * failed. Ends when the stack is no longer IN_PROGRESS (or is gone) and its final stack event
+ * was seen, or when the signal aborts (Ctrl-C).
+ */
+import type { RuntimeStore, StackEvent } from "@converge/core";
+import type { OperationView } from "./render/live-view.js";
+import type { Progress } from "./render/progress.js";
+import { ProgressTracker } from "./render/progress.js";
+
+/** A resource (or the stack) that failed during the operation. */
+export interface FailureNote {
+  /** Resource name, or null for the stack itself. */
+  readonly resource: string | null;
+  /** `<ACTION>_FAILED`. */
+  readonly state: string;
+  /** Why. */
+  readonly reason: string;
+}
+
+/** Options of {@link followStack}. */
+export interface FollowOptions {
+  /** The store to read. */
+  readonly store: RuntimeStore;
+  /** Stack id. */
+  readonly stackId: string;
+  /** Events up to this sequence number were before the operation (null: from the start). */
+  readonly after: string | null;
+  /** Where to show progress. */
+  readonly view: OperationView;
+  /** Stops following. */
+  readonly signal: AbortSignal;
+  /** Longest wait for new events before the view is refreshed anyway, ms. */
+  readonly refreshMs: number;
+  /** Longest wait for the final stack event once the stack settled, ms. @default 3000 */
+  readonly finalEventWaitMs?: number;
+}
+
+/** How following ended. */
+export interface FollowResult {
+  /** The last progress reading (its `stack` is null when the stack was deleted). */
+  readonly progress: Progress;
+  /** Failed resources (last failure per name) and stack failure reasons, in order. */
+  readonly failures: readonly FailureNote[];
+  /** True when the signal stopped following before the stack settled. */
+  readonly interrupted: boolean;
+  /** Sequence number of the last event read. */
+  readonly lastSeq: string | null;
+}
+
+const settled = (progress: Progress): boolean => progress.stack === null || progress.stack.status !== "IN_PROGRESS";
+
+/** Whether `event` is the stack event that ends the traversal the progress shows as settled. */
+function isFinal(event: StackEvent, progress: Progress): boolean {
+  if (event.kind !== "stack") return false;
+  if (progress.stack === null) return event.action === "DELETE" && event.status === "COMPLETE";
+  return event.traversalId === progress.stack.currentTraversal && event.status === progress.stack.status;
+}
+
+/** The sequence number of the last event of the stack so far (null when it has none). */
+export async function lastEventSeq(store: RuntimeStore, stackId: string): Promise<string | null> {
+  let after: string | null = null;
+  for (;;) {
+    const batch = await store.readEvents(stackId, after, { limit: 10_000 });
+    const last = batch[batch.length - 1];
+    if (last === undefined) return after;
+    after = last.seq;
+  }
+}
+
+/** Follow the stack until it settles or the signal aborts. */
+export async function followStack(options: FollowOptions): Promise<FollowResult> {
+  const { store, stackId, view, signal } = options;
+  const tracker = new ProgressTracker(store, stackId);
+  const failures = new Map<string, FailureNote>();
+  const stackFailures: FailureNote[] = [];
+  let after = options.after;
+  let progress = await tracker.read();
+  view.update(progress);
+  let sawFinal = false;
+  let settledAt: number | null = null;
+  const note = (events: readonly StackEvent[]): void => {
+    for (const event of events) {
+      if (isFinal(event, progress)) sawFinal = true;
+      if (event.status !== "FAILED") continue;
+      const state = `${event.action}_FAILED`;
+      if (event.kind === "resource") {
+        const name = event.resourceName ?? "?";
+        failures.delete(name);
+        failures.set(name, { resource: name, state, reason: event.reason });
+      } else {
+        stackFailures.push({ resource: null, state, reason: event.reason });
+      }
+    }
+  };
+  while (!signal.aborted) {
+    const batch = await store.readEvents(stackId, after, { blockMs: options.refreshMs, signal });
+    const last = batch[batch.length - 1];
+    if (last !== undefined) after = last.seq;
+    progress = await tracker.read();
+    note(batch);
+    if (batch.length > 0) view.events(batch, progress);
+    else view.update(progress);
+    if (!settled(progress)) {
+      settledAt = null;
+      sawFinal = false;
+      continue;
+    }
+    settledAt ??= Date.now();
+    // The status flips just before the final event is appended: wait for it, briefly.
+    if (sawFinal || (batch.length === 0 && Date.now() - settledAt >= (options.finalEventWaitMs ?? 3000))) {
+      view.finish(progress);
+      return { progress, failures: [...failures.values(), ...stackFailures], interrupted: false, lastSeq: after };
+    }
+  }
+  progress = await tracker.read();
+  view.finish(progress);
+  return { progress, failures: [...failures.values(), ...stackFailures], interrupted: !settled(progress), lastSeq: after };
+}

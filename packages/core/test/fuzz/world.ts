@@ -1,0 +1,316 @@
+/**
+ * The fuzz world: one manual-mode memory runtime, several engines over it (killed and
+ * replaced as the run goes), the scenario type over a {@link Reality}, wrapped so that
+ *
+ * - a plugin call may **block** (held at a gate until the fuzzer releases or fails it): other
+ *   checks, API operations, crashes and cancels then happen while the call is in flight;
+ * - every delete is checked against the ordering invariant **when it happens** (no resource
+ *   is deleted while a live resource that requires it exists), and every create against "one
+ *   physical resource per logical create".
+ *
+ * Steps run one check each (`runtime.step`); `quiesce` waits until every started step has
+ * either finished or is held at a gate, so the run stays deterministic for a seed.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { ResourceError, createEngine, createMemoryRuntime, defineResourceType } from "@converge/core";
+import type { AnyResourceType, DeleteContext, Engine, MemoryRuntime, ResourceRow, StackRecord } from "@converge/core";
+import { Reality, createScenarioType } from "@converge/core/testing";
+import type { ScenarioTypeOptions } from "@converge/core/testing";
+import type { Rng } from "./rng.js";
+import type { Trace } from "./trace.js";
+
+/** The stack every fuzz run converges. */
+export const STACK = "fz";
+
+/** How a world is built. */
+export interface WorldOptions {
+  /** Capabilities of the scenario type (read, idempotent create, abort, early id). */
+  readonly type: ScenarioTypeOptions;
+  /** Pick order of the runtime. */
+  readonly order: "fifo" | "random";
+  /** Seed of the runtime's pick order and duplicate injection. */
+  readonly runtimeSeed: number;
+  /** Runtime duplicate rate (each enqueued check delivered twice with this probability). */
+  readonly duplicateRate: number;
+  /** Engines at the start. */
+  readonly engines: number;
+  /** Watchdog interval of the engines, ms. */
+  readonly watchdogIntervalMs: number;
+}
+
+/** A plugin call held in flight. */
+interface Gate {
+  readonly op: "create" | "update" | "delete";
+  readonly name: string;
+  /** Engine running the call. */
+  readonly engineId: string;
+  release(): void;
+  fail(message: string): void;
+}
+
+const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const isActive = (row: ResourceRow): boolean => !(row.action === "DELETE" && row.status === "COMPLETE");
+
+/** See the file comment. */
+export class World {
+  readonly runtime: MemoryRuntime;
+  readonly reality = new Reality();
+  /** Invariant violations seen so far (mid-run and final). */
+  readonly violations: string[] = [];
+  /** Physical ids any row ever recorded (an id never recorded is unknowable to the engine). */
+  readonly recorded = new Set<string>();
+  /** Creates per `generation:rowId` (the stack may be deleted and created again). */
+  readonly creates = new Map<string, number>();
+  /** Which row (of which stack incarnation) made each physical resource. */
+  readonly createdBy = new Map<string, { readonly generation: number; readonly rowId: string }>();
+  /** Incarnation of the stack (bumped by each createStack). */
+  generation = 0;
+  /** Probability that a plugin call blocks; 0 switches blocking off. */
+  blockRate = 0;
+  /** Most calls held at once. */
+  maxGates = 2;
+  /** Counters for the report. */
+  readonly stats = { steps: 0, blocked: 0, crashes: 0, watchdogResumes: 0 };
+  private readonly engines = new Map<string, Engine>();
+  private readonly gates = new Set<Gate>();
+  private unfinished = 0;
+  private engineSeq = 0;
+  private readonly als = new AsyncLocalStorage<string>();
+  private readonly type: AnyResourceType;
+
+  constructor(
+    readonly options: WorldOptions,
+    private readonly rng: Rng,
+    private readonly trace: Trace,
+  ) {
+    this.runtime = createMemoryRuntime({
+      mode: "manual",
+      order: options.order,
+      seed: options.runtimeSeed,
+      duplicateRate: options.duplicateRate,
+      logger: {
+        warn: (m) => this.violation(`runtime: ${m}`),
+        error: (m) => this.violation(`runtime: ${m}`),
+      },
+    });
+    this.type = this.instrument(createScenarioType(this.reality, options.type));
+    const store = this.runtime.store;
+    const writeRow = store.writeRow.bind(store);
+    store.writeRow = async (write) => {
+      const result = await writeRow(write);
+      if (result.ok && result.row.physicalId !== null) this.recorded.add(result.row.physicalId);
+      return result;
+    };
+    this.reality.observe((op) => {
+      if (op.op === "create") {
+        const key = `${this.generation}:${op.rowId ?? "?"}`;
+        this.createdBy.set(op.physicalId, { generation: this.generation, rowId: op.rowId ?? "?" });
+        const n = (this.creates.get(key) ?? 0) + 1;
+        this.creates.set(key, n);
+        if (n > 1) this.violation(`one create per row: row ${op.rowId ?? "?"} of ${op.name} made physical resource #${n} (${op.physicalId})`);
+      } else if (op.op === "delete") {
+        for (const [id, entry] of this.reality.entries) {
+          if (this.exempt(id)) continue;
+          if (Object.values(entry.properties).includes(op.physicalId)) {
+            this.violation(`ordering: ${op.name} (${op.physicalId}) deleted while live ${entry.name} (${id}) refers to it`);
+          }
+        }
+      }
+    });
+  }
+
+  /** Make the starting engines. */
+  async start(): Promise<void> {
+    for (let i = 0; i < this.options.engines; i++) await this.addEngine();
+  }
+
+  /** Record a violation (the run fails; the first one is the headline). */
+  violation(message: string): void {
+    if (this.violations.length < 50) this.violations.push(message);
+    this.trace.note(`!! ${message}`);
+  }
+
+  /**
+   * True for a live resource no engine can ever know about: made by a type with neither
+   * `read` nor an idempotent create, whose engine died before any row recorded its id.
+   */
+  exempt(physicalId: string): boolean {
+    const t = this.options.type;
+    return t.withRead === false && t.idempotent === false && !this.recorded.has(physicalId);
+  }
+
+  /** Register a fresh engine; returns its id. */
+  async addEngine(): Promise<string> {
+    const engineId = `e${++this.engineSeq}`;
+    const engine = createEngine({
+      runtime: this.runtime,
+      types: [this.type],
+      engineId,
+      logger: { ...silent, warn: (m) => void (m.startsWith("watchdog") && this.stats.watchdogResumes++) },
+      watchdogIntervalMs: this.options.watchdogIntervalMs,
+      retry: { maxAttempts: 3, initialDelayMs: 100, maxDelayMs: 1000 },
+    });
+    this.engines.set(engineId, engine);
+    for (let i = 0; i < 100 && !this.runtime.liveEngines().includes(engineId); i++) await new Promise((r) => setImmediate(r));
+    return engineId;
+  }
+
+  /** Ids of the live engines. */
+  live(): string[] {
+    return this.runtime.liveEngines();
+  }
+
+  /** A live engine for an API call (any engine can serve the API; a live one is realistic). */
+  api(): Engine {
+    return this.engines.get(this.rng.pick(this.live())) as Engine;
+  }
+
+  /** Held plugin calls. */
+  held(): readonly Gate[] {
+    return [...this.gates];
+  }
+
+  /**
+   * Run one pending check on `engineId`. Resolves when it finished or is held at a gate.
+   * False when nothing is pending.
+   */
+  async step(engineId: string, options: { duplicate?: boolean; crashAfterOps?: number } = {}): Promise<boolean> {
+    if (this.runtime.pending().length === 0) return false;
+    this.stats.steps += 1;
+    this.unfinished += 1;
+    const running = this.als
+      .run(engineId, () => this.runtime.step({ engineId, ...options }))
+      .catch((error: unknown) => this.violation(`step threw: ${(error as Error).stack ?? String(error)}`))
+      .finally(() => {
+        this.unfinished -= 1;
+      });
+    if (this.blockRate === 0 && this.gates.size === 0) await running;
+    else await this.quiesce();
+    if (!this.live().includes(engineId)) await this.afterDeath(engineId);
+    return true;
+  }
+
+  /** Wait until every started step has finished or is held at a gate. */
+  async quiesce(): Promise<void> {
+    for (let spins = 0; this.unfinished !== this.gates.size; spins++) {
+      if (spins > 10_000) throw new Error("a check neither finished nor blocked in a plugin call");
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Let a held call go on (`release`) or fail it with a plugin error (`fail`). */
+  async unblock(gate: Gate, how: "release" | "fail"): Promise<void> {
+    if (how === "release") gate.release();
+    else gate.fail("injected failure while in flight");
+    await this.quiesce();
+  }
+
+  /**
+   * Kill an engine. A crashed process does not go on with its plugin calls later: a held call
+   * of the dead engine either reached the cloud just before the death (released now) or never
+   * did (failed now); either way its engine's next runtime operation fails.
+   */
+  async kill(engineId: string): Promise<void> {
+    this.runtime.killEngine(engineId);
+    await this.afterDeath(engineId);
+  }
+
+  private async afterDeath(engineId: string): Promise<void> {
+    this.stats.crashes += 1;
+    for (const gate of [...this.gates].filter((g) => g.engineId === engineId)) {
+      const how = this.rng.chance(0.5) ? "release" : "fail";
+      this.trace.note(`  held ${gate.op} ${gate.name} of dead ${engineId}: ${how}`);
+      await this.unblock(gate, how);
+    }
+    if (this.live().length < 2) this.trace.note(`  engine ${await this.addEngine()} registered`);
+  }
+
+  /** Release every held call (settling). */
+  async releaseAll(): Promise<void> {
+    for (let gate = this.held()[0]; gate !== undefined; gate = this.held()[0]) await this.unblock(gate, "release");
+  }
+
+  /** The stored stack record, null when gone. */
+  async stack(): Promise<StackRecord | null> {
+    const id = await this.runtime.store.findStackId(STACK);
+    return id === null ? null : this.runtime.store.loadStack(id);
+  }
+
+  /** Every stored row of the stack. */
+  async rows(): Promise<ResourceRow[]> {
+    const id = await this.runtime.store.findStackId(STACK);
+    return id === null ? [] : this.runtime.store.loadRows(id);
+  }
+
+  /** Hold a plugin call at a gate, at random. */
+  private async gate(op: Gate["op"], ctx: { resourceName: string; signal: AbortSignal }): Promise<void> {
+    if (this.blockRate === 0 || this.gates.size >= this.maxGates || !this.rng.chance(this.blockRate)) return;
+    const engineId = this.als.getStore() ?? "?";
+    this.stats.blocked += 1;
+    const honour = this.options.type.honourAbort !== false;
+    await new Promise<void>((resolve, reject) => {
+      const gate: Gate = {
+        op,
+        name: ctx.resourceName,
+        engineId,
+        release: () => {
+          if (this.gates.delete(gate)) resolve();
+        },
+        fail: (message) => {
+          if (this.gates.delete(gate)) reject(new ResourceError(message));
+        },
+      };
+      this.gates.add(gate);
+      this.trace.note(`  ${op} ${ctx.resourceName} on ${engineId} held in flight`);
+      if (honour) {
+        if (ctx.signal.aborted) gate.fail("aborted by signal");
+        ctx.signal.addEventListener("abort", () => gate.fail("aborted by signal"), { once: true });
+      }
+    });
+  }
+
+  /** Ordering invariant by rows: no live row may still require the row being deleted. */
+  private async checkDeleteOrder(ctx: DeleteContext): Promise<void> {
+    const id = ctx.physicalId;
+    if (id === null || !this.reality.entries.has(id)) return;
+    for (const row of await this.rows()) {
+      if (!isActive(row) || row.id === ctx.rowId || !row.requires.includes(ctx.rowId)) continue;
+      if (row.physicalId === null || row.physicalId === id || !this.reality.entries.has(row.physicalId)) continue;
+      this.violation(
+        `ordering: ${ctx.resourceName} row ${ctx.rowId} (${id}) deleted while row ${row.id} of ${row.name} ` +
+          `(${row.physicalId}, ${row.action}_${row.status}) requires it and is live`,
+      );
+    }
+  }
+
+  /** The scenario type with gates in front of create/update/delete and the ordering check. */
+  private instrument(base: AnyResourceType): AnyResourceType {
+    const update = base.update?.bind(base);
+    const read = base.read?.bind(base);
+    return defineResourceType({
+      type: base.type,
+      properties: base.properties,
+      attributes: base.attributeNames,
+      updatable: base.updatable ?? "all",
+      idempotentCreate: base.idempotentCreate ?? false,
+      create: async (ctx) => {
+        await this.gate("create", ctx);
+        return base.create(ctx);
+      },
+      ...(update === undefined
+        ? {}
+        : {
+            update: async (ctx) => {
+              await this.gate("update", ctx);
+              return update(ctx);
+            },
+          }),
+      delete: async (ctx) => {
+        await this.gate("delete", ctx);
+        await this.checkDeleteOrder(ctx);
+        await base.delete(ctx);
+      },
+      ...(read === undefined ? {} : { read }),
+    });
+  }
+}

@@ -12,8 +12,10 @@ const src = (path: string): string => fileURLToPath(new URL(`./packages/${path}`
 export const alias: { find: RegExp; replacement: string }[] = [
   { find: /^@converge\/core\/testing$/, replacement: src("core/src/testing/index.ts") },
   { find: /^@converge\/core$/, replacement: src("core/src/index.ts") },
+  { find: /^@converge\/runtime-redis\/testing$/, replacement: src("runtime-redis/src/testing/index.ts") },
   { find: /^@converge\/runtime-redis$/, replacement: src("runtime-redis/src/index.ts") },
   { find: /^@converge\/plugins$/, replacement: src("plugins/src/index.ts") },
+  { find: /^@converge\/cli$/, replacement: src("cli/src/index.ts") },
 ];
 
 export const testTimeout = 30_000;

@@ -12,6 +12,8 @@ export default defineConfig([
     format: ["esm", "cjs"],
     dts: true,
     sourcemap: true,
+    // import.meta.url (the package version lookup) in the CJS build.
+    shims: true,
     clean: false,
     target: "node20",
     tsconfig: "tsconfig.build.json",

@@ -11,8 +11,8 @@ import type { CliIo } from "./io.js";
 import { useColor } from "./io.js";
 import type { Palette } from "./render/format.js";
 import { palette } from "./render/format.js";
-import type { RuntimeChoice, Session, SessionAccess } from "./session.js";
 import { openSession } from "./session.js";
+import type { RuntimeChoice, Session, SessionAccess } from "./session-types.js";
 import { resolveStatePath } from "./state/state-file.js";
 import { loadResourceTypes } from "./types-loader.js";
 

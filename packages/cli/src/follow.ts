@@ -35,6 +35,11 @@ export interface FollowOptions {
   readonly refreshMs: number;
   /** Longest wait for the final stack event once the stack settled, ms. @default 3000 */
   readonly finalEventWaitMs?: number;
+  /**
+   * Asked once per stretch of `afterMs` without events while the stack is in progress; a
+   * returned text is shown as a notice (e.g. "checks are queued but no worker runs them").
+   */
+  readonly quiet?: { readonly afterMs: number; check(): Promise<string | null> };
 }
 
 /** How following ended. */
@@ -77,9 +82,10 @@ export async function followStack(options: FollowOptions): Promise<FollowResult>
   const stackFailures: FailureNote[] = [];
   let after = options.after;
   let progress = await tracker.read();
-  view.update(progress);
   let sawFinal = false;
   let settledAt: number | null = null;
+  let lastEventAt = Date.now();
+  const result = (interrupted: boolean): FollowResult => ({ progress, failures: [...failures.values(), ...stackFailures], interrupted, lastSeq: after });
   const note = (events: readonly StackEvent[]): void => {
     for (const event of events) {
       if (isFinal(event, progress)) sawFinal = true;
@@ -94,27 +100,34 @@ export async function followStack(options: FollowOptions): Promise<FollowResult>
       }
     }
   };
-  while (!signal.aborted) {
-    const batch = await store.readEvents(stackId, after, { blockMs: options.refreshMs, signal });
-    const last = batch[batch.length - 1];
-    if (last !== undefined) after = last.seq;
+  try {
+    view.update(progress);
+    while (!signal.aborted) {
+      const batch = await store.readEvents(stackId, after, { blockMs: options.refreshMs, signal });
+      const last = batch[batch.length - 1];
+      if (last !== undefined) after = last.seq;
+      progress = await tracker.read();
+      note(batch);
+      if (batch.length > 0) view.events(batch, progress);
+      else view.update(progress);
+      if (!settled(progress)) {
+        settledAt = null;
+        sawFinal = false;
+        if (batch.length > 0) lastEventAt = Date.now();
+        else if (options.quiet !== undefined && Date.now() - lastEventAt >= options.quiet.afterMs) {
+          lastEventAt = Date.now();
+          const text = await options.quiet.check();
+          if (text !== null) view.notice(text);
+        }
+        continue;
+      }
+      settledAt ??= Date.now();
+      // The status flips just before the final event is appended: wait for it, briefly.
+      if (sawFinal || (batch.length === 0 && Date.now() - settledAt >= (options.finalEventWaitMs ?? 3000))) return result(false);
+    }
     progress = await tracker.read();
-    note(batch);
-    if (batch.length > 0) view.events(batch, progress);
-    else view.update(progress);
-    if (!settled(progress)) {
-      settledAt = null;
-      sawFinal = false;
-      continue;
-    }
-    settledAt ??= Date.now();
-    // The status flips just before the final event is appended: wait for it, briefly.
-    if (sawFinal || (batch.length === 0 && Date.now() - settledAt >= (options.finalEventWaitMs ?? 3000))) {
-      view.finish(progress);
-      return { progress, failures: [...failures.values(), ...stackFailures], interrupted: false, lastSeq: after };
-    }
+    return result(!settled(progress));
+  } finally {
+    view.finish(progress);
   }
-  progress = await tracker.read();
-  view.finish(progress);
-  return { progress, failures: [...failures.values(), ...stackFailures], interrupted: !settled(progress), lastSeq: after };
 }

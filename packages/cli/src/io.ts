@@ -32,8 +32,12 @@ export interface CliIo {
   onInterrupt(handler: (signal: InterruptSignal) => void): () => void;
 }
 
-/** The real process. */
+/** The real process. A closed stdout pipe (`converge events … | head`) ends it quietly. */
 export function processIo(): CliIo {
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
   return {
     stdout: process.stdout,
     stderr: process.stderr,

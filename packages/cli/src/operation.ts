@@ -4,7 +4,7 @@
  * to the exit code - 0 when it ended as wanted, 1 when not (with what failed and why), 130
  * when following was interrupted.
  */
-import type { Engine, StackInfo } from "@converge/core";
+import type { AnyResourceType, Engine, StackInfo } from "@converge/core";
 import type { CommandContext } from "./context.js";
 import { withSession } from "./context.js";
 import type { FollowResult } from "./follow.js";
@@ -12,7 +12,7 @@ import { followStack, lastEventSeq } from "./follow.js";
 import { formatDuration, formatValue } from "./render/format.js";
 import type { OperationView } from "./render/live-view.js";
 import { plainView, terminalView } from "./render/live-view.js";
-import type { Session } from "./session.js";
+import type { Session } from "./session-types.js";
 import { EXIT } from "./exit-codes.js";
 
 /** One operation. */
@@ -36,8 +36,11 @@ export function operationView(ctx: CommandContext, title: string): OperationView
 }
 
 /** Run an operation; returns the exit code. */
-export async function runOperation(ctx: CommandContext, spec: OperationSpec): Promise<number> {
-  return withSession(ctx, spec.noWait ? "start" : "drive", async (session) => {
+export async function runOperation(ctx: CommandContext, spec: OperationSpec, types?: readonly AnyResourceType[]): Promise<number> {
+  return withSession(
+    ctx,
+    spec.noWait ? "start" : "drive",
+    async (session) => {
     const store = session.runtime.store;
     const existing = await store.findStackId(spec.stackName);
     const after = existing === null ? null : await lastEventSeq(store, existing);
@@ -52,7 +55,15 @@ export async function runOperation(ctx: CommandContext, spec: OperationSpec): Pr
     ctx.setNoticeSink((text) => view.notice(text));
     let result: FollowResult;
     try {
-      result = await followStack({ store, stackId: info.id, after, view, signal: ctx.signal, refreshMs: ctx.io.stdout.isTTY === true ? 200 : 1000 });
+      result = await followStack({
+        store,
+        stackId: info.id,
+        after,
+        view,
+        signal: ctx.signal,
+        refreshMs: ctx.io.stdout.isTTY === true ? 200 : 1000,
+        ...(session.kind === "redis" ? { quiet: workerHint(session, info.id) } : {}),
+      });
     } finally {
       ctx.setNoticeSink(null);
     }
@@ -74,7 +85,11 @@ export async function runOperation(ctx: CommandContext, spec: OperationSpec): Pr
       return EXIT.OK;
     }
     const p = ctx.errPalette;
-    ctx.warn(`${p.red("✘")} stack ${p.bold(spec.stackName)} ${p.red(state)} after ${elapsed}: ${reason}`);
+    // A failed create/update that rolled back: name the failure, not "rollback completed".
+    const cause = result.failures.find((f) => f.resource === null && !f.state.startsWith("ROLLBACK"));
+    const rolledBack = result.progress.stack?.action === "ROLLBACK" && cause !== undefined;
+    const outcome = rolledBack ? `${p.red(cause.state)}, rolled back (${state})` : p.red(state);
+    ctx.warn(`${p.red("✘")} stack ${p.bold(spec.stackName)} ${outcome} after ${elapsed}: ${rolledBack ? cause.reason : reason}`);
     const resources = result.failures.filter((f) => f.resource !== null);
     if (resources.length > 0) {
       ctx.warn("failed resources:");
@@ -84,7 +99,22 @@ export async function runOperation(ctx: CommandContext, spec: OperationSpec): Pr
       for (const f of result.failures) ctx.warn(`  ${p.red(f.state)}  ${f.reason}`);
     }
     return EXIT.FAILED;
-  });
+    },
+    types,
+  );
+}
+
+/** On Redis: say so when checks wait in the queue and no worker takes them. */
+function workerHint(session: Session, stackId: string): { afterMs: number; check(): Promise<string | null> } {
+  return {
+    afterMs: 10_000,
+    async check() {
+      const activity = await session.runtime.activity(stackId);
+      return activity.queued > 0 && activity.running === 0
+        ? `warning: checks are queued on ${session.where} but none is running; is a worker up? (converge worker --redis URL)`
+        : null;
+    },
+  };
 }
 
 async function printOutputs(ctx: CommandContext, engine: Engine, name: string): Promise<void> {

@@ -116,8 +116,8 @@ export function terminalView(options: ViewOptions): OperationView {
       title: options.title,
       elapsedMs: now() - started,
       tick: tick++,
-      columns: out.columns ?? 100,
-      maxLines: Math.max(4, (out.rows ?? 24) - 2),
+      columns: out.columns !== undefined && out.columns > 0 ? out.columns : 100,
+      maxLines: Math.max(4, (out.rows !== undefined && out.rows > 0 ? out.rows : 24) - 2),
     });
     erase();
     out.write(`${lines.join("\n")}\n`);

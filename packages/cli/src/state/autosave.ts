@@ -19,6 +19,11 @@ export interface AutosaveOptions {
   readonly onError?: (error: unknown) => void;
 }
 
+/** The snapshot without its time stamp: equal when nothing else changed. */
+function comparable(snapshot: MemorySnapshot): string {
+  return JSON.stringify({ ...snapshot, savedAt: 0 });
+}
+
 /** Periodic, change-only saving of a state file. */
 export class Autosaver {
   private readonly intervalMs: number;
@@ -30,9 +35,9 @@ export class Autosaver {
     this.intervalMs = options.intervalMs ?? 100;
   }
 
-  /** Remember `text` as what the file holds now (it was just read). */
-  baseline(text: string | null): void {
-    this.last = text;
+  /** Take the current state as what the file holds (nothing is written until it changes). */
+  baseline(): void {
+    this.last = comparable(this.options.snapshot());
   }
 
   /** Start saving in the background. */
@@ -43,10 +48,11 @@ export class Autosaver {
 
   /** Save now if the state changed. Returns whether it wrote. */
   saveNow(): boolean {
-    const text = serializeState(this.options.snapshot());
-    if (text === this.last) return false;
-    writeStateText(this.options.path, text);
-    this.last = text;
+    const snapshot = this.options.snapshot();
+    const body = comparable(snapshot);
+    if (body === this.last) return false;
+    writeStateText(this.options.path, serializeState(snapshot));
+    this.last = body;
     return true;
   }
 

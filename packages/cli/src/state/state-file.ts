@@ -41,7 +41,7 @@ export function parseStateText(path: string, text: string): MemorySnapshot {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new SnapshotError(source, "", `is not valid JSON (${(error as Error).message}); move it away or pass another --state`);
+    throw new SnapshotError(source, "", `is not valid JSON (${(error as Error).message.replace(/\s+/g, " ")}); move it away or pass another --state`);
   }
   return parseMemorySnapshot(json, { source });
 }

@@ -3,7 +3,8 @@
  * owner's pid, host and command. Only one CLI process at a time drives the memory runtime of
  * a state file; a lock whose process is gone (same host, pid not alive) is taken over.
  */
-import { linkSync, openSync, readFileSync, renameSync, rmSync, writeSync, closeSync } from "node:fs";
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { ConvergeError, ErrorCode } from "@converge/core";
@@ -77,6 +78,12 @@ function isStale(owner: LockOwner): boolean {
   return owner.host === hostname() && owner.pid !== process.pid && !processAlive(owner.pid);
 }
 
+/** Whether a live (or unknown) process holds the lock of `statePath`. */
+export function isStateLocked(statePath: string): boolean {
+  const owner = readOwner(`${statePath}.lock`);
+  return owner !== "missing" && (owner === null || !isStale(owner));
+}
+
 /**
  * Take the lock of `statePath`. @throws StateLockedError when a live process holds it.
  */
@@ -84,6 +91,7 @@ export function acquireStateLock(statePath: string, command: string): StateLock 
   const file = `${statePath}.lock`;
   const me: LockOwner = { pid: process.pid, host: hostname(), command, since: Date.now() };
   const content = JSON.stringify(me);
+  mkdirSync(dirname(file), { recursive: true });
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
       const fd = openSync(file, "wx", 0o600);

@@ -7,7 +7,7 @@ import { nodeKey } from "../model/types.js";
 import { isActiveRow } from "./best-existing.js";
 import type { CheckEnv } from "./env.js";
 import { rowEvent } from "./env.js";
-import { deleteLockedRow } from "./delete-row.js";
+import { deleteLockPatch, deleteLockedRow } from "./delete-row.js";
 import { holderState, lockRow } from "./locking.js";
 import { nodeMessage, propagate, retrigger } from "./propagate.js";
 
@@ -58,11 +58,7 @@ async function cleanupStep(env: CheckEnv, stack: StackRecord, graph: TraversalGr
     await finishCleanup(env, stack, graph, row.id);
     return "done";
   }
-  const lock = await lockRow(env, stack.id, traversalId, row, {
-    action: "DELETE",
-    status: "IN_PROGRESS",
-    statusReason: "state changed",
-  });
+  const lock = await lockRow(env, stack.id, traversalId, row, deleteLockPatch(env, row, "state changed"));
   if (lock.kind === "changed") return "again";
   if (lock.kind !== "locked") return "done";
   const deleted = await deleteLockedRow(env, stack, traversalId, lock.row);

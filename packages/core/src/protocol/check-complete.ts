@@ -6,7 +6,7 @@
 import type { ResourceRow, StackRecord, TraversalGraph } from "../model/types.js";
 import { STACK_NODE, parseNodeKey } from "../model/types.js";
 import { isActiveRow } from "./best-existing.js";
-import { deleteLockedRow } from "./delete-row.js";
+import { deleteLockPatch, deleteLockedRow } from "./delete-row.js";
 import type { CheckEnv } from "./env.js";
 import { rowEvent, stackEvent } from "./env.js";
 import { casWrite, holderState, lockRow } from "./locking.js";
@@ -99,7 +99,7 @@ async function sweepRow(env: CheckEnv, stack: StackRecord, traversalId: string, 
       if (w.reason === "superseded") return false;
       continue;
     }
-    const lock = await lockRow(env, stack.id, traversalId, fresh, { action: "DELETE", status: "IN_PROGRESS", statusReason: "completion sweep" });
+    const lock = await lockRow(env, stack.id, traversalId, fresh, deleteLockPatch(env, fresh, "completion sweep"));
     if (lock.kind === "changed") continue;
     if (lock.kind !== "locked") return false;
     return deleteLockedRow(env, stack, traversalId, lock.row);

@@ -90,6 +90,9 @@ async function decide(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
   }
   if (row.status === "IN_PROGRESS" || holder === "dead") return markInterrupted(run, row);
   if (row.status === "FAILED") return replaceRow(run, row, `previous ${row.action.toLowerCase()} failed`);
+  // Chosen while an older traversal was deleting it (the only row of its name), and the
+  // delete finished first: the resource is gone, so it must be made again.
+  if (row.action === "DELETE") return replaceRow(run, row, "the resource was deleted");
   if (row.type !== run.resource.type) return replaceRow(run, row, `type changed from ${row.type} to ${run.resource.type}`);
   const verdict = run.type.diff?.(row.properties, run.properties) ?? (changed.length === 0 ? "none" : "update");
   if (verdict === "none") return noChange(run, row);

@@ -3,22 +3,58 @@
  * (unless the deletion policy retains the resource), write DELETE_COMPLETE, release, and
  * clear `replaces` on the row that superseded it. Used by cleanup nodes and the completion
  * sweep.
+ *
+ * A create interrupted before its physical id was recorded may still have made the resource.
+ * A type with `read` finds it by idempotency key; a type with only an idempotent create finds
+ * it by retrying the create with the same key (W-E: resume, then delete). Until that retry
+ * succeeds the row stays CREATE_IN_PROGRESS, so a later attempt knows to retry again.
  */
-import type { ResourceRow, StackRecord } from "../model/types.js";
+import type { ResourceRow, RowPatch, StackRecord } from "../model/types.js";
+import type { AnyResourceType } from "../plugin/types.js";
 import type { CheckEnv } from "./env.js";
 import { rowEvent } from "./env.js";
-import { failNode } from "./fail.js";
+import { failNode, failTraversal } from "./fail.js";
 import { invokePlugin } from "./invoke-plugin.js";
 import { lockedWrite } from "./locking.js";
 
+/**
+ * True for a create that was interrupted before its physical id was known, of a type that
+ * can learn it only by retrying the create (an idempotent create and no `read`).
+ */
+export function unresolvedCreate(row: ResourceRow, type: AnyResourceType | undefined): boolean {
+  return (
+    row.action === "CREATE" &&
+    row.status === "IN_PROGRESS" &&
+    row.physicalId === null &&
+    row.deletionPolicy !== "retain" &&
+    type !== undefined &&
+    type.read === undefined &&
+    type.idempotentCreate === true
+  );
+}
+
+/** The patch that locks a row for deletion: an unresolved create stays a create until its id is known. */
+export function deleteLockPatch(env: CheckEnv, row: ResourceRow, reason: string): RowPatch {
+  return unresolvedCreate(row, env.types.get(row.type))
+    ? { statusReason: "resuming the interrupted create to delete its resource" }
+    : { action: "DELETE", status: "IN_PROGRESS", statusReason: reason };
+}
+
 /** Returns true when the row is now DELETE_COMPLETE; false when it failed (the node failed). */
-export async function deleteLockedRow(env: CheckEnv, stack: StackRecord, traversalId: string, row: ResourceRow): Promise<boolean> {
-  await rowEvent(env, stack, traversalId, row, "DELETE", "IN_PROGRESS", "state changed");
+export async function deleteLockedRow(env: CheckEnv, stack: StackRecord, traversalId: string, locked: ResourceRow): Promise<boolean> {
+  let row = locked;
   let reason = "state changed";
   if (row.deletionPolicy === "retain") {
+    await rowEvent(env, stack, traversalId, row, "DELETE", "IN_PROGRESS", "state changed");
     reason = "retained (deletion_policy: retain)";
   } else {
     const type = env.types.get(row.type);
+    if (unresolvedCreate(row, type) && type !== undefined) {
+      const resolved = await resolveCreate(env, stack, traversalId, row, type);
+      if (resolved === null) return false;
+      row = resolved;
+    }
+    await rowEvent(env, stack, traversalId, row, "DELETE", "IN_PROGRESS", "state changed");
     if (type === undefined) {
       await failNode(env, stack, traversalId, row, "DELETE", `type "${row.type}" is not registered with engine ${env.engineId}`);
       return false;
@@ -33,12 +69,8 @@ export async function deleteLockedRow(env: CheckEnv, stack: StackRecord, travers
         );
         if (found.exists) physicalId = found.physicalId;
       }
-      if (physicalId !== null || row.action !== "CREATE" || read === undefined) {
-        const id = physicalId;
-        await invokePlugin(env, stack, traversalId, row, type, "delete", (base) =>
-          type.delete({ ...base, physicalId: id, properties: row.properties }),
-        );
-      }
+      const id = physicalId;
+      await invokePlugin(env, stack, traversalId, row, type, "delete", (base) => type.delete({ ...base, physicalId: id, properties: row.properties }));
     } catch (error) {
       await failNode(env, stack, traversalId, row, "DELETE", (error as Error).message);
       return false;
@@ -51,4 +83,42 @@ export async function deleteLockedRow(env: CheckEnv, stack: StackRecord, travers
     await env.store.writeRow({ stackId: stack.id, rowId: row.replacedBy, patch: { replaces: null } });
   }
   return true;
+}
+
+/**
+ * Retry an interrupted create with its idempotency key (and the properties it was made with)
+ * to learn the physical id, then write DELETE_IN_PROGRESS with it. On failure the row stays
+ * CREATE_IN_PROGRESS (unlocked) and the traversal fails; null is returned.
+ */
+async function resolveCreate(
+  env: CheckEnv,
+  stack: StackRecord,
+  traversalId: string,
+  row: ResourceRow,
+  type: AnyResourceType,
+): Promise<ResourceRow | null> {
+  let physicalId: string;
+  try {
+    const result = await invokePlugin(env, stack, traversalId, row, type, "create", (base) =>
+      type.create({
+        ...base,
+        properties: row.properties,
+        setPhysicalId: async (id: string) => {
+          const w = await lockedWrite(env, stack.id, row.id, { physicalId: id }, false);
+          if (!w.ok) throw new Error("lost the row lock");
+        },
+      }),
+    );
+    if (typeof result?.physicalId !== "string" || result.physicalId === "") throw new Error(`${type.type} create must return { physicalId: non-empty string }`);
+    physicalId = result.physicalId;
+  } catch (error) {
+    const reason = `cannot delete: retrying the interrupted create to find its resource failed: ${(error as Error).message}`;
+    const kept = await lockedWrite(env, stack.id, row.id, { statusReason: reason }, true);
+    if (!kept.ok) return null;
+    await rowEvent(env, stack, traversalId, kept.row, "CREATE", "IN_PROGRESS", reason);
+    await failTraversal(env, stack.id, traversalId, `Resource DELETE failed: ${row.name}: ${reason}`, row.id);
+    return null;
+  }
+  const written = await lockedWrite(env, stack.id, row.id, { physicalId, action: "DELETE", status: "IN_PROGRESS", statusReason: "state changed" }, false);
+  return written.ok ? written.row : null;
 }

@@ -12,6 +12,9 @@
  *                          C(x) -> U(x) for every x with an update node
  *
  *   so: old C is deleted after C' was checked, which is after D and E were updated.
+ *
+ * The replaces edge is left out when it would close a cycle (see below), so the graph is
+ * always acyclic.
  */
 import type { GraphNode, NodeKey, ResourceRow, TraversalGraph } from "../model/types.js";
 import { nodeKey } from "../model/types.js";
@@ -76,9 +79,30 @@ export function buildTraversalGraph(input: TraversalGraphInput): TraversalGraph 
     for (const required of new Set(row.requires)) {
       if (existing.has(required) && required !== row.id) edge(nodeKey("C", required), cleanup);
     }
-    if (row.replaces !== null && existing.has(row.replaces)) edge(nodeKey("C", row.replaces), cleanup);
     const update = nodeKey("U", row.id);
     if (nodes.has(update)) edge(cleanup, update);
+  }
+  // "Old row after its replacement" only orders create-before-delete; what a delete must wait
+  // for is already in the `requires` edges. After a dependency inversion it can close a cycle
+  // (old X requires Y, Y requires the replacement X', X' replaces X), so it is added only
+  // when it does not.
+  const reaches = (from: NodeKey, to: NodeKey): boolean => {
+    const seen = new Set<NodeKey>([from]);
+    const stack = [from];
+    for (let key = stack.pop(); key !== undefined; key = stack.pop()) {
+      if (key === to) return true;
+      for (const next of nodes.get(key)?.requires ?? []) {
+        if (seen.has(next)) continue;
+        seen.add(next);
+        stack.push(next);
+      }
+    }
+    return false;
+  };
+  for (const row of input.existing) {
+    if (row.replaces === null || !existing.has(row.replaces)) continue;
+    const [old, cleanup] = [nodeKey("C", row.replaces), nodeKey("C", row.id)];
+    if (!reaches(cleanup, old)) edge(old, cleanup);
   }
 
   const record: Record<NodeKey, GraphNode> = {};

@@ -9,7 +9,7 @@ import { referenceIdOf } from "../plugin/reference-id.js";
 import type { CompiledResource } from "../template/types.js";
 import type { CheckEnv } from "./env.js";
 import { rowEvent } from "./env.js";
-import { failNode } from "./fail.js";
+import { failNode, failTraversal } from "./fail.js";
 import { invokePlugin } from "./invoke-plugin.js";
 import { casWrite, lockRow, lockedWrite } from "./locking.js";
 import { nodeMessage, propagate, retrigger } from "./propagate.js";
@@ -62,6 +62,9 @@ export async function createRow(run: UpdateRun, row: ResourceRow): Promise<StepR
     action: "CREATE",
     status: "IN_PROGRESS",
     statusReason: interrupted ? "resuming interrupted create" : "state changed",
+    // The properties the create is called with: what a retry with the same idempotency key
+    // needs if this attempt is interrupted (see delete-row.ts). Replaced on completion.
+    properties: run.properties,
     requires: run.requires,
     templateId: run.graph.templateId,
     type: run.resource.type,
@@ -73,8 +76,11 @@ export async function createRow(run: UpdateRun, row: ResourceRow): Promise<StepR
   await rowEvent(env, stack, traversal(run), locked, "CREATE", "IN_PROGRESS", locked.statusReason);
   let physicalId: string;
   let attributes: Record<string, unknown>;
+  let retrying = false;
+  let recorded = locked.physicalId !== null;
   try {
     const resumed = interrupted ? await resumeCreate(run, locked) : "fresh";
+    retrying = resumed === "retry";
     if (resumed === "unresumable") {
       const reason = `create interrupted (engine ${lock.stolenFrom ?? "unknown"} died); ${run.type.type} has neither read nor an idempotent create, so the resource is replaced`;
       const marked = await lockedWrite(env, stack.id, locked.id, { status: "FAILED", statusReason: reason }, true);
@@ -90,6 +96,7 @@ export async function createRow(run: UpdateRun, row: ResourceRow): Promise<StepR
               setPhysicalId: async (id: string) => {
                 const w = await lockedWrite(env, stack.id, locked.id, { physicalId: id }, false);
                 if (!w.ok) throw new Error("lost the row lock");
+                recorded = true;
               },
             }),
           )
@@ -105,6 +112,16 @@ export async function createRow(run: UpdateRun, row: ResourceRow): Promise<StepR
     }
     attributes = await collectAttributes(run, locked, physicalId, result.attributes ?? {});
   } catch (error) {
+    if (retrying && !recorded) {
+      // The interrupted attempt may have made the resource, and its id is still unknown: the
+      // row stays an interrupted create (unlocked), so whatever checks it next retries again.
+      const reason = `resuming the interrupted create failed: ${(error as Error).message}`;
+      const kept = await lockedWrite(env, stack.id, locked.id, { statusReason: reason }, true);
+      if (!kept.ok) return "done";
+      await rowEvent(env, stack, traversal(run), kept.row, "CREATE", "IN_PROGRESS", reason);
+      await failTraversal(env, stack.id, traversal(run), `Resource CREATE failed: ${row.name}: ${reason}`, row.id);
+      return "done";
+    }
     await failNode(env, stack, traversal(run), locked, "CREATE", (error as Error).message);
     return "done";
   }

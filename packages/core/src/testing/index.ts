@@ -1,6 +1,7 @@
 /**
  * `@converge/core/testing`: kits for testing protocols and resource types - the fake cloud
- * ("reality") and the scenario resource type of the acceptance suite.
+ * ("reality") and the scenario resource type of the acceptance suite, and the plugin
+ * author's contract kit (`runResourceTypeContract`).
  */
 export { Reality } from "./reality.js";
 export type { FailureSpec, RealityEntry, RealityOp } from "./reality.js";
@@ -15,3 +16,17 @@ export type {
 } from "./scenario-harness.js";
 export { scenarios } from "./scenarios/index.js";
 export type { Scenario } from "./scenarios/index.js";
+export { CONTRACT_CHECKS, resourceTypeContractChecks, runResourceTypeContract } from "./resource-type-contract.js";
+export type { ContractCheck, ContractRegistrar } from "./resource-type-contract.js";
+export type { ContractProperties, ExistsProbe, Lazy, ResourceTypeContractCases } from "./resource-type-contract-cases.js";
+export { handlerContext, recordingLogger } from "./resource-type-contract-harness.js";
+export type { LogLine } from "./resource-type-contract-harness.js";
+export { memoryConformanceTarget, runtimeConformance } from "./conformance/index.js";
+export type {
+  CaseSpec,
+  ConformanceCase,
+  ConformanceFactory,
+  ConformanceTarget,
+  MemoryConformanceOptions,
+  RuntimeConformanceOptions,
+} from "./conformance/index.js";

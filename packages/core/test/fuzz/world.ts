@@ -73,6 +73,7 @@ export class World {
   readonly stats = { steps: 0, blocked: 0, crashes: 0, watchdogResumes: 0 };
   private readonly engines = new Map<string, Engine>();
   private readonly gates = new Set<Gate>();
+  private readonly dead = new Set<string>();
   private unfinished = 0;
   private engineSeq = 0;
   private readonly als = new AsyncLocalStorage<string>();
@@ -128,6 +129,21 @@ export class World {
   violation(message: string): void {
     if (this.violations.length < 50) this.violations.push(message);
     this.trace.note(`!! ${message}`);
+    if (process.env.FUZZ_DEBUG === "1" && this.violations.length === 1) void this.dump();
+  }
+
+  /** FUZZ_DEBUG=1: add the rows and the stack's events to the trace at the first violation. */
+  private async dump(): Promise<void> {
+    const id = await this.runtime.store.findStackId(STACK);
+    const lines: string[] = ["-- rows:"];
+    for (const r of await this.rows()) {
+      lines.push(`   ${r.id} ${r.name} ${r.action}_${r.status} pid=${r.physicalId ?? "-"} req=[${r.requires.join(",")}] rep=${r.replaces ?? "-"} by=${r.replacedBy ?? "-"} lock=${r.lockHolder ?? "-"} t=${r.createdTraversal.slice(0, 4)} tpl=${r.templateId.slice(0, 4)} "${r.statusReason}"`);
+    }
+    lines.push("-- events:");
+    for (const e of id === null ? [] : await this.runtime.store.readEvents(id, null)) {
+      lines.push(`   ${e.traversalId.slice(0, 4)} ${e.kind === "stack" ? "STACK" : `${e.resourceName ?? ""}#${e.rowId ?? ""}`} ${e.action}_${e.status} ${e.reason}`);
+    }
+    this.trace.note(lines.join("\n"));
   }
 
   /**
@@ -185,16 +201,24 @@ export class World {
         this.unfinished -= 1;
       });
     if (this.blockRate === 0 && this.gates.size === 0) await running;
-    else await this.quiesce();
-    if (!this.live().includes(engineId)) await this.afterDeath(engineId);
+    await this.quiesce();
     return true;
   }
 
-  /** Wait until every started step has finished or is held at a gate. */
+  /**
+   * Wait until every started step has finished or is held at a gate, then deal with the
+   * engines that died meanwhile (a crash point may be reached after a held call goes on).
+   */
   async quiesce(): Promise<void> {
     for (let spins = 0; this.unfinished !== this.gates.size; spins++) {
       if (spins > 10_000) throw new Error("a check neither finished nor blocked in a plugin call");
       await new Promise((resolve) => setImmediate(resolve));
+    }
+    const live = new Set(this.live());
+    const died = [...this.engines.keys()].filter((id) => !live.has(id) && !this.dead.has(id));
+    for (const id of died) {
+      this.dead.add(id);
+      await this.afterDeath(id);
     }
   }
 
@@ -212,7 +236,7 @@ export class World {
    */
   async kill(engineId: string): Promise<void> {
     this.runtime.killEngine(engineId);
-    await this.afterDeath(engineId);
+    await this.quiesce();
   }
 
   private async afterDeath(engineId: string): Promise<void> {
@@ -223,6 +247,7 @@ export class World {
       await this.unblock(gate, how);
     }
     if (this.live().length < 2) this.trace.note(`  engine ${await this.addEngine()} registered`);
+    await this.quiesce();
   }
 
   /** Release every held call (settling). */

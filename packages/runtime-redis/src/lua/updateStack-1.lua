@@ -7,7 +7,7 @@
   ARGV[2] expected status (JSON), or "" for any
   ARGV[3..] field, JSON value, ...
 
-  Returns 1 (OK), or -2 (SUPERSEDED) when the stack is missing, its traversal or its status
+  Returns 1 (OK), or -2 (SUPERSEDED) when the stack is missing, or its traversal or status
   differs.
 ]]
 --- @include "codes"
@@ -19,5 +19,5 @@ end
 if ARGV[2] ~= "" and redis.call("HGET", KEYS[1], "status") ~= ARGV[2] then
   return SUPERSEDED
 end
-hsetPairs(KEYS[1], 3)
+hsetPairs(KEYS[1], 3, "")
 return OK

@@ -22,7 +22,19 @@ const event = (stackName: string, i: number, extra: Partial<NewStackEvent> = {})
   ...extra,
 });
 
-const strip = (events: readonly StackEvent[]): NewStackEvent[] => events.map(({ seq: _seq, ...rest }) => rest);
+const stackEvent = (stackName: string, i: number): NewStackEvent => ({
+  time: 1_700_000_000_000 + i,
+  kind: "stack",
+  stackName,
+  traversalId: "t-events",
+  action: "UPDATE",
+  status: "IN_PROGRESS",
+  reason: "Stack UPDATE started",
+});
+
+/** The events without their runtime-assigned sequence numbers. */
+const strip = (events: readonly StackEvent[]): NewStackEvent[] =>
+  events.map((e) => Object.fromEntries(Object.entries(e).filter(([k]) => k !== "seq")) as unknown as NewStackEvent);
 
 /** Real time, whatever the runtime's clock (a blocking read waits in real time). */
 const realDelay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -33,8 +45,7 @@ export const eventCases: readonly CaseSpec[] = [
     async body({ runtime }) {
       const { store } = runtime;
       const { stack } = await installStack(runtime, 0);
-      const first = [event(stack.name, 1), event(stack.name, 2, { kind: "stack", resourceName: undefined, rowId: undefined, physicalId: undefined }), event(stack.name, 3)];
-      const firstClean = first.map((e) => Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined)) as unknown as NewStackEvent);
+      const firstClean = [event(stack.name, 1), stackEvent(stack.name, 2), event(stack.name, 3)];
       await store.appendEvents(stack.id, firstClean);
       await store.appendEvents(stack.id, [event(stack.name, 4), event(stack.name, 5)]);
       const all = await store.readEvents(stack.id, null);
@@ -72,8 +83,7 @@ export const eventCases: readonly CaseSpec[] = [
       await realDelay(50);
       await store.appendEvents(stack.id, [event(stack.name, 2)]);
       assert.deepEqual(strip(await reading), [event(stack.name, 2)], "the blocked read was not woken by the append");
-      const fresh = installStack(runtime, 0);
-      const other = await fresh;
+      const other = await installStack(runtime, 0);
       const first = store.readEvents(other.stack.id, null, { blockMs: 20_000 });
       await realDelay(50);
       await store.appendEvents(other.stack.id, [event(other.stack.name, 7)]);

@@ -3,6 +3,7 @@
   Negative codes are domain refusals, never infrastructure errors (those raise).
 ]]
 local OK = 1
+local EXISTING = 2
 local WAITING = 0
 local GONE = -1
 local SUPERSEDED = -2

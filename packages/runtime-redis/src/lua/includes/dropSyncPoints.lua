@@ -1,15 +1,16 @@
 --[[
-  Delete the sync points of a traversal: the hashes listed in its index set (each one a key of
-  this stack's hash slot, written there by syncMerge from its declared KEYS), then the index.
+  Delete the sync points of a traversal: the hashes listed in its index set (keys of this
+  stack's hash slot, added there by syncMerge from its declared KEYS), the index and the
+  hash of readiness counts.
 ]]
-local function dropSyncPoints(indexKey)
+local function dropSyncPoints(indexKey, countsKey)
   local cursor = "0"
   repeat
     local page = redis.call("SSCAN", indexKey, cursor, "COUNT", 500)
     cursor = page[1]
-    for _, key in ipairs(page[2]) do
-      redis.call("DEL", key)
+    if #page[2] > 0 then
+      redis.call("DEL", unpack(page[2]))
     end
   until cursor == "0"
-  redis.call("DEL", indexKey)
+  redis.call("DEL", indexKey, countsKey)
 end

@@ -1,7 +1,18 @@
--- Write ARGV[from], ARGV[from + 1], ... as (field, value) pairs of a hash, one HSET per pair
--- (no unpack of an unbounded list: Lua's stack is limited).
-local function hsetPairs(key, from)
+--[[
+  Write ARGV[from], ARGV[from + 1], ... as (field, value) pairs of a hash, the field names
+  prefixed with `fieldPrefix`. HSET takes the pairs in batches: Lua's stack limits unpack().
+]]
+local function hsetPairs(key, from, fieldPrefix)
+  local batch = {}
   for i = from, #ARGV - 1, 2 do
-    redis.call("HSET", key, ARGV[i], ARGV[i + 1])
+    batch[#batch + 1] = fieldPrefix .. ARGV[i]
+    batch[#batch + 1] = ARGV[i + 1]
+    if #batch >= 400 then
+      redis.call("HSET", key, unpack(batch))
+      batch = {}
+    end
+  end
+  if #batch > 0 then
+    redis.call("HSET", key, unpack(batch))
   end
 end

@@ -1,0 +1,45 @@
+/**
+ * `converge cancel NAME [--no-rollback]`: cancel the create or update in flight.
+ */
+import { HELP_OPTION, RUNTIME_OPTIONS, TYPES_OPTIONS, flag } from "../args.js";
+import type { Command } from "../command.js";
+import { runOperation } from "../operation.js";
+
+/** `converge cancel`. */
+export const cancelCommand: Command = {
+  spec: {
+    name: "cancel",
+    summary: "Cancel the create, update or rollback in progress (and roll back)",
+    usage: "cancel NAME [--no-rollback] [options]",
+    description: [
+      "Plugin calls in flight are aborted. By default the stack then rolls back to its last completed template (or is",
+      "emptied if it never completed) and the rollback is followed; with --no-rollback the stack is marked",
+      "<ACTION>_FAILED \"cancelled\" and left as it is. Exit status 0 when the cancel (and rollback) completed.",
+    ].join("\n"),
+    positionals: ["NAME"],
+    options: {
+      "no-rollback": { type: "boolean", help: "Only stop: mark the stack FAILED \"cancelled\" without rolling back." },
+      "no-wait": { type: "boolean", help: "Return once the cancel took effect (do not follow the rollback)." },
+      ...TYPES_OPTIONS,
+      ...RUNTIME_OPTIONS,
+      ...HELP_OPTION,
+    },
+    examples: ["converge cancel site", "converge cancel site --no-rollback"],
+  },
+  async run(ctx) {
+    const [name] = ctx.args.positionals as [string];
+    const rollback = !flag(ctx.args, "no-rollback");
+    return runOperation(ctx, {
+      verb: "cancel",
+      stackName: name,
+      noWait: flag(ctx.args, "no-wait"),
+      start: (engine) => engine.cancelUpdate(name, { rollback }),
+      succeeded: ({ progress }) => {
+        const stack = progress.stack;
+        if (stack === null) return false;
+        if (stack.status === "FAILED") return /cancelled/.test(stack.statusReason);
+        return rollback && stack.action === "ROLLBACK" && stack.status === "COMPLETE";
+      },
+    });
+  },
+};

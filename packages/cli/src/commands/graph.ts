@@ -1,0 +1,82 @@
+/**
+ * `converge graph [<template>] [--stack NAME] [--format mermaid|dot]`: the dependency graph of a
+ * template - or of a stack's current template - with nodes coloured by the stack's live state.
+ */
+import { InvalidOptionsError, StackNotFoundError, templateDependencyGraph } from "@converge/core";
+import type { CompiledTemplate } from "@converge/core";
+import { HELP_OPTION, RUNTIME_OPTIONS, TYPES_OPTIONS, listOption, parseParams, stringOption } from "../args.js";
+import type { Command } from "../command.js";
+import { loadTemplate } from "../command.js";
+import { commandTypes, withSession } from "../context.js";
+import { EXIT } from "../exit-codes.js";
+import type { GraphInput, GraphNodeInfo } from "../render/graph-render.js";
+import { renderDot, renderMermaid } from "../render/graph-render.js";
+import { ProgressTracker } from "../render/progress.js";
+
+function graphOf(template: CompiledTemplate, title: string, states?: ReadonlyMap<string, string>, extra: readonly GraphNodeInfo[] = []): GraphInput {
+  const graph = templateDependencyGraph(template);
+  const nodes: GraphNodeInfo[] = graph.nodes().map((name) => {
+    const state = states?.get(name);
+    return { name, type: template.resources[name]?.type ?? "", ...(states === undefined ? {} : { state: state ?? "INIT_COMPLETE" }) };
+  });
+  return { title, nodes: [...nodes, ...extra], edges: graph.edges() };
+}
+
+/** `converge graph`. */
+export const graphCommand: Command = {
+  spec: {
+    name: "graph",
+    summary: "Print the dependency graph of a template (Mermaid or DOT), coloured by a stack's live state",
+    usage: "graph [<template>] [--stack NAME] [--format mermaid|dot] [--param NAME=VALUE]... [options]",
+    description: [
+      "One node per resource (name and type), an arrow a --> b when a depends on b (explicitly with depends_on, or",
+      "through get_resource / get_attr). With --stack, every node also shows the stack's live state of that resource and",
+      "is coloured by it (green complete, amber in progress, red failed, grey not created yet); resources of the stack",
+      "that the template drops are drawn dashed. Without a template file, --stack draws the stack's current template.",
+    ].join("\n"),
+    positionals: ["template?"],
+    options: {
+      stack: { type: "string", value: "NAME", help: "Colour the nodes by this stack's live state." },
+      format: { type: "string", value: "FORMAT", help: "mermaid (default) or dot." },
+      param: { type: "string", multiple: true, value: "NAME=VALUE", help: "A template parameter (repeatable)." },
+      ...TYPES_OPTIONS,
+      ...RUNTIME_OPTIONS,
+      ...HELP_OPTION,
+    },
+    examples: ["converge graph site.yaml", "converge graph site.yaml --stack site --format dot | dot -Tsvg > site.svg", "converge graph --stack site"],
+  },
+  async run(ctx) {
+    const file = ctx.args.positionals[0];
+    const stackName = stringOption(ctx.args, "stack");
+    const format = stringOption(ctx.args, "format") ?? "mermaid";
+    if (format !== "mermaid" && format !== "dot") throw new InvalidOptionsError("--format", `expected mermaid or dot, got "${format}"`);
+    if (file === undefined && stackName === undefined) throw new InvalidOptionsError("template", `give a template file, --stack NAME, or both; usage: converge ${ctx.usage}`);
+    const types = await commandTypes(ctx);
+    const loaded = file === undefined ? undefined : await loadTemplate(ctx, file, types, parseParams(listOption(ctx.args, "param")));
+    let input: GraphInput;
+    if (stackName === undefined) {
+      input = graphOf(loaded?.compiled ?? { resources: {}, outputs: {}, attributeRefs: {} }, file ?? "template");
+    } else {
+      input = await withSession(
+        ctx,
+        "read",
+        async ({ runtime }) => {
+          const stackId = await runtime.store.findStackId(stackName);
+          const stack = stackId === null ? null : await runtime.store.loadStack(stackId);
+          if (stack === null) throw new StackNotFoundError(stackName);
+          const template = loaded?.compiled ?? (await runtime.store.loadTemplate(stack.id, stack.templateId));
+          if (template === null) throw new StackNotFoundError(stackName);
+          const { lines } = await new ProgressTracker(runtime.store, stack.id).read();
+          const states = new Map(lines.map((l) => [l.name, l.state]));
+          const dropped = lines
+            .filter((l) => !Object.hasOwn(template.resources, l.name) && l.state !== "DELETE_COMPLETE")
+            .map((l) => ({ name: l.name, type: l.type, state: l.state, inTemplate: false }));
+          return graphOf(template, stackName, states, dropped);
+        },
+        types,
+      );
+    }
+    ctx.io.stdout.write(format === "dot" ? renderDot(input) : renderMermaid(input));
+    return EXIT.OK;
+  },
+};

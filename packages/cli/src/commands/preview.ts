@@ -1,0 +1,102 @@
+/**
+ * `converge preview <template> --stack NAME`: what an apply would do to each resource, without
+ * doing it.
+ */
+import { StackNotFoundError, templateDependencyGraph } from "@converge/core";
+import type { CompiledTemplate, PreviewAction, PreviewEntry } from "@converge/core";
+import { HELP_OPTION, RUNTIME_OPTIONS, TYPES_OPTIONS, flag } from "../args.js";
+import type { Command } from "../command.js";
+import { loadTemplate, requiredOption, stackOptions } from "../command.js";
+import { commandTypes, withSession } from "../context.js";
+import { EXIT } from "../exit-codes.js";
+import type { Palette } from "../render/format.js";
+import { table } from "../render/format.js";
+import { withTemplateSource } from "../template-file.js";
+import { STACK_OPTIONS } from "./apply.js";
+
+const ORDER: readonly PreviewAction[] = ["create", "update", "replace", "delete", "no_change", "unknown"];
+
+function colorAction(p: Palette, action: PreviewAction): string {
+  switch (action) {
+    case "create":
+      return p.green(action);
+    case "update":
+    case "unknown":
+      return p.yellow(action);
+    case "replace":
+    case "delete":
+      return p.red(action);
+    default:
+      return p.dim(action);
+  }
+}
+
+/** The preview of creating a stack that does not exist yet: every resource is created. */
+function previewCreate(template: CompiledTemplate): PreviewEntry[] {
+  return templateDependencyGraph(template)
+    .topologicalOrder()
+    .flatMap((name) => {
+      const resource = template.resources[name];
+      return resource === undefined ? [] : [{ name, type: resource.type, action: "create" as const, changed: [], reason: "new stack" }];
+    });
+}
+
+/** `converge preview`. */
+export const previewCommand: Command = {
+  spec: {
+    name: "preview",
+    summary: "Show what applying a template would do to each resource",
+    usage: "preview <template> --stack NAME [--param NAME=VALUE]... [--json] [options]",
+    description: [
+      "One line per resource: create, update (in place), replace, delete, no_change, or unknown (depends on values known",
+      "only during the update), with the properties that change and why. Nothing is changed. A stack that does not exist",
+      "yet previews as all creates.",
+    ].join("\n"),
+    positionals: ["template"],
+    options: { ...STACK_OPTIONS, json: { type: "boolean", help: "Print the preview as JSON." }, ...TYPES_OPTIONS, ...RUNTIME_OPTIONS, ...HELP_OPTION },
+    examples: ["converge preview site.yaml --stack site --param env=prod"],
+  },
+  async run(ctx) {
+    const [file] = ctx.args.positionals as [string];
+    const name = requiredOption(ctx, "stack");
+    const { parameters } = stackOptions(ctx);
+    const types = await commandTypes(ctx);
+    const { source, compiled } = await loadTemplate(ctx, file, types, parameters ?? {});
+    const entries = await withSession(
+      ctx,
+      "read",
+      async ({ engine }) => {
+        try {
+          return [...(await withTemplateSource(source, () => engine.previewUpdate(name, source.template, { parameters: parameters ?? {} }))).resources];
+        } catch (error) {
+          if (error instanceof StackNotFoundError) return previewCreate(compiled);
+          throw error;
+        }
+      },
+      types,
+    );
+    if (flag(ctx.args, "json")) {
+      ctx.print(JSON.stringify({ stackName: name, resources: entries }, null, 2));
+      return EXIT.OK;
+    }
+    const p = ctx.palette;
+    if (entries.length === 0) ctx.print(p.dim("no resources"));
+    else {
+      const lines = table<PreviewEntry>(
+        entries,
+        [
+          { header: "ACTION", cell: (e) => colorAction(p, e.action) },
+          { header: "NAME", cell: (e) => e.name },
+          { header: "TYPE", cell: (e) => e.type },
+          { header: "CHANGED", cell: (e) => (e.changed.length === 0 ? "-" : e.changed.join(",")) },
+          { header: "REASON", cell: (e) => e.reason },
+        ],
+        p,
+      );
+      for (const line of lines) ctx.print(line);
+    }
+    const counts = ORDER.map((action) => `${entries.filter((e) => e.action === action).length} ${action.replace("_", " ")}`);
+    ctx.print(p.dim(`${name}: ${counts.join(", ")}`));
+    return EXIT.OK;
+  },
+};

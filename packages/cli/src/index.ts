@@ -1,0 +1,22 @@
+/**
+ * `@converge/cli`: the `converge` command line, also usable in-process (`runCli(argv, io)`).
+ */
+export { COMMANDS, cliVersion, reportError, runCli } from "./main.js";
+export type { Command } from "./command.js";
+export type { CommandSpec, OptionSpec, ParsedArgs } from "./args.js";
+export { parseCommandArgs, parseDuration, parseParams } from "./args.js";
+export type { CliIo, InterruptSignal, OutputStream } from "./io.js";
+export { processIo } from "./io.js";
+export { EXIT, exitCodeOf } from "./exit-codes.js";
+export { loadResourceTypes, typesOfModule } from "./types-loader.js";
+export type { LoadTypesOptions } from "./types-loader.js";
+export { DEFAULT_STATE_FILE, readStateFile, resolveStatePath, writeStateText } from "./state/state-file.js";
+export { StateLockedError, acquireStateLock } from "./state/state-lock.js";
+export type { LockOwner, StateLock } from "./state/state-lock.js";
+export { TemplateFileError, readTemplateFile } from "./template-file.js";
+export type { TemplateSource } from "./template-file.js";
+export { renderDot, renderMermaid } from "./render/graph-render.js";
+export type { GraphInput, GraphNodeInfo } from "./render/graph-render.js";
+export { renderFrame } from "./render/live-view.js";
+export { ProgressTracker } from "./render/progress.js";
+export type { Progress, ResourceLine } from "./render/progress.js";

@@ -1,0 +1,51 @@
+/**
+ * Conformance targets over the memory runtime, in manual mode (checks stepped one at a time
+ * on a virtual clock) or automatic mode (checks run as async tasks on the real clock).
+ */
+import { createMemoryRuntime } from "../../memory/memory-runtime.js";
+import type { ConformanceFactory } from "./target.js";
+
+/** Options of {@link memoryConformanceTarget}. */
+export interface MemoryConformanceOptions {
+  /** Scheduling mode of the runtime under test. @default "manual" */
+  readonly mode?: "auto" | "manual";
+  /** Longest wait of `deliverUntil` in automatic mode, ms. @default 10000 */
+  readonly waitLimitMs?: number;
+}
+
+const realDelay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A factory of conformance targets over fresh memory runtimes. */
+export function memoryConformanceTarget(options: MemoryConformanceOptions = {}): ConformanceFactory {
+  const mode = options.mode ?? "manual";
+  const limit = options.waitLimitMs ?? 10_000;
+  return async () => {
+    const runtime = createMemoryRuntime({ mode });
+    return {
+      runtime,
+      async deliverUntil(done, what) {
+        if (mode === "manual") {
+          if (!(await runtime.runUntil(done, { maxSteps: 10_000 }))) throw new Error(`never happened: ${what} (the queue ran dry)`);
+          return;
+        }
+        const until = Date.now() + limit;
+        while (!done()) {
+          if (Date.now() > until) throw new Error(`never happened within ${limit} ms: ${what}`);
+          await realDelay(5);
+        }
+      },
+      async settle() {
+        if (mode === "manual") await runtime.runUntilIdle({ maxSteps: 10_000 });
+        else await runtime.idle();
+      },
+      async advanceTime(ms) {
+        if (mode === "manual") runtime.advanceTime(ms);
+        else await realDelay(ms);
+      },
+      async killEngine(engineId) {
+        runtime.killEngine(engineId);
+      },
+      close: () => runtime.close(),
+    };
+  };
+}

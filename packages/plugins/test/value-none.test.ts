@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import type { Template } from "@converge/core";
+import { None, Value, coerceValue } from "@converge/plugins";
+import { stackKit } from "./support/stack-kit.js";
+
+describe("coerceValue", () => {
+  const ok = (value: unknown, type: Parameters<typeof coerceValue>[1]) => {
+    const r = coerceValue(value, type);
+    return r.ok ? r.value : `error: ${r.message}`;
+  };
+  it.each<[unknown, Parameters<typeof coerceValue>[1], unknown]>([
+    [{ a: [1] }, undefined, { a: [1] }],
+    [7, "string", "7"],
+    [true, "string", "true"],
+    ["3.5", "number", 3.5],
+    [12, "number", 12],
+    ['{"a": 1}', "json", { a: 1 }],
+    [{ a: 1 }, "json", { a: 1 }],
+    [[1, 2], "json", [1, 2]],
+    ["yes", "boolean", true],
+    ["Off", "boolean", false],
+    [0, "boolean", false],
+    ["a, b ,c", "comma_delimited_list", ["a", "b", "c"]],
+    ["", "comma_delimited_list", []],
+    [[1, { a: 2 }], "comma_delimited_list", [1, { a: 2 }]],
+  ])("converts %j to %s", (value, type, expected) => {
+    expect(ok(value, type)).toEqual(expected);
+  });
+  it.each<[unknown, Parameters<typeof coerceValue>[1], RegExp]>([
+    [[1], "string", /value must be a string for type string, got list/],
+    ["abc", "number", /must be a number/],
+    ["", "number", /must be a number/],
+    ["[1", "json", /must be a map, a list or JSON text/],
+    ["42", "json", /must be a map, a list or JSON text/],
+    ["maybe", "boolean", /must be a boolean/],
+    [{ a: 1 }, "comma_delimited_list", /must be a list or a comma-separated string/],
+  ])("rejects %j as %s", (value, type, message) => {
+    expect(ok(value, type)).toMatch(message);
+  });
+});
+
+describe("OS::Heat::Value in a stack", () => {
+  const template = (value: unknown, type?: string): Template => ({
+    heat_template_version: "2018-08-31",
+    parameters: { port: { type: "number", default: 8080 } },
+    resources: {
+      v: { type: "OS::Heat::Value", properties: { value, ...(type === undefined ? {} : { type }) } },
+      uses: { type: "OS::Heat::Value", properties: { value: { list_join: ["-", [{ get_attr: ["v", "value"] }, "x"]] }, type: "string" } },
+    },
+    outputs: { v: { value: { get_attr: ["v", "value"] } }, uses: { value: { get_attr: ["uses", "value"] } }, ref: { value: { get_resource: "v" } } },
+  });
+
+  it("exposes the typed value, updates it in place and fails on a value that does not fit", async () => {
+    const kit = stackKit([Value]);
+    const created = await kit.create("s", template({ str_replace: { template: "port $P", params: { $P: { get_param: "port" } } } }, "string"));
+    expect(created.outputs).toMatchObject({ v: "port 8080", uses: "port 8080-x" });
+    expect(created.outputs.ref).toMatch(/^s-v-[a-z2-7]{12}$/);
+    const updated = await kit.update("s", template("7", "number"));
+    expect(updated.state).toBe("UPDATE_COMPLETE");
+    expect(updated.outputs).toMatchObject({ v: 7, uses: "7-x", ref: created.outputs.ref });
+    expect(() => kit.engine.validateTemplate(template(1, "map"))).toThrow(/resources\.v\.properties\.type/);
+    expect(() => kit.engine.validateTemplate({ resources: { v: { type: "OS::Heat::Value", properties: {} } } })).toThrow(/required property "value"/);
+    const bad = await kit.update("s", template("abc", "number"), { disableRollback: true });
+    expect(bad.state).toBe("UPDATE_FAILED");
+    expect(bad.statusReason).toMatch(/value must be a number for type number/);
+  });
+});
+
+describe("OS::Heat::None in a stack", () => {
+  const template = (properties: Record<string, unknown>): Template => ({
+    heat_template_version: "2018-08-31",
+    resources: { stub: { type: "OS::Heat::None", properties }, after: { type: "OS::Heat::None", depends_on: "stub" } },
+    outputs: { ref: { value: { get_resource: "stub" } } },
+  });
+
+  it("accepts any properties and never updates or replaces", async () => {
+    const kit = stackKit([None]);
+    const created = await kit.create("s", template({ image: "cirros", flavor: "m1.tiny", nested: { a: [1, 2] } }));
+    expect(created.state).toBe("CREATE_COMPLETE");
+    expect(created.outputs.ref).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const preview = await kit.engine.previewUpdate("s", template({ image: "fedora" }));
+    expect(preview.resources.map((r) => r.action)).toEqual(["no_change", "no_change"]);
+    const before = (await kit.events("s")).length;
+    const updated = await kit.update("s", template({ image: "fedora" }));
+    expect(updated.state).toBe("UPDATE_COMPLETE");
+    expect(updated.outputs.ref).toBe(created.outputs.ref);
+    const resourceEvents = (await kit.events("s")).slice(before).filter((e) => e.kind === "resource");
+    expect(resourceEvents).toEqual([]);
+    await kit.remove("s");
+    expect(await kit.engine.listStacks()).toEqual([]);
+  });
+
+  it("rejects get_attr on it when the template is validated", () => {
+    const kit = stackKit([None]);
+    expect(() =>
+      kit.engine.validateTemplate({ resources: { stub: { type: "OS::Heat::None" } }, outputs: { x: { value: { get_attr: ["stub", "anything"] } } } }),
+    ).toThrow(/it has no attributes/);
+  });
+});

@@ -1,0 +1,141 @@
+/**
+ * Checks as BullMQ jobs. A job's payload is the check message (ids only: constant size
+ * whatever the graph, W-F) and its id is deterministic:
+ *
+ *   <stackId>|<traversalId>|<check>|<generation>      check = "U:<row>", "C:<row>", "complete", ...
+ *
+ * (each part URI-encoded). BullMQ ignores an add whose id exists, which absorbs a second
+ * enqueue of a check still waiting - harmless, that job has read nothing yet. The generation
+ * moves on when a job of the check starts (`claimCheck-4.lua`), so an enqueue after that
+ * start (a retrigger, a re-fire, a watchdog resume) makes a new job and is never lost.
+ */
+import type { Job, JobsOptions, Queue } from "bullmq";
+import { CorruptMessageError, parseCheckMessage } from "@converge/core";
+import type { CheckMessage } from "@converge/core";
+import { json } from "./codec.js";
+import { unexpectedReply } from "./script-codes.js";
+import { runScript } from "./script-loader.js";
+import type { StoreContext } from "./store-context.js";
+import { command } from "./store-context.js";
+
+/** Retry policy of jobs whose handler fails with an infrastructure error. */
+export interface JobRetry {
+  /** Deliveries in total before the job is dropped. */
+  readonly attempts: number;
+  /** First backoff delay (exponential), ms; 0 = retry at once. */
+  readonly delayMs: number;
+}
+
+/** The field of a check in its traversal's generations hash. */
+export function checkField(message: CheckMessage): string {
+  return message.kind === "node" ? `${message.direction}:${message.rowId}` : message.kind;
+}
+
+/** Whether a check counts in `activity` (the watchdog does not, like the memory runtime). */
+export function isTracked(message: CheckMessage): boolean {
+  return message.kind !== "watchdog";
+}
+
+/** The job id of a check without its generation. */
+export function jobIdBase(message: CheckMessage): string {
+  return [message.stackId, message.traversalId, checkField(message)].map(encodeURIComponent).join("|");
+}
+
+/** A validated job: its check message and generation. */
+export interface ParsedJob {
+  readonly message: CheckMessage;
+  readonly generation: number;
+  readonly jobId: string;
+}
+
+/**
+ * Validate a job taken from the queue: payload (zod schema of core), name, and id (a job this
+ * runtime made for that payload). @throws CorruptMessageError naming what is wrong
+ */
+export function parseJob(job: Pick<Job, "id" | "name" | "data">): ParsedJob {
+  const message = parseCheckMessage(job.data);
+  if (job.name !== message.kind) throw new CorruptMessageError(`job ${String(job.id)}: its name "${job.name}" is not its payload's kind "${message.kind}"`);
+  const base = jobIdBase(message);
+  const id = job.id ?? "";
+  const generation = id.startsWith(`${base}|`) ? id.slice(base.length + 1) : "";
+  if (!/^\d{1,15}$/.test(generation)) {
+    throw new CorruptMessageError(`job ${JSON.stringify(id)}: its id is not the id of its payload (expected ${base}|<generation>); not a job of this runtime`);
+  }
+  return { message, generation: Number(generation), jobId: id };
+}
+
+/** Enqueues and schedules checks as jobs. */
+export class CheckQueue {
+  constructor(
+    private readonly ctx: StoreContext,
+    /** The BullMQ queue of checks. */
+    readonly queue: Queue,
+    private readonly retry: JobRetry,
+    private readonly now: () => number,
+  ) {}
+
+  /** Enqueue checks in one batch (leaves at once), in order. */
+  async enqueue(messages: readonly CheckMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const ids = await this.jobIds(messages, true);
+    const jobs = messages.map((message, i) => ({ name: message.kind, data: message, opts: this.jobOptions(ids[i] as string) }));
+    await command("BullMQ addBulk", () => this.queue.addBulk(jobs));
+  }
+
+  /** Enqueue a check to run at `at` epoch ms (a delayed job). */
+  async schedule(message: CheckMessage, at: number): Promise<void> {
+    const [id] = await this.jobIds([message], false);
+    const delay = Math.max(0, Math.ceil(at - this.now()));
+    await command("BullMQ add", () => this.queue.add(message.kind, message, { ...this.jobOptions(id as string), delay }));
+  }
+
+  private jobOptions(jobId: string): JobsOptions {
+    return {
+      jobId,
+      removeOnComplete: true,
+      removeOnFail: true,
+      attempts: this.retry.attempts,
+      ...(this.retry.delayMs > 0 ? { backoff: { type: "exponential", delay: this.retry.delayMs } } : {}),
+    };
+  }
+
+  /** Job ids of checks (one script per stack and traversal), recording tracked ones as queued. */
+  private async jobIds(messages: readonly CheckMessage[], track: boolean): Promise<string[]> {
+    const groups = new Map<string, number[]>();
+    messages.forEach((m, i) => {
+      const group = `${m.stackId}\n${m.traversalId}`;
+      const list = groups.get(group);
+      if (list === undefined) groups.set(group, [i]);
+      else list.push(i);
+    });
+    const ids: string[] = new Array<string>(messages.length);
+    const now = this.now();
+    await Promise.all(
+      [...groups.values()].map(async (indexes) => {
+        const first = messages[indexes[0] as number] as CheckMessage;
+        const k = this.ctx.keys.stack(first.stackId);
+        const args: Array<string | number> = [now];
+        for (const i of indexes) {
+          const m = messages[i] as CheckMessage;
+          args.push(checkField(m), jobIdBase(m), track && isTracked(m) ? "1" : "0");
+        }
+        const gens = await runScript(this.ctx.client, "prepareChecks", [k.stack, k.queued, k.gens(first.traversalId)], args);
+        if (!Array.isArray(gens) || gens.length !== indexes.length) throw unexpectedReply("prepareChecks", gens);
+        indexes.forEach((i, n) => {
+          ids[i] = `${jobIdBase(messages[i] as CheckMessage)}|${Number(gens[n])}`;
+        });
+      }),
+    );
+    return ids;
+  }
+}
+
+/** Keys and arguments of `claimCheck-4` for a job. */
+export function claimArgs(ctx: StoreContext, job: ParsedJob, engineId: string, staleGenerationTtlMs: number): { keys: string[]; args: string[] } {
+  const m = job.message;
+  const k = ctx.keys.stack(m.stackId);
+  return {
+    keys: [k.stack, k.queued, k.running, k.gens(m.traversalId)],
+    args: [job.jobId, checkField(m), String(job.generation), engineId, isTracked(m) ? "1" : "0", json(m.traversalId), String(staleGenerationTtlMs)],
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * How records are stored: one hash field per record property, each value JSON text. Scripts
+ * compare and copy that text and never decode user data, so values come back exactly as
+ * written (no Lua cjson round trip that would turn `[]` into `{}`).
+ */
+import { RuntimeError } from "@converge/core";
+import type { NewRow, ResourceRow, RowPatch, StackRecord } from "@converge/core";
+
+/** Row properties in the order of every row reply (mirrors ROW_FIELDS of `lua/includes/rowFields.lua`). */
+export const ROW_FIELDS = [
+  "id",
+  "name",
+  "type",
+  "templateId",
+  "physicalId",
+  "properties",
+  "attributes",
+  "action",
+  "status",
+  "statusReason",
+  "requires",
+  "replaces",
+  "replacedBy",
+  "createdTraversal",
+  "deletionPolicy",
+  "lockHolder",
+  "version",
+  "updatedAt",
+] as const satisfies ReadonlyArray<keyof ResourceRow>;
+
+/** Fields a row patch may set (everything but identity, version and lock). */
+const PATCHABLE: ReadonlySet<string> = new Set<string>(
+  ROW_FIELDS.filter((f) => !["id", "name", "createdTraversal", "version", "lockHolder"].includes(f)),
+);
+
+/** Stack record properties. */
+export const STACK_FIELDS = [
+  "id",
+  "name",
+  "currentTraversal",
+  "templateId",
+  "prevTemplateId",
+  "action",
+  "status",
+  "statusReason",
+  "options",
+  "deadline",
+  "createdAt",
+  "updatedAt",
+] as const satisfies ReadonlyArray<keyof StackRecord>;
+
+const STACK_FIELD_SET: ReadonlySet<string> = new Set<string>(STACK_FIELDS);
+
+/** JSON text of a value (undefined is not storable). */
+export function json(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (text === undefined) throw new RuntimeError(`cannot store ${String(value)} in Redis: not JSON`);
+  return text;
+}
+
+/** Parse stored JSON text. @throws RuntimeError naming the key and field */
+export function parseStored(key: string, field: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new RuntimeError(`corrupt value in Redis at ${key} field ${field}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** `[field, JSON, ...]` of the stack record fields present in `record`. */
+export function stackPairs(record: Partial<StackRecord>): string[] {
+  const pairs: string[] = [];
+  for (const [field, value] of Object.entries(record)) {
+    if (value !== undefined && STACK_FIELD_SET.has(field)) pairs.push(field, json(value));
+  }
+  return pairs;
+}
+
+/** A stack record from a hash (HGETALL), null when the hash is empty. @throws RuntimeError when corrupt */
+export function decodeStack(key: string, hash: Readonly<Record<string, string>>): StackRecord | null {
+  if (Object.keys(hash).length === 0) return null;
+  const out: Record<string, unknown> = {};
+  for (const field of STACK_FIELDS) {
+    const text = hash[field];
+    if (text === undefined) throw new RuntimeError(`corrupt stack record in Redis at ${key}: field ${field} is missing`);
+    out[field] = parseStored(key, field, text);
+  }
+  if (typeof out.id !== "string" || typeof out.currentTraversal !== "string" || typeof out.name !== "string") {
+    throw new RuntimeError(`corrupt stack record in Redis at ${key}: id, name and currentTraversal must be strings`);
+  }
+  return out as unknown as StackRecord;
+}
+
+/** A stack record from a flat `[field, value, ...]` reply. */
+export function decodeStackFlat(key: string, flat: readonly string[]): StackRecord | null {
+  const hash: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i] as string] = flat[i + 1] as string;
+  return decodeStack(key, hash);
+}
+
+/** `[field, JSON, ...]` of a row patch (unknown and identity fields are ignored). */
+export function rowPatchPairs(patch: RowPatch): string[] {
+  const pairs: string[] = [];
+  for (const [field, value] of Object.entries(patch)) {
+    if (value !== undefined && PATCHABLE.has(field)) pairs.push(field, json(value));
+  }
+  return pairs;
+}
+
+/** `["<id>:<field>", JSON, ...]` of a new row, version 1 and unlocked. */
+export function newRowPairs(row: NewRow): string[] {
+  const full: ResourceRow = { ...row, version: 1, lockHolder: null };
+  const pairs: string[] = [];
+  for (const field of ROW_FIELDS) pairs.push(`${row.id}:${field}`, json(full[field]));
+  return pairs;
+}
+
+/** A row from its fields in ROW_FIELDS order (null entries = missing). @throws RuntimeError when corrupt */
+export function decodeRow(key: string, rowId: string, values: ReadonlyArray<string | null | undefined>): ResourceRow {
+  const out: Record<string, unknown> = {};
+  ROW_FIELDS.forEach((field, i) => {
+    const text = values[i];
+    if (text === null || text === undefined) {
+      throw new RuntimeError(`corrupt row in Redis at ${key}: row ${rowId} has no ${field}`);
+    }
+    out[field] = parseStored(key, `${rowId}:${field}`, text);
+  });
+  if (typeof out.version !== "number" || typeof out.id !== "string") {
+    throw new RuntimeError(`corrupt row in Redis at ${key}: row ${rowId} has a bad id or version`);
+  }
+  return out as unknown as ResourceRow;
+}
+
+/** Every row of a rows hash (HGETALL), in id order. */
+export function decodeRows(key: string, hash: Readonly<Record<string, string>>): ResourceRow[] {
+  const byRow = new Map<string, Map<string, string>>();
+  for (const [field, value] of Object.entries(hash)) {
+    const cut = field.lastIndexOf(":");
+    if (cut <= 0) throw new RuntimeError(`corrupt rows hash in Redis at ${key}: field ${field}`);
+    const rowId = field.slice(0, cut);
+    let fields = byRow.get(rowId);
+    if (fields === undefined) {
+      fields = new Map();
+      byRow.set(rowId, fields);
+    }
+    fields.set(field.slice(cut + 1), value);
+  }
+  const rows = [...byRow].map(([rowId, fields]) => decodeRow(key, rowId, ROW_FIELDS.map((f) => fields.get(f))));
+  return rows.sort((a, b) => Number(a.id) - Number(b.id) || a.id.localeCompare(b.id));
+}

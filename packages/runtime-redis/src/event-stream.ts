@@ -1,0 +1,103 @@
+/**
+ * A stack's events in a Redis stream (`XADD ... MAXLEN ~`). The sequence number of an event
+ * is its stream id. Reads that wait for new events use `XREAD BLOCK` on a connection of a
+ * small pool of blocking connections (a blocked connection serves nobody else); an abort
+ * drops that connection, which ends the wait at once. No polling.
+ */
+import type { NewStackEvent, StackEvent } from "@converge/core";
+import { json, parseStored } from "./codec.js";
+import { redisFailure, unexpectedReply } from "./script-codes.js";
+import { runScript } from "./script-loader.js";
+import type { RedisClient } from "./script-loader.js";
+import type { StoreContext } from "./store-context.js";
+import { command } from "./store-context.js";
+
+/** Options of a read (the contract's `readEvents` options). */
+export interface ReadOptions {
+  readonly blockMs?: number;
+  readonly limit?: number;
+  readonly signal?: AbortSignal;
+}
+
+type Entry = [id: string, fields: string[]];
+
+/** Longest page of one read when no limit is given (the memory runtime's default). */
+const DEFAULT_LIMIT = 10_000;
+
+/** Event streams of a runtime, with its pool of blocking connections. */
+export class EventStreams {
+  private readonly idle: RedisClient[] = [];
+  private readonly busy = new Set<RedisClient>();
+  private closed = false;
+
+  /**
+   * @param ctx the store context
+   * @param connect makes a new connection for blocking reads
+   * @param maxIdle blocking connections kept open between reads. @default 4
+   */
+  constructor(
+    private readonly ctx: StoreContext,
+    private readonly connect: () => RedisClient,
+    private readonly maxIdle = 4,
+  ) {}
+
+  /** Append events to the stack's stream. */
+  async append(stackId: string, events: readonly NewStackEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const k = this.ctx.keys.stack(stackId);
+    const ids = await runScript(this.ctx.client, "appendEvents", [k.stack, k.events], [this.ctx.maxEventsPerStack, ...events.map(json)]);
+    if (!Array.isArray(ids)) throw unexpectedReply("appendEvents", ids);
+  }
+
+  /** Events after `afterSeq` (exclusive); with `blockMs`, wait that long for some when there are none. */
+  async read(stackId: string, afterSeq: string | null, options: ReadOptions = {}): Promise<StackEvent[]> {
+    const key = this.ctx.keys.stack(stackId).events;
+    const limit = Math.max(1, Math.floor(options.limit ?? DEFAULT_LIMIT));
+    const start = afterSeq === null ? "-" : `(${afterSeq}`;
+    const entries = (await command("XRANGE events", () => this.ctx.client.xrange(key, start, "+", "COUNT", limit))) as Entry[];
+    if (entries.length > 0 || options.blockMs === undefined || options.blockMs <= 0 || options.signal?.aborted === true || this.closed) {
+      return entries.map((e) => decodeEntry(key, e));
+    }
+    return (await this.blockingRead(key, afterSeq ?? "0-0", limit, options.blockMs, options.signal)).map((e) => decodeEntry(key, e));
+  }
+
+  /** Close every blocking connection (waiting reads end with no events). */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const client of [...this.idle, ...this.busy]) client.disconnect();
+    this.idle.length = 0;
+    this.busy.clear();
+  }
+
+  private async blockingRead(key: string, after: string, limit: number, blockMs: number, signal: AbortSignal | undefined): Promise<Entry[]> {
+    const client = this.idle.pop() ?? this.connect();
+    this.busy.add(client);
+    let aborted = false;
+    const onAbort = (): void => {
+      aborted = true;
+      this.busy.delete(client);
+      client.disconnect();
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      const reply = (await client.xread("COUNT", limit, "BLOCK", Math.max(1, Math.ceil(blockMs)), "STREAMS", key, after)) as Array<[string, Entry[]]> | null;
+      return reply?.[0]?.[1] ?? [];
+    } catch (error) {
+      if (aborted || this.closed) return [];
+      throw redisFailure("XREAD events", error);
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+      if (!aborted && this.busy.delete(client)) {
+        if (this.closed || this.idle.length >= this.maxIdle) client.disconnect();
+        else this.idle.push(client);
+      }
+    }
+  }
+}
+
+function decodeEntry(key: string, [id, fields]: Entry): StackEvent {
+  const at = fields.indexOf("e");
+  const text = at >= 0 ? fields[at + 1] : undefined;
+  if (text === undefined) throw unexpectedReply(`XRANGE ${key}`, fields);
+  return { ...(parseStored(key, id, text) as NewStackEvent), seq: id };
+}

@@ -1,0 +1,45 @@
+--[[
+  Final purge of a completed traversal, only while it is current: delete the given rows and
+  every template not kept, the traversal's graph and sync points, then patch the stack.
+  (The traversal's check generations stay until the next traversal starts, so late
+  duplicates of its checks still get fresh job ids.)
+
+  KEYS[1] stack hash
+  KEYS[2] rows hash
+  KEYS[3] templates hash
+  KEYS[4] graph of the traversal
+  KEYS[5] sync-point index of the traversal
+  KEYS[6] sync-point readiness counts of the traversal
+  ARGV[1] traversal id (JSON)
+  ARGV[2] n = number of rows to drop, then ARGV[3 .. 2+n] their ids
+  ARGV[3+n] m = number of templates to keep, then their ids
+  then the stack patch: field, JSON value, ...
+
+  Returns 1 (OK), or -2 (SUPERSEDED) when the traversal is not current (nothing changed).
+]]
+--- @include "codes"
+--- @include "hashPairs"
+--- @include "rowFields"
+--- @include "dropSyncPoints"
+
+if redis.call("HGET", KEYS[1], "currentTraversal") ~= ARGV[1] then
+  return SUPERSEDED
+end
+local n = tonumber(ARGV[2])
+for i = 3, 2 + n do
+  dropRow(KEYS[2], ARGV[i])
+end
+local m = tonumber(ARGV[3 + n])
+local keep = {}
+for i = 4 + n, 3 + n + m do
+  keep[ARGV[i]] = true
+end
+for _, templateId in ipairs(redis.call("HKEYS", KEYS[3])) do
+  if not keep[templateId] then
+    redis.call("HDEL", KEYS[3], templateId)
+  end
+end
+redis.call("DEL", KEYS[4])
+dropSyncPoints(KEYS[5], KEYS[6])
+hsetPairs(KEYS[1], 4 + n + m, "")
+return OK

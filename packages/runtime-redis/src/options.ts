@@ -1,0 +1,122 @@
+/**
+ * Options of `createRedisRuntime`, documented with their defaults and resolved once (each
+ * bad field named by an InvalidOptionsError); nothing downstream reads raw options.
+ */
+import { InvalidOptionsError, consoleLogger } from "@converge/core";
+import type { Logger } from "@converge/core";
+import type { RedisConnectionInput } from "./connection.js";
+import { isValidPrefix } from "./keys.js";
+
+/** Options of {@link createRedisRuntime}. */
+export interface RedisRuntimeOptions {
+  /**
+   * Where Redis is: an ioredis client (`new Redis(...)` or `new Cluster(...)`, left open on
+   * close), ioredis options, a `redis://` / `rediss://` URL (password, ACL user and TLS pass
+   * through), or `{ cluster: [nodes], options? }`.
+   */
+  readonly connection: RedisConnectionInput;
+  /** Prefix of every key (no braces or spaces); runtimes with the same prefix share state. @default "converge" */
+  readonly prefix?: string;
+  /** Name of the BullMQ queue of checks. @default "checks" */
+  readonly queueName?: string;
+  /**
+   * `auto`: each registered engine runs a BullMQ worker. `manual`: nothing runs until
+   * `step()` takes the next job (deterministic tests). @default "auto"
+   */
+  readonly mode?: "auto" | "manual";
+  /** TTL of an engine's liveness lease, renewed every third of it; keep it <= jobLockMs. @default 30000 */
+  readonly leaseTtlMs?: number;
+  /** BullMQ lock duration of a running job: a dead worker's jobs are delivered again after it. @default 30000 */
+  readonly jobLockMs?: number;
+  /** How often BullMQ looks for stalled jobs (of dead workers). @default 30000 */
+  readonly stalledIntervalMs?: number;
+  /** Times a job may stall (its worker died) before BullMQ drops it; the watchdog resumes a traversal after that. @default 10 */
+  readonly maxStalledCount?: number;
+  /** Deliveries of a check whose handler fails with an infrastructure error. @default 5 */
+  readonly maxAttempts?: number;
+  /** First delay (exponential backoff) before such a check is delivered again, ms. @default 1000 in auto mode, 0 in manual mode */
+  readonly retryDelayMs?: number;
+  /** How long `close()` lets running checks finish before handing them back to the queue, ms. @default 30000 */
+  readonly shutdownGraceMs?: number;
+  /** Approximate cap of a stack's event stream (oldest events trimmed). @default 100000 */
+  readonly maxEventsPerStack?: number;
+  /** How long a deleted stack's events stay readable, ms. @default 3600000 */
+  readonly deletedEventsTtlMs?: number;
+  /** `activity` checks a queued entry this old against BullMQ before counting it, ms. @default 10000 */
+  readonly activityVerifyAfterMs?: number;
+  /** ioredis auto-pipelining on the connections the runtime makes. @default true */
+  readonly autoPipelining?: boolean;
+  /** Logger of dropped and failed jobs and connection errors. @default warnings and errors to the console */
+  readonly logger?: Pick<Logger, "warn" | "error">;
+}
+
+/** Options after validation and defaults. */
+export interface ResolvedRedisRuntimeOptions {
+  readonly connection: RedisConnectionInput;
+  readonly prefix: string;
+  readonly queueName: string;
+  readonly mode: "auto" | "manual";
+  readonly leaseTtlMs: number;
+  readonly jobLockMs: number;
+  readonly stalledIntervalMs: number;
+  readonly maxStalledCount: number;
+  readonly maxAttempts: number;
+  readonly retryDelayMs: number;
+  readonly shutdownGraceMs: number;
+  readonly maxEventsPerStack: number;
+  readonly deletedEventsTtlMs: number;
+  readonly activityVerifyAfterMs: number;
+  readonly autoPipelining: boolean;
+  readonly logger: Pick<Logger, "warn" | "error">;
+}
+
+const number = (field: string, value: number | undefined, fallback: number, min: number): number => {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < min) {
+    throw new InvalidOptionsError(field, `must be a number >= ${min}, got ${String(value)}`);
+  }
+  return value;
+};
+
+const integer = (field: string, value: number | undefined, fallback: number, min: number): number => {
+  const n = number(field, value, fallback, min);
+  if (!Number.isInteger(n)) throw new InvalidOptionsError(field, `must be an integer, got ${n}`);
+  return n;
+};
+
+/** Validate the options and apply defaults. @throws InvalidOptionsError naming the field */
+export function resolveRedisRuntimeOptions(options: RedisRuntimeOptions): ResolvedRedisRuntimeOptions {
+  if (typeof options !== "object" || options === null) throw new InvalidOptionsError("options", "must be an object");
+  if (options.connection === undefined || options.connection === null) {
+    throw new InvalidOptionsError("connection", "is required: an ioredis client, ioredis options, a redis:// URL or { cluster: [nodes] }");
+  }
+  const prefix = options.prefix ?? "converge";
+  if (typeof prefix !== "string" || !isValidPrefix(prefix)) throw new InvalidOptionsError("prefix", `must be 1-100 characters without braces or spaces, got ${JSON.stringify(prefix)}`);
+  const queueName = options.queueName ?? "checks";
+  if (typeof queueName !== "string" || !/^[A-Za-z0-9_.-]{1,100}$/.test(queueName)) {
+    throw new InvalidOptionsError("queueName", `must be 1-100 letters, digits, _ . - (no ":"), got ${JSON.stringify(queueName)}`);
+  }
+  const mode = options.mode ?? "auto";
+  if (mode !== "auto" && mode !== "manual") throw new InvalidOptionsError("mode", 'must be "auto" or "manual"');
+  if (options.autoPipelining !== undefined && typeof options.autoPipelining !== "boolean") throw new InvalidOptionsError("autoPipelining", "must be a boolean");
+  const logger = options.logger ?? consoleLogger;
+  if (typeof logger?.warn !== "function" || typeof logger.error !== "function") throw new InvalidOptionsError("logger", "must have warn and error functions");
+  return {
+    connection: options.connection,
+    prefix,
+    queueName,
+    mode,
+    leaseTtlMs: integer("leaseTtlMs", options.leaseTtlMs, 30_000, 100),
+    jobLockMs: integer("jobLockMs", options.jobLockMs, 30_000, 100),
+    stalledIntervalMs: integer("stalledIntervalMs", options.stalledIntervalMs, 30_000, 100),
+    maxStalledCount: integer("maxStalledCount", options.maxStalledCount, 10, 0),
+    maxAttempts: integer("maxAttempts", options.maxAttempts, 5, 1),
+    retryDelayMs: integer("retryDelayMs", options.retryDelayMs, mode === "manual" ? 0 : 1000, 0),
+    shutdownGraceMs: integer("shutdownGraceMs", options.shutdownGraceMs, 30_000, 0),
+    maxEventsPerStack: integer("maxEventsPerStack", options.maxEventsPerStack, 100_000, 10),
+    deletedEventsTtlMs: integer("deletedEventsTtlMs", options.deletedEventsTtlMs, 3_600_000, 1),
+    activityVerifyAfterMs: integer("activityVerifyAfterMs", options.activityVerifyAfterMs, 10_000, 0),
+    autoPipelining: options.autoPipelining ?? true,
+    logger,
+  };
+}

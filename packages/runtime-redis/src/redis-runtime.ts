@@ -1,0 +1,170 @@
+/**
+ * `createRedisRuntime`: the runtime contract on Redis. State in hashes, sets and streams under
+ * one hash tag per stack; atomic operations as Lua scripts; checks as BullMQ jobs; liveness
+ * leases as TTL keys; cancellations over pub/sub.
+ */
+import { Queue } from "bullmq";
+import { InvalidOptionsError } from "@converge/core";
+import type { Runtime } from "@converge/core";
+import { stackActivity } from "./activity.js";
+import { CancelBus } from "./cancel-bus.js";
+import { CheckQueue } from "./check-queue.js";
+import { resolveConnection } from "./connection.js";
+import { EventStreams } from "./event-stream.js";
+import { runtimeKeys } from "./keys.js";
+import { leaseHeld } from "./lease.js";
+import type { RedisRuntimeOptions } from "./options.js";
+import { resolveRedisRuntimeOptions } from "./options.js";
+import { createRedisStore } from "./redis-store.js";
+import { loadScripts } from "./script-loader.js";
+import type { RedisClient } from "./script-loader.js";
+import type { StoreContext } from "./store-context.js";
+import { command } from "./store-context.js";
+import { WorkerHost } from "./worker-host.js";
+import type { RedisStepOptions } from "./worker-host.js";
+
+/** A Redis runtime, with its test and operations controls. */
+export interface RedisRuntime extends Runtime {
+  readonly kind: "redis";
+  /** Scheduling mode. */
+  readonly mode: "auto" | "manual";
+  /** Key prefix. */
+  readonly prefix: string;
+  /** The BullMQ queue of check jobs (dashboards, tests). */
+  readonly queue: Queue;
+  /** The client of store commands. */
+  readonly client: RedisClient;
+  /** Manual mode: take the next job (FIFO) and run it to its end. False when none is waiting. */
+  step(options?: RedisStepOptions): Promise<boolean>;
+  /** Manual mode: step until nothing is waiting. Returns the number of steps. */
+  runUntilIdle(options?: { maxSteps?: number }): Promise<number>;
+  /** Manual mode: step until `predicate` holds (tested before each step). False if the queue ran dry first. */
+  runUntil(predicate: () => boolean | Promise<boolean>, options?: { maxSteps?: number }): Promise<boolean>;
+  /** Jobs waiting to run now (delayed ones not counted). */
+  pending(): Promise<number>;
+  /** Resolve when no job is waiting or running (delayed ones not counted), polling BullMQ's counts. */
+  idle(options?: { timeoutMs?: number; pollMs?: number }): Promise<void>;
+  /** Close one engine: running checks finish within `graceMs`, then go back to the queue. */
+  closeWorker(engineId: string, options?: { graceMs?: number }): Promise<void>;
+  /** Declare an engine dead now, as if its process had died (tests): lease gone, writes fenced, checks re-delivered. */
+  killEngine(engineId: string): Promise<void>;
+  /** Engines registered with this runtime, alive and not closing. */
+  liveEngines(): string[];
+}
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Create a Redis runtime. @throws InvalidOptionsError naming a bad option */
+export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
+  const resolved = resolveRedisRuntimeOptions(options);
+  const connections = resolveConnection(resolved.connection, resolved.autoPipelining, resolved.logger);
+  const keys = runtimeKeys(resolved.prefix);
+  const client = connections.main;
+  loadScripts(client);
+  const ctx: StoreContext = { client, keys, maxEventsPerStack: resolved.maxEventsPerStack, deletedEventsTtlMs: resolved.deletedEventsTtlMs };
+  const events = new EventStreams(ctx, () => connections.connect(false));
+  const store = createRedisStore(ctx, events);
+  const queueConnection = connections.connect(true);
+  const queue = new Queue(resolved.queueName, { connection: queueConnection, prefix: keys.queuePrefix });
+  queue.on("error", (error) => resolved.logger.warn(`BullMQ queue: ${error.message}`));
+  const checks = new CheckQueue(ctx, queue, { attempts: resolved.maxAttempts, delayMs: resolved.retryDelayMs }, () => Date.now());
+  const cancels = new CancelBus(client, keys.cancelChannel, () => connections.connect(false), resolved.logger);
+  let closed: Promise<void> | null = null;
+  const waiting = async (): Promise<number> => command("BullMQ getJobCounts", () => queue.getWaitingCount());
+  const host = new WorkerHost({
+    ctx,
+    settings: {
+      mode: resolved.mode,
+      queueName: resolved.queueName,
+      leaseTtlMs: resolved.leaseTtlMs,
+      jobLockMs: resolved.jobLockMs,
+      stalledIntervalMs: resolved.stalledIntervalMs,
+      maxStalledCount: resolved.maxStalledCount,
+      shutdownGraceMs: resolved.shutdownGraceMs,
+      staleGenerationTtlMs: 24 * 3_600_000,
+      logger: resolved.logger,
+    },
+    runtime: () => runtime,
+    connectWorker: () => connections.connect(true),
+    waiting,
+  });
+  const isAlive = async (engineId: string): Promise<boolean> => host.localAlive(engineId) ?? leaseHeld(client, keys, engineId);
+  const manualOnly = (what: string): void => {
+    if (resolved.mode !== "manual") throw new InvalidOptionsError("mode", `${what}() needs a manual-mode Redis runtime`);
+  };
+
+  const runtime: RedisRuntime = {
+    kind: "redis",
+    mode: resolved.mode,
+    prefix: resolved.prefix,
+    queue,
+    client,
+    store,
+    now: () => Date.now(),
+    sleep: (ms, signal) =>
+      new Promise<void>((resolve, reject) => {
+        if (signal?.aborted === true) return reject(signal.reason as Error);
+        const timer = setTimeout(() => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        }, ms);
+        const onAbort = (): void => {
+          clearTimeout(timer);
+          reject(signal?.reason as Error);
+        };
+        signal?.addEventListener("abort", onAbort, { once: true });
+      }),
+    enqueue: (messages) => checks.enqueue(messages),
+    schedule: (message, at) => checks.schedule(message, at),
+    async registerWorker(engineId, handler, opts) {
+      if (closed !== null) throw new InvalidOptionsError("runtime", "this Redis runtime is closed");
+      await cancels.ready();
+      return host.register(engineId, handler, opts?.concurrency ?? 16);
+    },
+    isAlive,
+    activity: (stackId) => stackActivity({ client, keys, queue, isAlive, verifyAfterMs: resolved.activityVerifyAfterMs, now: () => Date.now() }, stackId),
+    publishCancel: (stackId, traversalId) => cancels.publish(stackId, traversalId),
+    onCancel: (listener) => cancels.onCancel(listener),
+    step: (stepOptions) => host.step(stepOptions),
+    async runUntilIdle(opts) {
+      manualOnly("runUntilIdle");
+      const max = opts?.maxSteps ?? 1_000_000;
+      let steps = 0;
+      while (steps < max && (await host.step())) steps += 1;
+      return steps;
+    },
+    async runUntil(predicate, opts) {
+      manualOnly("runUntil");
+      const max = opts?.maxSteps ?? 1_000_000;
+      for (let steps = 0; steps < max; steps++) {
+        if (await predicate()) return true;
+        if (!(await host.step())) return predicate();
+      }
+      return predicate();
+    },
+    pending: waiting,
+    async idle(opts) {
+      const until = Date.now() + (opts?.timeoutMs ?? 60_000);
+      for (;;) {
+        const counts = await command("BullMQ getJobCounts", () => queue.getJobCounts("waiting", "active", "prioritized"));
+        if ((counts.waiting ?? 0) + (counts.active ?? 0) + (counts.prioritized ?? 0) === 0) return;
+        if (Date.now() > until) throw new InvalidOptionsError("timeoutMs", `the queue is still busy after ${opts?.timeoutMs ?? 60_000} ms: ${JSON.stringify(counts)}`);
+        await delay(opts?.pollMs ?? 20);
+      }
+    },
+    closeWorker: (engineId, opts) => host.closeEngine(engineId, opts?.graceMs),
+    killEngine: (engineId) => host.kill(engineId),
+    liveEngines: () => host.liveEngines(),
+    close() {
+      closed ??= (async () => {
+        await host.closeAll();
+        await cancels.close();
+        await events.close();
+        await queue.close().catch(() => undefined);
+        await connections.close();
+      })();
+      return closed;
+    },
+  };
+  return runtime;
+}

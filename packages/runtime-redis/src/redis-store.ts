@@ -1,0 +1,49 @@
+/**
+ * The runtime contract's `RuntimeStore` over Redis: each operation one command or one Lua
+ * script on the stack's hash slot (see `keys.ts` for the layout, `lua/` for the scripts).
+ */
+import type { RuntimeStore } from "@converge/core";
+import type { EventStreams } from "./event-stream.js";
+import type { StoreContext } from "./store-context.js";
+import { createReplacement, loadRow, loadRows, writeRow } from "./store-rows.js";
+import {
+  allocateRowIds,
+  beginTraversal,
+  completeTraversal,
+  createStack,
+  deleteStack,
+  findStackId,
+  installGraph,
+  listStackNames,
+  loadGraph,
+  loadStack,
+  loadTemplate,
+  updateStack,
+} from "./store-stacks.js";
+import { readSync, syncMerge } from "./store-sync.js";
+
+/** The Redis store of a runtime. */
+export function createRedisStore(ctx: StoreContext, events: EventStreams): RuntimeStore {
+  return {
+    createStack: (stack, template) => createStack(ctx, stack, template),
+    findStackId: (name) => findStackId(ctx, name),
+    listStackNames: () => listStackNames(ctx),
+    loadStack: (stackId) => loadStack(ctx, stackId),
+    beginTraversal: (input) => beginTraversal(ctx, input),
+    installGraph: (input) => installGraph(ctx, input),
+    allocateRowIds: (stackId, count) => allocateRowIds(ctx, stackId, count),
+    loadGraph: (stackId, traversalId) => loadGraph(ctx, stackId, traversalId),
+    updateStack: (stackId, ifTraversal, patch, ifStatus) => updateStack(ctx, stackId, ifTraversal, patch, ifStatus),
+    deleteStack: (stackId, ifTraversal) => deleteStack(ctx, stackId, ifTraversal),
+    loadTemplate: (stackId, templateId) => loadTemplate(ctx, stackId, templateId),
+    loadRows: (stackId) => loadRows(ctx, stackId),
+    loadRow: (stackId, rowId) => loadRow(ctx, stackId, rowId),
+    writeRow: (write) => writeRow(ctx, write),
+    createReplacement: (stackId, oldRowId, traversalId, ifVersion, row) => createReplacement(ctx, stackId, oldRowId, traversalId, ifVersion, row),
+    completeTraversal: (stackId, traversalId, drop, keep, patch) => completeTraversal(ctx, stackId, traversalId, drop, keep, patch),
+    syncMerge: (stackId, traversalId, node, sender, payload, counted, required) => syncMerge(ctx, stackId, traversalId, node, sender, payload, counted, required),
+    readSync: (stackId, traversalId, node) => readSync(ctx, stackId, traversalId, node),
+    appendEvents: (stackId, list) => events.append(stackId, list),
+    readEvents: (stackId, afterSeq, options) => events.read(stackId, afterSeq, options),
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * Return codes of the Lua scripts (mirrors `lua/includes/codes.lua`; a test checks both) and
+ * the one place that maps them to the runtime contract's outcomes and to core errors.
+ */
+import { RuntimeError } from "@converge/core";
+import type { WriteRefusal } from "@converge/core";
+
+/** Every code a script returns. Negative codes are domain refusals. */
+export const ScriptCode = {
+  OK: 1,
+  EXISTING: 2,
+  WAITING: 0,
+  GONE: -1,
+  SUPERSEDED: -2,
+  VERSION: -3,
+  LOCKED: -4,
+  EXISTS: -5,
+} as const;
+
+/** One of the values of {@link ScriptCode}. */
+export type ScriptCode = (typeof ScriptCode)[keyof typeof ScriptCode];
+
+const REFUSALS: ReadonlyMap<number, WriteRefusal> = new Map([
+  [ScriptCode.GONE, "gone"],
+  [ScriptCode.SUPERSEDED, "superseded"],
+  [ScriptCode.VERSION, "version"],
+  [ScriptCode.LOCKED, "locked"],
+]);
+
+/** The write refusal a negative code stands for. @throws RuntimeError for any other code */
+export function refusalOf(script: string, code: number): WriteRefusal {
+  const refusal = REFUSALS.get(code);
+  if (refusal === undefined) throw unexpectedReply(script, code);
+  return refusal;
+}
+
+/** True for OK; false for the given refusal codes. @throws RuntimeError for any other reply */
+export function okOr(script: string, reply: unknown, ...refusals: readonly number[]): boolean {
+  if (reply === ScriptCode.OK) return true;
+  if (typeof reply === "number" && refusals.includes(reply)) return false;
+  throw unexpectedReply(script, reply);
+}
+
+/** The error for a reply a script should never give (a bug or a foreign script under our name). */
+export function unexpectedReply(script: string, reply: unknown): RuntimeError {
+  return new RuntimeError(`Redis script ${script} answered ${JSON.stringify(reply) ?? String(reply)}, which the runtime does not expect`);
+}
+
+/** Wrap an error of the Redis client (connection, Lua raise, wrong type) naming the operation. */
+export function redisFailure(operation: string, error: unknown): RuntimeError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new RuntimeError(`Redis ${operation} failed: ${message}`, { cause: error });
+}

@@ -1,0 +1,78 @@
+/**
+ * Row operations: loads, the conditional write (lock acquire/steal/release, locked writes,
+ * compare-and-set writes) and idempotent replacement creation - each write one Lua script.
+ */
+import type { NewRow, ReplacementResult, ResourceRow, RowWrite, RowWriteResult } from "@converge/core";
+import { ROW_FIELDS, decodeRow, decodeRows, json, parseStored, rowPatchPairs } from "./codec.js";
+import { ScriptCode, refusalOf, unexpectedReply } from "./script-codes.js";
+import { runScript } from "./script-loader.js";
+import type { StoreContext } from "./store-context.js";
+import { command } from "./store-context.js";
+
+/** Fields of a replacement's row that the caller gives (the script sets id, replaces, version, lock). */
+const REPLACEMENT_FIELDS = ROW_FIELDS.filter((f) => f !== "id" && f !== "replaces" && f !== "version" && f !== "lockHolder");
+
+/** Every row of the stack. */
+export async function loadRows(ctx: StoreContext, stackId: string): Promise<ResourceRow[]> {
+  const key = ctx.keys.stack(stackId).rows;
+  return decodeRows(key, await command("HGETALL rows", () => ctx.client.hgetall(key)));
+}
+
+/** One row, or null. */
+export async function loadRow(ctx: StoreContext, stackId: string, rowId: string): Promise<ResourceRow | null> {
+  const key = ctx.keys.stack(stackId).rows;
+  const values = await command("HMGET row", () => ctx.client.hmget(key, ...ROW_FIELDS.map((f) => `${rowId}:${f}`)));
+  return values.every((v) => v === null) ? null : decodeRow(key, rowId, values);
+}
+
+/** Decode a `{code, row...}` reply of writeRow / createReplacement. */
+function rowReply(ctx: StoreContext, stackId: string, script: string, reply: unknown): { code: number; row: ResourceRow | null } {
+  if (!Array.isArray(reply) || typeof reply[0] !== "number") throw unexpectedReply(script, reply);
+  const [code, ...fields] = reply as [number, ...Array<string | null>];
+  if (code === ScriptCode.GONE) return { code, row: null };
+  const key = ctx.keys.stack(stackId).rows;
+  const rowId = typeof fields[0] === "string" ? String(parseStored(key, "id", fields[0])) : "?";
+  return { code, row: decodeRow(key, rowId, fields) };
+}
+
+/** Conditional row write; bumps the version. */
+export async function writeRow(ctx: StoreContext, write: RowWrite): Promise<RowWriteResult> {
+  const k = ctx.keys.stack(write.stackId);
+  const reply = await runScript(
+    ctx.client,
+    "writeRow",
+    [k.stack, k.rows],
+    [
+      write.rowId,
+      write.ifTraversal === undefined ? "" : json(write.ifTraversal),
+      write.ifVersion === undefined ? "" : write.ifVersion,
+      write.ifHolder === undefined ? "" : json(write.ifHolder),
+      write.setHolder === undefined ? "" : json(write.setHolder),
+      ...rowPatchPairs(write.patch),
+    ],
+  );
+  const { code, row } = rowReply(ctx, write.stackId, "writeRow", reply);
+  if (code === ScriptCode.OK && row !== null) return { ok: true, row };
+  if (code === ScriptCode.GONE) return { ok: false, reason: "gone", row: null };
+  return { ok: false, reason: refusalOf("writeRow", code), row };
+}
+
+/** Create the replacement of `oldRowId` for `traversalId`, idempotently (W-B). */
+export async function createReplacement(
+  ctx: StoreContext,
+  stackId: string,
+  oldRowId: string,
+  traversalId: string,
+  ifVersion: number,
+  row: Omit<NewRow, "id">,
+): Promise<ReplacementResult> {
+  const k = ctx.keys.stack(stackId);
+  const pairs = REPLACEMENT_FIELDS.flatMap((f) => [f, json(row[f as keyof typeof row])]);
+  const reply = await runScript(ctx.client, "createReplacement", [k.stack, k.rows], [oldRowId, json(oldRowId), json(traversalId), ifVersion, ...pairs]);
+  const { code, row: result } = rowReply(ctx, stackId, "createReplacement", reply);
+  if ((code === ScriptCode.OK || code === ScriptCode.EXISTING) && result !== null) {
+    return { ok: true, row: result, created: code === ScriptCode.OK };
+  }
+  if (code === ScriptCode.GONE) return { ok: false, reason: "gone", row: null };
+  return { ok: false, reason: refusalOf("createReplacement", code), row: result };
+}

@@ -1,0 +1,155 @@
+/**
+ * Stack-level store operations: the name index, stack records, templates, traversal
+ * begin/graph install/completion, row id allocation and stack deletion. Each atomic
+ * operation is one Lua script on the stack's slot; the name index lives in its own slot
+ * and is claimed after the stack is written (and released after it is removed), so a name
+ * always points at a stack that was stored.
+ */
+import { RuntimeError } from "@converge/core";
+import type { BeginTraversal, CompiledTemplate, InstallGraph, StackRecord, TraversalGraph } from "@converge/core";
+import { decodeStack, json, newRowPairs, parseStored, stackPairs } from "./codec.js";
+import { ScriptCode, okOr, unexpectedReply } from "./script-codes.js";
+import { runScript } from "./script-loader.js";
+import type { StoreContext } from "./store-context.js";
+import { command } from "./store-context.js";
+
+type StackPatch = Partial<Omit<StackRecord, "id" | "name" | "currentTraversal">>;
+
+/** Insert a new stack and its first template; false when the name is taken (nothing kept). */
+export async function createStack(ctx: StoreContext, stack: StackRecord, template: CompiledTemplate): Promise<boolean> {
+  const k = ctx.keys.stack(stack.id);
+  const stored = await runScript(ctx.client, "createStack", [k.stack, k.templates], [stack.templateId, json(template), ...stackPairs(stack)]);
+  if (stored === ScriptCode.EXISTS) throw new RuntimeError(`a stack with id ${stack.id} is already stored; stack ids must be unique`);
+  if (!okOr("createStack", stored)) return false;
+  let expected = "";
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const claim = await runScript(ctx.client, "claimName", [ctx.keys.names], [stack.name, stack.id, expected]);
+    if (!Array.isArray(claim)) throw unexpectedReply("claimName", claim);
+    if (claim[0] === ScriptCode.OK) return true;
+    const owner = String(claim[1] ?? "");
+    // A name whose stack no longer exists was left by a deletion that did not get to
+    // release it: take it over (compare-and-set on that owner).
+    const ownerStored = owner !== "" && (await command("EXISTS", () => ctx.client.exists(ctx.keys.stack(owner).stack))) === 1;
+    if (ownerStored || owner === "") break;
+    expected = owner;
+  }
+  await command("DEL", () => ctx.client.del(k.stack, k.templates));
+  return false;
+}
+
+/** Id of the stack named `name`, or null. */
+export async function findStackId(ctx: StoreContext, name: string): Promise<string | null> {
+  return command("HGET names", () => ctx.client.hget(ctx.keys.names, name));
+}
+
+/** Names of every stored stack, sorted. */
+export async function listStackNames(ctx: StoreContext): Promise<string[]> {
+  const names = await command("HGETALL names", () => ctx.client.hgetall(ctx.keys.names));
+  const entries = Object.entries(names);
+  const stored = await Promise.all(entries.map(([, id]) => command("EXISTS", () => ctx.client.exists(ctx.keys.stack(id).stack))));
+  return entries.filter((_, i) => stored[i] === 1).map(([name]) => name).sort();
+}
+
+/** Load a stack record. */
+export async function loadStack(ctx: StoreContext, stackId: string): Promise<StackRecord | null> {
+  const key = ctx.keys.stack(stackId).stack;
+  return decodeStack(key, await command("HGETALL stack", () => ctx.client.hgetall(key)));
+}
+
+/** CAS the stack to a new traversal (DESIGN.md section 3 step 2). */
+export async function beginTraversal(ctx: StoreContext, input: BeginTraversal): Promise<boolean> {
+  const k = ctx.keys.stack(input.stackId);
+  const old = input.expectedTraversal;
+  const reply = await runScript(
+    ctx.client,
+    "beginTraversal",
+    [k.stack, k.templates, k.graph(old), k.syncIndex(old), k.syncCounts(old), k.gens(old)],
+    [json(old), input.template === undefined ? "" : input.stack.templateId, input.template === undefined ? "" : json(input.template), ...stackPairs(input.stack)],
+  );
+  return okOr("beginTraversal", reply, ScriptCode.SUPERSEDED);
+}
+
+/** Insert the traversal's new rows and store its graph, only while it is current. */
+export async function installGraph(ctx: StoreContext, input: InstallGraph): Promise<boolean> {
+  const k = ctx.keys.stack(input.stackId);
+  const t = input.graph.traversalId;
+  const reply = await runScript(
+    ctx.client,
+    "installGraph",
+    [k.stack, k.rows, k.graph(t), k.syncIndex(t), k.syncCounts(t)],
+    [json(t), json(input.graph), ...input.newRows.flatMap(newRowPairs)],
+  );
+  return okOr("installGraph", reply, ScriptCode.SUPERSEDED);
+}
+
+/** Reserve `count` fresh row ids. */
+export async function allocateRowIds(ctx: StoreContext, stackId: string, count: number): Promise<string[]> {
+  if (!Number.isInteger(count) || count <= 0) return [];
+  const last = await runScript(ctx.client, "allocateRowIds", [ctx.keys.stack(stackId).stack], [count]);
+  if (last === ScriptCode.GONE) return [];
+  if (typeof last !== "number" || last < count) throw unexpectedReply("allocateRowIds", last);
+  return Array.from({ length: count }, (_, i) => String(last - count + 1 + i));
+}
+
+/** Load a traversal's graph; null when purged or superseded. */
+export async function loadGraph(ctx: StoreContext, stackId: string, traversalId: string): Promise<TraversalGraph | null> {
+  const key = ctx.keys.stack(stackId).graph(traversalId);
+  const text = await command("GET graph", () => ctx.client.get(key));
+  if (text === null) return null;
+  const graph = parseStored(key, "(value)", text) as TraversalGraph;
+  if (typeof graph !== "object" || graph === null || graph.traversalId !== traversalId) {
+    throw new RuntimeError(`corrupt graph in Redis at ${key}: it is not the graph of traversal ${traversalId}`);
+  }
+  return graph;
+}
+
+/** CAS-update stack fields. */
+export async function updateStack(ctx: StoreContext, stackId: string, ifTraversal: string, patch: StackPatch, ifStatus?: StackRecord["status"]): Promise<boolean> {
+  const reply = await runScript(ctx.client, "updateStack", [ctx.keys.stack(stackId).stack], [json(ifTraversal), ifStatus === undefined ? "" : json(ifStatus), ...stackPairs(patch)]);
+  return okOr("updateStack", reply, ScriptCode.SUPERSEDED);
+}
+
+/** Remove the stack and everything it owns, only while the traversal is current; then free its name. */
+export async function deleteStack(ctx: StoreContext, stackId: string, ifTraversal: string): Promise<boolean> {
+  const k = ctx.keys.stack(stackId);
+  const nameText = await command("HGET stack name", () => ctx.client.hget(k.stack, "name"));
+  if (nameText === null) return false;
+  const t = ifTraversal;
+  const reply = await runScript(
+    ctx.client,
+    "deleteStack",
+    [k.stack, k.rows, k.templates, k.graph(t), k.syncIndex(t), k.syncCounts(t), k.gens(t), k.queued, k.running, k.events],
+    [json(t), ctx.deletedEventsTtlMs],
+  );
+  if (!okOr("deleteStack", reply, ScriptCode.SUPERSEDED)) return false;
+  const name = parseStored(k.stack, "name", nameText);
+  if (typeof name === "string") await runScript(ctx.client, "releaseName", [ctx.keys.names], [name, stackId]);
+  return true;
+}
+
+/** Load a stored template. */
+export async function loadTemplate(ctx: StoreContext, stackId: string, templateId: string): Promise<CompiledTemplate | null> {
+  const key = ctx.keys.stack(stackId).templates;
+  const text = await command("HGET template", () => ctx.client.hget(key, templateId));
+  return text === null ? null : (parseStored(key, templateId, text) as CompiledTemplate);
+}
+
+/** Final purge of a completed traversal (DESIGN.md section 4 step 6). */
+export async function completeTraversal(
+  ctx: StoreContext,
+  stackId: string,
+  traversalId: string,
+  dropRowIds: readonly string[],
+  keepTemplateIds: readonly string[],
+  patch: StackPatch,
+): Promise<boolean> {
+  const k = ctx.keys.stack(stackId);
+  const t = traversalId;
+  const reply = await runScript(
+    ctx.client,
+    "completeTraversal",
+    [k.stack, k.rows, k.templates, k.graph(t), k.syncIndex(t), k.syncCounts(t)],
+    [json(t), dropRowIds.length, ...dropRowIds, keepTemplateIds.length, ...keepTemplateIds, ...stackPairs(patch)],
+  );
+  return okOr("completeTraversal", reply, ScriptCode.SUPERSEDED);
+}

@@ -1,0 +1,49 @@
+/**
+ * Sync points (DESIGN.md section 5): the atomic merge-and-test and reads. One hash per
+ * (traversal, node): sender -> payload JSON, so an arrival writes one field; readiness counts
+ * in one hash per traversal; "gone" = the traversal's graph key no longer exists.
+ */
+import type { NodeKey, SyncPayload, SyncResult } from "@converge/core";
+import { json, parseStored } from "./codec.js";
+import { ScriptCode, unexpectedReply } from "./script-codes.js";
+import { runScript } from "./script-loader.js";
+import type { StoreContext } from "./store-context.js";
+
+/** Atomic merge-and-test of a sync point. */
+export async function syncMerge(
+  ctx: StoreContext,
+  stackId: string,
+  traversalId: string,
+  node: NodeKey,
+  sender: NodeKey,
+  payload: SyncPayload,
+  counted: boolean,
+  required: number,
+): Promise<SyncResult> {
+  const k = ctx.keys.stack(stackId);
+  const reply = await runScript(
+    ctx.client,
+    "syncMerge",
+    [k.graph(traversalId), k.sync(traversalId, node), k.syncIndex(traversalId), k.syncCounts(traversalId)],
+    [sender, json(payload), counted ? "1" : "0", required, node],
+  );
+  if (reply === ScriptCode.OK) return "ready";
+  if (reply === ScriptCode.WAITING) return "waiting";
+  if (reply === ScriptCode.GONE) return "gone";
+  throw unexpectedReply("syncMerge", reply);
+}
+
+/** A sync point's entries; null when the traversal is gone. */
+export async function readSync(ctx: StoreContext, stackId: string, traversalId: string, node: NodeKey): Promise<Map<NodeKey, SyncPayload> | null> {
+  const k = ctx.keys.stack(stackId);
+  const key = k.sync(traversalId, node);
+  const reply = await runScript(ctx.client, "readSync", [k.graph(traversalId), key], []);
+  if (reply === null) return null;
+  if (!Array.isArray(reply)) throw unexpectedReply("readSync", reply);
+  const entries = new Map<NodeKey, SyncPayload>();
+  for (let i = 0; i + 1 < reply.length; i += 2) {
+    const sender = String(reply[i]);
+    entries.set(sender, parseStored(key, sender, String(reply[i + 1])) as SyncPayload);
+  }
+  return entries;
+}

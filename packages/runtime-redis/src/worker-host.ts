@@ -1,0 +1,304 @@
+/**
+ * Engines registered with the runtime and how their checks are delivered:
+ *
+ * - auto mode: one BullMQ Worker per engine (its `concurrency`), with BullMQ's lock renewal
+ *   and stalled-job recovery - the checks of a dead process are delivered again;
+ * - manual mode: nothing runs on its own; `step()` takes the next job (FIFO) from BullMQ and
+ *   runs it to its end on one engine (round robin), for deterministic tests.
+ *
+ * Every job is validated, then claimed (`claimCheck-4`), then handled with a fenced runtime
+ * view. `close()` lets running checks finish for a grace period, then declares the engine
+ * dead (lease released, writes fenced) and hands the jobs back to the queue.
+ */
+import { randomUUID } from "node:crypto";
+import { UnrecoverableError, WaitingError, Worker } from "bullmq";
+import type { Job } from "bullmq";
+import { CorruptMessageError, EngineDeadError, InvalidOptionsError } from "@converge/core";
+import type { CheckHandler, CheckMessage, Logger, Runtime, WorkerRegistration } from "@converge/core";
+import { claimArgs, parseJob } from "./check-queue.js";
+import type { ParsedJob } from "./check-queue.js";
+import { decodeStackFlat } from "./codec.js";
+import { deliveryView } from "./delivery-view.js";
+import type { FenceState } from "./delivery-view.js";
+import { acquireLease } from "./lease.js";
+import type { Lease } from "./lease.js";
+import { unexpectedReply } from "./script-codes.js";
+import { runScript } from "./script-loader.js";
+import type { RedisClient } from "./script-loader.js";
+import type { StoreContext } from "./store-context.js";
+
+/** Settings of the host (from the runtime's resolved options). */
+export interface HostSettings {
+  readonly mode: "auto" | "manual";
+  readonly queueName: string;
+  readonly leaseTtlMs: number;
+  readonly jobLockMs: number;
+  readonly stalledIntervalMs: number;
+  readonly maxStalledCount: number;
+  readonly shutdownGraceMs: number;
+  readonly staleGenerationTtlMs: number;
+  readonly logger: Pick<Logger, "warn" | "error">;
+}
+
+/** What the host needs from the runtime. */
+export interface HostDeps {
+  readonly ctx: StoreContext;
+  readonly settings: HostSettings;
+  /** The full runtime, wrapped per delivery. */
+  readonly runtime: () => Runtime;
+  /** A new connection for a BullMQ worker (`maxRetriesPerRequest: null`). */
+  readonly connectWorker: () => RedisClient;
+  /** Waiting jobs (manual mode: to tell "no engine" from "nothing to do"). */
+  readonly waiting: () => Promise<number>;
+}
+
+/** Options of a manual `step`. */
+export interface RedisStepOptions {
+  /** Deliver to this engine. @default round robin over live engines */
+  readonly engineId?: string;
+  /** After the check ran, enqueue it once more (a duplicate delivery). @default false */
+  readonly duplicate?: boolean;
+  /** Kill the engine after this many runtime operations of the check; its job goes back to the queue. */
+  readonly crashAfterOps?: number;
+}
+
+interface Slot extends FenceState {
+  readonly handler: CheckHandler;
+  readonly lease: Lease;
+  dead: boolean;
+  closed: boolean;
+  closing: Promise<void> | null;
+  bull: Worker | null;
+  connection: RedisClient | null;
+  /** Hand-back triggers of the slot's running checks, by job id. */
+  readonly inflight: Map<string, () => void>;
+}
+
+type Outcome =
+  | { readonly kind: "done"; readonly job: ParsedJob }
+  | { readonly kind: "handback"; readonly job: ParsedJob | null }
+  | { readonly kind: "failed"; readonly job: ParsedJob | null; readonly error: unknown }
+  | { readonly kind: "corrupt"; readonly error: CorruptMessageError };
+
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
+
+/** The engines of one runtime. */
+export class WorkerHost {
+  private readonly slots = new Map<string, Slot>();
+  private stepWorker: Worker | null = null;
+  private stepConnection: RedisClient | null = null;
+  private roundRobin = 0;
+
+  constructor(private readonly deps: HostDeps) {}
+
+  /** Register an engine. @throws InvalidOptionsError when the id is registered (here or, alive, elsewhere) */
+  async register(engineId: string, handler: CheckHandler, concurrency: number): Promise<WorkerRegistration> {
+    if (typeof engineId !== "string" || engineId === "" || engineId.length > 200) throw new InvalidOptionsError("engineId", "must be a non-empty string of at most 200 characters");
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new InvalidOptionsError("concurrency", `must be an integer >= 1, got ${String(concurrency)}`);
+    const existing = this.slots.get(engineId);
+    if (existing !== undefined && !existing.dead) throw new InvalidOptionsError("engineId", `engine "${engineId}" is already registered with this runtime`);
+    const { settings } = this.deps;
+    const lease = await acquireLease({
+      client: this.deps.ctx.client,
+      keys: this.deps.ctx.keys,
+      engineId,
+      ttlMs: settings.leaseTtlMs,
+      onRenewalError: (error) => settings.logger.warn(`cannot renew the liveness lease of engine ${engineId}: ${asError(error).message}`),
+    });
+    const slot: Slot = {
+      engineId,
+      handler,
+      lease,
+      dead: false,
+      closed: false,
+      closing: null,
+      bull: null,
+      connection: null,
+      inflight: new Map(),
+      isDead: () => slot.dead,
+      kill: () => void this.kill(engineId),
+    };
+    this.slots.set(engineId, slot);
+    if (settings.mode === "auto") this.startBullWorker(slot, concurrency);
+    return { close: () => this.closeEngine(engineId) };
+  }
+
+  /** Whether a locally registered engine is alive; undefined for engines of other runtimes. */
+  localAlive(engineId: string): boolean | undefined {
+    const slot = this.slots.get(engineId);
+    return slot === undefined ? undefined : !slot.dead;
+  }
+
+  /** Engine ids registered here, alive and not closing. */
+  liveEngines(): string[] {
+    return [...this.slots.values()].filter((s) => !s.dead && !s.closed).map((s) => s.engineId);
+  }
+
+  /** Declare an engine dead now (lease released; its checks fail at their next operation and go back to the queue). */
+  async kill(engineId: string): Promise<void> {
+    const slot = this.slots.get(engineId);
+    if (slot === undefined || slot.dead) return;
+    slot.dead = true;
+    slot.closed = true;
+    await slot.lease.release().catch((error: unknown) => this.deps.settings.logger.warn(`cannot release the lease of ${engineId}: ${asError(error).message}`));
+    if (slot.bull !== null && slot.closing === null) slot.closing = this.shutDownBull(slot, 0);
+  }
+
+  /** Close an engine gracefully: running checks finish within `graceMs`, then are handed back. */
+  async closeEngine(engineId: string, graceMs = this.deps.settings.shutdownGraceMs): Promise<void> {
+    const slot = this.slots.get(engineId);
+    if (slot === undefined) return;
+    if (slot.closing !== null) return slot.closing;
+    slot.closed = true;
+    slot.closing = (async () => {
+      if (slot.bull !== null) await this.shutDownBull(slot, graceMs);
+      slot.dead = true;
+      await slot.lease.release();
+    })();
+    return slot.closing;
+  }
+
+  /** Close every engine (graceful) and the step worker. */
+  async closeAll(graceMs = this.deps.settings.shutdownGraceMs): Promise<void> {
+    await Promise.allSettled([...this.slots.keys()].map((id) => this.closeEngine(id, graceMs)));
+    const worker = this.stepWorker;
+    this.stepWorker = null;
+    await worker?.close().catch(() => undefined);
+    this.stepConnection?.disconnect();
+  }
+
+  /** Manual mode: run the next check to its end. False when nothing is waiting. */
+  async step(options: RedisStepOptions = {}): Promise<boolean> {
+    if (this.deps.settings.mode !== "manual") throw new InvalidOptionsError("mode", "step() needs a manual-mode Redis runtime");
+    const live = [...this.slots.values()].filter((s) => !s.dead && !s.closed);
+    const slot = options.engineId === undefined ? live[this.roundRobin++ % Math.max(1, live.length)] : live.find((s) => s.engineId === options.engineId);
+    if (slot === undefined) {
+      if ((await this.deps.waiting()) === 0) return false;
+      throw new InvalidOptionsError("engineId", options.engineId === undefined ? "no live engine to deliver to" : `engine "${options.engineId}" is not registered and alive`);
+    }
+    const worker = this.getStepWorker();
+    const token = randomUUID();
+    const job = (await worker.getNextJob(token, { block: false })) as Job | undefined;
+    if (job === undefined) return false;
+    const outcome = await this.run(slot, job, options.crashAfterOps).catch((error: unknown): Outcome => ({ kind: "failed", job: null, error }));
+    if (outcome.kind === "corrupt") {
+      this.deps.settings.logger.error(`failing a corrupt check job: ${outcome.error.message}`, { jobId: job.id });
+      await job.moveToFailed(new UnrecoverableError(outcome.error.message), token, false);
+    } else if (outcome.kind === "handback") {
+      await job.moveToWait(token);
+    } else if (outcome.kind === "failed") {
+      await job.moveToFailed(asError(outcome.error), token, false);
+    } else {
+      await job.moveToCompleted(null, token, false);
+    }
+    if (options.duplicate === true && outcome.kind !== "corrupt" && outcome.job !== null) await this.deps.runtime().enqueue([outcome.job.message]);
+    return true;
+  }
+
+  private getStepWorker(): Worker {
+    if (this.stepWorker === null) {
+      const { settings, ctx } = this.deps;
+      this.stepConnection = this.deps.connectWorker();
+      this.stepWorker = new Worker(settings.queueName, null, { connection: this.stepConnection, prefix: ctx.keys.queuePrefix, autorun: false, lockDuration: settings.jobLockMs });
+      this.stepWorker.on("error", (error) => settings.logger.warn(`BullMQ step worker: ${error.message}`));
+    }
+    return this.stepWorker;
+  }
+
+  private startBullWorker(slot: Slot, concurrency: number): void {
+    const { settings, ctx } = this.deps;
+    slot.connection = this.deps.connectWorker();
+    const worker = new Worker(settings.queueName, (job: Job, token?: string) => this.process(slot, job, token ?? ""), {
+      connection: slot.connection,
+      prefix: ctx.keys.queuePrefix,
+      concurrency,
+      name: slot.engineId,
+      lockDuration: settings.jobLockMs,
+      stalledInterval: settings.stalledIntervalMs,
+      maxStalledCount: settings.maxStalledCount,
+    });
+    worker.on("error", (error) => settings.logger.warn(`BullMQ worker of engine ${slot.engineId}: ${error.message}`));
+    slot.bull = worker;
+  }
+
+  /** The processor of auto mode. */
+  private async process(slot: Slot, job: Job, token: string): Promise<null> {
+    const outcome = await this.run(slot, job);
+    if (outcome.kind === "corrupt") {
+      this.deps.settings.logger.error(`failing a corrupt check job: ${outcome.error.message}`, { jobId: job.id });
+      throw new UnrecoverableError(outcome.error.message);
+    }
+    if (outcome.kind === "handback") {
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
+    if (outcome.kind === "failed") throw asError(outcome.error);
+    return null;
+  }
+
+  /** Validate, claim and handle one job. */
+  private async run(slot: Slot, job: Job, crashAfterOps?: number): Promise<Outcome> {
+    let parsed: ParsedJob;
+    try {
+      parsed = parseJob(job);
+    } catch (error) {
+      if (error instanceof CorruptMessageError) return { kind: "corrupt", error };
+      throw error;
+    }
+    if (slot.dead) return { kind: "handback", job: null };
+    const { ctx, settings } = this.deps;
+    const claim = claimArgs(ctx, parsed, slot.engineId, settings.staleGenerationTtlMs);
+    const reply = await runScript(ctx.client, "claimCheck", claim.keys, claim.args);
+    if (!Array.isArray(reply)) throw unexpectedReply("claimCheck", reply);
+    const message: CheckMessage = parsed.message;
+    const stack = decodeStackFlat(claim.keys[0] as string, reply as string[]);
+    const runtime = deliveryView(this.deps.runtime(), slot, { primed: { stackId: message.stackId, stack }, ...(crashAfterOps === undefined ? {} : { crashAfterOps }) });
+    let handBack = (): void => undefined;
+    const handedBack = new Promise<"handback">((resolve) => {
+      handBack = () => resolve("handback");
+    });
+    slot.inflight.set(parsed.jobId, handBack);
+    let result: "done" | "handback" | { readonly error: unknown };
+    try {
+      const handled = slot.handler({ message, runtime }).then(
+        () => "done" as const,
+        (error: unknown) => ({ error }),
+      );
+      result = await Promise.race([handled, handedBack]);
+    } finally {
+      slot.inflight.delete(parsed.jobId);
+    }
+    const back = result === "handback" || slot.dead || (typeof result === "object" && result.error instanceof EngineDeadError);
+    const k = ctx.keys.stack(message.stackId);
+    await runScript(ctx.client, "finishCheck", [k.running, k.queued], [parsed.jobId, slot.engineId, back ? "1" : "0", Date.now()]);
+    if (back) return { kind: "handback", job: parsed };
+    if (result === "done") return { kind: "done", job: parsed };
+    const error = (result as { readonly error: unknown }).error;
+    if (error instanceof CorruptMessageError) return { kind: "corrupt", error };
+    return { kind: "failed", job: parsed, error };
+  }
+
+  /** Stop a slot's BullMQ worker; past `graceMs`, declare the engine dead and hand its jobs back. */
+  private async shutDownBull(slot: Slot, graceMs: number): Promise<void> {
+    const worker = slot.bull;
+    if (worker === null) return;
+    const closed = worker.close();
+    let timer: NodeJS.Timeout | undefined;
+    const inTime = await Promise.race([
+      closed.then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!inTime) {
+      slot.dead = true;
+      await slot.lease.release().catch(() => undefined);
+      if (slot.inflight.size > 0) this.deps.settings.logger.warn(`engine ${slot.engineId}: handing ${slot.inflight.size} running checks back to the queue after the grace period`);
+      for (const handBack of slot.inflight.values()) handBack();
+      await closed;
+    }
+    slot.connection?.disconnect();
+    slot.connection = null;
+  }
+}

@@ -82,13 +82,14 @@ export async function followStack(options: FollowOptions): Promise<FollowResult>
   const stackFailures: FailureNote[] = [];
   let after = options.after;
   let progress = await tracker.read();
-  let sawFinal = false;
+  /** Stack events seen: one of them may be the final one of the traversal once it settled. */
+  const stackEvents: StackEvent[] = [];
   let settledAt: number | null = null;
   let lastEventAt = Date.now();
   const result = (interrupted: boolean): FollowResult => ({ progress, failures: [...failures.values(), ...stackFailures], interrupted, lastSeq: after });
   const note = (events: readonly StackEvent[]): void => {
     for (const event of events) {
-      if (isFinal(event, progress)) sawFinal = true;
+      if (event.kind === "stack") stackEvents.push(event);
       if (event.status !== "FAILED") continue;
       const state = `${event.action}_FAILED`;
       if (event.kind === "resource") {
@@ -112,7 +113,6 @@ export async function followStack(options: FollowOptions): Promise<FollowResult>
       else view.update(progress);
       if (!settled(progress)) {
         settledAt = null;
-        sawFinal = false;
         if (batch.length > 0) lastEventAt = Date.now();
         else if (options.quiet !== undefined && Date.now() - lastEventAt >= options.quiet.afterMs) {
           lastEventAt = Date.now();
@@ -123,6 +123,7 @@ export async function followStack(options: FollowOptions): Promise<FollowResult>
       }
       settledAt ??= Date.now();
       // The status flips just before the final event is appended: wait for it, briefly.
+      const sawFinal = stackEvents.some((event) => isFinal(event, progress));
       if (sawFinal || (batch.length === 0 && Date.now() - settledAt >= (options.finalEventWaitMs ?? 3000))) return result(false);
     }
     progress = await tracker.read();

@@ -3,6 +3,7 @@
  * `@converge/runtime-redis` - the checks run in `converge worker` processes. The server is
  * pinged first, so an unreachable Redis is one clear error instead of a hang.
  */
+import { Redis } from "ioredis";
 import { RuntimeError, createEngine } from "@converge/core";
 import type { Logger } from "@converge/core";
 import { createRedisRuntime } from "@converge/runtime-redis";
@@ -19,34 +20,43 @@ export function redactUrl(url: string): string {
 }
 
 /**
- * Create the Redis runtime of `choice` and check that the server answers.
- * @throws RuntimeError naming the (redacted) URL when it does not within 5 s.
+ * Check that the server answers, with a throw-away connection that does not retry (the
+ * runtime's own connections retry forever, which is right for a worker, not for a first
+ * contact). @throws RuntimeError naming the (redacted) URL.
  */
+export async function probeRedis(url: string): Promise<void> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+    disconnectTimeout: 100,
+  });
+  let socketError: Error | undefined;
+  client.on("error", (error: Error) => {
+    socketError ??= error;
+  });
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (error) {
+    const cause = socketError ?? (error as Error);
+    throw new RuntimeError(`cannot reach Redis at ${redactUrl(url)}: ${cause.message}`, { cause });
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Create the Redis runtime of `choice` once the server answers. @throws RuntimeError, InvalidOptionsError */
 export async function connectRedisRuntime(choice: RedisChoice, logger: Pick<Logger, "warn" | "error">): Promise<RedisRuntime> {
-  let failed = false;
-  const quiet = { warn: (m: string, f?: Record<string, unknown>) => (failed ? undefined : logger.warn(m, f)), error: logger.error.bind(logger) };
-  const runtime = createRedisRuntime({
+  await probeRedis(choice.url);
+  return createRedisRuntime({
     connection: choice.url,
     ...(choice.prefix === undefined ? {} : { prefix: choice.prefix }),
     ...(choice.queue === undefined ? {} : { queueName: choice.queue }),
-    logger: quiet,
+    logger,
   });
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      runtime.client.ping(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
-      }),
-    ]);
-  } catch (error) {
-    failed = true;
-    await runtime.close().catch(() => undefined);
-    throw new RuntimeError(`cannot reach Redis at ${redactUrl(choice.url)}: ${(error as Error).message}`, { cause: error });
-  } finally {
-    clearTimeout(timer);
-  }
-  return runtime;
 }
 
 /** Open a Redis session: an engine that starts traversals and reads state, running no checks. */

@@ -14,7 +14,6 @@ import { cliEngineId } from "./engine-id.js";
 import { Autosaver } from "./state/autosave.js";
 import { readStateFile } from "./state/state-file.js";
 import { acquireStateLock } from "./state/state-lock.js";
-import { openRedisSession } from "./session-redis.js";
 import type { Session, SessionRequest } from "./session-types.js";
 
 /** Events kept per stack in the state file. */
@@ -22,7 +21,11 @@ export const STATE_EVENTS_PER_STACK = 1000;
 
 /** Open a session. @throws StateLockedError, SnapshotError, InvalidOptionsError */
 export async function openSession(request: SessionRequest): Promise<Session> {
-  if (request.runtime.kind === "redis") return openRedisSession(request.runtime, request);
+  if (request.runtime.kind === "redis") {
+    // Loaded on demand: the memory runtime's commands never pay for BullMQ and ioredis.
+    const { openRedisSession } = await import("./session-redis.js");
+    return openRedisSession(request.runtime, request);
+  }
   return openMemorySession(request.runtime.statePath, request);
 }
 

@@ -5,10 +5,13 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Project } from "./support/cli-process.js";
 import { project } from "./support/cli-process.js";
 import { BASIC, CHANGED, FAILING } from "./support/templates.js";
+
+// Every step is a child process (~1 s each, more on a busy machine).
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
 
 let p: Project;
 beforeEach(() => {

@@ -2,10 +2,13 @@
  * The read-only commands against one stack built in `beforeAll`: show, list, events, preview
  * (what an apply would do), graph (Mermaid and DOT, coloured by live state with --stack).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Project } from "./support/cli-process.js";
 import { project } from "./support/cli-process.js";
 import { BASIC, CHANGED, FAILING } from "./support/templates.js";
+
+// Every step is a child process (~1 s each, more on a busy machine).
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
 
 let p: Project;
 beforeAll(async () => {
@@ -15,7 +18,7 @@ beforeAll(async () => {
   p.write("fail.yaml", FAILING);
   expect((await p.run(["apply", "site.yaml", "--stack", "site"])).code).toBe(0);
   expect((await p.run(["apply", "fail.yaml", "--stack", "broken", "--no-rollback"])).code).toBe(1);
-}, 60_000);
+});
 afterAll(() => p.cleanup());
 
 describe("show and list", () => {

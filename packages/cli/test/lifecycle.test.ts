@@ -3,10 +3,13 @@
  * `apply --no-wait` (or by an interrupted apply) is what these commands act on: the next
  * process restores it from the state file and carries on with the new operation.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Project } from "./support/cli-process.js";
 import { project } from "./support/cli-process.js";
 import { BASIC, slow } from "./support/templates.js";
+
+// Every step is a child process (~1 s each, more on a busy machine).
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
 
 let p: Project;
 beforeEach(() => {

@@ -5,12 +5,10 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { InvalidOptionsError } from "@converge/core";
-import { startWorker } from "@converge/runtime-redis";
 import { HELP_OPTION, RUNTIME_OPTIONS, TYPES_OPTIONS, parseDuration, parsePositiveInt, stringOption } from "../args.js";
 import type { Command } from "../command.js";
 import { commandTypes, runtimeChoice } from "../context.js";
 import { EXIT } from "../exit-codes.js";
-import { connectRedisRuntime, redactUrl } from "../session-redis.js";
 
 /** `converge worker`. */
 export const workerCommand: Command = {
@@ -45,6 +43,8 @@ export const workerCommand: Command = {
     const graceMs = graceText === undefined ? undefined : parseDuration("--grace", graceText);
     const engineId = stringOption(ctx.args, "engine-id");
     const types = await commandTypes(ctx);
+    const { connectRedisRuntime, redactUrl } = await import("../session-redis.js");
+    const { startWorker } = await import("@converge/runtime-redis");
     const runtime = await connectRedisRuntime(choice, ctx.logger);
     try {
       const worker = await startWorker({ runtime, types, concurrency, logger: ctx.logger, ...(engineId === undefined ? {} : { engineId }) });

@@ -128,7 +128,7 @@ export function project(): Project {
     },
     run(args, options = {}) {
       const running = spawnTs(BIN, args, { cwd: dir, ...(options.env === undefined ? {} : { env: options.env }) });
-      const timeoutMs = options.timeoutMs ?? 25_000;
+      const timeoutMs = options.timeoutMs ?? 90_000;
       const timer = setTimeout(() => running.child.kill("SIGKILL"), timeoutMs);
       return running.done.finally(() => clearTimeout(timer));
     },

@@ -47,14 +47,14 @@ export const FAILING = `resources:
       value: { get_resource: ok }
 `;
 
-/** A resource whose create waits `secs` seconds (and honours cancellation). */
+/** A resource whose create waits `secs` seconds (honouring cancellation); its delete does not wait. */
 export function slow(secs: number, value = "slow"): string {
   return `resources:
   first:
     type: OS::Heat::TestResource
     properties:
       value: ${value}
-      wait_secs: ${secs}
+      action_wait_secs: { create: ${secs}, update: ${secs} }
   second:
     type: OS::Heat::TestResource
     properties:

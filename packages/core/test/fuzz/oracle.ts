@@ -52,6 +52,11 @@ export class Tracker {
     if (model !== null) this.models.set(stack.templateId, model);
   }
 
+  /** The model of a stored template id: a requested one, or empty for a rollback to empty. */
+  model(templateId: string): TemplateModel | undefined {
+    return this.models.get(templateId) ?? (this.empties.has(templateId) ? EMPTY : undefined);
+  }
+
   /** Look at the stack after a step or an operation. */
   async observe(): Promise<StackRecord | null> {
     const stack = await this.world.stack();
@@ -92,7 +97,7 @@ export class Tracker {
       this.world.violation(`completed ${stack.action} traversal is not the last one requested`);
       return null;
     }
-    const model = this.models.get(stack.templateId) ?? (this.empties.has(stack.templateId) ? EMPTY : undefined);
+    const model = this.model(stack.templateId);
     if (model === undefined) this.world.violation(`completed template ${stack.templateId} was never requested`);
     return model ?? null;
   }

@@ -86,7 +86,9 @@ export async function runSeed(seed: number, variant: VariantName): Promise<SeedR
   };
   const gen: Gen = { rng: rng.fork(), maxResources: big ? 30 : 8, names: 0 };
   trace.note(`seed ${seed} variant ${variant}: ${JSON.stringify({ ...world.options, blockRate: world.blockRate, maxGates: world.maxGates, ...knobs })}`);
-  const run = new Run(world, new Tracker(world), gen, rng, trace, knobs);
+  const tracker = new Tracker(world);
+  world.modelOf = (templateId) => tracker.model(templateId);
+  const run = new Run(world, tracker, gen, rng, trace, knobs);
   try {
     await world.start();
     await run.main();

@@ -17,6 +17,7 @@ import type { AnyResourceType, DeleteContext, Engine, MemoryRuntime, ResourceRow
 import { Reality, createScenarioType } from "@converge/core/testing";
 import type { ScenarioTypeOptions } from "@converge/core/testing";
 import type { Rng } from "./rng.js";
+import type { Prop, TemplateModel } from "./template-model.js";
 import type { Trace } from "./trace.js";
 
 /** The stack every fuzz run converges. */
@@ -69,6 +70,8 @@ export class World {
   blockRate = 0;
   /** Most calls held at once. */
   maxGates = 2;
+  /** The template model of a stored template id (set by the driver; undefined when unknown). */
+  modelOf: (templateId: string) => TemplateModel | undefined = () => undefined;
   /** Counters for the report. */
   readonly stats = { steps: 0, blocked: 0, crashes: 0, watchdogResumes: 0 };
   private readonly engines = new Map<string, Engine>();
@@ -109,13 +112,6 @@ export class World {
         const n = (this.creates.get(key) ?? 0) + 1;
         this.creates.set(key, n);
         if (n > 1) this.violation(`one create per row: row ${op.rowId ?? "?"} of ${op.name} made physical resource #${n} (${op.physicalId})`);
-      } else if (op.op === "delete") {
-        for (const [id, entry] of this.reality.entries) {
-          if (this.exempt(id)) continue;
-          if (Object.values(entry.properties).includes(op.physicalId)) {
-            this.violation(`ordering: ${op.name} (${op.physicalId}) deleted while live ${entry.name} (${id}) refers to it`);
-          }
-        }
       }
     });
   }
@@ -294,17 +290,33 @@ export class World {
     });
   }
 
-  /** Ordering invariant by rows: no live row may still require the row being deleted. */
+  /**
+   * The ordering invariant, checked right before a resource is deleted: no live resource may
+   * still require it - by its row's `requires`, or by holding its physical id in a property
+   * that its template gives as `get_resource` (an id copied through `get_attr` of a third
+   * resource is a dependency on that third resource, not on this one).
+   */
   private async checkDeleteOrder(ctx: DeleteContext): Promise<void> {
     const id = ctx.physicalId;
     if (id === null || !this.reality.entries.has(id)) return;
-    for (const row of await this.rows()) {
-      if (!isActive(row) || row.id === ctx.rowId || !row.requires.includes(ctx.rowId)) continue;
+    const rows = (await this.rows()).filter(isActive);
+    for (const row of rows) {
+      if (row.id === ctx.rowId || !row.requires.includes(ctx.rowId)) continue;
       if (row.physicalId === null || row.physicalId === id || !this.reality.entries.has(row.physicalId)) continue;
       this.violation(
         `ordering: ${ctx.resourceName} row ${ctx.rowId} (${id}) deleted while row ${row.id} of ${row.name} ` +
           `(${row.physicalId}, ${row.action}_${row.status}) requires it and is live`,
       );
+    }
+    for (const [liveId, entry] of this.reality.entries) {
+      if (liveId === id || this.exempt(liveId)) continue;
+      const props = Object.entries(entry.properties).filter(([, v]) => v === id).map(([p]) => p);
+      if (props.length === 0) continue;
+      const owner = rows.find((r) => r.physicalId === liveId);
+      const model = owner === undefined ? undefined : this.modelOf(owner.templateId)?.resources.find((r) => r.name === owner.name);
+      const direct = props.filter((p) => model === undefined || model.props[p as Prop]?.kind === "ref");
+      if (direct.length === 0) continue;
+      this.violation(`ordering: ${ctx.resourceName} (${id}) deleted while live ${entry.name} (${liveId}) refers to it in ${direct.join(", ")}`);
     }
   }
 

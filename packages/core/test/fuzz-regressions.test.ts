@@ -1,0 +1,173 @@
+/**
+ * Protocol bugs found by the fuzzer (packages/core/test/fuzz), each as a small deterministic
+ * test that failed before its fix.
+ */
+import { describe, expect, it } from "vitest";
+import { buildTraversalGraph } from "@converge/core";
+import type { ResourceRow, TraversalGraph } from "@converge/core";
+import { verify } from "@converge/core/testing";
+import type { Kit } from "./support/protocol-kit.js";
+import { res, setup, stepUntilBlocked, tpl } from "./support/protocol-kit.js";
+
+/** Creates per row id in reality's log. */
+function createsPerRow(kit: Kit): number[] {
+  const counts = new Map<string, number>();
+  for (const op of kit.reality.log) if (op.op === "create") counts.set(op.rowId ?? "?", (counts.get(op.rowId ?? "?") ?? 0) + 1);
+  return [...counts.values()];
+}
+
+/** Step the pending check of `direction` for the row named `name` (the newest such row). */
+async function stepNode(kit: Kit, direction: "U" | "C", rowId: string): Promise<void> {
+  const index = kit.runtime.pending().findIndex((p) => p.message.kind === "node" && p.message.direction === direction && p.message.rowId === rowId);
+  expect(index, `a pending ${direction} check of row ${rowId}`).toBeGreaterThanOrEqual(0);
+  await kit.runtime.step({ index });
+}
+
+/** True when the graph has no cycle (every node can be ordered). */
+function acyclic(graph: TraversalGraph): boolean {
+  const left = new Map(Object.entries(graph.nodes).map(([k, n]) => [k, n.requires.length]));
+  const ready = [...left].filter(([, n]) => n === 0).map(([k]) => k);
+  let done = 0;
+  for (let key = ready.pop(); key !== undefined; key = ready.pop()) {
+    done += 1;
+    for (const next of graph.nodes[key]?.requiredBy ?? []) {
+      const n = (left.get(next) ?? 0) - 1;
+      left.set(next, n);
+      if (n === 0) ready.push(next);
+    }
+  }
+  return done === left.size;
+}
+
+describe("an update that supersedes a delete whose plugin call is in flight", () => {
+  // Fuzz seed 50 (read): the only row of B is being deleted when the update starts, so it is
+  // chosen for B; its delete finished first. The update recorded "no change" for the deleted
+  // row, completed, and purged it: B was gone from reality and from the stack.
+  it("makes the deleted resource again", async () => {
+    const T = tpl({ A: res({ a: "1" }), B: res({ a: "1", c: { get_resource: "A" } }) });
+    const kit = setup();
+    await kit.engine.createStack("s", T);
+    await kit.runtime.runUntilIdle();
+    const release = kit.reality.block("delete", "B");
+    await kit.engine.deleteStack("s");
+    const { step } = await stepUntilBlocked(kit);
+    await kit.engine.updateStack("s", T);
+    await kit.runtime.runUntilIdle(); // U(B) parks behind the live delete
+    release();
+    await step;
+    await kit.runtime.runUntilIdle();
+    expect((await kit.engine.getStack("s")).state).toBe("UPDATE_COMPLETE");
+    expect(verify(kit.reality, T).problems).toEqual([]);
+    expect(await kit.rowsNamed("s", "B")).toHaveLength(1);
+  });
+});
+
+describe("a dependency inversion with a replacement, superseded before the old row's cleanup", () => {
+  // Fuzz seed 197 (read): old X requires Y, Y requires the replacement X', X' replaces X. The
+  // cleanup edges (C(Y) after C(X), C(X') after C(Y), C(X) after C(X')) made a cycle: the
+  // traversal stalled and the watchdog failed it.
+  const T1 = tpl({ Y: res({ a: "1" }), X: res({ "!a": "1", c: { get_resource: "Y" } }) });
+  const T2 = tpl({ X: res({ "!a": "2" }), Y: res({ a: "1", c: { get_resource: "X" } }) });
+  const T3 = tpl({ X: res({ "!a": "2", b: "3" }), Y: res({ a: "1", c: { get_resource: "X" } }) });
+
+  it("builds an acyclic graph and converges", async () => {
+    const kit = setup();
+    await kit.engine.createStack("s", T1);
+    await kit.runtime.runUntilIdle();
+    const [x0] = await kit.rowsNamed("s", "X");
+    const [y] = await kit.rowsNamed("s", "Y");
+    await kit.engine.updateStack("s", T2);
+    await stepNode(kit, "U", x0?.id ?? ""); // makes the replacement X'
+    const x1 = (await kit.rowsNamed("s", "X")).find((r) => r.id !== x0?.id);
+    await stepNode(kit, "U", x1?.id ?? ""); // creates X', which reports as U(X)
+    await stepNode(kit, "U", y?.id ?? ""); // Y now points at X'; C(X) has not run
+    const rows = await kit.rows("s");
+    expect(rows.find((r) => r.id === y?.id)?.requires).toEqual([x1?.id]);
+    expect(rows.find((r) => r.id === x0?.id)).toMatchObject({ requires: [y?.id], replacedBy: x1?.id });
+
+    const graph = buildTraversalGraph({
+      traversalId: "T",
+      templateId: "t3",
+      template: kit.engine.validateTemplate(T3),
+      chosen: new Map([["X", x1?.id ?? ""], ["Y", y?.id ?? ""]]),
+      existing: rows as ResourceRow[],
+    });
+    expect(acyclic(graph)).toBe(true);
+
+    await kit.engine.updateStack("s", T3);
+    await kit.runtime.runUntilIdle();
+    expect((await kit.engine.getStack("s")).state).toBe("UPDATE_COMPLETE");
+    expect(verify(kit.reality, T3).problems).toEqual([]);
+    expect(kit.reality.entries.size).toBe(2);
+  });
+});
+
+describe("an interrupted create of a type with an idempotent create and no read", () => {
+  // Fuzz seeds 11, 108, 299 (idempotent): the engine died after the plugin made B and before
+  // the id was recorded; B's row then left the template. Its cleanup called delete with no
+  // physical id, so the resource was orphaned. The cleanup now resumes the create with the
+  // same idempotency key to learn the id, then deletes it.
+  const T = tpl({ A: res({ a: "1" }), B: res({ a: "1", c: { get_resource: "A" } }) });
+
+  async function interruptedCreateOfB(): Promise<Kit> {
+    const kit = setup({ engines: ["e1", "e2"], type: { withRead: false, idempotent: true } });
+    let killed = false;
+    kit.reality.observe((op) => {
+      if (op.op === "create" && op.name === "B" && !killed) {
+        killed = true;
+        kit.runtime.killEngine("e1");
+      }
+    });
+    await kit.engine.createStack("s", T);
+    while (!killed) await kit.runtime.step({ engineId: "e1" });
+    const [b] = await kit.rowsNamed("s", "B");
+    expect(b).toMatchObject({ action: "CREATE", status: "IN_PROGRESS", physicalId: null, lockHolder: "e1" });
+    expect(kit.reality.counts().B).toBe(1);
+    return kit;
+  }
+
+  it("is found and deleted when the stack is deleted", async () => {
+    const kit = await interruptedCreateOfB();
+    await (kit.engines[1] as Kit["engine"]).deleteStack("s");
+    await kit.settle("s");
+    expect(await kit.stack("s")).toBeNull();
+    expect(kit.reality.entries.size).toBe(0);
+    expect(createsPerRow(kit).every((n) => n === 1)).toBe(true);
+  });
+
+  it("stays an interrupted create while the retry fails, and is deleted once it succeeds", async () => {
+    const kit = await interruptedCreateOfB();
+    const api = kit.engines[1] as Kit["engine"];
+    kit.reality.fail({ op: "create", name: "B", times: 1, message: "throttled" });
+    await api.deleteStack("s");
+    await kit.settle("s");
+    expect((await api.getStack("s")).state).toBe("DELETE_FAILED");
+    const [b] = await kit.rowsNamed("s", "B");
+    expect(b).toMatchObject({ action: "CREATE", status: "IN_PROGRESS", physicalId: null, lockHolder: null });
+    expect(b?.statusReason).toContain("throttled");
+    expect(kit.reality.counts().B).toBe(1);
+
+    await api.deleteStack("s");
+    await kit.settle("s");
+    expect(await kit.stack("s")).toBeNull();
+    expect(kit.reality.entries.size).toBe(0);
+    expect(createsPerRow(kit).every((n) => n === 1)).toBe(true);
+  });
+
+  it("a failed resume in an update keeps it resumable instead of FAILED", async () => {
+    const kit = await interruptedCreateOfB();
+    const api = kit.engines[1] as Kit["engine"];
+    const T2 = tpl({ A: res({ a: "1" }), B: res({ a: "2", c: { get_resource: "A" } }) });
+    kit.reality.fail({ op: "create", name: "B", times: 1 });
+    await api.updateStack("s", T2, { disableRollback: true });
+    await kit.settle("s");
+    expect((await api.getStack("s")).state).toBe("UPDATE_FAILED");
+    expect((await kit.rowsNamed("s", "B"))[0]).toMatchObject({ action: "CREATE", status: "IN_PROGRESS", physicalId: null });
+
+    await api.updateStack("s", T2);
+    await kit.settle("s");
+    expect((await api.getStack("s")).state).toBe("UPDATE_COMPLETE");
+    expect(verify(kit.reality, T2).problems).toEqual([]);
+    expect(createsPerRow(kit).every((n) => n === 1)).toBe(true);
+  });
+});

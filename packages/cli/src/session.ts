@@ -8,6 +8,7 @@
  *   but processes nothing (`--no-wait`): the queued checks are saved for the next process.
  * - Redis runtime: the engine is an API client; `converge worker` processes run the checks.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { createEngine, createMemoryRuntime } from "@converge/core";
 import type { MemoryRuntime, MemorySnapshot } from "@converge/core";
 import { cliEngineId } from "./engine-id.js";
@@ -18,6 +19,9 @@ import type { Session, SessionRequest } from "./session-types.js";
 
 /** Events kept per stack in the state file. */
 export const STATE_EVENTS_PER_STACK = 1000;
+
+/** How long closing a drive session waits for checks in flight, ms. */
+export const CLOSE_GRACE_MS = 5000;
 
 /** Open a session. @throws StateLockedError, SnapshotError, InvalidOptionsError */
 export async function openSession(request: SessionRequest): Promise<Session> {
@@ -56,10 +60,12 @@ async function openMemorySession(statePath: string, request: SessionRequest): Pr
     saver.start();
     const end = async (wait: boolean): Promise<void> => {
       try {
-        if (wait) await engine.close();
+        // Checks still running (of other stacks this process resumed, say) get a moment to
+        // finish; after that they are saved as queued and run again by the next process.
+        if (wait) await Promise.race([engine.close(), sleep(CLOSE_GRACE_MS, undefined, { ref: false })]);
         saver.stop();
         saver.saveNow();
-        if (wait) await runtime.close();
+        await runtime.close();
       } finally {
         lock.release();
       }

@@ -8,7 +8,8 @@
 import { describe, expect, it } from "vitest";
 import { SnapshotError, createEngine, createMemoryRuntime, isConvergeError, parseMemorySnapshot } from "@converge/core";
 import type { Engine, MemoryRuntime, MemorySnapshot, StackEvent } from "@converge/core";
-import { Reality, createScenarioType, verify } from "@converge/core/testing";
+import { createScenarioType, verify } from "@converge/core/testing";
+import type { Reality } from "@converge/core/testing";
 import type { Kit } from "./support/protocol-kit.js";
 import { res, setup, silentLogger, stepUntilBlocked, tpl } from "./support/protocol-kit.js";
 

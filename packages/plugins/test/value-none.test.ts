@@ -60,7 +60,16 @@ describe("OS::Heat::Value in a stack", () => {
     expect(updated.outputs).toMatchObject({ v: 7, uses: "7-x", ref: created.outputs.ref });
     expect(() => kit.engine.validateTemplate(template(1, "map"))).toThrow(/resources\.v\.properties\.type/);
     expect(() => kit.engine.validateTemplate({ resources: { v: { type: "OS::Heat::Value", properties: {} } } })).toThrow(/required property "value"/);
-    const bad = await kit.update("s", template("abc", "number"), { disableRollback: true });
+    // A literal that does not fit is rejected before anything is written ...
+    expect(() => kit.engine.validateTemplate(template("abc", "number"))).toThrow(/resources\.v\.properties\.value: value must be a number for type number/);
+    // ... one known only at run time fails the resource.
+    const fromAttr: Template = {
+      resources: {
+        src: { type: "OS::Heat::Value", properties: { value: "abc" } },
+        v: { type: "OS::Heat::Value", properties: { value: { get_attr: ["src", "value"] }, type: "number" } },
+      },
+    };
+    const bad = await kit.update("s", fromAttr, { disableRollback: true });
     expect(bad.state).toBe("UPDATE_FAILED");
     expect(bad.statusReason).toMatch(/value must be a number for type number/);
   });

@@ -74,12 +74,13 @@ export class CheckQueue {
     private readonly now: () => number,
   ) {}
 
-  /** Enqueue checks in one batch (leaves at once), in order. */
-  async enqueue(messages: readonly CheckMessage[]): Promise<void> {
-    if (messages.length === 0) return;
+  /** Enqueue checks in one batch (leaves at once), in order. Returns their job ids. */
+  async enqueue(messages: readonly CheckMessage[]): Promise<string[]> {
+    if (messages.length === 0) return [];
     const ids = await this.jobIds(messages, true);
     const jobs = messages.map((message, i) => ({ name: message.kind, data: message, opts: this.jobOptions(ids[i] as string) }));
     await command("BullMQ addBulk", () => this.queue.addBulk(jobs));
+    return ids;
   }
 
   /** Enqueue a check to run at `at` epoch ms (a delayed job). */

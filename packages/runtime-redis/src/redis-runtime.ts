@@ -87,6 +87,7 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
     runtime: () => runtime,
     connectWorker: () => connections.connect(true),
     waiting,
+    enqueueCopy: (message) => checks.enqueue([message]),
   });
   const isAlive = async (engineId: string): Promise<boolean> => host.localAlive(engineId) ?? leaseHeld(client, keys, engineId);
   const manualOnly = (what: string): void => {
@@ -114,7 +115,9 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
         };
         signal?.addEventListener("abort", onAbort, { once: true });
       }),
-    enqueue: (messages) => checks.enqueue(messages),
+    async enqueue(messages) {
+      await checks.enqueue(messages);
+    },
     schedule: (message, at) => checks.schedule(message, at),
     async registerWorker(engineId, handler, opts) {
       if (closed !== null) throw new InvalidOptionsError("runtime", "this Redis runtime is closed");

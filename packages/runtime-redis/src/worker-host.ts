@@ -50,13 +50,15 @@ export interface HostDeps {
   readonly connectWorker: () => RedisClient;
   /** Waiting jobs (manual mode: to tell "no engine" from "nothing to do"). */
   readonly waiting: () => Promise<number>;
+  /** Enqueue a copy of a check (a duplicate delivery); returns its job id. */
+  readonly enqueueCopy: (message: CheckMessage) => Promise<readonly string[]>;
 }
 
 /** Options of a manual `step`. */
 export interface RedisStepOptions {
   /** Deliver to this engine. @default round robin over live engines */
   readonly engineId?: string;
-  /** After the check ran, enqueue it once more (a duplicate delivery). @default false */
+  /** After the check ran, enqueue it once more (a duplicate delivery; copies are not copied again). @default false */
   readonly duplicate?: boolean;
   /** Kill the engine after this many runtime operations of the check; its job goes back to the queue. */
   readonly crashAfterOps?: number;
@@ -88,6 +90,8 @@ export class WorkerHost {
   private stepWorker: Worker | null = null;
   private stepConnection: RedisClient | null = null;
   private roundRobin = 0;
+  /** Job ids of duplicate copies made by `step({ duplicate })`, not to be copied again. */
+  private readonly copies = new Set<string>();
 
   constructor(private readonly deps: HostDeps) {}
 
@@ -191,7 +195,10 @@ export class WorkerHost {
     } else {
       await job.moveToCompleted(null, token, false);
     }
-    if (options.duplicate === true && outcome.kind !== "corrupt" && outcome.job !== null) await this.deps.runtime().enqueue([outcome.job.message]);
+    const ran = outcome.kind === "corrupt" ? null : outcome.job;
+    if (options.duplicate === true && ran !== null && outcome.kind !== "handback" && !this.copies.delete(ran.jobId)) {
+      for (const id of await this.deps.enqueueCopy(ran.message)) this.copies.add(id);
+    }
     return true;
   }
 

@@ -73,7 +73,7 @@ export const eventsCommand: Command = {
       } catch (error) {
         if (!(error instanceof StateLockedError)) throw error;
       }
-      const outcome = await tailStateFile(ctx, choice.statePath, name, printed, print);
+      const outcome = await tailStateFile(ctx, choice.statePath, name, printed, print, last);
       if (outcome !== "unlocked") return outcome === "aborted" ? EXIT.INTERRUPTED : EXIT.OK;
     }
   },
@@ -106,6 +106,7 @@ async function tailStateFile(
   name: string,
   printed: { seq: string | null },
   print: (event: StackEvent) => void,
+  last: number | undefined,
 ): Promise<"settled" | "unlocked" | "aborted"> {
   let stackId: string | null = null;
   while (!ctx.signal.aborted) {
@@ -113,7 +114,8 @@ async function tailStateFile(
     const entry = state?.stacks.find((s) => (stackId === null ? s.stack.name === name : s.stack.id === stackId));
     stackId ??= entry?.stack.id ?? null;
     if (stackId === null) throw new StackNotFoundError(name);
-    const stream = state?.events.streams[stackId] ?? [];
+    const all = state?.events.streams[stackId] ?? [];
+    const stream = printed.seq === null && last !== undefined ? all.slice(-last) : all;
     for (const event of stream) {
       if (printed.seq === null || Number(event.seq) > Number(printed.seq)) {
         print(event);

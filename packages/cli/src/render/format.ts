@@ -56,7 +56,6 @@ export function colorState(p: Palette, state: string): string {
   }
 }
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 
 /** Visible width of text that may contain ANSI escapes. */

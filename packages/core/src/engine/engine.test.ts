@@ -5,6 +5,8 @@ import type { StackEvent } from "../model/types.js";
 import { Reality } from "../testing/reality.js";
 import { SCENARIO_TYPE, createScenarioType, verify } from "../testing/scenario-type.js";
 import type { Template } from "../template/types.js";
+import { z } from "zod";
+import { defineResourceType } from "../plugin/define-resource-type.js";
 import { createEngine } from "./create-engine.js";
 
 const T = SCENARIO_TYPE;
@@ -121,5 +123,33 @@ describe("engine API errors", () => {
     const same = await engine.previewUpdate("s", base);
     expect(same.resources.every((r) => r.action === "no_change")).toBe(true);
     expect(reality.log.length).toBe(before);
+  });
+
+  it("lets a type's diff hook have the last word, as the engine does", async () => {
+    const runtime = createMemoryRuntime({ mode: "manual" });
+    const Tagged = defineResourceType({
+      type: "test:misc:Tagged",
+      properties: z.object({ fixed: z.string(), note: z.string().optional() }),
+      attributes: ["fixed"],
+      updatable: ["note"],
+      diff: (old, next) => (old.note === next.note ? "none" : "update"), // `fixed` is cosmetic
+      async create(ctx) {
+        return { physicalId: ctx.properties.fixed, attributes: { fixed: ctx.properties.fixed } };
+      },
+      async update() {},
+      async delete() {},
+    });
+    const engine = createEngine({ runtime, types: [Tagged] });
+    const tpl = (fixed: string): Template => ({
+      resources: { a: { type: "test:misc:Tagged", properties: { fixed: "a" } }, b: { type: "test:misc:Tagged", properties: { fixed } } },
+    });
+    await engine.createStack("s", tpl("one"));
+    await runtime.runUntilIdle();
+    const actions = async (t: Template) => Object.fromEntries((await engine.previewUpdate("s", t)).resources.map((r) => [r.name, r.action]));
+    expect(await actions(tpl("two"))).toEqual({ a: "no_change", b: "no_change" });
+    await engine.updateStack("s", tpl("two"));
+    await runtime.runUntilIdle();
+    expect((await engine.listResources("s")).filter((r) => r.name === "b").map((r) => r.physicalId)).toEqual(["one"]);
+    await engine.close();
   });
 });

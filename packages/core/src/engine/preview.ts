@@ -98,9 +98,11 @@ function previewOne(
   const knownOld: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(row.properties)) if (!unknownKeys.includes(k)) knownOld[k] = v;
   const changed = changedProperties(knownOld, knownNew);
-  const fixed = changed.filter((p) => !type.isUpdatable(p));
-  if (fixed.length > 0) return entry("replace", `properties ${fixed.join(", ")} cannot change in place`, changed);
   if (unknownKeys.length > 0) {
+    // Without a `diff` hook a known change to a fixed property already decides it; with one,
+    // the hook has the last word (as in the engine) and needs every value.
+    const fixed = changed.filter((p) => !type.isUpdatable(p));
+    if (type.diff === undefined && fixed.length > 0) return entry("replace", `properties ${fixed.join(", ")} cannot change in place`, changed);
     return entry("unknown", `depends on values known only during the update (${unknownKeys.join(", ")})`, [...changed, ...unknownKeys]);
   }
   const parsed = type.properties.safeParse(resolved);

@@ -6,6 +6,9 @@ import {
   TemplateValidationError,
   UnknownResourceTypeError,
 } from "../errors.js";
+import { z } from "zod";
+import { defineResourceType } from "../plugin/define-resource-type.js";
+import { createTypeRegistry } from "../plugin/registry.js";
 import { compileTemplate } from "./compile.js";
 import { parseTemplate } from "./parse.js";
 import { testTypes, thrownBy } from "./test-fixtures.js";
@@ -215,11 +218,49 @@ describe("compileTemplate: references", () => {
 
   it("treats a one-key mapping that names no function as data", () => {
     const compiled = compileTemplate(
-      { resources: { any: { type: "test:misc:Anything", properties: { file: { get_file: "x.sh" }, two: { get_resource: "any", x: 1 } } } } },
+      { resources: { any: { type: "test:misc:Anything", properties: { file: { get_files: "x.sh" }, two: { get_resource: "any", x: 1 } } } } },
       { types: testTypes },
     );
-    expect(compiled.resources.any?.properties).toEqual({ file: { get_file: "x.sh" }, two: { get_resource: "any", x: 1 } });
+    expect(compiled.resources.any?.properties).toEqual({ file: { get_files: "x.sh" }, two: { get_resource: "any", x: 1 } });
     expect(compiled.resources.any?.dependsOn).toEqual([]);
+  });
+});
+
+describe("compileTemplate: unsupported Heat functions", () => {
+  it("rejects HOT and CFN functions Converge does not implement, naming the function and where", () => {
+    for (const fn of ["get_file", "map_merge", "repeat", "if", "yaql", "Fn::Join", "Ref"]) {
+      expectError(
+        { resources: { any: { type: "test:misc:Anything", properties: { deep: [{ x: { [fn]: "arg" } }] } } } },
+        TemplateValidationError,
+        "resources.any.properties.deep.0.x",
+      );
+    }
+    expect(() =>
+      compileTemplate({ resources: {}, outputs: { o: { value: { str_split: [",", "a,b"] } } } }, { types: testTypes }),
+    ).toThrow(/outputs\.o\.value: intrinsic function "str_split" is not supported \(supported: get_resource/);
+  });
+});
+
+describe("compileTemplate: whole-schema validation", () => {
+  it("runs cross-property rules of the type when every property is literal", () => {
+    const Ranged = defineResourceType({
+      type: "test:misc:Ranged",
+      properties: z.object({ min: z.number(), max: z.number() }).refine((p) => p.min <= p.max, { message: "min must not exceed max", path: ["min"] }),
+      async create() {
+        return { physicalId: "r" };
+      },
+      async delete() {},
+    });
+    const types = createTypeRegistry([Ranged]);
+    expect(() => compileTemplate({ resources: { r: { type: "test:misc:Ranged", properties: { min: 5, max: 1 } } } }, { types })).toThrow(
+      /resources\.r\.properties\.min: min must not exceed max/,
+    );
+    // With a value known only at run time, the rule is checked when the resource converges.
+    const later = compileTemplate(
+      { resources: { a: { type: "test:misc:Ranged", properties: { min: 0, max: 1 } }, r: { type: "test:misc:Ranged", properties: { min: 5, max: { get_resource: "a" } } } } },
+      { types },
+    );
+    expect(later.resources.r?.dependsOn).toEqual(["a"]);
   });
 });
 

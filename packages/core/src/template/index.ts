@@ -20,7 +20,7 @@ export { compileTemplate } from "./compile.js";
 export type { CompileOptions } from "./compile.js";
 export { UNKNOWN, containsUnknown, resolveValue } from "./resolve.js";
 export type { ResolveContext, Unknown } from "./resolve.js";
-export { INTRINSIC_FUNCTIONS, containsIntrinsic, intrinsicName } from "./intrinsics.js";
+export { INTRINSIC_FUNCTIONS, UNSUPPORTED_FUNCTIONS, containsIntrinsic, intrinsicName } from "./intrinsics.js";
 export type { GetAttr, GetResource, IntrinsicName, ListJoin, PathItem, StrReplace } from "./intrinsics.js";
 export { collectReferences } from "./references.js";
 export type { ValueReferences } from "./references.js";

@@ -24,6 +24,50 @@ export type IntrinsicName = (typeof INTRINSIC_FUNCTIONS)[number];
 
 const NAMES: ReadonlySet<string> = new Set(INTRINSIC_FUNCTIONS);
 
+/**
+ * Functions of Heat's HOT and CFN template languages that Converge does not implement. A
+ * one-key mapping with one of these keys is rejected at validation rather than passed on as
+ * plain data, so a Heat template using one fails loudly instead of converging to wrong values.
+ */
+export const UNSUPPORTED_FUNCTIONS: ReadonlySet<string> = new Set([
+  "get_file",
+  "str_split",
+  "list_concat",
+  "list_concat_unique",
+  "map_merge",
+  "map_replace",
+  "repeat",
+  "digest",
+  "resource_facade",
+  "yaql",
+  "if",
+  "equals",
+  "not",
+  "and",
+  "or",
+  "contains",
+  "filter",
+  "make_url",
+  "Ref",
+  "Fn::GetAtt",
+  "Fn::GetAZs",
+  "Fn::Join",
+  "Fn::Select",
+  "Fn::Split",
+  "Fn::Replace",
+  "Fn::Base64",
+  "Fn::MemberListToMap",
+  "Fn::ResourceFacade",
+]);
+
+/** The key of a one-key mapping that names a function Converge does not support, or undefined. */
+export function unsupportedFunctionName(value: unknown): string | undefined {
+  if (!isPlainObject(value)) return undefined;
+  const keys = Object.keys(value);
+  const only = keys.length === 1 ? keys[0] : undefined;
+  return only !== undefined && UNSUPPORTED_FUNCTIONS.has(only) ? only : undefined;
+}
+
 /** A key of a path walked by `get_attr` / `get_param`: a mapping key or a list index. */
 export type PathItem = string | number;
 

@@ -71,6 +71,7 @@ export function compileResources(
     if (!isPlainObject(given)) throw new TemplateValidationError(propsPath, `properties must be a mapping, got ${kindOf(given)}`);
     const properties: PlainObject = {};
     let dependsOn: Set<string> | undefined;
+    let allLiteral = true;
     for (const prop of Object.keys(given)) {
       const raw = given[prop];
       if (raw === undefined) continue;
@@ -82,6 +83,7 @@ export function compileResources(
       const compiled = compiler.compile(raw, propPath);
       if (compiler.references.length > 0) dependsOn = addAll(dependsOn, compiler.references);
       if (compiler.usedHidden) hiddenPaths.push(propPath);
+      allLiteral &&= compiled.literal;
       const field = ownValue(fact.shape, prop) as z.ZodType | undefined;
       if (compiled.literal && field !== undefined) {
         const result = field.safeParse(compiled.value);
@@ -98,6 +100,7 @@ export function compileResources(
         throw new TemplateValidationError(joinPath(propsPath, prop), `required property "${prop}" of type ${typeName} is missing`);
       }
     }
+    if (allLiteral) checkWholeObject(type, properties, propsPath);
     const explicit = explicitDependencies(decl.depends_on, name, names, path);
     if (explicit.length > 0) dependsOn = addAll(dependsOn, explicit);
     const deletionPolicy = normalizeDeletionPolicy(decl.deletion_policy, path);
@@ -124,6 +127,18 @@ function addAll(set: Set<string> | undefined, items: readonly string[]): Set<str
   const out = set ?? new Set<string>();
   for (const item of items) out.add(item);
   return out;
+}
+
+/**
+ * Run the type's whole schema over properties that are all known at validation time, so
+ * cross-property rules (refinements over several properties) fail before anything is written.
+ */
+function checkWholeObject(type: AnyResourceType, properties: PlainObject, propsPath: string): void {
+  const result = type.properties.safeParse(properties);
+  if (result.success) return;
+  const issue = result.error.issues[0];
+  const at = (issue?.path ?? []).reduce<string>((p, k) => joinPath(p, String(k)), propsPath);
+  throw new TemplateValidationError(at, issue?.message ?? `rejected by the schema of ${type.type}`);
 }
 
 function typeFacts(type: AnyResourceType): TypeFacts {

@@ -6,7 +6,7 @@
  */
 import { TemplateValidationError } from "../errors.js";
 import type { AnyResourceType } from "../plugin/types.js";
-import { containsIntrinsic, intrinsicArgument, intrinsicName, isPathItem, stepInto } from "./intrinsics.js";
+import { INTRINSIC_FUNCTIONS, containsIntrinsic, intrinsicArgument, intrinsicName, isPathItem, stepInto, unsupportedFunctionName } from "./intrinsics.js";
 import type { IntrinsicName, PathItem } from "./intrinsics.js";
 import { copyJson } from "./parameter-coercion.js";
 import { isPlainObject, joinPath, kindOf, setOwn, show } from "./plain-data.js";
@@ -85,6 +85,13 @@ export class ValueCompiler {
     if (isPlainObject(value)) {
       const fn = intrinsicName(value);
       if (fn !== undefined) return this.#intrinsic(fn, intrinsicArgument(value, fn), path);
+      const unsupported = unsupportedFunctionName(value);
+      if (unsupported !== undefined) {
+        throw new TemplateValidationError(
+          path,
+          `intrinsic function "${unsupported}" is not supported (supported: ${INTRINSIC_FUNCTIONS.join(", ")})`,
+        );
+      }
       const out: PlainObject = {};
       let literal = true;
       for (const key of Object.keys(value)) {

@@ -19,6 +19,7 @@ import type { CompiledTemplate } from "../template/types.js";
 import { EventLog } from "./event-log.js";
 import type { StackSnapshot, SyncPointSnapshot } from "./snapshot.js";
 import { jsonCopy } from "./snapshot.js";
+import { setOwn } from "../template/plain-data.js";
 
 interface SyncEntry {
   readonly fields: Map<NodeKey, SyncPayload>;
@@ -39,7 +40,7 @@ function clone<T>(value: T): T {
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.map(clone) as T;
   const out: Record<string, unknown> = {};
-  for (const key in value) out[key] = clone((value as Record<string, unknown>)[key]);
+  for (const key in value) setOwn(out, key, clone((value as Record<string, unknown>)[key]));
   return out as T;
 }
 

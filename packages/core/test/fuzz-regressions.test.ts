@@ -171,3 +171,31 @@ describe("an interrupted create of a type with an idempotent create and no read"
     expect(createsPerRow(kit).every((n) => n === 1)).toBe(true);
   });
 });
+
+describe("an update interrupted by a death, superseded by a target that needs replacement", () => {
+  // Fuzz seed 1333 (read): the row was UPDATE_IN_PROGRESS, locked by the dead engine, and the
+  // new target changed a replace-on-change property. The check tried to replace the row while
+  // it was still locked, was refused, and re-enqueued itself forever (a livelock).
+  it("marks the row FAILED, replaces it and converges", async () => {
+    const T1 = tpl({ A: res({ a: "1", "!a": "1" }) });
+    const T2 = tpl({ A: res({ a: "2", "!a": "1" }) });
+    const T3 = tpl({ A: res({ a: "2", "!a": "2" }) });
+    const kit = setup({ engines: ["e1", "e2"] });
+    const api = kit.engines[1] as Kit["engine"];
+    await api.createStack("s", T1);
+    await kit.runtime.runUntilIdle();
+    const release = kit.reality.block("update", "A");
+    await api.updateStack("s", T2);
+    const { step } = await stepUntilBlocked(kit, "e1");
+    kit.runtime.killEngine("e1");
+    release();
+    await step; // the dead engine's update reached the cloud; its next write is fenced
+    expect((await kit.rowsNamed("s", "A"))[0]).toMatchObject({ action: "UPDATE", status: "IN_PROGRESS", lockHolder: "e1" });
+    await api.updateStack("s", T3);
+    const steps = await kit.runtime.runUntilIdle({ maxSteps: 500 });
+    expect(steps).toBeLessThan(500);
+    expect((await api.getStack("s")).state).toBe("UPDATE_COMPLETE");
+    expect(verify(kit.reality, T3).problems).toEqual([]);
+    expect(createsPerRow(kit).every((n) => n === 1)).toBe(true);
+  });
+});

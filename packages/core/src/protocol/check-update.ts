@@ -85,8 +85,10 @@ async function decide(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
   const changed = changedProperties(row.properties, run.properties);
   const inPlace = changed.every((p) => run.type.isUpdatable(p));
   if (row.status === "IN_PROGRESS" && row.action === "UPDATE") {
-    // An interrupted update: updates set the desired state, so re-apply it.
-    return inPlace ? updateRow(run, row, changed.length > 0 ? changed : Object.keys(run.properties)) : replaceRow(run, row, "interrupted update needs replacement");
+    // An interrupted update: updates set the desired state, so re-apply it. If the new target
+    // needs a replacement instead, the row is marked FAILED (and unlocked) first: a row still
+    // locked by the dead engine cannot be replaced.
+    return inPlace ? updateRow(run, row, changed.length > 0 ? changed : Object.keys(run.properties)) : markInterrupted(run, row);
   }
   if (row.status === "IN_PROGRESS" || holder === "dead") return markInterrupted(run, row);
   if (row.status === "FAILED") return replaceRow(run, row, `previous ${row.action.toLowerCase()} failed`);

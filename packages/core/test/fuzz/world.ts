@@ -135,6 +135,8 @@ export class World {
     for (const r of await this.rows()) {
       lines.push(`   ${r.id} ${r.name} ${r.action}_${r.status} pid=${r.physicalId ?? "-"} req=[${r.requires.join(",")}] rep=${r.replaces ?? "-"} by=${r.replacedBy ?? "-"} lock=${r.lockHolder ?? "-"} t=${r.createdTraversal.slice(0, 4)} tpl=${r.templateId.slice(0, 4)} "${r.statusReason}"`);
     }
+    const pending = this.runtime.pending().map((p) => (p.message.kind === "node" ? `${p.message.direction}:${p.message.rowId}@${p.message.traversalId.slice(0, 4)}` : `${p.message.kind}@${p.message.traversalId.slice(0, 4)}`));
+    lines.push(`-- pending (${pending.length}): ${pending.slice(0, 40).join(" ")}; live engines ${this.live().join(",")}`);
     lines.push("-- events:");
     for (const e of id === null ? [] : await this.runtime.store.readEvents(id, null)) {
       lines.push(`   ${e.traversalId.slice(0, 4)} ${e.kind === "stack" ? "STACK" : `${e.resourceName ?? ""}#${e.rowId ?? ""}`} ${e.action}_${e.status} ${e.reason}`);

@@ -7,8 +7,7 @@
  * At the end, `load()` turns the cloud into a core `Reality` for `verify`, and
  * `createsPerKey()` tells whether any row's create made more than one resource.
  */
-import { Redis } from "ioredis";
-import type { Cluster } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import { z } from "zod";
 import { UpdateReplace, defineResourceType } from "@converge/core";
 import type { AnyResourceType } from "@converge/core";

@@ -1,0 +1,161 @@
+/**
+ * `npm run bench:redis`: what the convergence protocol costs on Redis compared with a bare
+ * BullMQ job, in one run and one process layout (producer and worker in this process, one
+ * local Redis - its own `redis-server` when on PATH, else REDIS_URL):
+ *
+ *   (a) raw BullMQ: add N no-op jobs (one addBulk) and process them at concurrency C;
+ *   (b) our create of a wide stack of N no-op resources, one worker at concurrency C;
+ *   (c) a chain of L resources and a F-way fan-in (F leaves, one resource depending on all).
+ *
+ * Printed per run: checks/s, Redis commands per check (sent by clients; and counting the
+ * commands Lua scripts run), job payload bytes (max over every job added), and the ratio
+ * (b)/(a) of checks/s. Target: ratio >= 0.5 and payload bytes independent of the graph.
+ *
+ *   BENCH_N=2000 BENCH_C=16 BENCH_CHAIN=200 BENCH_FANIN=500 npm run bench:redis
+ */
+import { Queue, Worker } from "bullmq";
+import { Redis } from "ioredis";
+import { createEngine, defineResourceType } from "@converge/core";
+import type { ResourceDefinition, Template } from "@converge/core";
+import { z } from "zod";
+import { createRedisRuntime, startWorker } from "@converge/runtime-redis";
+import { testRedis, uniquePrefix } from "@converge/runtime-redis/testing";
+
+const N = Number(process.env.BENCH_N ?? 2000);
+const C = Number(process.env.BENCH_C ?? 16);
+const CHAIN = Number(process.env.BENCH_CHAIN ?? 200);
+const FANIN = Number(process.env.BENCH_FANIN ?? 500);
+
+interface Result {
+  readonly name: string;
+  readonly checks: number;
+  readonly ms: number;
+  readonly clientCommands: number;
+  readonly allCommands: number;
+  readonly payloadBytes: number;
+}
+
+const redis = await testRedis();
+const monitor = new Redis(redis.url);
+const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
+
+/** Commands processed so far: sent by clients, and in total with those run inside scripts. */
+async function commandCounts(): Promise<{ client: number; all: number }> {
+  const stats = await monitor.info("stats");
+  const client = Number(/total_commands_processed:(\d+)/.exec(stats)?.[1] ?? 0);
+  const commandstats = await monitor.info("commandstats");
+  let all = 0;
+  for (const m of commandstats.matchAll(/^cmdstat_(\w+(?:\|\w+)?):calls=(\d+)/gm)) if (!["evalsha", "eval", "info"].includes(m[1] ?? "")) all += Number(m[2]);
+  return { client, all };
+}
+
+async function measure(name: string, checks: number, payloadBytes: () => number, run: () => Promise<void>): Promise<Result> {
+  const before = await commandCounts();
+  const start = performance.now();
+  await run();
+  const ms = performance.now() - start;
+  const after = await commandCounts();
+  // Each commandCounts() sends 2 INFO commands.
+  return { name, checks, ms, clientCommands: after.client - before.client - 2, allCommands: after.all - before.all, payloadBytes: payloadBytes() };
+}
+
+/** (a) Bare BullMQ: N no-op jobs, concurrency C. */
+async function rawBullmq(): Promise<Result> {
+  const prefix = `{${uniquePrefix("raw")}}`;
+  const queue = new Queue("raw", { connection: new Redis(redis.url, { maxRetriesPerRequest: null }), prefix });
+  let payload = 0;
+  const jobs = Array.from({ length: N }, (_, i) => {
+    const data = { kind: "node", stackId: "00000000-0000-0000-0000-000000000000", traversalId: "00000000-0000-0000-0000-000000000000", rowId: String(i + 1), direction: "U" };
+    payload = Math.max(payload, JSON.stringify(data).length);
+    return { name: "node", data, opts: { jobId: `raw|${i}`, removeOnComplete: true, removeOnFail: true } };
+  });
+  let done = 0;
+  let finish = (): void => undefined;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const worker = new Worker("raw", async () => null, { connection: new Redis(redis.url, { maxRetriesPerRequest: null }), prefix, concurrency: C, autorun: false });
+  worker.on("completed", () => {
+    if (++done === N) finish();
+  });
+  const result = await measure("(a) raw BullMQ no-op jobs", N, () => payload, async () => {
+    void worker.run();
+    await queue.addBulk(jobs);
+    await finished;
+  });
+  await worker.close();
+  await queue.close();
+  return result;
+}
+
+const noop = defineResourceType({
+  type: "bench:noop:Thing",
+  properties: z.object({ n: z.number().optional() }),
+  attributes: ["n"],
+  async create(ctx) {
+    return { physicalId: `${ctx.resourceName}-${ctx.rowId}`, attributes: { n: ctx.properties.n ?? 0 } };
+  },
+  async update() {
+    return {};
+  },
+  async delete() {
+    return undefined;
+  },
+});
+
+/** A stack run with one worker at concurrency C; payload bytes of every job the runtime adds. */
+async function converge(name: string, template: Template, checks: number): Promise<Result> {
+  const prefix = uniquePrefix("bench");
+  const runtime = createRedisRuntime({ connection: redis.url, prefix, logger: quiet });
+  let payload = 0;
+  const addBulk = runtime.queue.addBulk.bind(runtime.queue);
+  runtime.queue.addBulk = async (jobs) => {
+    for (const job of jobs) payload = Math.max(payload, JSON.stringify(job.data).length);
+    return addBulk(jobs);
+  };
+  const worker = await startWorker({ runtime, types: [noop], concurrency: C, logger: quiet, engineId: `bench-${prefix}` });
+  const client = createEngine({ runtime, types: [noop], worker: false, logger: quiet });
+  const result = await measure(name, checks, () => payload, async () => {
+    await client.createStack("bench", template);
+    const info = await client.waitForStack("bench");
+    if (info.state !== "CREATE_COMPLETE") throw new Error(`${name}: ${info.state} ${info.statusReason}`);
+  });
+  await worker.close();
+  await client.close();
+  await runtime.close();
+  return result;
+}
+
+const thing = (properties: Record<string, unknown> = {}, dependsOn?: string[]): ResourceDefinition => ({
+  type: "bench:noop:Thing",
+  properties,
+  ...(dependsOn === undefined ? {} : { depends_on: dependsOn }),
+});
+const wide: Template = { resources: Object.fromEntries(Array.from({ length: N }, (_, i) => [`w${i}`, thing({ n: i })])) };
+const chain: Template = { resources: Object.fromEntries(Array.from({ length: CHAIN }, (_, i) => [`c${i}`, i === 0 ? thing({ n: 0 }) : thing({ n: { get_attr: [`c${i - 1}`, "n"] } })])) };
+const leaves = Array.from({ length: FANIN }, (_, i) => `f${i}`);
+const fanIn: Template = { resources: { ...Object.fromEntries(leaves.map((l, i) => [l, thing({ n: i })])), sink: thing({}, leaves) } };
+
+try {
+  const results: Result[] = [];
+  results.push(await rawBullmq());
+  // Every run: one check per update node plus the completion check.
+  results.push(await converge(`(b) wide stack of ${N} no-op resources`, wide, N + 1));
+  results.push(await converge(`(c) chain of ${CHAIN}`, chain, CHAIN + 1));
+  results.push(await converge(`(c) ${FANIN}-way fan-in`, fanIn, FANIN + 2));
+  const [raw, ours] = results as [Result, Result];
+  const rate = (r: Result): number => (r.checks / r.ms) * 1000;
+  console.log(`Redis bench: N=${N}, concurrency C=${C}, one process, ${redis.own ? "own redis-server" : redis.url}`);
+  const width = Math.max(...results.map((r) => r.name.length));
+  console.log(`${"run".padEnd(width)}  ${"checks".padStart(7)}  ${"ms".padStart(8)}  ${"checks/s".padStart(9)}  ${"cmds/check".padStart(10)}  ${"incl. Lua".padStart(9)}  ${"payload B".padStart(9)}`);
+  for (const r of results) {
+    console.log(
+      `${r.name.padEnd(width)}  ${String(r.checks).padStart(7)}  ${r.ms.toFixed(0).padStart(8)}  ${rate(r).toFixed(0).padStart(9)}  ${(r.clientCommands / r.checks).toFixed(1).padStart(10)}  ${(r.allCommands / r.checks).toFixed(1).padStart(9)}  ${String(r.payloadBytes).padStart(9)}`,
+    );
+  }
+  const ratio = rate(ours) / rate(raw);
+  console.log(`ratio (b)/(a) checks/s: ${ratio.toFixed(2)} (target >= 0.5: ${ratio >= 0.5 ? "met" : "NOT met"})`);
+  const payloads = results.slice(1).map((r) => r.payloadBytes);
+  console.log(`payload bytes over (b) and (c): ${Math.min(...payloads)}..${Math.max(...payloads)} (ids only; grows only with the digits of a row id)`);
+} finally {
+  monitor.disconnect();
+  await redis.stop();
+}

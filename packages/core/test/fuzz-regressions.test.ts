@@ -3,7 +3,8 @@
  * test that failed before its fix.
  */
 import { describe, expect, it } from "vitest";
-import { buildTraversalGraph } from "@converge/core";
+import { z } from "zod";
+import { UpdateReplace, buildTraversalGraph, defineResourceType } from "@converge/core";
 import type { ResourceRow, TraversalGraph } from "@converge/core";
 import { verify } from "@converge/core/testing";
 import type { Kit } from "./support/protocol-kit.js";
@@ -197,5 +198,67 @@ describe("an update interrupted by a death, superseded by a target that needs re
     expect((await api.getStack("s")).state).toBe("UPDATE_COMPLETE");
     expect(verify(kit.reality, T3).problems).toEqual([]);
     expect(createsPerRow(kit).every((n) => n === 1)).toBe(true);
+  });
+});
+
+describe("an update handler that answers UpdateReplace", () => {
+  // Found with fuzz seed 50 (read, after the fix above): the row was written back to its
+  // previous state and the decision made again - the same in-place update, the same answer,
+  // forever (a livelock). The row is now replaced.
+  it("replaces the resource", async () => {
+    let made = 0;
+    const deleted: string[] = [];
+    const replacer = defineResourceType({
+      type: "test:fuzz:Replacer",
+      properties: z.object({ x: z.string() }),
+      async create() {
+        made += 1;
+        return { physicalId: `rp-${made}` };
+      },
+      async update() {
+        throw new UpdateReplace("x cannot change in place");
+      },
+      async delete(ctx) {
+        if (ctx.physicalId !== null) deleted.push(ctx.physicalId);
+      },
+    });
+    const kit = setup({ extraTypes: [replacer] });
+    const T = (x: string) => ({ resources: { R: { type: "test:fuzz:Replacer", properties: { x } } } });
+    await kit.engine.createStack("s", T("1"));
+    await kit.runtime.runUntilIdle();
+    await kit.engine.updateStack("s", T("2"));
+    expect(await kit.runtime.runUntilIdle({ maxSteps: 500 })).toBeLessThan(500);
+    expect((await kit.engine.getStack("s")).state).toBe("UPDATE_COMPLETE");
+    const rows = await kit.rowsNamed("s", "R");
+    expect(rows.map((r) => r.physicalId)).toEqual(["rp-2"]);
+    expect(deleted).toEqual(["rp-1"]);
+  });
+});
+
+describe("an interrupted update re-applied with no change left", () => {
+  // Fuzz seed 50 (read): a rollback met the row UPDATE_IN_PROGRESS (its engine died during
+  // the update) with the target equal to the stored properties. The re-applied update named
+  // every property as changed, replace-on-change ones included, so the scenario type asked
+  // for replacement - and the row went back to UPDATE_IN_PROGRESS, in a loop.
+  it("updates the resource back in place", async () => {
+    const T1 = tpl({ A: res({ a: "1", "!a": "1" }) });
+    const T2 = tpl({ A: res({ a: "2", "!a": "1" }) });
+    const kit = setup({ engines: ["e1", "e2"] });
+    const api = kit.engines[1] as Kit["engine"];
+    await api.createStack("s", T1);
+    await kit.runtime.runUntilIdle();
+    const id = kit.reality.live("A")[0]?.physicalId;
+    const release = kit.reality.block("update", "A");
+    await api.updateStack("s", T2);
+    const { step } = await stepUntilBlocked(kit, "e1");
+    kit.runtime.killEngine("e1");
+    release();
+    await step;
+    expect(kit.reality.live("A")[0]?.entry.properties.a).toBe("2"); // the dead engine's update happened
+    await api.updateStack("s", T1);
+    expect(await kit.runtime.runUntilIdle({ maxSteps: 500 })).toBeLessThan(500);
+    expect((await api.getStack("s")).state).toBe("UPDATE_COMPLETE");
+    expect(verify(kit.reality, T1).problems).toEqual([]);
+    expect(kit.reality.live("A")[0]?.physicalId).toBe(id);
   });
 });

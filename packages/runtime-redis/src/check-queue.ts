@@ -18,6 +18,9 @@ import { runScript } from "./script-loader.js";
 import type { StoreContext } from "./store-context.js";
 import { command } from "./store-context.js";
 
+/** Checks given their ids by one script call (a long argument list overflows the client's stack). */
+const PREPARE_BATCH = 1000;
+
 /** Retry policy of jobs whose handler fails with an infrastructure error. */
 export interface JobRetry {
   /** Deliveries in total before the job is dropped. */
@@ -100,19 +103,24 @@ export class CheckQueue {
     };
   }
 
-  /** Job ids of checks (one script per stack and traversal), recording tracked ones as queued. */
+  /**
+   * Job ids of checks (one script per stack and traversal and up to PREPARE_BATCH checks),
+   * recording tracked ones as queued.
+   */
   private async jobIds(messages: readonly CheckMessage[], track: boolean): Promise<string[]> {
-    const groups = new Map<string, number[]>();
+    const groups = new Map<string, number[][]>();
     messages.forEach((m, i) => {
       const group = `${m.stackId}\n${m.traversalId}`;
-      const list = groups.get(group);
-      if (list === undefined) groups.set(group, [i]);
-      else list.push(i);
+      const batches = groups.get(group) ?? [];
+      const last = batches[batches.length - 1];
+      if (last !== undefined && last.length < PREPARE_BATCH) last.push(i);
+      else batches.push([i]);
+      groups.set(group, batches);
     });
     const ids: string[] = new Array<string>(messages.length);
     const now = this.now();
     await Promise.all(
-      [...groups.values()].map(async (indexes) => {
+      [...groups.values()].flat().map(async (indexes) => {
         const first = messages[indexes[0] as number] as CheckMessage;
         const k = this.ctx.keys.stack(first.stackId);
         const args: Array<string | number> = [now];

@@ -67,6 +67,17 @@ export function parseStored(key: string, field: string, text: string): unknown {
   }
 }
 
+/**
+ * Pack a list into one script argument: "<byte length>:<value>" per element (the Lua side is
+ * `unpackList` of `lua/includes/unpackList.lua`). Long lists travel this way: tens of
+ * thousands of separate arguments overflow the client's call stack and Lua's unpack().
+ */
+export function pack(list: readonly string[]): string {
+  let out = "";
+  for (const value of list) out += `${Buffer.byteLength(value, "utf8")}:${value}`;
+  return out;
+}
+
 /** `[field, JSON, ...]` of the stack record fields present in `record`. */
 export function stackPairs(record: Partial<StackRecord>): string[] {
   const pairs: string[] = [];

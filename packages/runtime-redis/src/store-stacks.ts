@@ -7,7 +7,7 @@
  */
 import { RuntimeError } from "@converge/core";
 import type { BeginTraversal, CompiledTemplate, InstallGraph, StackRecord, TraversalGraph } from "@converge/core";
-import { decodeStack, json, newRowPairs, parseStored, stackPairs } from "./codec.js";
+import { decodeStack, json, newRowPairs, pack, parseStored, stackPairs } from "./codec.js";
 import { ScriptCode, okOr, unexpectedReply } from "./script-codes.js";
 import { runScript } from "./script-loader.js";
 import type { StoreContext } from "./store-context.js";
@@ -77,7 +77,7 @@ export async function installGraph(ctx: StoreContext, input: InstallGraph): Prom
     ctx.client,
     "installGraph",
     [k.stack, k.rows, k.graph(t), k.syncIndex(t), k.syncCounts(t)],
-    [json(t), json(input.graph), ...input.newRows.flatMap(newRowPairs)],
+    [json(t), json(input.graph), pack(input.newRows.flatMap(newRowPairs))],
   );
   return okOr("installGraph", reply, ScriptCode.SUPERSEDED);
 }
@@ -149,7 +149,7 @@ export async function completeTraversal(
     ctx.client,
     "completeTraversal",
     [k.stack, k.rows, k.templates, k.graph(t), k.syncIndex(t), k.syncCounts(t)],
-    [json(t), dropRowIds.length, ...dropRowIds, keepTemplateIds.length, ...keepTemplateIds, ...stackPairs(patch)],
+    [json(t), pack(dropRowIds), pack(keepTemplateIds), ...stackPairs(patch)],
   );
   return okOr("completeTraversal", reply, ScriptCode.SUPERSEDED);
 }

@@ -88,7 +88,7 @@ async function decide(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
     // An interrupted update: updates set the desired state, so re-apply it. If the new target
     // needs a replacement instead, the row is marked FAILED (and unlocked) first: a row still
     // locked by the dead engine cannot be replaced.
-    return inPlace ? updateRow(run, row, changed.length > 0 ? changed : Object.keys(run.properties)) : markInterrupted(run, row);
+    return inPlace ? updateRow(run, row, reapplied(run, row, changed)) : markInterrupted(run, row);
   }
   if (row.status === "IN_PROGRESS" || holder === "dead") return markInterrupted(run, row);
   if (row.status === "FAILED") return replaceRow(run, row, `previous ${row.action.toLowerCase()} failed`);
@@ -114,4 +114,14 @@ async function markInterrupted(run: UpdateRun, row: ResourceRow): Promise<StepRe
   const released = await lockedWrite(run.env, run.stack.id, row.id, {}, true);
   if (released.ok && failed) await rowEvent(run.env, run.stack, run.graph.traversalId, released.row, row.action, "FAILED", reason);
   return released.ok ? "again" : "done";
+}
+
+/**
+ * What an interrupted update re-applies: the interrupted attempt may have changed any
+ * property it could change in place, so every updatable property counts as changed (never
+ * a replace-on-change one: an in-place update cannot have touched those).
+ */
+function reapplied(run: UpdateRun, row: ResourceRow, changed: readonly string[]): string[] {
+  const keys = new Set([...changed, ...Object.keys(row.properties), ...Object.keys(run.properties)]);
+  return [...keys].filter((p) => run.type.isUpdatable(p)).sort();
 }

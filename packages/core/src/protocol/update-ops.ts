@@ -202,10 +202,16 @@ async function resumeCreate(
   return type.idempotentCreate === true ? "retry" : "unresumable";
 }
 
-/** Update a row in place (forced for an interrupted update, which is re-applied). */
+/**
+ * Update a row in place (forced for an interrupted update, which is re-applied). When the
+ * plugin answers UpdateReplace, the row is replaced instead.
+ */
 export async function updateRow(run: UpdateRun, row: ResourceRow, changed: string[]): Promise<StepResult> {
   const { env, stack } = run;
-  const previous = { action: row.action, status: row.status };
+  // An interrupted update left the resource in an unknown state: if it is replaced after
+  // all, the row is FAILED rather than back to IN_PROGRESS with no one running it.
+  const interrupted = row.status === "IN_PROGRESS";
+  const previous = interrupted ? { action: row.action, status: "FAILED" as const } : { action: row.action, status: row.status };
   const lock = await lockRow(env, stack.id, traversal(run), row, {
     action: "UPDATE",
     status: "IN_PROGRESS",
@@ -227,8 +233,9 @@ export async function updateRow(run: UpdateRun, row: ResourceRow, changed: strin
     attributes = await collectAttributes(run, locked, physicalId, { ...locked.attributes, ...(result?.attributes ?? {}) });
   } catch (error) {
     if (error instanceof UpdateReplace) {
+      // Deciding again would choose the same in-place update: replace now.
       const back = await lockedWrite(env, stack.id, locked.id, { ...previous, statusReason: error.message }, true);
-      return back.ok ? "again" : "done";
+      return back.ok ? replaceRow(run, back.row, `the type asked for replacement: ${error.message}`) : "done";
     }
     await failNode(env, stack, traversal(run), locked, "UPDATE", (error as Error).message);
     return "done";

@@ -124,6 +124,7 @@ class Run {
       this.injectFailures();
       await this.randomOp();
     }
+    await this.runSteps(); // the last operation meets the same chaos as the others
     this.chaos = false;
     await this.settle();
     await this.judge();
@@ -190,6 +191,7 @@ class Run {
   }
 
   private async randomOp(): Promise<void> {
+    if (this.world.held().length > 0) this.world.stats.opsWhileHeld += 1;
     const stack = await this.tracker.observe();
     if (stack === null) return this.create(this.nextModel(), this.options());
     const op = this.rng.weighted([50, 3, 10, 12, 10, 8, 7]);
@@ -248,7 +250,7 @@ class Run {
     const count = rng.chance(0.2) ? MAX_STEPS : rng.int(0, 30);
     for (let k = 0; k < count; k++) {
       const held = world.held();
-      if (held.length > 0 && rng.chance(0.15)) {
+      if (held.length > 0 && rng.chance(0.08)) {
         const gate = rng.pick(held);
         const how = rng.chance(0.8) ? "release" : "fail";
         trace.note(`  ${how} held ${gate.op} ${gate.name}`);
@@ -269,7 +271,9 @@ class Run {
         const still = world.held();
         if (still.length === 0) break;
         const gate = rng.pick(still);
-        if (this.chaos && rng.chance(0.3)) {
+        const choice = this.chaos ? rng.weighted([4, 3, 3]) : 0;
+        if (choice === 2) break; // the next operation meets the calls in flight
+        if (choice === 1) {
           trace.note(`  kill ${gate.engineId} (held in ${gate.op} ${gate.name}, queue empty)`);
           await world.kill(gate.engineId);
         } else {

@@ -73,7 +73,7 @@ export class World {
   /** The template model of a stored template id (set by the driver; undefined when unknown). */
   modelOf: (templateId: string) => TemplateModel | undefined = () => undefined;
   /** Counters for the report. */
-  readonly stats = { steps: 0, blocked: 0, crashes: 0, watchdogResumes: 0 };
+  readonly stats = { steps: 0, blocked: 0, crashes: 0, watchdogResumes: 0, opsWhileHeld: 0 };
   private readonly engines = new Map<string, Engine>();
   private readonly gates = new Set<Gate>();
   private readonly dead = new Set<string>();

@@ -11,9 +11,9 @@
   KEYS[5] sync-point index of the traversal
   KEYS[6] sync-point readiness counts of the traversal
   ARGV[1] traversal id (JSON)
-  ARGV[2] n = number of rows to drop, then ARGV[3 .. 2+n] their ids
-  ARGV[3+n] m = number of templates to keep, then their ids
-  then the stack patch: field, JSON value, ...
+  ARGV[2] ids of the rows to drop, packed (see unpackList)
+  ARGV[3] ids of the templates to keep, packed
+  ARGV[4..] the stack patch: field, JSON value, ...
 
   Returns 1 (OK), or -2 (SUPERSEDED) when the traversal is not current (nothing changed).
 ]]
@@ -21,18 +21,17 @@
 --- @include "hashPairs"
 --- @include "rowFields"
 --- @include "dropSyncPoints"
+--- @include "unpackList"
 
 if redis.call("HGET", KEYS[1], "currentTraversal") ~= ARGV[1] then
   return SUPERSEDED
 end
-local n = tonumber(ARGV[2])
-for i = 3, 2 + n do
-  dropRow(KEYS[2], ARGV[i])
+for _, rowId in ipairs(unpackList(ARGV[2])) do
+  dropRow(KEYS[2], rowId)
 end
-local m = tonumber(ARGV[3 + n])
 local keep = {}
-for i = 4 + n, 3 + n + m do
-  keep[ARGV[i]] = true
+for _, templateId in ipairs(unpackList(ARGV[3])) do
+  keep[templateId] = true
 end
 for _, templateId in ipairs(redis.call("HKEYS", KEYS[3])) do
   if not keep[templateId] then
@@ -41,5 +40,5 @@ for _, templateId in ipairs(redis.call("HKEYS", KEYS[3])) do
 end
 redis.call("DEL", KEYS[4])
 dropSyncPoints(KEYS[5], KEYS[6])
-hsetPairs(KEYS[1], 4 + n + m, "")
+hsetPairs(KEYS[1], 4, "")
 return OK

@@ -9,19 +9,19 @@
   KEYS[5] sync-point readiness counts of the traversal
   ARGV[1] traversal id (JSON)
   ARGV[2] graph JSON
-  ARGV[3..] row fields: "<rowId>:<field>", JSON value, ... (every field of every new row,
-            version and lockHolder included)
+  ARGV[3] the new rows' fields, packed (see unpackList): "<rowId>:<field>", JSON value, ...
+          (every field of every new row, version and lockHolder included)
 
   Returns 1 (OK), or -2 (SUPERSEDED) when the traversal is not current (nothing written).
 ]]
 --- @include "codes"
---- @include "hashPairs"
+--- @include "unpackList"
 --- @include "dropSyncPoints"
 
 if redis.call("HGET", KEYS[1], "currentTraversal") ~= ARGV[1] then
   return SUPERSEDED
 end
-hsetPairs(KEYS[2], 3, "")
+hsetList(KEYS[2], unpackList(ARGV[3]), "")
 redis.call("SET", KEYS[3], ARGV[2])
 dropSyncPoints(KEYS[4], KEYS[5])
 return OK

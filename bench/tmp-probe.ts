@@ -1,0 +1,28 @@
+import { createEngine, defineResourceType } from "@converge/core";
+import { z } from "zod";
+import { createRedisRuntime, startWorker } from "@converge/runtime-redis";
+import { testRedis, uniquePrefix } from "@converge/runtime-redis/testing";
+const redis = await testRedis();
+const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
+const noop = defineResourceType({ type: "bench:noop:Thing", properties: z.object({ n: z.number().optional() }), attributes: ["n"],
+  async create(ctx) { return { physicalId: `${ctx.resourceName}-${ctx.rowId}`, attributes: { n: 0 } }; }, async update() { return {}; }, async delete() { return undefined; } });
+const N = Number(process.env.N ?? 2000);
+const runtime = createRedisRuntime({ connection: redis.url, prefix: uniquePrefix("p"), logger: quiet, autoPipelining: process.env.AP !== "0" });
+const worker = await startWorker({ runtime, types: [noop], concurrency: Number(process.env.C ?? 16), logger: quiet });
+const client = createEngine({ runtime, types: [noop], worker: false, logger: quiet });
+import { Redis } from "ioredis";
+const mon = new Redis(redis.url);
+const cpu = async () => { const i = await mon.info("cpu"); return Number(/used_cpu_user:([\d.]+)/.exec(i)?.[1]) + Number(/used_cpu_sys:([\d.]+)/.exec(i)?.[1]); };
+const u0 = process.cpuUsage(); const c0 = await cpu();
+const t0 = performance.now();
+await client.createStack("b", { resources: Object.fromEntries(Array.from({ length: N }, (_, i) => [`w${i}`, { type: "bench:noop:Thing", properties: { n: i } }])) });
+const t1 = performance.now();
+await client.waitForStack("b");
+const t2 = performance.now();
+const u1 = process.cpuUsage(u0); const c1 = await cpu();
+console.log(`node cpu ${((u1.user + u1.system) / 1000).toFixed(0)} ms, redis cpu ${((c1 - c0) * 1000).toFixed(0)} ms`);
+const stats = await mon.info("commandstats");
+console.log(stats.split("\n").filter((l) => /calls=/.test(l)).map((l) => l.replace(/,usec_per_call.*$/, "").replace(/,rejected.*$/, "")).sort((a, b) => Number(/calls=(\d+)/.exec(b)?.[1]) - Number(/calls=(\d+)/.exec(a)?.[1])).slice(0, 25).join("\n"));
+mon.disconnect();
+console.log(`createStack ${(t1 - t0).toFixed(0)} ms, rest ${(t2 - t1).toFixed(0)} ms, checks/s ${(N / (t2 - t0) * 1000).toFixed(0)}`);
+await worker.close(); await client.close(); await runtime.close(); await redis.stop();

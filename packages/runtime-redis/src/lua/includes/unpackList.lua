@@ -1,0 +1,33 @@
+--[[
+  Split a packed list "<byte length>:<value><byte length>:<value>..." (made by pack() of
+  src/codec.ts). Long lists travel as one argument: a command with tens of thousands of
+  arguments overflows the client's call stack and Lua's unpack().
+]]
+local function unpackList(packed)
+  local out = {}
+  local pos = 1
+  local total = #packed
+  while pos <= total do
+    local colon = string.find(packed, ":", pos, true)
+    local len = tonumber(string.sub(packed, pos, colon - 1))
+    out[#out + 1] = string.sub(packed, colon + 1, colon + len)
+    pos = colon + len + 1
+  end
+  return out
+end
+
+-- HSET the (field, value) pairs of a list, field names prefixed with `fieldPrefix`, in batches.
+local function hsetList(key, list, fieldPrefix)
+  local batch = {}
+  for i = 1, #list - 1, 2 do
+    batch[#batch + 1] = fieldPrefix .. list[i]
+    batch[#batch + 1] = list[i + 1]
+    if #batch >= 400 then
+      redis.call("HSET", key, unpack(batch))
+      batch = {}
+    end
+  end
+  if #batch > 0 then
+    redis.call("HSET", key, unpack(batch))
+  end
+end

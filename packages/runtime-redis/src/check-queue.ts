@@ -6,11 +6,11 @@
  *
  * (each part URI-encoded). BullMQ ignores an add whose id exists, which absorbs a second
  * enqueue of a check still waiting - harmless, that job has read nothing yet. The generation
- * moves on when a job of the check starts (`claimCheck-4.lua`), so an enqueue after that
+ * moves on when a job of the check starts (`claimCheck-6.lua`), so an enqueue after that
  * start (a retrigger, a re-fire, a watchdog resume) makes a new job and is never lost.
  */
 import type { Job, JobsOptions, Queue } from "bullmq";
-import { CorruptMessageError, parseCheckMessage } from "@converge/core";
+import { CorruptMessageError, STACK_NODE, parseCheckMessage } from "@converge/core";
 import type { CheckMessage } from "@converge/core";
 import { json } from "./codec.js";
 import { unexpectedReply } from "./script-codes.js";
@@ -139,12 +139,22 @@ export class CheckQueue {
   }
 }
 
-/** Keys and arguments of `claimCheck-4` for a job. */
-export function claimArgs(ctx: StoreContext, job: ParsedJob, engineId: string, staleGenerationTtlMs: number): { keys: string[]; args: string[] } {
+/**
+ * The sync point a check reads first, which its claim reads for it: a node's own (its inputs,
+ * or its predecessors' reports), the stack's completion point for `complete`; none otherwise.
+ */
+export function firstSyncRead(message: CheckMessage): string | null {
+  if (message.kind === "node") return `${message.direction}:${message.rowId}`;
+  return message.kind === "complete" ? STACK_NODE : null;
+}
+
+/** Keys and arguments of `claimCheck-6` for a job. */
+export function claimArgs(ctx: StoreContext, job: ParsedJob, staleGenerationTtlMs: number): { keys: string[]; args: string[] } {
   const m = job.message;
   const k = ctx.keys.stack(m.stackId);
+  const sync = firstSyncRead(m);
   return {
-    keys: [k.stack, k.queued, k.running, k.gens(m.traversalId)],
-    args: [job.jobId, checkField(m), String(job.generation), engineId, isTracked(m) ? "1" : "0", json(m.traversalId), String(staleGenerationTtlMs)],
+    keys: [k.stack, k.queued, k.rows, k.gens(m.traversalId), k.graph(m.traversalId), k.sync(m.traversalId, sync ?? STACK_NODE)],
+    args: [job.jobId, checkField(m), String(job.generation), json(m.traversalId), String(staleGenerationTtlMs), m.kind === "node" ? m.rowId : "", sync === null ? "0" : "1"],
   };
 }

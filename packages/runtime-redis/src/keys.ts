@@ -12,7 +12,6 @@
  *   <prefix>:{<stackId>}:counts:<traversal>     hash   node -> senders counted
  *   <prefix>:{<stackId>}:gens:<traversal>       hash   check -> job generation
  *   <prefix>:{<stackId>}:queued                 zset   job id -> enqueue time
- *   <prefix>:{<stackId>}:running                hash   job id -> engine id
  *   <prefix>:{<stackId>}:events                 stream events
  *   <prefix>:names                              hash   stack name -> stack id
  *   <prefix>:lease:<engineId>                   string liveness lease (TTL)
@@ -27,7 +26,6 @@ export interface StackKeys {
   readonly rows: string;
   readonly templates: string;
   readonly queued: string;
-  readonly running: string;
   readonly events: string;
   graph(traversalId: string): string;
   sync(traversalId: string, node: string): string;
@@ -88,7 +86,6 @@ function stackKeys(prefix: string, stackId: string): StackKeys {
     rows: `${base}:rows`,
     templates: `${base}:templates`,
     queued: `${base}:queued`,
-    running: `${base}:running`,
     events: `${base}:events`,
     graph: (t) => `${base}:graph:${t}`,
     sync: (t, node) => `${base}:sync:${t.length}:${t}:${node}`,

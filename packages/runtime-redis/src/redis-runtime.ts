@@ -72,7 +72,7 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
   let closed: Promise<void> | null = null;
   const waiting = async (): Promise<number> => command("BullMQ getJobCounts", () => queue.getWaitingCount());
   const host = new WorkerHost({
-    ctx,
+    ctx: { ...ctx, store },
     settings: {
       mode: resolved.mode,
       queueName: resolved.queueName,
@@ -125,7 +125,7 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
       return host.register(engineId, handler, opts?.concurrency ?? 16);
     },
     isAlive,
-    activity: (stackId) => stackActivity({ client, keys, queue, isAlive, verifyAfterMs: resolved.activityVerifyAfterMs, now: () => Date.now() }, stackId),
+    activity: (stackId) => stackActivity({ client, keys, queue, verifyAfterMs: resolved.activityVerifyAfterMs, now: () => Date.now() }, stackId),
     publishCancel: (stackId, traversalId) => cancels.publish(stackId, traversalId),
     onCancel: (listener) => cancels.onCancel(listener),
     step: (stepOptions) => host.step(stepOptions),

@@ -118,7 +118,7 @@ export async function deleteStack(ctx: StoreContext, stackId: string, ifTraversa
   const reply = await runScript(
     ctx.client,
     "deleteStack",
-    [k.stack, k.rows, k.templates, k.graph(t), k.syncIndex(t), k.syncCounts(t), k.gens(t), k.queued, k.running, k.events],
+    [k.stack, k.rows, k.templates, k.graph(t), k.syncIndex(t), k.syncCounts(t), k.gens(t), k.queued, k.events],
     [json(t), ctx.deletedEventsTtlMs],
   );
   if (!okOr("deleteStack", reply, ScriptCode.SUPERSEDED)) return false;

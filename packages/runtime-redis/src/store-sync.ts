@@ -40,10 +40,15 @@ export async function readSync(ctx: StoreContext, stackId: string, traversalId: 
   const reply = await runScript(ctx.client, "readSync", [k.graph(traversalId), key], []);
   if (reply === null) return null;
   if (!Array.isArray(reply)) throw unexpectedReply("readSync", reply);
+  return decodeSync(key, reply.map(String));
+}
+
+/** A sync point's entries from a flat `[sender, payload JSON, ...]` reply. */
+export function decodeSync(key: string, flat: readonly string[]): Map<NodeKey, SyncPayload> {
   const entries = new Map<NodeKey, SyncPayload>();
-  for (let i = 0; i + 1 < reply.length; i += 2) {
-    const sender = String(reply[i]);
-    entries.set(sender, parseStored(key, sender, String(reply[i + 1])) as SyncPayload);
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const sender = flat[i] as string;
+    entries.set(sender, parseStored(key, sender, flat[i + 1] as string) as SyncPayload);
   }
   return entries;
 }

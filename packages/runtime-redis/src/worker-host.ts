@@ -6,7 +6,7 @@
  * - manual mode: nothing runs on its own; `step()` takes the next job (FIFO) from BullMQ and
  *   runs it to its end on one engine (round robin), for deterministic tests.
  *
- * Every job is validated, then claimed (`claimCheck-4`), then handled with a fenced runtime
+ * Every job is validated, then claimed (`claimCheck-6`), then handled with a fenced runtime
  * view. `close()` lets running checks finish for a grace period, then declares the engine
  * dead (lease released, writes fenced) and hands the jobs back to the queue.
  */
@@ -14,18 +14,20 @@ import { randomUUID } from "node:crypto";
 import { UnrecoverableError, WaitingError, Worker } from "bullmq";
 import type { Job } from "bullmq";
 import { CorruptMessageError, EngineDeadError, InvalidOptionsError } from "@converge/core";
-import type { CheckHandler, CheckMessage, Logger, Runtime, WorkerRegistration } from "@converge/core";
-import { claimArgs, parseJob } from "./check-queue.js";
+import type { CheckHandler, CheckMessage, Logger, Runtime, RuntimeStore, WorkerRegistration } from "@converge/core";
+import { claimArgs, firstSyncRead, isTracked, parseJob } from "./check-queue.js";
 import type { ParsedJob } from "./check-queue.js";
-import { decodeStackFlat } from "./codec.js";
-import { deliveryView } from "./delivery-view.js";
-import type { FenceState } from "./delivery-view.js";
+import { decodeRow, decodeStackFlat } from "./codec.js";
+import { EventBuffer, deliveryView } from "./delivery-view.js";
+import type { FenceState, Primed } from "./delivery-view.js";
 import { acquireLease } from "./lease.js";
 import type { Lease } from "./lease.js";
 import { unexpectedReply } from "./script-codes.js";
 import { runScript } from "./script-loader.js";
+import { decodeSync } from "./store-sync.js";
 import type { RedisClient } from "./script-loader.js";
 import type { StoreContext } from "./store-context.js";
+import { command } from "./store-context.js";
 
 /** Settings of the host (from the runtime's resolved options). */
 export interface HostSettings {
@@ -42,7 +44,8 @@ export interface HostSettings {
 
 /** What the host needs from the runtime. */
 export interface HostDeps {
-  readonly ctx: StoreContext;
+  /** The store context, and the store itself (for the checks' buffered events). */
+  readonly ctx: StoreContext & { readonly store: RuntimeStore };
   readonly settings: HostSettings;
   /** The full runtime, wrapped per delivery. */
   readonly runtime: () => Runtime;
@@ -254,12 +257,26 @@ export class WorkerHost {
     }
     if (slot.dead) return { kind: "handback", job: null };
     const { ctx, settings } = this.deps;
-    const claim = claimArgs(ctx, parsed, slot.engineId, settings.staleGenerationTtlMs);
-    const reply = await runScript(ctx.client, "claimCheck", claim.keys, claim.args);
-    if (!Array.isArray(reply)) throw unexpectedReply("claimCheck", reply);
     const message: CheckMessage = parsed.message;
-    const stack = decodeStackFlat(claim.keys[0] as string, reply as string[]);
-    const runtime = deliveryView(this.deps.runtime(), slot, { primed: { stackId: message.stackId, stack }, ...(crashAfterOps === undefined ? {} : { crashAfterOps }) });
+    const claim = claimArgs(ctx, parsed, settings.staleGenerationTtlMs);
+    const reply = await runScript(ctx.client, "claimCheck", claim.keys, claim.args);
+    if (!Array.isArray(reply) || !Array.isArray(reply[0]) || !Array.isArray(reply[1]) || !Array.isArray(reply[2])) throw unexpectedReply("claimCheck", reply);
+    const [stackFields, rowFields, syncReply] = reply as [string[], Array<string | null>, Array<string | number>];
+    const k = ctx.keys.stack(message.stackId);
+    const syncNode = firstSyncRead(message);
+    const stored = stackFields.length > 0;
+    const primed: Primed = {
+      stackId: message.stackId,
+      stack: decodeStackFlat(k.stack, stackFields),
+      ...(message.kind === "node" && stored
+        ? { row: { rowId: message.rowId, value: rowFields.every((v) => v === null) ? null : decodeRow(k.rows, message.rowId, rowFields) } }
+        : {}),
+      ...(syncNode !== null && stored && syncReply[0] !== 0
+        ? { sync: { traversalId: message.traversalId, node: syncNode, value: syncReply[0] === 1 ? null : decodeSync(k.sync(message.traversalId, syncNode), syncReply.slice(1).map(String)) } }
+        : {}),
+    };
+    const events = new EventBuffer((stackId, list) => ctx.store.appendEvents(stackId, list));
+    const runtime = deliveryView(this.deps.runtime(), slot, { primed, events, ...(crashAfterOps === undefined ? {} : { crashAfterOps }) });
     let handBack = (): void => undefined;
     const handedBack = new Promise<"handback">((resolve) => {
       handBack = () => resolve("handback");
@@ -276,9 +293,13 @@ export class WorkerHost {
       slot.inflight.delete(parsed.jobId);
     }
     const back = result === "handback" || slot.dead || (typeof result === "object" && result.error instanceof EngineDeadError);
-    const k = ctx.keys.stack(message.stackId);
-    await runScript(ctx.client, "finishCheck", [k.running, k.queued], [parsed.jobId, slot.engineId, back ? "1" : "0", Date.now()]);
-    if (back) return { kind: "handback", job: parsed };
+    if (back) {
+      events.discard();
+      // Back in the queue: count it as queued again (its claim removed it).
+      if (isTracked(message)) await command("ZADD queued", () => ctx.client.zadd(k.queued, Date.now(), parsed.jobId));
+      return { kind: "handback", job: parsed };
+    }
+    await events.flush();
     if (result === "done") return { kind: "done", job: parsed };
     const error = (result as { readonly error: unknown }).error;
     if (error instanceof CorruptMessageError) return { kind: "corrupt", error };

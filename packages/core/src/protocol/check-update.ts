@@ -17,21 +17,24 @@ const MAX_ROUNDS = 8;
 
 /**
  * The graph node a row's update check stands for: its own, or - for a replacement made in
- * this traversal - the node of the row it replaces (which it impersonates).
+ * this traversal - the node of the row it replaces (which it impersonates). A replacement
+ * may itself be replaced in the same traversal (its create failed or was interrupted), so
+ * the `replaces` chain is followed back through rows made in this traversal.
  */
-export function updateNodeOf(graph: TraversalGraph, row: ResourceRow): NodeKey | null {
-  const own = nodeKey("U", row.id);
-  if (graph.nodes[own] !== undefined) return own;
-  if (row.replaces !== null && row.createdTraversal === graph.traversalId) {
-    const impersonated = nodeKey("U", row.replaces);
-    if (graph.nodes[impersonated] !== undefined) return impersonated;
+export async function updateNodeOf(env: CheckEnv, stackId: string, graph: TraversalGraph, row: ResourceRow): Promise<NodeKey | null> {
+  let current: ResourceRow | null = row;
+  for (let hops = 0; current !== null && hops < 16; hops++) {
+    const own = nodeKey("U", current.id);
+    if (graph.nodes[own] !== undefined) return own;
+    if (current.replaces === null || current.createdTraversal !== graph.traversalId) return null;
+    current = await env.store.loadRow(stackId, current.replaces);
   }
   return null;
 }
 
 /** Check the update node of `row` in the stack's current traversal. */
 export async function checkUpdateNode(env: CheckEnv, stack: StackRecord, graph: TraversalGraph, first: ResourceRow): Promise<void> {
-  const node = updateNodeOf(graph, first);
+  const node = await updateNodeOf(env, stack.id, graph, first);
   if (node === null) return;
   const sync = await env.store.readSync(stack.id, graph.traversalId, node);
   if (sync === null) return retrigger(env, stack.id, first.id);

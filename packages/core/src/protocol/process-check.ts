@@ -71,5 +71,14 @@ async function handleStale(env: CheckEnv, stack: StackRecord, row: ResourceRow):
   const written = await casWrite(env, stack.id, undefined, row, { action: "DELETE", status: "COMPLETE", statusReason: reason });
   if (!written.ok) return;
   await rowEvent(env, stack, stack.currentTraversal, written.row, "DELETE", "COMPLETE", reason);
-  await retrigger(env, stack.id, row.replaces);
+  // The replaced row may itself be a replacement (of a create that failed in its traversal):
+  // retrigger the nearest row of the chain that the current traversal has nodes for.
+  let target = row.replaces;
+  for (let hops = 0; hops < 16 && graph !== null; hops++) {
+    if (graph.nodes[nodeKey("U", target)] !== undefined || graph.nodes[nodeKey("C", target)] !== undefined) break;
+    const previous = await env.store.loadRow(stack.id, target);
+    if (previous === null || previous.replaces === null) break;
+    target = previous.replaces;
+  }
+  await retrigger(env, stack.id, target);
 }

@@ -51,7 +51,8 @@ export function reproduction(seed: number, variant: VariantName): string {
 }
 
 const WATCHDOG_MS = 10_000;
-const MAX_STEPS = 50_000;
+/** Checks one settle may run before the run is declared a livelock. */
+const MAX_STEPS = 20_000;
 
 /** Per-seed intensity of each kind of chaos. */
 interface Knobs {

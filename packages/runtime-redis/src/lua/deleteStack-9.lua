@@ -11,8 +11,7 @@
   KEYS[6] sync-point readiness counts of the traversal
   KEYS[7] check generations of the traversal
   KEYS[8] queued checks (zset)
-  KEYS[9] running checks (hash)
-  KEYS[10] event stream
+  KEYS[9] event stream
   ARGV[1] traversal id (JSON)
   ARGV[2] how long the event stream stays readable, ms
 
@@ -25,6 +24,6 @@ if redis.call("HGET", KEYS[1], "currentTraversal") ~= ARGV[1] then
   return SUPERSEDED
 end
 dropSyncPoints(KEYS[5], KEYS[6])
-redis.call("DEL", KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[7], KEYS[8], KEYS[9])
-redis.call("PEXPIRE", KEYS[10], tonumber(ARGV[2]))
+redis.call("DEL", KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[7], KEYS[8])
+redis.call("PEXPIRE", KEYS[9], tonumber(ARGV[2]))
 return OK

@@ -1,0 +1,53 @@
+--[[
+  A worker starts a check job: forget it as queued, move its check's generation past this job
+  (later enqueues of the check make a new job), and read what the check reads first - the
+  stack record, the check's row and the check's sync point - all in one step, so every state
+  the check reads is at least as new as the claim. Nothing is written for a stack that does
+  not exist.
+
+  KEYS[1] stack hash
+  KEYS[2] queued checks of the stack (zset)
+  KEYS[3] rows hash of the stack
+  KEYS[4] check generations of the job's traversal
+  KEYS[5] graph of the job's traversal
+  KEYS[6] the check's sync point hash (read only when ARGV[7] is "1")
+  ARGV[1] job id
+  ARGV[2] check field (in KEYS[4])
+  ARGV[3] the job's generation
+  ARGV[4] traversal id (JSON)
+  ARGV[5] how long generations of a traversal that is not current are kept, ms
+  ARGV[6] the row id of a node check, or "" (no row to read)
+  ARGV[7] "1" to read the sync point, "0" not to
+
+  Returns {stack record as a flat list field, JSON value, ... (empty: no such stack),
+           the row's fields in ROW_FIELDS order (empty: no row read),
+           {0} when the sync point was not read, {1} when its traversal has no graph,
+           or {2, sender, payload JSON, ...}}.
+]]
+--- @include "rowFields"
+
+if redis.call("EXISTS", KEYS[1]) == 0 then
+  return {{}, {}, {0}}
+end
+redis.call("ZREM", KEYS[2], ARGV[1])
+local gen = tonumber(ARGV[3])
+if tonumber(redis.call("HGET", KEYS[4], ARGV[2]) or "0") == gen then
+  redis.call("HSET", KEYS[4], ARGV[2], gen + 1)
+  if redis.call("HGET", KEYS[1], "currentTraversal") ~= ARGV[4] then
+    redis.call("PEXPIRE", KEYS[4], tonumber(ARGV[5]))
+  end
+end
+local row = {}
+if ARGV[6] ~= "" then
+  row = readRow(KEYS[3], ARGV[6])
+end
+local sync = {0}
+if ARGV[7] == "1" then
+  if redis.call("EXISTS", KEYS[5]) == 0 then
+    sync = {1}
+  else
+    sync = redis.call("HGETALL", KEYS[6])
+    table.insert(sync, 1, 2)
+  end
+end
+return {redis.call("HGETALL", KEYS[1]), row, sync}

@@ -14,6 +14,7 @@
  *
  *   BENCH_N=2000 BENCH_C=16 BENCH_CHAIN=200 BENCH_FANIN=500 npm run bench:redis
  */
+import { cpus, loadavg } from "node:os";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { createEngine, defineResourceType } from "@converge/core";
@@ -153,7 +154,8 @@ try {
   results.push(await converge(`(c) ${FANIN}-way fan-in`, fanIn, FANIN + 2));
   const [raw, ours] = results as [Result, Result];
   const rate = (r: Result): number => (r.checks / r.ms) * 1000;
-  console.log(`Redis bench: N=${N}, concurrency C=${C}, one process, ${redis.own ? "own redis-server" : redis.url}`);
+  const load = loadavg().map((l) => l.toFixed(1)).join(" ");
+  console.log(`Redis bench: N=${N}, concurrency C=${C}, one process, ${redis.own ? "own redis-server" : redis.url}; ${cpus().length} CPUs, load average ${load}`);
   const width = Math.max(...results.map((r) => r.name.length));
   console.log(`${"run".padEnd(width)}  ${"checks".padStart(7)}  ${"ms".padStart(8)}  ${"checks/s".padStart(9)}  ${"cmds/check".padStart(10)}  ${"incl. Lua".padStart(9)}  ${"payload B".padStart(9)}`);
   for (const r of results) {

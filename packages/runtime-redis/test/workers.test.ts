@@ -11,7 +11,7 @@ import type { Logger } from "@converge/core";
 import { Reality, SCENARIO_TYPE, createScenarioType, verify } from "@converge/core/testing";
 import { createRedisRuntime, startWorker } from "@converge/runtime-redis";
 import type { RedisRuntime } from "@converge/runtime-redis";
-import { testRedis, uniquePrefix } from "@converge/runtime-redis/testing";
+import { redisServerAvailable, startRedisServer, testRedis, uniquePrefix } from "@converge/runtime-redis/testing";
 import type { TestRedis } from "@converge/runtime-redis/testing";
 
 let redis: TestRedis;
@@ -166,6 +166,32 @@ describe("workers in auto mode", () => {
     } finally {
       await worker.close({ graceMs: 2000 });
       await a.close();
+    }
+  });
+
+  it("an ACL user and password in a redis:// URL reach every connection (store, BullMQ, blocking reads, pub/sub)", async () => {
+    if (!redisServerAvailable()) throw new Error("this test needs redis-server on PATH (it starts one with an ACL user)");
+    const server = await startRedisServer({ args: ["--user", "default", "off", "--user", "conv", "on", ">s3cret", "~*", "&*", "+@all"] });
+    const url = `redis://conv:s3cret@127.0.0.1:${server.port}`;
+    const reality = new Reality();
+    const prefix = uniquePrefix("acl");
+    const [a, api] = [createRedisRuntime({ connection: url, prefix, logger: quiet }), createRedisRuntime({ connection: url, prefix, logger: quiet })];
+    try {
+      const worker = await startWorker({ runtime: a, types: [createScenarioType(reality)], logger: quiet });
+      const client = createEngine({ runtime: api, types: [createScenarioType(reality)], worker: false, logger: quiet });
+      await client.createStack("acl", T0);
+      assert.equal((await client.waitForStack("acl")).state, "CREATE_COMPLETE");
+      const cancelled: string[] = [];
+      a.onCancel((stackId) => void cancelled.push(stackId));
+      await api.publishCancel("s-acl", "t-acl");
+      await until("the cancel reached the other runtime", () => cancelled.includes("s-acl"));
+      await worker.close();
+      const denied = createRedisRuntime({ connection: `redis://conv:wrong@127.0.0.1:${server.port}`, prefix, logger: quiet });
+      await assert.rejects(denied.store.listStackNames(), /WRONGPASS|invalid username-password/);
+      await denied.close();
+    } finally {
+      await Promise.all([a.close(), api.close()]);
+      await server.stop();
     }
   });
 });

@@ -4,7 +4,8 @@
  *
  * - `FUZZ_SEED=n`: run only seed n (every variant, or `FUZZ_VARIANT`'s);
  * - `FUZZ_SEEDS=k`: run k seeds per variant, from `FUZZ_FROM` (default 1);
- * - `FUZZ_VARIANT=read|idempotent|both|neither`: only that variant.
+ * - `FUZZ_VARIANT=read|idempotent|both|neither`: only that variant;
+ * - `FUZZ_DEBUG=1`: the trace also shows the rows, the queue and the events at the first violation.
  */
 import type { SeedResult, VariantName } from "./run-seed.js";
 import { VARIANTS, reproduction } from "./run-seed.js";

@@ -84,9 +84,9 @@ export async function runSeed(seed: number, variant: VariantName): Promise<SeedR
   world.blockRate = rng.pick([0, 0.05, 0.15, 0.3]);
   world.maxGates = rng.int(1, 3);
   const knobs: Knobs = {
-    ops: rng.int(1, 7),
+    ops: rng.chance(0.25) ? rng.int(8, 15) : rng.int(1, 7),
     stepDuplicate: rng.pick([0, 0.02, 0.08]),
-    crashRate: rng.pick([0, 0.01, 0.04]),
+    crashRate: rng.pick([0, 0.01, 0.04, 0.08]),
     failRate: rng.pick([0, 0.3, 0.6]),
   };
   const gen: Gen = { rng: rng.fork(), maxResources: big ? 30 : 8, names: 0 };
@@ -261,6 +261,11 @@ class Run {
         const gate = rng.pick(world.held().length > 0 ? world.held() : held);
         trace.note(`  kill ${gate.engineId} (held in ${gate.op} ${gate.name})`);
         await world.kill(gate.engineId);
+      }
+      if (this.chaos && rng.chance(0.005)) {
+        const idle = rng.pick(world.live());
+        trace.note(`  kill ${idle} (between checks)`);
+        await world.kill(idle);
       }
       if (rng.chance(0.01)) {
         const ms = rng.int(1, 15) * 1000;

@@ -72,13 +72,14 @@ async function waitForPing(port: number, child: ChildProcess, timeoutMs: number)
   const until = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`redis-server on port ${port} exited with code ${child.exitCode}`);
-    const client = new Redis({ host: "127.0.0.1", port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const client = new Redis({ host: "127.0.0.1", port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableReadyCheck: false, connectTimeout: 1000 });
     client.on("error", () => undefined);
     try {
       await client.connect();
       if ((await client.ping()) === "PONG") return;
-    } catch {
-      // not up yet
+    } catch (error) {
+      // A server that requires authentication answers, and is up.
+      if (/NOAUTH|NOPERM|WRONGPASS/.test((error as Error).message)) return;
     } finally {
       client.disconnect();
     }

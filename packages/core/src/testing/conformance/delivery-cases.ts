@@ -34,6 +34,7 @@ export function nodeCheck(stack: StackRecord, rowId: string, direction: "U" | "C
 const key = (m: CheckMessage): string => JSON.stringify(m, Object.keys(m).sort());
 const count = (seen: readonly SeenDelivery[], m: CheckMessage): number => seen.filter((s) => key(s.message) === key(m)).length;
 
+/** The cases of the check delivery. */
 export const deliveryCases: readonly CaseSpec[] = [
   {
     name: "enqueue delivers every message of a batch to a registered worker, whose delivery runtime reads the same store",

@@ -39,6 +39,7 @@ const strip = (events: readonly StackEvent[]): NewStackEvent[] =>
 /** Real time, whatever the runtime's clock (a blocking read waits in real time). */
 const realDelay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The cases of the event streams. */
 export const eventCases: readonly CaseSpec[] = [
   {
     name: "readEvents returns appended events in order with distinct sequence numbers; after is exclusive; limit caps",

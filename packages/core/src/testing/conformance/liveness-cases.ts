@@ -21,6 +21,7 @@ async function eventually(done: () => boolean | Promise<boolean>, what: string, 
   }
 }
 
+/** The cases of the worker registration, liveness, cancel broadcast and clock. */
 export const livenessCases: readonly CaseSpec[] = [
   {
     name: "isAlive is true for a registered engine and false for unknown, closed and dead ones",

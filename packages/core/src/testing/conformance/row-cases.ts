@@ -24,6 +24,7 @@ async function assertRefused(
   assert.deepEqual(await store.loadRow(stackId, before.id), before, `${what}: a refused write changed the row`);
 }
 
+/** The cases of the row operations (loadRow(s), writeRow, createReplacement). */
 export const rowCases: readonly CaseSpec[] = [
   {
     name: "loadRow and loadRows return every row of the stack in any state, exactly as stored",

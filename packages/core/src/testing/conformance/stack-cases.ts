@@ -8,6 +8,7 @@ import type { StackRecord } from "../../model/types.js";
 import { fixtureGraph, fixtureReplacement, fixtureRow, fixtureStack, fixtureTemplate, installStack, mustLoadRow, supersede } from "./fixtures.js";
 import type { CaseSpec } from "./target.js";
 
+/** The cases of the stack-level store operations. */
 export const stackCases: readonly CaseSpec[] = [
   {
     name: "createStack stores the record and its first template; findStackId, listStackNames and loadStack read them back",

@@ -15,6 +15,7 @@ const payload = (rowId: string, extra: Record<string, unknown> = {}): NodePayloa
   attributes: { a: "value", ...extra },
 });
 
+/** The cases of the sync points. */
 export const syncCases: readonly CaseSpec[] = [
   {
     name: "syncMerge counts each counted sender once and answers ready once the count reaches required",

@@ -59,9 +59,17 @@ async function commandCounts(): Promise<{ client: number; all: number }> {
 
 async function measure(name: string, checks: number, payloadBytes: () => number, run: () => Promise<void>): Promise<Result> {
   const before = await commandCounts();
+  const cpuBefore = process.cpuUsage();
+  const redisCpu = async (): Promise<number> => {
+    const info = await monitor.info("cpu");
+    return Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1] ?? 0) + Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1] ?? 0);
+  };
+  const redisBefore = await redisCpu();
   const start = performance.now();
   await run();
   const ms = performance.now() - start;
+  const cpu = process.cpuUsage(cpuBefore);
+  if (process.env.BENCH_CPU === "1") console.error(`${name}: node cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, redis cpu ${((await redisCpu()) - redisBefore) * 1000 | 0} ms, wall ${ms.toFixed(0)} ms`);
   const after = await commandCounts();
   return { name, checks, ms, clientCommands: after.client - before.client, allCommands: after.all - before.all, payloadBytes: payloadBytes() };
 }

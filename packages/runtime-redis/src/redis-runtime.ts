@@ -16,7 +16,6 @@ import { leaseHeld } from "./lease.js";
 import type { RedisRuntimeOptions } from "./options.js";
 import { resolveRedisRuntimeOptions } from "./options.js";
 import { createRedisStore } from "./redis-store.js";
-import { loadScripts } from "./script-loader.js";
 import type { RedisClient } from "./script-loader.js";
 import type { StoreContext } from "./store-context.js";
 import { command } from "./store-context.js";
@@ -60,7 +59,6 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
   const connections = resolveConnection(resolved.connection, resolved.autoPipelining, resolved.logger);
   const keys = runtimeKeys(resolved.prefix);
   const client = connections.main;
-  loadScripts(client);
   const ctx: StoreContext = { client, keys, maxEventsPerStack: resolved.maxEventsPerStack, deletedEventsTtlMs: resolved.deletedEventsTtlMs };
   const events = new EventStreams(ctx, () => connections.connect(false));
   const store = createRedisStore(ctx, events);

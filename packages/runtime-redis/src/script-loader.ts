@@ -1,7 +1,14 @@
 /**
- * Loads the Lua scripts of `lua/` into a client once with `defineCommand` (EVALSHA, falling
- * back to EVAL after a script flush) and runs them by name. Call sites never send raw EVAL.
+ * Runs the Lua scripts of `lua/` by name. Each call is an EVALSHA - an ordinary command, so
+ * ioredis auto-pipelining batches concurrent checks' script calls into one write. The first
+ * call of a script on a server (or after a SCRIPT FLUSH or a failover) gets NOSCRIPT and is
+ * sent once as EVAL, which runs it and caches it there; every later call goes by sha again.
+ * Call sites never send raw EVAL.
+ *
+ * (ioredis' `defineCommand` is not used: inside an auto-pipeline it cannot tell that the
+ * socket already holds the script and sends the whole Lua source with every call.)
  */
+import { createHash } from "node:crypto";
 import type { Cluster, Redis } from "ioredis";
 import { RuntimeError } from "@converge/core";
 import { luaScripts } from "./lua/scripts.js";
@@ -11,21 +18,14 @@ import { redisFailure } from "./script-codes.js";
 /** A Redis client: one server or a cluster. */
 export type RedisClient = Redis | Cluster;
 
-/** Command names are prefixed so they never clash with other libraries' scripts on a shared client. */
-const COMMAND_PREFIX = "converge_";
+const shas = new Map<string, string>(Object.entries(luaScripts).map(([name, script]) => [name, createHash("sha1").update(script.lua).digest("hex")]));
 
-const loaded = new WeakSet<object>();
-
-type ScriptCommand = (...keysAndArgs: Array<string | number>) => Promise<unknown>;
-
-/** Define every script on `client` (idempotent). */
-export function loadScripts(client: RedisClient): void {
-  if (loaded.has(client)) return;
-  for (const [name, script] of Object.entries(luaScripts)) {
-    client.defineCommand(`${COMMAND_PREFIX}${name}`, { numberOfKeys: script.numberOfKeys, lua: script.lua });
-  }
-  loaded.add(client);
+/** The SHA1 digest Redis knows script `name` by. */
+export function scriptSha(name: LuaScriptName): string {
+  return shas.get(name) as string;
 }
+
+const isNoScript = (error: unknown): boolean => error instanceof Error && error.message.startsWith("NOSCRIPT");
 
 /**
  * Run script `name` with its KEYS and ARGV. @throws RuntimeError naming the script when Redis
@@ -36,11 +36,14 @@ export async function runScript(client: RedisClient, name: LuaScriptName, keys: 
   if (keys.length !== script.numberOfKeys) {
     throw new RuntimeError(`Redis script ${name} takes ${script.numberOfKeys} keys, was given ${keys.length}`);
   }
-  loadScripts(client);
-  const command = (client as unknown as Record<string, ScriptCommand | undefined>)[`${COMMAND_PREFIX}${name}`];
-  if (command === undefined) throw new RuntimeError(`Redis script ${name} is not loaded on this client`);
+  const params: Array<string | number> = [...keys, ...args];
   try {
-    return await command.apply(client, [...keys, ...args]);
+    try {
+      return await client.evalsha(scriptSha(name), script.numberOfKeys, ...params);
+    } catch (error) {
+      if (!isNoScript(error)) throw error;
+      return await client.eval(script.lua, script.numberOfKeys, ...params);
+    }
   } catch (error) {
     throw redisFailure(`script ${name}`, error);
   }

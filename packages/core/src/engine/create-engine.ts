@@ -101,6 +101,9 @@ export function createEngine(options: EngineOptions): Engine {
         });
       })()
     : Promise.resolve();
+  // A failed registration is reported by every operation that awaits `ready`, not as an
+  // unhandled rejection of the process.
+  ready.catch(() => undefined);
 
   const compile = (template: TemplateInput, opts: StackOperationOptions | undefined): CompiledTemplate => {
     const object = typeof template === "string" ? parseTemplate(template) : template;
@@ -232,18 +235,24 @@ export function createEngine(options: EngineOptions): Engine {
         throw error;
       });
       let after: string | null = null;
+      let reload = true;
       for (;;) {
         opts?.signal?.throwIfAborted();
-        const current = await store.loadStack(stack.id);
-        if (current === null) return toStackInfo({ ...stack, action: "DELETE", status: "COMPLETE", statusReason: "Stack deleted" }, {}, true);
-        if (current.status !== "IN_PROGRESS") return info(current);
+        if (reload) {
+          const current = await store.loadStack(stack.id);
+          if (current === null) return toStackInfo({ ...stack, action: "DELETE", status: "COMPLETE", statusReason: "Stack deleted" }, {}, true);
+          if (current.status !== "IN_PROGRESS") return info(current);
+        }
         const batch = await store.readEvents(stack.id, after, { blockMs: 1000, ...(opts?.signal ? { signal: opts.signal } : {}) });
+        // Only a stack event (or a quiet second) can mean the traversal ended: resource events
+        // need no reload of the stack record.
+        reload = batch.length === 0 || batch.some((event) => event.kind === "stack");
         const last = batch[batch.length - 1];
         if (last !== undefined) after = last.seq;
       }
     },
     async close() {
-      await ready;
+      await ready.catch(() => undefined);
       unsubscribe?.();
       await registration?.close();
     },

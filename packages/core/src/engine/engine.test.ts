@@ -152,4 +152,12 @@ describe("engine API errors", () => {
     expect((await engine.listResources("s")).filter((r) => r.name === "b").map((r) => r.physicalId)).toEqual(["one"]);
     await engine.close();
   });
+
+  it("reports a failed worker registration from its operations, not as an unhandled rejection", async () => {
+    const runtime = createMemoryRuntime({ mode: "manual" });
+    const broken = { ...runtime, registerWorker: async () => Promise.reject(new Error("no queue today")) };
+    const engine = createEngine({ runtime: broken, types: [createScenarioType(new Reality())] });
+    await expect(engine.createStack("s", base)).rejects.toThrow("no queue today");
+    await expect(engine.close()).resolves.toBeUndefined();
+  });
 });

@@ -300,7 +300,9 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
     },
     async isAlive(engineId) {
       const worker = workers.get(engineId);
-      return worker !== undefined && !worker.closed && !dead.has(engineId);
+      // A closing engine stays alive until its running checks have drained, so nobody steals
+      // the locks they hold (as the Redis runtime keeps its lease until the drain ends).
+      return worker !== undefined && (!worker.closed || worker.running > 0) && !dead.has(engineId);
     },
     async activity(stackId): Promise<StackActivity> {
       const counts = (items: Iterable<Item>): number =>

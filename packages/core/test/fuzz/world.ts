@@ -49,6 +49,12 @@ interface Gate {
   fail(message: string): void;
 }
 
+/**
+ * Which engine runs the current step (so a held call knows whose it is). One instance for
+ * the process: every live AsyncLocalStorage costs something on each promise.
+ */
+const stepEngine = new AsyncLocalStorage<string>();
+
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const isActive = (row: ResourceRow): boolean => !(row.action === "DELETE" && row.status === "COMPLETE");
 
@@ -78,8 +84,9 @@ export class World {
   private readonly gates = new Set<Gate>();
   private readonly dead = new Set<string>();
   private unfinished = 0;
+  /** Resolves the pending `quiesce` wait. */
+  private wake: () => void = () => undefined;
   private engineSeq = 0;
-  private readonly als = new AsyncLocalStorage<string>();
   private readonly type: AnyResourceType;
 
   constructor(
@@ -192,11 +199,12 @@ export class World {
     if (this.runtime.pending().length === 0) return false;
     this.stats.steps += 1;
     this.unfinished += 1;
-    const running = this.als
+    const running = stepEngine
       .run(engineId, () => this.runtime.step({ engineId, ...options }))
       .catch((error: unknown) => this.violation(`step threw: ${(error as Error).stack ?? String(error)}`))
       .finally(() => {
         this.unfinished -= 1;
+        this.wake();
       });
     if (this.blockRate === 0 && this.gates.size === 0) await running;
     await this.quiesce();
@@ -210,7 +218,11 @@ export class World {
   async quiesce(): Promise<void> {
     for (let spins = 0; this.unfinished !== this.gates.size; spins++) {
       if (spins > 10_000) throw new Error("a check neither finished nor blocked in a plugin call");
-      await new Promise((resolve) => setImmediate(resolve));
+      // Woken as soon as a step ends or a call is held; a macrotask turn is only the fallback.
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        setImmediate(resolve);
+      });
     }
     const live = new Set(this.live());
     const died = [...this.engines.keys()].filter((id) => !live.has(id) && !this.dead.has(id));
@@ -268,7 +280,7 @@ export class World {
   /** Hold a plugin call at a gate, at random. */
   private async gate(op: Gate["op"], ctx: { resourceName: string; signal: AbortSignal }): Promise<void> {
     if (this.blockRate === 0 || this.gates.size >= this.maxGates || !this.rng.chance(this.blockRate)) return;
-    const engineId = this.als.getStore() ?? "?";
+    const engineId = stepEngine.getStore() ?? "?";
     this.stats.blocked += 1;
     const honour = this.options.type.honourAbort !== false;
     await new Promise<void>((resolve, reject) => {
@@ -284,6 +296,7 @@ export class World {
         },
       };
       this.gates.add(gate);
+      this.wake();
       this.trace.note(`  ${op} ${ctx.resourceName} on ${engineId} held in flight`);
       if (honour) {
         if (ctx.signal.aborted) gate.fail("aborted by signal");

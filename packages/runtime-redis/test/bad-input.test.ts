@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, it } from "vitest";
 import { Redis } from "ioredis";
 import { InvalidOptionsError, RuntimeError, createEngine } from "@converge/core";
 import type { Engine, StackRecord } from "@converge/core";
-import { Reality, createScenarioType } from "@converge/core/testing";
+import { Reality, SCENARIO_TYPE, createScenarioType } from "@converge/core/testing";
 import { createRedisRuntime, runtimeKeys } from "@converge/runtime-redis";
 import type { RedisRuntime } from "@converge/runtime-redis";
 import { testRedis, uniquePrefix } from "@converge/runtime-redis/testing";
@@ -160,6 +160,38 @@ describe("options", () => {
       refused({ connection: prefixed }, "connection");
     } finally {
       prefixed.disconnect();
+    }
+  });
+});
+
+describe("script cache", () => {
+  it("runs every script by sha, and again after SCRIPT FLUSH (loaded back on NOSCRIPT)", async () => {
+    const admin = new Redis(redis.url);
+    const runtime = createRedisRuntime({ connection: redis.url, prefix: uniquePrefix("flush"), mode: "manual", logger: quiet });
+    const engine = createEngine({ runtime, types: [createScenarioType(new Reality())], engineId: `flush-${uniquePrefix("e")}`, logger: quiet });
+    try {
+      await engine.createStack("s", { resources: { a: { type: SCENARIO_TYPE, properties: { a: "1" } } } });
+      await admin.script("FLUSH");
+      while (await runtime.step()) {
+        // run to the end, every script reloaded once after the flush
+      }
+      assert.equal((await engine.getStack("s")).state, "CREATE_COMPLETE");
+      await engine.updateStack("s", { resources: { a: { type: SCENARIO_TYPE, properties: { a: "1.5" } } } });
+      while (await runtime.step()) {
+        // an update's scripts not used by the create load on first use
+      }
+      const before = Number(/calls=(\d+)/.exec((await admin.info("commandstats")).split("\n").find((l) => l.startsWith("cmdstat_eval:")) ?? "")?.[1] ?? 0);
+      await engine.updateStack("s", { resources: { a: { type: SCENARIO_TYPE, properties: { a: "2" } } } });
+      while (await runtime.step()) {
+        // every script is cached again: no EVAL
+      }
+      const after = Number(/calls=(\d+)/.exec((await admin.info("commandstats")).split("\n").find((l) => l.startsWith("cmdstat_eval:")) ?? "")?.[1] ?? 0);
+      assert.equal((await engine.getStack("s")).state, "UPDATE_COMPLETE");
+      assert.equal(after, before, "scripts already cached are sent by sha");
+    } finally {
+      await engine.close();
+      await runtime.close();
+      admin.disconnect();
     }
   });
 });

@@ -126,36 +126,69 @@ export function newRowPairs(row: NewRow): string[] {
   return pairs;
 }
 
-/** A row from its fields in ROW_FIELDS order (null entries = missing). @throws RuntimeError when corrupt */
-export function decodeRow(key: string, rowId: string, values: ReadonlyArray<string | null | undefined>): ResourceRow {
-  const out: Record<string, unknown> = {};
-  ROW_FIELDS.forEach((field, i) => {
-    const text = values[i];
-    if (text === null || text === undefined) {
-      throw new RuntimeError(`corrupt row in Redis at ${key}: row ${rowId} has no ${field}`);
-    }
-    out[field] = parseStored(key, `${rowId}:${field}`, text);
-  });
+/**
+ * Parse one stored field, with fast paths for what most fields hold: a JSON string without
+ * escapes (its text between the quotes), null, and empty lists and maps.
+ */
+function parseField(key: string, field: string, text: string): unknown {
+  const last = text.length - 1;
+  if (last > 0 && text.charCodeAt(0) === 34 && text.charCodeAt(last) === 34 && !text.includes("\\")) return text.slice(1, last);
+  if (text === "null") return null;
+  if (text === "[]") return [];
+  if (text === "{}") return {};
+  return parseStored(key, field, text);
+}
+
+/** Check a decoded row's identity fields. @throws RuntimeError when corrupt */
+function checkRow(key: string, rowId: string, out: Record<string, unknown>): ResourceRow {
   if (typeof out.version !== "number" || typeof out.id !== "string") {
     throw new RuntimeError(`corrupt row in Redis at ${key}: row ${rowId} has a bad id or version`);
   }
   return out as unknown as ResourceRow;
 }
 
-/** Every row of a rows hash (HGETALL), in id order. */
-export function decodeRows(key: string, hash: Readonly<Record<string, string>>): ResourceRow[] {
-  const byRow = new Map<string, Map<string, string>>();
-  for (const [field, value] of Object.entries(hash)) {
+/** A row from its fields in ROW_FIELDS order (null entries = missing). @throws RuntimeError when corrupt */
+export function decodeRow(key: string, rowId: string, values: ReadonlyArray<string | null | undefined>): ResourceRow {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < ROW_FIELDS.length; i++) {
+    const field = ROW_FIELDS[i] as string;
+    const text = values[i];
+    if (text === null || text === undefined) {
+      throw new RuntimeError(`corrupt row in Redis at ${key}: row ${rowId} has no ${field}`);
+    }
+    out[field] = parseField(key, `${rowId}:${field}`, text);
+  }
+  return checkRow(key, rowId, out);
+}
+
+const ROW_FIELD_SET: ReadonlySet<string> = new Set<string>(ROW_FIELDS);
+
+/**
+ * Every row of a rows hash from its flat HGETALL reply (`[field, value, ...]`), in id order.
+ * One pass over the reply: no intermediate object of every field.
+ */
+export function decodeRows(key: string, flat: readonly string[]): ResourceRow[] {
+  const byRow = new Map<string, Record<string, unknown>>();
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const field = flat[i] as string;
     const cut = field.lastIndexOf(":");
     if (cut <= 0) throw new RuntimeError(`corrupt rows hash in Redis at ${key}: field ${field}`);
+    const name = field.slice(cut + 1);
+    if (!ROW_FIELD_SET.has(name)) continue;
     const rowId = field.slice(0, cut);
-    let fields = byRow.get(rowId);
-    if (fields === undefined) {
-      fields = new Map();
-      byRow.set(rowId, fields);
+    let row = byRow.get(rowId);
+    if (row === undefined) {
+      row = {};
+      byRow.set(rowId, row);
     }
-    fields.set(field.slice(cut + 1), value);
+    row[name] = parseField(key, field, flat[i + 1] as string);
   }
-  const rows = [...byRow].map(([rowId, fields]) => decodeRow(key, rowId, ROW_FIELDS.map((f) => fields.get(f))));
+  const rows: ResourceRow[] = [];
+  for (const [rowId, row] of byRow) {
+    for (const field of ROW_FIELDS) {
+      if (!(field in row)) throw new RuntimeError(`corrupt row in Redis at ${key}: row ${rowId} has no ${field}`);
+    }
+    rows.push(checkRow(key, rowId, row));
+  }
   return rows.sort((a, b) => Number(a.id) - Number(b.id) || a.id.localeCompare(b.id));
 }

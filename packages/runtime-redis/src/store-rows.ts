@@ -2,6 +2,7 @@
  * Row operations: loads, the conditional write (lock acquire/steal/release, locked writes,
  * compare-and-set writes) and idempotent replacement creation - each write one Lua script.
  */
+import { RuntimeError } from "@converge/core";
 import type { NewRow, ReplacementResult, ResourceRow, RowWrite, RowWriteResult } from "@converge/core";
 import { ROW_FIELDS, decodeRow, decodeRows, json, parseStored, rowPatchPairs } from "./codec.js";
 import { ScriptCode, refusalOf, unexpectedReply } from "./script-codes.js";
@@ -15,7 +16,10 @@ const REPLACEMENT_FIELDS = ROW_FIELDS.filter((f) => f !== "id" && f !== "replace
 /** Every row of the stack. */
 export async function loadRows(ctx: StoreContext, stackId: string): Promise<ResourceRow[]> {
   const key = ctx.keys.stack(stackId).rows;
-  return decodeRows(key, await command("HGETALL rows", () => ctx.client.hgetall(key)));
+  // `call` keeps the flat reply (ioredis turns `hgetall` into an object of every field first).
+  const flat = await command("HGETALL rows", () => ctx.client.call("HGETALL", key));
+  if (!Array.isArray(flat)) throw new RuntimeError(`Redis HGETALL rows returned ${typeof flat}, not a list`);
+  return decodeRows(key, flat as string[]);
 }
 
 /** One row, or null. */

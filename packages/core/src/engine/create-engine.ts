@@ -121,7 +121,10 @@ export function createEngine(options: EngineOptions): Engine {
   };
   const info = async (stack: StackRecord): Promise<StackInfo> => {
     const template = (await store.loadTemplate(stack.id, stack.templateId)) ?? EMPTY_TEMPLATE;
-    return toStackInfo(stack, resolveOutputs(stack, template, await store.loadRows(stack.id), types));
+    // Rows are read only when there are outputs to resolve from them (a large stack's rows
+    // are the costliest read of the API).
+    const rows = Object.keys(template.outputs).length === 0 ? [] : await store.loadRows(stack.id);
+    return toStackInfo(stack, resolveOutputs(stack, template, rows, types));
   };
   /** Run a traversal start, re-reading the stack when a concurrent start won the CAS. */
   const retryStart = async (name: string, start: (stack: StackRecord) => Promise<string | null>): Promise<StackInfo> => {

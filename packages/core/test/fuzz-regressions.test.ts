@@ -5,8 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { UpdateReplace, buildTraversalGraph, defineResourceType } from "@converge/core";
-import type { ResourceRow, TraversalGraph } from "@converge/core";
-import { verify } from "@converge/core/testing";
+import type { MemoryRuntime, ResourceRow, TraversalGraph } from "@converge/core";
+import { Reality, memoryScenarioHarness, verify } from "@converge/core/testing";
 import type { Kit } from "./support/protocol-kit.js";
 import { res, setup, stepUntilBlocked, tpl } from "./support/protocol-kit.js";
 
@@ -294,5 +294,97 @@ describe("a replacement whose create is interrupted, replaced again in the same 
       return;
     }
     throw new Error("no crash point inside the replacement's locked create");
+  });
+});
+
+describe("a resumed create interrupted again, resumed with other inputs", () => {
+  // Fuzz seed 3696 (idempotent): the lock write of a resume recorded the new traversal's
+  // inputs before the retry ran; the engine died right then. The next attempt took those for
+  // the inputs the resource was made with, retried, and recorded the new properties over a
+  // resource that still had the old ones. A resume now keeps the interrupted attempt's inputs,
+  // retries with them, records what that made and converges it (here: an in-place update).
+  it("records what the interrupted attempt made, then converges it", async () => {
+    const T1 = tpl({ A: res({ a: "1" }), B: res({ a: "1", c: { get_resource: "A" } }) });
+    const T2 = tpl({ A: res({ a: "1" }), B: res({ a: "2", c: { get_resource: "A" } }) });
+    for (let ops = 0; ops < 30; ops++) {
+      const kit = setup({ engines: ["e1", "e2", "e3"], type: { withRead: false, idempotent: true } });
+      let killed = false;
+      kit.reality.observe((op) => {
+        if (op.op === "create" && op.name === "B" && !killed) {
+          killed = true;
+          kit.runtime.killEngine("e1");
+        }
+      });
+      const api = kit.engines[2] as Kit["engine"];
+      await api.createStack("s", T1);
+      while (!killed) await kit.runtime.step({ engineId: "e1" });
+      await api.updateStack("s", T2);
+      const [b] = await kit.rowsNamed("s", "B");
+      const traversal = (await api.getStack("s")).traversalId;
+      const index = (): number => kit.runtime.pending().findIndex((p) => p.message.kind === "node" && p.message.rowId === b?.id && p.message.traversalId === traversal);
+      while (index() < 0) await kit.runtime.step({ engineId: "e3" });
+      await kit.runtime.step({ index: index(), engineId: "e2", crashAfterOps: ops });
+      const row = (await kit.rowsNamed("s", "B"))[0];
+      if (row?.status === "COMPLETE") break; // past the resume
+      if (row?.lockHolder !== "e2") continue; // crashed before taking the lock
+      expect(row.statusReason).toBe("resuming interrupted create");
+      await kit.runtime.runUntilIdle();
+      expect((await api.getStack("s")).state, `crash after ${ops} ops`).toBe("UPDATE_COMPLETE");
+      expect(verify(kit.reality, T2).problems).toEqual([]);
+      expect(createsPerRow(kit).every((n) => n === 1)).toBe(true);
+      return;
+    }
+    throw new Error("no crash point inside the resume");
+  });
+});
+
+describe("an engine that dies while it starts a traversal", () => {
+  // Fuzz seed 4942 (neither): a worker failed a node and started the rollback; it died after
+  // the rollback's CAS and before the graph, the leaves and the timers were stored. Nothing
+  // ever looked at the rollback again: the stack stayed ROLLBACK_IN_PROGRESS forever. The
+  // timers are now armed before the CAS, so the watchdog finds the lost traversal.
+  it("leaves a traversal the watchdog fails with a clear reason", async () => {
+    const T = tpl({ A: res({ a: "1" }), B: res({ a: "1", c: { get_resource: "A" } }) });
+    for (let ops = 0; ops < 40; ops++) {
+      const kit = setup({ engines: ["e1", "e2"], watchdogIntervalMs: 1000 });
+      kit.reality.fail({ op: "create", name: "B" });
+      await kit.engine.createStack("s", T);
+      const [b] = await kit.rowsNamed("s", "B");
+      const index = (): number => kit.runtime.pending().findIndex((p) => p.message.kind === "node" && p.message.rowId === b?.id);
+      while (index() < 0) await kit.runtime.step({ engineId: "e2" });
+      await kit.runtime.step({ index: index(), engineId: "e1", crashAfterOps: ops });
+      const stack = await kit.stack("s");
+      if (stack?.action !== "ROLLBACK") continue; // died before the rollback's CAS
+      if ((await kit.runtime.store.loadGraph(stack.id, stack.currentTraversal)) !== null) break; // past the graph
+      await kit.settle("s", 5);
+      const settled = await kit.engines[1]?.getStack("s");
+      expect(settled?.state, `crash after ${ops} ops`).toBe("ROLLBACK_FAILED");
+      expect(settled?.statusReason).toMatch(/Traversal lost/);
+      return;
+    }
+    throw new Error("no crash point between the rollback's CAS and its graph");
+  });
+});
+
+describe("duplicate deliveries on a dense graph", () => {
+  // Fuzz seed 430 (both): every report fires the successors that are ready, so a duplicate
+  // check re-reported, re-firing its successors, whose re-runs re-fired theirs: along a dense
+  // graph the checks multiplied (thousands queued for 29 resources) until the run looked like
+  // a livelock. A check of a node that already reported now does nothing.
+  it("runs a linear number of checks", async () => {
+    const n = 10;
+    const resources: Record<string, ReturnType<typeof res>> = {};
+    for (let i = 0; i < n; i++) resources[`R${i}`] = res({ a: "1" }, Array.from({ length: i }, (_, j) => `R${j}`));
+    let runtime: MemoryRuntime | undefined;
+    const harness = await memoryScenarioHarness({ duplicate: true, onRuntime: (r) => (runtime = r) })(new Reality());
+    await harness.engine.createStack("s", tpl(resources));
+    await harness.runUntilIdle();
+    await harness.engine.deleteStack("s");
+    await harness.runUntilIdle();
+    expect(harness.reality.entries.size).toBe(0);
+    // n update nodes, then n cleanup nodes, each delivered twice, plus the completions:
+    // far below the n * (n - 1) / 2 re-fires per level of the old behaviour.
+    expect(runtime?.stats().delivered).toBeLessThan(8 * n);
+    await harness.close();
   });
 });

@@ -9,7 +9,7 @@ import type { CheckEnv } from "./env.js";
 import { rowEvent } from "./env.js";
 import { deleteLockPatch, deleteLockedRow } from "./delete-row.js";
 import { holderState, lockRow } from "./locking.js";
-import { nodeMessage, propagate, retrigger } from "./propagate.js";
+import { alreadyReported, nodeMessage, propagate, retrigger } from "./propagate.js";
 
 const MAX_ROUNDS = 8;
 
@@ -25,7 +25,7 @@ export async function checkCleanupNode(env: CheckEnv, stack: StackRecord, graph:
   if (spec === undefined) return;
   const sync = await env.store.readSync(stack.id, graph.traversalId, node);
   if (sync === null) return retrigger(env, stack.id, first.id);
-  if (!spec.requires.every((pred) => sync.has(pred))) return;
+  if (!spec.requires.every((pred) => sync.has(pred)) || (await alreadyReported(env, stack.id, graph, node))) return;
   let row: ResourceRow | null = first;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     if (round > 0) row = await env.store.loadRow(stack.id, first.id);

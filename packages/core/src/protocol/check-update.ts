@@ -9,9 +9,10 @@ import { loadTemplate, rowEvent } from "./env.js";
 import { failTraversal } from "./fail.js";
 import { holderState, lockRow, lockedWrite } from "./locking.js";
 import { changedProperties, collectInputs, resolveProperties } from "./node-inputs.js";
-import { nodeMessage, retrigger } from "./propagate.js";
+import { alreadyReported, nodeMessage, retrigger } from "./propagate.js";
 import type { StepResult, UpdateRun } from "./update-ops.js";
-import { createRow, noChange, replaceRow, updateRow } from "./update-ops.js";
+import { createRow } from "./create-row.js";
+import { noChange, replaceRow, updateRow } from "./update-ops.js";
 
 const MAX_ROUNDS = 8;
 
@@ -39,7 +40,7 @@ export async function checkUpdateNode(env: CheckEnv, stack: StackRecord, graph: 
   const sync = await env.store.readSync(stack.id, graph.traversalId, node);
   if (sync === null) return retrigger(env, stack.id, first.id);
   const inputs = collectInputs(graph, node, sync);
-  if (inputs === null) return;
+  if (inputs === null || (await alreadyReported(env, stack.id, graph, node))) return;
   const template = await loadTemplate(env, stack.id, graph.templateId);
   const resource = template?.resources[first.name];
   if (template === null || resource === undefined) return;

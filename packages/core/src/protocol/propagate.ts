@@ -28,7 +28,7 @@ export async function propagate(
   const node = graph.nodes[sender];
   if (node === undefined) return true;
   const ready: CheckMessage[] = [];
-  const successors = [...node.requiredBy].sort((a, b) => (a[0] === b[0] ? 0 : a[0] === "C" ? -1 : 1));
+  const successors = reportOrder(node.requiredBy);
   for (const successor of successors) {
     const target = graph.nodes[successor];
     if (target === undefined) continue;
@@ -60,6 +60,26 @@ export async function propagate(
   }
   if (ready.length > 0) await env.runtime.enqueue(ready);
   return true;
+}
+
+/** The order in which a node reports to its successors: cleanups first, then updates. */
+function reportOrder(requiredBy: readonly NodeKey[]): NodeKey[] {
+  return [...requiredBy].sort((a, b) => (a[0] === b[0] ? 0 : a[0] === "C" ? -1 : 1));
+}
+
+/**
+ * True when `key` already reported in this traversal: its last successor in report order (or
+ * the stack's completion point, for a root) holds its entry, and reports are merged in that
+ * order. A check of such a node is a duplicate (at-least-once delivery) and must not report
+ * again: every report fires the successors again, and along a dense graph those re-fires
+ * multiply into an exponential number of checks. One read per check.
+ */
+export async function alreadyReported(env: CheckEnv, stackId: string, graph: TraversalGraph, key: NodeKey): Promise<boolean> {
+  const node = graph.nodes[key];
+  if (node === undefined) return false;
+  const last = node.requiredBy.length === 0 ? STACK_NODE : (reportOrder(node.requiredBy).at(-1) as NodeKey);
+  const sync = await env.store.readSync(stackId, graph.traversalId, last);
+  return sync?.has(key) === true;
 }
 
 /**

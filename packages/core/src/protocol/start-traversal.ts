@@ -58,6 +58,11 @@ export async function startTraversal(env: TraversalEnv, start: StartTraversal): 
     deadline: start.options.timeoutMs === null ? null : now + start.options.timeoutMs,
     updatedAt: now,
   };
+  // The timers are armed before the CAS: an engine that dies right after it must not leave a
+  // traversal that nothing will ever look at again (W-D). Timers of a start that loses the CAS
+  // find their traversal not current and do nothing.
+  if (stack.deadline !== null) await env.runtime.schedule({ kind: "timeout", stackId: stack.id, traversalId }, stack.deadline);
+  await env.runtime.schedule({ kind: "watchdog", stackId: stack.id, traversalId }, now + env.watchdogIntervalMs);
   const begun = await env.store.beginTraversal({
     stackId: stack.id,
     expectedTraversal: previous.currentTraversal,
@@ -89,8 +94,6 @@ export async function startTraversal(env: TraversalEnv, start: StartTraversal): 
   const leaves: CheckMessage[] = graph.leaves.map((key) => nodeMessage(stack.id, traversalId, key));
   if (graph.roots.length === 0) leaves.push({ kind: "complete", stackId: stack.id, traversalId });
   await env.runtime.enqueue(leaves);
-  if (stack.deadline !== null) await env.runtime.schedule({ kind: "timeout", stackId: stack.id, traversalId }, stack.deadline);
-  await env.runtime.schedule({ kind: "watchdog", stackId: stack.id, traversalId }, now + env.watchdogIntervalMs);
   return traversalId;
 }
 

@@ -1,15 +1,16 @@
 /**
- * The operations of an update node: create, in-place update, no-change write and
- * replacement (create-before-delete). Each returns what the node's decision loop does next.
+ * The operations of an update node: in-place update, no-change write and replacement
+ * (create-before-delete); creates are in `create-row.ts`. Each returns what the node's
+ * decision loop does next.
  */
-import { PluginContractError, UpdateReplace } from "../errors.js";
+import { UpdateReplace } from "../errors.js";
 import type { NodeKey, NodePayload, ResourceRow, StackRecord, TraversalGraph } from "../model/types.js";
 import type { AnyResourceType } from "../plugin/types.js";
 import { referenceIdOf } from "../plugin/reference-id.js";
 import type { CompiledResource } from "../template/types.js";
 import type { CheckEnv } from "./env.js";
 import { rowEvent } from "./env.js";
-import { failNode, failTraversal } from "./fail.js";
+import { failNode } from "./fail.js";
 import { invokePlugin } from "./invoke-plugin.js";
 import { casWrite, lockRow, lockedWrite } from "./locking.js";
 import { nodeMessage, propagate, retrigger } from "./propagate.js";
@@ -48,158 +49,6 @@ export async function finish(run: UpdateRun, row: ResourceRow): Promise<StepResu
     await retrigger(run.env, run.stack.id, row.id);
   }
   return "done";
-}
-
-/** Create an INIT row, or resume an interrupted create whose lock was stolen. */
-export async function createRow(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
-  const { env, stack } = run;
-  const interrupted = row.action === "CREATE" && row.status === "IN_PROGRESS";
-  // Whether the interrupted attempt resolved its properties from the same template and the
-  // same predecessor rows (a redelivery in the same traversal): else what it made may carry
-  // other properties than this traversal's target.
-  const sameInputs = interrupted && row.templateId === run.graph.templateId && sameIds(row.requires, run.requires);
-  const lock = await lockRow(env, stack.id, traversal(run), row, {
-    action: "CREATE",
-    status: "IN_PROGRESS",
-    statusReason: interrupted ? "resuming interrupted create" : "state changed",
-    // The properties the create is called with: what a retry with the same idempotency key
-    // needs if this attempt is interrupted (see delete-row.ts). Replaced on completion.
-    properties: run.properties,
-    requires: run.requires,
-    templateId: run.graph.templateId,
-    type: run.resource.type,
-    deletionPolicy: run.resource.deletionPolicy,
-  });
-  if (lock.kind === "parked" || lock.kind === "superseded") return "done";
-  if (lock.kind === "changed") return "again";
-  const locked = lock.row;
-  await rowEvent(env, stack, traversal(run), locked, "CREATE", "IN_PROGRESS", locked.statusReason);
-  let physicalId: string;
-  let attributes: Record<string, unknown>;
-  let retrying = false;
-  let recorded = locked.physicalId !== null;
-  try {
-    const resumed = interrupted ? await resumeCreate(run, locked) : "fresh";
-    retrying = resumed === "retry";
-    if (resumed === "unresumable") {
-      const reason = `create interrupted (engine ${lock.stolenFrom ?? "unknown"} died); ${run.type.type} has neither read nor an idempotent create, so the resource is replaced`;
-      const marked = await lockedWrite(env, stack.id, locked.id, { status: "FAILED", statusReason: reason }, true);
-      if (marked.ok) await rowEvent(env, stack, traversal(run), marked.row, "CREATE", "FAILED", reason);
-      return marked.ok ? "again" : "done";
-    }
-    const result =
-      resumed === "fresh" || resumed === "retry"
-        ? await invokePlugin(env, stack, traversal(run), locked, run.type, "create", (base) =>
-            run.type.create({
-              ...base,
-              properties: run.properties,
-              setPhysicalId: async (id: string) => {
-                const w = await lockedWrite(env, stack.id, locked.id, { physicalId: id }, false);
-                if (!w.ok) throw new Error("lost the row lock");
-                recorded = true;
-              },
-            }),
-          )
-        : resumed;
-    if (typeof result !== "object" || result === null || typeof result.physicalId !== "string" || result.physicalId === "") {
-      throw new PluginContractError(run.type.type, "create must return { physicalId: non-empty string }");
-    }
-    physicalId = result.physicalId;
-    if (interrupted && !sameInputs && resumed !== "fresh") {
-      // The resource exists, made by an attempt with other inputs: record it with the
-      // properties read back and decide again, or - unknown - replace it.
-      return await adoptResumed(run, locked, physicalId, result, lock.stolenFrom);
-    }
-    attributes = await collectAttributes(run, locked, physicalId, result.attributes ?? {});
-  } catch (error) {
-    if (retrying && !recorded) {
-      // The interrupted attempt may have made the resource, and its id is still unknown: the
-      // row stays an interrupted create (unlocked), so whatever checks it next retries again.
-      const reason = `resuming the interrupted create failed: ${(error as Error).message}`;
-      const kept = await lockedWrite(env, stack.id, locked.id, { statusReason: reason }, true);
-      if (!kept.ok) return "done";
-      await rowEvent(env, stack, traversal(run), kept.row, "CREATE", "IN_PROGRESS", reason);
-      await failTraversal(env, stack.id, traversal(run), `Resource CREATE failed: ${row.name}: ${reason}`, row.id);
-      return "done";
-    }
-    await failNode(env, stack, traversal(run), locked, "CREATE", (error as Error).message);
-    return "done";
-  }
-  const written = await lockedWrite(
-    env,
-    stack.id,
-    locked.id,
-    { action: "CREATE", status: "COMPLETE", statusReason: "state changed", physicalId, properties: run.properties, attributes },
-    true,
-  );
-  if (!written.ok) return "done";
-  await rowEvent(env, stack, traversal(run), written.row, "CREATE", "COMPLETE", "state changed");
-  return finish(run, written.row);
-}
-
-/**
- * Record a resource made by an interrupted create of other inputs than this traversal's.
- * With the properties read back it is CREATE_COMPLETE with those, and the decision loop
- * converges it (no change, update or replace); without them it is FAILED, so it is replaced.
- */
-async function adoptResumed(
-  run: UpdateRun,
-  row: ResourceRow,
-  physicalId: string,
-  found: { attributes?: Readonly<Record<string, unknown>>; properties?: Readonly<Record<string, unknown>> },
-  stolenFrom: string | null,
-): Promise<StepResult> {
-  const { env, stack } = run;
-  const known = found.properties;
-  const reason =
-    known === undefined
-      ? `create interrupted (engine ${stolenFrom ?? "unknown"} died) with other inputs, and ${run.type.type} cannot report its properties, so the resource is replaced`
-      : "resumed interrupted create";
-  const patch =
-    known === undefined
-      ? { status: "FAILED" as const, statusReason: reason, physicalId, attributes: { ...(found.attributes ?? {}) } }
-      : { status: "COMPLETE" as const, statusReason: reason, physicalId, properties: { ...known }, attributes: { ...(found.attributes ?? {}) } };
-  const written = await lockedWrite(env, stack.id, row.id, { action: "CREATE", ...patch }, true);
-  if (!written.ok) return "done";
-  await rowEvent(env, stack, traversal(run), written.row, "CREATE", patch.status, reason);
-  return "again";
-}
-
-function sameIds(a: readonly string[], b: readonly string[]): boolean {
-  const set = new Set(a);
-  return set.size === new Set(b).size && b.every((id) => set.has(id));
-}
-
-/**
- * How an interrupted create resumes: `fresh` (read says it never happened: create anew),
- * `retry` (create again with the same idempotency key, which returns what the first attempt
- * made, if anything), the resource found by `read`, or `unresumable`.
- */
-async function resumeCreate(
-  run: UpdateRun,
-  row: ResourceRow,
-): Promise<
-  | "fresh"
-  | "retry"
-  | "unresumable"
-  | { physicalId: string; attributes?: Readonly<Record<string, unknown>>; properties?: Readonly<Record<string, unknown>> }
-> {
-  const { type } = run;
-  if (type.read !== undefined) {
-    const read = type.read.bind(type);
-    const found = await invokePlugin(run.env, run.stack, traversal(run), row, type, "read", (base) =>
-      read({ ...base, physicalId: row.physicalId, properties: run.properties }),
-    );
-    if (found.exists) {
-      return {
-        physicalId: found.physicalId,
-        ...(found.attributes ? { attributes: found.attributes } : {}),
-        ...(found.properties ? { properties: found.properties } : {}),
-      };
-    }
-    return "fresh";
-  }
-  return type.idempotentCreate === true ? "retry" : "unresumable";
 }
 
 /**
@@ -317,7 +166,7 @@ export async function replaceRow(run: UpdateRun, row: ResourceRow, reason: strin
 }
 
 /** Attribute values to cache: what the plugin returned plus referenced ones fetched. */
-async function collectAttributes(
+export async function collectAttributes(
   run: UpdateRun,
   row: ResourceRow,
   physicalId: string,

@@ -1,13 +1,13 @@
 /**
- * The protocol fuzzer in the normal test suite: a fixed set of seeds per variant (a few
- * seconds in all). `FUZZ_SEED=n [FUZZ_VARIANT=v] npx vitest run packages/core/test/fuzz`
+ * The protocol fuzzer in the normal test suite: 100 fixed seeds per variant (about 10-20 s
+ * in all). `FUZZ_SEED=n [FUZZ_VARIANT=v] npx vitest run packages/core/test/fuzz`
  * reruns one seed and prints its trace. The long run is `npm run fuzz` (protocol.fuzz.test.ts).
  */
 import { describe, expect, it } from "vitest";
 import { failureReport, fuzzPlan } from "./fuzz-env.js";
 import { runSeed } from "./run-seed.js";
 
-const plan = fuzzPlan(40);
+const plan = fuzzPlan(100);
 
 describe("protocol fuzzer (quick)", () => {
   for (const variant of plan.variants) {

@@ -64,8 +64,14 @@ export class Tracker {
       this.lastCompleted = null;
       return null;
     }
-    if (/Traversal (stalled|lost)/.test(stack.statusReason) && !this.stalled.has(stack.currentTraversal)) {
-      // With every death followed by a redelivery, the watchdog must always find work to resume.
+    if (stack.statusReason.includes("Traversal lost") && !this.stalled.has(stack.currentTraversal)) {
+      this.stalled.add(stack.currentTraversal);
+      this.world.stats.lostTraversals += 1;
+    }
+    if (stack.statusReason.includes("Traversal stalled") && !this.stalled.has(stack.currentTraversal)) {
+      // With every death followed by a redelivery, the watchdog must always find work to
+      // resume. (A "Traversal lost" - its starting engine died before storing the graph - may
+      // be failed: DESIGN.md W-D.)
       this.stalled.add(stack.currentTraversal);
       this.world.violation(`W-D: the watchdog gave up: ${stack.statusReason}`);
     }

@@ -79,7 +79,7 @@ export class World {
   /** The template model of a stored template id (set by the driver; undefined when unknown). */
   modelOf: (templateId: string) => TemplateModel | undefined = () => undefined;
   /** Counters for the report. */
-  readonly stats = { steps: 0, blocked: 0, crashes: 0, watchdogResumes: 0, opsWhileHeld: 0 };
+  readonly stats = { steps: 0, blocked: 0, crashes: 0, watchdogResumes: 0, opsWhileHeld: 0, lostTraversals: 0 };
   private readonly engines = new Map<string, Engine>();
   private readonly gates = new Set<Gate>();
   private readonly dead = new Set<string>();
@@ -113,6 +113,7 @@ export class World {
       return result;
     };
     this.reality.observe((op) => {
+      if (process.env.FUZZ_DEBUG === "1") this.trace.note(`  reality ${op.op} ${op.physicalId} (row ${op.rowId ?? "?"}, engine ${stepEngine.getStore() ?? "?"})`);
       if (op.op === "create") {
         const key = `${this.generation}:${op.rowId ?? "?"}`;
         this.createdBy.set(op.physicalId, { generation: this.generation, rowId: op.rowId ?? "?" });
@@ -251,13 +252,17 @@ export class World {
 
   private async afterDeath(engineId: string): Promise<void> {
     this.stats.crashes += 1;
-    for (const gate of [...this.gates].filter((g) => g.engineId === engineId)) {
+    for (let gate = this.heldBy(engineId); gate !== undefined; gate = this.heldBy(engineId)) {
       const how = this.rng.chance(0.5) ? "release" : "fail";
       this.trace.note(`  held ${gate.op} ${gate.name} of dead ${engineId}: ${how}`);
       await this.unblock(gate, how);
     }
     if (this.live().length < 2) this.trace.note(`  engine ${await this.addEngine()} registered`);
     await this.quiesce();
+  }
+
+  private heldBy(engineId: string): Gate | undefined {
+    return [...this.gates].find((g) => g.engineId === engineId);
   }
 
   /** Release every held call (settling). */
@@ -277,8 +282,19 @@ export class World {
     return id === null ? [] : this.runtime.store.loadRows(id);
   }
 
+  /**
+   * A crashed process makes no new plugin call (its engine's code only runs on until its next
+   * runtime operation, which fails). Without this, a dead engine's retry loop would call the
+   * cloud again long after another engine took its row over: a zombie, not a crash.
+   */
+  private assertAlive(): void {
+    const engineId = stepEngine.getStore();
+    if (engineId !== undefined && !this.live().includes(engineId)) throw new Error(`engine ${engineId} is dead`);
+  }
+
   /** Hold a plugin call at a gate, at random. */
   private async gate(op: Gate["op"], ctx: { resourceName: string; signal: AbortSignal }): Promise<void> {
+    this.assertAlive();
     if (this.blockRate === 0 || this.gates.size >= this.maxGates || !this.rng.chance(this.blockRate)) return;
     const engineId = stepEngine.getStore() ?? "?";
     this.stats.blocked += 1;
@@ -327,7 +343,12 @@ export class World {
       if (liveId === id || this.exempt(liveId)) continue;
       const props = Object.entries(entry.properties).filter(([, v]) => v === id).map(([p]) => p);
       if (props.length === 0) continue;
-      const owner = rows.find((r) => r.physicalId === liveId);
+      // The row that lists the resource, or - an interrupted create that never recorded its
+      // id - the row that made it.
+      const creator = this.createdBy.get(liveId);
+      const owner =
+        rows.find((r) => r.physicalId === liveId) ??
+        (creator?.generation === this.generation ? rows.find((r) => r.id === creator.rowId && r.physicalId === null) : undefined);
       const model = owner === undefined ? undefined : this.modelOf(owner.templateId)?.resources.find((r) => r.name === owner.name);
       const direct = props.filter((p) => model === undefined || model.props[p as Prop]?.kind === "ref");
       if (direct.length === 0) continue;

@@ -1,0 +1,174 @@
+/**
+ * The create of an update node: an INIT row is created; a row left CREATE_IN_PROGRESS by a
+ * dead engine is **resumed** (W-E) - through `read`, or by retrying the create with the same
+ * idempotency key - and only replaced when neither is possible.
+ *
+ * The row records the inputs of a create (properties, requires, template) when it starts, and
+ * a resume keeps them until it knows what the interrupted attempt made: they describe the
+ * resource that attempt may have made. What a resume finds is recorded as CREATE_COMPLETE
+ * with the properties it was made with, and the decision loop then converges it to this
+ * traversal's target (no change, update in place, or replace).
+ */
+import { PluginContractError } from "../errors.js";
+import type { ResourceRow, RowPatch } from "../model/types.js";
+import type { CreateResult } from "../plugin/types.js";
+import { rowEvent } from "./env.js";
+import { failNode, failTraversal } from "./fail.js";
+import { invokePlugin } from "./invoke-plugin.js";
+import { lockRow, lockedWrite } from "./locking.js";
+import { deepEqual } from "./node-inputs.js";
+import type { StepResult, UpdateRun } from "./update-ops.js";
+import { collectAttributes, finish } from "./update-ops.js";
+
+const traversal = (run: UpdateRun): string => run.graph.traversalId;
+
+/** What this traversal creates the row with. */
+function createInputs(run: UpdateRun): RowPatch {
+  return {
+    properties: run.properties,
+    requires: run.requires,
+    templateId: run.graph.templateId,
+    type: run.resource.type,
+    deletionPolicy: run.resource.deletionPolicy,
+  };
+}
+
+/** Create an INIT row, or resume an interrupted create whose lock was stolen. */
+export async function createRow(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
+  const { env, stack } = run;
+  const interrupted = row.action === "CREATE" && row.status === "IN_PROGRESS";
+  const lock = await lockRow(
+    env,
+    stack.id,
+    traversal(run),
+    row,
+    interrupted ? { statusReason: "resuming interrupted create" } : { action: "CREATE", status: "IN_PROGRESS", statusReason: "state changed", ...createInputs(run) },
+  );
+  if (lock.kind === "parked" || lock.kind === "superseded") return "done";
+  if (lock.kind === "changed") return "again";
+  await rowEvent(env, stack, traversal(run), lock.row, "CREATE", "IN_PROGRESS", lock.row.statusReason);
+  return interrupted ? resumeCreate(run, lock.row, lock.stolenFrom) : freshCreate(run, lock.row);
+}
+
+/** Call the type's create with `properties`; `onRecorded` runs when the plugin records its id early. */
+async function callCreate(run: UpdateRun, row: ResourceRow, properties: Readonly<Record<string, unknown>>, onRecorded = (): void => undefined): Promise<CreateResult> {
+  const { env, stack } = run;
+  const result = await invokePlugin(env, stack, traversal(run), row, run.type, "create", (base) =>
+    run.type.create({
+      ...base,
+      properties,
+      setPhysicalId: async (id: string) => {
+        const w = await lockedWrite(env, stack.id, row.id, { physicalId: id }, false);
+        if (!w.ok) throw new Error("lost the row lock");
+        onRecorded();
+      },
+    }),
+  );
+  if (typeof result !== "object" || result === null || typeof result.physicalId !== "string" || result.physicalId === "") {
+    throw new PluginContractError(run.type.type, "create must return { physicalId: non-empty string }");
+  }
+  return result;
+}
+
+/** A create of this traversal's inputs (a new row, or one whose interrupted create made nothing). */
+async function freshCreate(run: UpdateRun, locked: ResourceRow): Promise<StepResult> {
+  const { env, stack } = run;
+  let physicalId: string;
+  let attributes: Record<string, unknown>;
+  try {
+    const result = await callCreate(run, locked, run.properties);
+    physicalId = result.physicalId;
+    attributes = await collectAttributes(run, locked, physicalId, result.attributes ?? {});
+  } catch (error) {
+    await failNode(env, stack, traversal(run), locked, "CREATE", (error as Error).message);
+    return "done";
+  }
+  const written = await lockedWrite(
+    env,
+    stack.id,
+    locked.id,
+    { action: "CREATE", status: "COMPLETE", statusReason: "state changed", physicalId, properties: run.properties, attributes },
+    true,
+  );
+  if (!written.ok) return "done";
+  await rowEvent(env, stack, traversal(run), written.row, "CREATE", "COMPLETE", "state changed");
+  return finish(run, written.row);
+}
+
+/** Resume an interrupted create (the lock is ours): read, retry with the key, or replace. */
+async function resumeCreate(run: UpdateRun, locked: ResourceRow, stolenFrom: string | null): Promise<StepResult> {
+  const { env, stack, type } = run;
+  const read = type.read?.bind(type);
+  if (read !== undefined) {
+    let found;
+    try {
+      found = await invokePlugin(env, stack, traversal(run), locked, type, "read", (base) =>
+        read({ ...base, physicalId: locked.physicalId, properties: locked.properties }),
+      );
+    } catch (error) {
+      await failNode(env, stack, traversal(run), locked, "CREATE", (error as Error).message);
+      return "done";
+    }
+    if (found.exists) return adopt(run, locked, found.physicalId, found, stolenFrom);
+    // It never happened: this traversal's create, with this traversal's inputs.
+    const fresh = await lockedWrite(env, stack.id, locked.id, createInputs(run), false);
+    return fresh.ok ? freshCreate(run, fresh.row) : "done";
+  }
+  if (type.idempotentCreate === true) {
+    // The same key and the properties the interrupted attempt used: this returns what that
+    // attempt made, or makes exactly what it would have made.
+    let recorded = locked.physicalId !== null;
+    try {
+      const result = await callCreate(run, locked, locked.properties, () => {
+        recorded = true;
+      });
+      return await adopt(run, locked, result.physicalId, { ...result, properties: locked.properties }, stolenFrom);
+    } catch (error) {
+      if (recorded) {
+        await failNode(env, stack, traversal(run), locked, "CREATE", (error as Error).message);
+        return "done";
+      }
+      // The resource may exist and its id is still unknown: the row stays an interrupted
+      // create (unlocked), so whatever checks it next retries again.
+      const reason = `resuming the interrupted create failed: ${(error as Error).message}`;
+      const kept = await lockedWrite(env, stack.id, locked.id, { statusReason: reason }, true);
+      if (!kept.ok) return "done";
+      await rowEvent(env, stack, traversal(run), kept.row, "CREATE", "IN_PROGRESS", reason);
+      await failTraversal(env, stack.id, traversal(run), `Resource CREATE failed: ${locked.name}: ${reason}`, locked.id);
+      return "done";
+    }
+  }
+  const reason = `create interrupted (engine ${stolenFrom ?? "unknown"} died); ${type.type} has neither read nor an idempotent create, so the resource is replaced`;
+  const marked = await lockedWrite(env, stack.id, locked.id, { status: "FAILED", statusReason: reason }, true);
+  if (marked.ok) await rowEvent(env, stack, traversal(run), marked.row, "CREATE", "FAILED", reason);
+  return marked.ok ? "again" : "done";
+}
+
+/**
+ * Record what an interrupted create made: CREATE_COMPLETE with the properties it was made
+ * with (read back, or the recorded ones when they are this traversal's target), then decide
+ * again. With its properties unknown it is FAILED, so it is replaced.
+ */
+async function adopt(
+  run: UpdateRun,
+  row: ResourceRow,
+  physicalId: string,
+  found: { readonly attributes?: Readonly<Record<string, unknown>> | undefined; readonly properties?: Readonly<Record<string, unknown>> | undefined },
+  stolenFrom: string | null,
+): Promise<StepResult> {
+  const { env, stack } = run;
+  const known = found.properties ?? (deepEqual(row.properties, run.properties) ? run.properties : undefined);
+  const reason =
+    known === undefined
+      ? `create interrupted (engine ${stolenFrom ?? "unknown"} died) with other inputs, and ${run.type.type} cannot report its properties, so the resource is replaced`
+      : "resumed interrupted create";
+  const attributes = { ...(found.attributes ?? {}) };
+  const patch: RowPatch =
+    known === undefined
+      ? { action: "CREATE", status: "FAILED", statusReason: reason, physicalId, attributes }
+      : { action: "CREATE", status: "COMPLETE", statusReason: reason, physicalId, properties: { ...known }, attributes };
+  const written = await lockedWrite(env, stack.id, row.id, patch, true);
+  if (!written.ok) return "done";
+  await rowEvent(env, stack, traversal(run), written.row, "CREATE", known === undefined ? "FAILED" : "COMPLETE", reason);
+  return "again";
+}

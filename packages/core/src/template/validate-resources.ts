@@ -134,10 +134,11 @@ function addAll(set: Set<string> | undefined, items: readonly string[]): Set<str
  * cross-property rules (refinements over several properties) fail before anything is written.
  */
 function checkWholeObject(type: AnyResourceType, properties: PlainObject, propsPath: string): void {
-  const result = type.properties.safeParse(properties);
+  const result: z.ZodSafeParseResult<unknown> = (type.properties as z.ZodType).safeParse(properties);
   if (result.success) return;
   const issue = result.error.issues[0];
-  const at = (issue?.path ?? []).reduce<string>((p, k) => joinPath(p, String(k)), propsPath);
+  const path: readonly PropertyKey[] = issue?.path ?? [];
+  const at = path.reduce<string>((p, k) => joinPath(p, String(k)), propsPath);
   throw new TemplateValidationError(at, issue?.message ?? `rejected by the schema of ${type.type}`);
 }
 

@@ -38,7 +38,7 @@ export interface Primed {
 }
 
 /** Store reads that leave the claim's values valid (none of them writes what the claim read). */
-const READS: ReadonlySet<string | symbol> = new Set(["loadStack", "loadRow", "readSync", "loadGraph", "loadTemplate", "loadRows", "findStackId", "listStackNames", "readEvents"]);
+const READS: ReadonlySet<string | symbol> = new Set(["loadStack", "loadRow", "readSync", "syncHas", "loadGraph", "loadTemplate", "loadRows", "findStackId", "listStackNames", "readEvents"]);
 
 const primeKey = (op: string | symbol, args: readonly unknown[]): string => JSON.stringify([String(op), ...args.slice(0, 3)]);
 

@@ -20,7 +20,7 @@ import {
   loadTemplate,
   updateStack,
 } from "./store-stacks.js";
-import { readSync, syncMerge } from "./store-sync.js";
+import { readSync, syncHas, syncMerge } from "./store-sync.js";
 
 /** The Redis store of a runtime. */
 export function createRedisStore(ctx: StoreContext, events: EventStreams): RuntimeStore {
@@ -42,6 +42,7 @@ export function createRedisStore(ctx: StoreContext, events: EventStreams): Runti
     createReplacement: (stackId, oldRowId, traversalId, ifVersion, row) => createReplacement(ctx, stackId, oldRowId, traversalId, ifVersion, row),
     completeTraversal: (stackId, traversalId, drop, keep, patch) => completeTraversal(ctx, stackId, traversalId, drop, keep, patch),
     syncMerge: (stackId, traversalId, node, sender, payload, counted, required) => syncMerge(ctx, stackId, traversalId, node, sender, payload, counted, required),
+    syncHas: (stackId, traversalId, node, sender) => syncHas(ctx, stackId, traversalId, node, sender),
     readSync: (stackId, traversalId, node) => readSync(ctx, stackId, traversalId, node),
     appendEvents: (stackId, list) => events.append(stackId, list),
     readEvents: (stackId, afterSeq, options) => events.read(stackId, afterSeq, options),

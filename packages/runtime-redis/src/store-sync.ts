@@ -8,6 +8,7 @@ import { json, parseStored } from "./codec.js";
 import { ScriptCode, unexpectedReply } from "./script-codes.js";
 import { runScript } from "./script-loader.js";
 import type { StoreContext } from "./store-context.js";
+import { command } from "./store-context.js";
 
 /** Atomic merge-and-test of a sync point. */
 export async function syncMerge(
@@ -31,6 +32,12 @@ export async function syncMerge(
   if (reply === ScriptCode.WAITING) return "waiting";
   if (reply === ScriptCode.GONE) return "gone";
   throw unexpectedReply("syncMerge", reply);
+}
+
+/** Whether a sync point has an entry of `sender` (HEXISTS; a gone traversal's sync points are deleted). */
+export async function syncHas(ctx: StoreContext, stackId: string, traversalId: string, node: NodeKey, sender: NodeKey): Promise<boolean> {
+  const key = ctx.keys.stack(stackId).sync(traversalId, node);
+  return (await command("HEXISTS sync", () => ctx.client.hexists(key, sender))) === 1;
 }
 
 /** A sync point's entries; null when the traversal is gone. */

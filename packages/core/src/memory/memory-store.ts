@@ -274,6 +274,12 @@ export class MemoryStore implements RuntimeStore {
     return entry.count >= required ? "ready" : "waiting";
   }
 
+  async syncHas(stackId: string, traversalId: string, node: NodeKey, sender: NodeKey): Promise<boolean> {
+    const s = this.state(stackId);
+    if (s === undefined || s.graph === null || s.graph.traversalId !== traversalId) return false;
+    return s.syncs.get(node)?.fields.has(sender) === true;
+  }
+
   async readSync(stackId: string, traversalId: string, node: NodeKey): Promise<Map<NodeKey, SyncPayload> | null> {
     const s = this.state(stackId);
     if (s === undefined || s.graph === null || s.graph.traversalId !== traversalId) return null;

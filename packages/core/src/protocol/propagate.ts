@@ -72,14 +72,14 @@ function reportOrder(requiredBy: readonly NodeKey[]): NodeKey[] {
  * the stack's completion point, for a root) holds its entry, and reports are merged in that
  * order. A check of such a node is a duplicate (at-least-once delivery) and must not report
  * again: every report fires the successors again, and along a dense graph those re-fires
- * multiply into an exponential number of checks. One read per check.
+ * multiply into an exponential number of checks. One O(1) read per check (not a read of the
+ * whole sync point: the completion point of a wide stack holds an entry per root).
  */
 export async function alreadyReported(env: CheckEnv, stackId: string, graph: TraversalGraph, key: NodeKey): Promise<boolean> {
   const node = graph.nodes[key];
   if (node === undefined) return false;
   const last = node.requiredBy.length === 0 ? STACK_NODE : (reportOrder(node.requiredBy).at(-1) as NodeKey);
-  const sync = await env.store.readSync(stackId, graph.traversalId, last);
-  return sync?.has(key) === true;
+  return env.store.syncHas(stackId, graph.traversalId, last, key);
 }
 
 /**

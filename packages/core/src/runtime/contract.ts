@@ -169,6 +169,11 @@ export interface RuntimeStore {
     counted: boolean,
     required: number,
   ): Promise<SyncResult>;
+  /**
+   * Whether a sync point holds an entry of `sender`, in O(1) whatever the number of entries.
+   * False when the traversal is gone.
+   */
+  syncHas(stackId: string, traversalId: string, node: NodeKey, sender: NodeKey): Promise<boolean>;
   /** Read a sync point's entries (sender → payload); null when the traversal is gone. */
   readSync(stackId: string, traversalId: string, node: NodeKey): Promise<Map<NodeKey, SyncPayload> | null>;
 

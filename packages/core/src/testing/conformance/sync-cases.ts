@@ -59,6 +59,22 @@ export const syncCases: readonly CaseSpec[] = [
     },
   },
   {
+    name: "syncHas answers whether one sender reported, and false once the traversal is gone",
+    async body({ runtime }) {
+      const { store } = runtime;
+      const { stack, traversalId } = await installStack(runtime, 1);
+      assert.equal(await store.syncHas(stack.id, traversalId, "U:9", "U:1"), false, "an untouched point has no entry");
+      await store.syncMerge(stack.id, traversalId, "U:9", "U:1", payload("1"), true, 3);
+      await store.syncMerge(stack.id, traversalId, "U:9", "U:9", null, false, 3);
+      assert.equal(await store.syncHas(stack.id, traversalId, "U:9", "U:1"), true);
+      assert.equal(await store.syncHas(stack.id, traversalId, "U:9", "U:9"), true, "an uncounted entry is an entry");
+      assert.equal(await store.syncHas(stack.id, traversalId, "U:9", "U:2"), false);
+      assert.equal(await store.syncHas(stack.id, traversalId, "U:8", "U:1"), false, "entries leaked between nodes");
+      await supersede(runtime, stack);
+      assert.equal(await store.syncHas(stack.id, traversalId, "U:9", "U:1"), false, "a superseded traversal's entries are still visible");
+    },
+  },
+  {
     name: "sync points are per node and per traversal",
     async body({ runtime }) {
       const { store } = runtime;

@@ -37,6 +37,12 @@ export interface MemoryRuntimeOptions {
   /** Logger for dropped checks. @default silent */
   readonly logger?: Pick<Logger, "warn" | "error">;
   /**
+   * Implement the runtime contract's optional fused operations (`writeRowWithEvent`,
+   * `reportNode`). False leaves them out, so the protocol composes them from the basic
+   * operations - the path of a runtime that has none (tests run both). @default true
+   */
+  readonly fusedOperations?: boolean;
+  /**
    * Start from a snapshot (`runtime.snapshot()`, or a parsed state file): its stacks, events,
    * queued checks and timers. A value that did not come from `snapshot()` or
    * `parseMemorySnapshot` is validated first. In manual mode without a `clock`, the virtual
@@ -137,7 +143,8 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
   const random = createRandom(options.seed ?? 1);
   const maxAttempts = options.maxAttempts ?? 5;
   const logger = options.logger ?? silent;
-  const store = new MemoryStore();
+  if (options.fusedOperations !== undefined && typeof options.fusedOperations !== "boolean") throw new InvalidOptionsError("fusedOperations", "must be a boolean");
+  const store = new MemoryStore({ fused: options.fusedOperations ?? true });
   const queue: Item[] = [];
   const running = new Set<Item>();
   const workers = new Map<string, Worker>();

@@ -8,12 +8,16 @@ import type {
   BeginTraversal,
   InstallGraph,
   NewRow,
+  NodeReport,
+  NodeReportResult,
   ReplacementResult,
   RowWrite,
+  RowWriteEvent,
   RowWriteResult,
   RuntimeStore,
   SyncResult,
 } from "../runtime/contract.js";
+import { completeRowEvent } from "../protocol/fused-ops.js";
 import { InvalidOptionsError } from "../errors.js";
 import type { CompiledTemplate } from "../template/types.js";
 import { EventLog } from "./event-log.js";
@@ -194,6 +198,43 @@ export class MemoryStore implements RuntimeStore {
   }
 
   async writeRow(write: RowWrite): Promise<RowWriteResult> {
+    return this.applyWrite(write);
+  }
+
+  /** The optional fused `writeRowWithEvent` (absent when the store was made with `fused: false`). */
+  readonly writeRowWithEvent?: (write: RowWrite, event: RowWriteEvent) => Promise<RowWriteResult>;
+
+  /** The optional fused `reportNode` (absent when the store was made with `fused: false`). */
+  readonly reportNode?: (report: NodeReport) => Promise<NodeReportResult>;
+
+  /**
+   * @param options.fused implement the contract's optional fused operations (`writeRowWithEvent`,
+   *   `reportNode`); false leaves them out, so core composes them from the basic ones. @default true
+   */
+  constructor(options: { readonly fused?: boolean } = {}) {
+    if (options.fused === false) return;
+    this.writeRowWithEvent = async (write, event) => {
+      const result = this.applyWrite(write);
+      if (result.ok) this.events.append(write.stackId, [completeRowEvent(event, result.row)]);
+      return result;
+    };
+    this.reportNode = async (report) => {
+      if (report.write !== undefined) {
+        const written = this.applyWrite(report.write);
+        if (!written.ok) return { kind: "refused", reason: written.reason, row: written.row };
+        if (report.event !== undefined) this.events.append(report.write.stackId, [completeRowEvent(report.event, written.row)]);
+      }
+      const s = this.state(report.stackId);
+      if (s === undefined || s.graph === null || s.graph.traversalId !== report.traversalId) return { kind: "gone" };
+      const ready: NodeKey[] = [];
+      for (const target of report.targets) {
+        if (this.merge(s, target.node, report.sender, target.payload, true, target.required) === "ready") ready.push(target.node);
+      }
+      return { kind: "reported", ready };
+    };
+  }
+
+  private applyWrite(write: RowWrite): RowWriteResult {
     const s = this.state(write.stackId);
     const row = s?.rows.get(write.rowId);
     if (s === undefined || row === undefined) return { ok: false, reason: "gone", row: null };
@@ -263,6 +304,11 @@ export class MemoryStore implements RuntimeStore {
   ): Promise<SyncResult> {
     const s = this.state(stackId);
     if (s === undefined || s.graph === null || s.graph.traversalId !== traversalId) return "gone";
+    return this.merge(s, node, sender, payload, counted, required);
+  }
+
+  /** The merge-and-test of a sync point of a live traversal. */
+  private merge(s: StackState, node: NodeKey, sender: NodeKey, payload: SyncPayload, counted: boolean, required: number): SyncResult {
     let entry = s.syncs.get(node);
     if (entry === undefined) {
       entry = { fields: new Map(), count: 0 };

@@ -5,11 +5,12 @@
 import type { ResourceRow, StackRecord, TraversalGraph } from "../model/types.js";
 import { nodeKey } from "../model/types.js";
 import { isActiveRow } from "./best-existing.js";
+import type { RowWrite } from "../runtime/contract.js";
 import type { CheckEnv } from "./env.js";
-import { rowEvent } from "./env.js";
-import { deleteLockPatch, deleteLockedRow } from "./delete-row.js";
+import { deleteLock, deleteLockedRow } from "./delete-row.js";
+import { nodeReported, rowWriteEvent } from "./fused-ops.js";
 import { holderState, lockRow } from "./locking.js";
-import { alreadyReported, nodeMessage, propagate, retrigger } from "./propagate.js";
+import { nodeMessage, reportCleanup, retrigger } from "./propagate.js";
 
 const MAX_ROUNDS = 8;
 
@@ -25,11 +26,14 @@ export async function checkCleanupNode(env: CheckEnv, stack: StackRecord, graph:
   if (spec === undefined) return;
   const sync = await env.store.readSync(stack.id, graph.traversalId, node);
   if (sync === null) return retrigger(env, stack.id, first.id);
-  if (!spec.requires.every((pred) => sync.has(pred)) || (await alreadyReported(env, stack.id, graph, node))) return;
+  if (!spec.requires.every((pred) => sync.has(pred)) || (await nodeReported(env, stack.id, graph, node))) return;
   let row: ResourceRow | null = first;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     if (round > 0) row = await env.store.loadRow(stack.id, first.id);
-    if (row === null) return finishCleanup(env, stack, graph, first.id);
+    if (row === null) {
+      await reportCleanup(env, stack.id, graph, first.id);
+      return;
+    }
     const step = await cleanupStep(env, stack, graph, row);
     if (step === "done") return;
   }
@@ -38,13 +42,13 @@ export async function checkCleanupNode(env: CheckEnv, stack: StackRecord, graph:
 
 async function cleanupStep(env: CheckEnv, stack: StackRecord, graph: TraversalGraph, row: ResourceRow): Promise<"done" | "again"> {
   if (!isActiveRow(row) || keptByTraversal(graph, row)) {
-    await finishCleanup(env, stack, graph, row.id);
+    await reportCleanup(env, stack.id, graph, row.id);
     return "done";
   }
   const traversalId = graph.traversalId;
   if ((await holderState(env, row)) === "alive") return "done"; // parked
   if (row.action === "INIT") {
-    const removed = await env.store.writeRow({
+    const write: RowWrite = {
       stackId: stack.id,
       rowId: row.id,
       ifTraversal: traversalId,
@@ -52,20 +56,16 @@ async function cleanupStep(env: CheckEnv, stack: StackRecord, graph: TraversalGr
       ifHolder: row.lockHolder,
       setHolder: null,
       patch: { action: "DELETE", status: "COMPLETE", statusReason: "never created", updatedAt: env.runtime.now() },
-    });
-    if (!removed.ok) return removed.reason === "superseded" || removed.reason === "gone" ? "done" : "again";
-    await rowEvent(env, stack, traversalId, removed.row, "DELETE", "COMPLETE", "never created");
-    await finishCleanup(env, stack, graph, row.id);
-    return "done";
+    };
+    const event = rowWriteEvent(env, stack, traversalId, "DELETE", "COMPLETE", "never created");
+    const removed = await reportCleanup(env, stack.id, graph, row.id, write, event);
+    if (removed.kind !== "refused") return "done";
+    return removed.reason === "superseded" || removed.reason === "gone" ? "done" : "again";
   }
-  const lock = await lockRow(env, stack.id, traversalId, row, deleteLockPatch(env, row, "state changed"));
+  const deletion = deleteLock(env, stack, traversalId, row, "state changed");
+  const lock = await lockRow(env, stack.id, traversalId, row, deletion.patch, deletion.event);
   if (lock.kind === "changed") return "again";
   if (lock.kind !== "locked") return "done";
-  const deleted = await deleteLockedRow(env, stack, traversalId, lock.row);
-  if (deleted) await finishCleanup(env, stack, graph, row.id);
+  await deleteLockedRow(env, stack, traversalId, lock.row, graph);
   return "done";
-}
-
-async function finishCleanup(env: CheckEnv, stack: StackRecord, graph: TraversalGraph, rowId: string): Promise<void> {
-  if (!(await propagate(env, stack.id, graph, nodeKey("C", rowId), null))) await retrigger(env, stack.id, rowId);
 }

@@ -6,9 +6,10 @@
 import type { ResourceRow, StackRecord, TraversalGraph } from "../model/types.js";
 import { STACK_NODE, parseNodeKey } from "../model/types.js";
 import { isActiveRow } from "./best-existing.js";
-import { deleteLockPatch, deleteLockedRow } from "./delete-row.js";
+import { deleteLock, deleteLockedRow } from "./delete-row.js";
 import type { CheckEnv } from "./env.js";
-import { rowEvent, stackEvent } from "./env.js";
+import { stackEvent } from "./env.js";
+import { rowWriteEvent } from "./fused-ops.js";
 import { casWrite, holderState, lockRow } from "./locking.js";
 
 /**
@@ -91,15 +92,14 @@ async function sweepRow(env: CheckEnv, stack: StackRecord, traversalId: string, 
     if (fresh === null || !isActiveRow(fresh)) return true;
     if ((await holderState(env, fresh)) === "alive") return false; // the holder retriggers us
     if (fresh.action === "INIT" && fresh.lockHolder === null) {
-      const w = await casWrite(env, stack.id, traversalId, fresh, { action: "DELETE", status: "COMPLETE", statusReason: "never created" });
-      if (w.ok) {
-        await rowEvent(env, stack, traversalId, w.row, "DELETE", "COMPLETE", "never created");
-        return true;
-      }
+      const event = rowWriteEvent(env, stack, traversalId, "DELETE", "COMPLETE", "never created");
+      const w = await casWrite(env, stack.id, traversalId, fresh, { action: "DELETE", status: "COMPLETE", statusReason: "never created" }, event);
+      if (w.ok) return true;
       if (w.reason === "superseded") return false;
       continue;
     }
-    const lock = await lockRow(env, stack.id, traversalId, fresh, deleteLockPatch(env, fresh, "completion sweep"));
+    const deletion = deleteLock(env, stack, traversalId, fresh, "completion sweep");
+    const lock = await lockRow(env, stack.id, traversalId, fresh, deletion.patch, deletion.event);
     if (lock.kind === "changed") continue;
     if (lock.kind !== "locked") return false;
     return deleteLockedRow(env, stack, traversalId, lock.row);

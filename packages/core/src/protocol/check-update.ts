@@ -5,11 +5,12 @@
 import type { NodeKey, ResourceRow, StackRecord, TraversalGraph } from "../model/types.js";
 import { nodeKey } from "../model/types.js";
 import type { CheckEnv } from "./env.js";
-import { loadTemplate, rowEvent } from "./env.js";
+import { loadTemplate } from "./env.js";
 import { failTraversal } from "./fail.js";
+import { nodeReported, rowWriteEvent } from "./fused-ops.js";
 import { holderState, lockRow, lockedWrite } from "./locking.js";
 import { changedProperties, collectInputs, resolveProperties } from "./node-inputs.js";
-import { alreadyReported, nodeMessage, retrigger } from "./propagate.js";
+import { nodeMessage, retrigger } from "./propagate.js";
 import type { StepResult, UpdateRun } from "./update-ops.js";
 import { createRow } from "./create-row.js";
 import { noChange, replaceRow, updateRow } from "./update-ops.js";
@@ -40,7 +41,7 @@ export async function checkUpdateNode(env: CheckEnv, stack: StackRecord, graph: 
   const sync = await env.store.readSync(stack.id, graph.traversalId, node);
   if (sync === null) return retrigger(env, stack.id, first.id);
   const inputs = collectInputs(graph, node, sync);
-  if (inputs === null || (await alreadyReported(env, stack.id, graph, node))) return;
+  if (inputs === null || (await nodeReported(env, stack.id, graph, node))) return;
   const template = await loadTemplate(env, stack.id, graph.templateId);
   const resource = template?.resources[first.name];
   if (template === null || resource === undefined) return;
@@ -115,8 +116,8 @@ async function markInterrupted(run: UpdateRun, row: ResourceRow): Promise<StepRe
   const failed = row.status === "IN_PROGRESS";
   const lock = await lockRow(run.env, run.stack.id, run.graph.traversalId, row, failed ? { status: "FAILED", statusReason: reason } : {});
   if (lock.kind !== "locked") return lock.kind === "changed" ? "again" : "done";
-  const released = await lockedWrite(run.env, run.stack.id, row.id, {}, true);
-  if (released.ok && failed) await rowEvent(run.env, run.stack, run.graph.traversalId, released.row, row.action, "FAILED", reason);
+  const event = failed ? rowWriteEvent(run.env, run.stack, run.graph.traversalId, row.action, "FAILED", reason) : undefined;
+  const released = await lockedWrite(run.env, run.stack.id, row.id, {}, true, event);
   return released.ok ? "again" : "done";
 }
 

@@ -12,13 +12,13 @@
 import { PluginContractError } from "../errors.js";
 import type { ResourceRow, RowPatch } from "../model/types.js";
 import type { CreateResult } from "../plugin/types.js";
-import { rowEvent } from "./env.js";
 import { failNode, failTraversal } from "./fail.js";
+import { rowWriteEvent } from "./fused-ops.js";
 import { invokePlugin } from "./invoke-plugin.js";
-import { lockRow, lockedWrite } from "./locking.js";
+import { lockRow, lockedWrite, lockedWriteSpec } from "./locking.js";
 import { deepEqual } from "./node-inputs.js";
 import type { StepResult, UpdateRun } from "./update-ops.js";
-import { collectAttributes, finish } from "./update-ops.js";
+import { afterPatch, collectAttributes, finish } from "./update-ops.js";
 
 const traversal = (run: UpdateRun): string => run.graph.traversalId;
 
@@ -37,16 +37,17 @@ function createInputs(run: UpdateRun): RowPatch {
 export async function createRow(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
   const { env, stack } = run;
   const interrupted = row.action === "CREATE" && row.status === "IN_PROGRESS";
+  const reason = interrupted ? "resuming interrupted create" : "state changed";
   const lock = await lockRow(
     env,
     stack.id,
     traversal(run),
     row,
-    interrupted ? { statusReason: "resuming interrupted create" } : { action: "CREATE", status: "IN_PROGRESS", statusReason: "state changed", ...createInputs(run) },
+    interrupted ? { statusReason: reason } : { action: "CREATE", status: "IN_PROGRESS", statusReason: reason, ...createInputs(run) },
+    rowWriteEvent(env, stack, traversal(run), "CREATE", "IN_PROGRESS", reason),
   );
   if (lock.kind === "parked" || lock.kind === "superseded") return "done";
   if (lock.kind === "changed") return "again";
-  await rowEvent(env, stack, traversal(run), lock.row, "CREATE", "IN_PROGRESS", lock.row.statusReason);
   return interrupted ? resumeCreate(run, lock.row, lock.stolenFrom) : freshCreate(run, lock.row);
 }
 
@@ -83,16 +84,9 @@ async function freshCreate(run: UpdateRun, locked: ResourceRow): Promise<StepRes
     await failNode(env, stack, traversal(run), locked, "CREATE", (error as Error).message);
     return "done";
   }
-  const written = await lockedWrite(
-    env,
-    stack.id,
-    locked.id,
-    { action: "CREATE", status: "COMPLETE", statusReason: "state changed", physicalId, properties: run.properties, attributes },
-    true,
-  );
-  if (!written.ok) return "done";
-  await rowEvent(env, stack, traversal(run), written.row, "CREATE", "COMPLETE", "state changed");
-  return finish(run, written.row);
+  const patch: RowPatch = { action: "CREATE", status: "COMPLETE", statusReason: "state changed", physicalId, properties: run.properties, attributes };
+  const write = lockedWriteSpec(env, stack.id, locked.id, patch, true);
+  return finish(run, afterPatch(locked, patch), write, rowWriteEvent(env, stack, traversal(run), "CREATE", "COMPLETE", "state changed"));
 }
 
 /** Resume an interrupted create (the lock is ours): read, retry with the key, or replace. */
@@ -131,16 +125,14 @@ async function resumeCreate(run: UpdateRun, locked: ResourceRow, stolenFrom: str
       // The resource may exist and its id is still unknown: the row stays an interrupted
       // create (unlocked), so whatever checks it next retries again.
       const reason = `resuming the interrupted create failed: ${(error as Error).message}`;
-      const kept = await lockedWrite(env, stack.id, locked.id, { statusReason: reason }, true);
+      const kept = await lockedWrite(env, stack.id, locked.id, { statusReason: reason }, true, rowWriteEvent(env, stack, traversal(run), "CREATE", "IN_PROGRESS", reason));
       if (!kept.ok) return "done";
-      await rowEvent(env, stack, traversal(run), kept.row, "CREATE", "IN_PROGRESS", reason);
       await failTraversal(env, stack.id, traversal(run), `Resource CREATE failed: ${locked.name}: ${reason}`, locked.id);
       return "done";
     }
   }
   const reason = `create interrupted (engine ${stolenFrom ?? "unknown"} died); ${type.type} has neither read nor an idempotent create, so the resource is replaced`;
-  const marked = await lockedWrite(env, stack.id, locked.id, { status: "FAILED", statusReason: reason }, true);
-  if (marked.ok) await rowEvent(env, stack, traversal(run), marked.row, "CREATE", "FAILED", reason);
+  const marked = await lockedWrite(env, stack.id, locked.id, { status: "FAILED", statusReason: reason }, true, rowWriteEvent(env, stack, traversal(run), "CREATE", "FAILED", reason));
   return marked.ok ? "again" : "done";
 }
 
@@ -167,8 +159,7 @@ async function adopt(
     known === undefined
       ? { action: "CREATE", status: "FAILED", statusReason: reason, physicalId, attributes }
       : { action: "CREATE", status: "COMPLETE", statusReason: reason, physicalId, properties: { ...known }, attributes };
-  const written = await lockedWrite(env, stack.id, row.id, patch, true);
-  if (!written.ok) return "done";
-  await rowEvent(env, stack, traversal(run), written.row, "CREATE", known === undefined ? "FAILED" : "COMPLETE", reason);
-  return "again";
+  const event = rowWriteEvent(env, stack, traversal(run), "CREATE", known === undefined ? "FAILED" : "COMPLETE", reason);
+  const written = await lockedWrite(env, stack.id, row.id, patch, true, event);
+  return written.ok ? "again" : "done";
 }

@@ -9,13 +9,15 @@
  * it by retrying the create with the same key (W-E: resume, then delete). Until that retry
  * succeeds the row stays CREATE_IN_PROGRESS, so a later attempt knows to retry again.
  */
-import type { ResourceRow, RowPatch, StackRecord } from "../model/types.js";
+import type { ResourceRow, RowPatch, StackRecord, TraversalGraph } from "../model/types.js";
 import type { AnyResourceType } from "../plugin/types.js";
+import type { RowWriteEvent } from "../runtime/contract.js";
 import type { CheckEnv } from "./env.js";
-import { rowEvent } from "./env.js";
 import { failNode, failTraversal } from "./fail.js";
+import { rowWriteEvent } from "./fused-ops.js";
 import { invokePlugin } from "./invoke-plugin.js";
-import { lockedWrite } from "./locking.js";
+import { lockedWrite, lockedWriteSpec } from "./locking.js";
+import { reportCleanup } from "./propagate.js";
 
 /**
  * True for a create that was interrupted before its physical id was known, of a type that
@@ -33,19 +35,36 @@ export function unresolvedCreate(row: ResourceRow, type: AnyResourceType | undef
   );
 }
 
-/** The patch that locks a row for deletion: an unresolved create stays a create until its id is known. */
-export function deleteLockPatch(env: CheckEnv, row: ResourceRow, reason: string): RowPatch {
-  return unresolvedCreate(row, env.types.get(row.type))
-    ? { statusReason: "resuming the interrupted create to delete its resource" }
-    : { action: "DELETE", status: "IN_PROGRESS", statusReason: reason };
+/** The write that locks a row for deletion: its patch, and the event it records. */
+export interface DeleteLock {
+  readonly patch: RowPatch;
+  /** DELETE_IN_PROGRESS; none for an unresolved create, which announces it once its id is known. */
+  readonly event?: RowWriteEvent;
 }
 
-/** Returns true when the row is now DELETE_COMPLETE; false when it failed (the node failed). */
-export async function deleteLockedRow(env: CheckEnv, stack: StackRecord, traversalId: string, locked: ResourceRow): Promise<boolean> {
+/** The lock write of a deletion: an unresolved create stays a create until its id is known. */
+export function deleteLock(env: CheckEnv, stack: StackRecord, traversalId: string, row: ResourceRow, reason: string): DeleteLock {
+  return unresolvedCreate(row, env.types.get(row.type))
+    ? { patch: { statusReason: "resuming the interrupted create to delete its resource" } }
+    : { patch: { action: "DELETE", status: "IN_PROGRESS", statusReason: reason }, event: rowWriteEvent(env, stack, traversalId, "DELETE", "IN_PROGRESS", "state changed") };
+}
+
+/**
+ * Delete a row locked with {@link deleteLock}'s write. With `report` (a cleanup node), the
+ * node is reported done as well - with the final write when nothing else must be written
+ * between them. Returns true when the row is now DELETE_COMPLETE (and reported); false when
+ * it failed (the node failed) or the lock was lost.
+ */
+export async function deleteLockedRow(
+  env: CheckEnv,
+  stack: StackRecord,
+  traversalId: string,
+  locked: ResourceRow,
+  report?: TraversalGraph,
+): Promise<boolean> {
   let row = locked;
   let reason = "state changed";
   if (row.deletionPolicy === "retain") {
-    await rowEvent(env, stack, traversalId, row, "DELETE", "IN_PROGRESS", "state changed");
     reason = "retained (deletion_policy: retain)";
   } else {
     const type = env.types.get(row.type);
@@ -54,7 +73,6 @@ export async function deleteLockedRow(env: CheckEnv, stack: StackRecord, travers
       if (resolved === null) return false;
       row = resolved;
     }
-    await rowEvent(env, stack, traversalId, row, "DELETE", "IN_PROGRESS", "state changed");
     if (type === undefined) {
       await failNode(env, stack, traversalId, row, "DELETE", `type "${row.type}" is not registered with engine ${env.engineId}`);
       return false;
@@ -76,12 +94,18 @@ export async function deleteLockedRow(env: CheckEnv, stack: StackRecord, travers
       return false;
     }
   }
-  const done = await lockedWrite(env, stack.id, row.id, { action: "DELETE", status: "COMPLETE", statusReason: reason }, true);
+  const patch: RowPatch = { action: "DELETE", status: "COMPLETE", statusReason: reason };
+  const event = rowWriteEvent(env, stack, traversalId, "DELETE", "COMPLETE", reason);
+  if (report !== undefined && row.replacedBy === null) {
+    const result = await reportCleanup(env, stack.id, report, row.id, lockedWriteSpec(env, stack.id, row.id, patch, true), event);
+    return result.kind !== "refused";
+  }
+  const done = await lockedWrite(env, stack.id, row.id, patch, true, event);
   if (!done.ok) return false;
-  await rowEvent(env, stack, traversalId, done.row, "DELETE", "COMPLETE", reason);
   if (row.replacedBy !== null) {
     await env.store.writeRow({ stackId: stack.id, rowId: row.replacedBy, patch: { replaces: null } });
   }
+  if (report !== undefined) await reportCleanup(env, stack.id, report, row.id);
   return true;
 }
 
@@ -113,12 +137,18 @@ async function resolveCreate(
     physicalId = result.physicalId;
   } catch (error) {
     const reason = `cannot delete: retrying the interrupted create to find its resource failed: ${(error as Error).message}`;
-    const kept = await lockedWrite(env, stack.id, row.id, { statusReason: reason }, true);
+    const kept = await lockedWrite(env, stack.id, row.id, { statusReason: reason }, true, rowWriteEvent(env, stack, traversalId, "CREATE", "IN_PROGRESS", reason));
     if (!kept.ok) return null;
-    await rowEvent(env, stack, traversalId, kept.row, "CREATE", "IN_PROGRESS", reason);
     await failTraversal(env, stack.id, traversalId, `Resource DELETE failed: ${row.name}: ${reason}`, row.id);
     return null;
   }
-  const written = await lockedWrite(env, stack.id, row.id, { physicalId, action: "DELETE", status: "IN_PROGRESS", statusReason: "state changed" }, false);
+  const written = await lockedWrite(
+    env,
+    stack.id,
+    row.id,
+    { physicalId, action: "DELETE", status: "IN_PROGRESS", statusReason: "state changed" },
+    false,
+    rowWriteEvent(env, stack, traversalId, "DELETE", "IN_PROGRESS", "state changed"),
+  );
   return written.ok ? written.row : null;
 }

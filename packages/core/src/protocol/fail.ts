@@ -6,7 +6,8 @@ import { randomUUID } from "node:crypto";
 import type { ResourceRow, RowAction, StackRecord } from "../model/types.js";
 import { EMPTY_TEMPLATE } from "../template/types.js";
 import type { CheckEnv } from "./env.js";
-import { rowEvent, stackEvent } from "./env.js";
+import { stackEvent } from "./env.js";
+import { rowWriteEvent } from "./fused-ops.js";
 import { lockedWrite } from "./locking.js";
 import { retrigger } from "./propagate.js";
 import type { TraversalEnv } from "./start-traversal.js";
@@ -24,9 +25,9 @@ export async function failNode(
   action: RowAction,
   message: string,
 ): Promise<void> {
-  const written = await lockedWrite(env, stack.id, row.id, { action, status: "FAILED", statusReason: message }, true);
+  const event = rowWriteEvent(env, stack, traversalId, action, "FAILED", message);
+  const written = await lockedWrite(env, stack.id, row.id, { action, status: "FAILED", statusReason: message }, true, event);
   if (!written.ok) return;
-  await rowEvent(env, stack, traversalId, written.row, action, "FAILED", message);
   await failTraversal(env, stack.id, traversalId, `Resource ${action} failed: ${row.name}: ${message}`, row.id);
 }
 

@@ -6,8 +6,9 @@
  * lease has expired, in which case the lock is stolen and the interrupted operation resumed.
  */
 import type { ResourceRow, RowPatch } from "../model/types.js";
-import type { RowWriteResult } from "../runtime/contract.js";
+import type { RowWrite, RowWriteEvent, RowWriteResult } from "../runtime/contract.js";
 import type { CheckEnv } from "./env.js";
+import { writeWithEvent } from "./fused-ops.js";
 
 /** Result of trying to lock a row. */
 export type LockOutcome =
@@ -25,17 +26,18 @@ export async function holderState(env: CheckEnv, row: ResourceRow): Promise<"fre
   return (await env.runtime.isAlive(row.lockHolder)) ? "alive" : "dead";
 }
 
-/** Lock `row` (as read) for this engine in `traversalId`, writing `patch` atomically. */
+/** Lock `row` (as read) for this engine in `traversalId`, writing `patch` (and `event`) atomically. */
 export async function lockRow(
   env: CheckEnv,
   stackId: string,
   traversalId: string,
   row: ResourceRow,
   patch: RowPatch,
+  event?: RowWriteEvent,
 ): Promise<LockOutcome> {
   const state = await holderState(env, row);
   if (state === "alive") return { kind: "parked" };
-  const result = await env.store.writeRow({
+  const write: RowWrite = {
     stackId,
     rowId: row.id,
     ifTraversal: traversalId,
@@ -43,14 +45,26 @@ export async function lockRow(
     ifHolder: row.lockHolder,
     setHolder: env.engineId,
     patch: { ...patch, updatedAt: env.runtime.now() },
-  });
+  };
+  const result = await writeWithEvent(env, write, event);
   if (result.ok) return { kind: "locked", row: result.row, stolenFrom: state === "dead" ? row.lockHolder : null };
   return result.reason === "superseded" ? { kind: "superseded" } : { kind: "changed" };
 }
 
+/** The write of {@link lockedWrite}, to make it (or report with it) later. */
+export function lockedWriteSpec(env: CheckEnv, stackId: string, rowId: string, patch: RowPatch, release: boolean): RowWrite {
+  return {
+    stackId,
+    rowId,
+    ifHolder: env.engineId,
+    ...(release ? { setHolder: null } : {}),
+    patch: { ...patch, updatedAt: env.runtime.now() },
+  };
+}
+
 /**
- * A write under a lock this engine holds. A refusal means the lock was stolen (this engine
- * was presumed dead): the caller must stop without further writes.
+ * A write under a lock this engine holds (with its event). A refusal means the lock was
+ * stolen (this engine was presumed dead): the caller must stop without further writes.
  */
 export async function lockedWrite(
   env: CheckEnv,
@@ -58,30 +72,31 @@ export async function lockedWrite(
   rowId: string,
   patch: RowPatch,
   release: boolean,
+  event?: RowWriteEvent,
 ): Promise<RowWriteResult> {
-  return env.store.writeRow({
-    stackId,
-    rowId,
-    ifHolder: env.engineId,
-    ...(release ? { setHolder: null } : {}),
-    patch: { ...patch, updatedAt: env.runtime.now() },
-  });
+  return writeWithEvent(env, lockedWriteSpec(env, stackId, rowId, patch, release), event);
 }
 
-/** A compare-and-set write of an unlocked row in the current traversal. */
-export async function casWrite(
-  env: CheckEnv,
-  stackId: string,
-  traversalId: string | undefined,
-  row: ResourceRow,
-  patch: RowPatch,
-): Promise<RowWriteResult> {
-  return env.store.writeRow({
+/** The write of {@link casWrite}, to make it (or report with it) later. */
+export function casWriteSpec(env: CheckEnv, stackId: string, traversalId: string | undefined, row: ResourceRow, patch: RowPatch): RowWrite {
+  return {
     stackId,
     rowId: row.id,
     ...(traversalId === undefined ? {} : { ifTraversal: traversalId }),
     ifVersion: row.version,
     ifHolder: null,
     patch: { ...patch, updatedAt: env.runtime.now() },
-  });
+  };
+}
+
+/** A compare-and-set write of an unlocked row (in the current traversal, when given), with its event. */
+export async function casWrite(
+  env: CheckEnv,
+  stackId: string,
+  traversalId: string | undefined,
+  row: ResourceRow,
+  patch: RowPatch,
+  event?: RowWriteEvent,
+): Promise<RowWriteResult> {
+  return writeWithEvent(env, casWriteSpec(env, stackId, traversalId, row, patch), event);
 }

@@ -11,7 +11,8 @@ import { checkCleanupNode } from "./check-cleanup.js";
 import { checkComplete } from "./check-complete.js";
 import { checkUpdateNode } from "./check-update.js";
 import type { CheckEnv, EngineContext } from "./env.js";
-import { loadGraph, rowEvent } from "./env.js";
+import { loadGraph } from "./env.js";
+import { rowWriteEvent } from "./fused-ops.js";
 import { casWrite } from "./locking.js";
 import { retrigger } from "./propagate.js";
 import { checkTimeout, checkWatchdog, timeOut } from "./watchdog.js";
@@ -68,9 +69,9 @@ async function handleStale(env: CheckEnv, stack: StackRecord, row: ResourceRow):
   const graph = await loadGraph(env, stack.id, stack.currentTraversal);
   if (graph !== null && graph.nodes[nodeKey("U", row.id)] !== undefined) return;
   const reason = "replacement no longer needed";
-  const written = await casWrite(env, stack.id, undefined, row, { action: "DELETE", status: "COMPLETE", statusReason: reason });
+  const event = rowWriteEvent(env, stack, stack.currentTraversal, "DELETE", "COMPLETE", reason);
+  const written = await casWrite(env, stack.id, undefined, row, { action: "DELETE", status: "COMPLETE", statusReason: reason }, event);
   if (!written.ok) return;
-  await rowEvent(env, stack, stack.currentTraversal, written.row, "DELETE", "COMPLETE", reason);
   // The replaced row may itself be a replacement (of a create that failed in its traversal):
   // retrigger the nearest row of the chain that the current traversal has nodes for.
   let target = row.replaces;

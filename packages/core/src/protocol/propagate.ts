@@ -3,8 +3,10 @@
  */
 import type { CheckMessage, NodeKey, SyncPayload, TraversalGraph } from "../model/types.js";
 import { STACK_NODE, nodeKey, parseNodeKey } from "../model/types.js";
+import type { NodeReportResult, RowWrite, RowWriteEvent } from "../runtime/contract.js";
 import type { CheckEnv } from "./env.js";
 import { loadGraph } from "./env.js";
+import { reportNode, reportTargets, writeWithEvent } from "./fused-ops.js";
 
 /** A node check message. */
 export function nodeMessage(stackId: string, traversalId: string, key: NodeKey): CheckMessage {
@@ -14,9 +16,10 @@ export function nodeMessage(stackId: string, traversalId: string, key: NodeKey):
 
 /**
  * Report `sender`'s completion to its successors (cleanups first) and, for a root, to the
- * stack's completion point; enqueue every successor that became ready, in one batch.
- * Returns false when the traversal is gone (superseded): the caller retriggers the row in the
- * newest traversal.
+ * stack's completion point - after `write` (with its `event`), in one fused operation when
+ * the runtime has it - and enqueue every target that became ready, in one batch. A
+ * "gone" result means the traversal was superseded: the caller retriggers the row in the
+ * newest traversal. A "refused" write reports nothing.
  */
 export async function propagate(
   env: CheckEnv,
@@ -24,62 +27,47 @@ export async function propagate(
   graph: TraversalGraph,
   sender: NodeKey,
   payload: SyncPayload,
-): Promise<boolean> {
-  const node = graph.nodes[sender];
-  if (node === undefined) return true;
-  const ready: CheckMessage[] = [];
-  const successors = reportOrder(node.requiredBy);
-  for (const successor of successors) {
-    const target = graph.nodes[successor];
-    if (target === undefined) continue;
-    const data = successor.startsWith("C:") ? null : payload;
-    const result = await env.store.syncMerge(
-      stackId,
-      graph.traversalId,
-      successor,
-      sender,
-      data,
-      true,
-      target.requires.length,
-    );
-    if (result === "gone") return false;
-    if (result === "ready") ready.push(nodeMessage(stackId, graph.traversalId, successor));
+  write?: RowWrite,
+  event?: RowWriteEvent,
+): Promise<NodeReportResult> {
+  if (graph.nodes[sender] === undefined) {
+    // Not a node of this graph (cannot happen for a check of it): only the write is made.
+    if (write === undefined) return { kind: "reported", ready: [] };
+    const written = await writeWithEvent(env, write, event);
+    return written.ok ? { kind: "reported", ready: [] } : { kind: "refused", reason: written.reason, row: written.row };
   }
-  if (node.requiredBy.length === 0) {
-    const result = await env.store.syncMerge(
-      stackId,
-      graph.traversalId,
-      STACK_NODE,
-      sender,
-      null,
-      true,
-      graph.roots.length,
+  const result = await reportNode(env, {
+    stackId,
+    traversalId: graph.traversalId,
+    sender,
+    targets: reportTargets(graph, sender, payload),
+    ...(write === undefined ? {} : { write }),
+    ...(event === undefined ? {} : { event }),
+  });
+  if (result.kind === "reported" && result.ready.length > 0) {
+    const ready = result.ready.map((node): CheckMessage =>
+      node === STACK_NODE ? { kind: "complete", stackId, traversalId: graph.traversalId } : nodeMessage(stackId, graph.traversalId, node),
     );
-    if (result === "gone") return false;
-    if (result === "ready") ready.push({ kind: "complete", stackId, traversalId: graph.traversalId });
+    await env.runtime.enqueue(ready);
   }
-  if (ready.length > 0) await env.runtime.enqueue(ready);
-  return true;
-}
-
-/** The order in which a node reports to its successors: cleanups first, then updates. */
-function reportOrder(requiredBy: readonly NodeKey[]): NodeKey[] {
-  return [...requiredBy].sort((a, b) => (a[0] === b[0] ? 0 : a[0] === "C" ? -1 : 1));
+  return result;
 }
 
 /**
- * True when `key` already reported in this traversal: its last successor in report order (or
- * the stack's completion point, for a root) holds its entry, and reports are merged in that
- * order. A check of such a node is a duplicate (at-least-once delivery) and must not report
- * again: every report fires the successors again, and along a dense graph those re-fires
- * multiply into an exponential number of checks. One O(1) read per check (not a read of the
- * whole sync point: the completion point of a wide stack holds an entry per root).
+ * Report cleanup node `C(rowId)` done (no data) after `write`, and retrigger the row in the
+ * newest traversal when this one is gone. Returns the report's outcome.
  */
-export async function alreadyReported(env: CheckEnv, stackId: string, graph: TraversalGraph, key: NodeKey): Promise<boolean> {
-  const node = graph.nodes[key];
-  if (node === undefined) return false;
-  const last = node.requiredBy.length === 0 ? STACK_NODE : (reportOrder(node.requiredBy).at(-1) as NodeKey);
-  return env.store.syncHas(stackId, graph.traversalId, last, key);
+export async function reportCleanup(
+  env: CheckEnv,
+  stackId: string,
+  graph: TraversalGraph,
+  rowId: string,
+  write?: RowWrite,
+  event?: RowWriteEvent,
+): Promise<NodeReportResult> {
+  const result = await propagate(env, stackId, graph, nodeKey("C", rowId), null, write, event);
+  if (result.kind === "gone") await retrigger(env, stackId, rowId);
+  return result;
 }
 
 /**

@@ -4,15 +4,17 @@
  * decision loop does next.
  */
 import { UpdateReplace } from "../errors.js";
-import type { NodeKey, NodePayload, ResourceRow, StackRecord, TraversalGraph } from "../model/types.js";
+import type { NodeKey, NodePayload, ResourceRow, RowPatch, StackRecord, TraversalGraph } from "../model/types.js";
 import type { AnyResourceType } from "../plugin/types.js";
 import { referenceIdOf } from "../plugin/reference-id.js";
 import type { CompiledResource } from "../template/types.js";
+import type { RowWrite, RowWriteEvent } from "../runtime/contract.js";
 import type { CheckEnv } from "./env.js";
 import { rowEvent } from "./env.js";
 import { failNode } from "./fail.js";
+import { rowWriteEvent } from "./fused-ops.js";
 import { invokePlugin } from "./invoke-plugin.js";
-import { casWrite, lockRow, lockedWrite } from "./locking.js";
+import { casWriteSpec, lockRow, lockedWrite, lockedWriteSpec } from "./locking.js";
 import { nodeMessage, propagate, retrigger } from "./propagate.js";
 
 /** Everything an update node's operations share. */
@@ -37,18 +39,31 @@ export type StepResult = "done" | "again";
 
 const traversal = (run: UpdateRun): string => run.graph.traversalId;
 
-/** Report the node done with the row's data; retrigger the row if the traversal is gone. */
-export async function finish(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
+/**
+ * Report the node done with the data of `row` - the row as `write` (when given, made in the
+ * same fused operation) leaves it - and retrigger the row if the traversal is gone. A
+ * refused compare-and-set write (the row changed) decides again; a refused locked write
+ * (the lock was stolen) stops.
+ */
+export async function finish(run: UpdateRun, row: ResourceRow, write?: RowWrite, event?: RowWriteEvent): Promise<StepResult> {
   const payload: NodePayload = {
     rowId: row.id,
     name: row.name,
     refId: referenceIdOf(run.type, row.physicalId, row.attributes),
     attributes: pick(row.attributes, run.attributeRefs),
   };
-  if (!(await propagate(run.env, run.stack.id, run.graph, run.node, payload))) {
-    await retrigger(run.env, run.stack.id, row.id);
+  const result = await propagate(run.env, run.stack.id, run.graph, run.node, payload, write, event);
+  if (result.kind === "refused") {
+    const changed = write?.ifVersion !== undefined && (result.reason === "version" || result.reason === "locked");
+    return changed ? "again" : "done";
   }
+  if (result.kind === "gone") await retrigger(run.env, run.stack.id, row.id);
   return "done";
+}
+
+/** `row` as a write of `patch` leaves it (the fields a node reports). */
+export function afterPatch(row: ResourceRow, patch: RowPatch): ResourceRow {
+  return { ...row, ...patch };
 }
 
 /**
@@ -61,16 +76,17 @@ export async function updateRow(run: UpdateRun, row: ResourceRow, changed: strin
   // all, the row is FAILED rather than back to IN_PROGRESS with no one running it.
   const interrupted = row.status === "IN_PROGRESS";
   const previous = interrupted ? { action: row.action, status: "FAILED" as const } : { action: row.action, status: row.status };
-  const lock = await lockRow(env, stack.id, traversal(run), row, {
-    action: "UPDATE",
-    status: "IN_PROGRESS",
-    statusReason: "state changed",
-    requires: [...new Set([...row.requires, ...run.requires])].sort(),
-  });
+  const lock = await lockRow(
+    env,
+    stack.id,
+    traversal(run),
+    row,
+    { action: "UPDATE", status: "IN_PROGRESS", statusReason: "state changed", requires: [...new Set([...row.requires, ...run.requires])].sort() },
+    rowWriteEvent(env, stack, traversal(run), "UPDATE", "IN_PROGRESS", "state changed"),
+  );
   if (lock.kind === "parked" || lock.kind === "superseded") return "done";
   if (lock.kind === "changed") return "again";
   const locked = lock.row;
-  await rowEvent(env, stack, traversal(run), locked, "UPDATE", "IN_PROGRESS", "state changed");
   const update = run.type.update?.bind(run.type);
   let attributes: Record<string, unknown>;
   try {
@@ -89,26 +105,19 @@ export async function updateRow(run: UpdateRun, row: ResourceRow, changed: strin
     await failNode(env, stack, traversal(run), locked, "UPDATE", (error as Error).message);
     return "done";
   }
-  const written = await lockedWrite(
-    env,
-    stack.id,
-    locked.id,
-    {
-      action: "UPDATE",
-      status: "COMPLETE",
-      statusReason: "state changed",
-      properties: run.properties,
-      attributes,
-      requires: run.requires,
-      templateId: run.graph.templateId,
-      replacedBy: null,
-      deletionPolicy: run.resource.deletionPolicy,
-    },
-    true,
-  );
-  if (!written.ok) return "done";
-  await rowEvent(env, stack, traversal(run), written.row, "UPDATE", "COMPLETE", "state changed");
-  return finish(run, written.row);
+  const patch: RowPatch = {
+    action: "UPDATE",
+    status: "COMPLETE",
+    statusReason: "state changed",
+    properties: run.properties,
+    attributes,
+    requires: run.requires,
+    templateId: run.graph.templateId,
+    replacedBy: null,
+    deletionPolicy: run.resource.deletionPolicy,
+  };
+  const write = lockedWriteSpec(env, stack.id, locked.id, patch, true);
+  return finish(run, afterPatch(locked, patch), write, rowWriteEvent(env, stack, traversal(run), "UPDATE", "COMPLETE", "state changed"));
 }
 
 /** No change: record the new template and `requires` (W-A) without calling the plugin. */
@@ -122,15 +131,14 @@ export async function noChange(run: UpdateRun, row: ResourceRow): Promise<StepRe
       attributes = row.attributes;
     }
   }
-  const written = await casWrite(run.env, run.stack.id, traversal(run), row, {
+  const patch: RowPatch = {
     templateId: run.graph.templateId,
     requires: run.requires,
     replacedBy: null,
     deletionPolicy: run.resource.deletionPolicy,
     attributes,
-  });
-  if (written.ok) return finish(run, written.row);
-  return written.reason === "version" || written.reason === "locked" ? "again" : "done";
+  };
+  return finish(run, afterPatch(row, patch), casWriteSpec(run.env, run.stack.id, traversal(run), row, patch));
 }
 
 /**

@@ -9,11 +9,13 @@ import type { CompiledTemplate } from "../template/types.js";
 import type {
   CheckMessage,
   NewStackEvent,
+  RowAction,
   NodeKey,
   ResourceRow,
   RowPatch,
   StackEvent,
   StackRecord,
+  Status,
   SyncPayload,
   TraversalGraph,
 } from "../model/types.js";
@@ -76,6 +78,64 @@ export interface InstallGraph {
   /** Rows to insert with the graph (ids from `allocateRowIds`). */
   readonly newRows: readonly NewRow[];
 }
+
+/**
+ * The resource event of a row write, recorded only when the write is accepted. The runtime
+ * completes it from the row as written: `kind: "resource"`, `resourceName`, `rowId` and
+ * `physicalId`.
+ */
+export interface RowWriteEvent {
+  /** Epoch ms. */
+  readonly time: number;
+  /** Stack name. */
+  readonly stackName: string;
+  /** Traversal during which it happened. */
+  readonly traversalId: string;
+  /** Action. */
+  readonly action: RowAction;
+  /** Status. */
+  readonly status: Status;
+  /** Explanation. */
+  readonly reason: string;
+}
+
+/** One sync point a node reports to (see {@link NodeReport}). */
+export interface ReportTarget {
+  /** The successor node (or `STACK_NODE`, the stack's completion point). */
+  readonly node: NodeKey;
+  /** Counted senders that make it ready (its number of predecessors). */
+  readonly required: number;
+  /** What the sender leaves there. */
+  readonly payload: SyncPayload;
+}
+
+/**
+ * A node reports its completion (DESIGN.md section 4 step 5): an optional row write (with its
+ * event), then `{sender: payload}` merged, counted, into every target's sync point.
+ */
+export interface NodeReport {
+  /** Stack id. */
+  readonly stackId: string;
+  /** The traversal reported in. */
+  readonly traversalId: string;
+  /** The reporting node (the sender key of every merge). */
+  readonly sender: NodeKey;
+  /** Sync points to merge into, in report order. */
+  readonly targets: readonly ReportTarget[];
+  /** A conditional row write that must be accepted first; nothing is merged when it is refused. */
+  readonly write?: RowWrite;
+  /** The event of `write`, appended when the write is accepted. */
+  readonly event?: RowWriteEvent;
+}
+
+/** Outcome of {@link RuntimeStore.reportNode}. */
+export type NodeReportResult =
+  /** The write was refused: nothing was written or merged. */
+  | { readonly kind: "refused"; readonly reason: WriteRefusal; readonly row: ResourceRow | null }
+  /** The write (if any) was made, but the traversal is gone (superseded or purged): nothing was merged. */
+  | { readonly kind: "gone" }
+  /** Merged into every target; `ready` lists the targets that became (or still are) ready, in order. */
+  | { readonly kind: "reported"; readonly ready: readonly NodeKey[] };
 
 /** Activity of a stack as the queue sees it (for the watchdog). */
 export interface StackActivity {
@@ -177,6 +237,30 @@ export interface RuntimeStore {
   /** Read a sync point's entries (sender → payload); null when the traversal is gone. */
   readSync(stackId: string, traversalId: string, node: NodeKey): Promise<Map<NodeKey, SyncPayload> | null>;
 
+  /**
+   * Optional fused operation: `writeRow` that also appends `event` (completed from the row as
+   * written) to the stack's events, atomically - the event exists if and only if the write
+   * was accepted. A runtime saves a round trip per write with it; when absent, core calls
+   * `writeRow` and then `appendEvents`.
+   */
+  writeRowWithEvent?(write: RowWrite, event: RowWriteEvent): Promise<RowWriteResult>;
+  /**
+   * Optional fused operation, implemented together with {@link RuntimeStore.nodeReported}:
+   * one atomic step that makes `report.write` (refused: nothing else happens) with its
+   * event, then - unless the traversal's graph is gone - merges `{sender: payload}` into each
+   * target exactly as `syncMerge(..., counted = true, target.required)` would, and records
+   * that `sender` reported in the traversal. O(1) per target, like `syncMerge`. When absent,
+   * core makes the write and then one `syncMerge` per target.
+   */
+  reportNode?(report: NodeReport): Promise<NodeReportResult>;
+  /**
+   * Optional, with {@link RuntimeStore.reportNode}: whether a `reportNode` with this sender
+   * was accepted in the traversal (false as well when the traversal is gone). A check of a
+   * node that already reported is a duplicate. When absent, core reads the sync point of the
+   * node's last target instead.
+   */
+  nodeReported?(stackId: string, traversalId: string, node: NodeKey): Promise<boolean>;
+
   /** Append events to the stack's stream. */
   appendEvents(stackId: string, events: readonly NewStackEvent[]): Promise<void>;
   /**
@@ -200,6 +284,12 @@ export interface Delivery {
    * the check.
    */
   readonly runtime: Runtime;
+  /**
+   * Aborted by the runtime when it takes the check back from this engine before it ended
+   * (a graceful shutdown past its grace period hands running checks back to the queue): the
+   * check's in-flight plugin calls are aborted, as its writes are already fenced.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Processes checks; the engine registers one with the runtime. */

@@ -9,7 +9,7 @@ import { bindParameters } from "./parameters.js";
 import { isPlainObject, setOwn } from "./plain-data.js";
 import type { CompiledTemplate } from "./types.js";
 import { compileOutputs } from "./validate-outputs.js";
-import { compileResources } from "./validate-resources.js";
+import { compileResources, selectResources } from "./validate-resources.js";
 import { checkParameterGroups, checkTopLevel } from "./validate-top-level.js";
 import { ValueCompiler } from "./validate-value.js";
 
@@ -30,12 +30,17 @@ export interface CompileOptions {
 /**
  * Validate everything and compile. Checks run in a fixed order and the first problem is
  * thrown: top level, parameters (declarations, undeclared values, values), parameter groups,
+ * conditions in key order, each resource's kind, keys and condition in key order, then
  * resources in key order, outputs in key order, then dependency cycles.
  *
- * The result substitutes `get_param`, folds `list_join` / `str_replace` whose arguments are
- * literal, keeps `get_resource` / `get_attr` (and what uses them) for run time, and lists
- * each resource's dependencies (`depends_on` ∪ every resource its properties reference) and
- * the attributes read from every resource. It is made of fresh plain objects and arrays
+ * The result decides every condition (they read only parameters): a resource whose
+ * `condition` is false is not part of it (referring to it outside the branch of an `if` that
+ * is left out is an error), an output whose condition is false has the value null, and each
+ * `if` is replaced by the value of its branch. It substitutes `get_param`, folds the
+ * functions over data (`list_join`, `str_replace`, `str_split`, `map_merge`, `repeat`, ...)
+ * whose arguments are literal, keeps `get_resource` / `get_attr` (and what uses them) for run
+ * time, and lists each resource's dependencies (`depends_on` ∪ every resource its properties
+ * reference) and the attributes read from every resource. It is made of fresh plain objects and arrays
  * (JSON-serializable); the input is never mutated. When a parameter is declared `hidden`,
  * `hiddenParameters` lists the hidden names, then the paths whose value used one
  * (`resources.X.properties.P`, `outputs.X.value`), so callers can redact them.
@@ -66,8 +71,12 @@ export function compileTemplate(template: unknown, options: CompileOptions): Com
     parameters: params.values,
     hiddenParameters: params.hidden,
   });
-  const compiledResources = compileResources(section, resourceNames, types, compiler);
-  const compiledOutputs = compileOutputs(sections.outputs, compiler);
+  const conditions = compiler.useConditions(sections.conditions);
+  conditions.evaluateAll();
+  const selection = selectResources(section, conditions);
+  compiler.dropResources(selection.dropped);
+  const compiledResources = compileResources(section, selection, types, compiler);
+  const compiledOutputs = compileOutputs(sections.outputs, compiler, conditions);
 
   const { resources, entries } = compiledResources;
   const attributeRefs: Record<string, readonly string[]> = {};

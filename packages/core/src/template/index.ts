@@ -7,6 +7,7 @@ export type {
   CompiledOutput,
   CompiledResource,
   CompiledTemplate,
+  ConditionDefinition,
   OutputDefinition,
   ParameterConstraint,
   ParameterDefinition,

@@ -3,7 +3,8 @@
  *
  * An intrinsic is a mapping with exactly one key, and that key is one of
  * {@link INTRINSIC_FUNCTIONS}. Any other mapping (including a one-key mapping with another
- * key) is plain data.
+ * key) is plain data, except that the names of Heat functions Converge does not implement
+ * ({@link UNSUPPORTED_FUNCTIONS}) are rejected.
  *
  * ```yaml
  * image: { get_param: image }                       # substituted by compileTemplate
@@ -11,13 +12,40 @@
  * ip: { get_attr: [server, networks, private, 0] }  # resolved at run time
  * url: { list_join: ["", ["http://", { get_attr: [lb, ip] }]] }
  * cmd: { str_replace: { template: "run $X", params: { $X: { get_param: x } } } }
+ * size: { if: [is_prod, 100, 10] }                  # decided by compileTemplate
  * ```
+ *
+ * The functions over data (`list_join`, `str_split`, `map_merge`, `equals`, ...) are defined
+ * once in `functions/table.ts`; they fold at compile time when their argument is literal and
+ * are evaluated at run time otherwise.
  */
 import { isPlainObject } from "./plain-data.js";
 import type { PlainObject } from "./plain-data.js";
 
 /** Names of the intrinsic functions the template language knows. */
-export const INTRINSIC_FUNCTIONS = ["get_resource", "get_attr", "get_param", "list_join", "str_replace"] as const;
+export const INTRINSIC_FUNCTIONS = [
+  "get_resource",
+  "get_attr",
+  "get_param",
+  "if",
+  "list_join",
+  "str_replace",
+  "str_replace_strict",
+  "str_replace_vstrict",
+  "str_split",
+  "digest",
+  "list_concat",
+  "list_concat_unique",
+  "filter",
+  "contains",
+  "map_merge",
+  "map_replace",
+  "repeat",
+  "equals",
+  "not",
+  "and",
+  "or",
+] as const;
 
 /** One of {@link INTRINSIC_FUNCTIONS}. */
 export type IntrinsicName = (typeof INTRINSIC_FUNCTIONS)[number];
@@ -31,22 +59,8 @@ const NAMES: ReadonlySet<string> = new Set(INTRINSIC_FUNCTIONS);
  */
 export const UNSUPPORTED_FUNCTIONS: ReadonlySet<string> = new Set([
   "get_file",
-  "str_split",
-  "list_concat",
-  "list_concat_unique",
-  "map_merge",
-  "map_replace",
-  "repeat",
-  "digest",
   "resource_facade",
   "yaql",
-  "if",
-  "equals",
-  "not",
-  "and",
-  "or",
-  "contains",
-  "filter",
   "make_url",
   "Ref",
   "Fn::GetAtt",

@@ -1,17 +1,20 @@
 /**
  * Run-time resolution of the intrinsic functions left in a compiled property or output
- * value (`get_resource`, `get_attr`, `list_join`, `str_replace`).
+ * value: `get_resource`, `get_attr`, and the functions over data that use them (through the
+ * same function table as compile-time folding).
  */
 import { TemplateValidationError } from "../errors.js";
+import { invokeFunction } from "./functions/definition.js";
+import { FUNCTION_TABLE } from "./functions/table.js";
 import { intrinsicArgument, intrinsicName, isPathItem, stepInto } from "./intrinsics.js";
-import { isPlainObject, joinPath, kindOf, setOwn, show } from "./plain-data.js";
+import { isPlainObject, joinPath, setOwn, show } from "./plain-data.js";
 import type { PlainObject } from "./plain-data.js";
-import { joinLists, replacePlaceholders } from "./string-functions.js";
 
 /**
  * "Not known yet": a {@link ResolveContext} may return it for a reference id or attribute
- * that will only exist after a create or update (update previews). `list_join` and
- * `str_replace` over it yield it; elsewhere it stays in place (see {@link containsUnknown}).
+ * that will only exist after a create or update (update previews). A function over data
+ * (`list_join`, `str_replace`, `map_merge`, `equals`, ...) whose argument holds it yields it;
+ * elsewhere it stays in place (see {@link containsUnknown}).
  * Registered with `Symbol.for`, so two copies of this package agree on it.
  */
 export const UNKNOWN: unique symbol = Symbol.for("@converge/core/template/unknown");
@@ -30,12 +33,13 @@ export interface ResolveContext {
 /**
  * Resolve every intrinsic function in a compiled value and return the resulting data (a
  * fresh copy). `get_attr` walks its remaining path into the attribute value (a missing step
- * gives null); `list_join` and `str_replace` stringify non-string items like Heat.
+ * gives null); the functions over data evaluate as they do when compileTemplate folds them
+ * (`list_join` and `str_replace` stringify non-string items like Heat).
  *
  * @param path dotted path of `value`, used in error messages (e.g. `resources.web.properties.url`).
  * @throws TemplateValidationError at the intrinsic when its argument is malformed (for
- *   instance a `list_join` argument that resolved to something other than a list), or on a
- *   `get_param`, which only {@link compileTemplate} can substitute.
+ *   instance a `list_join` argument that resolved to something other than a list), or on
+ *   `get_param` or `if`, which only {@link compileTemplate} can decide.
  */
 export function resolveValue(value: unknown, ctx: ResolveContext, path = ""): unknown {
   if (Array.isArray(value)) return value.map((item, i) => resolveValue(item, ctx, joinPath(path, i)));
@@ -65,29 +69,15 @@ export function resolveValue(value: unknown, ctx: ResolveContext, path = ""): un
       }
       return current === undefined ? null : current;
     }
-    case "list_join": {
-      if (!Array.isArray(arg) || arg.length < 2) throw new TemplateValidationError(path, `list_join takes [delimiter, list, ...lists], got ${show(arg)}`);
-      const resolved = arg.map((item, i) => resolveValue(item, ctx, joinPath(joinPath(path, "list_join"), i)));
-      if (resolved.some(containsUnknown)) return UNKNOWN;
-      const [delimiter, ...lists] = resolved;
-      if (typeof delimiter !== "string") throw new TemplateValidationError(path, `list_join: the delimiter must be a string, got ${kindOf(delimiter)}`);
-      lists.forEach((list, i) => {
-        if (!Array.isArray(list)) throw new TemplateValidationError(path, `list_join: argument ${i + 1} must be a list, got ${kindOf(list)}`);
-      });
-      return joinLists(delimiter, lists as unknown[][]);
-    }
-    case "str_replace": {
-      if (!isPlainObject(arg)) throw new TemplateValidationError(path, `str_replace takes { template, params }, got ${show(arg)}`);
-      const at = joinPath(path, "str_replace");
-      const template = resolveValue(arg.template, ctx, joinPath(at, "template"));
-      const params = resolveValue(arg.params, ctx, joinPath(at, "params"));
-      if (containsUnknown(template) || containsUnknown(params)) return UNKNOWN;
-      if (typeof template !== "string") throw new TemplateValidationError(path, `str_replace: template must be a string, got ${kindOf(template)}`);
-      if (!isPlainObject(params)) throw new TemplateValidationError(path, `str_replace: params must be a mapping, got ${kindOf(params)}`);
-      return replacePlaceholders(template, params);
-    }
     case "get_param":
-      throw new TemplateValidationError(path, "get_param is substituted by compileTemplate and cannot be resolved at run time");
+    case "if":
+      throw new TemplateValidationError(path, `${fn} is decided by compileTemplate and cannot be resolved at run time`);
+    default: {
+      const definition = FUNCTION_TABLE.get(fn);
+      if (definition === undefined) throw new TemplateValidationError(path, `${fn} has no run-time definition`);
+      const resolved = resolveValue(arg, ctx, joinPath(path, fn));
+      return containsUnknown(resolved) ? UNKNOWN : invokeFunction(definition, resolved, path);
+    }
   }
 }
 

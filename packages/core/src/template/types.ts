@@ -50,7 +50,22 @@ export interface ResourceDefinition {
   readonly deletion_policy?: "delete" | "retain" | "Delete" | "Retain";
   /** Free-form metadata, ignored by the engine. */
   readonly metadata?: unknown;
+  /** Human description. */
+  readonly description?: string;
+  /**
+   * When the resource exists: a condition name of the template's `conditions`, a boolean, or
+   * a condition function. A resource whose condition is false is not part of the stack.
+   */
+  readonly condition?: ConditionDefinition;
 }
+
+/**
+ * A condition: true/false or a condition function over parameters (`equals`, `not`, `and`,
+ * `or`, `contains`, `get_param`); where a condition is expected (`condition:`, the first
+ * argument of `if`, the operands of `not`/`and`/`or`), a string names a condition of the
+ * template's `conditions` section.
+ */
+export type ConditionDefinition = string | boolean | Readonly<Record<string, unknown>>;
 
 /** An output declaration. */
 export interface OutputDefinition {
@@ -58,6 +73,8 @@ export interface OutputDefinition {
   readonly value: unknown;
   /** Human description. */
   readonly description?: string;
+  /** When the output has a value: otherwise it is null. */
+  readonly condition?: ConditionDefinition;
 }
 
 /** A template as the user writes it (JSON or YAML, or a TypeScript object). */
@@ -72,6 +89,8 @@ export interface Template {
   readonly resources?: Readonly<Record<string, ResourceDefinition>>;
   /** Output declarations by name. */
   readonly outputs?: Readonly<Record<string, OutputDefinition>>;
+  /** Named conditions, decided from the parameters: true/false or a condition function each. */
+  readonly conditions?: Readonly<Record<string, ConditionDefinition>>;
 }
 
 /** A resource after validation: parameters substituted, dependencies computed. */

@@ -7,12 +7,47 @@ import type { TypeRegistry } from "../plugin/registry.js";
 import type { AnyResourceType } from "../plugin/types.js";
 import { isPlainObject, joinPath, kindOf, ownValue, setOwn } from "./plain-data.js";
 import type { PlainObject } from "./plain-data.js";
+import type { Conditions } from "./conditions.js";
 import type { CompiledResource } from "./types.js";
+import { OMITTED, checkData } from "./validate-value.js";
 import type { ValueCompiler } from "./validate-value.js";
 
 /** Keys a resource declaration may have. */
-export const RESOURCE_KEYS: readonly string[] = ["type", "properties", "depends_on", "deletion_policy", "metadata", "description"];
+export const RESOURCE_KEYS: readonly string[] = ["type", "properties", "depends_on", "deletion_policy", "metadata", "description", "condition"];
 const RESOURCE_KEY_SET: ReadonlySet<string> = new Set(RESOURCE_KEYS);
+
+/** Which resources of the template are part of the stack. */
+export interface ResourceSelection {
+  /** Every resource name of the template, in key order. */
+  readonly names: ReadonlySet<string>;
+  /** The resources whose `condition` is false, each with the reason shown in errors. */
+  readonly dropped: ReadonlyMap<string, string>;
+}
+
+/**
+ * Check each resource declaration's kind and keys and decide its `condition` (a condition
+ * name, a boolean or a condition function), in key order.
+ * @throws TemplateValidationError at `resources.NAME`, an unknown key, or `resources.NAME.condition…`.
+ */
+export function selectResources(section: PlainObject, conditions: Conditions): ResourceSelection {
+  const dropped = new Map<string, string>();
+  for (const name of Object.keys(section)) {
+    const path = joinPath("resources", name);
+    const decl = section[name];
+    if (!isPlainObject(decl)) throw new TemplateValidationError(path, `a resource must be a mapping, got ${kindOf(decl)}`);
+    for (const key of Object.keys(decl)) {
+      if (!RESOURCE_KEY_SET.has(key)) {
+        throw new TemplateValidationError(joinPath(path, key), `unknown key "${key}" in a resource (allowed: ${RESOURCE_KEYS.join(", ")})`);
+      }
+    }
+    const condition = decl.condition;
+    if (condition === undefined || condition === null) continue;
+    if (!conditions.decide(condition, joinPath(path, "condition"))) {
+      dropped.set(name, typeof condition === "string" ? `its condition "${condition}" is false` : "its condition is false");
+    }
+  }
+  return { names: new Set(Object.keys(section)), dropped };
+}
 
 /** What compiling the resources produced. */
 export interface CompiledResources {
@@ -32,14 +67,17 @@ interface TypeFacts {
 }
 
 /**
- * Validate and compile every resource, in key order: the declaration's keys, `type`, each
- * given property (unknown name, then intrinsics, then the property schema when the value is
- * literal), missing required properties, `depends_on`, `deletion_policy`, `description`.
+ * Validate and compile every resource of the stack, in key order (after
+ * {@link selectResources}): `type`, each given property (unknown name, then intrinsics, then
+ * the property schema when the value is literal), missing required properties, `depends_on`,
+ * `deletion_policy`, `description`. A resource whose condition is false is left out of the
+ * result; only its `type` (a string), `properties` (JSON data), `depends_on` (names),
+ * `deletion_policy` and `description` are checked.
  * @throws TemplateValidationError (or UnknownResourceTypeError) at the offending node.
  */
 export function compileResources(
   section: PlainObject,
-  names: ReadonlySet<string>,
+  selection: ResourceSelection,
   types: TypeRegistry,
   compiler: ValueCompiler,
 ): CompiledResources {
@@ -47,19 +85,18 @@ export function compileResources(
   const entries: (readonly [string, CompiledResource])[] = [];
   const hiddenPaths: string[] = [];
   const facts = new Map<AnyResourceType, TypeFacts>();
+  const { names, dropped } = selection;
   for (const name of names) {
     const path = joinPath("resources", name);
-    const decl = section[name];
-    if (!isPlainObject(decl)) throw new TemplateValidationError(path, `a resource must be a mapping, got ${kindOf(decl)}`);
-    for (const key of Object.keys(decl)) {
-      if (!RESOURCE_KEY_SET.has(key)) {
-        throw new TemplateValidationError(joinPath(path, key), `unknown key "${key}" in a resource (allowed: ${RESOURCE_KEYS.join(", ")})`);
-      }
-    }
+    const decl = section[name] as PlainObject;
     const typeName = decl.type;
     if (typeof typeName !== "string") {
       const problem = typeName === undefined ? "is missing" : `must be a string, got ${kindOf(typeName)}`;
       throw new TemplateValidationError(joinPath(path, "type"), `the resource type ${problem}`);
+    }
+    if (dropped.has(name)) {
+      checkDropped(decl, path);
+      continue;
     }
     const type = types.get(typeName);
     if (type === undefined) throw new UnknownResourceTypeError(joinPath(path, "type"), typeName, types.names());
@@ -72,6 +109,7 @@ export function compileResources(
     const properties: PlainObject = {};
     let dependsOn: Set<string> | undefined;
     let allLiteral = true;
+    const omitted = new Set<string>();
     for (const prop of Object.keys(given)) {
       const raw = given[prop];
       if (raw === undefined) continue;
@@ -81,6 +119,10 @@ export function compileResources(
         throw new TemplateValidationError(propPath, `unknown property "${prop}" for type ${typeName}; ${known}`);
       }
       const compiled = compiler.compile(raw, propPath);
+      if (compiled.value === OMITTED) {
+        omitted.add(prop);
+        continue;
+      }
       if (compiler.references.length > 0) dependsOn = addAll(dependsOn, compiler.references);
       if (compiler.usedHidden) hiddenPaths.push(propPath);
       allLiteral &&= compiled.literal;
@@ -96,12 +138,13 @@ export function compileResources(
       setOwn(properties, prop, compiled.value);
     }
     for (const prop of fact.required) {
-      if (ownValue(given, prop) === undefined) {
-        throw new TemplateValidationError(joinPath(propsPath, prop), `required property "${prop}" of type ${typeName} is missing`);
+      if (ownValue(properties, prop) === undefined) {
+        const why = omitted.has(prop) ? " (an if without a value for a false condition left it out)" : "";
+        throw new TemplateValidationError(joinPath(propsPath, prop), `required property "${prop}" of type ${typeName} is missing${why}`);
       }
     }
     if (allLiteral) checkWholeObject(type, properties, propsPath);
-    const explicit = explicitDependencies(decl.depends_on, name, names, path);
+    const explicit = explicitDependencies(decl.depends_on, name, selection, path);
     if (explicit.length > 0) dependsOn = addAll(dependsOn, explicit);
     const deletionPolicy = normalizeDeletionPolicy(decl.deletion_policy, path);
     if (decl.description !== undefined && typeof decl.description !== "string") {
@@ -150,11 +193,26 @@ function typeFacts(type: AnyResourceType): TypeFacts {
 
 /**
  * The names in a `depends_on` (a name or a list of names), each checked to be another
- * resource of the template. `resourcePath` is `resources.NAME`.
+ * resource of the stack (not one whose condition is false). `resourcePath` is `resources.NAME`.
  */
-function explicitDependencies(value: unknown, self: string, names: ReadonlySet<string>, resourcePath: string): readonly string[] {
-  if (value === undefined || value === null) return NO_NAMES;
+function explicitDependencies(value: unknown, self: string, selection: ResourceSelection, resourcePath: string): readonly string[] {
   const path = joinPath(resourcePath, "depends_on");
+  const list = dependencyNames(value, path);
+  list.forEach((dep, i) => {
+    const at = typeof value === "string" ? path : joinPath(path, i);
+    if (dep === self) throw new TemplateValidationError(at, `resource "${self}" cannot depend on itself`);
+    if (!selection.names.has(dep)) throw new TemplateValidationError(at, `depends_on refers to unknown resource "${dep}"`);
+    const reason = selection.dropped.get(dep);
+    if (reason !== undefined) {
+      throw new TemplateValidationError(at, `depends_on refers to resource "${dep}", which is not part of the stack: ${reason}`);
+    }
+  });
+  return list;
+}
+
+/** The names of a `depends_on` (a name or a list of names), checked to be strings. */
+function dependencyNames(value: unknown, path: string): readonly string[] {
+  if (value === undefined || value === null) return NO_NAMES;
   const list = typeof value === "string" ? [value] : value;
   if (!Array.isArray(list)) {
     throw new TemplateValidationError(path, `depends_on must be a resource name or a list of names, got ${kindOf(value)}`);
@@ -162,10 +220,21 @@ function explicitDependencies(value: unknown, self: string, names: ReadonlySet<s
   list.forEach((dep: unknown, i) => {
     const at = typeof value === "string" ? path : joinPath(path, i);
     if (typeof dep !== "string") throw new TemplateValidationError(at, `depends_on names must be strings, got ${kindOf(dep)}`);
-    if (dep === self) throw new TemplateValidationError(at, `resource "${self}" cannot depend on itself`);
-    if (!names.has(dep)) throw new TemplateValidationError(at, `depends_on refers to unknown resource "${dep}"`);
   });
   return list as string[];
+}
+
+/** The checks of a resource whose condition is false: it is not compiled, only checked to be well-formed data. */
+function checkDropped(decl: PlainObject, path: string): void {
+  const propsPath = joinPath(path, "properties");
+  const given = decl.properties ?? NO_PROPERTIES;
+  if (!isPlainObject(given)) throw new TemplateValidationError(propsPath, `properties must be a mapping, got ${kindOf(given)}`);
+  checkData(given, propsPath);
+  dependencyNames(decl.depends_on, joinPath(path, "depends_on"));
+  normalizeDeletionPolicy(decl.deletion_policy, path);
+  if (decl.description !== undefined && typeof decl.description !== "string") {
+    throw new TemplateValidationError(joinPath(path, "description"), "description must be a string");
+  }
 }
 
 function normalizeDeletionPolicy(value: unknown, resourcePath: string): "delete" | "retain" {

@@ -13,6 +13,7 @@ export const TEMPLATE_KEYS: readonly string[] = [
   "parameter_groups",
   "resources",
   "outputs",
+  "conditions",
 ];
 const TEMPLATE_KEY_SET: ReadonlySet<string> = new Set(TEMPLATE_KEYS);
 
@@ -28,6 +29,8 @@ export interface TemplateSections {
   readonly resources: PlainObject;
   /** `outputs` mapping. */
   readonly outputs: PlainObject;
+  /** `conditions` mapping. */
+  readonly conditions: PlainObject;
 }
 
 /**
@@ -59,6 +62,7 @@ export function checkTopLevel(template: unknown): TemplateSections {
     parameterGroups: groups,
     resources: mapping(template, "resources"),
     outputs: mapping(template, "outputs"),
+    conditions: mapping(template, "conditions"),
   };
 }
 

@@ -1,21 +1,32 @@
 /**
  * Compile-time treatment of one template value (a property or an output value): check that
- * it is JSON data, validate every intrinsic function in it, substitute `get_param`, fold
- * `list_join` / `str_replace` whose arguments are all literal, and record which resources
- * and attributes it reads.
+ * it is JSON data, validate every intrinsic function in it, substitute `get_param`, decide
+ * `if`, fold the functions over data whose arguments are all literal, and record which
+ * resources and attributes it reads.
  */
 import { TemplateValidationError } from "../errors.js";
 import type { AnyResourceType } from "../plugin/types.js";
+import { Conditions } from "./conditions.js";
+import { callError, checkPartialCall, invokeFunction } from "./functions/definition.js";
+import type { TemplateFunction } from "./functions/definition.js";
+import { ANY_KIND } from "./functions/shape.js";
+import type { PendingKinds, ValueKind } from "./functions/shape.js";
+import { CONDITION_FUNCTIONS, FUNCTION_TABLE } from "./functions/table.js";
 import { INTRINSIC_FUNCTIONS, containsIntrinsic, intrinsicArgument, intrinsicName, isPathItem, stepInto, unsupportedFunctionName } from "./intrinsics.js";
 import type { IntrinsicName, PathItem } from "./intrinsics.js";
 import { copyJson } from "./parameter-coercion.js";
 import { isPlainObject, joinPath, kindOf, setOwn, show } from "./plain-data.js";
 import type { PlainObject } from "./plain-data.js";
-import { joinLists, replacePlaceholders } from "./string-functions.js";
+
+/**
+ * What an `if` whose condition is false and which has no value for that case compiles to:
+ * the enclosing list item, mapping entry or property is left out (as in Heat).
+ */
+export const OMITTED: unique symbol = Symbol("omitted");
 
 /** A compiled value: the value to store and whether it contains no intrinsic function. */
 export interface CompiledValue {
-  /** The value with `get_param` substituted (a fresh copy; never shares the input's objects). */
+  /** The compiled value (a fresh copy; never shares the input's objects), or {@link OMITTED}. */
   readonly value: unknown;
   /** True when no intrinsic function remains, so the value is final. */
   readonly literal: boolean;
@@ -32,6 +43,8 @@ export interface ValueScope {
   /** Names of hidden parameters. */
   readonly hiddenParameters: ReadonlySet<string>;
 }
+
+const STRING: readonly ValueKind[] = ["string"];
 
 /**
  * Compiles template values within one template. Collects, across calls, the attributes read
@@ -50,13 +63,32 @@ export class ValueCompiler {
   readonly attributeRefs = new Map<string, Set<string>>();
 
   readonly #scope: ValueScope;
+  #conditions: Conditions;
+  #dropped: ReadonlyMap<string, string> = new Map();
+  #inCondition = false;
 
   constructor(scope: ValueScope) {
     this.#scope = scope;
+    this.#conditions = this.useConditions({});
+  }
+
+  /** Use the template's `conditions` section (checked to be a mapping); returns its conditions. */
+  useConditions(section: PlainObject): Conditions {
+    this.#conditions = new Conditions(section, (expression, path) => this.compileCondition(expression, path));
+    return this.#conditions;
+  }
+
+  /**
+   * Resources whose condition is false: referring to them is an error (outside the branch of
+   * an `if` that is left out). Maps each name to the reason shown ("its condition "x" is false").
+   */
+  dropResources(dropped: ReadonlyMap<string, string>): void {
+    this.#dropped = dropped;
   }
 
   /**
    * Compile `value` found at `path`. Resets {@link references} and {@link usedHidden}.
+   * The result is {@link OMITTED} when `value` is an `if` that leaves it out.
    * @throws TemplateValidationError at the offending node.
    */
   compile(value: unknown, path: string): CompiledValue {
@@ -64,6 +96,29 @@ export class ValueCompiler {
     this.usedHidden = false;
     return this.#value(value, path);
   }
+
+  /**
+   * Compile a condition expression: only condition functions, all decided now.
+   * @returns its literal value (checked to be a boolean by the caller).
+   */
+  compileCondition(expression: unknown, path: string): unknown {
+    const saved = { inCondition: this.#inCondition, usedHidden: this.usedHidden };
+    this.#inCondition = true;
+    try {
+      return this.#value(expression, path).value;
+    } finally {
+      this.#inCondition = saved.inCondition;
+      this.usedHidden = saved.usedHidden;
+    }
+  }
+
+  /** The kinds a compiled call left for run time may yield (undefined for anything else). */
+  readonly #pending: PendingKinds = (value) => {
+    const fn = intrinsicName(value);
+    if (fn === undefined) return undefined;
+    if (fn === "get_resource") return STRING;
+    return FUNCTION_TABLE.get(fn)?.yields ?? ANY_KIND;
+  };
 
   #value(value: unknown, path: string): CompiledValue {
     if (value === null || typeof value === "string" || typeof value === "boolean") return { value, literal: true };
@@ -77,6 +132,7 @@ export class ValueCompiler {
       value.forEach((item, i) => {
         if (item === undefined) throw new TemplateValidationError(joinPath(path, i), "undefined is not JSON data");
         const c = this.#value(item, joinPath(path, i));
+        if (c.value === OMITTED) return;
         out.push(c.value);
         literal &&= c.literal;
       });
@@ -84,19 +140,14 @@ export class ValueCompiler {
     }
     if (isPlainObject(value)) {
       const fn = intrinsicName(value);
-      if (fn !== undefined) return this.#intrinsic(fn, intrinsicArgument(value, fn), path);
-      const unsupported = unsupportedFunctionName(value);
-      if (unsupported !== undefined) {
-        throw new TemplateValidationError(
-          path,
-          `intrinsic function "${unsupported}" is not supported (supported: ${INTRINSIC_FUNCTIONS.join(", ")})`,
-        );
-      }
+      if (fn !== undefined) return this.#call(fn, intrinsicArgument(value, fn), path);
+      rejectUnsupported(value, path);
       const out: PlainObject = {};
       let literal = true;
       for (const key of Object.keys(value)) {
         if (value[key] === undefined) continue;
         const c = this.#value(value[key], joinPath(path, key));
+        if (c.value === OMITTED) continue;
         setOwn(out, key, c.value);
         literal &&= c.literal;
       }
@@ -105,7 +156,10 @@ export class ValueCompiler {
     throw new TemplateValidationError(path, `${kindOf(value)} is not JSON data`);
   }
 
-  #intrinsic(fn: IntrinsicName, arg: unknown, path: string): CompiledValue {
+  #call(fn: IntrinsicName, arg: unknown, path: string): CompiledValue {
+    if (this.#inCondition && !CONDITION_FUNCTIONS.includes(fn)) {
+      throw new TemplateValidationError(path, `${fn} cannot be used in a condition (conditions may use ${CONDITION_FUNCTIONS.join(", ")})`);
+    }
     switch (fn) {
       case "get_param":
         return this.#getParam(arg, path);
@@ -113,11 +167,48 @@ export class ValueCompiler {
         return this.#getResource(arg, path);
       case "get_attr":
         return this.#getAttr(arg, path);
-      case "list_join":
-        return this.#listJoin(arg, path);
-      case "str_replace":
-        return this.#strReplace(arg, path);
+      case "if":
+        return this.#if(arg, path);
+      default:
+        return this.#apply(FUNCTION_TABLE.get(fn) as TemplateFunction, arg, path);
     }
+  }
+
+  /** A function over data: fold it when its argument is literal, else check what is known and keep it. */
+  #apply(fn: TemplateFunction, raw: unknown, path: string): CompiledValue {
+    const argPath = joinPath(path, fn.name);
+    const c = this.#value(this.#nameConditions(fn, raw, argPath), argPath);
+    if (c.value === OMITTED) throw callError(fn, path, "its argument is an if that leaves it out");
+    if (c.literal) {
+      const result = invokeFunction(fn, c.value, path);
+      if (containsIntrinsic(result)) {
+        throw new TemplateValidationError(path, `${fn.name}: the result contains a mapping that reads as an intrinsic function (${show(result)})`);
+      }
+      return { value: result, literal: true };
+    }
+    checkPartialCall(fn, c.value, this.#pending, path);
+    return { value: { [fn.name]: c.value }, literal: false };
+  }
+
+  /** Replace the strings that name conditions (`not: c`, `and: [c1, c2]`) by their values. */
+  #nameConditions(fn: TemplateFunction, raw: unknown, argPath: string): unknown {
+    if (fn.conditionOperands === "argument") return typeof raw === "string" ? this.#conditions.valueOf(raw, argPath) : raw;
+    if (fn.conditionOperands === "items" && Array.isArray(raw)) {
+      return raw.map((item: unknown, i) => (typeof item === "string" ? this.#conditions.valueOf(item, joinPath(argPath, i)) : item));
+    }
+    return raw;
+  }
+
+  /** `if: [condition, value_if_true, value_if_false?]`: decided now; the branch left out is only checked to be data. */
+  #if(arg: unknown, path: string): CompiledValue {
+    if (!Array.isArray(arg) || arg.length < 2 || arg.length > 3) {
+      throw new TemplateValidationError(path, `if takes [condition, value_if_true, value_if_false] (the last may be left out), got ${show(arg)}`);
+    }
+    const argPath = joinPath(path, "if");
+    const chosen = this.#conditions.decide(arg[0], joinPath(argPath, 0)) ? 1 : 2;
+    const other = 3 - chosen;
+    if (other < arg.length) checkData(arg[other], joinPath(argPath, other));
+    return chosen < arg.length ? this.#value(arg[chosen], joinPath(argPath, chosen)) : { value: OMITTED, literal: true };
   }
 
   #getParam(arg: unknown, path: string): CompiledValue {
@@ -181,56 +272,47 @@ export class ValueCompiler {
     return { value: { get_attr: parts }, literal: false };
   }
 
-  #listJoin(arg: unknown, path: string): CompiledValue {
-    const usage = "list_join takes [delimiter, list, ...lists]";
-    if (!Array.isArray(arg) || arg.length < 2) throw new TemplateValidationError(path, `${usage}, got ${show(arg)}`);
-    const argPath = joinPath(path, "list_join");
-    const delimiter = this.#value(arg[0], joinPath(argPath, 0));
-    if (!delimiter.literal || typeof delimiter.value !== "string") {
-      throw new TemplateValidationError(path, `${usage}: the delimiter must be a string, got ${show(arg[0])}`);
-    }
-    const lists: unknown[] = [];
-    let literal = true;
-    for (let i = 1; i < arg.length; i++) {
-      const c = this.#value(arg[i], joinPath(argPath, i));
-      const runtimeList = !c.literal && intrinsicName(c.value) === "get_attr";
-      if (!Array.isArray(c.value) && !runtimeList) {
-        throw new TemplateValidationError(path, `${usage}: argument ${i} must be a list (or a get_attr yielding one), got ${show(arg[i])}`);
-      }
-      lists.push(c.value);
-      literal &&= c.literal;
-    }
-    if (literal) return { value: joinLists(delimiter.value, lists as unknown[][]), literal: true };
-    return { value: { list_join: [delimiter.value, ...lists] }, literal: false };
-  }
-
-  #strReplace(arg: unknown, path: string): CompiledValue {
-    const usage = "str_replace takes { template: string, params: mapping }";
-    const keys = isPlainObject(arg) ? Object.keys(arg) : [];
-    if (!isPlainObject(arg) || keys.length !== 2 || !("template" in arg) || !("params" in arg)) {
-      throw new TemplateValidationError(path, `${usage}, got ${show(arg)}`);
-    }
-    const argPath = joinPath(path, "str_replace");
-    const template = this.#value(arg.template, joinPath(argPath, "template"));
-    if (template.literal && typeof template.value !== "string") {
-      throw new TemplateValidationError(path, `${usage}: template must be a string, got ${kindOf(template.value)}`);
-    }
-    const params = this.#value(arg.params, joinPath(argPath, "params"));
-    if (!isPlainObject(params.value) || intrinsicName(params.value) !== undefined) {
-      throw new TemplateValidationError(path, `${usage}: params must be a mapping, got ${show(arg.params)}`);
-    }
-    if (Object.prototype.hasOwnProperty.call(params.value, "")) {
-      throw new TemplateValidationError(path, `${usage}: a placeholder must not be empty`);
-    }
-    if (template.literal && params.literal) {
-      return { value: replacePlaceholders(template.value as string, params.value), literal: true };
-    }
-    return { value: { str_replace: { template: template.value, params: params.value } }, literal: false };
-  }
-
   #requireResource(name: string, path: string, fn: string): void {
     if (!this.#scope.resourceNames.has(name)) {
       throw new TemplateValidationError(path, `${fn} refers to unknown resource "${name}"`);
     }
+    const reason = this.#dropped.get(name);
+    if (reason !== undefined) {
+      throw new TemplateValidationError(
+        path,
+        `${fn} refers to resource "${name}", which is not part of the stack: ${reason} (refer to it only inside an if on the same condition)`,
+      );
+    }
   }
+}
+
+function rejectUnsupported(value: PlainObject, path: string): void {
+  const unsupported = unsupportedFunctionName(value);
+  if (unsupported !== undefined) {
+    throw new TemplateValidationError(path, `intrinsic function "${unsupported}" is not supported (supported: ${INTRINSIC_FUNCTIONS.join(", ")})`);
+  }
+}
+
+/**
+ * Check that a value left out of the stack (the branch of an `if` not taken, the properties
+ * of a resource whose condition is false, the value of an output whose condition is false)
+ * is JSON data calling no unsupported function. It is not evaluated, as in Heat.
+ * @throws TemplateValidationError at the offending node.
+ */
+export function checkData(value: unknown, path: string): void {
+  if (value === null || typeof value === "string" || typeof value === "boolean") return;
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new TemplateValidationError(path, `${value} is not JSON data`);
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => {
+      if (item === undefined) throw new TemplateValidationError(joinPath(path, i), "undefined is not JSON data");
+      checkData(item, joinPath(path, i));
+    });
+    return;
+  }
+  if (!isPlainObject(value)) throw new TemplateValidationError(path, `${kindOf(value)} is not JSON data`);
+  rejectUnsupported(value, path);
+  for (const key of Object.keys(value)) if (value[key] !== undefined) checkData(value[key], joinPath(path, key));
 }

@@ -105,6 +105,7 @@ export class World {
       },
     });
     this.type = this.instrument(createScenarioType(this.reality, options.type));
+    // Every write that can record a physical id: the plain one and the fused ones.
     const store = this.runtime.store;
     const writeRow = store.writeRow.bind(store);
     store.writeRow = async (write) => {
@@ -112,6 +113,23 @@ export class World {
       if (result.ok && result.row.physicalId !== null) this.recorded.add(result.row.physicalId);
       return result;
     };
+    const writeRowWithEvent = store.writeRowWithEvent?.bind(store);
+    if (writeRowWithEvent !== undefined) {
+      store.writeRowWithEvent = async (write, event) => {
+        const result = await writeRowWithEvent(write, event);
+        if (result.ok && result.row.physicalId !== null) this.recorded.add(result.row.physicalId);
+        return result;
+      };
+    }
+    const reportNode = store.reportNode?.bind(store);
+    if (reportNode !== undefined) {
+      store.reportNode = async (report) => {
+        const result = await reportNode(report);
+        const physicalId = report.write?.patch.physicalId;
+        if (result.kind !== "refused" && typeof physicalId === "string") this.recorded.add(physicalId);
+        return result;
+      };
+    }
     this.reality.observe((op) => {
       if (process.env.FUZZ_DEBUG === "1") this.trace.note(`  reality ${op.op} ${op.physicalId} (row ${op.rowId ?? "?"}, engine ${stepEngine.getStore() ?? "?"})`);
       if (op.op === "create") {

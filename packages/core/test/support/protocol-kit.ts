@@ -134,3 +134,22 @@ export async function stepUntilBlocked(kit: Kit, engineId?: string): Promise<{ s
   }
   throw new Error("no check blocked");
 }
+
+/**
+ * Kill `engineId` the moment it calls the plugin's create of `name` (the next such call),
+ * before the call reaches reality: a crash after the row's lock was taken and before the
+ * plugin ran, which no count of runtime operations can aim at (the lock write and its event
+ * are one operation, and the next one comes after the plugin call).
+ */
+export function killAtCreateCall(kit: Kit, name: string, engineId: string): void {
+  const before = kit.reality.before.bind(kit.reality);
+  let killed = false;
+  kit.reality.before = async (op, resource, signal, honourAbort) => {
+    if (op === "create" && resource === name && !killed) {
+      killed = true;
+      kit.runtime.killEngine(engineId);
+      throw new Error(`engine ${engineId} died`);
+    }
+    return before(op, resource, signal, honourAbort);
+  };
+}

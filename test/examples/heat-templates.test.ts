@@ -46,7 +46,20 @@ describe("examples/heat-templates", () => {
     expect(stubCreate?.outputs).toEqual({ server_id: server, first_network: "private", marker: `${server}:m1.small` });
     expect(stubUpdate?.outputs).toEqual({ server_id: server, first_network: "admin", marker: `${server}:m1.large` });
     expect(stubUpdate?.ids).toEqual(stubCreate?.ids);
-    expect(lines.filter((l) => l === "delete => deleted")).toHaveLength(3);
+    const [appTest, appProd, appBack] = results.get("conditional-app") ?? [];
+    const rules = [
+      { protocol: "tcp", port: "80" },
+      { protocol: "tcp", port: "443" },
+    ];
+    expect(Object.keys(appTest?.ids ?? {}).sort()).toEqual(["app", "rules", "settings"]);
+    expect(appTest?.outputs).toEqual({ rules, app: "db.internal with 1 replicas (unmonitored)", monitor: null, tags: ["test", "app", "web"] });
+    const monitor = appProd?.ids.monitor as string;
+    expect(monitor).toMatch(/^conditional-app-monitor-/);
+    expect(appProd?.outputs).toEqual({ rules, app: "db.internal with 3 replicas (monitor of 3 replicas)", monitor, tags: ["prod", "app", "web"] });
+    expect(appProd?.ids.app).toBe(appTest?.ids.app);
+    expect(appBack?.ids).toEqual(appTest?.ids);
+    expect(appBack?.outputs).toEqual(appTest?.outputs);
+    expect(lines.filter((l) => l === "delete => deleted")).toHaveLength(4);
   });
 
   it("names an unknown template", async () => {

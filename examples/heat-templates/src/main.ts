@@ -42,6 +42,12 @@ export const scenarios: readonly Scenario[] = [
     create: {},
     updates: [{ flavor: "m1.large", networks: "admin" }],
   },
+  {
+    template: "conditional-app",
+    about: "in prod a monitor exists and the settings say 3 replicas; back in test the monitor is deleted",
+    create: {},
+    updates: [{ env: "prod" }, { env: "test" }],
+  },
 ];
 
 /** What one stack state looked like. */

@@ -4,7 +4,8 @@
  * TypeScript module `src/lua/scripts.ts`, so the package never reads .lua files at run time
  * (works the same from src/, dist/ ESM, dist/ CJS and bundlers).
  *
- * - A script's key count comes from its file name (`syncMerge-3.lua` -> 3 KEYS).
+ * - A script's key count comes from its file name (`syncMerge-3.lua` -> 3 KEYS;
+ *   `reportNode-6+.lua` -> at least 6 KEYS, then as many as a call passes).
  * - A line `--- @include "name"` is replaced by `includes/name.lua`, recursively; each
  *   include is inlined at most once per script (later mentions become empty).
  *
@@ -18,7 +19,7 @@ const luaDir = join(dirname(fileURLToPath(import.meta.url)), "..", "src", "lua")
 const includeDir = join(luaDir, "includes");
 const target = join(luaDir, "scripts.ts");
 const INCLUDE = /^---[ \t]*@include[ \t]+"([A-Za-z0-9_-]+)"[ \t]*$/;
-const FILE = /^([a-z][A-Za-z0-9]*)-(\d+)\.lua$/;
+const FILE = /^([a-z][A-Za-z0-9]*)-(\d+)(\+?)\.lua$/;
 
 /** Inline the includes of `source` (read from `from` for messages). */
 function expand(source, from, seen) {
@@ -48,9 +49,9 @@ export function generate() {
     .sort();
   const entries = files.map((file) => {
     const match = FILE.exec(file);
-    if (match === null) throw new Error(`src/lua/${file}: name must be <camelCaseName>-<keyCount>.lua`);
+    if (match === null) throw new Error(`src/lua/${file}: name must be <camelCaseName>-<keyCount>.lua or <camelCaseName>-<keyCount>+.lua`);
     const lua = expand(readFileSync(join(luaDir, file), "utf8"), file, new Set());
-    return `  ${match[1]}: { numberOfKeys: ${Number(match[2])}, lua: ${JSON.stringify(lua)} },`;
+    return `  ${match[1]}: { numberOfKeys: ${Number(match[2])}, moreKeys: ${match[3] === "+"}, lua: ${JSON.stringify(lua)} },`;
   });
   return [
     "/**",
@@ -58,7 +59,7 @@ export function generate() {
     " * `npm run generate:lua -w packages/runtime-redis` after changing a script.",
     " */",
     "",
-    "/** Every Lua script of the runtime, includes inlined, by command name. */",
+    "/** Every Lua script of the runtime, includes inlined, by command name (`moreKeys`: takes more than `numberOfKeys`). */",
     "export const luaScripts = {",
     ...entries,
     "} as const;",

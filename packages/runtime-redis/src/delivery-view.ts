@@ -9,7 +9,9 @@
  *   claim, serve the check's first reads of them (saving three round trips), until the check
  *   writes anything;
  * - events are buffered and appended in one script call when the check ends, or at most
- *   `EVENT_FLUSH_MS` after they were emitted (so a long plugin call's IN_PROGRESS event shows).
+ *   `EVENT_FLUSH_MS` after they were emitted (so a long plugin call's IN_PROGRESS event shows);
+ *   the events of row writes go with the writes (`writeRowWithEvent`, `reportNode`), after
+ *   what is buffered.
  */
 import { EngineDeadError } from "@converge/core";
 import type { NewStackEvent, NodeKey, ResourceRow, Runtime, RuntimeStore, StackRecord, SyncPayload } from "@converge/core";
@@ -35,10 +37,15 @@ export interface Primed {
   readonly row?: { readonly rowId: string; readonly value: ResourceRow | null };
   /** The check's first sync point, when read (null: its traversal is gone). */
   readonly sync?: { readonly traversalId: string; readonly node: NodeKey; readonly value: Map<NodeKey, SyncPayload> | null };
+  /** Whether the check's node already reported (`nodeReported`), when read. */
+  readonly reported?: { readonly traversalId: string; readonly node: NodeKey; readonly value: boolean };
 }
 
 /** Store reads that leave the claim's values valid (none of them writes what the claim read). */
-const READS: ReadonlySet<string | symbol> = new Set(["loadStack", "loadRow", "readSync", "syncHas", "loadGraph", "loadTemplate", "loadRows", "findStackId", "listStackNames", "readEvents"]);
+const READS: ReadonlySet<string | symbol> = new Set(["loadStack", "loadRow", "readSync", "syncHas", "nodeReported", "loadGraph", "loadTemplate", "loadRows", "findStackId", "listStackNames", "readEvents"]);
+
+/** Store writes that append events of their own. */
+const FUSED_EVENTS: ReadonlySet<string | symbol> = new Set(["writeRowWithEvent", "reportNode"]);
 
 const primeKey = (op: string | symbol, args: readonly unknown[]): string => JSON.stringify([String(op), ...args.slice(0, 3)]);
 
@@ -48,6 +55,7 @@ function primeTable(primed: Primed | undefined): Map<string, unknown> {
   table.set(primeKey("loadStack", [primed.stackId]), primed.stack);
   if (primed.row !== undefined) table.set(primeKey("loadRow", [primed.stackId, primed.row.rowId]), primed.row.value);
   if (primed.sync !== undefined) table.set(primeKey("readSync", [primed.stackId, primed.sync.traversalId, primed.sync.node]), primed.sync.value);
+  if (primed.reported !== undefined) table.set(primeKey("nodeReported", [primed.stackId, primed.reported.traversalId, primed.reported.node]), primed.reported.value);
   return table;
 }
 
@@ -87,6 +95,11 @@ export class EventBuffer {
     });
     await this.chain;
     if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Whether events wait to be appended. */
+  hasPending(): boolean {
+    return this.pending.length > 0;
   }
 
   /** Drop what is buffered (the engine died: it writes nothing more). */
@@ -135,7 +148,8 @@ export function deliveryView(runtime: Runtime, fence: FenceState, options: Deliv
         }
         if (options.events !== undefined) {
           if (prop === "appendEvents") return options.events.add(args[0] as string, args[1] as readonly NewStackEvent[]);
-          if (prop === "readEvents") await options.events.flush();
+          // A read sees every event before it; a write that appends its own goes after them.
+          if ((prop === "readEvents" || FUSED_EVENTS.has(prop)) && options.events.hasPending()) await options.events.flush();
         }
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };

@@ -20,6 +20,7 @@ import {
   loadTemplate,
   updateStack,
 } from "./store-stacks.js";
+import { nodeReported, reportNode } from "./store-report.js";
 import { readSync, syncHas, syncMerge } from "./store-sync.js";
 
 /** The Redis store of a runtime. */
@@ -39,6 +40,9 @@ export function createRedisStore(ctx: StoreContext, events: EventStreams): Runti
     loadRows: (stackId) => loadRows(ctx, stackId),
     loadRow: (stackId, rowId) => loadRow(ctx, stackId, rowId),
     writeRow: (write) => writeRow(ctx, write),
+    writeRowWithEvent: (write, event) => writeRow(ctx, write, event),
+    reportNode: (report) => reportNode(ctx, report),
+    nodeReported: (stackId, traversalId, node) => nodeReported(ctx, stackId, traversalId, node),
     createReplacement: (stackId, oldRowId, traversalId, ifVersion, row) => createReplacement(ctx, stackId, oldRowId, traversalId, ifVersion, row),
     completeTraversal: (stackId, traversalId, drop, keep, patch) => completeTraversal(ctx, stackId, traversalId, drop, keep, patch),
     syncMerge: (stackId, traversalId, node, sender, payload, counted, required) => syncMerge(ctx, stackId, traversalId, node, sender, payload, counted, required),

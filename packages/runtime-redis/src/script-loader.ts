@@ -32,17 +32,17 @@ const isNoScript = (error: unknown): boolean => error instanceof Error && error.
  * fails (connection, a Lua error, a wrong key type)
  */
 export async function runScript(client: RedisClient, name: LuaScriptName, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {
-  const script = luaScripts[name];
-  if (keys.length !== script.numberOfKeys) {
-    throw new RuntimeError(`Redis script ${name} takes ${script.numberOfKeys} keys, was given ${keys.length}`);
+  const script: { readonly numberOfKeys: number; readonly moreKeys: boolean; readonly lua: string } = luaScripts[name];
+  if (script.moreKeys ? keys.length < script.numberOfKeys : keys.length !== script.numberOfKeys) {
+    throw new RuntimeError(`Redis script ${name} takes ${script.moreKeys ? "at least " : ""}${script.numberOfKeys} keys, was given ${keys.length}`);
   }
   const params: Array<string | number> = [...keys, ...args];
   try {
     try {
-      return await client.evalsha(scriptSha(name), script.numberOfKeys, ...params);
+      return await client.evalsha(scriptSha(name), keys.length, ...params);
     } catch (error) {
       if (!isNoScript(error)) throw error;
-      return await client.eval(script.lua, script.numberOfKeys, ...params);
+      return await client.eval(script.lua, keys.length, ...params);
     }
   } catch (error) {
     throw redisFailure(`script ${name}`, error);

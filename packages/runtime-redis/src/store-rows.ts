@@ -3,7 +3,7 @@
  * compare-and-set writes) and idempotent replacement creation - each write one Lua script.
  */
 import { RuntimeError } from "@converge/core";
-import type { NewRow, ReplacementResult, ResourceRow, RowWrite, RowWriteResult } from "@converge/core";
+import type { NewRow, ReplacementResult, ResourceRow, RowWrite, RowWriteEvent, RowWriteResult } from "@converge/core";
 import { ROW_FIELDS, decodeRow, decodeRows, json, parseStored, rowPatchPairs } from "./codec.js";
 import { ScriptCode, refusalOf, unexpectedReply } from "./script-codes.js";
 import { runScript } from "./script-loader.js";
@@ -39,26 +39,37 @@ function rowReply(ctx: StoreContext, stackId: string, script: string, reply: unk
   return { code, row: decodeRow(key, rowId, fields) };
 }
 
-/** Conditional row write; bumps the version. */
-export async function writeRow(ctx: StoreContext, write: RowWrite): Promise<RowWriteResult> {
+/** The arguments of a conditional write's conditions (ARGV of writeRow-3 from the row id, and of reportNode-6+). */
+export function writeConditions(write: RowWrite): Array<string | number> {
+  return [
+    write.rowId,
+    write.ifTraversal === undefined ? "" : json(write.ifTraversal),
+    write.ifVersion === undefined ? "" : write.ifVersion,
+    write.ifHolder === undefined ? "" : json(write.ifHolder),
+    write.setHolder === undefined ? "" : json(write.setHolder),
+  ];
+}
+
+/** The JSON the scripts complete into a row write's event (everything but what the row gives). */
+export function eventRest(event: RowWriteEvent | undefined): string {
+  if (event === undefined) return "";
+  const { time, stackName, traversalId, action, status, reason } = event;
+  return json({ time, stackName, traversalId, action, status, reason });
+}
+
+/** Conditional row write (with the resource event of an accepted write, when given); bumps the version. */
+export async function writeRow(ctx: StoreContext, write: RowWrite, event?: RowWriteEvent): Promise<RowWriteResult> {
   const k = ctx.keys.stack(write.stackId);
-  const reply = await runScript(
-    ctx.client,
-    "writeRow",
-    [k.stack, k.rows],
-    [
-      write.rowId,
-      write.ifTraversal === undefined ? "" : json(write.ifTraversal),
-      write.ifVersion === undefined ? "" : write.ifVersion,
-      write.ifHolder === undefined ? "" : json(write.ifHolder),
-      write.setHolder === undefined ? "" : json(write.setHolder),
-      ...rowPatchPairs(write.patch),
-    ],
-  );
-  const { code, row } = rowReply(ctx, write.stackId, "writeRow", reply);
+  const reply = await runScript(ctx.client, "writeRow", [k.stack, k.rows, k.events], [...writeConditions(write), eventRest(event), ctx.maxEventsPerStack, ...rowPatchPairs(write.patch)]);
+  return writeResult(ctx, write.stackId, "writeRow", reply);
+}
+
+/** The contract's result of a `{code, row...}` reply of a conditional write. */
+export function writeResult(ctx: StoreContext, stackId: string, script: string, reply: unknown): RowWriteResult {
+  const { code, row } = rowReply(ctx, stackId, script, reply);
   if (code === ScriptCode.OK && row !== null) return { ok: true, row };
   if (code === ScriptCode.GONE) return { ok: false, reason: "gone", row: null };
-  return { ok: false, reason: refusalOf("writeRow", code), row };
+  return { ok: false, reason: refusalOf(script, code), row };
 }
 
 /** Create the replacement of `oldRowId` for `traversalId`, idempotently (W-B). */

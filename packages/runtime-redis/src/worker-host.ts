@@ -6,7 +6,7 @@
  * - manual mode: nothing runs on its own; `step()` takes the next job (FIFO) from BullMQ and
  *   runs it to its end on one engine (round robin), for deterministic tests.
  *
- * Every job is validated, then claimed (`claimCheck-6`), then handled with a fenced runtime
+ * Every job is validated, then claimed (`claimCheck-7`), then handled with a fenced runtime
  * view. `close()` lets running checks finish for a grace period, then declares the engine
  * dead (lease released, writes fenced) and hands the jobs back to the queue.
  */
@@ -15,7 +15,7 @@ import { UnrecoverableError, WaitingError, Worker } from "bullmq";
 import type { Job } from "bullmq";
 import { CorruptMessageError, EngineDeadError, InvalidOptionsError } from "@converge/core";
 import type { CheckHandler, CheckMessage, Logger, Runtime, RuntimeStore, WorkerRegistration } from "@converge/core";
-import { claimArgs, firstSyncRead, isTracked, parseJob } from "./check-queue.js";
+import { checkField, claimArgs, firstSyncRead, isTracked, parseJob } from "./check-queue.js";
 import type { ParsedJob } from "./check-queue.js";
 import { decodeRow, decodeStackFlat } from "./codec.js";
 import { EventBuffer, deliveryView } from "./delivery-view.js";
@@ -260,8 +260,8 @@ export class WorkerHost {
     const message: CheckMessage = parsed.message;
     const claim = claimArgs(ctx, parsed, settings.staleGenerationTtlMs);
     const reply = await runScript(ctx.client, "claimCheck", claim.keys, claim.args);
-    if (!Array.isArray(reply) || !Array.isArray(reply[0]) || !Array.isArray(reply[1]) || !Array.isArray(reply[2])) throw unexpectedReply("claimCheck", reply);
-    const [stackFields, rowFields, syncReply] = reply as [string[], Array<string | null>, Array<string | number>];
+    if (!Array.isArray(reply) || !Array.isArray(reply[0]) || !Array.isArray(reply[1]) || !Array.isArray(reply[2]) || (reply[3] !== 0 && reply[3] !== 1)) throw unexpectedReply("claimCheck", reply);
+    const [stackFields, rowFields, syncReply, reported] = reply as [string[], Array<string | null>, Array<string | number>, 0 | 1];
     const k = ctx.keys.stack(message.stackId);
     const syncNode = firstSyncRead(message);
     const stored = stackFields.length > 0;
@@ -274,17 +274,23 @@ export class WorkerHost {
       ...(syncNode !== null && stored && syncReply[0] !== 0
         ? { sync: { traversalId: message.traversalId, node: syncNode, value: syncReply[0] === 1 ? null : decodeSync(k.sync(message.traversalId, syncNode), syncReply.slice(1).map(String)) } }
         : {}),
+      ...(message.kind === "node" && stored ? { reported: { traversalId: message.traversalId, node: checkField(message), value: reported === 1 } } : {}),
     };
     const events = new EventBuffer((stackId, list) => ctx.store.appendEvents(stackId, list));
     const runtime = deliveryView(this.deps.runtime(), slot, { primed, events, ...(crashAfterOps === undefined ? {} : { crashAfterOps }) });
+    // A hand-back aborts the delivery's signal: the check's in-flight plugin calls stop.
+    const delivery = new AbortController();
     let handBack = (): void => undefined;
     const handedBack = new Promise<"handback">((resolve) => {
-      handBack = () => resolve("handback");
+      handBack = () => {
+        delivery.abort("the check was handed back to the queue");
+        resolve("handback");
+      };
     });
     slot.inflight.set(parsed.jobId, handBack);
     let result: "done" | "handback" | { readonly error: unknown };
     try {
-      const handled = slot.handler({ message, runtime }).then(
+      const handled = slot.handler({ message, runtime, signal: delivery.signal }).then(
         () => "done" as const,
         (error: unknown) => ({ error }),
       );

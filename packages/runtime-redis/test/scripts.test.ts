@@ -34,13 +34,16 @@ describe("Lua scripts", () => {
     const files = readdirSync(luaDir).filter((f) => f.endsWith(".lua"));
     assert.equal(files.length, Object.keys(luaScripts).length);
     for (const file of files) {
-      const [, name, count] = /^(\w+)-(\d+)\.lua$/.exec(file) ?? [];
+      const [, name, count, more] = /^(\w+)-(\d+)(\+?)\.lua$/.exec(file) ?? [];
       const text = read(file);
       const header = text.slice(0, text.indexOf("]]"));
       for (let i = 1; i <= Number(count); i++) assert.match(header, new RegExp(`KEYS\\[${i}\\]`), `${file} does not document KEYS[${i}]`);
       assert.doesNotMatch(header, new RegExp(`KEYS\\[${Number(count) + 1}\\]`), `${file} documents more keys than its name says`);
+      if (more === "+") assert.match(header, new RegExp(`KEYS\\[${Number(count) + 1}\\.\\.\\]`), `${file} does not document its further KEYS[${Number(count) + 1}..]`);
       assert.match(header, /Returns/, `${file} does not say what it returns`);
-      assert.equal(luaScripts[name as keyof typeof luaScripts].numberOfKeys, Number(count));
+      const script = luaScripts[name as keyof typeof luaScripts];
+      assert.equal(script.numberOfKeys, Number(count));
+      assert.equal(script.moreKeys, more === "+");
     }
   });
 

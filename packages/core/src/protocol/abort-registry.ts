@@ -1,6 +1,8 @@
 /**
  * Tracks the AbortControllers of in-flight plugin calls by traversal, so a cancellation (or a
  * stack timeout) published by the runtime reaches every call of that traversal on this engine.
+ * A call may also follow one more signal: its delivery's, aborted when the runtime takes the
+ * check back from this engine.
  */
 
 /** Registry of abort controllers keyed by (stack, traversal). */
@@ -8,12 +10,18 @@ export class AbortRegistry {
   private readonly byTraversal = new Map<string, Set<AbortController>>();
   private readonly aborted = new Map<string, string>();
 
-  /** A controller for a call of the given traversal; release it with the returned function. */
-  open(stackId: string, traversalId: string): { signal: AbortSignal; release: () => void } {
+  /**
+   * A controller for a call of the given traversal, also aborted with `linked` (a delivery's
+   * signal) when given; release it with the returned function.
+   */
+  open(stackId: string, traversalId: string, linked?: AbortSignal): { signal: AbortSignal; release: () => void } {
     const key = `${stackId}/${traversalId}`;
     const controller = new AbortController();
     const reason = this.aborted.get(key);
     if (reason !== undefined) controller.abort(reason);
+    const follow = (): void => controller.abort(linked?.reason ?? "handed back");
+    if (linked?.aborted === true) follow();
+    else linked?.addEventListener("abort", follow, { once: true });
     let set = this.byTraversal.get(key);
     if (set === undefined) {
       set = new Set();
@@ -24,6 +32,7 @@ export class AbortRegistry {
     return {
       signal: controller.signal,
       release: () => {
+        linked?.removeEventListener("abort", follow);
         owned.delete(controller);
         if (owned.size === 0 && this.byTraversal.get(key) === owned) this.byTraversal.delete(key);
       },

@@ -47,31 +47,50 @@ export interface EngineContext {
 export interface CheckEnv extends EngineContext {
   /** Store to use for this check (may be wrapped by the runtime). */
   readonly store: RuntimeStore;
+  /** The delivery's signal: aborted when the runtime takes the check back (its plugin calls are aborted). */
+  readonly signal?: AbortSignal;
+}
+
+/** Loads in flight per cache, shared by the checks that need the same value at once. */
+const inFlight = new WeakMap<Map<string, unknown>, Map<string, Promise<unknown>>>();
+
+/**
+ * A value through a per-engine cache of immutable values (at most 64 kept). Concurrent
+ * checks that miss the cache for the same key share one load: the first checks of a
+ * traversal all need its graph and template at the same moment.
+ */
+async function cached<T>(cache: Map<string, T>, key: string, load: () => Promise<T | null>): Promise<T | null> {
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  let loads = inFlight.get(cache);
+  if (loads === undefined) {
+    loads = new Map();
+    inFlight.set(cache, loads);
+  }
+  const running = loads.get(key) as Promise<T | null> | undefined;
+  if (running !== undefined) return running;
+  const owned = loads;
+  const loading = load()
+    .then((value) => {
+      if (value !== null) {
+        if (cache.size > 64) cache.delete(cache.keys().next().value as string);
+        cache.set(key, value);
+      }
+      return value;
+    })
+    .finally(() => owned.delete(key));
+  owned.set(key, loading);
+  return loading;
 }
 
 /** Load a graph through the engine's cache. */
 export async function loadGraph(env: CheckEnv, stackId: string, traversalId: string): Promise<TraversalGraph | null> {
-  const cached = env.graphCache.get(traversalId);
-  if (cached !== undefined) return cached;
-  const graph = await env.store.loadGraph(stackId, traversalId);
-  if (graph !== null) {
-    if (env.graphCache.size > 64) env.graphCache.delete(env.graphCache.keys().next().value as string);
-    env.graphCache.set(traversalId, graph);
-  }
-  return graph;
+  return cached(env.graphCache, traversalId, () => env.store.loadGraph(stackId, traversalId));
 }
 
 /** Load a template through the engine's cache. */
 export async function loadTemplate(env: CheckEnv, stackId: string, templateId: string): Promise<CompiledTemplate | null> {
-  const key = `${stackId}/${templateId}`;
-  const cached = env.templateCache.get(key);
-  if (cached !== undefined) return cached;
-  const template = await env.store.loadTemplate(stackId, templateId);
-  if (template !== null) {
-    if (env.templateCache.size > 64) env.templateCache.delete(env.templateCache.keys().next().value as string);
-    env.templateCache.set(key, template);
-  }
-  return template;
+  return cached(env.templateCache, `${stackId}/${templateId}`, () => env.store.loadTemplate(stackId, templateId));
 }
 
 /** Append a resource event for a row. */

@@ -7,8 +7,11 @@
  */
 import type { NewStackEvent, NodeKey, ResourceRow, RowAction, StackRecord, Status, SyncPayload, TraversalGraph } from "../model/types.js";
 import { STACK_NODE } from "../model/types.js";
-import type { NodeReport, NodeReportResult, ReportTarget, RowWrite, RowWriteEvent, RowWriteResult } from "../runtime/contract.js";
+import type { NodeReport, NodeReportResult, ReportTarget, RowWrite, RowWriteEvent, RowWriteResult, RuntimeStore } from "../runtime/contract.js";
 import type { CheckEnv } from "./env.js";
+
+/** What the operations below use of a check's environment. */
+type StoreEnv = { readonly store: RuntimeStore };
 
 /** The event of a row write (completed from the written row by {@link writeWithEvent}). */
 export function rowWriteEvent(
@@ -28,7 +31,7 @@ export function completeRowEvent(event: RowWriteEvent, row: Pick<ResourceRow, "i
 }
 
 /** A row write that records `event` when accepted (one fused operation when the runtime has it). */
-export async function writeWithEvent(env: CheckEnv, write: RowWrite, event: RowWriteEvent | undefined): Promise<RowWriteResult> {
+export async function writeWithEvent(env: StoreEnv, write: RowWrite, event: RowWriteEvent | undefined): Promise<RowWriteResult> {
   if (event === undefined) return env.store.writeRow(write);
   if (env.store.writeRowWithEvent !== undefined) return env.store.writeRowWithEvent(write, event);
   const result = await env.store.writeRow(write);
@@ -62,7 +65,7 @@ export function reportTargets(graph: TraversalGraph, sender: NodeKey, payload: S
  * Report a node (fused when the runtime has `reportNode`): the write with its event, then
  * the merges in order. Composed, a merge that finds the traversal gone stops the report.
  */
-export async function reportNode(env: CheckEnv, report: NodeReport): Promise<NodeReportResult> {
+export async function reportNode(env: StoreEnv, report: NodeReport): Promise<NodeReportResult> {
   if (env.store.reportNode !== undefined) return env.store.reportNode(report);
   if (report.write !== undefined) {
     const written = await writeWithEvent(env, report.write, report.event);
@@ -86,7 +89,7 @@ export async function reportNode(env: CheckEnv, report: NodeReport): Promise<Nod
  * completion point of a wide stack holds an entry per root), which a runtime with
  * `nodeReported` may serve from the check's first reads.
  */
-export async function nodeReported(env: CheckEnv, stackId: string, graph: TraversalGraph, key: NodeKey): Promise<boolean> {
+export async function nodeReported(env: StoreEnv, stackId: string, graph: TraversalGraph, key: NodeKey): Promise<boolean> {
   if (graph.nodes[key] === undefined) return false;
   if (env.store.nodeReported !== undefined) return env.store.nodeReported(stackId, graph.traversalId, key);
   const last = reportTargets(graph, key, null).at(-1);

@@ -29,7 +29,7 @@ export async function invokePlugin<T>(
   handler: HandlerName,
   call: (base: BaseContext) => Promise<T>,
 ): Promise<T> {
-  const { signal, release } = env.aborts.open(stack.id, traversalId);
+  const { signal, release } = env.aborts.open(stack.id, traversalId, env.signal);
   const base: BaseContext = {
     stackName: stack.name,
     resourceName: row.name,

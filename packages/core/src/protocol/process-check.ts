@@ -39,7 +39,12 @@ export function parseCheckMessage(raw: unknown): CheckMessage {
 /** Process one delivered check. Throws only for corrupt messages and infrastructure errors. */
 export async function processCheck(engine: EngineContext, delivery: Delivery): Promise<void> {
   const message = parseCheckMessage(delivery.message);
-  const env: CheckEnv = { ...engine, runtime: delivery.runtime, store: delivery.runtime.store };
+  const env: CheckEnv = {
+    ...engine,
+    runtime: delivery.runtime,
+    store: delivery.runtime.store,
+    ...(delivery.signal === undefined ? {} : { signal: delivery.signal }),
+  };
   const stack = await env.store.loadStack(message.stackId);
   if (stack === null) return;
   if (message.kind === "node") {

@@ -6,6 +6,10 @@ import { z } from "zod";
 import { defineResourceType } from "../plugin/define-resource-type.js";
 import { createTypeRegistry } from "../plugin/registry.js";
 import type { TypeRegistry } from "../plugin/registry.js";
+import { TemplateValidationError } from "../errors.js";
+import { compileTemplate } from "./compile.js";
+import { resolveValue } from "./resolve.js";
+import type { ResolveContext } from "./resolve.js";
 
 const handlers = {
   create: async () => ({ physicalId: "p-1" }),
@@ -70,4 +74,51 @@ export function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/** Where {@link compileProperty} puts the value: the property `v` of resource `any`. */
+export const PROPERTY_PATH = "resources.any.properties.v";
+
+/** What {@link compileProperty} may add to its template. */
+export interface PropertyTemplate {
+  /** Parameter declarations. */
+  readonly parameters?: Record<string, unknown>;
+  /** Parameter values. */
+  readonly values?: Record<string, unknown>;
+  /** The `conditions` section. */
+  readonly conditions?: Record<string, unknown>;
+}
+
+/**
+ * Compile `value` as the property `v` of resource `any` (type test:misc:Anything) in a
+ * template that also has resource `src` (test:misc:Anything, attribute `out`), and return
+ * the compiled property (absent when an `if` left it out).
+ */
+export function compileProperty(value: unknown, extra: PropertyTemplate = {}): unknown {
+  const template = {
+    ...(extra.parameters === undefined ? {} : { parameters: extra.parameters }),
+    ...(extra.conditions === undefined ? {} : { conditions: extra.conditions }),
+    resources: { src: { type: "test:misc:Anything" }, any: { type: "test:misc:Anything", properties: { v: value } } },
+  };
+  return compileTemplate(template, { types: testTypes, parameters: extra.values }).resources.any?.properties.v;
+}
+
+/** The TemplateValidationError `fn` throws; fails when it throws nothing or something else. */
+export function validationError(fn: () => unknown): TemplateValidationError {
+  const error = thrownBy(fn);
+  if (!(error instanceof TemplateValidationError)) throw new Error(`expected a TemplateValidationError, got ${String(error)}`);
+  return error;
+}
+
+/** A resolve context where `src.out` is `out` and `get_resource: src` is "src-id". */
+export function contextWith(out: unknown): ResolveContext {
+  return {
+    getResource: (name) => (name === "src" ? "src-id" : undefined),
+    getAttr: (name, attribute) => (name === "src" && attribute === "out" ? out : undefined),
+  };
+}
+
+/** Resolve a compiled property at run time with `src.out` = `out` (use UNKNOWN for previews). */
+export function resolveProperty(compiled: unknown, out: unknown): unknown {
+  return resolveValue(compiled, contextWith(out), PROPERTY_PATH);
 }

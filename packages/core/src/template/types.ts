@@ -90,7 +90,7 @@ export interface Template {
   /** Output declarations by name. */
   readonly outputs?: Readonly<Record<string, OutputDefinition>>;
   /** Named conditions, decided from the parameters: true/false or a condition function each. */
-  readonly conditions?: Readonly<Record<string, ConditionDefinition>>;
+  readonly conditions?: Readonly<Record<string, boolean | Readonly<Record<string, unknown>>>>;
 }
 
 /** A resource after validation: parameters substituted, dependencies computed. */

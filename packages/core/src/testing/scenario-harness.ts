@@ -62,6 +62,8 @@ export interface MemoryScenarioHarnessOptions {
   readonly type?: ScenarioTypeOptions;
   /** Called with the runtime once made (tests that need crash or clock controls). */
   readonly onRuntime?: (runtime: MemoryRuntime) => void;
+  /** The runtime's `fusedOperations` (false: the protocol composes them from basic operations). @default true */
+  readonly fusedOperations?: boolean;
 }
 
 /** Steps a run may take before the harness declares it stuck (a livelock is a bug). */
@@ -75,6 +77,7 @@ export function memoryScenarioHarness(options: MemoryScenarioHarnessOptions = {}
       order: options.order ?? "fifo",
       seed: options.seed ?? 1,
       duplicateRate: options.duplicate === true ? 1 : 0,
+      fusedOperations: options.fusedOperations ?? true,
     });
     options.onRuntime?.(runtime);
     const engine = createEngine({

@@ -5,6 +5,7 @@
  * - `FUZZ_SEED=n`: run only seed n (every variant, or `FUZZ_VARIANT`'s);
  * - `FUZZ_SEEDS=k`: run k seeds per variant, from `FUZZ_FROM` (default 1);
  * - `FUZZ_VARIANT=read|idempotent|both|neither`: only that variant;
+ * - `FUZZ_FUSED=0`: a memory runtime without the contract's optional fused operations;
  * - `FUZZ_DEBUG=1`: the trace also shows the rows, the queue and the events at the first violation.
  */
 import type { SeedResult, VariantName } from "./run-seed.js";

@@ -47,9 +47,11 @@ export interface SeedResult {
 
 /** The command that reruns one seed. */
 export function reproduction(seed: number, variant: VariantName): string {
-  return `FUZZ_SEED=${seed} FUZZ_VARIANT=${variant} npx vitest run packages/core/test/fuzz`;
+  return `${FUSED ? "" : "FUZZ_FUSED=0 "}FUZZ_SEED=${seed} FUZZ_VARIANT=${variant} npx vitest run packages/core/test/fuzz`;
 }
 
+/** `FUZZ_FUSED=0`: the runtime without its optional fused operations (the protocol composes them). */
+const FUSED = process.env.FUZZ_FUSED !== "0";
 const WATCHDOG_MS = 10_000;
 /** Checks one settle may run before the run is declared a livelock. */
 const MAX_STEPS = 20_000;
@@ -77,6 +79,7 @@ export async function runSeed(seed: number, variant: VariantName): Promise<SeedR
       duplicateRate: rng.pick([0, 0, 0.03, 0.1]),
       engines: rng.int(1, 3),
       watchdogIntervalMs: WATCHDOG_MS,
+      fusedOperations: FUSED,
     },
     rng.fork(),
     trace,

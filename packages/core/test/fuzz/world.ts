@@ -37,6 +37,8 @@ export interface WorldOptions {
   readonly engines: number;
   /** Watchdog interval of the engines, ms. */
   readonly watchdogIntervalMs: number;
+  /** The runtime's `fusedOperations` (false: the protocol composes them from basic operations). */
+  readonly fusedOperations: boolean;
 }
 
 /** A plugin call held in flight. */
@@ -99,6 +101,7 @@ export class World {
       order: options.order,
       seed: options.runtimeSeed,
       duplicateRate: options.duplicateRate,
+      fusedOperations: options.fusedOperations,
       logger: {
         warn: (m) => this.violation(`runtime: ${m}`),
         error: (m) => this.violation(`runtime: ${m}`),

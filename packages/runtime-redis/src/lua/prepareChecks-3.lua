@@ -1,7 +1,7 @@
 --[[
   Give checks of one traversal their job ids before they are added to the queue: id =
   "<base>|<generation>", the generation of each check read from the traversal's
-  generations (0 when none). A generation moves on when a job of it starts (claimCheck-6),
+  generations (0 when none). A generation moves on when a job of it starts (claimCheck-7),
   so an enqueue after that start gets a new job while an enqueue before it is absorbed by
   the waiting job, which has not read any state yet. Tracked checks are recorded as queued
   for `activity`.

@@ -37,7 +37,9 @@ export const LIST_CONCAT: TemplateFunction = {
 
 /**
  * `list_concat_unique: [list, ...]`: `list_concat` without repeated items. As in Heat, each
- * repeated item stays at its last occurrence: `[[a, b], [a, c]]` gives `[b, a, c]`.
+ * repeated item stays at its last occurrence: `[[a, b], [a, c]]` gives `[b, a, c]`. (Heat's
+ * loop deletes while it iterates and so keeps a repeat for a few inputs, such as
+ * `[b, a, c, a, d, b, c]` → `[a, a, d, b, c]`; here the result never repeats, as documented.)
  */
 export const LIST_CONCAT_UNIQUE: TemplateFunction = {
   name: "list_concat_unique",

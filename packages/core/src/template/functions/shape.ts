@@ -147,7 +147,8 @@ function checkList(arg: unknown, shape: ListShape, pending: PendingKinds, label:
   const max = shape.rest === undefined ? shape.items.length : Infinity;
   if (arg.length < shape.min || arg.length > max) {
     const count = max === Infinity ? `at least ${shape.min}` : shape.min === max ? `${max}` : `${shape.min} to ${max}`;
-    return `${label} must be a list of ${count} items, got ${arg.length}`;
+    const noun = (max === Infinity ? shape.min : max) === 1 ? "item" : "items";
+    return `${label} must be a list of ${count} ${noun}, got ${arg.length}`;
   }
   for (let i = 0; i < arg.length; i++) {
     const at = shape.items[i];

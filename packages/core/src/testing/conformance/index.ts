@@ -11,6 +11,7 @@
  */
 import { deliveryCases } from "./delivery-cases.js";
 import { eventCases } from "./event-cases.js";
+import { fusedCases } from "./fused-cases.js";
 import { livenessCases, peerCases } from "./liveness-cases.js";
 import { rowCases } from "./row-cases.js";
 import { stackCases } from "./stack-cases.js";
@@ -33,11 +34,11 @@ export interface RuntimeConformanceOptions {
 
 /**
  * The conformance cases bound to `factory`, in a stable order: stacks, rows, sync points,
- * events, delivery, liveness/cancel/clock (and peers when asked). Each `run()` makes a fresh
+ * fused operations, events, delivery, liveness/cancel/clock (and peers when asked). Each `run()` makes a fresh
  * target and closes it.
  */
 export function runtimeConformance(factory: ConformanceFactory, options: RuntimeConformanceOptions = {}): ConformanceCase[] {
-  const specs = [...stackCases, ...rowCases, ...syncCases, ...eventCases, ...deliveryCases, ...livenessCases, ...(options.peers === true ? peerCases : [])];
+  const specs = [...stackCases, ...rowCases, ...syncCases, ...fusedCases, ...eventCases, ...deliveryCases, ...livenessCases, ...(options.peers === true ? peerCases : [])];
   const names = new Set<string>();
   for (const spec of specs) {
     if (names.has(spec.name)) throw new Error(`duplicate conformance case name: ${spec.name}`);

@@ -11,6 +11,8 @@ export interface MemoryConformanceOptions {
   readonly mode?: "auto" | "manual";
   /** Longest wait of `deliverUntil` in automatic mode, ms. @default 10000 */
   readonly waitLimitMs?: number;
+  /** The runtime's `fusedOperations` (false: a runtime without the optional fused operations). @default true */
+  readonly fusedOperations?: boolean;
 }
 
 const realDelay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -20,7 +22,7 @@ export function memoryConformanceTarget(options: MemoryConformanceOptions = {}):
   const mode = options.mode ?? "manual";
   const limit = options.waitLimitMs ?? 10_000;
   return async () => {
-    const runtime = createMemoryRuntime({ mode });
+    const runtime = createMemoryRuntime({ mode, fusedOperations: options.fusedOperations ?? true });
     return {
       runtime,
       async deliverUntil(done, what) {

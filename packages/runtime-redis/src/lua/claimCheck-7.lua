@@ -1,9 +1,9 @@
 --[[
   A worker starts a check job: forget it as queued, move its check's generation past this job
   (later enqueues of the check make a new job), and read what the check reads first - the
-  stack record, the check's row and the check's sync point - all in one step, so every state
-  the check reads is at least as new as the claim. Nothing is written for a stack that does
-  not exist.
+  stack record, the check's row, the check's sync point and whether the node already
+  reported (reportNode's mark) - all in one step, so every state the check reads is at least
+  as new as the claim. Nothing is written for a stack that does not exist.
 
   KEYS[1] stack hash
   KEYS[2] queued checks of the stack (zset)
@@ -11,6 +11,7 @@
   KEYS[4] check generations of the job's traversal
   KEYS[5] graph of the job's traversal
   KEYS[6] the check's sync point hash (read only when ARGV[7] is "1")
+  KEYS[7] sync-point readiness counts of the job's traversal (its report marks)
   ARGV[1] job id
   ARGV[2] check field (in KEYS[4])
   ARGV[3] the job's generation
@@ -18,16 +19,18 @@
   ARGV[5] how long generations of a traversal that is not current are kept, ms
   ARGV[6] the row id of a node check, or "" (no row to read)
   ARGV[7] "1" to read the sync point, "0" not to
+  ARGV[8] "1" to read whether the node ARGV[2] reported, "0" not to
 
   Returns {stack record as a flat list field, JSON value, ... (empty: no such stack),
            the row's fields in ROW_FIELDS order (empty: no row read),
            {0} when the sync point was not read, {1} when its traversal has no graph,
-           or {2, sender, payload JSON, ...}}.
+           or {2, sender, payload JSON, ...},
+           1 when the node reported, else 0}.
 ]]
 --- @include "rowFields"
 
 if redis.call("EXISTS", KEYS[1]) == 0 then
-  return {{}, {}, {0}}
+  return {{}, {}, {0}, 0}
 end
 redis.call("ZREM", KEYS[2], ARGV[1])
 local gen = tonumber(ARGV[3])
@@ -50,4 +53,8 @@ if ARGV[7] == "1" then
     table.insert(sync, 1, 2)
   end
 end
-return {redis.call("HGETALL", KEYS[1]), row, sync}
+local reported = 0
+if ARGV[8] == "1" then
+  reported = redis.call("HEXISTS", KEYS[7], "reported:" .. ARGV[2])
+end
+return {redis.call("HGETALL", KEYS[1]), row, sync, reported}

@@ -1,0 +1,38 @@
+--[[
+  Conditional write of a resource row: lock acquire, steal and release, writes under a lock,
+  compare-and-set writes. Every accepted write bumps the row's version, and appends the
+  write's resource event when one is given (atomically: the event exists if and only if the
+  write was accepted).
+
+  KEYS[1] stack hash
+  KEYS[2] rows hash
+  KEYS[3] event stream of the stack
+  ARGV[1] row id
+  ARGV[2] required currentTraversal of the stack (JSON), or "" for no condition
+  ARGV[3] required version (integer), or "" for no condition
+  ARGV[4] required lock holder (JSON: a string or null), or "" for no condition
+  ARGV[5] new lock holder (JSON), or "" to keep it
+  ARGV[6] the event as a JSON object without kind, resourceName, rowId and physicalId (taken
+          from the written row), or "" for no event
+  ARGV[7] approximate maximum length of the event stream
+  ARGV[8..] patch: field, JSON value, ...
+
+  Returns {code, row fields in ROW_FIELDS order}:
+    1 (OK) and the row after the write;
+    -2 (SUPERSEDED), -4 (LOCKED) or -3 (VERSION) and the row as it is, checked in that order;
+    {-1} (GONE) when the stack or the row does not exist.
+]]
+--- @include "codes"
+--- @include "hashPairs"
+--- @include "rowFields"
+--- @include "conditionalWrite"
+
+local rowId = ARGV[1]
+local code = conditionalWrite(KEYS[1], KEYS[2], rowId, ARGV[2], ARGV[3], ARGV[4], ARGV[5], 8, #ARGV)
+if code == GONE then
+  return {GONE}
+end
+if code == OK and ARGV[6] ~= "" then
+  appendRowEvent(KEYS[3], ARGV[7], KEYS[2], rowId, ARGV[6])
+end
+return withRow(code, KEYS[2], rowId)

@@ -4,7 +4,7 @@
  * leases as TTL keys; cancellations over pub/sub.
  */
 import { Queue } from "bullmq";
-import { InvalidOptionsError } from "@converge/core";
+import { InvalidOptionsError, realClock } from "@converge/core";
 import type { Runtime } from "@converge/core";
 import { stackActivity } from "./activity.js";
 import { CancelBus } from "./cancel-bus.js";
@@ -92,6 +92,7 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
     if (resolved.mode !== "manual") throw new InvalidOptionsError("mode", `${what}() needs a manual-mode Redis runtime`);
   };
 
+  const clock = realClock();
   const runtime: RedisRuntime = {
     kind: "redis",
     mode: resolved.mode,
@@ -99,20 +100,8 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
     queue,
     client,
     store,
-    now: () => Date.now(),
-    sleep: (ms, signal) =>
-      new Promise<void>((resolve, reject) => {
-        if (signal?.aborted === true) return reject(signal.reason as Error);
-        const timer = setTimeout(() => {
-          signal?.removeEventListener("abort", onAbort);
-          resolve();
-        }, ms);
-        const onAbort = (): void => {
-          clearTimeout(timer);
-          reject(signal?.reason as Error);
-        };
-        signal?.addEventListener("abort", onAbort, { once: true });
-      }),
+    now: clock.now,
+    sleep: clock.sleep,
     async enqueue(messages) {
       await checks.enqueue(messages);
     },

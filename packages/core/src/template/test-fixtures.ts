@@ -2,6 +2,7 @@
  * Test-only fixtures for the template tests: a few resource types and a registry.
  * Not exported from the package.
  */
+import { expect } from "vitest";
 import { z } from "zod";
 import { defineResourceType } from "../plugin/define-resource-type.js";
 import { createTypeRegistry } from "../plugin/registry.js";
@@ -121,4 +122,19 @@ export function contextWith(out: unknown): ResolveContext {
 /** Resolve a compiled property at run time with `src.out` = `out` (use UNKNOWN for previews). */
 export function resolveProperty(compiled: unknown, out: unknown): unknown {
   return resolveValue(compiled, contextWith(out), PROPERTY_PATH);
+}
+
+/** Expect compiling `value` as a property to fail at `path`, with a message matching `message`. */
+export function expectCompileError(value: unknown, message: RegExp, path = PROPERTY_PATH): void {
+  const error = validationError(() => compileProperty(value));
+  expect(error.path).toBe(path);
+  expect(error.message).toMatch(message);
+}
+
+/** Expect resolving the compiled property `value`, with `src.out` = `data`, to fail at the property. */
+export function expectRunTimeError(value: unknown, data: unknown, message: RegExp): void {
+  const compiled = compileProperty(value);
+  const error = validationError(() => resolveProperty(compiled, data));
+  expect(error.path).toBe(PROPERTY_PATH);
+  expect(error.message).toMatch(message);
 }

@@ -15,6 +15,7 @@
   Returns 1 (OK), or -2 (SUPERSEDED) when the traversal is not current (nothing written).
 ]]
 --- @include "codes"
+--- @include "hashPairs"
 --- @include "unpackList"
 --- @include "dropSyncPoints"
 

@@ -2,22 +2,10 @@ import { describe, expect, it } from "vitest";
 import { createRandom } from "../../memory/random.js";
 import { jsonEqual } from "../plain-data.js";
 import { UNKNOWN } from "../resolve.js";
-import { PROPERTY_PATH, compileProperty, resolveProperty, validationError } from "../test-fixtures.js";
+import { compileProperty, expectCompileError, expectRunTimeError, resolveProperty } from "../test-fixtures.js";
 import { LIST_CONCAT_UNIQUE } from "./collections.js";
 
 const out = { get_attr: ["src", "out"] };
-
-function expectCompileError(value: unknown, message: RegExp, path = PROPERTY_PATH): void {
-  const error = validationError(() => compileProperty(value));
-  expect(error.path).toBe(path);
-  expect(error.message).toMatch(message);
-}
-
-function expectRunTimeError(value: unknown, data: unknown, message: RegExp): void {
-  const error = validationError(() => resolveProperty(compileProperty(value), data));
-  expect(error.path).toBe(PROPERTY_PATH);
-  expect(error.message).toMatch(message);
-}
 
 /** Heat's list_concat_unique loop, step by step (deleting while iterating), to compare against. */
 function heatUnique(items: readonly unknown[]): unknown[] {

@@ -1,14 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { UNKNOWN } from "../resolve.js";
-import { PROPERTY_PATH, compileProperty, resolveProperty, validationError } from "../test-fixtures.js";
+import { PROPERTY_PATH, compileProperty, expectCompileError, resolveProperty, validationError } from "../test-fixtures.js";
 
 const out = { get_attr: ["src", "out"] };
-
-function expectCompileError(value: unknown, message: RegExp, extra = {}): void {
-  const error = validationError(() => compileProperty(value, extra));
-  expect(error.path).toBe(PROPERTY_PATH);
-  expect(error.message).toMatch(message);
-}
 
 describe("repeat", () => {
   it("renders the template once per item of one loop", () => {

@@ -1,24 +1,9 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { UNKNOWN } from "../resolve.js";
-import { PROPERTY_PATH, compileProperty, resolveProperty, validationError } from "../test-fixtures.js";
+import { PROPERTY_PATH, compileProperty, expectCompileError, expectRunTimeError, resolveProperty } from "../test-fixtures.js";
 
 const out = { get_attr: ["src", "out"] };
-
-/** Expect compiling `value` to fail at the property (or `path`), with a message matching `message`. */
-function expectCompileError(value: unknown, message: RegExp, path = PROPERTY_PATH): void {
-  const error = validationError(() => compileProperty(value));
-  expect(error.path).toBe(path);
-  expect(error.message).toMatch(message);
-}
-
-/** Expect resolving the compiled `value` with `src.out` = `data` to fail at the property. */
-function expectRunTimeError(value: unknown, data: unknown, message: RegExp): void {
-  const compiled = compileProperty(value);
-  const error = validationError(() => resolveProperty(compiled, data));
-  expect(error.path).toBe(PROPERTY_PATH);
-  expect(error.message).toMatch(message);
-}
 
 describe("str_split", () => {
   it("folds a literal call: the pieces, or the piece at an index (negative from the end)", () => {

@@ -15,19 +15,3 @@ local function unpackList(packed)
   end
   return out
 end
-
--- HSET the (field, value) pairs of a list, field names prefixed with `fieldPrefix`, in batches.
-local function hsetList(key, list, fieldPrefix)
-  local batch = {}
-  for i = 1, #list - 1, 2 do
-    batch[#batch + 1] = fieldPrefix .. list[i]
-    batch[#batch + 1] = list[i + 1]
-    if #batch >= 400 then
-      redis.call("HSET", key, unpack(batch))
-      batch = {}
-    end
-  end
-  if #batch > 0 then
-    redis.call("HSET", key, unpack(batch))
-  end
-end

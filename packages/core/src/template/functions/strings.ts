@@ -56,25 +56,23 @@ export const STR_REPLACE: TemplateFunction = {
   },
 };
 
+/** A strict `str_replace`: every param must occur in the template, and with `nonEmpty` be non-empty. */
+function strictReplace(name: string, takes: string, nonEmpty: boolean): TemplateFunction {
+  return {
+    name,
+    takes: `{ template: string, params: mapping } (${takes})`,
+    shape: REPLACE_SHAPE,
+    yields: ["string"],
+    check: (arg, pending) => strictProblem(arg, pending, nonEmpty),
+    evaluate: (arg) => replaceStrictly(arg as ReplaceArgument, nonEmpty),
+  };
+}
+
 /** `str_replace_strict`: `str_replace`, and every placeholder must occur in the template. */
-export const STR_REPLACE_STRICT: TemplateFunction = {
-  name: "str_replace_strict",
-  takes: "{ template: string, params: mapping } (every param must occur in the template)",
-  shape: REPLACE_SHAPE,
-  yields: ["string"],
-  check: (arg, pending) => strictProblem(arg, pending, false),
-  evaluate: (arg) => replaceStrictly(arg as ReplaceArgument, false),
-};
+export const STR_REPLACE_STRICT: TemplateFunction = strictReplace("str_replace_strict", "every param must occur in the template", false);
 
 /** `str_replace_vstrict`: `str_replace_strict`, and no param may be null or empty. */
-export const STR_REPLACE_VSTRICT: TemplateFunction = {
-  name: "str_replace_vstrict",
-  takes: "{ template: string, params: mapping } (every param must occur in the template and be non-empty)",
-  shape: REPLACE_SHAPE,
-  yields: ["string"],
-  check: (arg, pending) => strictProblem(arg, pending, true),
-  evaluate: (arg) => replaceStrictly(arg as ReplaceArgument, true),
-};
+export const STR_REPLACE_VSTRICT: TemplateFunction = strictReplace("str_replace_vstrict", "every param must occur in the template and be non-empty", true);
 
 function replaceStrictly({ template, params }: ReplaceArgument, nonEmpty: boolean): string {
   const problem = (nonEmpty ? emptyParam(params, NOTHING_PENDING) : undefined) ?? missingParams(template, params);

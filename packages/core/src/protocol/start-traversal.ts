@@ -6,7 +6,8 @@ import { randomUUID } from "node:crypto";
 import type { CheckMessage, ResourceRow, StackAction, StackOptions, StackRecord } from "../model/types.js";
 import type { NewRow, Runtime, RuntimeStore } from "../runtime/contract.js";
 import type { CompiledTemplate } from "../template/types.js";
-import { chooseRows, isActiveRow } from "./best-existing.js";
+import type { TargetMatch } from "./best-existing.js";
+import { chooseRows, contestedNames, isActiveRow, isSettledRow } from "./best-existing.js";
 import { stackEvent } from "./env.js";
 import { nodeMessage } from "./propagate.js";
 import { buildTraversalGraph } from "./traversal-graph.js";
@@ -76,7 +77,8 @@ export async function startTraversal(env: TraversalEnv, start: StartTraversal): 
   // so every row's `requires` already covers what its in-flight operation may point at.
   const rows = (await env.store.loadRows(stack.id)).filter(isActiveRow);
   const names = Object.keys(start.template.resources);
-  const chosen = chooseRows(rows, names, previous.templateId, start.templateId);
+  const match = await targetMatch(env.store, stack.id, rows, start);
+  const chosen = chooseRows(rows, names, previous.templateId, start.templateId, match);
   const missing = names.filter((name) => !chosen.has(name));
   const ids = missing.length > 0 ? await env.store.allocateRowIds(stack.id, missing.length) : [];
   const newRows: NewRow[] = missing.map((name, i) => initRow(ids[i] as string, name, start, traversalId, now));
@@ -95,6 +97,24 @@ export async function startTraversal(env: TraversalEnv, start: StartTraversal): 
   if (graph.roots.length === 0) leaves.push({ kind: "complete", stackId: stack.id, traversalId });
   await env.runtime.enqueue(leaves);
   return traversalId;
+}
+
+/**
+ * What best-existing needs to prefer a row that already is what the target asks for (a
+ * revert of a replacement still in flight): the stored templates that settled rows of
+ * contested names were converged with. Undefined when no name has more than one row (the
+ * common case: nothing to load). A template that is gone makes its rows not match.
+ */
+async function targetMatch(store: RuntimeStore, stackId: string, rows: readonly ResourceRow[], start: StartTraversal): Promise<TargetMatch | undefined> {
+  const contested = contestedNames(rows, Object.keys(start.template.resources));
+  if (contested.size === 0) return undefined;
+  const ids = new Set(rows.filter((r) => contested.has(r.name) && isSettledRow(r) && r.templateId !== start.templateId).map((r) => r.templateId));
+  const templates = new Map<string, CompiledTemplate>();
+  for (const id of ids) {
+    const template = await store.loadTemplate(stackId, id);
+    if (template !== null) templates.set(id, template);
+  }
+  return { target: start.template, templates };
 }
 
 function initRow(id: string, name: string, start: StartTraversal, traversalId: string, now: number): NewRow {

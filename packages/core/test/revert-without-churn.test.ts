@@ -73,6 +73,8 @@ describe("a superseding update that reverts a replacement keeps the original row
       await kit.engine.updateStack("s", T1);
       await stepUntil(kit, duplicate, async () => createdReplacements(await kit.rows("s"), "A").length > 0);
       expect((await kit.engine.getStack("s")).state).toBe("UPDATE_IN_PROGRESS");
+      const preview = await kit.engine.previewUpdate("s", T0);
+      expect(preview.resources.find((r) => r.name === "A")?.action).toBe("no_change"); // as the update will choose
       await kit.engine.updateStack("s", T0);
       await drain(kit, duplicate);
       expect((await kit.engine.getStack("s")).state).toBe("UPDATE_COMPLETE");

@@ -10,7 +10,7 @@ import { AbortRegistry } from "../protocol/abort-registry.js";
 import type { EngineContext } from "../protocol/env.js";
 import { startRollback } from "../protocol/fail.js";
 import { processCheck } from "../protocol/process-check.js";
-import { startTraversal } from "../protocol/start-traversal.js";
+import { loadTargetMatch, startTraversal } from "../protocol/start-traversal.js";
 import type { WorkerRegistration } from "../runtime/contract.js";
 import { compileTemplate, parseTemplate } from "../template/index.js";
 import type { CompiledTemplate, Template } from "../template/types.js";
@@ -217,7 +217,9 @@ export function createEngine(options: EngineOptions): Engine {
     async previewUpdate(name, template, opts) {
       const stack = await load(name);
       const compiled = compile(template, { parameters: opts?.parameters ?? stack.options.parameters });
-      return previewUpdate(stack, compiled, await store.loadRows(stack.id), types, await store.loadTemplate(stack.id, stack.templateId));
+      const rows = await store.loadRows(stack.id);
+      const match = await loadTargetMatch(store, stack.id, rows, compiled, "preview");
+      return previewUpdate(stack, compiled, rows, types, await store.loadTemplate(stack.id, stack.templateId), match);
     },
     async getStack(name) {
       return info(await load(name));

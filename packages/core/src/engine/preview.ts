@@ -5,6 +5,7 @@
 import type { ResourceRow, StackRecord } from "../model/types.js";
 import type { TypeRegistry } from "../plugin/registry.js";
 import { referenceIdOf } from "../plugin/reference-id.js";
+import type { TargetMatch } from "../protocol/best-existing.js";
 import { chooseRows, isActiveRow } from "../protocol/best-existing.js";
 import { changedProperties } from "../protocol/node-inputs.js";
 import { DependencyGraph } from "../graph/dependency-graph.js";
@@ -38,17 +39,21 @@ export interface PreviewResult {
 
 const changesIdentity = new Set<PreviewAction>(["create", "replace", "unknown"]);
 
-/** Compute the preview of updating `stack` to `template`. */
+/**
+ * Compute the preview of updating `stack` to `template`; `match` (see `loadTargetMatch`)
+ * lets it choose rows as the update would when a name has several.
+ */
 export function previewUpdate(
   stack: StackRecord,
   template: CompiledTemplate,
   rows: readonly ResourceRow[],
   types: TypeRegistry,
   currentTemplate: CompiledTemplate | null,
+  match?: TargetMatch,
 ): PreviewResult {
   const active = rows.filter(isActiveRow);
   const names = Object.keys(template.resources);
-  const chosen = chooseRows(active, names, currentTemplate === null ? null : stack.templateId, "preview");
+  const chosen = chooseRows(active, names, currentTemplate === null ? null : stack.templateId, "preview", match);
   const graph = new DependencyGraph(names, names.flatMap((n) => (template.resources[n]?.dependsOn ?? []).map((d) => [n, d] as [string, string])));
   const verdicts = new Map<string, PreviewAction>();
   const entries: PreviewEntry[] = [];

@@ -77,7 +77,7 @@ export async function startTraversal(env: TraversalEnv, start: StartTraversal): 
   // so every row's `requires` already covers what its in-flight operation may point at.
   const rows = (await env.store.loadRows(stack.id)).filter(isActiveRow);
   const names = Object.keys(start.template.resources);
-  const match = await targetMatch(env.store, stack.id, rows, start);
+  const match = await loadTargetMatch(env.store, stack.id, rows, start.template, start.templateId);
   const chosen = chooseRows(rows, names, previous.templateId, start.templateId, match);
   const missing = names.filter((name) => !chosen.has(name));
   const ids = missing.length > 0 ? await env.store.allocateRowIds(stack.id, missing.length) : [];
@@ -100,21 +100,28 @@ export async function startTraversal(env: TraversalEnv, start: StartTraversal): 
 }
 
 /**
- * What best-existing needs to prefer a row that already is what the target asks for (a
- * revert of a replacement still in flight): the stored templates that settled rows of
- * contested names were converged with. Undefined when no name has more than one row (the
- * common case: nothing to load). A template that is gone makes its rows not match.
+ * What best-existing needs to prefer a row that already is what the target `template` (id
+ * `templateId`) asks for - a revert of a replacement still in flight: the stored templates
+ * that settled rows of contested names were converged with. Undefined when no name has more
+ * than one row (the common case: nothing to load). A template that is gone makes its rows
+ * not match.
  */
-async function targetMatch(store: RuntimeStore, stackId: string, rows: readonly ResourceRow[], start: StartTraversal): Promise<TargetMatch | undefined> {
-  const contested = contestedNames(rows, Object.keys(start.template.resources));
+export async function loadTargetMatch(
+  store: RuntimeStore,
+  stackId: string,
+  rows: readonly ResourceRow[],
+  template: CompiledTemplate,
+  templateId: string,
+): Promise<TargetMatch | undefined> {
+  const contested = contestedNames(rows, Object.keys(template.resources));
   if (contested.size === 0) return undefined;
-  const ids = new Set(rows.filter((r) => contested.has(r.name) && isSettledRow(r) && r.templateId !== start.templateId).map((r) => r.templateId));
+  const ids = new Set(rows.filter((r) => contested.has(r.name) && isSettledRow(r) && r.templateId !== templateId).map((r) => r.templateId));
   const templates = new Map<string, CompiledTemplate>();
   for (const id of ids) {
     const template = await store.loadTemplate(stackId, id);
     if (template !== null) templates.set(id, template);
   }
-  return { target: start.template, templates };
+  return { target: template, templates };
 }
 
 function initRow(id: string, name: string, start: StartTraversal, traversalId: string, now: number): NewRow {

@@ -94,4 +94,55 @@ describe("best existing", () => {
     expect(chosen.has("D")).toBe(false);
     expect(chosen.get("E")?.id).toBe("9");
   });
+
+  describe("a revert keeps a settled row that already matches the target", () => {
+    // t0: A(a=1), C(!a from A); t1 replaced A by A' (a=2, not updatable here) and C by C'.
+    const def = (properties: Record<string, unknown>, dependsOn: string[] = []) => ({ ...res(dependsOn), properties });
+    const tpl = (a: string): CompiledTemplate => ({
+      resources: { A: def({ a }), C: def({ "!a": { get_attr: ["A", "a"] } }, ["A"]) },
+      outputs: {},
+      attributeRefs: { A: ["a"], C: [] },
+    });
+    const [t0, t1] = [tpl("1"), tpl("2")];
+    const rows = [
+      row("1", "A", { templateId: "t0", replacedBy: "3" }),
+      row("2", "C", { templateId: "t0", requires: ["1"], replacedBy: "4" }),
+      row("3", "A", { templateId: "t1", replaces: "1" }),
+      row("4", "C", { templateId: "t1", requires: ["3"], replaces: "2", action: "INIT", physicalId: null }),
+    ];
+    const choose = (target: CompiledTemplate, templates: Record<string, CompiledTemplate>, over: ResourceRow[] = rows) =>
+      chooseRows(over, ["A", "C"], "t1", "t2", { target, templates: new Map(Object.entries(templates)) });
+
+    it("reverting to t0's definitions chooses the originals", () => {
+      const chosen = choose(t0, { t0, t1 });
+      expect([chosen.get("A")?.id, chosen.get("C")?.id]).toEqual(["1", "2"]);
+      expect(chooseRows(rows, ["A", "C"], "t1", "t2").get("A")?.id).toBe("3"); // without a match: the newer row
+    });
+
+    it("keeps the replacements when the target is t1's definitions", () => {
+      const chosen = choose(t1, { t0, t1 });
+      expect([chosen.get("A")?.id, chosen.get("C")?.id]).toEqual(["3", "4"]);
+    });
+
+    it("a dependency that differs from the row's template makes it not match", () => {
+      // C's own definition is t0's, but A is t1's: C's get_attr would not give what C has.
+      const target: CompiledTemplate = { ...t0, resources: { ...t0.resources, A: def({ a: "2" }) } };
+      expect(choose(target, { t0, t1 }).get("C")?.id).toBe("4");
+    });
+
+    it("does not match a row whose requires are not the chosen dependencies, or that is not settled, or whose template is gone", () => {
+      const otherA = rows.map((r) => (r.id === "2" ? { ...r, requires: ["3"] } : r));
+      expect(choose(t0, { t0, t1 }, otherA).get("C")?.id).toBe("4");
+      for (const over of [{ status: "FAILED" as const }, { action: "DELETE" as const, status: "IN_PROGRESS" as const }, { action: "UPDATE" as const, status: "IN_PROGRESS" as const }]) {
+        const unsettled = rows.map((r) => (r.id === "1" ? { ...r, ...over } : r));
+        expect(choose(t0, { t0, t1 }, unsettled).get("A")?.id).toBe("3");
+      }
+      expect(choose(t0, { t1 }).get("A")?.id).toBe("3");
+    });
+
+    it("scores a match as a row of the new target", () => {
+      expect(rowScore(row("1", "A", { templateId: "o", replacedBy: "2" }), "p", "n", true)).toBe(9);
+      expect(rowScore(row("1", "A", { templateId: "n" }), "p", "n", true)).toBe(10);
+    });
+  });
 });

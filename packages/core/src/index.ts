@@ -43,6 +43,7 @@ export { AbortRegistry } from "./protocol/abort-registry.js";
 export { buildTraversalGraph } from "./protocol/traversal-graph.js";
 export type { TraversalGraphInput } from "./protocol/traversal-graph.js";
 export { chooseRows, rowScore } from "./protocol/best-existing.js";
+export type { TargetMatch } from "./protocol/best-existing.js";
 export { createMemoryRuntime } from "./memory/memory-runtime.js";
 export type { MemoryRuntime, MemoryRuntimeOptions, PendingCheck, SnapshotOptions, StepOptions } from "./memory/memory-runtime.js";
 export { MEMORY_SNAPSHOT_FORMAT, MEMORY_SNAPSHOT_VERSION, parseMemorySnapshot } from "./memory/snapshot.js";

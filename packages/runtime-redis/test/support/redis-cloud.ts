@@ -38,7 +38,14 @@ if redis.call("HEXISTS", KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call("HSET", KEYS[1], ARGV[1], ARGV[2])
 redis.call("RPUSH", KEYS[2], "update " .. ARGV[1])
 return 1`;
+// A delete while a live entry still references the deleted one (property \`c\`) is recorded in KEYS[3].
 const DELETE = `
+if redis.call("HEXISTS", KEYS[1], ARGV[1]) == 1 then
+  for _, text in ipairs(redis.call("HVALS", KEYS[1])) do
+    local entry = cjson.decode(text)
+    if entry.properties.c == ARGV[1] then redis.call("RPUSH", KEYS[3], ARGV[1] .. " deleted under " .. entry.name) end
+  end
+end
 if redis.call("HDEL", KEYS[1], ARGV[1]) == 1 then redis.call("RPUSH", KEYS[2], "delete " .. ARGV[1]) end
 return 1`;
 
@@ -46,9 +53,9 @@ type Client = Redis | Cluster;
 type Script = (...args: string[]) => Promise<unknown>;
 
 /** Keys of a cloud (one slot, so it works on a Redis Cluster). */
-function cloudKeys(prefix: string): { seq: string; entries: string; byKey: string; creates: string; log: string } {
+function cloudKeys(prefix: string): { seq: string; entries: string; byKey: string; creates: string; log: string; underLive: string } {
   const tag = `{${prefix}:cloud}`;
-  return { seq: `${tag}:seq`, entries: `${tag}:entries`, byKey: `${tag}:bykey`, creates: `${tag}:creates`, log: `${tag}:log` };
+  return { seq: `${tag}:seq`, entries: `${tag}:entries`, byKey: `${tag}:bykey`, creates: `${tag}:creates`, log: `${tag}:log`, underLive: `${tag}:under-live` };
 }
 
 /** The fake cloud of one test run. */
@@ -62,7 +69,7 @@ export class RedisCloud {
     this.keys = cloudKeys(prefix);
     client.defineCommand("cloudCreate", { numberOfKeys: 5, lua: CREATE });
     client.defineCommand("cloudUpdate", { numberOfKeys: 2, lua: UPDATE });
-    client.defineCommand("cloudDelete", { numberOfKeys: 2, lua: DELETE });
+    client.defineCommand("cloudDelete", { numberOfKeys: 3, lua: DELETE });
   }
 
   private script(name: string): Script {
@@ -108,7 +115,7 @@ export class RedisCloud {
       },
       delete: async (ctx) => {
         await wait(ctx.signal);
-        if (ctx.physicalId !== null) await this.script("cloudDelete")(k.entries, k.log, ctx.physicalId);
+        if (ctx.physicalId !== null) await this.script("cloudDelete")(k.entries, k.log, k.underLive, ctx.physicalId);
       },
       read: async (ctx) => {
         const id = ctx.physicalId ?? (await this.client.hget(k.byKey, ctx.idempotencyKey));
@@ -134,6 +141,11 @@ export class RedisCloud {
   async createsPerKey(): Promise<Map<string, number>> {
     const counts = await this.client.hgetall(this.keys.creates);
     return new Map(Object.entries(counts).map(([key, n]) => [key, Number(n)]));
+  }
+
+  /** Deletes made while a live resource still referenced the deleted one ("<id> deleted under <name>"). */
+  async deletesUnderLiveDependents(): Promise<string[]> {
+    return this.client.lrange(this.keys.underLive, 0, -1);
   }
 
   /** Every operation, in order ("create <id>", ...). */

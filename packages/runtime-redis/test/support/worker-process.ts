@@ -6,6 +6,7 @@
  *
  *   CONVERGE_REDIS      redis:// URL, or JSON cluster startup nodes [{"host":..,"port":..}]
  *   CONVERGE_PREFIX     key prefix (shared with the test)
+ *   CONVERGE_CLOUD_REDIS redis:// URL of the fake cloud's own Redis (default: CONVERGE_REDIS)
  *   CONVERGE_ENGINE     engine id
  *   CONVERGE_CONCURRENCY, CONVERGE_DELAY_MS, CONVERGE_FAST ("1": short leases, locks, watchdog)
  */
@@ -24,7 +25,8 @@ async function main(): Promise<void> {
   const prefix = env("CONVERGE_PREFIX");
   const fast = process.env.CONVERGE_FAST === "1";
   const client = target.startsWith("[") ? new Cluster(JSON.parse(target) as Array<{ host: string; port: number }>) : new Redis(target);
-  const cloud = new RedisCloud(client, prefix);
+  const cloudUrl = process.env.CONVERGE_CLOUD_REDIS ?? "";
+  const cloud = new RedisCloud(cloudUrl === "" ? client : new Redis(cloudUrl), prefix);
   const quiet = { warn: () => undefined, error: (m: string) => console.error(m) };
   const runtime = createRedisRuntime({
     connection: client,

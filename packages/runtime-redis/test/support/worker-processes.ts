@@ -13,6 +13,8 @@ const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 export interface WorkerProcessOptions {
   /** redis:// URL or cluster startup nodes. */
   readonly redis: string | ReadonlyArray<{ host: string; port: number }>;
+  /** redis:// URL of the fake cloud when it has a Redis of its own. @default `redis` */
+  readonly cloudRedis?: string;
   readonly prefix: string;
   readonly engineId: string;
   /** @default 8 */
@@ -31,6 +33,8 @@ export interface WorkerProcess {
   stderr(): string;
   /** SIGKILL, and wait for the exit. */
   kill9(): Promise<void>;
+  /** SIGSTOP, `ms` later SIGCONT (a long GC pause or VM freeze), and resolve after the SIGCONT. */
+  pause(ms: number): Promise<void>;
   /** SIGTERM (graceful close), and wait for the exit. */
   stop(): Promise<void>;
 }
@@ -47,6 +51,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions, readyTim
       ...process.env,
       CONVERGE_REDIS: typeof options.redis === "string" ? options.redis : JSON.stringify(options.redis),
       CONVERGE_PREFIX: options.prefix,
+      CONVERGE_CLOUD_REDIS: options.cloudRedis ?? "",
       CONVERGE_ENGINE: options.engineId,
       CONVERGE_CONCURRENCY: String(options.concurrency ?? 8),
       CONVERGE_DELAY_MS: String(options.delayMs ?? 0),
@@ -77,6 +82,11 @@ export async function startWorkerProcess(options: WorkerProcessOptions, readyTim
     async kill9() {
       child.kill("SIGKILL");
       await exited(child);
+    },
+    async pause(ms) {
+      child.kill("SIGSTOP");
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      child.kill("SIGCONT");
     },
     async stop() {
       child.kill("SIGTERM");

@@ -1,0 +1,190 @@
+/**
+ * The chaos scenario (`npm run fuzz`): worker processes converge a stack (create, an update
+ * with replacements, delete) while faults land in the middle of each traversal - SIGKILL of a
+ * worker, SIGSTOP of a worker for longer than its lease, a dropped reply between a worker
+ * and Redis, and a crash of Redis itself (restarted from its append-only file). Each fault is
+ * injected when the stack's rows show operations in progress (observed state, not time).
+ *
+ * The fake cloud lives on a Redis of its own that no fault touches (a real cloud does not
+ * roll back with the orchestrator's store), and records every delete made while a live
+ * resource still referenced the deleted one.
+ *
+ * Oracle: every traversal ends COMPLETE or FAILED with a reason; a COMPLETE stack's cloud
+ * matches its template exactly (one live resource per name, none outside it); a FAILED
+ * stack's live resources all belong to rows; after the delete the cloud is empty; nothing
+ * was deleted under a live dependent.
+ */
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { Redis } from "ioredis";
+import { createEngine, createRandom } from "@converge/core";
+import type { Engine, StackInfo, Template } from "@converge/core";
+import { verify } from "@converge/core/testing";
+import { createRedisRuntime } from "@converge/runtime-redis";
+import { uniquePrefix } from "@converge/runtime-redis/testing";
+import { luaScripts } from "../../src/lua/scripts.js";
+import type { LuaScriptName } from "../../src/lua/scripts.js";
+import type { AofRedis } from "./aof-redis.js";
+import { RedisCloud } from "./redis-cloud.js";
+import { chainsTemplate } from "./stack-templates.js";
+import { startWorkerProcess } from "./worker-processes.js";
+import type { WorkerProcess } from "./worker-processes.js";
+
+/** The faults the scenario injects. */
+export type Fault = "kill" | "pause" | "drop-reply" | "redis-restart";
+
+/** A proxy between the workers and Redis that can lose a reply. */
+export interface ReplyDropper {
+  /** The URL workers connect to. */
+  readonly url: string;
+  /** Lose the reply to the next command whose request contains `marker`, and reset that connection. */
+  dropNextReply(marker: string): void;
+}
+
+const sha = (script: LuaScriptName): string => createHash("sha1").update(luaScripts[script].lua).digest("hex");
+/** Replies worth losing: the row lock and other row writes, a node's report, a claim. */
+const DROP_TARGETS: readonly string[] = [sha("writeRow"), sha("writeRow"), sha("reportNode"), sha("claimCheck")];
+
+/** Options of {@link chaosScenario}. */
+export interface ChaosScenarioOptions {
+  /** The orchestrator's Redis (AOF, restartable). */
+  readonly state: AofRedis;
+  /** The proxy in front of `state` that the workers use. */
+  readonly proxy: ReplyDropper;
+  /** The cloud's own Redis. */
+  readonly cloudUrl: string;
+  readonly seed: number;
+  /** Faults per traversal. @default 4 */
+  readonly faultsPerTraversal?: number;
+  /** Which faults to draw from. @default all */
+  readonly faults?: readonly Fault[];
+}
+
+const LEASE_MS = 1500;
+const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Every fault the scenario can inject. */
+export const FAULTS: readonly Fault[] = ["kill", "pause", "drop-reply", "redis-restart"];
+
+/** Run the scenario; throws an AssertionError naming the seed when it does not hold. */
+export async function chaosScenario(options: ChaosScenarioOptions): Promise<{ readonly faults: Readonly<Record<Fault, number>> }> {
+  const { seed, state, proxy } = options;
+  const random = createRandom(seed);
+  const when = (what: string): string => `${what} (CHAOS_SEED=${seed})`;
+  const prefix = uniquePrefix("chaos");
+  const cloudClient = new Redis(options.cloudUrl);
+  const cloud = new RedisCloud(cloudClient, prefix);
+  const runtime = createRedisRuntime({ connection: state.url, prefix, logger: quiet, leaseTtlMs: LEASE_MS });
+  const api = createEngine({ runtime, types: [cloud.type()], worker: false, logger: quiet, watchdogIntervalMs: 2000 });
+  let n = 0;
+  const spawnWorker = (): Promise<WorkerProcess> =>
+    startWorkerProcess({ redis: proxy.url, cloudRedis: options.cloudUrl, prefix, engineId: `chaos-${++n}-${prefix}`, concurrency: 4, delayMs: 150, fast: true });
+  let workers: WorkerProcess[] = await Promise.all([spawnWorker(), spawnWorker(), spawnWorker()]);
+  const counts: Record<Fault, number> = { kill: 0, pause: 0, "drop-reply": 0, "redis-restart": 0 };
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+
+  const inject = async (fault: Fault): Promise<void> => {
+    counts[fault] += 1;
+    if (fault === "kill") {
+      const victim = pick(workers);
+      await victim.kill9();
+      workers = [...workers.filter((w) => w !== victim), await spawnWorker()];
+    } else if (fault === "pause") {
+      await pick(workers).pause(LEASE_MS * 2 + Math.floor(random() * LEASE_MS));
+    } else if (fault === "drop-reply") {
+      proxy.dropNextReply(pick(DROP_TARGETS));
+    } else {
+      await state.crash();
+      await sleep(Math.floor(random() * 300));
+      await state.start();
+    }
+  };
+
+  /** Rows with an operation in flight, or null while the store cannot be read (Redis down). */
+  const inProgress = async (stack: string): Promise<number | null> => {
+    try {
+      return (await api.listResources(stack)).filter((r) => r.status === "IN_PROGRESS").length;
+    } catch {
+      return null;
+    }
+  };
+
+  /** Start a traversal; inject faults while rows are in progress; wait for its end. */
+  const converge = async (start: () => Promise<StackInfo>, faults: number): Promise<StackInfo> => {
+    const { traversalId } = await start();
+    let injected = 0;
+    const deadline = Date.now() + 120_000;
+    while (injected < faults && Date.now() < deadline) {
+      const info = await api.getStack("chaotic").catch(() => null);
+      if (info !== null && (info.status !== "IN_PROGRESS" || info.traversalId !== traversalId)) break;
+      const busy = await inProgress("chaotic");
+      if (busy === null || busy === 0) {
+        await sleep(20);
+        continue;
+      }
+      await inject(pick(options.faults ?? FAULTS));
+      injected += 1;
+    }
+    return waitOrFail(api, "chaotic", 180_000);
+  };
+
+  try {
+    const v1 = chainsTemplate({ size: 60, chains: 4, a: () => "v1", bang: (i) => (i % 5 === 0 ? "v1" : undefined), extra: { count: 3, every: 4 } });
+    const created = await converge(() => api.createStack("chaotic", v1), options.faultsPerTraversal ?? 4);
+    await assertOutcome(api, cloud, created, v1, when("after the create"));
+
+    const v2 = chainsTemplate({ size: 60, chains: 4, a: () => "v2", bang: (i) => (i % 5 === 0 ? "v2" : undefined), extra: { count: 4, every: 3 } });
+    const updated = await converge(() => api.updateStack("chaotic", v2), options.faultsPerTraversal ?? 4);
+    await assertOutcome(api, cloud, updated, v2, when("after the update"));
+
+    let deleted = await converge(() => api.deleteStack("chaotic"), Math.max(1, (options.faultsPerTraversal ?? 4) - 1));
+    // A FAILED delete must be retryable to completion (no terminal stuck state).
+    if (deleted.status === "FAILED") deleted = await converge(() => api.deleteStack("chaotic"), 0);
+    assert.equal(deleted.state, "DELETE_COMPLETE", when(`the delete ended ${deleted.state}: ${deleted.statusReason}`));
+    const left = await cloud.load();
+    assert.deepEqual([...left.entries.keys()], [], when("resources left in the cloud after the delete"));
+    assert.deepEqual(await cloud.deletesUnderLiveDependents(), [], when("resources deleted while a live resource referenced them"));
+    return { faults: counts };
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+    await api.close();
+    await runtime.close();
+    cloudClient.disconnect();
+  }
+}
+
+/** COMPLETE: the cloud is the template. FAILED: a reason, and no live resource outside the rows. */
+async function assertOutcome(api: Engine, cloud: RedisCloud, info: StackInfo, template: Template, when: string): Promise<void> {
+  assert.ok(info.status === "COMPLETE" || info.status === "FAILED", `${when}: the stack ended ${info.state}`);
+  const reality = await cloud.load();
+  if (info.status === "COMPLETE") {
+    const result = verify(reality, template);
+    assert.ok(result.ok, `${when}: the cloud does not match the template:\n${result.problems.slice(0, 20).join("\n")}`);
+    return;
+  }
+  assert.notEqual(info.statusReason.trim(), "", `${when}: ${info.state} without a reason`);
+  const known = new Set((await api.listResources("chaotic")).map((r) => r.physicalId).filter((id): id is string => id !== null));
+  const orphans = [...reality.entries.keys()].filter((id) => !known.has(id));
+  assert.deepEqual(orphans, [], `${when} (${info.state}: ${info.statusReason}): live resources no row records`);
+}
+
+async function waitOrFail(api: Engine, name: string, ms: number): Promise<StackInfo> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error(`stack ${name} still in progress after ${ms} ms`)), ms);
+  try {
+    for (;;) {
+      try {
+        return await api.waitForStack(name, { signal: controller.signal });
+      } catch (error) {
+        if (controller.signal.aborted) {
+          const stuck = (await api.listResources(name).catch(() => [])).filter((r) => r.status === "IN_PROGRESS");
+          throw new Error(`${(error as Error).message}; rows in progress: ${stuck.map((r) => `${r.name}/${r.id} ${r.state}`).join(", ") || "none"}`);
+        }
+        // Redis restarting under the API: wait again.
+        await sleep(100);
+      }
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}

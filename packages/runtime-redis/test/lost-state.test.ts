@@ -117,6 +117,35 @@ describe("Redis restarted without persistence during a create", () => {
     }
   });
 
+  it("with AOF the same restart loses nothing: the create completes", async () => {
+    const aof = await startRedisServer({ args: ["--appendonly", "yes", "--appendfsync", "always"] });
+    const reality = new Reality();
+    const log = capture();
+    const runtime = createRedisRuntime({ connection: aof.url, prefix: uniquePrefix("aof"), logger: log.logger });
+    const releaseC = reality.block("create", "C");
+    const worker = await startWorker({ runtime, types: [createScenarioType(reality)], logger: log.logger, concurrency: 4 });
+    const api = createEngine({ runtime, types: [createScenarioType(reality)], worker: false, logger: capture().logger });
+    try {
+      await api.createStack("s", T);
+      await until("C creating, the others complete", async () => {
+        const states = await rowStates(runtime);
+        return states.C === "CREATE_IN_PROGRESS" && ["A", "B", "D"].every((n) => states[n] === "CREATE_COMPLETE");
+      });
+      await until("C reached the plugin", () => reality.calls.some((c) => c.op === "create" && c.name === "C"));
+      await aof.restart();
+      releaseC();
+      const done = await api.waitForStack("s");
+      assert.equal(done.state, "CREATE_COMPLETE", done.statusReason);
+      assert.deepEqual(log.errors, []);
+      assert.equal(reality.live("C").length, 1);
+    } finally {
+      releaseC();
+      await worker.close({ graceMs: 1000 });
+      await runtime.close();
+      await aof.stop();
+    }
+  });
+
   it("a normal delete still resolves DELETE_COMPLETE through its tombstone; a stale check of it stays quiet", async () => {
     const reality = new Reality();
     const prefix = uniquePrefix("tomb");

@@ -5,6 +5,8 @@
  * internal error - and the `converge worker` whose check finds the state gone logs the same.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createEngine } from "@converge/core";
+import { createRedisRuntime } from "@converge/runtime-redis";
 import { startRedisServer, uniquePrefix } from "@converge/runtime-redis/testing";
 import type { RedisServerHandle } from "@converge/runtime-redis/testing";
 import type { Project } from "./support/cli-process.js";
@@ -35,6 +37,31 @@ async function until(what: string, pred: () => boolean, ms = 60_000): Promise<vo
 }
 
 describe("converge on a Redis restarted without persistence", () => {
+  it("show of a stack whose record is gone while its name is still indexed reports the lost state (exit 1)", async () => {
+    // As when only the stack's slot lost its data (a cluster node restarted without
+    // persistence) and the name index survived elsewhere.
+    const prefix = uniquePrefix("cli-slot");
+    const r = ["--redis", server.url, "--prefix", prefix];
+    const runtime = createRedisRuntime({ connection: server.url, prefix, mode: "manual", logger: { warn: () => undefined, error: () => undefined } });
+    try {
+      const engine = createEngine({ runtime, types: [], worker: false });
+      await engine.createStack("half", { resources: {} });
+      const stackId = await runtime.store.findStackId("half");
+      expect(stackId).not.toBeNull();
+      const slotKeys = await runtime.client.keys(`${prefix}:{${stackId ?? ""}}:*`);
+      expect(slotKeys.length).toBeGreaterThan(0);
+      await runtime.client.del(...slotKeys);
+      const shown = await p.run(["show", "half", ...r]);
+      expect(shown.code, shown.stderr).toBe(1);
+      expect(shown.stderr).toMatch(/^error: the state of stack "half" \(id [^)]+\) is gone from the store, but the stack was not deleted/m);
+      const never = await p.run(["show", "never-existed", ...r]);
+      expect(never.code).toBe(1);
+      expect(never.stderr).toMatch(/^error: stack "never-existed" does not exist/m);
+    } finally {
+      await runtime.close();
+    }
+  });
+
   it("apply prints StackStateLostError's message and exits 1; the worker logs the lost state", async () => {
     const r = ["--redis", server.url, "--prefix", uniquePrefix("cli-lost")];
     const worker = p.start(["worker", ...r, "--concurrency", "4"]);
@@ -43,8 +70,13 @@ describe("converge on a Redis restarted without persistence", () => {
       const apply = p.start(["apply", "slow.yaml", "--stack", "lost", ...r]);
       // Driven from observed state: the first resource's create is running.
       await apply.waitFor(/first\s+CREATE_IN_PROGRESS/);
+      const follow = p.start(["events", "lost", "--follow", ...r]);
+      await follow.waitFor(/first\s+CREATE_IN_PROGRESS/);
       await server.restart();
       const result = await apply.done;
+      const followed = await follow.done;
+      expect(followed.code, followed.stderr).toBe(1);
+      expect(followed.stderr).toMatch(/^error: the state of stack "lost" \(id [^)]+\) is gone from the store/m);
       expect(result.code, result.stderr).toBe(1);
       expect(result.stderr).toMatch(/^error: the state of stack "lost" \(id [^)]+\) is gone from the store, but the stack was not deleted/m);
       expect(result.stderr).toMatch(/resources it managed may still exist/);

@@ -48,11 +48,11 @@ const isActive = (row: ResourceRow): boolean => !(row.action === "DELETE" && row
 export class ProgressTracker {
   private readonly seen = new Map<string, ResourceLine>();
   private template: { id: string; value: CompiledTemplate | null } | null = null;
-  private name: string | undefined = undefined;
-
   constructor(
     private readonly store: RuntimeStore,
     private readonly stackId: string,
+    /** The stack's name, for errors (learnt from the first read when not given). */
+    private name?: string,
   ) {}
 
   /**

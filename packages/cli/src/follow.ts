@@ -1,8 +1,9 @@
 /**
  * Following a stack until its traversal ends: read its events as they arrive (blocking reads,
  * no busy polling), re-read the progress after each batch, feed the view, and collect what
- * failed. Ends when the stack is no longer IN_PROGRESS (or is gone) and its final stack event
- * was seen, or when the signal aborts (Ctrl-C).
+ * failed. Ends when the stack is no longer IN_PROGRESS (or is deleted) and its final stack event
+ * was seen, or when the signal aborts (Ctrl-C). A stack gone without a tombstone rejects with
+ * `StackStateLostError`.
  */
 import type { RuntimeStore, StackEvent } from "@converge/core";
 import type { OperationView } from "./render/live-view.js";
@@ -25,6 +26,8 @@ export interface FollowOptions {
   readonly store: RuntimeStore;
   /** Stack id. */
   readonly stackId: string;
+  /** Stack name (for a lost-state error). */
+  readonly stackName?: string;
   /** Events up to this sequence number were before the operation (null: from the start). */
   readonly after: string | null;
   /** Where to show progress. */
@@ -77,7 +80,7 @@ export async function lastEventSeq(store: RuntimeStore, stackId: string): Promis
 /** Follow the stack until it settles or the signal aborts. */
 export async function followStack(options: FollowOptions): Promise<FollowResult> {
   const { store, stackId, view, signal } = options;
-  const tracker = new ProgressTracker(store, stackId);
+  const tracker = new ProgressTracker(store, stackId, options.stackName);
   const failures = new Map<string, FailureNote>();
   const stackFailures: FailureNote[] = [];
   let after = options.after;

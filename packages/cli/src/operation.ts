@@ -58,6 +58,7 @@ export async function runOperation(ctx: CommandContext, spec: OperationSpec, typ
       result = await followStack({
         store,
         stackId: info.id,
+        stackName: spec.stackName,
         after,
         view,
         signal: ctx.signal,

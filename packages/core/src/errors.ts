@@ -28,6 +28,7 @@ export const ErrorCode = {
   CORRUPT_MESSAGE: "CORRUPT_MESSAGE",
   ENGINE_DEAD: "ENGINE_DEAD",
   SNAPSHOT_INVALID: "SNAPSHOT_INVALID",
+  STACK_STATE_LOST: "STACK_STATE_LOST",
 } as const;
 
 /** One of the values of {@link ErrorCode}. */
@@ -140,6 +141,30 @@ export class StackExistsError extends ConvergeError {
   constructor(stackName: string) {
     super(ErrorCode.STACK_EXISTS, `stack "${stackName}" already exists; use updateStack to change it`);
     this.stackName = stackName;
+  }
+}
+
+/**
+ * A stack's state is gone from the store although the stack was never deleted: its record
+ * vanished and no tombstone says its delete completed (a store restarted without
+ * persistence, or flushed). Nothing can be converged any more, and resources the stack
+ * managed may still exist.
+ */
+export class StackStateLostError extends ConvergeError {
+  /** The stack's name, or its id when the name is not known (a worker sees ids only). */
+  readonly stackName: string;
+  /** The stack's id, when known. */
+  readonly stackId: string | null;
+  constructor(stack: { readonly name?: string | undefined; readonly id?: string | null | undefined }) {
+    const id = stack.id ?? null;
+    const who = stack.name === undefined ? `stack ${id ?? "(unknown)"}` : `stack "${stack.name}"${id === null ? "" : ` (id ${id})`}`;
+    super(
+      ErrorCode.STACK_STATE_LOST,
+      `the state of ${who} is gone from the store, but the stack was not deleted (was the store restarted without persistence, or flushed?); ` +
+        "resources it managed may still exist and must be found and removed by hand",
+    );
+    this.stackName = stack.name ?? id ?? "";
+    this.stackId = id;
   }
 }
 

@@ -13,6 +13,7 @@
  *   <prefix>:{<stackId>}:gens:<traversal>       hash   check -> job generation
  *   <prefix>:{<stackId>}:queued                 zset   job id -> enqueue time
  *   <prefix>:{<stackId>}:events                 stream events
+ *   <prefix>:{<stackId>}:tombstone              string a deleted stack's tombstone (TTL)
  *   <prefix>:names                              hash   stack name -> stack id
  *   <prefix>:lease:<engineId>                   string liveness lease (TTL)
  *   <prefix>:cancel                             pub/sub channel of cancellations
@@ -27,6 +28,8 @@ export interface StackKeys {
   readonly templates: string;
   readonly queued: string;
   readonly events: string;
+  /** The tombstone a completed delete leaves (its absence with no stack record = lost state). */
+  readonly tombstone: string;
   graph(traversalId: string): string;
   sync(traversalId: string, node: string): string;
   syncIndex(traversalId: string): string;
@@ -87,6 +90,7 @@ function stackKeys(prefix: string, stackId: string): StackKeys {
     templates: `${base}:templates`,
     queued: `${base}:queued`,
     events: `${base}:events`,
+    tombstone: `${base}:tombstone`,
     graph: (t) => `${base}:graph:${t}`,
     sync: (t, node) => `${base}:sync:${t.length}:${t}:${node}`,
     syncIndex: (t) => `${base}:syncs:${t}`,

@@ -42,6 +42,12 @@ export interface RedisRuntimeOptions {
   readonly maxEventsPerStack?: number;
   /** How long a deleted stack's events stay readable, ms. @default 3600000 */
   readonly deletedEventsTtlMs?: number;
+  /**
+   * How long a deleted stack's tombstone is kept, ms (at least 1 h): within it, a stack whose
+   * record is missing is known to be deleted; without a tombstone it was lost
+   * (`StackStateLostError`). Extended by the stack's timeout, so its late timer finds it. @default 86400000 (24 h)
+   */
+  readonly tombstoneTtlMs?: number;
   /** `activity` checks a queued entry this old against BullMQ before counting it, ms. @default 10000 */
   readonly activityVerifyAfterMs?: number;
   /** ioredis auto-pipelining on the connections the runtime makes. @default true */
@@ -65,6 +71,7 @@ export interface ResolvedRedisRuntimeOptions {
   readonly shutdownGraceMs: number;
   readonly maxEventsPerStack: number;
   readonly deletedEventsTtlMs: number;
+  readonly tombstoneTtlMs: number;
   readonly activityVerifyAfterMs: number;
   readonly autoPipelining: boolean;
   readonly logger: Pick<Logger, "warn" | "error">;
@@ -115,6 +122,7 @@ export function resolveRedisRuntimeOptions(options: RedisRuntimeOptions): Resolv
     shutdownGraceMs: integer("shutdownGraceMs", options.shutdownGraceMs, 30_000, 0),
     maxEventsPerStack: integer("maxEventsPerStack", options.maxEventsPerStack, 100_000, 10),
     deletedEventsTtlMs: integer("deletedEventsTtlMs", options.deletedEventsTtlMs, 3_600_000, 1),
+    tombstoneTtlMs: integer("tombstoneTtlMs", options.tombstoneTtlMs, 86_400_000, 3_600_000),
     activityVerifyAfterMs: integer("activityVerifyAfterMs", options.activityVerifyAfterMs, 10_000, 0),
     autoPipelining: options.autoPipelining ?? true,
     logger,

@@ -59,7 +59,7 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
   const connections = resolveConnection(resolved.connection, resolved.autoPipelining, resolved.logger);
   const keys = runtimeKeys(resolved.prefix);
   const client = connections.main;
-  const ctx: StoreContext = { client, keys, maxEventsPerStack: resolved.maxEventsPerStack, deletedEventsTtlMs: resolved.deletedEventsTtlMs };
+  const ctx: StoreContext = { client, keys, maxEventsPerStack: resolved.maxEventsPerStack, deletedEventsTtlMs: resolved.deletedEventsTtlMs, tombstoneTtlMs: resolved.tombstoneTtlMs };
   const events = new EventStreams(ctx, () => connections.connect(false));
   const store = createRedisStore(ctx, events);
   const queueConnection = connections.connect(true);

@@ -18,6 +18,7 @@ import {
   loadGraph,
   loadStack,
   loadTemplate,
+  loadTombstone,
   updateStack,
 } from "./store-stacks.js";
 import { nodeReported, reportNode } from "./store-report.js";
@@ -35,7 +36,8 @@ export function createRedisStore(ctx: StoreContext, events: EventStreams): Runti
     allocateRowIds: (stackId, count) => allocateRowIds(ctx, stackId, count),
     loadGraph: (stackId, traversalId) => loadGraph(ctx, stackId, traversalId),
     updateStack: (stackId, ifTraversal, patch, ifStatus) => updateStack(ctx, stackId, ifTraversal, patch, ifStatus),
-    deleteStack: (stackId, ifTraversal) => deleteStack(ctx, stackId, ifTraversal),
+    deleteStack: (stackId, ifTraversal, deletedAt) => deleteStack(ctx, stackId, ifTraversal, deletedAt),
+    loadTombstone: (stackId) => loadTombstone(ctx, stackId),
     loadTemplate: (stackId, templateId) => loadTemplate(ctx, stackId, templateId),
     loadRows: (stackId) => loadRows(ctx, stackId),
     loadRow: (stackId, rowId) => loadRow(ctx, stackId, rowId),

@@ -16,6 +16,8 @@ export interface StoreContext {
   readonly maxEventsPerStack: number;
   /** How long a deleted stack's event stream stays readable, ms. */
   readonly deletedEventsTtlMs: number;
+  /** How long a deleted stack's tombstone is kept, ms. */
+  readonly tombstoneTtlMs: number;
 }
 
 /** Run a plain command, turning a client failure into a RuntimeError naming `operation`. */

@@ -6,7 +6,7 @@
  * always points at a stack that was stored.
  */
 import { RuntimeError } from "@converge/core";
-import type { BeginTraversal, CompiledTemplate, InstallGraph, StackRecord, TraversalGraph } from "@converge/core";
+import type { BeginTraversal, CompiledTemplate, InstallGraph, StackRecord, StackTombstone, TraversalGraph } from "@converge/core";
 import { decodeStack, json, newRowPairs, pack, parseStored, stackPairs } from "./codec.js";
 import { ScriptCode, okOr, unexpectedReply } from "./script-codes.js";
 import { runScript } from "./script-loader.js";
@@ -109,22 +109,40 @@ export async function updateStack(ctx: StoreContext, stackId: string, ifTraversa
   return okOr("updateStack", reply, ScriptCode.SUPERSEDED);
 }
 
-/** Remove the stack and everything it owns, only while the traversal is current; then free its name. */
-export async function deleteStack(ctx: StoreContext, stackId: string, ifTraversal: string): Promise<boolean> {
+/**
+ * Remove the stack and everything it owns, only while the traversal is current, leaving its
+ * tombstone (kept `tombstoneTtlMs`, plus what is left of the stack's timeout); then free its name.
+ */
+export async function deleteStack(ctx: StoreContext, stackId: string, ifTraversal: string, deletedAt: number): Promise<boolean> {
   const k = ctx.keys.stack(stackId);
-  const nameText = await command("HGET stack name", () => ctx.client.hget(k.stack, "name"));
-  if (nameText === null) return false;
+  const [nameText, deadlineText] = await command("HMGET stack", () => ctx.client.hmget(k.stack, "name", "deadline"));
+  if (nameText === null || nameText === undefined) return false;
+  const name = parseStored(k.stack, "name", nameText);
+  const deadline = deadlineText === null || deadlineText === undefined ? null : parseStored(k.stack, "deadline", deadlineText);
+  const pending = typeof deadline === "number" && deadline > deletedAt ? Math.ceil(deadline - deletedAt) : 0;
   const t = ifTraversal;
+  const tombstone = { stackId, name: typeof name === "string" ? name : "", traversalId: t, deletedAt };
   const reply = await runScript(
     ctx.client,
     "deleteStack",
-    [k.stack, k.rows, k.templates, k.graph(t), k.syncIndex(t), k.syncCounts(t), k.gens(t), k.queued, k.events],
-    [json(t), ctx.deletedEventsTtlMs],
+    [k.stack, k.rows, k.templates, k.graph(t), k.syncIndex(t), k.syncCounts(t), k.gens(t), k.queued, k.events, k.tombstone],
+    [json(t), ctx.deletedEventsTtlMs, json(tombstone), ctx.tombstoneTtlMs + pending],
   );
   if (!okOr("deleteStack", reply, ScriptCode.SUPERSEDED)) return false;
-  const name = parseStored(k.stack, "name", nameText);
   if (typeof name === "string") await runScript(ctx.client, "releaseName", [ctx.keys.names], [name, stackId]);
   return true;
+}
+
+/** The tombstone a completed delete left, while it is kept. */
+export async function loadTombstone(ctx: StoreContext, stackId: string): Promise<StackTombstone | null> {
+  const key = ctx.keys.stack(stackId).tombstone;
+  const text = await command("GET tombstone", () => ctx.client.get(key));
+  if (text === null) return null;
+  const value = parseStored(key, "(value)", text) as Partial<StackTombstone> | null;
+  if (typeof value !== "object" || value === null || value.stackId !== stackId || typeof value.name !== "string" || typeof value.traversalId !== "string" || typeof value.deletedAt !== "number") {
+    throw new RuntimeError(`corrupt tombstone in Redis at ${key}: expected { stackId, name, traversalId, deletedAt }`);
+  }
+  return { stackId, name: value.name, traversalId: value.traversalId, deletedAt: value.deletedAt };
 }
 
 /** Load a stored template. */

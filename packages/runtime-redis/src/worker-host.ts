@@ -13,7 +13,7 @@
 import { randomUUID } from "node:crypto";
 import { UnrecoverableError, WaitingError, Worker } from "bullmq";
 import type { Job } from "bullmq";
-import { CorruptMessageError, EngineDeadError, InvalidOptionsError } from "@converge/core";
+import { CorruptMessageError, EngineDeadError, InvalidOptionsError, StackStateLostError } from "@converge/core";
 import type { CheckHandler, CheckMessage, Logger, Runtime, RuntimeStore, WorkerRegistration } from "@converge/core";
 import { checkField, claimArgs, firstSyncRead, isTracked, parseJob } from "./check-queue.js";
 import type { ParsedJob } from "./check-queue.js";
@@ -87,6 +87,14 @@ type Outcome =
 
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 
+const safeDecode = (text: string): string | undefined => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+};
+
 /** The engines of one runtime. */
 export class WorkerHost {
   private readonly slots = new Map<string, Slot>();
@@ -95,6 +103,8 @@ export class WorkerHost {
   private roundRobin = 0;
   /** Job ids of duplicate copies made by `step({ duplicate })`, not to be copied again. */
   private readonly copies = new Set<string>();
+  /** Stacks whose lost state was logged (one error line per stack). */
+  private readonly lost = new Set<string>();
 
   constructor(private readonly deps: HostDeps) {}
 
@@ -193,6 +203,10 @@ export class WorkerHost {
       await job.moveToFailed(new UnrecoverableError(outcome.error.message), token, false);
     } else if (outcome.kind === "handback") {
       await job.moveToWait(token);
+    } else if (outcome.kind === "failed" && outcome.error instanceof StackStateLostError) {
+      this.reportLost(outcome.error);
+      // The job itself is usually gone with the state; if not, it fails for good.
+      await job.moveToFailed(new UnrecoverableError(outcome.error.message), token, false).catch(() => undefined);
     } else if (outcome.kind === "failed") {
       await job.moveToFailed(asError(outcome.error), token, false);
     } else {
@@ -227,7 +241,7 @@ export class WorkerHost {
       stalledInterval: settings.stalledIntervalMs,
       maxStalledCount: settings.maxStalledCount,
     });
-    worker.on("error", (error) => settings.logger.warn(`BullMQ worker of engine ${slot.engineId}: ${error.message}`));
+    worker.on("error", (error) => this.onWorkerError(slot.engineId, error));
     slot.bull = worker;
   }
 
@@ -242,8 +256,39 @@ export class WorkerHost {
       await job.moveToWait(token);
       throw new WaitingError();
     }
+    if (outcome.kind === "failed" && outcome.error instanceof StackStateLostError) {
+      this.reportLost(outcome.error);
+      throw new UnrecoverableError(outcome.error.message);
+    }
     if (outcome.kind === "failed") throw asError(outcome.error);
     return null;
+  }
+
+  /** Log a stack's lost state: one error line per stack, whichever check or job finds it first. */
+  private reportLost(error: StackStateLostError): void {
+    const stackId = error.stackId ?? error.stackName;
+    if (this.lost.has(stackId)) return;
+    if (this.lost.size > 1000) this.lost.clear();
+    this.lost.add(stackId);
+    this.deps.settings.logger.error(error.message, { stackId });
+  }
+
+  /**
+   * An error of a BullMQ worker. "Missing key for job" (the job vanished while it ran) is
+   * BullMQ's view of a Redis that lost its data: when the job's stack is gone without a
+   * tombstone it is reported as the stack's lost state (once), and stays quiet for a deleted stack.
+   */
+  private onWorkerError(engineId: string, error: Error): void {
+    const warn = (): void => this.deps.settings.logger.warn(`BullMQ worker of engine ${engineId}: ${error.message}`);
+    const jobId = /^Missing key for job (\S+)\. /.exec(error.message)?.[1];
+    const stackId = jobId === undefined ? undefined : safeDecode(jobId.split("|")[0] ?? "");
+    if (stackId === undefined || stackId === "") return warn();
+    if (this.lost.has(stackId)) return;
+    const { store } = this.deps.ctx;
+    void (async () => {
+      if ((await store.loadStack(stackId)) !== null) return warn();
+      if ((await store.loadTombstone(stackId)) === null) this.reportLost(new StackStateLostError({ id: stackId }));
+    })().catch(() => warn());
   }
 
   /** Validate, claim and handle one job. */

@@ -56,7 +56,7 @@ describe("Lua scripts", () => {
 describe("keys", () => {
   it("every key of a stack carries the stack's hash tag, so a script touches one cluster slot", () => {
     const keys = runtimeKeys("cv").stack("3f2a-stack");
-    const all = [keys.stack, keys.rows, keys.templates, keys.queued, keys.events, keys.graph("t:1"), keys.sync("t:1", "U:4"), keys.syncIndex("t"), keys.syncCounts("t"), keys.gens("t")];
+    const all = [keys.stack, keys.rows, keys.templates, keys.queued, keys.events, keys.tombstone, keys.graph("t:1"), keys.sync("t:1", "U:4"), keys.syncIndex("t"), keys.syncCounts("t"), keys.gens("t")];
     for (const key of all) assert.equal(/\{([^}]*)\}/.exec(key)?.[1], "3f2a-stack", key);
     assert.equal(runtimeKeys("cv").queuePrefix, "{cv}");
     assert.notEqual(keys.sync("a:b", "U:1"), keys.sync("a", "b:U:1"), "sync keys of different traversals and nodes collide");

@@ -63,7 +63,7 @@ export const eventsCommand: Command = {
     const followWith = async (session: Session): Promise<number> => {
       const stackId = await printHistory(session);
       if (!follow) return EXIT.OK;
-      const result = await followStack({ store: session.runtime.store, stackId, after: printed.seq, view: printingView(print), signal: ctx.signal, refreshMs: 1000 });
+      const result = await followStack({ store: session.runtime.store, stackId, stackName: name, after: printed.seq, view: printingView(print), signal: ctx.signal, refreshMs: 1000 });
       return result.interrupted ? EXIT.INTERRUPTED : EXIT.OK;
     };
     if (!follow || choice.kind === "redis") return withSession(ctx, "read", followWith, types);

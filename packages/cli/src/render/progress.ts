@@ -7,6 +7,7 @@
  * template (created, updated, or recorded as unchanged); a removed name is done when none of
  * its rows is left. So a replacement counts once its old incarnation is gone too.
  */
+import { StackStateLostError } from "@converge/core";
 import type { CompiledTemplate, ResourceRow, RuntimeStore, StackRecord } from "@converge/core";
 
 /** One resource name in the live view. */
@@ -47,16 +48,24 @@ const isActive = (row: ResourceRow): boolean => !(row.action === "DELETE" && row
 export class ProgressTracker {
   private readonly seen = new Map<string, ResourceLine>();
   private template: { id: string; value: CompiledTemplate | null } | null = null;
-
   constructor(
     private readonly store: RuntimeStore,
     private readonly stackId: string,
+    /** The stack's name, for errors (learnt from the first read when not given). */
+    private name?: string,
   ) {}
 
-  /** Read the stack, its target template and rows, and compute the lines. */
+  /**
+   * Read the stack, its target template and rows, and compute the lines.
+   * @throws StackStateLostError when the stack is gone without a tombstone (its state was lost, not deleted)
+   */
   async read(): Promise<Progress> {
     const stack = await this.store.loadStack(this.stackId);
-    if (stack === null) return this.gone();
+    if (stack === null) {
+      if ((await this.store.loadTombstone(this.stackId)) === null) throw new StackStateLostError({ name: this.name, id: this.stackId });
+      return this.gone();
+    }
+    this.name = stack.name;
     if (this.template?.id !== stack.templateId) {
       this.template = { id: stack.templateId, value: await this.store.loadTemplate(stack.id, stack.templateId) };
     }

@@ -4,7 +4,7 @@
  * checks as a worker of the runtime.
  */
 import { randomUUID } from "node:crypto";
-import { StackExistsError, StackNotFoundError, StackStateError, TemplateValidationError } from "../errors.js";
+import { StackExistsError, StackNotFoundError, StackStateError, StackStateLostError, TemplateValidationError } from "../errors.js";
 import type { StackEvent, StackRecord } from "../model/types.js";
 import { AbortRegistry } from "../protocol/abort-registry.js";
 import type { EngineContext } from "../protocol/env.js";
@@ -74,6 +74,13 @@ export interface Engine {
 
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
 
+/**
+ * How long after this engine last saw a stack its disappearance without a tombstone counts
+ * as lost state: shorter than any runtime keeps tombstones (Redis: at least 1 h), so a
+ * missing tombstone cannot just have expired.
+ */
+const LOST_WINDOW_MS = 3_600_000;
+
 /** Create an engine over a runtime. */
 export function createEngine(options: EngineOptions): Engine {
   const resolved = resolveEngineOptions(options);
@@ -109,14 +116,30 @@ export function createEngine(options: EngineOptions): Engine {
     const object = typeof template === "string" ? parseTemplate(template) : template;
     return compileTemplate(object, { types, parameters: resolveStackOptions(opts).parameters as Record<string, unknown> });
   };
-  /** Last record seen per name, so waiting on a stack that just got deleted reports the deletion. */
-  const seen = new Map<string, StackRecord>();
+  /**
+   * Last record seen per name (and when): waiting on a stack that just got deleted reports
+   * the deletion, and a stack this engine saw that vanished without a tombstone was lost.
+   */
+  const seen = new Map<string, { readonly record: StackRecord; readonly at: number }>();
+  const remember = (stack: StackRecord): void => {
+    if (seen.size > 1000 && !seen.has(stack.name)) seen.clear();
+    seen.set(stack.name, { record: stack, at: runtime.now() });
+  };
+  const recent = (name: string): StackRecord | undefined => {
+    const known = seen.get(name);
+    return known !== undefined && runtime.now() - known.at <= LOST_WINDOW_MS ? known.record : undefined;
+  };
+  /** The error for a stack that is not (or no longer) stored: not found, or lost when it existed and has no tombstone. */
+  const missing = async (name: string, stackId: string | null): Promise<Error> => {
+    const id = stackId ?? recent(name)?.id ?? null;
+    if (id === null || (await store.loadTombstone(id)) !== null) return new StackNotFoundError(name);
+    return new StackStateLostError({ name, id });
+  };
   const load = async (name: string): Promise<StackRecord> => {
     const id = await store.findStackId(name);
     const stack = id === null ? null : await store.loadStack(id);
-    if (stack === null) throw new StackNotFoundError(name);
-    if (seen.size > 1000 && !seen.has(name)) seen.clear();
-    seen.set(name, stack);
+    if (stack === null) throw await missing(name, id);
+    remember(stack);
     return stack;
   };
   const info = async (stack: StackRecord): Promise<StackInfo> => {
@@ -234,7 +257,7 @@ export function createEngine(options: EngineOptions): Engine {
       return followEvents(name, opts ?? {});
     },
     async waitForStack(name, opts) {
-      const known = seen.get(name);
+      const known = recent(name);
       const stack = await load(name).catch((error: unknown) => {
         if (known !== undefined && error instanceof StackNotFoundError) return known;
         throw error;
@@ -245,7 +268,12 @@ export function createEngine(options: EngineOptions): Engine {
         opts?.signal?.throwIfAborted();
         if (reload) {
           const current = await store.loadStack(stack.id);
-          if (current === null) return toStackInfo({ ...stack, action: "DELETE", status: "COMPLETE", statusReason: "Stack deleted" }, {}, true);
+          if (current === null) {
+            // Deleted only when its delete completed (a tombstone); otherwise the store lost it.
+            if ((await store.loadTombstone(stack.id)) === null) throw new StackStateLostError({ name, id: stack.id });
+            return toStackInfo({ ...stack, action: "DELETE", status: "COMPLETE", statusReason: "Stack deleted" }, {}, true);
+          }
+          remember(current);
           if (current.status !== "IN_PROGRESS") return info(current);
         }
         const batch = await store.readEvents(stack.id, after, { blockMs: 1000, ...(opts?.signal ? { signal: opts.signal } : {}) });
@@ -279,8 +307,10 @@ export function createEngine(options: EngineOptions): Engine {
   async function* followEvents(name: string, opts: EventsOptions): AsyncGenerator<StackEvent> {
     const stack = await load(name);
     let after = opts.after ?? null;
+    let deleted = false;
+    const stopped = (): boolean => opts.signal?.aborted === true;
     for (;;) {
-      if (opts.signal?.aborted === true) return;
+      if (stopped()) return;
       const batch = await store.readEvents(stack.id, after, {
         ...(opts.follow === true ? { blockMs: 1000 } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
@@ -290,6 +320,11 @@ export function createEngine(options: EngineOptions): Engine {
         yield event;
       }
       if (opts.follow !== true && batch.length === 0) return;
+      // A quiet stretch of a follow: a stack that vanished without a tombstone was lost.
+      if (batch.length === 0 && !deleted && !stopped() && (await store.loadStack(stack.id)) === null) {
+        if ((await store.loadTombstone(stack.id)) === null) throw new StackStateLostError({ name, id: stack.id });
+        deleted = true;
+      }
     }
   }
 

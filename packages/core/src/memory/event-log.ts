@@ -21,6 +21,15 @@ export class EventLog {
     while (this.retired.length > this.retainDeleted) this.streams.delete(this.retired.shift() as string);
   }
 
+  /** Drop every stream (a wiped store); sequence numbers keep increasing. Wakes blocked readers. */
+  wipe(): void {
+    this.streams.clear();
+    this.retired.length = 0;
+    const waiting = [...this.waiters.values()];
+    this.waiters.clear();
+    for (const set of waiting) for (const wake of set) wake();
+  }
+
   /** Append events, assigning increasing sequence numbers; wakes blocked readers. */
   append(stackId: string, events: readonly NewStackEvent[]): void {
     let stream = this.streams.get(stackId);

@@ -9,7 +9,7 @@
  * dead: its liveness lease lapses, its in-flight operations fail, and its checks are delivered
  * again to the others (like BullMQ's stalled-job recovery).
  */
-import { CorruptMessageError, EngineDeadError, InvalidOptionsError } from "../errors.js";
+import { CorruptMessageError, EngineDeadError, InvalidOptionsError, StackStateLostError } from "../errors.js";
 import type { CheckMessage } from "../model/types.js";
 import type { Logger } from "../plugin/types.js";
 import type { CancelListener, CheckHandler, Runtime, RuntimeStore, StackActivity, WorkerRegistration } from "../runtime/contract.js";
@@ -18,7 +18,7 @@ import { VirtualClock, realClock } from "./clock.js";
 import { MemoryStore } from "./memory-store.js";
 import { createRandom } from "./random.js";
 import type { MemorySnapshot, QueuedCheckSnapshot } from "./snapshot.js";
-import { MEMORY_SNAPSHOT_FORMAT, MEMORY_SNAPSHOT_VERSION, isValidatedSnapshot, jsonCopy, markValidated, parseMemorySnapshot } from "./snapshot.js";
+import { MEMORY_SNAPSHOT_FORMAT, MEMORY_SNAPSHOT_VERSION, isValidatedSnapshot, jsonCopy, markValidated, parseMemorySnapshot, snapshotTombstones } from "./snapshot.js";
 
 /** Options of {@link createMemoryRuntime}. */
 export interface MemoryRuntimeOptions {
@@ -100,6 +100,12 @@ export interface MemoryRuntime extends Runtime {
   advanceTime(ms: number): void;
   /** Declare an engine dead (its lease lapses). */
   killEngine(engineId: string): void;
+  /**
+   * Lose every stack, name, tombstone and event stream, as a store restarted without
+   * persistence does (queued checks and timers stay, as workers and their jobs would). The
+   * engine then reports the stacks' state as lost (`StackStateLostError`), not as deleted.
+   */
+  wipeState(): void;
   /** Engine ids registered and alive. */
   liveEngines(): string[];
   /** Auto mode: resolve when nothing is queued or running. */
@@ -151,6 +157,8 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
   const dead = new Set<string>();
   const cancelListeners = new Set<CancelListener>();
   const idleWaiters = new Set<() => void>();
+  /** Stacks whose lost state was logged (once each). */
+  const lostReported = new Set<string>();
   let nextId = 0;
   let roundRobin = 0;
   let pumping = false;
@@ -219,6 +227,10 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
         queue.push(item); // redelivered, as a stalled job is
       } else if (error instanceof CorruptMessageError) {
         logger.error(`dropping corrupt check: ${error.message}`, { message: item.message });
+      } else if (error instanceof StackStateLostError) {
+        // Nothing to retry: the stack's state is gone. One line per stack says so.
+        if (!lostReported.has(item.message.stackId)) logger.error(error.message, { message: item.message });
+        lostReported.add(item.message.stackId);
       } else if (item.attempts < maxAttempts) {
         logger.warn(`check failed, will be redelivered: ${(error as Error).message}`, { message: item.message });
         queue.push(item);
@@ -364,6 +376,7 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
     killEngine(engineId) {
       dead.add(engineId);
     },
+    wipeState: () => store.wipe(),
     liveEngines: () => liveWorkers().map((w) => w.engineId),
     stats: () => ({ delivered, enqueued }),
     snapshot(snapshotOptions = {}) {
@@ -378,6 +391,7 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
         events: store.events.exportState(max),
         queue: [...checks([...running].sort((a, b) => a.id - b.id)), ...checks(queue)],
         timers: [...timers.values()].sort((a, b) => a.at - b.at).map((t) => ({ message: { ...t.message }, at: t.at })),
+        tombstones: store.exportTombstones(),
       });
     },
     idle: () =>
@@ -390,6 +404,7 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
   if (state !== undefined) {
     store.importStacks(state.stacks);
     store.events.importState(state.events);
+    store.importTombstones(snapshotTombstones(state));
     for (const check of jsonCopy(state.queue)) queue.push({ id: ++nextId, message: check.message, attempts: check.attempts });
     for (const timer of jsonCopy(state.timers)) void runtime.schedule(timer.message, timer.at);
   }

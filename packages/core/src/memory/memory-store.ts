@@ -5,6 +5,7 @@
  */
 import type { NewStackEvent, NodeKey, ResourceRow, StackEvent, StackRecord, SyncPayload, TraversalGraph } from "../model/types.js";
 import type {
+  StackTombstone,
   BeginTraversal,
   InstallGraph,
   NewRow,
@@ -56,10 +57,15 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** How many tombstones of deleted stacks the memory store keeps (the oldest go first). */
+export const MEMORY_TOMBSTONES_KEPT = 10_000;
+
 /** In-memory implementation of {@link RuntimeStore}. */
 export class MemoryStore implements RuntimeStore {
   private readonly stacks = new Map<string, StackState>();
   private readonly names = new Map<string, string>();
+  /** Tombstones of deleted stacks, oldest first (at most {@link MEMORY_TOMBSTONES_KEPT}). */
+  private readonly tombstones = new Map<string, StackTombstone>();
   /** Event streams outlive their stack (a deleted stack's stream stays readable). */
   readonly events = new EventLog();
 
@@ -176,13 +182,46 @@ export class MemoryStore implements RuntimeStore {
     return true;
   }
 
-  async deleteStack(stackId: string, ifTraversal: string): Promise<boolean> {
+  async deleteStack(stackId: string, ifTraversal: string, deletedAt: number): Promise<boolean> {
     const s = this.state(stackId);
     if (s === undefined || s.stack.currentTraversal !== ifTraversal) return false;
     this.stacks.delete(stackId);
     if (this.names.get(s.stack.name) === stackId) this.names.delete(s.stack.name);
     this.events.retire(stackId);
+    this.addTombstone({ stackId, name: s.stack.name, traversalId: ifTraversal, deletedAt });
     return true;
+  }
+
+  async loadTombstone(stackId: string): Promise<StackTombstone | null> {
+    const tombstone = this.tombstones.get(stackId);
+    return tombstone === undefined ? null : { ...tombstone };
+  }
+
+  private addTombstone(tombstone: StackTombstone): void {
+    this.tombstones.delete(tombstone.stackId);
+    this.tombstones.set(tombstone.stackId, tombstone);
+    while (this.tombstones.size > MEMORY_TOMBSTONES_KEPT) this.tombstones.delete(this.tombstones.keys().next().value as string);
+  }
+
+  /** The tombstones, oldest first, for a runtime snapshot. */
+  exportTombstones(): StackTombstone[] {
+    return [...this.tombstones.values()].map((t) => ({ ...t }));
+  }
+
+  /** Load a snapshot's tombstones (oldest first). */
+  importTombstones(tombstones: readonly StackTombstone[]): void {
+    for (const tombstone of tombstones) this.addTombstone({ ...tombstone });
+  }
+
+  /**
+   * Lose everything - stacks, names, tombstones and event streams - as a store restarted
+   * without persistence does (a test control: see `MemoryRuntime.wipeState`).
+   */
+  wipe(): void {
+    this.stacks.clear();
+    this.names.clear();
+    this.tombstones.clear();
+    this.events.wipe();
   }
 
   async loadTemplate(stackId: string, templateId: string): Promise<CompiledTemplate | null> {

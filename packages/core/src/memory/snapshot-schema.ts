@@ -132,4 +132,5 @@ export const memorySnapshotSchema = z.object({
   events: eventLogSnapshotSchema,
   queue: z.array(z.object({ message: checkMessageSchema, attempts: count })),
   timers: z.array(z.object({ message: checkMessageSchema, at: epochMs })),
+  tombstones: z.array(z.object({ stackId: id, name: z.string(), traversalId: id, deletedAt: epochMs })).optional(),
 });

@@ -17,6 +17,7 @@
  */
 import { SnapshotError } from "../errors.js";
 import type { CheckMessage, NodeKey, ResourceRow, StackEvent, StackRecord, SyncPayload, TraversalGraph } from "../model/types.js";
+import type { StackTombstone } from "../runtime/contract.js";
 import type { CompiledTemplate } from "../template/types.js";
 import { memorySnapshotSchema } from "./snapshot-schema.js";
 
@@ -92,6 +93,11 @@ export interface MemorySnapshot {
   readonly queue: readonly QueuedCheckSnapshot[];
   /** Scheduled checks. */
   readonly timers: readonly TimerSnapshot[];
+  /**
+   * Tombstones of deleted stacks, oldest first. Absent in older snapshots: the retired event
+   * streams stand for them then.
+   */
+  readonly tombstones?: readonly StackTombstone[];
 }
 
 /** Options of {@link parseMemorySnapshot}. */
@@ -225,4 +231,16 @@ function checkGraph(
       if (!nodes.has(key)) fail(`${at}.graph.${list}[${k}]`, `unknown node "${key}"`);
     });
   }
+}
+
+/**
+ * The tombstones of deleted stacks a snapshot holds: its own, or - in a snapshot written
+ * before they were saved - one per retired (deleted) stack's stream, from its last event.
+ */
+export function snapshotTombstones(snapshot: MemorySnapshot): StackTombstone[] {
+  if (snapshot.tombstones !== undefined) return snapshot.tombstones.map((t) => ({ ...t }));
+  return snapshot.events.retired.flatMap((stackId) => {
+    const last = Object.hasOwn(snapshot.events.streams, stackId) ? snapshot.events.streams[stackId]?.at(-1) : undefined;
+    return last === undefined ? [] : [{ stackId, name: last.stackName, traversalId: last.traversalId, deletedAt: last.time }];
+  });
 }

@@ -73,7 +73,7 @@ export async function checkComplete(env: CheckEnv, stack: StackRecord, graph: Tr
   const reason = `Stack ${stack.action} completed successfully`;
   if (stack.action === "DELETE") {
     await stackEvent(env, stack, traversalId, "DELETE", "COMPLETE", reason);
-    await env.store.deleteStack(stack.id, traversalId);
+    await env.store.deleteStack(stack.id, traversalId, env.runtime.now());
     return;
   }
   const done = await env.store.completeTraversal(stack.id, traversalId, drop, [graph.templateId], {

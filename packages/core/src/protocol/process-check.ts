@@ -14,6 +14,7 @@ import type { CheckEnv, EngineContext } from "./env.js";
 import { loadGraph } from "./env.js";
 import { rowWriteEvent } from "./fused-ops.js";
 import { casWrite } from "./locking.js";
+import { assertStackNotLost, watchGone } from "./lost-state.js";
 import { retrigger } from "./propagate.js";
 import { checkTimeout, checkWatchdog, timeOut } from "./watchdog.js";
 
@@ -36,15 +37,26 @@ export function parseCheckMessage(raw: unknown): CheckMessage {
   throw new CorruptMessageError(`${issue?.message ?? "invalid"}${where}`);
 }
 
-/** Process one delivered check. Throws only for corrupt messages and infrastructure errors. */
+/**
+ * Process one delivered check. Throws only for corrupt messages, infrastructure errors, and
+ * a stack whose state the store lost (`StackStateLostError`: its record is missing and no
+ * tombstone says it was deleted).
+ */
 export async function processCheck(engine: EngineContext, delivery: Delivery): Promise<void> {
   const message = parseCheckMessage(delivery.message);
+  const watch = watchGone(delivery.runtime.store);
   const env: CheckEnv = {
     ...engine,
     runtime: delivery.runtime,
-    store: delivery.runtime.store,
+    store: watch.store,
     ...(delivery.signal === undefined ? {} : { signal: delivery.signal }),
   };
+  await dispatch(env, message);
+  // A missing stack is fine only when it was deleted (a stale message); otherwise it was lost.
+  if (watch.sawGone()) await assertStackNotLost(delivery.runtime.store, message.stackId);
+}
+
+async function dispatch(env: CheckEnv, message: CheckMessage): Promise<void> {
   const stack = await env.store.loadStack(message.stackId);
   if (stack === null) return;
   if (message.kind === "node") {

@@ -137,6 +137,22 @@ export type NodeReportResult =
   /** Merged into every target; `ready` lists the targets that became (or still are) ready, in order. */
   | { readonly kind: "reported"; readonly ready: readonly NodeKey[] };
 
+/**
+ * Proof that a stack was deleted: written atomically with the stack's removal when its
+ * DELETE traversal completes, and kept for a bounded time (the runtime's retention). A stack
+ * record that is missing without a tombstone was lost, not deleted.
+ */
+export interface StackTombstone {
+  /** The deleted stack's id. */
+  readonly stackId: string;
+  /** Its name. */
+  readonly name: string;
+  /** The DELETE traversal that completed. */
+  readonly traversalId: string;
+  /** When the stack was removed, epoch ms. */
+  readonly deletedAt: number;
+}
+
 /** Activity of a stack as the queue sees it (for the watchdog). */
 export interface StackActivity {
   /** Checks waiting in the queue. */
@@ -176,8 +192,17 @@ export interface RuntimeStore {
     patch: Partial<Omit<StackRecord, "id" | "name" | "currentTraversal">>,
     ifStatus?: StackRecord["status"],
   ): Promise<boolean>;
-  /** Remove the stack and everything it owns, only if the traversal is current. */
-  deleteStack(stackId: string, ifTraversal: string): Promise<boolean>;
+  /**
+   * Remove the stack and everything it owns, only if the traversal is current, and leave its
+   * tombstone (name, `ifTraversal`, `deletedAt`) in the same atomic step.
+   */
+  deleteStack(stackId: string, ifTraversal: string, deletedAt: number): Promise<boolean>;
+  /**
+   * The tombstone of a deleted stack; null when the stack was never deleted, or was deleted
+   * longer ago than the runtime keeps tombstones. A missing stack record without a tombstone
+   * means the store lost the stack's state.
+   */
+  loadTombstone(stackId: string): Promise<StackTombstone | null>;
 
   /** Load a stored template. */
   loadTemplate(stackId: string, templateId: string): Promise<CompiledTemplate | null>;

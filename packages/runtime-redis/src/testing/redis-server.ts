@@ -19,6 +19,13 @@ export interface RedisServerHandle {
   readonly url: string;
   readonly host: string;
   readonly port: number;
+  /**
+   * Restart the server on the same port with the same arguments and directory, as an
+   * operator's restart or a crash would: `SIGKILL` (default) kills it at once, `SIGTERM` shuts
+   * it down cleanly. What survives is what its persistence kept - nothing without persistence
+   * (the default), the AOF with `args: ["--appendonly", "yes"]`. Resolves once it answers PING.
+   */
+  restart(options?: { readonly signal?: "SIGKILL" | "SIGTERM" }): Promise<void>;
   /** Stop the server (and remove its files). */
   stop(): Promise<void>;
 }
@@ -95,14 +102,23 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   for (let attempt = 0; attempt < 4; attempt++) {
     const port = await freePort();
     const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no", "--dir", dir, ...(options.args ?? [])];
-    const child = spawn(options.binary ?? "redis-server", args, { stdio: "ignore", cwd: dir });
-    killOnExit(child);
+    const launch = (): ChildProcess => {
+      const started = spawn(options.binary ?? "redis-server", args, { stdio: "ignore", cwd: dir });
+      killOnExit(started);
+      return started;
+    };
+    let child = launch();
     try {
       await waitForPing(port, child, options.startTimeoutMs ?? 10_000);
       return {
         url: `redis://127.0.0.1:${port}`,
         host: "127.0.0.1",
         port,
+        async restart(restartOptions = {}) {
+          await stopChild(child, restartOptions.signal ?? "SIGKILL");
+          child = launch();
+          await waitForPing(port, child, options.startTimeoutMs ?? 10_000);
+        },
         async stop() {
           await stopChild(child);
           if (options.dir === undefined) await rm(dir, { recursive: true, force: true });
@@ -116,10 +132,10 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   throw new Error(`could not start redis-server: ${(lastError as Error).message}`);
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+async function stopChild(child: ChildProcess, signal: "SIGTERM" | "SIGKILL" = "SIGTERM"): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
+  child.kill(signal);
   const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
   await exited;
   clearTimeout(timer);

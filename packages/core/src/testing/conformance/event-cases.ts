@@ -110,7 +110,7 @@ export const eventCases: readonly CaseSpec[] = [
       const { store } = runtime;
       const { stack, traversalId } = await installStack(runtime, 0);
       await store.appendEvents(stack.id, [event(stack.name, 1), event(stack.name, 2, { kind: "stack", action: "DELETE" })]);
-      assert.equal(await store.deleteStack(stack.id, traversalId), true);
+      assert.equal(await store.deleteStack(stack.id, traversalId, 1_000), true);
       assert.deepEqual(strip(await store.readEvents(stack.id, null)), [event(stack.name, 1), event(stack.name, 2, { kind: "stack", action: "DELETE" })]);
     },
   },

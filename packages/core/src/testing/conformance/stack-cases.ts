@@ -152,9 +152,10 @@ export const stackCases: readonly CaseSpec[] = [
     async body({ runtime }) {
       const { store } = runtime;
       const { stack, traversalId, rowIds } = await installStack(runtime, 2);
-      assert.equal(await store.deleteStack(stack.id, "t-wrong"), false);
+      assert.equal(await store.deleteStack(stack.id, "t-wrong", 1_000), false);
       assert.notEqual(await store.loadStack(stack.id), null, "a refused deleteStack removed the stack");
-      assert.equal(await store.deleteStack(stack.id, traversalId), true);
+      assert.equal(await store.loadTombstone(stack.id), null, "a refused deleteStack left a tombstone");
+      assert.equal(await store.deleteStack(stack.id, traversalId, 1_000), true);
       assert.equal(await store.loadStack(stack.id), null);
       assert.equal(await store.findStackId(stack.name), null);
       assert.deepEqual(await store.listStackNames(), []);
@@ -166,6 +167,19 @@ export const stackCases: readonly CaseSpec[] = [
       const again = fixtureStack({ name: stack.name });
       assert.equal(await store.createStack(again, fixtureTemplate()), true, "the name of a deleted stack is still taken");
       assert.equal(await store.findStackId(stack.name), again.id);
+    },
+  },
+  {
+    name: "deleteStack leaves a tombstone (name, traversal, time); a stack never deleted has none",
+    async body({ runtime }) {
+      const { store } = runtime;
+      const { stack, traversalId } = await installStack(runtime, 1);
+      assert.equal(await store.loadTombstone(stack.id), null, "a live stack has a tombstone");
+      assert.equal(await store.loadTombstone("no-such-id"), null);
+      assert.equal(await store.deleteStack(stack.id, traversalId, 1_234), true);
+      assert.deepEqual(await store.loadTombstone(stack.id), { stackId: stack.id, name: stack.name, traversalId, deletedAt: 1_234 });
+      assert.equal(await store.deleteStack(stack.id, traversalId, 5_678), false, "a second deleteStack of a deleted stack succeeded");
+      assert.equal((await store.loadTombstone(stack.id))?.deletedAt, 1_234, "a refused deleteStack rewrote the tombstone");
     },
   },
   {

@@ -1,6 +1,8 @@
 --[[
-  Remove a stack and everything it owns, only while the traversal is current. The event
-  stream is kept for a while (followers read the last events), then expires. The caller
+  Remove a stack and everything it owns, only while the traversal is current, and leave its
+  tombstone in the same step: the proof that the stack was deleted (a stack record missing
+  without one was lost, e.g. by a restart without persistence). The tombstone and the event
+  stream are kept for a while (followers read the last events), then expire. The caller
   releases the name afterwards (releaseName-1, another slot).
 
   KEYS[1] stack hash
@@ -12,8 +14,11 @@
   KEYS[7] check generations of the traversal
   KEYS[8] queued checks (zset)
   KEYS[9] event stream
+  KEYS[10] tombstone (string)
   ARGV[1] traversal id (JSON)
   ARGV[2] how long the event stream stays readable, ms
+  ARGV[3] the tombstone (JSON: stackId, name, traversalId, deletedAt)
+  ARGV[4] how long the tombstone is kept, ms
 
   Returns 1 (OK), or -2 (SUPERSEDED) when the stack is missing or its traversal differs.
 ]]
@@ -26,4 +31,5 @@ end
 dropSyncPoints(KEYS[5], KEYS[6])
 redis.call("DEL", KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[7], KEYS[8])
 redis.call("PEXPIRE", KEYS[9], tonumber(ARGV[2]))
+redis.call("SET", KEYS[10], ARGV[3], "PX", tonumber(ARGV[4]))
 return OK

@@ -5,20 +5,18 @@
  * (comma-separated: kill,pause,drop-reply,redis-restart) narrows the faults drawn.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testRedis } from "@converge/runtime-redis/testing";
-import type { TestRedis } from "@converge/runtime-redis/testing";
-import { startAofRedis } from "./support/aof-redis.js";
-import type { AofRedis } from "./support/aof-redis.js";
+import { startRedisServer, testRedis } from "@converge/runtime-redis/testing";
+import type { RedisServerHandle, TestRedis } from "@converge/runtime-redis/testing";
 import { FAULTS, chaosScenario } from "./support/chaos-scenario.js";
 import type { Fault } from "./support/chaos-scenario.js";
 import { startDropProxy } from "./support/drop-proxy.js";
 import type { DropProxy } from "./support/drop-proxy.js";
 
-let state: AofRedis;
+let state: RedisServerHandle;
 let proxy: DropProxy;
 let cloud: TestRedis;
 beforeAll(async () => {
-  state = await startAofRedis();
+  state = await startRedisServer({ args: ["--appendonly", "yes", "--appendfsync", "always"] });
   proxy = await startDropProxy({ host: "127.0.0.1", port: state.port });
   cloud = await testRedis();
 });

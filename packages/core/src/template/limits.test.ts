@@ -126,8 +126,22 @@ describe("duplicate JSON keys", () => {
     });
   });
 
+  it("handle __proto__ keys like any other", () => {
+    const parsed = parseTemplate('{"resources": {"__proto__": {"type": "x"}, "b": {"type": "y"}}}', "json");
+    expect(Object.keys(parsed.resources ?? {})).toEqual(["__proto__", "b"]);
+    expect(duplicate('{"resources": {"__proto__": {"type": "x"}, "__proto__": {"type": "y"}}}').message).toMatch(/duplicate key at resources\.__proto__/);
+  });
+
+  it("are found among 20,000 resources, after many unique keys", () => {
+    const resources = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`r${i}`, { type: ANY, properties: { v: i } }]));
+    const text = JSON.stringify({ resources }).replace('"r19999":{"type":"test:misc:Anything","properties":{"v":19999}}', '"r19999":{"type":"a","type":"b"}');
+    expect(duplicate(text).message).toMatch(/duplicate key at resources\.r19999\.type/);
+    expect(Object.keys(parseTemplate(JSON.stringify({ resources }), "json").resources ?? {})).toHaveLength(20_000);
+  });
+
   it("finds nothing in valid, unique JSON", () => {
-    expect(findJsonStructureProblem('{"a": [{"b": "}", "c": "{\\"d\\": 1}"}, [], {}], "e": null}', 10)).toBeNull();
+    const text = '{"a": [{"b": "}", "c": "{\\"d\\": 1}"}, [], {}], "e": null}';
+    expect(findJsonStructureProblem(text, JSON.parse(text), 10)).toBeNull();
   });
 });
 

@@ -46,7 +46,7 @@ function parseJson(text: string): unknown {
     const { line, column } = lineColumnAt(text, problem.offset);
     throw new TemplateSyntaxError(problem.message, line, column);
   }
-  const problem = findJsonStructureProblem(text, MAX_TEMPLATE_DEPTH);
+  const problem = findJsonStructureProblem(text, value, MAX_TEMPLATE_DEPTH);
   if (problem === null) return value;
   const where = lineColumnAt(text, problem.offset);
   if (problem.kind === "too-deep") throw new TemplateNestingError(problem.path, MAX_TEMPLATE_DEPTH, where);

@@ -10,6 +10,7 @@ import { changedProperties } from "../protocol/node-inputs.js";
 import { DependencyGraph } from "../graph/dependency-graph.js";
 import { UNKNOWN, containsUnknown, resolveValue } from "../template/index.js";
 import type { CompiledTemplate } from "../template/types.js";
+import { setOwn } from "../template/plain-data.js";
 
 /** What an update would do to one resource. */
 export type PreviewAction = "create" | "update" | "replace" | "delete" | "no_change" | "unknown";
@@ -94,9 +95,9 @@ function previewOne(
   }) as Record<string, unknown>;
   const unknownKeys = Object.keys(resolved).filter((k) => containsUnknown(resolved[k]));
   const knownNew: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(resolved)) if (!unknownKeys.includes(k)) knownNew[k] = v;
+  for (const [k, v] of Object.entries(resolved)) if (!unknownKeys.includes(k)) setOwn(knownNew, k, v);
   const knownOld: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row.properties)) if (!unknownKeys.includes(k)) knownOld[k] = v;
+  for (const [k, v] of Object.entries(row.properties)) if (!unknownKeys.includes(k)) setOwn(knownOld, k, v);
   const changed = changedProperties(knownOld, knownNew);
   if (unknownKeys.length > 0) {
     // Without a `diff` hook a known change to a fixed property already decides it; with one,

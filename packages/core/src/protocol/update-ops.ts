@@ -8,6 +8,7 @@ import type { NodeKey, NodePayload, ResourceRow, RowPatch, StackRecord, Traversa
 import type { AnyResourceType } from "../plugin/types.js";
 import { referenceIdOf } from "../plugin/reference-id.js";
 import type { CompiledResource } from "../template/types.js";
+import { ownValue, setOwn } from "../template/plain-data.js";
 import type { RowWrite, RowWriteEvent } from "../runtime/contract.js";
 import type { CheckEnv } from "./env.js";
 import { rowEvent } from "./env.js";
@@ -196,6 +197,6 @@ export async function collectAttributes(
 
 function pick(values: Readonly<Record<string, unknown>>, names: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const name of names) out[name] = values[name] ?? null;
+  for (const name of names) setOwn(out, name, ownValue(values, name) ?? null);
   return out;
 }

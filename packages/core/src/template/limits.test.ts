@@ -95,6 +95,9 @@ describe("nesting limit", () => {
     nestingError(() => parseTemplate(flow, "yaml"));
     const shallow = `resources:\n  a:\n    properties:\n      v: ${"[".repeat(150)}${"]".repeat(150)}\n`;
     expect(nestingError(() => parseTemplate(shallow, "yaml")).path).toBe(propertyPath(MAX_TEMPLATE_DEPTH - 4));
+    // Aliases multiply depth: each anchor nests the previous one 45 levels deeper (135 in all).
+    const anchors = Array.from({ length: 3 }, (_, i) => `a${i}: &a${i} ${"[".repeat(45)}${i === 0 ? "1" : `*a${i - 1}`}${"]".repeat(45)}`);
+    nestingError(() => parseTemplate(`${anchors.join("\n")}\n`, "yaml"));
     const block = Array.from({ length: 300 }, (_, i) => `${" ".repeat(i)}k${i}:`).join("\n") + " 1\n";
     expect(nestingError(() => parseTemplate(block, "yaml")).path).toMatch(/^k0\.k1\.k2/);
   });

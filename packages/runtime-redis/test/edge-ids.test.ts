@@ -1,7 +1,7 @@
 /**
  * Ids and names at the edges, on a real Redis: a job whose ids do not fit the key scheme (a
- * stack id with braces, which would break the stack's hash tag, or a string that cannot be
- * encoded into a job id) is failed once as corrupt - in manual and in auto mode - with one
+ * stack id with braces, which would break the stack's hash tag, a string that cannot be
+ * encoded into a job id, an id longer than the message schema allows) is failed once as corrupt - in manual and in auto mode - with one
  * log line naming the job and why; and names that are members of `Object.prototype`
  * (`__proto__`, `constructor`) round-trip through the Redis store.
  */
@@ -44,6 +44,7 @@ function recording(): { logger: Logger; errors: string[] } {
 const BAD_IDS = [
   { jobId: "a%7Bb%7D|t-1|complete|0", stackId: "a{b}", why: /stack id "a\{b\}" .*braces/ },
   { jobId: "surrogate|t-1|complete|0", stackId: "x\ud800y", why: /cannot be encoded/ },
+  { jobId: `${"s".repeat(201)}|t-1|complete|0`, stackId: "s".repeat(201), why: /corrupt check message: .*200/ },
 ];
 
 describe("jobs whose ids do not fit the key scheme", () => {

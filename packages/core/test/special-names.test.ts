@@ -95,6 +95,52 @@ describe("names that are members of Object.prototype", () => {
   });
 });
 
+describe("attributes named like members of Object.prototype", () => {
+  it("that a plugin did not return are null, never the inherited member", async () => {
+    const Bare = defineResourceType({
+      type: "test:bare:Resource",
+      properties: z.object({ x: z.unknown().optional() }),
+      attributes: ["constructor", "toString"],
+      create: async () => ({ physicalId: "bare-1" }),
+      delete: async () => undefined,
+    });
+    const runtime = createMemoryRuntime({ mode: "manual" });
+    const engine = createEngine({ runtime, types: [Bare], logger: silentLogger });
+    await engine.createStack("s", {
+      resources: { a: { type: Bare.type }, b: { type: Bare.type, properties: { x: { get_attr: ["a", "constructor"] } } } },
+      outputs: { c: { value: { get_attr: ["a", "constructor"] } }, t: { value: { get_attr: ["a", "toString"] } } },
+    });
+    await runtime.runUntilIdle();
+    const stack = await engine.waitForStack("s");
+    expect(stack.state).toBe("CREATE_COMPLETE");
+    expect(own(stack.outputs)).toEqual({ c: null, t: null });
+    const b = (await engine.listResources("s")).find((r) => r.name === "b");
+    expect(own(b?.properties ?? {})).toEqual({ x: null });
+  });
+});
+
+describe("attributes fetched with getAttribute", () => {
+  it("are fetched when named like members of Object.prototype", async () => {
+    const Fetch = defineResourceType({
+      type: "test:fetch:Resource",
+      properties: z.object({ x: z.unknown().optional() }),
+      attributes: ["constructor", "valueOf"],
+      create: async () => ({ physicalId: "fetch-1" }),
+      getAttribute: async (_ctx, name) => `fetched ${name}`,
+      delete: async () => undefined,
+    });
+    const runtime = createMemoryRuntime({ mode: "manual" });
+    const engine = createEngine({ runtime, types: [Fetch], logger: silentLogger });
+    await engine.createStack("s", {
+      resources: { a: { type: Fetch.type }, b: { type: Fetch.type, properties: { x: [{ get_attr: ["a", "constructor"] }, { get_attr: ["a", "valueOf"] }] } } },
+    });
+    await runtime.runUntilIdle();
+    expect((await engine.waitForStack("s")).state).toBe("CREATE_COMPLETE");
+    const b = (await engine.listResources("s")).find((r) => r.name === "b");
+    expect(own(b?.properties ?? {})).toEqual({ x: ["fetched constructor", "fetched valueOf"] });
+  });
+});
+
 describe("stack names", () => {
   it.each(["", "a\nb", "nul\u0000", "tab\t", " lead"])("%j is refused with the name shown escaped", async (name) => {
     const engine = start(createMemoryRuntime({ mode: "manual" }));

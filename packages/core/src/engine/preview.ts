@@ -9,8 +9,8 @@ import { chooseRows, isActiveRow } from "../protocol/best-existing.js";
 import { changedProperties } from "../protocol/node-inputs.js";
 import { DependencyGraph } from "../graph/dependency-graph.js";
 import { UNKNOWN, containsUnknown, resolveValue } from "../template/index.js";
+import { ownValue } from "../template/plain-data.js";
 import type { CompiledTemplate } from "../template/types.js";
-import { setOwn } from "../template/plain-data.js";
 
 /** What an update would do to one resource. */
 export type PreviewAction = "create" | "update" | "replace" | "delete" | "no_change" | "unknown";
@@ -90,14 +90,15 @@ function previewOne(
     },
     getAttr: (dep, attr) => {
       const verdict = verdicts.get(dep) ?? "unknown";
-      return verdict === "no_change" ? (chosen.get(dep)?.attributes[attr] ?? null) : UNKNOWN;
+      const found = chosen.get(dep);
+      return verdict === "no_change" ? (found === undefined ? null : (ownValue(found.attributes, attr) ?? null)) : UNKNOWN;
     },
   }) as Record<string, unknown>;
   const unknownKeys = Object.keys(resolved).filter((k) => containsUnknown(resolved[k]));
   const knownNew: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(resolved)) if (!unknownKeys.includes(k)) setOwn(knownNew, k, v);
+  for (const [k, v] of Object.entries(resolved)) if (!unknownKeys.includes(k)) knownNew[k] = v;
   const knownOld: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row.properties)) if (!unknownKeys.includes(k)) setOwn(knownOld, k, v);
+  for (const [k, v] of Object.entries(row.properties)) if (!unknownKeys.includes(k)) knownOld[k] = v;
   const changed = changedProperties(knownOld, knownNew);
   if (unknownKeys.length > 0) {
     // Without a `diff` hook a known change to a fixed property already decides it; with one,

@@ -77,7 +77,7 @@ export const REDACTED = "******";
 export function toResourceInfo(row: ResourceRow, types: TypeRegistry): ResourceInfo {
   const secret = new Set(types.get(row.type)?.secretProperties ?? []);
   const properties: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row.properties)) setOwn(properties, k, secret.has(k) ? REDACTED : v);
+  for (const [k, v] of Object.entries(row.properties)) properties[k] = secret.has(k) ? REDACTED : v;
   return {
     id: row.id,
     name: row.name,

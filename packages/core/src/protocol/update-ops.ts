@@ -184,13 +184,14 @@ export async function collectAttributes(
   const attributes: Record<string, unknown> = { ...provided };
   const getAttribute = run.type.getAttribute?.bind(run.type);
   for (const name of run.attributeRefs) {
-    if (name in attributes) continue;
-    attributes[name] =
+    if (Object.prototype.hasOwnProperty.call(attributes, name)) continue;
+    const value =
       getAttribute === undefined
         ? null
         : await invokePlugin(run.env, run.stack, traversal(run), row, run.type, "getAttribute", (base) =>
             getAttribute({ ...base, physicalId, properties: run.properties }, name),
           );
+    setOwn(attributes, name, value);
   }
   return attributes;
 }

@@ -9,8 +9,8 @@ import { joinPath } from "./plain-data.js";
 
 /**
  * How deeply mappings and lists may nest in a template, counting the template's own mapping
- * as level 1 (so `resources.A.properties.P` is at level 4 and its value's mappings and lists
- * may nest 96 more levels). Each parameter value given for a stack may nest as deeply.
+ * as level 1 (a resource's `properties` mapping is level 4, so a property value may nest 96
+ * levels). Each parameter value given for a stack may nest as deeply.
  */
 export const MAX_TEMPLATE_DEPTH = 100;
 

@@ -139,6 +139,27 @@ describe("attributes fetched with getAttribute", () => {
     const b = (await engine.listResources("s")).find((r) => r.name === "b");
     expect(own(b?.properties ?? {})).toEqual({ x: ["fetched constructor", "fetched valueOf"] });
   });
+
+  it("are fetched for an unchanged resource when an update first reads them", async () => {
+    const Fetch = defineResourceType({
+      type: "test:fetch:Resource",
+      properties: z.object({ x: z.unknown().optional() }),
+      attributes: ["toString"],
+      create: async () => ({ physicalId: "fetch-1" }),
+      update: async () => ({}),
+      getAttribute: async (_ctx, name) => `fetched ${name}`,
+      delete: async () => undefined,
+    });
+    const runtime = createMemoryRuntime({ mode: "manual" });
+    const engine = createEngine({ runtime, types: [Fetch], logger: silentLogger });
+    await engine.createStack("s", { resources: { a: { type: Fetch.type }, b: { type: Fetch.type, properties: { x: 1 } } } });
+    await runtime.runUntilIdle();
+    await engine.updateStack("s", { resources: { a: { type: Fetch.type }, b: { type: Fetch.type, properties: { x: { get_attr: ["a", "toString"] } } } } });
+    await runtime.runUntilIdle();
+    expect((await engine.waitForStack("s")).state).toBe("UPDATE_COMPLETE");
+    const b = (await engine.listResources("s")).find((r) => r.name === "b");
+    expect(own(b?.properties ?? {})).toEqual({ x: "fetched toString" });
+  });
 });
 
 describe("stack names", () => {

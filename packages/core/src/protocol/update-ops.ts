@@ -123,7 +123,7 @@ export async function updateRow(run: UpdateRun, row: ResourceRow, changed: strin
 
 /** No change: record the new template and `requires` (W-A) without calling the plugin. */
 export async function noChange(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
-  const missing = run.attributeRefs.filter((a) => !(a in row.attributes));
+  const missing = run.attributeRefs.filter((a) => !Object.prototype.hasOwnProperty.call(row.attributes, a));
   let attributes = row.attributes;
   if (missing.length > 0 && row.physicalId !== null && run.type.getAttribute !== undefined) {
     try {

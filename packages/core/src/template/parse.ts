@@ -53,9 +53,11 @@ function parseJson(text: string): unknown {
   throw new TemplateSyntaxError(`duplicate key at ${problem.path} (keys of a mapping must be unique)`, where.line, where.column);
 }
 
-/** True for the engine's stack overflow error (the YAML library's recursion on deep nesting). */
+// V8's stack overflow ("Maximum call stack size exceeded"): the YAML library recursed on deep nesting.
+const OVERFLOW = /maximum call stack/i;
+
 function isStackOverflow(error: unknown): boolean {
-  return error instanceof RangeError || (error instanceof Error && /call stack/i.test(error.message));
+  return error instanceof Error && OVERFLOW.test(error.message);
 }
 
 function parseYaml(text: string): unknown {
@@ -69,7 +71,7 @@ function parseYaml(text: string): unknown {
   const first = doc.errors[0];
   if (first !== undefined) {
     const where = lineColumnAt(text, first.pos[0]);
-    if (/call stack/i.test(first.message)) throw new TemplateNestingError("", MAX_TEMPLATE_DEPTH, where);
+    if (OVERFLOW.test(first.message)) throw new TemplateNestingError("", MAX_TEMPLATE_DEPTH, where);
     throw new TemplateSyntaxError(first.message, where.line, where.column);
   }
   let value: unknown;

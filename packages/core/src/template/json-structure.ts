@@ -1,7 +1,7 @@
 /**
  * Checks of valid JSON text that `JSON.parse` does not make: a key repeated in one object
  * (`JSON.parse` silently keeps the last, YAML templates reject it) and nesting deeper than the
- * template limit. One linear, iterative pass over the text, run after `JSON.parse` succeeded.
+ * template limit. Linear, iterative scans of the text, run after `JSON.parse` succeeded.
  */
 import { joinPath } from "./plain-data.js";
 

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { isMap, isScalar, parseDocument } from "yaml";
 import type { Node } from "yaml";
-import { ConvergeError, InvalidOptionsError, TemplateSyntaxError, TemplateValidationError, parseTemplate } from "@converge/core";
+import { ConvergeError, InvalidOptionsError, TemplateNestingError, TemplateSyntaxError, TemplateValidationError, parseTemplate } from "@converge/core";
 import type { Template } from "@converge/core";
 
 /** A template read from a file. */
@@ -73,7 +73,7 @@ export async function withTemplateSource<T>(source: Pick<TemplateSource, "file" 
 export function locate(source: Pick<TemplateSource, "file" | "text">, error: unknown): unknown {
   if (!(error instanceof TemplateValidationError) || error instanceof TemplateFileError) return error;
   const position =
-    error instanceof TemplateSyntaxError && error.line !== undefined
+    (error instanceof TemplateSyntaxError || error instanceof TemplateNestingError) && error.line !== undefined
       ? { line: error.line, column: error.column ?? 1 }
       : error.path === ""
         ? undefined

@@ -128,6 +128,26 @@ describe("converge apply", () => {
     expect(unknown.stderr).toMatch(/t\.yaml:3:\d+: resources\.a\.type: unknown resource type "acme::Nope"/);
   });
 
+  it("exits 2 on a template nested too deep or with a repeated JSON key, naming where", async () => {
+    p.write("deep.json", `{\n  "resources": {\n    "a": { "type": "OS::Heat::TestResource", "properties": { "value": ${"[".repeat(2000)}${"]".repeat(2000)} } }\n  }\n}\n`);
+    const tooDeep = await p.run(["apply", "deep.json", "--stack", "x"]);
+    expect(tooDeep.code).toBe(2);
+    expect(tooDeep.stderr).toMatch(/^error: deep\.json:3:\d+: resources\.a\.properties\.value\.0\.0[.0]*: mappings and lists are nested more than 100 levels deep/);
+    expect(tooDeep.stderr).not.toMatch(/internal error|Maximum call stack|\n\s+at /);
+    let nested: string = "x";
+    for (let i = 0; i < 1000; i++) nested = `{ list_join: [",", [${nested}]] }`;
+    p.write("functions.yaml", `resources:\n  a:\n    type: OS::Heat::TestResource\n    properties:\n      value: ${nested}\n`);
+    const functions = await p.run(["apply", "functions.yaml", "--stack", "x"]);
+    expect(functions.code).toBe(2);
+    expect(functions.stderr).toMatch(/nested more than 100 levels deep/);
+    expect(functions.stderr).not.toMatch(/internal error|\n\s+at /);
+    p.write("dup.json", '{"resources": {"a": {"type": "OS::Heat::None"}, "a": {"type": "OS::Heat::None"}}}');
+    const duplicate = await p.run(["apply", "dup.json", "--stack", "x"]);
+    expect(duplicate.code).toBe(2);
+    expect(duplicate.stderr).toMatch(/^error: dup\.json:1:\d+: template syntax error \(line 1, column \d+\): duplicate key at resources\.a/);
+    expect(existsSync(join(p.dir, ".converge"))).toBe(false);
+  });
+
   it("exits 2 on bad parameters and options", async () => {
     p.write("site.yaml", BASIC);
     const cases: Array<[string[], RegExp]> = [

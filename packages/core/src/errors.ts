@@ -11,6 +11,7 @@
 export const ErrorCode = {
   TEMPLATE_INVALID: "TEMPLATE_INVALID",
   TEMPLATE_SYNTAX: "TEMPLATE_SYNTAX",
+  TEMPLATE_TOO_DEEP: "TEMPLATE_TOO_DEEP",
   DEPENDENCY_CYCLE: "DEPENDENCY_CYCLE",
   UNKNOWN_RESOURCE_TYPE: "UNKNOWN_RESOURCE_TYPE",
   PARAMETER_INVALID: "PARAMETER_INVALID",
@@ -93,6 +94,26 @@ export class TemplateSyntaxError extends TemplateValidationError {
     super("", `template syntax error${where}: ${message}`, ErrorCode.TEMPLATE_SYNTAX);
     this.line = line;
     this.column = column;
+  }
+}
+
+/**
+ * A template (or a parameter value) nests mappings and lists deeper than the limit
+ * (`MAX_TEMPLATE_DEPTH`). `path` names the first node past the limit.
+ */
+export class TemplateNestingError extends TemplateValidationError {
+  /** The maximum nesting depth that was exceeded. */
+  readonly limit: number;
+  /** 1-based line in the template text, when the error was found while parsing. */
+  readonly line: number | undefined;
+  /** 1-based column in the template text, when the error was found while parsing. */
+  readonly column: number | undefined;
+  constructor(path: string, limit: number, where?: { line: number; column: number }) {
+    const at = where === undefined ? "" : ` (line ${where.line}, column ${where.column})`;
+    super(path, `mappings and lists are nested more than ${limit} levels deep${at}; flatten the value`, ErrorCode.TEMPLATE_TOO_DEEP);
+    this.limit = limit;
+    this.line = where?.line;
+    this.column = where?.column;
   }
 }
 

@@ -13,6 +13,7 @@ import type { Job, JobsOptions, Queue } from "bullmq";
 import { CorruptMessageError, STACK_NODE, parseCheckMessage } from "@converge/core";
 import type { CheckMessage } from "@converge/core";
 import { json } from "./codec.js";
+import { stackIdProblem } from "./keys.js";
 import { unexpectedReply } from "./script-codes.js";
 import { runScript } from "./script-loader.js";
 import type { StoreContext } from "./store-context.js";
@@ -52,14 +53,23 @@ export interface ParsedJob {
 }
 
 /**
- * Validate a job taken from the queue: payload (zod schema of core), name, and id (a job this
- * runtime made for that payload). @throws CorruptMessageError naming what is wrong
+ * Validate a job taken from the queue: payload (zod schema of core), name, ids that fit the
+ * key scheme, and id (a job this runtime made for that payload).
+ * @throws CorruptMessageError naming the job and what is wrong (the job is failed once, never retried)
  */
 export function parseJob(job: Pick<Job, "id" | "name" | "data">): ParsedJob {
   const message = parseCheckMessage(job.data);
-  if (job.name !== message.kind) throw new CorruptMessageError(`job ${String(job.id)}: its name "${job.name}" is not its payload's kind "${message.kind}"`);
-  const base = jobIdBase(message);
   const id = job.id ?? "";
+  if (job.name !== message.kind) throw new CorruptMessageError(`job ${JSON.stringify(id)}: its name "${job.name}" is not its payload's kind "${message.kind}"`);
+  // Ids that cannot name keys or a job id fail here, once, rather than on every retry.
+  const problem = stackIdProblem(message.stackId);
+  if (problem !== null) throw new CorruptMessageError(`job ${JSON.stringify(id)}: ${problem}`);
+  let base: string;
+  try {
+    base = jobIdBase(message);
+  } catch {
+    throw new CorruptMessageError(`job ${JSON.stringify(id)}: its ids cannot be encoded into a job id (a lone UTF-16 surrogate)`);
+  }
   const generation = id.startsWith(`${base}|`) ? id.slice(base.length + 1) : "";
   if (!/^\d{1,15}$/.test(generation)) {
     throw new CorruptMessageError(`job ${JSON.stringify(id)}: its id is not the id of its payload (expected ${base}|<generation>); not a job of this runtime`);

@@ -79,10 +79,18 @@ export function runtimeKeys(prefix: string): RuntimeKeys {
   };
 }
 
+/**
+ * Why a stack id cannot name Redis keys (it is the keys' hash tag, so it must be non-empty
+ * and contain no braces), or null when it can.
+ */
+export function stackIdProblem(stackId: string): string | null {
+  if (stackId.length > 0 && !/[{}]/.test(stackId)) return null;
+  return `stack id ${JSON.stringify(stackId)} cannot be stored in Redis: it must be non-empty and contain no braces`;
+}
+
 function stackKeys(prefix: string, stackId: string): StackKeys {
-  if (stackId.length === 0 || /[{}]/.test(stackId)) {
-    throw new RuntimeError(`stack id ${JSON.stringify(stackId)} cannot be stored in Redis: it must be non-empty and contain no braces`);
-  }
+  const problem = stackIdProblem(stackId);
+  if (problem !== null) throw new RuntimeError(problem);
   const base = `${prefix}:{${stackId}}`;
   return {
     stack: `${base}:stack`,

@@ -164,7 +164,7 @@ export function createEngine(options: EngineOptions): Engine {
     validateTemplate: compile,
     async createStack(name, template, opts) {
       if (typeof name !== "string" || !STACK_NAME.test(name)) {
-        throw new TemplateValidationError("", `invalid stack name "${String(name)}": use letters, digits, _ . - (starting with a letter, at most 128)`);
+        throw new TemplateValidationError("", `invalid stack name ${typeof name === "string" ? JSON.stringify(name) : String(name)}: use letters, digits, _ . - (starting with a letter, at most 128)`);
       }
       const compiled = compile(template, opts);
       const stackOptions = resolveStackOptions(opts);

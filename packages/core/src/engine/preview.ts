@@ -10,6 +10,7 @@ import { chooseRows, isActiveRow } from "../protocol/best-existing.js";
 import { changedProperties } from "../protocol/node-inputs.js";
 import { DependencyGraph } from "../graph/dependency-graph.js";
 import { UNKNOWN, containsUnknown, resolveValue } from "../template/index.js";
+import { ownValue } from "../template/plain-data.js";
 import type { CompiledTemplate } from "../template/types.js";
 
 /** What an update would do to one resource. */
@@ -94,7 +95,8 @@ function previewOne(
     },
     getAttr: (dep, attr) => {
       const verdict = verdicts.get(dep) ?? "unknown";
-      return verdict === "no_change" ? (chosen.get(dep)?.attributes[attr] ?? null) : UNKNOWN;
+      const found = chosen.get(dep);
+      return verdict === "no_change" ? (found === undefined ? null : (ownValue(found.attributes, attr) ?? null)) : UNKNOWN;
     },
   }) as Record<string, unknown>;
   const unknownKeys = Object.keys(resolved).filter((k) => containsUnknown(resolved[k]));

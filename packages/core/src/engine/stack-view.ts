@@ -7,6 +7,7 @@ import type { TypeRegistry } from "../plugin/registry.js";
 import { referenceIdOf } from "../plugin/reference-id.js";
 import { chooseRows } from "../protocol/best-existing.js";
 import { resolveValue } from "../template/index.js";
+import { ownValue, setOwn } from "../template/plain-data.js";
 import type { CompiledTemplate } from "../template/types.js";
 
 /** A stack as the API reports it. */
@@ -126,12 +127,15 @@ export function resolveOutputs(
     row === undefined ? null : referenceIdOf(types?.get(row.type), row.physicalId, row.attributes);
   for (const [name, output] of Object.entries(template.outputs)) {
     try {
-      outputs[name] = resolveValue(output.value, {
+      setOwn(outputs, name, resolveValue(output.value, {
         getResource: (n) => reference(live.get(n)),
-        getAttr: (n, a) => live.get(n)?.attributes[a] ?? null,
-      });
+        getAttr: (n, a) => {
+          const row = live.get(n);
+          return row === undefined ? null : (ownValue(row.attributes, a) ?? null);
+        },
+      }));
     } catch {
-      outputs[name] = null;
+      setOwn(outputs, name, null);
     }
   }
   return outputs;

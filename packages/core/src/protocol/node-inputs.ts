@@ -5,6 +5,7 @@
 import type { NodeKey, NodePayload, SyncPayload, TraversalGraph } from "../model/types.js";
 import type { AnyResourceType } from "../plugin/types.js";
 import { resolveValue } from "../template/index.js";
+import { ownValue } from "../template/plain-data.js";
 import type { CompiledResource } from "../template/types.js";
 
 /**
@@ -47,7 +48,7 @@ export function resolveProperties(
       getResource: (name) => inputs.get(name)?.refId ?? missing(name),
       getAttr: (name, attribute) => {
         const payload = inputs.get(name) ?? missing(name);
-        return payload.attributes[attribute] ?? null;
+        return ownValue(payload.attributes, attribute) ?? null;
       },
     });
   } catch (error) {

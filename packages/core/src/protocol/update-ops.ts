@@ -8,6 +8,7 @@ import type { NodeKey, NodePayload, ResourceRow, RowPatch, StackRecord, Traversa
 import type { AnyResourceType } from "../plugin/types.js";
 import { referenceIdOf } from "../plugin/reference-id.js";
 import type { CompiledResource } from "../template/types.js";
+import { ownValue, setOwn } from "../template/plain-data.js";
 import type { RowWrite, RowWriteEvent } from "../runtime/contract.js";
 import type { CheckEnv } from "./env.js";
 import { rowEvent } from "./env.js";
@@ -122,7 +123,7 @@ export async function updateRow(run: UpdateRun, row: ResourceRow, changed: strin
 
 /** No change: record the new template and `requires` (W-A) without calling the plugin. */
 export async function noChange(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
-  const missing = run.attributeRefs.filter((a) => !(a in row.attributes));
+  const missing = run.attributeRefs.filter((a) => !Object.prototype.hasOwnProperty.call(row.attributes, a));
   let attributes = row.attributes;
   if (missing.length > 0 && row.physicalId !== null && run.type.getAttribute !== undefined) {
     try {
@@ -183,19 +184,20 @@ export async function collectAttributes(
   const attributes: Record<string, unknown> = { ...provided };
   const getAttribute = run.type.getAttribute?.bind(run.type);
   for (const name of run.attributeRefs) {
-    if (name in attributes) continue;
-    attributes[name] =
+    if (Object.prototype.hasOwnProperty.call(attributes, name)) continue;
+    const value =
       getAttribute === undefined
         ? null
         : await invokePlugin(run.env, run.stack, traversal(run), row, run.type, "getAttribute", (base) =>
             getAttribute({ ...base, physicalId, properties: run.properties }, name),
           );
+    setOwn(attributes, name, value);
   }
   return attributes;
 }
 
 function pick(values: Readonly<Record<string, unknown>>, names: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const name of names) out[name] = values[name] ?? null;
+  for (const name of names) setOwn(out, name, ownValue(values, name) ?? null);
   return out;
 }

@@ -5,6 +5,7 @@
 import { DependencyCycleError, InvalidOptionsError } from "../errors.js";
 import { DependencyGraph } from "../graph/dependency-graph.js";
 import type { TypeRegistry } from "../plugin/registry.js";
+import { checkNesting } from "./nesting.js";
 import { bindParameters } from "./parameters.js";
 import { isPlainObject, setOwn } from "./plain-data.js";
 import type { CompiledTemplate } from "./types.js";
@@ -45,8 +46,11 @@ export interface CompileOptions {
  * `hiddenParameters` lists the hidden names, then the paths whose value used one
  * (`resources.X.properties.P`, `outputs.X.value`), so callers can redact them.
  *
+ * The template, and each parameter value, may nest mappings and lists at most
+ * `MAX_TEMPLATE_DEPTH` (100) levels deep; this is checked first.
+ *
  * @throws TemplateValidationError (or a subclass: ParameterError, UnknownResourceTypeError,
- *   DependencyCycleError) whose `path` names the offending node, e.g.
+ *   DependencyCycleError, TemplateNestingError) whose `path` names the offending node, e.g.
  *   `resources.web.properties.image`.
  * @throws InvalidOptionsError when `options` is malformed.
  */
@@ -55,6 +59,7 @@ export function compileTemplate(template: unknown, options: CompileOptions): Com
   if (types === undefined || typeof types.get !== "function") {
     throw new InvalidOptionsError("types", "a type registry is required (createTypeRegistry([...]))");
   }
+  checkNesting(template);
   const sections = checkTopLevel(template);
   const params = bindParameters(sections.parameters, options.parameters);
   checkParameterGroups(sections.parameterGroups, new Set(params.values.keys()));

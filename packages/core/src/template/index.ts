@@ -16,6 +16,7 @@ export type {
   Template,
 } from "./types.js";
 export { parseTemplate } from "./parse.js";
+export { MAX_TEMPLATE_DEPTH } from "./nesting.js";
 export type { TemplateFormat } from "./parse.js";
 export { compileTemplate } from "./compile.js";
 export type { CompileOptions } from "./compile.js";

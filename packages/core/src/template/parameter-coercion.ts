@@ -3,6 +3,7 @@
  * parameters often arrive as strings (CLI, environment files), so `"3"` is a number,
  * `"yes"` a boolean, `"a, b"` a list and `'{"k": 1}'` a JSON value.
  */
+import { MAX_TEMPLATE_DEPTH, findTooDeep } from "./nesting.js";
 import { isPlainObject, kindOf, show } from "./plain-data.js";
 import type { ParameterType } from "./types.js";
 
@@ -66,6 +67,7 @@ export function coerceParameterValue(type: ParameterType, value: unknown): Coerc
         }
       }
       if (!Array.isArray(parsed) && !isPlainObject(parsed)) return fail(`expected a mapping or a list, got ${kindOf(parsed)}`);
+      if (findTooDeep(parsed) !== null) return fail(`mappings and lists are nested more than ${MAX_TEMPLATE_DEPTH} levels deep`);
       const copy = copyJson(parsed);
       return copy === undefined ? fail("the value is not JSON data") : ok(copy);
     }

@@ -4,6 +4,7 @@
  * checked).
  */
 import { InvalidOptionsError, ParameterError, TemplateValidationError } from "../errors.js";
+import { checkNesting } from "./nesting.js";
 import { checkConstraintDeclarations, checkConstraints } from "./parameter-constraints.js";
 import type { CheckedConstraint } from "./parameter-constraints.js";
 import { PARAMETER_TYPES, coerceParameterValue } from "./parameter-coercion.js";
@@ -66,6 +67,7 @@ export function bindParameters(section: PlainObject, given: unknown): BoundParam
       values.set(d.name, d.defaultValue.value);
       continue;
     }
+    checkNesting(raw, path);
     const coerced = coerceParameterValue(d.type, raw);
     if (!coerced.ok) throw new ParameterError(path, `invalid ${d.type} value: ${coerced.message}`);
     checkConstraints(d.type, coerced.value, d.constraints, path, d.hidden);

@@ -114,6 +114,10 @@ export function compileResources(
       const raw = given[prop];
       if (raw === undefined) continue;
       const propPath = joinPath(propsPath, prop);
+      if (prop === "__proto__") {
+        // A zod object schema drops this key from its result: refuse it rather than lose it.
+        throw new TemplateValidationError(propPath, `a property cannot be named "__proto__" (type ${typeName} would never receive it)`);
+      }
       if (!fact.declared.has(prop) && !type.acceptsUnknownProperties) {
         const known = type.propertyNames.length > 0 ? `its properties are ${type.propertyNames.join(", ")}` : "it has no properties";
         throw new TemplateValidationError(propPath, `unknown property "${prop}" for type ${typeName}; ${known}`);

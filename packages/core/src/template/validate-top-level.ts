@@ -35,8 +35,10 @@ export interface TemplateSections {
 
 /**
  * Check the top level: a mapping, only {@link TEMPLATE_KEYS} (in key order), then each
- * section's kind in the order of {@link TEMPLATE_KEYS}.
- * @throws TemplateValidationError at `""`, at an unknown key, or at the malformed section.
+ * section's kind in the order of {@link TEMPLATE_KEYS}, then the names of parameters,
+ * resources, outputs and conditions (not empty, no control characters).
+ * @throws TemplateValidationError at `""`, at an unknown key, at the malformed section or
+ *   at the bad name.
  */
 export function checkTopLevel(template: unknown): TemplateSections {
   if (!isPlainObject(template)) throw new TemplateValidationError("", `a template must be a mapping, got ${kindOf(template)}`);
@@ -56,14 +58,38 @@ export function checkTopLevel(template: unknown): TemplateSections {
   const parameters = mapping(template, "parameters");
   const groups = template.parameter_groups ?? [];
   if (!Array.isArray(groups)) throw new TemplateValidationError("parameter_groups", `must be a list, got ${kindOf(groups)}`);
+  const resources = mapping(template, "resources");
+  const outputs = mapping(template, "outputs");
+  const conditions = mapping(template, "conditions");
+  checkNames(parameters, "parameters", "parameter");
+  checkNames(resources, "resources", "resource");
+  checkNames(outputs, "outputs", "output");
+  checkNames(conditions, "conditions", "condition");
   return {
     description: typeof description === "string" ? description : undefined,
     parameters,
     parameterGroups: groups,
-    resources: mapping(template, "resources"),
-    outputs: mapping(template, "outputs"),
-    conditions: mapping(template, "conditions"),
+    resources,
+    outputs,
+    conditions,
   };
+}
+
+// C0 and C1 control characters (newline, tab, NUL, DEL, ...).
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Check the names of a section (parameters, resources, outputs, conditions): not empty and
+ * without control characters, since they appear in paths, events, logs and the CLI's tables.
+ * @throws TemplateValidationError at `SECTION.NAME`.
+ */
+function checkNames(section: PlainObject, key: string, kind: string): void {
+  for (const name of Object.keys(section)) {
+    if (name === "") throw new TemplateValidationError(joinPath(key, name), `a ${kind} name must not be empty`);
+    if (CONTROL.test(name)) {
+      throw new TemplateValidationError(joinPath(key, JSON.stringify(name)), `${kind} name ${JSON.stringify(name)} contains a control character`);
+    }
+  }
 }
 
 function mapping(template: PlainObject, key: string): PlainObject {

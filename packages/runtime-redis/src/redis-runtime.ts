@@ -19,6 +19,9 @@ import { createRedisStore } from "./redis-store.js";
 import type { RedisClient } from "./script-loader.js";
 import type { StoreContext } from "./store-context.js";
 import { command } from "./store-context.js";
+import type { RedisRole } from "./acl.js";
+import { RedisPermissionError } from "./permission-error.js";
+import { verifyRedisPermissions } from "./permission-check.js";
 import { WorkerHost } from "./worker-host.js";
 import type { RedisStepOptions } from "./worker-host.js";
 
@@ -49,6 +52,12 @@ export interface RedisRuntime extends Runtime {
   killEngine(engineId: string): Promise<void>;
   /** Engines registered with this runtime, alive and not closing. */
   liveEngines(): string[];
+  /**
+   * Prove that the Redis user may run every command a process of `role` needs (once per
+   * runtime; the runtime does it itself before its first write and before a worker
+   * registers, unless `checkPermissions: false`). @throws RedisPermissionError naming them
+   */
+  verifyPermissions(role?: RedisRole): Promise<void>;
 }
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -56,7 +65,7 @@ const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** Create a Redis runtime. @throws InvalidOptionsError naming a bad option */
 export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
   const resolved = resolveRedisRuntimeOptions(options);
-  const connections = resolveConnection(resolved.connection, resolved.autoPipelining, resolved.logger);
+  const connections = resolveConnection(resolved.connection, resolved.autoPipelining, resolved.logger, resolved.tls);
   const keys = runtimeKeys(resolved.prefix);
   const client = connections.main;
   const ctx: StoreContext = { client, keys, maxEventsPerStack: resolved.maxEventsPerStack, deletedEventsTtlMs: resolved.deletedEventsTtlMs };
@@ -92,6 +101,20 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
     if (resolved.mode !== "manual") throw new InvalidOptionsError("mode", `${what}() needs a manual-mode Redis runtime`);
   };
 
+  const verified = new Map<RedisRole, Promise<void>>();
+  /** The permission check of `role`, once (a worker's covers an API process's); retried after a failure that is not a refusal. */
+  const verify = (role: RedisRole): Promise<void> => {
+    const known = verified.get(role) ?? (role === "api" ? verified.get("worker") : undefined);
+    if (known !== undefined) return known;
+    const check = verifyRedisPermissions({ connect: () => connections.connect(false), keys, queueName: resolved.queueName }, role);
+    verified.set(role, check);
+    check.catch((error: unknown) => {
+      if (!(error instanceof RedisPermissionError)) verified.delete(role);
+    });
+    return check;
+  };
+  const permitted = (role: RedisRole): Promise<void> | undefined => (resolved.checkPermissions ? verify(role) : undefined);
+
   const clock = realClock();
   const runtime: RedisRuntime = {
     kind: "redis",
@@ -103,11 +126,16 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
     now: clock.now,
     sleep: clock.sleep,
     async enqueue(messages) {
+      await permitted("api");
       await checks.enqueue(messages);
     },
-    schedule: (message, at) => checks.schedule(message, at),
+    async schedule(message, at) {
+      await permitted("api");
+      await checks.schedule(message, at);
+    },
     async registerWorker(engineId, handler, opts) {
       if (closed !== null) throw new InvalidOptionsError("runtime", "this Redis runtime is closed");
+      await permitted("worker");
       await cancels.ready();
       return host.register(engineId, handler, opts?.concurrency ?? 16);
     },
@@ -145,6 +173,7 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
     closeWorker: (engineId, opts) => host.closeEngine(engineId, opts?.graceMs),
     killEngine: (engineId) => host.kill(engineId),
     liveEngines: () => host.liveEngines(),
+    verifyPermissions: (role = "worker") => verify(role),
     close() {
       closed ??= (async () => {
         await host.closeAll();

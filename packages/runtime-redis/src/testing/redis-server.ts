@@ -154,3 +154,43 @@ export async function testRedis(): Promise<TestRedis> {
 export function uniquePrefix(label = "test"): string {
   return `${label.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 40)}-${randomUUID().slice(0, 8)}`;
 }
+
+/** An ACL user made by {@link createAclUser}. */
+export interface AclUser {
+  /** Its name. */
+  readonly name: string;
+  /** The server's URL with the user's name and password. */
+  readonly url: string;
+  /** Delete the user. */
+  remove(): Promise<void>;
+}
+
+/**
+ * Create a Redis ACL user (`ACL SETUSER <name> on ><password> <rule>`) through an admin
+ * connection at `adminUrl`, with a fresh name and password.
+ */
+export async function createAclUser(adminUrl: string, rule: string): Promise<AclUser> {
+  const name = `converge-test-${randomUUID().slice(0, 8)}`;
+  const password = randomUUID();
+  const admin = new Redis(adminUrl, { maxRetriesPerRequest: 1 });
+  try {
+    await admin.call("ACL", "SETUSER", name, "reset", "on", `>${password}`, ...rule.split(/\s+/).filter((r) => r !== ""));
+  } finally {
+    admin.disconnect();
+  }
+  const url = new URL(adminUrl);
+  url.username = name;
+  url.password = password;
+  return {
+    name,
+    url: url.toString(),
+    async remove() {
+      const again = new Redis(adminUrl, { maxRetriesPerRequest: 1 });
+      try {
+        await again.call("ACL", "DELUSER", name);
+      } finally {
+        again.disconnect();
+      }
+    },
+  };
+}

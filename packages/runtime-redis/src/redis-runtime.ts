@@ -4,7 +4,7 @@
  * leases as TTL keys; cancellations over pub/sub.
  */
 import { Queue } from "bullmq";
-import { InvalidOptionsError, realClock } from "@converge/core";
+import { InvalidOptionsError, realClock, throttleLogger } from "@converge/core";
 import type { Runtime } from "@converge/core";
 import { stackActivity } from "./activity.js";
 import { CancelBus } from "./cancel-bus.js";
@@ -65,7 +65,10 @@ const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** Create a Redis runtime. @throws InvalidOptionsError naming a bad option */
 export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
   const resolved = resolveRedisRuntimeOptions(options);
-  const connections = resolveConnection(resolved.connection, resolved.autoPipelining, resolved.logger, resolved.tls);
+  // Connection, queue, worker, lease and cancel errors repeat while Redis is down or refuses a
+  // command: each distinct one is logged once per 10 s, with a count.
+  const logger = throttleLogger(resolved.logger);
+  const connections = resolveConnection(resolved.connection, resolved.autoPipelining, logger, resolved.tls);
   const keys = runtimeKeys(resolved.prefix);
   const client = connections.main;
   const ctx: StoreContext = { client, keys, maxEventsPerStack: resolved.maxEventsPerStack, deletedEventsTtlMs: resolved.deletedEventsTtlMs };
@@ -73,9 +76,9 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
   const store = createRedisStore(ctx, events);
   const queueConnection = connections.connect(true);
   const queue = new Queue(resolved.queueName, { connection: queueConnection, prefix: keys.queuePrefix });
-  queue.on("error", (error) => resolved.logger.warn(`BullMQ queue: ${error.message}`));
+  queue.on("error", (error) => logger.warn(`BullMQ queue: ${error.message}`));
   const checks = new CheckQueue(ctx, queue, { attempts: resolved.maxAttempts, delayMs: resolved.retryDelayMs }, () => Date.now());
-  const cancels = new CancelBus(client, keys.cancelChannel, () => connections.connect(false), resolved.logger);
+  const cancels = new CancelBus(client, keys.cancelChannel, () => connections.connect(false), logger);
   let closed: Promise<void> | null = null;
   const waiting = async (): Promise<number> => command("BullMQ getJobCounts", () => queue.getWaitingCount());
   const host = new WorkerHost({
@@ -89,7 +92,7 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
       maxStalledCount: resolved.maxStalledCount,
       shutdownGraceMs: resolved.shutdownGraceMs,
       staleGenerationTtlMs: 24 * 3_600_000,
-      logger: resolved.logger,
+      logger: logger,
     },
     runtime: () => runtime,
     connectWorker: () => connections.connect(true),
@@ -181,6 +184,7 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
         await events.close();
         await queue.close().catch(() => undefined);
         await connections.close();
+        logger.flush();
       })();
       return closed;
     },

@@ -129,4 +129,35 @@ describe("Redis permissions", () => {
     }
     await user.remove();
   });
+
+  it("a permission revoked under a running worker: its refused lease renewals are logged once, not once per renewal", async () => {
+    const prefix = uniquePrefix("acl");
+    const user = await createAclUser(redis.url, minimalRedisAcl({ prefix, role: "worker" }));
+    const warnings: string[] = [];
+    const logger: Logger = { ...quiet, warn: (m) => void warnings.push(m) };
+    const runtime = createRedisRuntime({ connection: user.url, prefix, logger, leaseTtlMs: 300 });
+    const worker = await startWorker({ runtime, types: [createScenarioType(new Reality())], logger: quiet });
+    try {
+      await admin.call("ACL", "LOG", "RESET");
+      await admin.call("ACL", "SETUSER", user.name, "-set");
+      // Driven by what Redis saw: wait until it refused at least three renewals.
+      const refusedSets = async (): Promise<number> => {
+        const log = (await admin.call("ACL", "LOG")) as unknown[][];
+        const entry = log.map((e) => Object.fromEntries(Array.from({ length: e.length / 2 }, (_, i) => [String(e[2 * i]), e[2 * i + 1]]))).find((e) => e.username === user.name && e.object === "set");
+        return Number(entry?.count ?? 0);
+      };
+      for (let i = 0; (await refusedSets()) < 3; i++) {
+        assert.ok(i < 500, "Redis did not see three refused lease renewals");
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const renewals = warnings.filter((w) => w.includes("cannot renew the liveness lease"));
+      assert.equal(renewals.length, 1, warnings.join("\n"));
+      assert.match(renewals[0] ?? "", /may not run SET/);
+    } finally {
+      await admin.call("ACL", "SETUSER", user.name, "+set");
+      await worker.close();
+      await runtime.close();
+      await user.remove();
+    }
+  });
 });

@@ -6,7 +6,8 @@
  *   (all of them, not only those of the scripts Converge runs today: a BullMQ update may move
  *   a command between its scripts);
  * - commands the runtime sends itself: EVALSHA, EVAL (the first call of a script on a server),
- *   reads of events (XRANGE, XREAD BLOCK), PUBLISH and SUBSCRIBE of cancellations;
+ *   reads of events (XRANGE, XREAD BLOCK), PUBLISH and SUBSCRIBE of cancellations, PING (the
+ *   `converge` CLI's reachability check);
  * - commands BullMQ sends itself: INFO (its Redis version check, on every connection it
  *   makes), BZPOPMIN (a worker waiting for jobs), CLIENT SETNAME (a worker names its connection).
  *
@@ -28,7 +29,7 @@ export const SCRIPT_COMMANDS: readonly string[] = [
 ];
 
 /** Commands every process sends outside scripts (beyond the script commands it also sends directly). */
-export const API_DIRECT_COMMANDS: readonly string[] = ["EVAL", "EVALSHA", "INFO", "PUBLISH"];
+export const API_DIRECT_COMMANDS: readonly string[] = ["EVAL", "EVALSHA", "INFO", "PING", "PUBLISH"];
 
 /** Commands only a worker sends. */
 export const WORKER_DIRECT_COMMANDS: readonly string[] = ["BZPOPMIN", "CLIENT|SETNAME", "SUBSCRIBE"];

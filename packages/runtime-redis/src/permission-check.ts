@@ -71,6 +71,7 @@ export async function verifyRedisPermissions(target: PermissionTarget, role: Red
   const queueProbe = `${keys.queuePrefix}:${target.queueName}:permission-probe`;
   try {
     await attempt("INFO", () => client.info("server"));
+    await attempt("PING", () => client.ping());
     await attempt("EVAL", async () => scriptRefusals(await client.eval(probe, 1, stackProbe, ...SCRIPT_COMMANDS)));
     await attempt("EVALSHA", async () => scriptRefusals(await client.evalsha(scriptSha("probePermissions"), 1, queueProbe, ...SCRIPT_COMMANDS)));
     await attempt("XREAD", () => client.xread("COUNT", 1, "STREAMS", `${stackProbe}:x`, "0-0"));

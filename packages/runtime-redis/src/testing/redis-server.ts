@@ -19,6 +19,8 @@ export interface RedisServerHandle {
   readonly url: string;
   readonly host: string;
   readonly port: number;
+  /** The server's process id (tests pause it with SIGSTOP to make Redis hang). */
+  readonly pid: number;
   /** Stop the server (and remove its files). */
   stop(): Promise<void>;
 }
@@ -103,7 +105,9 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
         url: `redis://127.0.0.1:${port}`,
         host: "127.0.0.1",
         port,
+        pid: child.pid ?? 0,
         async stop() {
+          if (child.exitCode === null) child.kill("SIGCONT");
           await stopChild(child);
           if (options.dir === undefined) await rm(dir, { recursive: true, force: true });
         },

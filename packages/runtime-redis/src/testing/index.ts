@@ -4,6 +4,8 @@
  */
 export { createAclUser, freePort, redisServerAvailable, startRedisServer, testRedis, uniquePrefix } from "./redis-server.js";
 export type { AclUser, RedisServerHandle, RedisServerOptions, TestRedis } from "./redis-server.js";
+export { createTestCertificates } from "./test-certificates.js";
+export type { TestCertificates } from "./test-certificates.js";
 export { startRedisCluster } from "./redis-cluster.js";
 export type { RedisClusterHandle, RedisClusterOptions } from "./redis-cluster.js";
 export { redisScenarioHarness } from "./scenario-harness.js";

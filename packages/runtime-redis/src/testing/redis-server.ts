@@ -15,7 +15,7 @@ import { Redis } from "ioredis";
 
 /** A running server. */
 export interface RedisServerHandle {
-  /** `redis://127.0.0.1:<port>`. */
+  /** `redis://127.0.0.1:<port>` (`rediss://` with `tls`). */
   readonly url: string;
   readonly host: string;
   readonly port: number;
@@ -35,6 +35,11 @@ export interface RedisServerOptions {
   readonly dir?: string;
   /** How long to wait for the server to answer PING, ms. @default 10000 */
   readonly startTimeoutMs?: number;
+  /**
+   * Serve TLS only (`--tls-port`, no plain port; clients need no certificate): the URL is
+   * `rediss://127.0.0.1:<port>`. Make the files with `createTestCertificates()`. @default plain TCP
+   */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string; readonly caFile: string; readonly ca: string };
 }
 
 /** Whether `binary` runs on this machine. */
@@ -70,11 +75,11 @@ function killOnExit(child: ChildProcess): void {
   }
 }
 
-async function waitForPing(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+async function waitForPing(port: number, child: ChildProcess, timeoutMs: number, ca?: string): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`redis-server on port ${port} exited with code ${child.exitCode}`);
-    const client = new Redis({ host: "127.0.0.1", port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableReadyCheck: false, connectTimeout: 1000 });
+    const client = new Redis({ host: "127.0.0.1", port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableReadyCheck: false, connectTimeout: 1000, ...(ca === undefined ? {} : { tls: { ca } }) });
     client.on("error", () => undefined);
     try {
       await client.connect();
@@ -96,13 +101,17 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   let lastError: unknown;
   for (let attempt = 0; attempt < 4; attempt++) {
     const port = await freePort();
-    const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no", "--dir", dir, ...(options.args ?? [])];
+    const tls = options.tls;
+    const listen = tls === undefined
+      ? ["--port", String(port)]
+      : ["--port", "0", "--tls-port", String(port), "--tls-cert-file", tls.certFile, "--tls-key-file", tls.keyFile, "--tls-ca-cert-file", tls.caFile, "--tls-auth-clients", "no"];
+    const args = [...listen, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no", "--dir", dir, ...(options.args ?? [])];
     const child = spawn(options.binary ?? "redis-server", args, { stdio: "ignore", cwd: dir });
     killOnExit(child);
     try {
-      await waitForPing(port, child, options.startTimeoutMs ?? 10_000);
+      await waitForPing(port, child, options.startTimeoutMs ?? 10_000, tls?.ca);
       return {
-        url: `redis://127.0.0.1:${port}`,
+        url: `${tls === undefined ? "redis" : "rediss"}://127.0.0.1:${port}`,
         host: "127.0.0.1",
         port,
         pid: child.pid ?? 0,

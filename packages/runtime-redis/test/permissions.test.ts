@@ -6,7 +6,10 @@
  * middle of a create.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { Redis } from "ioredis";
 import { createEngine } from "@converge/core";
@@ -63,6 +66,20 @@ describe("Redis permissions", () => {
     assert.ok(readme.includes(minimalRedisAcl({ role: "worker" })), "README: the worker's rule");
     assert.ok(readme.includes(minimalRedisAcl({ role: "api" })), "README: the API process's rule");
     assert.ok(requiredRedisCommands("worker").length > requiredRedisCommands("api").length);
+  });
+
+  it("the script commands cover every command our Lua scripts and BullMQ's call", () => {
+    const lua = (dir: string): string =>
+      readdirSync(dir, { recursive: true, encoding: "utf8" })
+        .filter((f) => f.endsWith(".lua"))
+        .map((f) => readFileSync(join(dir, f), "utf8"))
+        .join("\n");
+    const called = (text: string): string[] => [...text.matchAll(/(?:redis\.p?call|rcall)\(\s*["']([A-Za-z]+)["']/g)].map((m) => (m[1] as string).toUpperCase());
+    const ours = called(lua(fileURLToPath(new URL("../src/lua/", import.meta.url))));
+    const bullmq = called(lua(join(dirname(createRequire(import.meta.url).resolve("bullmq")), "commands")));
+    assert.ok(ours.length > 10 && bullmq.length > 10);
+    const needed = new Set(requiredRedisCommands("api"));
+    assert.deepEqual([...new Set([...ours, ...bullmq])].filter((c) => !needed.has(c)), []);
   });
 
   it("with exactly the documented ACL a worker and an API process converge and delete a stack", async () => {

@@ -2,8 +2,11 @@
  * `converge worker` and a Redis that refuses or stops answering: a user missing a permission
  * makes the worker exit 1 naming the command (never "ready"); with exactly the documented ACL a
  * worker and `apply` (an API-only user) converge a stack; a shutdown that hangs because Redis
- * stopped answering (SIGSTOP of redis-server) still exits, after the grace period and a margin.
+ * stopped answering (SIGSTOP of redis-server) still exits, after the grace period and a margin;
+ * a signal during start-up against a Redis that never answers exits at once.
  */
+import { createServer } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { minimalRedisAcl } from "@converge/runtime-redis";
 import { createAclUser, startRedisServer, uniquePrefix } from "@converge/runtime-redis/testing";
@@ -71,6 +74,33 @@ describe("converge worker and Redis permissions", () => {
       expect(result.stdout).not.toMatch(/stopped$/m);
     } finally {
       process.kill(server.pid, "SIGCONT");
+    }
+  });
+
+  it("SIGTERM while Redis never answers at start-up: the worker exits 130 at once, never ready", async () => {
+    const sockets = new Set<Socket>();
+    let connected = (): void => undefined;
+    const seen = new Promise<void>((resolve) => {
+      connected = resolve;
+    });
+    // Accepts connections and never answers.
+    const hole = createServer((socket) => {
+      sockets.add(socket);
+      connected();
+    });
+    await new Promise<void>((resolve) => hole.listen(0, "127.0.0.1", resolve));
+    const port = (hole.address() as AddressInfo).port;
+    const worker = p.start(["worker", "--redis", `redis://127.0.0.1:${port}`, "--prefix", uniquePrefix("cliacl")]);
+    try {
+      await seen;
+      worker.child.kill("SIGTERM");
+      const result = await worker.done;
+      expect(result.code, result.stderr).toBe(130);
+      expect(result.stderr).toMatch(/interrupted before it was ready/);
+      expect(result.stdout).not.toMatch(/ready:/);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      hole.close();
     }
   });
 });

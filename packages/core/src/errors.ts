@@ -26,6 +26,7 @@ export const ErrorCode = {
   UPDATE_REPLACE: "UPDATE_REPLACE",
   ABORTED: "ABORTED",
   RUNTIME: "RUNTIME",
+  PERMISSION_DENIED: "PERMISSION_DENIED",
   CORRUPT_MESSAGE: "CORRUPT_MESSAGE",
   ENGINE_DEAD: "ENGINE_DEAD",
   SNAPSHOT_INVALID: "SNAPSHOT_INVALID",
@@ -267,8 +268,9 @@ export class AbortedError extends ResourceError {
 
 /** A runtime (store or queue) failed or answered something the protocol cannot accept. */
 export class RuntimeError extends ConvergeError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(ErrorCode.RUNTIME, message, options);
+  /** @param options.code a more specific code of a subclass (e.g. PERMISSION_DENIED). @default RUNTIME */
+  constructor(message: string, options?: { cause?: unknown; code?: ErrorCode }) {
+    super(options?.code ?? ErrorCode.RUNTIME, message, options);
   }
 }
 

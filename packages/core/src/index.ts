@@ -33,6 +33,8 @@ export type * from "./runtime/contract.js";
 export { createEngine } from "./engine/create-engine.js";
 export type { Engine, EventsOptions, TemplateInput } from "./engine/create-engine.js";
 export { consoleLogger, resolveEngineOptions, resolveStackOptions } from "./engine/options.js";
+export { throttleLogger } from "./engine/throttled-logger.js";
+export type { ThrottleOptions, ThrottledLogger } from "./engine/throttled-logger.js";
 export type { EngineOptions, ResolvedEngineOptions, StackOperationOptions } from "./engine/options.js";
 export type { PreviewAction, PreviewEntry, PreviewResult } from "./engine/preview.js";
 export { REDACTED } from "./engine/stack-view.js";

@@ -56,7 +56,8 @@ export class CancelBus {
         parsed = null;
       }
       if (!isCancelMessage(parsed)) return this.logger.warn("ignoring a malformed cancellation message", { channel });
-      if (parsed.origin !== this.origin) this.notify(parsed.stackId, parsed.traversalId);
+      // The start-up permission check publishes a cancellation of no stack: nothing to do.
+      if (parsed.origin !== this.origin && parsed.stackId !== "") this.notify(parsed.stackId, parsed.traversalId);
     });
     this.subscribed = command("SUBSCRIBE cancel", async () => {
       await subscriber.subscribe(this.channel);

@@ -6,6 +6,7 @@
  */
 import { Cluster, Redis } from "ioredis";
 import type { ClusterNode, ClusterOptions, RedisOptions } from "ioredis";
+import type { ConnectionOptions } from "node:tls";
 import { InvalidOptionsError } from "@converge/core";
 import type { Logger } from "@converge/core";
 import type { RedisClient } from "./script-loader.js";
@@ -41,7 +42,8 @@ function keyPrefixOf(client: RedisClient): string | undefined {
 }
 
 /** Resolve the `connection` option. @throws InvalidOptionsError naming the problem */
-export function resolveConnection(input: RedisConnectionInput, autoPipelining: boolean, logger: Pick<Logger, "warn">): Connections {
+export function resolveConnection(input: RedisConnectionInput, autoPipelining: boolean, logger: Pick<Logger, "warn">, tls?: ConnectionOptions): Connections {
+  const tlsOption = tls === undefined ? {} : { tls };
   let main: RedisClient;
   let owned = true;
   if (isClient(input)) {
@@ -49,12 +51,13 @@ export function resolveConnection(input: RedisConnectionInput, autoPipelining: b
     owned = false;
   } else if (typeof input === "string") {
     if (!/^rediss?:\/\//.test(input)) throw new InvalidOptionsError("connection", `a URL must start with redis:// or rediss://, got ${JSON.stringify(input.slice(0, 40))}`);
-    main = new Redis(input, { enableAutoPipelining: autoPipelining });
+    main = new Redis(input, { enableAutoPipelining: autoPipelining, ...tlsOption });
   } else if (typeof input === "object" && input !== null && "cluster" in input) {
     if (!Array.isArray(input.cluster) || input.cluster.length === 0) throw new InvalidOptionsError("connection.cluster", "must list at least one startup node");
-    main = new Cluster([...input.cluster], { enableAutoPipelining: autoPipelining, ...input.options });
+    main = new Cluster([...input.cluster], { enableAutoPipelining: autoPipelining, ...input.options, ...(tls === undefined ? {} : { redisOptions: { ...input.options?.redisOptions, tls } }) });
   } else if (typeof input === "object" && input !== null) {
-    main = new Redis({ enableAutoPipelining: autoPipelining, ...(input as RedisOptions) });
+    const options = input as RedisOptions;
+    main = new Redis({ enableAutoPipelining: autoPipelining, ...options, ...(tls === undefined ? {} : { tls: { ...options.tls, ...tls } }) });
   } else {
     throw new InvalidOptionsError("connection", "must be an ioredis client, ioredis options, a redis:// URL or { cluster: [nodes] }");
   }

@@ -14,3 +14,7 @@ export type { RedisWorker, StartWorkerOptions } from "./start-worker.js";
 export { ScriptCode } from "./script-codes.js";
 export { runtimeKeys } from "./keys.js";
 export type { RuntimeKeys, StackKeys } from "./keys.js";
+export { RedisPermissionError } from "./permission-error.js";
+export type { RedisRefusal, RefusalKind } from "./permission-error.js";
+export { minimalRedisAcl, requiredRedisCommands } from "./acl.js";
+export type { RedisRole } from "./acl.js";

@@ -4,6 +4,7 @@
  */
 import { InvalidOptionsError, consoleLogger } from "@converge/core";
 import type { Logger } from "@converge/core";
+import type { ConnectionOptions } from "node:tls";
 import type { RedisConnectionInput } from "./connection.js";
 import { isValidPrefix } from "./keys.js";
 
@@ -54,6 +55,16 @@ export interface RedisRuntimeOptions {
   readonly autoPipelining?: boolean;
   /** Logger of dropped and failed jobs and connection errors. @default warnings and errors to the console */
   readonly logger?: Pick<Logger, "warn" | "error">;
+  /**
+   * Before its first write and before a worker registers, prove once that the Redis user may
+   * run every command the runtime needs (see `verifyPermissions`). @default true
+   */
+  readonly checkPermissions?: boolean;
+  /**
+   * Node TLS options (e.g. `{ ca }`, a private CA's certificate) merged into a `rediss://` URL's
+   * or ioredis options' connection (not into a client you pass). @default none
+   */
+  readonly tls?: ConnectionOptions;
 }
 
 /** Options after validation and defaults. */
@@ -75,6 +86,8 @@ export interface ResolvedRedisRuntimeOptions {
   readonly activityVerifyAfterMs: number;
   readonly autoPipelining: boolean;
   readonly logger: Pick<Logger, "warn" | "error">;
+  readonly checkPermissions: boolean;
+  readonly tls: ConnectionOptions | undefined;
 }
 
 const number = (field: string, value: number | undefined, fallback: number, min: number): number => {
@@ -106,6 +119,8 @@ export function resolveRedisRuntimeOptions(options: RedisRuntimeOptions): Resolv
   const mode = options.mode ?? "auto";
   if (mode !== "auto" && mode !== "manual") throw new InvalidOptionsError("mode", 'must be "auto" or "manual"');
   if (options.autoPipelining !== undefined && typeof options.autoPipelining !== "boolean") throw new InvalidOptionsError("autoPipelining", "must be a boolean");
+  if (options.tls !== undefined && (typeof options.tls !== "object" || options.tls === null)) throw new InvalidOptionsError("tls", "must be an object of Node TLS options, e.g. { ca }");
+  if (options.checkPermissions !== undefined && typeof options.checkPermissions !== "boolean") throw new InvalidOptionsError("checkPermissions", "must be a boolean");
   const logger = options.logger ?? consoleLogger;
   if (typeof logger?.warn !== "function" || typeof logger.error !== "function") throw new InvalidOptionsError("logger", "must have warn and error functions");
   return {
@@ -126,5 +141,7 @@ export function resolveRedisRuntimeOptions(options: RedisRuntimeOptions): Resolv
     activityVerifyAfterMs: integer("activityVerifyAfterMs", options.activityVerifyAfterMs, 10_000, 0),
     autoPipelining: options.autoPipelining ?? true,
     logger,
+    checkPermissions: options.checkPermissions ?? true,
+    tls: options.tls,
   };
 }

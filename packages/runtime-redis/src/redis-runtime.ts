@@ -4,7 +4,7 @@
  * leases as TTL keys; cancellations over pub/sub.
  */
 import { Queue } from "bullmq";
-import { InvalidOptionsError, realClock } from "@converge/core";
+import { InvalidOptionsError, realClock, throttleLogger } from "@converge/core";
 import type { Runtime } from "@converge/core";
 import { stackActivity } from "./activity.js";
 import { CancelBus } from "./cancel-bus.js";
@@ -19,6 +19,9 @@ import { createRedisStore } from "./redis-store.js";
 import type { RedisClient } from "./script-loader.js";
 import type { StoreContext } from "./store-context.js";
 import { command } from "./store-context.js";
+import type { RedisRole } from "./acl.js";
+import { RedisPermissionError } from "./permission-error.js";
+import { verifyRedisPermissions } from "./permission-check.js";
 import { WorkerHost } from "./worker-host.js";
 import type { RedisStepOptions } from "./worker-host.js";
 
@@ -49,6 +52,12 @@ export interface RedisRuntime extends Runtime {
   killEngine(engineId: string): Promise<void>;
   /** Engines registered with this runtime, alive and not closing. */
   liveEngines(): string[];
+  /**
+   * Prove that the Redis user may run every command a process of `role` needs (once per
+   * runtime; the runtime does it itself before its first write and before a worker
+   * registers, unless `checkPermissions: false`). @throws RedisPermissionError naming them
+   */
+  verifyPermissions(role?: RedisRole): Promise<void>;
 }
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -56,7 +65,10 @@ const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** Create a Redis runtime. @throws InvalidOptionsError naming a bad option */
 export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
   const resolved = resolveRedisRuntimeOptions(options);
-  const connections = resolveConnection(resolved.connection, resolved.autoPipelining, resolved.logger);
+  // Connection, queue, worker, lease and cancel errors repeat while Redis is down or refuses a
+  // command: each distinct one is logged once per 10 s, with a count.
+  const logger = throttleLogger(resolved.logger);
+  const connections = resolveConnection(resolved.connection, resolved.autoPipelining, logger, resolved.tls);
   const keys = runtimeKeys(resolved.prefix);
   const client = connections.main;
   const ctx: StoreContext = { client, keys, maxEventsPerStack: resolved.maxEventsPerStack, deletedEventsTtlMs: resolved.deletedEventsTtlMs, tombstoneTtlMs: resolved.tombstoneTtlMs };
@@ -64,9 +76,9 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
   const store = createRedisStore(ctx, events);
   const queueConnection = connections.connect(true);
   const queue = new Queue(resolved.queueName, { connection: queueConnection, prefix: keys.queuePrefix });
-  queue.on("error", (error) => resolved.logger.warn(`BullMQ queue: ${error.message}`));
+  queue.on("error", (error) => logger.warn(`BullMQ queue: ${error.message}`));
   const checks = new CheckQueue(ctx, queue, { attempts: resolved.maxAttempts, delayMs: resolved.retryDelayMs }, () => Date.now());
-  const cancels = new CancelBus(client, keys.cancelChannel, () => connections.connect(false), resolved.logger);
+  const cancels = new CancelBus(client, keys.cancelChannel, () => connections.connect(false), logger);
   let closed: Promise<void> | null = null;
   const waiting = async (): Promise<number> => command("BullMQ getJobCounts", () => queue.getWaitingCount());
   const host = new WorkerHost({
@@ -80,7 +92,7 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
       maxStalledCount: resolved.maxStalledCount,
       shutdownGraceMs: resolved.shutdownGraceMs,
       staleGenerationTtlMs: 24 * 3_600_000,
-      logger: resolved.logger,
+      logger: logger,
     },
     runtime: () => runtime,
     connectWorker: () => connections.connect(true),
@@ -91,6 +103,20 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
   const manualOnly = (what: string): void => {
     if (resolved.mode !== "manual") throw new InvalidOptionsError("mode", `${what}() needs a manual-mode Redis runtime`);
   };
+
+  const verified = new Map<RedisRole, Promise<void>>();
+  /** The permission check of `role`, once (a worker's covers an API process's); retried after a failure that is not a refusal. */
+  const verify = (role: RedisRole): Promise<void> => {
+    const known = verified.get(role) ?? (role === "api" ? verified.get("worker") : undefined);
+    if (known !== undefined) return known;
+    const check = verifyRedisPermissions({ connect: () => connections.connect(false), keys, queueName: resolved.queueName }, role);
+    verified.set(role, check);
+    check.catch((error: unknown) => {
+      if (!(error instanceof RedisPermissionError)) verified.delete(role);
+    });
+    return check;
+  };
+  const permitted = (role: RedisRole): Promise<void> | undefined => (resolved.checkPermissions ? verify(role) : undefined);
 
   const clock = realClock();
   const runtime: RedisRuntime = {
@@ -103,11 +129,16 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
     now: clock.now,
     sleep: clock.sleep,
     async enqueue(messages) {
+      await permitted("api");
       await checks.enqueue(messages);
     },
-    schedule: (message, at) => checks.schedule(message, at),
+    async schedule(message, at) {
+      await permitted("api");
+      await checks.schedule(message, at);
+    },
     async registerWorker(engineId, handler, opts) {
       if (closed !== null) throw new InvalidOptionsError("runtime", "this Redis runtime is closed");
+      await permitted("worker");
       await cancels.ready();
       return host.register(engineId, handler, opts?.concurrency ?? 16);
     },
@@ -145,6 +176,7 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
     closeWorker: (engineId, opts) => host.closeEngine(engineId, opts?.graceMs),
     killEngine: (engineId) => host.kill(engineId),
     liveEngines: () => host.liveEngines(),
+    verifyPermissions: (role = "worker") => verify(role),
     close() {
       closed ??= (async () => {
         await host.closeAll();
@@ -152,6 +184,7 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
         await events.close();
         await queue.close().catch(() => undefined);
         await connections.close();
+        logger.flush();
       })();
       return closed;
     },

@@ -4,6 +4,7 @@
  */
 import { RuntimeError } from "@converge/core";
 import type { WriteRefusal } from "@converge/core";
+import { RedisPermissionError, describeRefusals, isPermissionRefusal, refusalFromMessage } from "./permission-error.js";
 
 /** Every code a script returns. Negative codes are domain refusals. */
 export const ScriptCode = {
@@ -46,8 +47,20 @@ export function unexpectedReply(script: string, reply: unknown): RuntimeError {
   return new RuntimeError(`Redis script ${script} answered ${JSON.stringify(reply) ?? String(reply)}, which the runtime does not expect`);
 }
 
-/** Wrap an error of the Redis client (connection, Lua raise, wrong type) naming the operation. */
+/**
+ * Wrap an error of the Redis client (connection, Lua raise, wrong type) naming the operation;
+ * a permission refusal becomes a RedisPermissionError naming the refused command.
+ */
 export function redisFailure(operation: string, error: unknown): RuntimeError {
   const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof RedisPermissionError) return error;
+  if (isPermissionRefusal(message)) {
+    const refusal = refusalFromMessage(message, operation);
+    return new RedisPermissionError(
+      `Redis refused ${operation}: the Redis user may not run ${describeRefusals([refusal])} (${message}); grant the ACL of the runtime's README ("Minimal ACL")`,
+      [refusal],
+      { cause: error },
+    );
+  }
   return new RuntimeError(`Redis ${operation} failed: ${message}`, { cause: error });
 }

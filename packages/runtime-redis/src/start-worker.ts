@@ -5,7 +5,7 @@
  */
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
-import { InvalidOptionsError, createEngine } from "@converge/core";
+import { InvalidOptionsError, consoleLogger, createEngine, throttleLogger } from "@converge/core";
 import type { Engine, EngineOptions, Logger, Runtime, WorkerRegistration } from "@converge/core";
 import type { RedisRuntime } from "./redis-runtime.js";
 
@@ -68,7 +68,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RedisWor
     engineId,
     worker: true,
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    // A check that fails the same way again and again (Redis refusing a command) logs once per 10 s.
+    logger: throttleLogger(options.logger ?? consoleLogger),
     ...(options.retry === undefined ? {} : { retry: options.retry }),
     ...(options.watchdogIntervalMs === undefined ? {} : { watchdogIntervalMs: options.watchdogIntervalMs }),
   });

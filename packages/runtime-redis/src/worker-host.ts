@@ -136,7 +136,16 @@ export class WorkerHost {
       kill: () => void this.kill(engineId),
     };
     this.slots.set(engineId, slot);
-    if (settings.mode === "auto") this.startBullWorker(slot, concurrency);
+    if (settings.mode === "auto") {
+      const worker = this.startBullWorker(slot, concurrency);
+      // Registered means consuming: BullMQ's connection is up and its version check passed.
+      try {
+        await command("BullMQ worker start", () => worker.waitUntilReady());
+      } catch (error) {
+        await this.kill(engineId);
+        throw error;
+      }
+    }
     return { close: () => this.closeEngine(engineId) };
   }
 
@@ -229,7 +238,7 @@ export class WorkerHost {
     return this.stepWorker;
   }
 
-  private startBullWorker(slot: Slot, concurrency: number): void {
+  private startBullWorker(slot: Slot, concurrency: number): Worker {
     const { settings, ctx } = this.deps;
     slot.connection = this.deps.connectWorker();
     const worker = new Worker(settings.queueName, (job: Job, token?: string) => this.process(slot, job, token ?? ""), {
@@ -243,6 +252,7 @@ export class WorkerHost {
     });
     worker.on("error", (error) => this.onWorkerError(slot.engineId, error));
     slot.bull = worker;
+    return worker;
   }
 
   /** The processor of auto mode. */

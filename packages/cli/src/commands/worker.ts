@@ -10,6 +10,40 @@ import type { Command } from "../command.js";
 import { commandTypes, runtimeChoice } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 
+/** The runtime's default shutdown grace period, ms (when --grace is not given). */
+const DEFAULT_GRACE_MS = 30_000;
+/** How long past the grace period a hanging shutdown is given before the process exits anyway, ms. */
+const STOP_MARGIN_MS = 5_000;
+
+/** Run `work`; false when it has not finished within `ms` (it is left running). */
+async function withinMs(ms: number, work: () => Promise<void>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work().then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `work`'s value, or null when `signal` aborts first (`work` is left running; its failure then goes unreported). */
+async function untilAborted<T>(signal: AbortSignal, work: Promise<T>): Promise<T | null> {
+  work.catch(() => undefined);
+  if (signal.aborted) return null;
+  let onAbort = (): void => undefined;
+  const aborted = new Promise<null>((resolve) => {
+    onAbort = () => resolve(null);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, aborted]);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+}
+
 /** `converge worker`. */
 export const workerCommand: Command = {
   spec: {
@@ -21,7 +55,9 @@ export const workerCommand: Command = {
       "with the @converge/plugins types plus those of every --types module. Start as many as you like, on any machine",
       "that reaches the Redis. SIGINT/SIGTERM stops it gracefully: no new checks, running ones get --grace to finish and",
       "are handed back to the queue after it; a second signal exits at once (the checks are then redelivered when their",
-      "lock expires).",
+      "lock expires), and so does a shutdown that hangs 5s past the grace period (exit code 1) or a start-up that has not",
+      "finished (130). \"ready\" is printed once",
+      "the Redis user's permissions are verified and the worker consumes; a missing permission exits 1 naming it.",
     ].join("\n"),
     positionals: [],
     options: {
@@ -45,20 +81,46 @@ export const workerCommand: Command = {
     const types = await commandTypes(ctx);
     const { connectRedisRuntime, redactUrl } = await import("../session-redis.js");
     const { startWorker } = await import("@converge/runtime-redis");
-    const runtime = await connectRedisRuntime(choice, ctx.logger);
-    try {
-      const worker = await startWorker({ runtime, types, concurrency, logger: ctx.logger, ...(engineId === undefined ? {} : { engineId }) });
-      ctx.print(
-        `worker ${worker.engineId} ready: ${redactUrl(choice.url)} prefix ${runtime.prefix} queue ${runtime.queue.name}, concurrency ${concurrency}, ` +
-          `${types.length} types (${types.map((t) => t.type).join(", ")})`,
-      );
-      while (!ctx.signal.aborted) await sleep(2 ** 31 - 1, undefined, { signal: ctx.signal }).catch(() => undefined);
-      ctx.print(`worker ${worker.engineId} stopping: waiting for running checks${graceMs === undefined ? "" : ` (up to ${graceText ?? ""})`}`);
-      await worker.close(graceMs === undefined ? {} : { graceMs });
-      ctx.print(`worker ${worker.engineId} stopped`);
-      return EXIT.OK;
-    } finally {
-      await runtime.close();
+    // Start-up (reaching Redis, the permission check, the BullMQ worker) gives way to a signal:
+    // a Redis that does not answer must not keep the process.
+    const startup = (async () => {
+      const runtime = await connectRedisRuntime(choice, ctx.logger);
+      try {
+        // Resolves once the Redis user's permissions are verified and the BullMQ worker consumes.
+        const worker = await startWorker({ runtime, types, concurrency, logger: ctx.logger, ...(engineId === undefined ? {} : { engineId }) });
+        return { runtime, worker };
+      } catch (error) {
+        await withinMs(STOP_MARGIN_MS, () => runtime.close());
+        throw error;
+      }
+    })();
+    const started = await untilAborted(ctx.signal, startup);
+    if (started === null) {
+      ctx.logger.warn("worker interrupted before it was ready; exiting");
+      return EXIT.INTERRUPTED;
     }
+    const { runtime, worker } = started;
+    ctx.print(
+      `worker ${worker.engineId} ready: ${redactUrl(choice.url)} prefix ${runtime.prefix} queue ${runtime.queue.name}, concurrency ${concurrency}, ` +
+        `${types.length} types (${types.map((t) => t.type).join(", ")})`,
+    );
+    while (!ctx.signal.aborted) await sleep(2 ** 31 - 1, undefined, { signal: ctx.signal }).catch(() => undefined);
+    ctx.print(`worker ${worker.engineId} stopping: waiting for running checks${graceMs === undefined ? "" : ` (up to ${graceText ?? ""})`}`);
+    // A close that hangs (Redis unreachable or refusing commands) must not keep the process:
+    // past the grace period and a margin, exit anyway - the checks are redelivered.
+    const boundMs = (graceMs ?? DEFAULT_GRACE_MS) + STOP_MARGIN_MS;
+    const stopped = await withinMs(boundMs, async () => {
+      await worker.close(graceMs === undefined ? {} : { graceMs });
+      await runtime.close();
+    });
+    if (!stopped) {
+      ctx.logger.error(
+        `worker ${worker.engineId} did not stop within ${Math.round(boundMs / 1000)} s (is Redis reachable and accepting its commands?); ` +
+          "exiting without a clean shutdown: its running checks are delivered again when their locks expire",
+      );
+      return EXIT.FAILED;
+    }
+    ctx.print(`worker ${worker.engineId} stopped`);
+    return EXIT.OK;
   },
 };

@@ -184,7 +184,10 @@ export function createEngine(options: EngineOptions): Engine {
         createdAt: now,
         updatedAt: now,
       };
-      if (!(await store.createStack(stack, compiled))) throw new StackExistsError(name);
+      // Checked before the timers are armed (the common refusal arms none); the record's
+      // write below is the atomic test.
+      const existing = await store.findStackId(name);
+      if (existing !== null && (await store.loadStack(existing)) !== null) throw new StackExistsError(name);
       await startTraversal(env, {
         stack,
         action: "CREATE",
@@ -193,6 +196,9 @@ export function createEngine(options: EngineOptions): Engine {
         storeTemplate: false,
         options: stackOptions,
         reason: "Stack CREATE started",
+        createRecord: async () => {
+          if (!(await store.createStack(stack, compiled))) throw new StackExistsError(name);
+        },
       });
       return info(await load(name));
     },

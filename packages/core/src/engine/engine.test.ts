@@ -153,6 +153,28 @@ describe("engine API errors", () => {
     await engine.close();
   });
 
+  it("a start whose timers cannot be scheduled writes nothing: no stack record, no changed stack", async () => {
+    const runtime = createMemoryRuntime({ mode: "manual" });
+    let refuse = true;
+    const refusing = {
+      ...runtime,
+      schedule: async (...args: Parameters<typeof runtime.schedule>) => (refuse ? Promise.reject(new Error("NOPERM no 'info' today")) : runtime.schedule(...args)),
+    };
+    const engine = createEngine({ runtime: refusing, types: [createScenarioType(new Reality())] });
+    await expect(engine.createStack("s", base)).rejects.toThrow("NOPERM no 'info' today");
+    expect(await engine.listStacks()).toEqual([]);
+    await expect(engine.getStack("s")).rejects.toThrow(StackNotFoundError);
+    refuse = false;
+    await engine.createStack("s", base);
+    await runtime.runUntilIdle();
+    const before = await engine.getStack("s");
+    expect(before.state).toBe("CREATE_COMPLETE");
+    refuse = true;
+    await expect(engine.updateStack("s", withA("two"))).rejects.toThrow("NOPERM");
+    expect(await engine.getStack("s")).toEqual(before);
+    await engine.close();
+  });
+
   it("reports a failed worker registration from its operations, not as an unhandled rejection", async () => {
     const runtime = createMemoryRuntime({ mode: "manual" });
     const broken = { ...runtime, registerWorker: async () => Promise.reject(new Error("no queue today")) };

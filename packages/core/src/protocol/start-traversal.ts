@@ -38,6 +38,11 @@ export interface StartTraversal {
   readonly options: StackOptions;
   /** Status reason recorded on the stack. */
   readonly reason: string;
+  /**
+   * A create's first write (the stack record), run after the timers are armed and before the
+   * CAS, so a start that cannot arm them writes nothing. Throws to abandon the start.
+   */
+  readonly createRecord?: () => Promise<void>;
 }
 
 /**
@@ -59,11 +64,13 @@ export async function startTraversal(env: TraversalEnv, start: StartTraversal): 
     deadline: start.options.timeoutMs === null ? null : now + start.options.timeoutMs,
     updatedAt: now,
   };
-  // The timers are armed before the CAS: an engine that dies right after it must not leave a
-  // traversal that nothing will ever look at again (W-D). Timers of a start that loses the CAS
-  // find their traversal not current and do nothing.
+  // The timers are armed before the CAS (and before a create's stack record): an engine that
+  // dies right after it must not leave a traversal that nothing will ever look at again (W-D),
+  // and a start that cannot arm them writes nothing. Timers of a start that loses the CAS, or
+  // of a create that wrote no record, find their traversal not current and do nothing.
   if (stack.deadline !== null) await env.runtime.schedule({ kind: "timeout", stackId: stack.id, traversalId }, stack.deadline);
   await env.runtime.schedule({ kind: "watchdog", stackId: stack.id, traversalId }, now + env.watchdogIntervalMs);
+  await start.createRecord?.();
   const begun = await env.store.beginTraversal({
     stackId: stack.id,
     expectedTraversal: previous.currentTraversal,

@@ -2,8 +2,10 @@
  * `@converge/runtime-redis/testing`: throw-away Redis servers and clusters for tests, the
  * scenario harness and the conformance target of core's suites on Redis.
  */
-export { freePort, redisServerAvailable, startRedisServer, testRedis, uniquePrefix } from "./redis-server.js";
-export type { RedisServerHandle, RedisServerOptions, TestRedis } from "./redis-server.js";
+export { createAclUser, freePort, redisServerAvailable, startRedisServer, testRedis, uniquePrefix } from "./redis-server.js";
+export type { AclUser, RedisServerHandle, RedisServerOptions, TestRedis } from "./redis-server.js";
+export { createTestCertificates } from "./test-certificates.js";
+export type { TestCertificates } from "./test-certificates.js";
 export { startRedisCluster } from "./redis-cluster.js";
 export type { RedisClusterHandle, RedisClusterOptions } from "./redis-cluster.js";
 export { redisScenarioHarness } from "./scenario-harness.js";

@@ -15,7 +15,7 @@ import { Redis } from "ioredis";
 
 /** A running server. */
 export interface RedisServerHandle {
-  /** `redis://127.0.0.1:<port>`. */
+  /** `redis://127.0.0.1:<port>` (`rediss://` with `tls`). */
   readonly url: string;
   readonly host: string;
   readonly port: number;
@@ -26,6 +26,8 @@ export interface RedisServerHandle {
    * (the default), the AOF with `args: ["--appendonly", "yes"]`. Resolves once it answers PING.
    */
   restart(options?: { readonly signal?: "SIGKILL" | "SIGTERM" }): Promise<void>;
+  /** The server's current process id (tests pause it with SIGSTOP to make Redis hang). */
+  readonly pid: number;
   /** Stop the server (and remove its files). */
   stop(): Promise<void>;
 }
@@ -40,6 +42,11 @@ export interface RedisServerOptions {
   readonly dir?: string;
   /** How long to wait for the server to answer PING, ms. @default 10000 */
   readonly startTimeoutMs?: number;
+  /**
+   * Serve TLS only (`--tls-port`, no plain port; clients need no certificate): the URL is
+   * `rediss://127.0.0.1:<port>`. Make the files with `createTestCertificates()`. @default plain TCP
+   */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string; readonly caFile: string; readonly ca: string };
 }
 
 /** Whether `binary` runs on this machine. */
@@ -75,11 +82,11 @@ function killOnExit(child: ChildProcess): void {
   }
 }
 
-async function waitForPing(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+async function waitForPing(port: number, child: ChildProcess, timeoutMs: number, ca?: string): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`redis-server on port ${port} exited with code ${child.exitCode}`);
-    const client = new Redis({ host: "127.0.0.1", port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableReadyCheck: false, connectTimeout: 1000 });
+    const client = new Redis({ host: "127.0.0.1", port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableReadyCheck: false, connectTimeout: 1000, ...(ca === undefined ? {} : { tls: { ca } }) });
     client.on("error", () => undefined);
     try {
       await client.connect();
@@ -101,7 +108,11 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   let lastError: unknown;
   for (let attempt = 0; attempt < 4; attempt++) {
     const port = await freePort();
-    const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no", "--dir", dir, ...(options.args ?? [])];
+    const tls = options.tls;
+    const listen = tls === undefined
+      ? ["--port", String(port)]
+      : ["--port", "0", "--tls-port", String(port), "--tls-cert-file", tls.certFile, "--tls-key-file", tls.keyFile, "--tls-ca-cert-file", tls.caFile, "--tls-auth-clients", "no"];
+    const args = [...listen, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no", "--dir", dir, ...(options.args ?? [])];
     const launch = (): ChildProcess => {
       const started = spawn(options.binary ?? "redis-server", args, { stdio: "ignore", cwd: dir });
       killOnExit(started);
@@ -109,17 +120,21 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     };
     let child = launch();
     try {
-      await waitForPing(port, child, options.startTimeoutMs ?? 10_000);
+      await waitForPing(port, child, options.startTimeoutMs ?? 10_000, tls?.ca);
       return {
-        url: `redis://127.0.0.1:${port}`,
+        url: `${tls === undefined ? "redis" : "rediss"}://127.0.0.1:${port}`,
         host: "127.0.0.1",
         port,
         async restart(restartOptions = {}) {
           await stopChild(child, restartOptions.signal ?? "SIGKILL");
           child = launch();
-          await waitForPing(port, child, options.startTimeoutMs ?? 10_000);
+          await waitForPing(port, child, options.startTimeoutMs ?? 10_000, tls?.ca);
+        },
+        get pid() {
+          return child.pid ?? 0;
         },
         async stop() {
+          if (child.exitCode === null) child.kill("SIGCONT");
           await stopChild(child);
           if (options.dir === undefined) await rm(dir, { recursive: true, force: true });
         },
@@ -169,4 +184,44 @@ export async function testRedis(): Promise<TestRedis> {
 /** A key prefix no other test uses. */
 export function uniquePrefix(label = "test"): string {
   return `${label.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 40)}-${randomUUID().slice(0, 8)}`;
+}
+
+/** An ACL user made by {@link createAclUser}. */
+export interface AclUser {
+  /** Its name. */
+  readonly name: string;
+  /** The server's URL with the user's name and password. */
+  readonly url: string;
+  /** Delete the user. */
+  remove(): Promise<void>;
+}
+
+/**
+ * Create a Redis ACL user (`ACL SETUSER <name> on ><password> <rule>`) through an admin
+ * connection at `adminUrl`, with a fresh name and password.
+ */
+export async function createAclUser(adminUrl: string, rule: string): Promise<AclUser> {
+  const name = `converge-test-${randomUUID().slice(0, 8)}`;
+  const password = randomUUID();
+  const admin = new Redis(adminUrl, { maxRetriesPerRequest: 1 });
+  try {
+    await admin.call("ACL", "SETUSER", name, "reset", "on", `>${password}`, ...rule.split(/\s+/).filter((r) => r !== ""));
+  } finally {
+    admin.disconnect();
+  }
+  const url = new URL(adminUrl);
+  url.username = name;
+  url.password = password;
+  return {
+    name,
+    url: url.toString(),
+    async remove() {
+      const again = new Redis(adminUrl, { maxRetriesPerRequest: 1 });
+      try {
+        await again.call("ACL", "DELUSER", name);
+      } finally {
+        again.disconnect();
+      }
+    },
+  };
 }

@@ -175,6 +175,23 @@ describe("engine API errors", () => {
     await engine.close();
   });
 
+  it("a create whose record write fails after its timers were scheduled: the timers find no stack and stay quiet", async () => {
+    const errors: string[] = [];
+    const logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => void errors.push(m) };
+    const runtime = createMemoryRuntime({ mode: "manual", logger });
+    const store: typeof runtime.store = Object.assign(Object.create(runtime.store) as typeof runtime.store, {
+      createStack: async () => Promise.reject(new Error("store refused the write")),
+    });
+    const engine = createEngine({ runtime: { ...runtime, store }, types: [createScenarioType(new Reality())], logger });
+    await expect(engine.createStack("s", base)).rejects.toThrow("store refused the write");
+    runtime.advanceTime(24 * 3600_000);
+    // The watchdog timer fired for the stack that was never written.
+    expect(runtime.pending().map((p) => p.message.kind)).toContain("watchdog");
+    await runtime.runUntilIdle();
+    expect(errors).toEqual([]);
+    await engine.close();
+  });
+
   it("reports a failed worker registration from its operations, not as an unhandled rejection", async () => {
     const runtime = createMemoryRuntime({ mode: "manual" });
     const broken = { ...runtime, registerWorker: async () => Promise.reject(new Error("no queue today")) };

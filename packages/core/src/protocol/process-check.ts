@@ -53,7 +53,14 @@ export async function processCheck(engine: EngineContext, delivery: Delivery): P
   };
   await dispatch(env, message);
   // A missing stack is fine only when it was deleted (a stale message); otherwise it was lost.
-  if (watch.sawGone()) await assertStackNotLost(delivery.runtime.store, message.stackId);
+  // Timers are the exception: they are scheduled before a create writes its record, so a
+  // create that then failed leaves timers for a stack that never existed (loss of a real
+  // stack is seen by its checks and by the API).
+  if (watch.sawGone() && !isTimer(message)) await assertStackNotLost(delivery.runtime.store, message.stackId);
+}
+
+function isTimer(message: CheckMessage): boolean {
+  return message.kind === "timeout" || message.kind === "watchdog";
 }
 
 async function dispatch(env: CheckEnv, message: CheckMessage): Promise<void> {

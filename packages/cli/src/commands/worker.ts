@@ -9,6 +9,7 @@ import { HELP_OPTION, RUNTIME_OPTIONS, TYPES_OPTIONS, parseDuration, parsePositi
 import type { Command } from "../command.js";
 import { commandTypes, runtimeChoice } from "../context.js";
 import { EXIT } from "../exit-codes.js";
+import { WORKER_TUNING_OPTIONS, leveledLogger, parseWorkerTuning, shows } from "../worker-options.js";
 
 /** `converge worker`. */
 export const workerCommand: Command = {
@@ -21,18 +22,23 @@ export const workerCommand: Command = {
       "with the @converge/plugins types plus those of every --types module. Start as many as you like, on any machine",
       "that reaches the Redis. SIGINT/SIGTERM stops it gracefully: no new checks, running ones get --grace to finish and",
       "are handed back to the queue after it; a second signal exits at once (the checks are then redelivered when their",
-      "lock expires).",
+      "lock expires). A killed worker's checks are redelivered once their --lock-duration lapses (found within",
+      "--stalled-interval); its locks are stolen once its --lease lapses: 15-35 s with the defaults.",
     ].join("\n"),
     positionals: [],
     options: {
       concurrency: { type: "string", value: "N", help: "Checks run at once (default 16)." },
       "engine-id": { type: "string", value: "ID", help: "Engine id, unique per process (default: worker-<host>-<pid>-<random>)." },
       grace: { type: "string", value: "DURATION", help: "How long running checks may finish at shutdown (default: the runtime's, 30s)." },
+      ...WORKER_TUNING_OPTIONS,
       ...TYPES_OPTIONS,
       ...RUNTIME_OPTIONS,
       ...HELP_OPTION,
     },
-    examples: ["converge worker --redis redis://127.0.0.1:6379 --concurrency 8 --types ./my-types.js"],
+    examples: [
+      "converge worker --redis redis://127.0.0.1:6379 --concurrency 8 --types ./my-types.js",
+      "converge worker --redis redis://127.0.0.1:6379 --lease 10000 --lock-duration 10000 --stalled-interval 5000 --log-level warn",
+    ],
   },
   async run(ctx) {
     const choice = runtimeChoice(ctx);
@@ -42,20 +48,23 @@ export const workerCommand: Command = {
     const graceText = stringOption(ctx.args, "grace");
     const graceMs = graceText === undefined ? undefined : parseDuration("--grace", graceText);
     const engineId = stringOption(ctx.args, "engine-id");
+    const tuning = parseWorkerTuning(ctx.args);
+    const logger = leveledLogger(ctx.logger, tuning.logLevel, ctx.warn);
+    const status = (text: string): void => (shows(tuning.logLevel, "info") ? ctx.print(text) : undefined);
     const types = await commandTypes(ctx);
     const { connectRedisRuntime, redactUrl } = await import("../session-redis.js");
     const { startWorker } = await import("@converge/runtime-redis");
-    const runtime = await connectRedisRuntime(choice, ctx.logger);
+    const runtime = await connectRedisRuntime(choice, logger, tuning);
     try {
-      const worker = await startWorker({ runtime, types, concurrency, logger: ctx.logger, ...(engineId === undefined ? {} : { engineId }) });
-      ctx.print(
+      const worker = await startWorker({ runtime, types, concurrency, logger, ...(engineId === undefined ? {} : { engineId }) });
+      status(
         `worker ${worker.engineId} ready: ${redactUrl(choice.url)} prefix ${runtime.prefix} queue ${runtime.queue.name}, concurrency ${concurrency}, ` +
           `${types.length} types (${types.map((t) => t.type).join(", ")})`,
       );
       while (!ctx.signal.aborted) await sleep(2 ** 31 - 1, undefined, { signal: ctx.signal }).catch(() => undefined);
-      ctx.print(`worker ${worker.engineId} stopping: waiting for running checks${graceMs === undefined ? "" : ` (up to ${graceText ?? ""})`}`);
+      status(`worker ${worker.engineId} stopping: waiting for running checks${graceMs === undefined ? "" : ` (up to ${graceText ?? ""})`}`);
       await worker.close(graceMs === undefined ? {} : { graceMs });
-      ctx.print(`worker ${worker.engineId} stopped`);
+      status(`worker ${worker.engineId} stopped`);
       return EXIT.OK;
     } finally {
       await runtime.close();

@@ -7,7 +7,7 @@ import { Redis } from "ioredis";
 import { RuntimeError, createEngine } from "@converge/core";
 import type { Logger } from "@converge/core";
 import { createRedisRuntime } from "@converge/runtime-redis";
-import type { RedisRuntime } from "@converge/runtime-redis";
+import type { RedisRuntime, RedisRuntimeOptions } from "@converge/runtime-redis";
 import { cliEngineId } from "./engine-id.js";
 import type { RedisChoice, Session, SessionRequest } from "./session-types.js";
 
@@ -48,10 +48,14 @@ export async function probeRedis(url: string): Promise<void> {
   }
 }
 
+/** Runtime timings a worker may set (`converge worker --lease ...`); absent ones keep the runtime's defaults. */
+export type RedisTuning = Pick<RedisRuntimeOptions, "leaseTtlMs" | "jobLockMs" | "stalledIntervalMs">;
+
 /** Create the Redis runtime of `choice` once the server answers. @throws RuntimeError, InvalidOptionsError */
-export async function connectRedisRuntime(choice: RedisChoice, logger: Pick<Logger, "warn" | "error">): Promise<RedisRuntime> {
+export async function connectRedisRuntime(choice: RedisChoice, logger: Pick<Logger, "warn" | "error">, tuning: RedisTuning = {}): Promise<RedisRuntime> {
   await probeRedis(choice.url);
   return createRedisRuntime({
+    ...tuning,
     connection: choice.url,
     ...(choice.prefix === undefined ? {} : { prefix: choice.prefix }),
     ...(choice.queue === undefined ? {} : { queueName: choice.queue }),

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { verify } from "@converge/core/testing";
 import type { ScenarioTypeOptions } from "@converge/core/testing";
 import type { Kit } from "./support/protocol-kit.js";
-import { killAtCreateCall, res, setup, stepUntilBlocked, tpl } from "./support/protocol-kit.js";
+import { hangAtCreateCall, killAtCreateCall, res, setup, stepUntilBlocked, tpl } from "./support/protocol-kit.js";
 
 const T = tpl({
   A: res({ a: "1" }),
@@ -167,5 +167,36 @@ describe("an interrupted create resumed by a newer traversal", () => {
     expect((await kit.engine.getStack("s")).state).toBe("UPDATE_COMPLETE");
     expect(verify(kit.reality, T2)).toEqual({ ok: true, problems: [] });
     expect([...createsPerRow(kit).values()].every((n) => n === 1)).toBe(true);
+  });
+});
+
+describe("an engine dies in a plugin call that never returns", () => {
+  it.each([
+    { withRead: true, idempotent: true },
+    { withRead: true, idempotent: false },
+    { withRead: false, idempotent: true },
+    { withRead: false, idempotent: false },
+  ])("its check is handed back and another engine takes the row over (%o)", async (type) => {
+    const kit = setup({ engines: ["e1", "e2"], type });
+    hangAtCreateCall(kit, "B");
+    await kit.engine.createStack("s", T);
+    // e1 runs the checks until B's create hangs; the step never ends.
+    const { step } = await stepUntilBlocked(kit, "e1");
+    let ended = false;
+    void step.finally(() => (ended = true));
+    const [b] = await kit.rowsNamed("s", "B");
+    expect(b).toMatchObject({ action: "CREATE", status: "IN_PROGRESS" });
+    expect(kit.runtime.pending().some((p) => p.message.kind === "node" && p.message.rowId === b?.id)).toBe(false);
+
+    kit.runtime.killEngine("e1"); // observed: B is CREATE_IN_PROGRESS, its call in flight
+    expect(kit.runtime.pending().filter((p) => p.message.kind === "node" && p.message.rowId === b?.id)).toHaveLength(1);
+    expect(kit.runtime.liveEngines()).toEqual(["e2"]);
+    await kit.settle("s");
+
+    expect((await kit.engine.getStack("s")).state).toBe("CREATE_COMPLETE");
+    expect(verify(kit.reality, T)).toEqual({ ok: true, problems: [] });
+    expect([...createsPerRow(kit).values()].every((n) => n === 1)).toBe(true);
+    expect(kit.reality.log.filter((o) => o.op === "create" && o.name === "B")).toHaveLength(1);
+    expect(ended).toBe(false); // the dead engine's call is still hung
   });
 });

@@ -1,8 +1,10 @@
 /**
  * Three worker processes (each its own Node process, runtime and BullMQ worker) converge a
  * 500-resource stack: create, then an update with replacements that a second update
- * supersedes while it runs. The fake cloud lives in Redis, shared by the processes; at the
- * end it must match the last template exactly, and no row's create may have run twice.
+ * supersedes while it runs (one resource of the first update is held in the cloud until the
+ * second has started, so the first cannot end first on any machine). The fake cloud lives in
+ * Redis, shared by the processes; at the end it must match the last template exactly, and no
+ * row's create may have run twice.
  */
 import assert from "node:assert/strict";
 import { afterAll, beforeAll, describe, it } from "vitest";
@@ -15,7 +17,7 @@ import type { RedisRuntime } from "@converge/runtime-redis";
 import { testRedis, uniquePrefix } from "@converge/runtime-redis/testing";
 import type { TestRedis } from "@converge/runtime-redis/testing";
 import { RedisCloud } from "./support/redis-cloud.js";
-import { chainsTemplate } from "./support/stack-templates.js";
+import { chainsTemplate, resourceName } from "./support/stack-templates.js";
 import { startWorkerProcess } from "./support/worker-processes.js";
 import type { WorkerProcess } from "./support/worker-processes.js";
 
@@ -53,6 +55,8 @@ describe("multi-process", () => {
       assert.ok(verify(await cloud.load(), v1).ok, "after create");
 
       const v2 = chainsTemplate({ size: 500, chains: 20, a: () => "v2", bang: (i) => (i % 10 === 0 ? "v2" : undefined) });
+      // r0499 ends a chain (nothing waits for it): while it is held the first update cannot end.
+      await cloud.hold([resourceName(499)]);
       const first = await api.updateStack("big", v2);
       // Supersede the update once it is well under way (replacements made, not all done).
       let seen = 0;
@@ -62,6 +66,7 @@ describe("multi-process", () => {
       }
       const v3 = chainsTemplate({ size: 500, chains: 20, a: (i) => (i % 3 === 0 ? "v3" : "v2"), bang: (i) => (i % 10 === 0 ? "v2" : undefined), extra: { count: 10, every: 5 } });
       const second = await api.updateStack("big", v3);
+      await cloud.releaseHolds();
       assert.notEqual(second.traversalId, first.traversalId);
       const done = await api.waitForStack("big");
       assert.equal(done.state, "UPDATE_COMPLETE", `${done.statusReason}\n${await failures(api, "big")}`);

@@ -9,6 +9,7 @@ import { HELP_OPTION, RUNTIME_OPTIONS, TYPES_OPTIONS, parseDuration, parsePositi
 import type { Command } from "../command.js";
 import { commandTypes, runtimeChoice } from "../context.js";
 import { EXIT } from "../exit-codes.js";
+import { WORKER_TUNING_OPTIONS, leveledLogger, parseWorkerTuning, shows } from "../worker-options.js";
 
 /** The runtime's default shutdown grace period, ms (when --grace is not given). */
 const DEFAULT_GRACE_MS = 30_000;
@@ -58,17 +59,23 @@ export const workerCommand: Command = {
       "lock expires), and so does a shutdown that hangs 5s past the grace period (exit code 1) or a start-up that has not",
       "finished (130). \"ready\" is printed once",
       "the Redis user's permissions are verified and the worker consumes; a missing permission exits 1 naming it.",
+      "A killed worker's checks are redelivered once their --lock-duration lapses (found within",
+      "--stalled-interval); its locks are stolen once its --lease lapses: 15-35 s with the defaults.",
     ].join("\n"),
     positionals: [],
     options: {
       concurrency: { type: "string", value: "N", help: "Checks run at once (default 16)." },
       "engine-id": { type: "string", value: "ID", help: "Engine id, unique per process (default: worker-<host>-<pid>-<random>)." },
       grace: { type: "string", value: "DURATION", help: "How long running checks may finish at shutdown (default: the runtime's, 30s)." },
+      ...WORKER_TUNING_OPTIONS,
       ...TYPES_OPTIONS,
       ...RUNTIME_OPTIONS,
       ...HELP_OPTION,
     },
-    examples: ["converge worker --redis redis://127.0.0.1:6379 --concurrency 8 --types ./my-types.js"],
+    examples: [
+      "converge worker --redis redis://127.0.0.1:6379 --concurrency 8 --types ./my-types.js",
+      "converge worker --redis redis://127.0.0.1:6379 --lease 10000 --lock-duration 10000 --stalled-interval 5000 --log-level warn",
+    ],
   },
   async run(ctx) {
     const choice = runtimeChoice(ctx);
@@ -78,16 +85,19 @@ export const workerCommand: Command = {
     const graceText = stringOption(ctx.args, "grace");
     const graceMs = graceText === undefined ? undefined : parseDuration("--grace", graceText);
     const engineId = stringOption(ctx.args, "engine-id");
+    const tuning = parseWorkerTuning(ctx.args);
+    const logger = leveledLogger(ctx.logger, tuning.logLevel, ctx.warn);
+    const status = (text: string): void => (shows(tuning.logLevel, "info") ? ctx.print(text) : undefined);
     const types = await commandTypes(ctx);
     const { connectRedisRuntime, redactUrl } = await import("../session-redis.js");
     const { startWorker } = await import("@converge/runtime-redis");
     // Start-up (reaching Redis, the permission check, the BullMQ worker) gives way to a signal:
     // a Redis that does not answer must not keep the process.
     const startup = (async () => {
-      const runtime = await connectRedisRuntime(choice, ctx.logger);
+      const runtime = await connectRedisRuntime(choice, logger, tuning);
       try {
         // Resolves once the Redis user's permissions are verified and the BullMQ worker consumes.
-        const worker = await startWorker({ runtime, types, concurrency, logger: ctx.logger, ...(engineId === undefined ? {} : { engineId }) });
+        const worker = await startWorker({ runtime, types, concurrency, logger, ...(engineId === undefined ? {} : { engineId }) });
         return { runtime, worker };
       } catch (error) {
         await withinMs(STOP_MARGIN_MS, () => runtime.close());
@@ -96,16 +106,16 @@ export const workerCommand: Command = {
     })();
     const started = await untilAborted(ctx.signal, startup);
     if (started === null) {
-      ctx.logger.warn("worker interrupted before it was ready; exiting");
+      logger.warn("worker interrupted before it was ready; exiting");
       return EXIT.INTERRUPTED;
     }
     const { runtime, worker } = started;
-    ctx.print(
+    status(
       `worker ${worker.engineId} ready: ${redactUrl(choice.url)} prefix ${runtime.prefix} queue ${runtime.queue.name}, concurrency ${concurrency}, ` +
         `${types.length} types (${types.map((t) => t.type).join(", ")})`,
     );
     while (!ctx.signal.aborted) await sleep(2 ** 31 - 1, undefined, { signal: ctx.signal }).catch(() => undefined);
-    ctx.print(`worker ${worker.engineId} stopping: waiting for running checks${graceMs === undefined ? "" : ` (up to ${graceText ?? ""})`}`);
+    status(`worker ${worker.engineId} stopping: waiting for running checks${graceMs === undefined ? "" : ` (up to ${graceText ?? ""})`}`);
     // A close that hangs (Redis unreachable or refusing commands) must not keep the process:
     // past the grace period and a margin, exit anyway - the checks are redelivered.
     const boundMs = (graceMs ?? DEFAULT_GRACE_MS) + STOP_MARGIN_MS;
@@ -114,13 +124,13 @@ export const workerCommand: Command = {
       await runtime.close();
     });
     if (!stopped) {
-      ctx.logger.error(
+      logger.error(
         `worker ${worker.engineId} did not stop within ${Math.round(boundMs / 1000)} s (is Redis reachable and accepting its commands?); ` +
           "exiting without a clean shutdown: its running checks are delivered again when their locks expire",
       );
       return EXIT.FAILED;
     }
-    ctx.print(`worker ${worker.engineId} stopped`);
+    status(`worker ${worker.engineId} stopped`);
     return EXIT.OK;
   },
 };

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { EngineDeadError } from "../errors.js";
+import type { Runtime } from "../runtime/contract.js";
 import { createMemoryRuntime } from "./memory-runtime.js";
 
 describe("memory runtime liveness", () => {
@@ -20,5 +22,54 @@ describe("memory runtime liveness", () => {
     await closing;
     expect(await runtime.isAlive("a")).toBe(false);
     await runtime.close();
+  });
+});
+
+describe("killEngine hands running checks back", () => {
+  const check = { kind: "watchdog", stackId: "s", traversalId: "t" } as const;
+
+  it("auto mode: a check whose handler never returns is delivered to a live engine, the dead one is fenced", async () => {
+    const runtime = createMemoryRuntime({ mode: "auto" });
+    let deadView: Runtime | undefined;
+    let started = (): void => undefined;
+    const hung = new Promise<void>((resolve) => (started = resolve));
+    const registration = await runtime.registerWorker("a", async ({ runtime: view }) => {
+      deadView = view;
+      started();
+      await new Promise<never>(() => undefined); // a plugin call that never returns
+    });
+    await runtime.enqueue([check]);
+    await hung;
+    const ran: string[] = [];
+    await runtime.registerWorker("b", async ({ message }) => {
+      ran.push(JSON.stringify(message));
+    });
+    runtime.killEngine("a");
+    await runtime.idle();
+    expect(ran).toEqual([JSON.stringify(check)]);
+    expect(await runtime.isAlive("a")).toBe(false);
+    await expect((async () => deadView?.store.loadStack("s"))()).rejects.toBeInstanceOf(EngineDeadError);
+    await expect((async () => deadView?.enqueue([check]))()).rejects.toBeInstanceOf(EngineDeadError);
+    await registration.close(); // does not wait for the dead engine's hung call
+    await runtime.close();
+  });
+
+  it("manual mode: the check is pending again and runs once more on another engine", async () => {
+    const runtime = createMemoryRuntime({ mode: "manual" });
+    const ran: string[] = [];
+    await runtime.registerWorker("a", () => new Promise<never>(() => undefined));
+    await runtime.registerWorker("b", async ({ message }) => {
+      ran.push(JSON.stringify(message));
+    });
+    await runtime.enqueue([check]);
+    void runtime.step({ engineId: "a" });
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(runtime.pending()).toEqual([]);
+    expect(await runtime.activity("s")).toEqual({ queued: 0, running: 0 }); // watchdog checks are not counted
+    runtime.killEngine("a");
+    expect(runtime.pending()).toMatchObject([{ message: check, attempts: 1 }]);
+    expect(await runtime.step()).toBe(true);
+    expect(ran).toEqual([JSON.stringify(check)]);
+    expect(runtime.snapshot().queue).toEqual([]);
   });
 });

@@ -6,15 +6,17 @@
  *   order), with injected duplicate deliveries and engine crashes - deterministic protocol tests.
  *
  * Several engines can share one memory runtime (simulated workers); `killEngine` declares one
- * dead: its liveness lease lapses, its in-flight operations fail, and its checks are delivered
- * again to the others (like BullMQ's stalled-job recovery).
+ * dead: its liveness lease lapses, its running checks go back to the queue at once and are
+ * delivered again to the others (like BullMQ's stalled-job recovery) - even a check whose
+ * plugin call never returns - and the dead engine's later operations are refused.
  */
 import { CorruptMessageError, EngineDeadError, InvalidOptionsError, StackStateLostError } from "../errors.js";
 import type { CheckMessage } from "../model/types.js";
 import type { Logger } from "../plugin/types.js";
-import type { CancelListener, CheckHandler, Runtime, RuntimeStore, StackActivity, WorkerRegistration } from "../runtime/contract.js";
+import type { CancelListener, CheckHandler, Runtime, StackActivity, WorkerRegistration } from "../runtime/contract.js";
 import type { Clock } from "./clock.js";
 import { VirtualClock, realClock } from "./clock.js";
+import { fencedRuntime } from "./fenced-runtime.js";
 import { MemoryStore } from "./memory-store.js";
 import { createRandom } from "./random.js";
 import type { MemorySnapshot, QueuedCheckSnapshot } from "./snapshot.js";
@@ -98,7 +100,11 @@ export interface MemoryRuntime extends Runtime {
   runUntil(predicate: () => boolean | Promise<boolean>, options?: { maxSteps?: number }): Promise<boolean>;
   /** Move a virtual clock forward, firing due timers (timeouts, watchdog). */
   advanceTime(ms: number): void;
-  /** Declare an engine dead (its lease lapses). */
+  /**
+   * Declare an engine dead: its lease lapses, its running checks go back to the queue (manual
+   * mode: pending again; auto mode: delivered to a live engine) whether or not their handlers
+   * ever return, and each of their later runtime operations throws `EngineDeadError`.
+   */
   killEngine(engineId: string): void;
   /**
    * Lose every stack, name, tombstone and event stream, as a store restarted without
@@ -126,13 +132,22 @@ interface Worker {
   readonly concurrency: number;
   running: number;
   closed: boolean;
-  readonly inflight: Set<Promise<void>>;
+  /** Auto-mode deliveries still running (what `close()` waits for). */
+  readonly inflight: Map<Delivery, Promise<void>>;
 }
 
 interface Item {
   readonly id: number;
   readonly message: CheckMessage;
   attempts: number;
+}
+
+/** One delivery of a check to an engine. */
+interface Delivery {
+  readonly item: Item;
+  readonly worker: Worker;
+  /** The check went back to the queue (its engine died): this delivery is fenced. */
+  handedBack: boolean;
 }
 
 const silent = { warn: () => undefined, error: () => undefined };
@@ -152,7 +167,7 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
   if (options.fusedOperations !== undefined && typeof options.fusedOperations !== "boolean") throw new InvalidOptionsError("fusedOperations", "must be a boolean");
   const store = new MemoryStore({ fused: options.fusedOperations ?? true });
   const queue: Item[] = [];
-  const running = new Set<Item>();
+  const running = new Set<Delivery>();
   const workers = new Map<string, Worker>();
   const dead = new Set<string>();
   const cancelListeners = new Set<CancelListener>();
@@ -176,55 +191,42 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
 
   const liveWorkers = (): Worker[] => [...workers.values()].filter((w) => !w.closed && !dead.has(w.engineId));
 
-  /** A runtime view for one delivery: fences a dead engine and counts operations. */
-  const scoped = (engineId: string, crashAfterOps: number | undefined): Runtime => {
+  /** A runtime view for one delivery: fences a dead engine or a handed-back check, counts operations. */
+  const scoped = (run: Delivery, crashAfterOps: number | undefined): Runtime => {
+    const engineId = run.worker.engineId;
     let ops = 0;
-    const guard = (): void => {
-      if (dead.has(engineId)) throw new EngineDeadError(engineId);
+    return fencedRuntime(runtime, store, () => {
+      if (dead.has(engineId) || run.handedBack) throw new EngineDeadError(engineId);
       ops += 1;
       if (crashAfterOps !== undefined && ops > crashAfterOps) {
         runtime.killEngine(engineId);
         throw new EngineDeadError(engineId);
       }
-    };
-    const fencedStore = new Proxy(store, {
-      get(target, prop, receiver) {
-        const value: unknown = Reflect.get(target, prop, receiver);
-        if (typeof value !== "function") return value;
-        return (...args: unknown[]) => {
-          guard();
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    }) as RuntimeStore;
-    return {
-      ...runtime,
-      store: fencedStore,
-      enqueue: async (messages) => {
-        guard();
-        return runtime.enqueue(messages);
-      },
-      schedule: async (message, at) => {
-        guard();
-        return runtime.schedule(message, at);
-      },
-      publishCancel: async (stackId, traversalId) => {
-        guard();
-        return runtime.publishCancel(stackId, traversalId);
-      },
-    };
+    });
   };
 
-  const deliver = async (worker: Worker, item: Item, crashAfterOps?: number): Promise<void> => {
-    running.add(item);
+  /** Put a running check back in the queue, as BullMQ's stalled-job recovery does; its delivery is fenced from now on. */
+  const handBack = (run: Delivery): void => {
+    run.handedBack = true;
+    running.delete(run);
+    run.worker.running -= 1;
+    run.worker.inflight.delete(run);
+    queue.push(run.item);
+  };
+
+  const deliver = async (run: Delivery, crashAfterOps?: number): Promise<void> => {
+    const { worker, item } = run;
+    running.add(run);
     delivered += 1;
     worker.running += 1;
     item.attempts += 1;
     try {
-      await worker.handler({ message: item.message, runtime: scoped(worker.engineId, crashAfterOps) });
+      await worker.handler({ message: item.message, runtime: scoped(run, crashAfterOps) });
     } catch (error) {
-      if (error instanceof EngineDeadError || dead.has(worker.engineId)) {
-        queue.push(item); // redelivered, as a stalled job is
+      if (run.handedBack) {
+        // Already back in the queue (its engine died).
+      } else if (error instanceof EngineDeadError || dead.has(worker.engineId)) {
+        handBack(run);
       } else if (error instanceof CorruptMessageError) {
         logger.error(`dropping corrupt check: ${error.message}`, { message: item.message });
       } else if (error instanceof StackStateLostError) {
@@ -238,8 +240,10 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
         logger.error(`check failed ${item.attempts} times, dropped: ${(error as Error).message}`, { message: item.message });
       }
     } finally {
-      running.delete(item);
-      worker.running -= 1;
+      if (!run.handedBack) {
+        running.delete(run);
+        worker.running -= 1;
+      }
       schedulePump();
       notifyIdle();
     }
@@ -261,10 +265,10 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
       for (const worker of liveWorkers()) {
         if (queue.length === 0) break;
         if (worker.running >= worker.concurrency) continue;
-        const item = queue.shift() as Item;
-        const task = deliver(worker, item);
-        worker.inflight.add(task);
-        void task.finally(() => worker.inflight.delete(task));
+        const run: Delivery = { item: queue.shift() as Item, worker, handedBack: false };
+        const task = deliver(run);
+        worker.inflight.set(run, task);
+        void task.finally(() => worker.inflight.delete(run));
         progressed = true;
       }
     }
@@ -306,14 +310,14 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
     },
     async registerWorker(engineId, handler, opts): Promise<WorkerRegistration> {
       if (workers.has(engineId) && !workers.get(engineId)?.closed) throw new InvalidOptionsError("engineId", `engine "${engineId}" is already registered`);
-      const worker: Worker = { engineId, handler, concurrency: opts?.concurrency ?? 16, running: 0, closed: false, inflight: new Set() };
+      const worker: Worker = { engineId, handler, concurrency: opts?.concurrency ?? 16, running: 0, closed: false, inflight: new Map() };
       workers.set(engineId, worker);
       dead.delete(engineId);
       schedulePump();
       return {
         close: async () => {
           worker.closed = true;
-          await Promise.allSettled([...worker.inflight]);
+          await Promise.allSettled([...worker.inflight.values()]);
         },
       };
     },
@@ -326,7 +330,7 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
     async activity(stackId): Promise<StackActivity> {
       const counts = (items: Iterable<Item>): number =>
         [...items].filter((i) => i.message.stackId === stackId && i.message.kind !== "watchdog").length;
-      return { queued: counts(queue), running: counts(running) };
+      return { queued: counts(queue), running: counts([...running].map((r) => r.item)) };
     },
     async publishCancel(stackId, traversalId) {
       for (const listener of cancelListeners) listener(stackId, traversalId);
@@ -352,7 +356,7 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
       const item = queue[index] as Item;
       if (stepOptions.duplicate === true) queue.push({ id: ++nextId, message: item.message, attempts: 0 });
       queue.splice(index, 1);
-      await deliver(worker, item, stepOptions.crashAfterOps);
+      await deliver({ item, worker, handedBack: false }, stepOptions.crashAfterOps);
       return true;
     },
     async runUntilIdle(opts) {
@@ -375,6 +379,8 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
     },
     killEngine(engineId) {
       dead.add(engineId);
+      for (const run of [...running]) if (run.worker.engineId === engineId) handBack(run);
+      schedulePump();
     },
     wipeState: () => store.wipe(),
     liveEngines: () => liveWorkers().map((w) => w.engineId),
@@ -389,7 +395,7 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
         savedAt: clock.now(),
         stacks: store.exportStacks(),
         events: store.events.exportState(max),
-        queue: [...checks([...running].sort((a, b) => a.id - b.id)), ...checks(queue)],
+        queue: [...checks([...running].map((r) => r.item).sort((a, b) => a.id - b.id)), ...checks(queue)],
         timers: [...timers.values()].sort((a, b) => a.at - b.at).map((t) => ({ message: { ...t.message }, at: t.at })),
         tombstones: store.exportTombstones(),
       });

@@ -49,6 +49,8 @@ interface Gate {
   readonly engineId: string;
   release(): void;
   fail(message: string): void;
+  /** Leave the call in flight forever (its engine is dead; the call never returns). */
+  abandon(): void;
 }
 
 /**
@@ -81,11 +83,13 @@ export class World {
   /** The template model of a stored template id (set by the driver; undefined when unknown). */
   modelOf: (templateId: string) => TemplateModel | undefined = () => undefined;
   /** Counters for the report. */
-  readonly stats = { steps: 0, blocked: 0, crashes: 0, watchdogResumes: 0, opsWhileHeld: 0, lostTraversals: 0 };
+  readonly stats = { steps: 0, blocked: 0, crashes: 0, watchdogResumes: 0, opsWhileHeld: 0, lostTraversals: 0, hungForever: 0 };
   private readonly engines = new Map<string, Engine>();
   private readonly gates = new Set<Gate>();
   private readonly dead = new Set<string>();
   private unfinished = 0;
+  /** Steps of dead engines whose plugin call never returns (never finished, no longer held). */
+  private hung = 0;
   /** Resolves the pending `quiesce` wait. */
   private wake: () => void = () => undefined;
   private engineSeq = 0;
@@ -238,7 +242,7 @@ export class World {
    * engines that died meanwhile (a crash point may be reached after a held call goes on).
    */
   async quiesce(): Promise<void> {
-    for (let spins = 0; this.unfinished !== this.gates.size; spins++) {
+    for (let spins = 0; this.unfinished !== this.gates.size + this.hung; spins++) {
       if (spins > 10_000) throw new Error("a check neither finished nor blocked in a plugin call");
       // Woken as soon as a step ends or a call is held; a macrotask turn is only the fallback.
       await new Promise<void>((resolve) => {
@@ -254,17 +258,22 @@ export class World {
     }
   }
 
-  /** Let a held call go on (`release`) or fail it with a plugin error (`fail`). */
-  async unblock(gate: Gate, how: "release" | "fail"): Promise<void> {
+  /**
+   * Let a held call go on (`release`), fail it with a plugin error (`fail`) or - only for a
+   * dead engine's call - leave it in flight forever (`hang`).
+   */
+  async unblock(gate: Gate, how: "release" | "fail" | "hang"): Promise<void> {
     if (how === "release") gate.release();
-    else gate.fail("injected failure while in flight");
+    else if (how === "fail") gate.fail("injected failure while in flight");
+    else gate.abandon();
     await this.quiesce();
   }
 
   /**
    * Kill an engine. A crashed process does not go on with its plugin calls later: a held call
-   * of the dead engine either reached the cloud just before the death (released now) or never
-   * did (failed now); either way its engine's next runtime operation fails.
+   * of the dead engine either reached the cloud just before the death (released now), never
+   * did (failed now) - either way its engine's next runtime operation fails - or never returns
+   * (hung: only the runtime's hand-back of the dead engine's check lets the traversal go on).
    */
   async kill(engineId: string): Promise<void> {
     this.runtime.killEngine(engineId);
@@ -274,7 +283,7 @@ export class World {
   private async afterDeath(engineId: string): Promise<void> {
     this.stats.crashes += 1;
     for (let gate = this.heldBy(engineId); gate !== undefined; gate = this.heldBy(engineId)) {
-      const how = this.rng.chance(0.5) ? "release" : "fail";
+      const how = (["release", "fail", "hang"] as const)[this.rng.weighted([2, 2, 1])] ?? "release";
       this.trace.note(`  held ${gate.op} ${gate.name} of dead ${engineId}: ${how}`);
       await this.unblock(gate, how);
     }
@@ -330,6 +339,11 @@ export class World {
         },
         fail: (message) => {
           if (this.gates.delete(gate)) reject(new ResourceError(message));
+        },
+        abandon: () => {
+          if (!this.gates.delete(gate)) return;
+          this.hung += 1;
+          this.stats.hungForever += 1;
         },
       };
       this.gates.add(gate);

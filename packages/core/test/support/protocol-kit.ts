@@ -153,3 +153,19 @@ export function killAtCreateCall(kit: Kit, name: string, engineId: string): void
     return before(op, resource, signal, honourAbort);
   };
 }
+
+/**
+ * Make the next plugin create of `name` never return (a call hung forever: a dead socket, a
+ * frozen process), before the call reaches reality. Later creates of `name` run normally.
+ */
+export function hangAtCreateCall(kit: Kit, name: string): void {
+  const before = kit.reality.before.bind(kit.reality);
+  let hung = false;
+  kit.reality.before = async (op, resource, signal, honourAbort) => {
+    if (op === "create" && resource === name && !hung) {
+      hung = true;
+      return new Promise<void>(() => undefined);
+    }
+    return before(op, resource, signal, honourAbort);
+  };
+}

@@ -1,6 +1,12 @@
 /**
- * The crash scenario: worker processes are killed with SIGKILL at random moments of a
- * traversal (create, an update with replacements, delete), and new ones started. BullMQ's
+ * The crash scenario: worker processes are killed with SIGKILL in the middle of a traversal
+ * (create, an update with replacements, delete), and new ones started. Kills are driven by
+ * the traversal's state, never by the clock, so a run proves the same on a loaded machine as
+ * on a quiet one: one resource of each traversal is held in the cloud (its operation waits)
+ * until every kill of that traversal happened, so the traversal cannot end first; each kill
+ * waits until a seeded number of resources completed in the traversal, then picks a row that
+ * is IN_PROGRESS and locked by a live worker (read from Redis through the runtime) and kills
+ * that worker - so every kill interrupts a plugin call or a locked write. BullMQ's
  * stalled-job recovery delivers the dead workers' checks again, the protocol resumes the
  * interrupted operations (a create through `read`, by its idempotency key), the watchdog
  * covers the rest. Every stack must complete; the cloud - whose creates are not idempotent -
@@ -9,12 +15,12 @@
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
 import { createEngine, createRandom } from "@converge/core";
-import type { Engine, StackInfo, Template } from "@converge/core";
+import type { Engine, ResourceRow, StackInfo, Template } from "@converge/core";
 import { verify } from "@converge/core/testing";
 import { createRedisRuntime } from "@converge/runtime-redis";
 import { uniquePrefix } from "@converge/runtime-redis/testing";
 import { RedisCloud } from "./redis-cloud.js";
-import { chainsTemplate } from "./stack-templates.js";
+import { chainsTemplate, resourceName } from "./stack-templates.js";
 import { startWorkerProcess } from "./worker-processes.js";
 import type { WorkerProcess } from "./worker-processes.js";
 
@@ -23,15 +29,28 @@ export interface CrashScenarioOptions {
   readonly redisUrl: string;
   /** Seed of the kill moments and victims. */
   readonly seed: number;
-  /** Kills per traversal (the delete gets one fewer); at least this many must land mid-traversal. */
+  /** Kills per traversal (the delete gets one fewer), each of a worker holding a row in progress. */
   readonly kills: number;
 }
 
-const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Resources per template, chains in it. */
+const SIZE = 80;
+const CHAINS = 4;
+/** A kill waits for at most this many resources completed in its traversal (fewer than can complete while one is held). */
+const MAX_COMPLETED_BEFORE_KILL = SIZE / 2;
+/** Guard: a traversal that offers no row to kill for this long fails the run. */
+const NO_VICTIM_MS = 120_000;
 
-/** Run the scenario; throws an AssertionError naming the seed when it does not hold. */
-export async function crashScenario(options: CrashScenarioOptions): Promise<void> {
+const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
+
+/** The engine holding a row's lock, if any. */
+const lockHolder = (row: ResourceRow): string | null => row.lockHolder;
+
+/**
+ * Run the scenario; throws an AssertionError naming the seed when it does not hold. Returns
+ * every kill, described (which worker, holding which row in which state).
+ */
+export async function crashScenario(options: CrashScenarioOptions): Promise<readonly string[]> {
   const seed = options.seed;
   const prefix = uniquePrefix("crash");
   const random = createRandom(seed);
@@ -43,40 +62,71 @@ export async function crashScenario(options: CrashScenarioOptions): Promise<void
   let n = 0;
   const spawnWorker = (): Promise<WorkerProcess> => startWorkerProcess({ redis: options.redisUrl, prefix, engineId: `crash-${++n}-${prefix}`, concurrency: 4, delayMs: 120, fast: true });
   let workers: WorkerProcess[] = await Promise.all([spawnWorker(), spawnWorker()]);
-  let kills = 0;
+  /** Every kill, described (for failure messages). */
+  const kills: string[] = [];
 
-  /** Kill workers at random moments while the stack's traversal runs; then wait for its end. */
-  const converge = async (start: () => Promise<StackInfo>, maxKills: number): Promise<StackInfo> => {
+  /** A resource nothing waits for: in a create or update a chain's end, in a delete a chain's start. */
+  const unwaited = (kind: "converge" | "delete"): string => {
+    const chain = Math.floor(random() * CHAINS);
+    return resourceName(kind === "delete" ? chain : SIZE - 1 - chain);
+  };
+
+  /**
+   * Start a traversal with one unwaited resource held; kill `maxKills` workers, each once a
+   * seeded number of resources completed in the traversal, choosing a row IN_PROGRESS and
+   * locked by a live worker; then release the hold and wait for the traversal's end.
+   */
+  const converge = async (start: () => Promise<StackInfo>, maxKills: number, kind: "converge" | "delete"): Promise<StackInfo> => {
+    await cloud.hold([unwaited(kind)]);
     const { traversalId } = await start();
+    const stackId = await runtime.store.findStackId("crashy");
+    assert.ok(stackId !== null, when("the stack has no record"));
+    const thresholds = Array.from({ length: maxKills }, () => Math.floor(random() * MAX_COMPLETED_BEFORE_KILL)).sort((a, b) => a - b);
+    let cursor: string | null = null;
+    let completed = 0;
     let killed = 0;
+    let since = Date.now();
     while (killed < maxKills) {
-      await sleep(150 + Math.floor(random() * 500));
-      const info = await api.getStack("crashy").catch(() => null);
-      if (info === null || info.status !== "IN_PROGRESS" || info.traversalId !== traversalId) break;
-      const victim = workers[Math.floor(random() * workers.length)] as WorkerProcess;
+      const stack = await runtime.store.loadStack(stackId);
+      assert.ok(stack?.status === "IN_PROGRESS" && stack.currentTraversal === traversalId, when(`the traversal ended while held, after ${killed} kills: ${stack?.statusReason ?? "stack gone"}`));
+      for (const event of await runtime.store.readEvents(stackId, cursor, { blockMs: 200 })) {
+        cursor = event.seq;
+        if (event.traversalId === traversalId && event.kind === "resource" && event.status === "COMPLETE") completed += 1;
+      }
+      if (completed < (thresholds[killed] ?? 0)) continue;
+      const live = new Map(workers.map((w) => [w.engineId, w]));
+      const inProgress = (await runtime.store.loadRows(stackId)).filter((r) => r.status === "IN_PROGRESS" && live.has(lockHolder(r) ?? ""));
+      const row = inProgress[Math.floor(random() * inProgress.length)];
+      const victim = row === undefined ? undefined : live.get(lockHolder(row) ?? "");
+      if (row === undefined || victim === undefined) {
+        assert.ok(Date.now() - since < NO_VICTIM_MS, when(`no row in progress held by a live worker for ${NO_VICTIM_MS} ms`));
+        continue;
+      }
       await victim.kill9();
       killed += 1;
+      kills.push(`${victim.engineId} holding ${row.name} ${row.action}_${row.status}, after ${completed} completed`);
       workers = [...workers.filter((w) => w !== victim), await spawnWorker()];
+      since = Date.now();
     }
-    kills += killed;
+    await cloud.releaseHolds();
     return waitOrFail(api, "crashy", 90_000);
   };
 
   try {
-    const v1 = chainsTemplate({ size: 80, chains: 4, a: () => "v1", bang: (i) => (i % 7 === 0 ? "v1" : undefined) });
-    const created = await converge(() => api.createStack("crashy", v1), options.kills);
-    assert.equal(created.state, "CREATE_COMPLETE", when(created.statusReason));
+    const v1 = chainsTemplate({ size: SIZE, chains: CHAINS, a: () => "v1", bang: (i) => (i % 7 === 0 ? "v1" : undefined) });
+    const created = await converge(() => api.createStack("crashy", v1), options.kills, "converge");
+    assert.equal(created.state, "CREATE_COMPLETE", when(`${created.statusReason}; kills:\n${kills.join("\n")}`));
     await assertCloud(cloud, v1, when("after the create"));
 
-    const v2 = chainsTemplate({ size: 80, chains: 4, a: () => "v2", bang: (i) => (i % 7 === 0 ? "v2" : undefined), extra: { count: 3, every: 4 } });
-    const updated = await converge(() => api.updateStack("crashy", v2), options.kills);
-    assert.equal(updated.state, "UPDATE_COMPLETE", when(updated.statusReason));
+    const v2 = chainsTemplate({ size: SIZE, chains: CHAINS, a: () => "v2", bang: (i) => (i % 7 === 0 ? "v2" : undefined), extra: { count: 3, every: 4 } });
+    const updated = await converge(() => api.updateStack("crashy", v2), options.kills, "converge");
+    assert.equal(updated.state, "UPDATE_COMPLETE", when(`${updated.statusReason}; kills:\n${kills.join("\n")}`));
     await assertCloud(cloud, v2, when("after the update"));
 
-    const deleted = await converge(() => api.deleteStack("crashy"), Math.max(1, options.kills - 1));
-    assert.equal(deleted.state, "DELETE_COMPLETE", when(deleted.statusReason));
+    const deleted = await converge(() => api.deleteStack("crashy"), Math.max(1, options.kills - 1), "delete");
+    assert.equal(deleted.state, "DELETE_COMPLETE", when(`${deleted.statusReason}; kills:\n${kills.join("\n")}`));
     await assertCloud(cloud, { resources: {} }, when("after the delete"));
-    assert.ok(kills >= options.kills, when(`only ${kills} workers were killed while a traversal ran; the test proved little`));
+    return kills;
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
     await api.close();

@@ -5,7 +5,9 @@
  * idempotent - a create run twice makes two resources. `read` finds a resource by the
  * create's idempotency key, which is how the engine resumes a create interrupted by a crash.
  * At the end, `load()` turns the cloud into a core `Reality` for `verify`, and
- * `createsPerKey()` tells whether any row's create made more than one resource.
+ * `createsPerKey()` tells whether any row's create made more than one resource. A test can
+ * `hold` resources by name: their creates, updates and deletes wait (in every worker process)
+ * until `releaseHolds`, so a traversal cannot end while the test still has faults to inject.
  */
 import type { Cluster, Redis } from "ioredis";
 import { z } from "zod";
@@ -53,10 +55,21 @@ type Client = Redis | Cluster;
 type Script = (...args: string[]) => Promise<unknown>;
 
 /** Keys of a cloud (one slot, so it works on a Redis Cluster). */
-function cloudKeys(prefix: string): { seq: string; entries: string; byKey: string; creates: string; log: string; underLive: string } {
+function cloudKeys(prefix: string): { seq: string; entries: string; byKey: string; creates: string; log: string; underLive: string; hold: string } {
   const tag = `{${prefix}:cloud}`;
-  return { seq: `${tag}:seq`, entries: `${tag}:entries`, byKey: `${tag}:bykey`, creates: `${tag}:creates`, log: `${tag}:log`, underLive: `${tag}:under-live` };
+  return {
+    seq: `${tag}:seq`,
+    entries: `${tag}:entries`,
+    byKey: `${tag}:bykey`,
+    creates: `${tag}:creates`,
+    log: `${tag}:log`,
+    underLive: `${tag}:under-live`,
+    hold: `${tag}:hold`,
+  };
 }
+
+/** How often a held operation looks whether its hold was released, ms. */
+const HOLD_POLL_MS = 25;
 
 /** The fake cloud of one test run. */
 export class RedisCloud {
@@ -83,12 +96,15 @@ export class RedisCloud {
    */
   type(delayMs = 0): AnyResourceType {
     const k = this.keys;
-    const wait = async (signal: AbortSignal): Promise<void> => {
-      if (delayMs <= 0) return;
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(resolve, Math.floor(Math.random() * delayMs));
+    const pause = (ms: number, signal: AbortSignal): Promise<void> =>
+      new Promise<void>((resolve, reject) => {
+        if (signal.aborted) return reject(new Error("aborted"));
+        const timer = setTimeout(resolve, ms);
         signal.addEventListener("abort", () => (clearTimeout(timer), reject(new Error("aborted"))), { once: true });
       });
+    const wait = async (name: string, signal: AbortSignal): Promise<void> => {
+      while ((await this.client.sismember(k.hold, name)) === 1) await pause(HOLD_POLL_MS, signal);
+      if (delayMs > 0) await pause(Math.floor(Math.random() * delayMs), signal);
     };
     const strip = (props: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(props).filter(([, v]) => v !== undefined));
     const attrs = (props: Record<string, unknown>): Record<string, unknown> => ({ a: props.a ?? null, "!a": props["!a"] ?? null });
@@ -99,7 +115,7 @@ export class RedisCloud {
       updatable: ["a", "b", "c", "ca"],
       idempotentCreate: false,
       create: async (ctx) => {
-        await wait(ctx.signal);
+        await wait(ctx.resourceName, ctx.signal);
         const props = strip(ctx.properties);
         const entry = JSON.stringify({ name: ctx.resourceName, properties: props });
         const physicalId = String(await this.script("cloudCreate")(k.seq, k.entries, k.byKey, k.creates, k.log, `${ctx.stackName}-${ctx.resourceName}`, entry, ctx.idempotencyKey));
@@ -107,14 +123,14 @@ export class RedisCloud {
       },
       update: async (ctx) => {
         if (ctx.changed.some((p) => p.startsWith("!"))) throw new UpdateReplace();
-        await wait(ctx.signal);
+        await wait(ctx.resourceName, ctx.signal);
         const props = strip(ctx.properties);
         const done = await this.script("cloudUpdate")(k.entries, k.log, ctx.physicalId, JSON.stringify({ name: ctx.resourceName, properties: props }));
         if (done !== 1) throw new Error(`resource ${ctx.physicalId} does not exist`);
         return { attributes: attrs(props) };
       },
       delete: async (ctx) => {
-        await wait(ctx.signal);
+        await wait(ctx.resourceName, ctx.signal);
         if (ctx.physicalId !== null) await this.script("cloudDelete")(k.entries, k.log, k.underLive, ctx.physicalId);
       },
       read: async (ctx) => {
@@ -125,6 +141,16 @@ export class RedisCloud {
         return { exists: true, physicalId: id, attributes: attrs(entry.properties), properties: entry.properties } as const;
       },
     });
+  }
+
+  /** Hold the creates, updates and deletes of these resources (by name) until {@link releaseHolds}. */
+  async hold(names: readonly string[]): Promise<void> {
+    if (names.length > 0) await this.client.sadd(this.keys.hold, ...names);
+  }
+
+  /** Let every held operation go on. */
+  async releaseHolds(): Promise<void> {
+    await this.client.del(this.keys.hold);
   }
 
   /** The live resources as a core Reality (for `verify`). */

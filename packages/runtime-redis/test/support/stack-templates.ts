@@ -20,7 +20,9 @@ export interface ChainsSpec {
   readonly extra?: { readonly count: number; readonly every: number };
 }
 
-const name = (i: number): string => `r${String(i).padStart(4, "0")}`;
+/** Name of resource i. */
+export const resourceName = (i: number): string => `r${String(i).padStart(4, "0")}`;
+const name = resourceName;
 
 /** Build the template. */
 export function chainsTemplate(spec: ChainsSpec): Template {

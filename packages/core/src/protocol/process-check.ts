@@ -6,6 +6,7 @@ import { CorruptMessageError } from "../errors.js";
 import type { CheckMessage, ResourceRow, StackRecord } from "../model/types.js";
 import { nodeKey } from "../model/types.js";
 import type { Delivery } from "../runtime/contract.js";
+import { redactingEnv } from "../secrets/stack-secrets.js";
 import { isActiveRow } from "./best-existing.js";
 import { checkCleanupNode } from "./check-cleanup.js";
 import { checkComplete } from "./check-complete.js";
@@ -39,14 +40,16 @@ export function parseCheckMessage(raw: unknown): CheckMessage {
 /** Process one delivered check. Throws only for corrupt messages and infrastructure errors. */
 export async function processCheck(engine: EngineContext, delivery: Delivery): Promise<void> {
   const message = parseCheckMessage(delivery.message);
-  const env: CheckEnv = {
+  const delivered: CheckEnv = {
     ...engine,
     runtime: delivery.runtime,
     store: delivery.runtime.store,
     ...(delivery.signal === undefined ? {} : { signal: delivery.signal }),
   };
-  const stack = await env.store.loadStack(message.stackId);
+  const stack = await delivered.store.loadStack(message.stackId);
   if (stack === null) return;
+  // Everything this check writes is redacted where it is written (secrets/sealing-store.ts).
+  const env = await redactingEnv(delivered, stack);
   if (message.kind === "node") {
     const row = await env.store.loadRow(stack.id, message.rowId);
     if (row === null) return;

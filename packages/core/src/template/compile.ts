@@ -5,6 +5,8 @@
 import { DependencyCycleError, InvalidOptionsError } from "../errors.js";
 import { DependencyGraph } from "../graph/dependency-graph.js";
 import type { TypeRegistry } from "../plugin/registry.js";
+import { sealSecrets } from "../secrets/template-secrets.js";
+import { secretLeaves } from "../secrets/redactor.js";
 import { bindParameters } from "./parameters.js";
 import { isPlainObject, setOwn } from "./plain-data.js";
 import type { CompiledTemplate } from "./types.js";
@@ -43,7 +45,9 @@ export interface CompileOptions {
  * reference) and the attributes read from every resource. It is made of fresh plain objects and arrays
  * (JSON-serializable); the input is never mutated. When a parameter is declared `hidden`,
  * `hiddenParameters` lists the hidden names, then the paths whose value used one
- * (`resources.X.properties.P`, `outputs.X.value`), so callers can redact them.
+ * (`resources.X.properties.P`, `outputs.X.value`), so callers can redact them. Those values
+ * are sealed (`{ "$sealed": ... }`, see `secrets/seal.ts`) and `secrets` holds the hidden
+ * values, sealed: no compiled template holds a hidden value in clear.
  *
  * @throws TemplateValidationError (or a subclass: ParameterError, UnknownResourceTypeError,
  *   DependencyCycleError) whose `path` names the offending node, e.g.
@@ -92,6 +96,8 @@ export function compileTemplate(template: unknown, options: CompileOptions): Com
   };
   if (params.hidden.size > 0) {
     result.hiddenParameters = [...params.hidden, ...compiledResources.hiddenPaths, ...compiledOutputs.hiddenPaths];
+    const hidden = [...params.hidden];
+    result.secrets = sealSecrets({ parameters: hidden, values: hidden.flatMap((name) => secretLeaves(params.values.get(name))) });
   }
   const cycle = DependencyGraph.fromDependencies(entries.map(([name, r]) => [name, r.dependsOn] as const)).findCycle();
   if (cycle !== null) throw new DependencyCycleError(cycle);

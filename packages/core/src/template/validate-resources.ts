@@ -149,8 +149,11 @@ export function compileResources(
       }
     }
     if (allLiteral) checkWholeObject(type, properties, propsPath);
-    // Validated in clear, stored sealed: no stored template holds a hidden value in clear.
-    for (const prop of hiddenProps) setOwn(properties, prop, sealMarker(properties[prop]));
+    // Validated in clear, stored sealed: no stored template holds a hidden parameter's value
+    // or a secret property in clear.
+    for (const prop of new Set([...hiddenProps, ...(type.secretProperties ?? [])])) {
+      if (ownValue(properties, prop) !== undefined) setOwn(properties, prop, sealMarker(properties[prop]));
+    }
     const explicit = explicitDependencies(decl.depends_on, name, selection, path);
     if (explicit.length > 0) dependsOn = addAll(dependsOn, explicit);
     const deletionPolicy = normalizeDeletionPolicy(decl.deletion_policy, path);

@@ -163,7 +163,7 @@ describe("secrets", () => {
     await reader.close();
   });
 
-  it("keeps the hidden value sealed in the stored stack parameters and template, and reuses it", async () => {
+  it("reuses the sealed stored parameters after a restore: no change, and the preview agrees", async () => {
     const { engine, runtime, reality, settle } = setup();
     await engine.createStack("s", template, { parameters: { pw: SECRET } });
     await settle("s");

@@ -10,6 +10,7 @@ import { createEngine } from "../src/engine/create-engine.js";
 import type { Engine } from "../src/engine/create-engine.js";
 import { createMemoryRuntime } from "../src/memory/memory-runtime.js";
 import type { MemoryRuntime } from "../src/memory/memory-runtime.js";
+import { parseMemorySnapshot } from "../src/memory/snapshot.js";
 import type { StackEvent } from "../src/model/types.js";
 import { defineResourceType } from "../src/plugin/define-resource-type.js";
 import type { Logger } from "../src/plugin/types.js";
@@ -167,7 +168,7 @@ describe("secrets", () => {
     const { engine, runtime, reality, settle } = setup();
     await engine.createStack("s", template, { parameters: { pw: SECRET } });
     await settle("s");
-    const restored = createMemoryRuntime({ mode: "manual", state: JSON.parse(JSON.stringify(runtime.snapshot())) as unknown });
+    const restored = createMemoryRuntime({ mode: "manual", state: parseMemorySnapshot(JSON.parse(JSON.stringify(runtime.snapshot()))) });
     const again = createEngine({ runtime: restored, types: [createScenarioType(reality), vaultType(new Map())] });
     const calls = reality.calls.length;
     await again.updateStack("s", template);

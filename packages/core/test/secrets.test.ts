@@ -53,6 +53,7 @@ const template: Template = {
     B: { type: T, properties: { a: { str_replace: { template: "conn=$p;", params: { $p: { get_attr: ["A", "a"] } } } }, b: "plain" } },
     V: { type: VAULT, properties: { name: { get_param: "name" }, token: { get_param: "pw" } } },
     W: { type: VAULT, properties: { name: "w", token: TOKEN } },
+    D: { type: T, properties: { a: { get_attr: ["W", "dsn"] } } },
   },
   outputs: {
     echoed: { value: { get_attr: ["B", "a"] } },
@@ -118,6 +119,9 @@ describe("secrets", () => {
     expect(byName.get("A")?.attributes).toEqual({ a: REDACTED, "!a": null });
     expect(byName.get("B")?.properties).toEqual({ a: `conn=${REDACTED};`, b: "plain" });
     expect(byName.get("W")?.properties).toEqual({ name: "w", token: REDACTED });
+    // A secret property echoed by an attribute reaches a dependent for real, and redacted in its row.
+    expect(reality.live("D")[0]?.entry.properties.a).toBe(`db://admin:${TOKEN}@db`);
+    expect(byName.get("D")?.properties).toEqual({ a: `db://admin:${REDACTED}@db` });
     expect(logs.some((l) => l.includes(`creating with ${REDACTED}`))).toBe(true);
     expectNoSecret(await dump(engine, runtime, "s", logs), SECRET, TOKEN);
 
@@ -176,7 +180,7 @@ describe("secrets", () => {
     expect((await again.waitForStack("s")).state).toBe("UPDATE_COMPLETE");
     expect(reality.calls.slice(calls)).toEqual([]);
     const preview = await again.previewUpdate("s", template);
-    expect(preview.resources.map((r) => r.action)).toEqual(["no_change", "no_change", "no_change", "no_change"]);
+    expect(preview.resources.map((r) => r.action)).toEqual(["no_change", "no_change", "no_change", "no_change", "no_change"]);
     await again.close();
   });
 });

@@ -8,7 +8,7 @@ import { referenceIdOf } from "../plugin/reference-id.js";
 import { chooseRows } from "../protocol/best-existing.js";
 import { REDACTED } from "../secrets/redactor.js";
 import { openView } from "../secrets/sealing-store.js";
-import { SEALED_KEY, containsSealed } from "../secrets/seal.js";
+import { containsSealed } from "../secrets/seal.js";
 import { resolveValue } from "../template/index.js";
 import type { CompiledTemplate } from "../template/types.js";
 
@@ -139,7 +139,10 @@ export function resolveOutputs(
     try {
       outputs[name] = resolveValue(output.value, {
         getResource: (n) => reference(live.get(n)),
-        getAttr: (n, a) => (a === SEALED_KEY ? null : (live.get(n)?.attributes[a] ?? null)),
+        getAttr: (n, a) => {
+          const row = live.get(n);
+          return row === undefined ? null : (openView(row.attributes)[a] ?? null);
+        },
       });
     } catch {
       outputs[name] = null;

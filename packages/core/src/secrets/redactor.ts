@@ -50,6 +50,11 @@ export class Redactor {
     return this.#whole.size === 0;
   }
 
+  /** Whether a row of `type` has nothing to redact: no secret string known, no secret property. */
+  quiet(type: string | undefined): boolean {
+    return this.#whole.size === 0 && this.#secretProperties(type).length === 0;
+  }
+
   /** Learn secret strings. */
   add(secrets: Iterable<string>): void {
     let grew = false;
@@ -71,6 +76,13 @@ export class Redactor {
       if (Object.prototype.hasOwnProperty.call(properties, name)) secretLeaves(properties[name], leaves);
     }
     this.add(leaves);
+  }
+
+  /** The known secrets that occur in `value` (to hand them on with it). */
+  secretsIn(value: unknown): string[] {
+    const text = secretLeaves(value).join("\u0000");
+    const leaves = new Set(secretLeaves(value));
+    return [...this.#whole].filter((s) => leaves.has(s) || (s.length >= MIN_SUBSTRING_SECRET && text.includes(s)));
   }
 
   /** `text` with every secret string in it replaced. */

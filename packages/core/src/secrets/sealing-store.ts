@@ -6,9 +6,11 @@
  * `statusReason`, event reasons - is written redacted (see {@link Redactor}). The real
  * properties and attributes the protocol needs (to diff the next update, to call the
  * plugin, to send dependents their inputs) are kept in the same field, sealed under the
- * `$sealed` key: `{ ...redacted, "$sealed": "sealed:v1:..." }`. A sync-point payload whose
- * attributes hold a secret carries them sealed (`{ "$sealed": ... }`). Reads through this
- * store open both, so the protocol sees real values; views strip the key (`openView`).
+ * `$sealed` key, with the secrets found in them under `$secrets` (whoever reads the field
+ * learns them): `{ ...redacted, "$sealed": "sealed:v1:...", "$secrets": "sealed:v1:..." }`.
+ * A sync-point payload whose attributes hold a secret carries them the same way, without a
+ * view. Reads through this store open both, so the protocol sees real values; views strip
+ * the two keys (`openView`).
  */
 import type { NewStackEvent, ResourceRow, RowPatch, StackRecord, SyncPayload } from "../model/types.js";
 import type { TypeRegistry } from "../plugin/registry.js";
@@ -19,14 +21,18 @@ import { SEALED_KEY, isSealedText, seal, unseal } from "./seal.js";
 
 type Fields = Readonly<Record<string, unknown>>;
 
-/** The real record of a stored properties/attributes field. */
-export function openRecord(stored: Fields): Record<string, unknown> {
-  const sealed = Object.prototype.hasOwnProperty.call(stored, SEALED_KEY) ? stored[SEALED_KEY] : undefined;
+/** Key of a sealed field that carries the secrets found in it (sealed). */
+const SECRETS_KEY = "$secrets";
+
+/** The real record of a stored properties/attributes field (the field itself when nothing is sealed in it). */
+export function openRecord(stored: Fields): Fields {
+  if (!Object.prototype.hasOwnProperty.call(stored, SEALED_KEY)) return stored;
+  const sealed = stored[SEALED_KEY];
   if (isSealedText(sealed)) {
     const real = unseal(sealed);
     if (isPlainObject(real)) return real;
   }
-  return { ...stored };
+  return openView(stored);
 }
 
 /** A stored properties/attributes field as a view shows it: redacted, without the sealed original. */
@@ -34,9 +40,16 @@ export function openView(stored: Fields): Record<string, unknown> {
   if (!Object.prototype.hasOwnProperty.call(stored, SEALED_KEY)) return { ...stored };
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(stored)) {
-    if (key !== SEALED_KEY) Object.defineProperty(out, key, { value: stored[key], enumerable: true, writable: true, configurable: true });
+    if (key !== SEALED_KEY && key !== SECRETS_KEY) Object.defineProperty(out, key, { value: stored[key], enumerable: true, writable: true, configurable: true });
   }
   return out;
+}
+
+/** The secrets a sealed field says it holds (learned by whoever reads it). */
+function secretsOf(stored: Fields): string[] {
+  const sealed = Object.prototype.hasOwnProperty.call(stored, SECRETS_KEY) ? stored[SECRETS_KEY] : undefined;
+  const list = isSealedText(sealed) ? unseal(sealed) : [];
+  return Array.isArray(list) ? list.filter((s): s is string => typeof s === "string") : [];
 }
 
 /** The redactor of a type registry (unknown type: every type's secret properties, failing closed). */
@@ -49,10 +62,14 @@ export function registryRedactor(types: TypeRegistry, secrets: Iterable<string>)
 export function sealingStore(store: RuntimeStore, redactor: Redactor): RuntimeStore {
   const rowTypes = new Map<string, string>();
   const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+  // A field with a secret keeps its view, the real values sealed and the secrets found in
+  // them (so a later reader of the row or payload redacts them too).
   const sealField = (real: Fields, view: Record<string, unknown>): Fields =>
-    sameJson(real, view) ? real : { ...view, [SEALED_KEY]: seal(real) };
+    sameJson(real, view) ? real : { ...view, [SEALED_KEY]: seal(real), [SECRETS_KEY]: seal(redactor.secretsIn(real)) };
   const open = (row: ResourceRow): ResourceRow => {
     rowTypes.set(row.id, row.type);
+    redactor.add(secretsOf(row.properties));
+    redactor.add(secretsOf(row.attributes));
     const properties = openRecord(row.properties);
     redactor.learnProperties(row.type, properties);
     return { ...row, properties, attributes: openRecord(row.attributes) };
@@ -63,6 +80,7 @@ export function sealingStore(store: RuntimeStore, redactor: Redactor): RuntimeSt
     const type = patch.type ?? rowTypes.get(rowId);
     if (patch.type !== undefined) rowTypes.set(rowId, patch.type);
     if (patch.properties !== undefined) redactor.learnProperties(type, patch.properties);
+    if (redactor.quiet(type)) return patch;
     return {
       ...patch,
       ...(patch.properties === undefined ? {} : { properties: sealField(patch.properties, redactor.properties(type, patch.properties)) }),
@@ -76,11 +94,18 @@ export function sealingStore(store: RuntimeStore, redactor: Redactor): RuntimeSt
   const sealStack = <S extends Partial<StackRecord>>(stack: S): S =>
     stack.statusReason === undefined ? stack : { ...stack, statusReason: redactor.text(stack.statusReason) };
   const sealPayload = (payload: SyncPayload): SyncPayload => {
-    if (payload === null) return null;
+    if (payload === null || redactor.empty) return payload;
     const view = redactor.value(payload.attributes);
-    return sameJson(view, payload.attributes) ? payload : { ...payload, attributes: { [SEALED_KEY]: seal(payload.attributes) } };
+    if (sameJson(view, payload.attributes)) return payload;
+    // Sealed whole (a sync point is no view); the secrets travel with the values, so the
+    // receiver redacts what it builds from them.
+    return { ...payload, attributes: { [SEALED_KEY]: seal(payload.attributes), [SECRETS_KEY]: seal(redactor.secretsIn(payload.attributes)) } };
   };
-  const openPayload = (payload: SyncPayload): SyncPayload => (payload === null ? null : { ...payload, attributes: openRecord(payload.attributes) });
+  const openPayload = (payload: SyncPayload): SyncPayload => {
+    if (payload === null || !Object.prototype.hasOwnProperty.call(payload.attributes, SEALED_KEY)) return payload;
+    redactor.add(secretsOf(payload.attributes));
+    return { ...payload, attributes: openRecord(payload.attributes) };
+  };
   const overrides: Partial<RuntimeStore> = {
     createStack: (stack, template) => store.createStack(sealStack(stack), template),
     beginTraversal: (input) => store.beginTraversal({ ...input, stack: sealStack(input.stack) }),

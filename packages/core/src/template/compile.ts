@@ -6,13 +6,15 @@ import { DependencyCycleError, InvalidOptionsError } from "../errors.js";
 import { DependencyGraph } from "../graph/dependency-graph.js";
 import type { TypeRegistry } from "../plugin/registry.js";
 import { sealSecrets } from "../secrets/template-secrets.js";
-import { secretLeaves } from "../secrets/redactor.js";
+import { Redactor, secretLeaves } from "../secrets/redactor.js";
 import { bindParameters } from "./parameters.js";
+import type { BoundParameters } from "./parameters.js";
 import { isPlainObject, setOwn } from "./plain-data.js";
 import type { CompiledTemplate } from "./types.js";
 import { compileOutputs } from "./validate-outputs.js";
 import { compileResources, selectResources } from "./validate-resources.js";
 import { checkParameterGroups, checkTopLevel } from "./validate-top-level.js";
+import type { TemplateSections } from "./validate-top-level.js";
 import { ValueCompiler } from "./validate-value.js";
 
 /** Shared (frozen) empty attribute list of the resources no `get_attr` reads. */
@@ -61,6 +63,23 @@ export function compileTemplate(template: unknown, options: CompileOptions): Com
   }
   const sections = checkTopLevel(template);
   const params = bindParameters(sections.parameters, options.parameters);
+  try {
+    return compileBound(sections, params, types);
+  } catch (error) {
+    throw withoutHidden(error, params);
+  }
+}
+
+/** `error` with the hidden parameters' values redacted from its message (a folded function may quote them). */
+function withoutHidden(error: unknown, params: BoundParameters): unknown {
+  if (!(error instanceof Error) || params.hidden.size === 0) return error;
+  const redactor = new Redactor([...params.hidden].flatMap((name) => secretLeaves(params.values.get(name))), () => []);
+  error.message = redactor.text(error.message);
+  return error;
+}
+
+/** Compile the sections of a template whose parameters are bound. */
+function compileBound(sections: TemplateSections, params: BoundParameters, types: TypeRegistry): CompiledTemplate {
   checkParameterGroups(sections.parameterGroups, new Set(params.values.keys()));
 
   const section = sections.resources;

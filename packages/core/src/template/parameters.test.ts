@@ -196,6 +196,21 @@ describe("parameter constraints", () => {
     expect(templateSecrets(compiled)).toEqual({ parameters: ["pw"], values: ["s3cret-value"] });
   });
 
+  it("keeps a hidden value out of a compile error that quotes a folded result", () => {
+    const error = thrownBy(() =>
+      compileTemplate(
+        {
+          parameters: { pj: { type: "json", hidden: true } },
+          resources: { db: { type: "test:db:Database", properties: { size: 1, name: { map_merge: [{ get_param: "pj" }, {}] } } } },
+        },
+        { types: testTypes, parameters: { pj: { get_resource: "sekrit-json-value" } } },
+      ),
+    );
+    expect(error).toBeInstanceOf(TemplateValidationError);
+    expect((error as Error).message).toMatch(/reads as an intrinsic function/);
+    expect((error as Error).message).not.toContain("sekrit-json-value");
+  });
+
   it("keeps a hidden value out of a type error's message", () => {
     expect(bindError({ type: "number", hidden: true }, "n0t-a-number-secret").message).not.toContain("n0t-a-number-secret");
     expect(bindError({ type: "json", hidden: true }, "{bad json secret").message).not.toContain("bad json secret");

@@ -196,18 +196,18 @@ describe("parameter constraints", () => {
     expect(templateSecrets(compiled)).toEqual({ parameters: ["pw"], values: ["s3cret-value"] });
   });
 
-  it("keeps a hidden value out of a compile error that quotes a folded result", () => {
+  it("keeps a hidden value out of a compile error that quotes it (a map_replace collision)", () => {
     const error = thrownBy(() =>
       compileTemplate(
         {
           parameters: { pj: { type: "json", hidden: true } },
-          resources: { db: { type: "test:db:Database", properties: { size: 1, name: { map_merge: [{ get_param: "pj" }, {}] } } } },
+          resources: { db: { type: "test:db:Database", properties: { size: 1, name: { map_replace: [{ a: 1, "sekrit-json-value": 2 }, { keys: { get_param: "pj" } }] } } } },
         },
-        { types: testTypes, parameters: { pj: { get_resource: "sekrit-json-value" } } },
+        { types: testTypes, parameters: { pj: { a: "sekrit-json-value" } } },
       ),
     );
     expect(error).toBeInstanceOf(TemplateValidationError);
-    expect((error as Error).message).toMatch(/reads as an intrinsic function/);
+    expect((error as Error).message).toMatch(/which collides/);
     expect((error as Error).message).not.toContain("sekrit-json-value");
   });
 

@@ -58,91 +58,134 @@ export function registryRedactor(types: TypeRegistry, secrets: Iterable<string>)
   return new Redactor(secrets, (type) => (type === undefined ? all : (types.get(type)?.secretProperties ?? all)));
 }
 
-/** Wrap `store` so that writes are redacted (real values sealed) and reads are opened. */
-export function sealingStore(store: RuntimeStore, redactor: Redactor): RuntimeStore {
-  const rowTypes = new Map<string, string>();
-  const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-  // A field with a secret keeps its view, the real values sealed and the secrets found in
-  // them (so a later reader of the row or payload redacts them too).
-  const sealField = (real: Fields, view: Record<string, unknown>): Fields =>
-    sameJson(real, view) ? real : { ...view, [SEALED_KEY]: seal(real), [SECRETS_KEY]: seal(redactor.secretsIn(real)) };
-  const open = (row: ResourceRow): ResourceRow => {
-    rowTypes.set(row.id, row.type);
-    redactor.add(secretsOf(row.properties));
-    redactor.add(secretsOf(row.attributes));
+const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** Seals what one check writes and opens what it reads, with the stack's redactor. */
+class Sealer {
+  readonly #redactor: Redactor;
+  /** Type of each row seen, for the patches that do not name it. */
+  readonly #rowTypes = new Map<string, string>();
+
+  constructor(redactor: Redactor) {
+    this.#redactor = redactor;
+  }
+
+  /**
+   * A field with a secret keeps its view, the real values sealed and the secrets found in
+   * them (so a later reader of the row or payload redacts them too).
+   */
+  #field(real: Fields, view: Record<string, unknown>): Fields {
+    return sameJson(real, view) ? real : { ...view, [SEALED_KEY]: seal(real), [SECRETS_KEY]: seal(this.#redactor.secretsIn(real)) };
+  }
+
+  /** A row as read: real properties and attributes; its secrets learned. */
+  open(row: ResourceRow): ResourceRow {
+    this.#rowTypes.set(row.id, row.type);
+    this.#redactor.add(secretsOf(row.properties));
+    this.#redactor.add(secretsOf(row.attributes));
     const properties = openRecord(row.properties);
-    redactor.learnProperties(row.type, properties);
+    this.#redactor.learnProperties(row.type, properties);
     return { ...row, properties, attributes: openRecord(row.attributes) };
-  };
-  const openMaybe = <R extends { readonly row: ResourceRow | null }>(result: R): R =>
-    result.row === null ? result : { ...result, row: open(result.row) };
-  const sealPatch = (rowId: string, patch: RowPatch): RowPatch => {
-    const type = patch.type ?? rowTypes.get(rowId);
-    if (patch.type !== undefined) rowTypes.set(rowId, patch.type);
-    if (patch.properties !== undefined) redactor.learnProperties(type, patch.properties);
-    if (redactor.quiet(type)) return patch;
+  }
+
+  /** A result carrying a row, its row opened. */
+  openResult<R extends { readonly row: ResourceRow | null }>(result: R): R {
+    return result.row === null ? result : { ...result, row: this.open(result.row) };
+  }
+
+  /** A row patch as stored: view fields redacted, real values sealed. */
+  patch(rowId: string | undefined, patch: RowPatch): RowPatch {
+    const type = patch.type ?? (rowId === undefined ? undefined : this.#rowTypes.get(rowId));
+    if (patch.type !== undefined && rowId !== undefined) this.#rowTypes.set(rowId, patch.type);
+    const r = this.#redactor;
+    if (patch.properties !== undefined) r.learnProperties(type, patch.properties);
+    if (r.quiet(type)) return patch;
     return {
       ...patch,
-      ...(patch.properties === undefined ? {} : { properties: sealField(patch.properties, redactor.properties(type, patch.properties)) }),
-      ...(patch.attributes === undefined ? {} : { attributes: sealField(patch.attributes, redactor.value(patch.attributes) as Record<string, unknown>) }),
-      ...(patch.statusReason === undefined ? {} : { statusReason: redactor.text(patch.statusReason) }),
+      ...(patch.properties === undefined ? {} : { properties: this.#field(patch.properties, r.properties(type, patch.properties)) }),
+      ...(patch.attributes === undefined ? {} : { attributes: this.#field(patch.attributes, r.value(patch.attributes) as Record<string, unknown>) }),
+      ...(patch.statusReason === undefined ? {} : { statusReason: r.text(patch.statusReason) }),
     };
-  };
-  const sealWrite = (write: RowWrite): RowWrite => ({ ...write, patch: sealPatch(write.rowId, write.patch) });
-  const sealNewRow = <R extends Omit<NewRow, "id">>(row: R, id?: string): R => ({ ...row, ...sealPatch(id ?? "", row) });
-  const sealEvent = <E extends RowWriteEvent | NewStackEvent>(event: E): E => ({ ...event, reason: redactor.text(event.reason) });
-  const sealStack = <S extends Partial<StackRecord>>(stack: S): S =>
-    stack.statusReason === undefined ? stack : { ...stack, statusReason: redactor.text(stack.statusReason) };
-  const sealPayload = (payload: SyncPayload): SyncPayload => {
-    if (payload === null || redactor.empty) return payload;
-    const view = redactor.value(payload.attributes);
-    if (sameJson(view, payload.attributes)) return payload;
-    // Sealed whole (a sync point is no view); the secrets travel with the values, so the
-    // receiver redacts what it builds from them.
-    return { ...payload, attributes: { [SEALED_KEY]: seal(payload.attributes), [SECRETS_KEY]: seal(redactor.secretsIn(payload.attributes)) } };
-  };
-  const openPayload = (payload: SyncPayload): SyncPayload => {
+  }
+
+  /** A conditional row write as stored. */
+  write(write: RowWrite): RowWrite {
+    return { ...write, patch: this.patch(write.rowId, write.patch) };
+  }
+
+  /** A new row as stored. */
+  newRow<R extends Omit<NewRow, "id">>(row: R, id?: string): R {
+    return { ...row, ...this.patch(id, row) };
+  }
+
+  /** An event as stored: its reason redacted. */
+  event<E extends RowWriteEvent | NewStackEvent>(event: E): E {
+    return { ...event, reason: this.#redactor.text(event.reason) };
+  }
+
+  /** A stack record or patch as stored: its reason redacted. */
+  stack<S extends Partial<StackRecord>>(stack: S): S {
+    return stack.statusReason === undefined ? stack : { ...stack, statusReason: this.#redactor.text(stack.statusReason) };
+  }
+
+  /**
+   * A sync payload as stored: attributes with a secret sealed whole (a sync point is no
+   * view), with the secrets found in them, so the receiver redacts what it builds from them.
+   */
+  payload(payload: SyncPayload): SyncPayload {
+    if (payload === null || this.#redactor.empty) return payload;
+    if (sameJson(this.#redactor.value(payload.attributes), payload.attributes)) return payload;
+    return { ...payload, attributes: { [SEALED_KEY]: seal(payload.attributes), [SECRETS_KEY]: seal(this.#redactor.secretsIn(payload.attributes)) } };
+  }
+
+  /** A sync payload as read: real attributes; their secrets learned. */
+  openPayload(payload: SyncPayload): SyncPayload {
     if (payload === null || !Object.prototype.hasOwnProperty.call(payload.attributes, SEALED_KEY)) return payload;
-    redactor.add(secretsOf(payload.attributes));
+    this.#redactor.add(secretsOf(payload.attributes));
     return { ...payload, attributes: openRecord(payload.attributes) };
-  };
+  }
+}
+
+/** Wrap `store` so that writes are redacted (real values sealed) and reads are opened. */
+export function sealingStore(store: RuntimeStore, redactor: Redactor): RuntimeStore {
+  const sealer = new Sealer(redactor);
   const overrides: Partial<RuntimeStore> = {
-    createStack: (stack, template) => store.createStack(sealStack(stack), template),
-    beginTraversal: (input) => store.beginTraversal({ ...input, stack: sealStack(input.stack) }),
-    updateStack: (stackId, ifTraversal, patch, ifStatus) => store.updateStack(stackId, ifTraversal, sealStack(patch), ifStatus),
-    completeTraversal: (stackId, traversalId, drop, keep, patch) => store.completeTraversal(stackId, traversalId, drop, keep, sealStack(patch)),
-    installGraph: (input) => store.installGraph({ ...input, newRows: input.newRows.map((r) => sealNewRow(r, r.id)) }),
-    loadRows: async (stackId) => (await store.loadRows(stackId)).map(open),
+    createStack: (stack, template) => store.createStack(sealer.stack(stack), template),
+    beginTraversal: (input) => store.beginTraversal({ ...input, stack: sealer.stack(input.stack) }),
+    updateStack: (stackId, ifTraversal, patch, ifStatus) => store.updateStack(stackId, ifTraversal, sealer.stack(patch), ifStatus),
+    completeTraversal: (stackId, traversalId, drop, keep, patch) => store.completeTraversal(stackId, traversalId, drop, keep, sealer.stack(patch)),
+    installGraph: (input) => store.installGraph({ ...input, newRows: input.newRows.map((r) => sealer.newRow(r, r.id)) }),
+    loadRows: async (stackId) => (await store.loadRows(stackId)).map((r) => sealer.open(r)),
     loadRow: async (stackId, rowId) => {
       const row = await store.loadRow(stackId, rowId);
-      return row === null ? null : open(row);
+      return row === null ? null : sealer.open(row);
     },
-    writeRow: async (write) => openMaybe(await store.writeRow(sealWrite(write))),
+    writeRow: async (write) => sealer.openResult(await store.writeRow(sealer.write(write))),
     createReplacement: async (stackId, oldRowId, traversalId, ifVersion, row) =>
-      openMaybe(await store.createReplacement(stackId, oldRowId, traversalId, ifVersion, sealNewRow(row))),
+      sealer.openResult(await store.createReplacement(stackId, oldRowId, traversalId, ifVersion, sealer.newRow(row))),
     syncMerge: (stackId, traversalId, node, sender, payload, counted, required) =>
-      store.syncMerge(stackId, traversalId, node, sender, sealPayload(payload), counted, required),
+      store.syncMerge(stackId, traversalId, node, sender, sealer.payload(payload), counted, required),
     readSync: async (stackId, traversalId, node) => {
       const sync = await store.readSync(stackId, traversalId, node);
-      return sync === null ? null : new Map([...sync].map(([k, p]) => [k, openPayload(p)]));
+      return sync === null ? null : new Map([...sync].map(([k, p]) => [k, sealer.openPayload(p)]));
     },
-    appendEvents: (stackId, events) => store.appendEvents(stackId, events.map(sealEvent)),
+    appendEvents: (stackId, events) => store.appendEvents(stackId, events.map((e) => sealer.event(e))),
   };
   if (store.writeRowWithEvent !== undefined) {
     const writeRowWithEvent = store.writeRowWithEvent.bind(store);
     overrides.writeRowWithEvent = async (write: RowWrite, event: RowWriteEvent): Promise<RowWriteResult> =>
-      openMaybe(await writeRowWithEvent(sealWrite(write), sealEvent(event)));
+      sealer.openResult(await writeRowWithEvent(sealer.write(write), sealer.event(event)));
   }
   if (store.reportNode !== undefined) {
     const reportNode = store.reportNode.bind(store);
     overrides.reportNode = async (report: NodeReport): Promise<NodeReportResult> => {
       const result = await reportNode({
         ...report,
-        targets: report.targets.map((t) => ({ ...t, payload: sealPayload(t.payload) })),
-        ...(report.write === undefined ? {} : { write: sealWrite(report.write) }),
-        ...(report.event === undefined ? {} : { event: sealEvent(report.event) }),
+        targets: report.targets.map((t) => ({ ...t, payload: sealer.payload(t.payload) })),
+        ...(report.write === undefined ? {} : { write: sealer.write(report.write) }),
+        ...(report.event === undefined ? {} : { event: sealer.event(report.event) }),
       });
-      return result.kind === "refused" ? openMaybe(result) : result;
+      return result.kind === "refused" ? sealer.openResult(result) : result;
     };
   }
   return new Proxy(store, {

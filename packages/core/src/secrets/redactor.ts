@@ -12,18 +12,23 @@ export const REDACTED = "******";
 /** Secret strings shorter than this are redacted only as whole values, never inside longer text. */
 export const MIN_SUBSTRING_SECRET = 4;
 
-/** The string forms of every leaf of a JSON value (strings, numbers, booleans), non-empty. */
-export function secretLeaves(value: unknown, out: string[] = []): string[] {
+/**
+ * The secret strings of a hidden value: every non-empty string in it, a number given as the
+ * whole value (a PIN), a list of strings also joined with commas, a mapping also as its JSON.
+ * Booleans and numbers inside a list or mapping are not secrets on their own (redacting every
+ * `true` or `1` would hide nothing and blank every view).
+ */
+export function secretLeaves(value: unknown, out: string[] = [], top = true): string[] {
   if (typeof value === "string") {
     if (value !== "") out.push(value);
-  } else if (typeof value === "number" || typeof value === "boolean") {
-    out.push(String(value));
+  } else if (typeof value === "number") {
+    if (top) out.push(String(value));
   } else if (Array.isArray(value)) {
-    for (const item of value) secretLeaves(item, out);
+    for (const item of value) secretLeaves(item, out, false);
     // A list may also travel joined (comma_delimited_list, list_join with ",").
     if (value.length > 1 && value.every((v) => typeof v === "string")) out.push(value.join(","));
   } else if (isPlainObject(value)) {
-    for (const item of Object.values(value)) secretLeaves(item, out);
+    for (const item of Object.values(value)) secretLeaves(item, out, false);
     out.push(JSON.stringify(value));
   }
   return out;

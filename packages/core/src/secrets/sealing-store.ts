@@ -52,10 +52,21 @@ function secretsOf(stored: Fields): string[] {
   return Array.isArray(list) ? list.filter((s): s is string => typeof s === "string") : [];
 }
 
-/** The redactor of a type registry (unknown type: every type's secret properties, failing closed). */
+/** Every secret property name of each registry (for rows whose type is not known). */
+const allSecretProperties = new WeakMap<TypeRegistry, readonly string[]>();
+
+/** The redactor of a type registry (a type it does not know: every type's secret properties, failing closed). */
 export function registryRedactor(types: TypeRegistry, secrets: Iterable<string>): Redactor {
-  const all = [...new Set(types.names().flatMap((n) => types.get(n)?.secretProperties ?? []))];
-  return new Redactor(secrets, (type) => (type === undefined ? all : (types.get(type)?.secretProperties ?? all)));
+  let all = allSecretProperties.get(types);
+  if (all === undefined) {
+    all = [...new Set(types.names().flatMap((n) => types.get(n)?.secretProperties ?? []))];
+    allSecretProperties.set(types, all);
+  }
+  const every = all;
+  return new Redactor(secrets, (type) => {
+    const known = type === undefined ? undefined : types.get(type);
+    return known === undefined ? every : (known.secretProperties ?? []);
+  });
 }
 
 const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
@@ -188,11 +199,17 @@ export function sealingStore(store: RuntimeStore, redactor: Redactor): RuntimeSt
       return result.kind === "refused" ? sealer.openResult(result) : result;
     };
   }
+  // Every other member is the store's own (methods bound once): a runtime's extra operations pass through.
+  const bound = new Map<PropertyKey, unknown>();
   return new Proxy(store, {
     get(target, key) {
       if (typeof key === "string" && Object.prototype.hasOwnProperty.call(overrides, key)) return overrides[key as keyof RuntimeStore];
+      if (bound.has(key)) return bound.get(key);
       const value: unknown = Reflect.get(target, key);
-      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      if (typeof value !== "function") return value;
+      const member = (value as (...args: unknown[]) => unknown).bind(target);
+      bound.set(key, member);
+      return member;
     },
   });
 }

@@ -12,9 +12,22 @@
  * view. Reads through this store open both, so the protocol sees real values; views strip
  * the two keys (`openView`).
  */
-import type { NewStackEvent, ResourceRow, RowPatch, StackRecord, SyncPayload } from "../model/types.js";
+import type { NewStackEvent, NodeKey, ResourceRow, RowPatch, StackEvent, StackRecord, SyncPayload, TraversalGraph } from "../model/types.js";
 import type { TypeRegistry } from "../plugin/registry.js";
-import type { NodeReport, NodeReportResult, NewRow, RowWrite, RowWriteEvent, RowWriteResult, RuntimeStore } from "../runtime/contract.js";
+import type {
+  BeginTraversal,
+  InstallGraph,
+  NewRow,
+  NodeReport,
+  NodeReportResult,
+  ReplacementResult,
+  RowWrite,
+  RowWriteEvent,
+  RowWriteResult,
+  RuntimeStore,
+  SyncResult,
+} from "../runtime/contract.js";
+import type { CompiledTemplate } from "../template/types.js";
 import { isPlainObject } from "../template/plain-data.js";
 import { Redactor } from "./redactor.js";
 import { SEALED_KEY, isSealedText, seal, unseal } from "./seal.js";
@@ -159,57 +172,109 @@ class Sealer {
 
 /** Wrap `store` so that writes are redacted (real values sealed) and reads are opened. */
 export function sealingStore(store: RuntimeStore, redactor: Redactor): RuntimeStore {
-  const sealer = new Sealer(redactor);
-  const overrides: Partial<RuntimeStore> = {
-    createStack: (stack, template) => store.createStack(sealer.stack(stack), template),
-    beginTraversal: (input) => store.beginTraversal({ ...input, stack: sealer.stack(input.stack) }),
-    updateStack: (stackId, ifTraversal, patch, ifStatus) => store.updateStack(stackId, ifTraversal, sealer.stack(patch), ifStatus),
-    completeTraversal: (stackId, traversalId, drop, keep, patch) => store.completeTraversal(stackId, traversalId, drop, keep, sealer.stack(patch)),
-    installGraph: (input) => store.installGraph({ ...input, newRows: input.newRows.map((r) => sealer.newRow(r, r.id)) }),
-    loadRows: async (stackId) => (await store.loadRows(stackId)).map((r) => sealer.open(r)),
-    loadRow: async (stackId, rowId) => {
-      const row = await store.loadRow(stackId, rowId);
-      return row === null ? null : sealer.open(row);
-    },
-    writeRow: async (write) => sealer.openResult(await store.writeRow(sealer.write(write))),
-    createReplacement: async (stackId, oldRowId, traversalId, ifVersion, row) =>
-      sealer.openResult(await store.createReplacement(stackId, oldRowId, traversalId, ifVersion, sealer.newRow(row))),
-    syncMerge: (stackId, traversalId, node, sender, payload, counted, required) =>
-      store.syncMerge(stackId, traversalId, node, sender, sealer.payload(payload), counted, required),
-    readSync: async (stackId, traversalId, node) => {
-      const sync = await store.readSync(stackId, traversalId, node);
-      return sync === null ? null : new Map([...sync].map(([k, p]) => [k, sealer.openPayload(p)]));
-    },
-    appendEvents: (stackId, events) => store.appendEvents(stackId, events.map((e) => sealer.event(e))),
-  };
-  if (store.writeRowWithEvent !== undefined) {
-    const writeRowWithEvent = store.writeRowWithEvent.bind(store);
-    overrides.writeRowWithEvent = async (write: RowWrite, event: RowWriteEvent): Promise<RowWriteResult> =>
-      sealer.openResult(await writeRowWithEvent(sealer.write(write), sealer.event(event)));
+  return new SealingStore(store, new Sealer(redactor));
+}
+
+/**
+ * The wrapper of {@link sealingStore}: every operation of the contract, the ones that write
+ * or read what a view may show through the sealer (a method per operation, no per-check
+ * closures: a check makes one of these).
+ */
+class SealingStore implements RuntimeStore {
+  readonly #store: RuntimeStore;
+  readonly #sealer: Sealer;
+  readonly writeRowWithEvent?: (write: RowWrite, event: RowWriteEvent) => Promise<RowWriteResult>;
+  readonly reportNode?: (report: NodeReport) => Promise<NodeReportResult>;
+  readonly nodeReported?: (stackId: string, traversalId: string, node: NodeKey) => Promise<boolean>;
+
+  constructor(store: RuntimeStore, sealer: Sealer) {
+    this.#store = store;
+    this.#sealer = sealer;
+    // The optional fused operations exist exactly when the runtime has them.
+    if (store.writeRowWithEvent !== undefined) this.writeRowWithEvent = (write, event) => this.#writeRowWithEvent(write, event);
+    if (store.reportNode !== undefined) this.reportNode = (report) => this.#reportNode(report);
+    if (store.nodeReported !== undefined) this.nodeReported = store.nodeReported.bind(store);
   }
-  if (store.reportNode !== undefined) {
-    const reportNode = store.reportNode.bind(store);
-    overrides.reportNode = async (report: NodeReport): Promise<NodeReportResult> => {
-      const result = await reportNode({
-        ...report,
-        targets: report.targets.map((t) => ({ ...t, payload: sealer.payload(t.payload) })),
-        ...(report.write === undefined ? {} : { write: sealer.write(report.write) }),
-        ...(report.event === undefined ? {} : { event: sealer.event(report.event) }),
-      });
-      return result.kind === "refused" ? sealer.openResult(result) : result;
-    };
+
+  createStack(stack: StackRecord, template: CompiledTemplate): Promise<boolean> {
+    return this.#store.createStack(this.#sealer.stack(stack), template);
   }
-  // Every other member is the store's own (methods bound once): a runtime's extra operations pass through.
-  const bound = new Map<PropertyKey, unknown>();
-  return new Proxy(store, {
-    get(target, key) {
-      if (typeof key === "string" && Object.prototype.hasOwnProperty.call(overrides, key)) return overrides[key as keyof RuntimeStore];
-      if (bound.has(key)) return bound.get(key);
-      const value: unknown = Reflect.get(target, key);
-      if (typeof value !== "function") return value;
-      const member = (value as (...args: unknown[]) => unknown).bind(target);
-      bound.set(key, member);
-      return member;
-    },
-  });
+  findStackId(name: string): Promise<string | null> {
+    return this.#store.findStackId(name);
+  }
+  listStackNames(): Promise<string[]> {
+    return this.#store.listStackNames();
+  }
+  loadStack(stackId: string): Promise<StackRecord | null> {
+    return this.#store.loadStack(stackId);
+  }
+  beginTraversal(input: BeginTraversal): Promise<boolean> {
+    return this.#store.beginTraversal({ ...input, stack: this.#sealer.stack(input.stack) });
+  }
+  installGraph(input: InstallGraph): Promise<boolean> {
+    return this.#store.installGraph({ ...input, newRows: input.newRows.map((r) => this.#sealer.newRow(r, r.id)) });
+  }
+  allocateRowIds(stackId: string, count: number): Promise<string[]> {
+    return this.#store.allocateRowIds(stackId, count);
+  }
+  loadGraph(stackId: string, traversalId: string): Promise<TraversalGraph | null> {
+    return this.#store.loadGraph(stackId, traversalId);
+  }
+  updateStack(...[stackId, ifTraversal, patch, ifStatus]: Parameters<RuntimeStore["updateStack"]>): Promise<boolean> {
+    return this.#store.updateStack(stackId, ifTraversal, this.#sealer.stack(patch), ifStatus);
+  }
+  deleteStack(stackId: string, ifTraversal: string): Promise<boolean> {
+    return this.#store.deleteStack(stackId, ifTraversal);
+  }
+  loadTemplate(stackId: string, templateId: string): Promise<CompiledTemplate | null> {
+    return this.#store.loadTemplate(stackId, templateId);
+  }
+  async loadRows(stackId: string): Promise<ResourceRow[]> {
+    return (await this.#store.loadRows(stackId)).map((r) => this.#sealer.open(r));
+  }
+  async loadRow(stackId: string, rowId: string): Promise<ResourceRow | null> {
+    const row = await this.#store.loadRow(stackId, rowId);
+    return row === null ? null : this.#sealer.open(row);
+  }
+  async writeRow(write: RowWrite): Promise<RowWriteResult> {
+    return this.#sealer.openResult(await this.#store.writeRow(this.#sealer.write(write)));
+  }
+  async createReplacement(...[stackId, oldRowId, traversalId, ifVersion, row]: Parameters<RuntimeStore["createReplacement"]>): Promise<ReplacementResult> {
+    return this.#sealer.openResult(await this.#store.createReplacement(stackId, oldRowId, traversalId, ifVersion, this.#sealer.newRow(row)));
+  }
+  completeTraversal(...[stackId, traversalId, drop, keep, patch]: Parameters<RuntimeStore["completeTraversal"]>): Promise<boolean> {
+    return this.#store.completeTraversal(stackId, traversalId, drop, keep, this.#sealer.stack(patch));
+  }
+  syncMerge(...[stackId, traversalId, node, sender, payload, counted, required]: Parameters<RuntimeStore["syncMerge"]>): Promise<SyncResult> {
+    return this.#store.syncMerge(stackId, traversalId, node, sender, this.#sealer.payload(payload), counted, required);
+  }
+  syncHas(stackId: string, traversalId: string, node: NodeKey, sender: NodeKey): Promise<boolean> {
+    return this.#store.syncHas(stackId, traversalId, node, sender);
+  }
+  async readSync(stackId: string, traversalId: string, node: NodeKey): Promise<Map<NodeKey, SyncPayload> | null> {
+    const sync = await this.#store.readSync(stackId, traversalId, node);
+    return sync === null ? null : new Map([...sync].map(([k, p]) => [k, this.#sealer.openPayload(p)]));
+  }
+  appendEvents(stackId: string, events: readonly NewStackEvent[]): Promise<void> {
+    return this.#store.appendEvents(stackId, events.map((e) => this.#sealer.event(e)));
+  }
+  readEvents(...args: Parameters<RuntimeStore["readEvents"]>): Promise<StackEvent[]> {
+    return this.#store.readEvents(...args);
+  }
+
+  async #writeRowWithEvent(write: RowWrite, event: RowWriteEvent): Promise<RowWriteResult> {
+    const result = await (this.#store.writeRowWithEvent as NonNullable<RuntimeStore["writeRowWithEvent"]>).call(this.#store, this.#sealer.write(write), this.#sealer.event(event));
+    return this.#sealer.openResult(result);
+  }
+
+  async #reportNode(report: NodeReport): Promise<NodeReportResult> {
+    const sealer = this.#sealer;
+    const result = await (this.#store.reportNode as NonNullable<RuntimeStore["reportNode"]>).call(this.#store, {
+      ...report,
+      targets: report.targets.map((t) => ({ ...t, payload: sealer.payload(t.payload) })),
+      ...(report.write === undefined ? {} : { write: sealer.write(report.write) }),
+      ...(report.event === undefined ? {} : { event: sealer.event(report.event) }),
+    });
+    return result.kind === "refused" ? sealer.openResult(result) : result;
+  }
 }

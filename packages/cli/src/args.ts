@@ -55,6 +55,7 @@ export const HELP_OPTION: Readonly<Record<string, OptionSpec>> = {
 export const RUNTIME_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   state: { type: "string", value: "FILE", help: "State file of the memory runtime (default: $CONVERGE_STATE or .converge/state.json)." },
   redis: { type: "string", value: "URL", help: "Use the Redis runtime at URL (default: $CONVERGE_REDIS_URL) instead of the memory runtime." },
+  "redis-url-file": { type: "string", value: "FILE", help: "Like --redis, with the URL read from FILE (keeps its password off the command line)." },
   prefix: { type: "string", value: "PREFIX", help: "Redis key prefix (default: converge)." },
   queue: { type: "string", value: "NAME", help: "Redis queue name of the checks (default: the runtime's)." },
 };

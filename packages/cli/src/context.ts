@@ -3,6 +3,8 @@
  * Ctrl-C, colour palettes, and helpers to pick the runtime, load resource types and open a
  * session from the shared options.
  */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import type { AnyResourceType, Logger } from "@converge/core";
 import { InvalidOptionsError } from "@converge/core";
 import type { CommandSpec, ParsedArgs } from "./args.js";
@@ -11,6 +13,7 @@ import type { CliIo } from "./io.js";
 import { useColor } from "./io.js";
 import type { Palette } from "./render/format.js";
 import { palette } from "./render/format.js";
+import { redactUrl } from "./redact-url.js";
 import { openSession } from "./session.js";
 import type { RuntimeChoice, Session, SessionAccess } from "./session-types.js";
 import { resolveStatePath } from "./state/state-file.js";
@@ -74,13 +77,33 @@ export function createContext(io: CliIo, spec: CommandSpec, argv: readonly strin
   };
 }
 
-/** The runtime chosen by `--redis` / `$CONVERGE_REDIS_URL`, else the memory state file. */
+/**
+ * The Redis URL of `--redis`, `--redis-url-file` (its first line: keeps the password off the
+ * command line, where `ps` shows it) or `$CONVERGE_REDIS_URL`; undefined for none.
+ */
+function redisUrl(ctx: CommandContext): string | undefined {
+  const given = stringOption(ctx.args, "redis");
+  const file = stringOption(ctx.args, "redis-url-file");
+  if (given !== undefined && file !== undefined) throw new InvalidOptionsError("--redis-url-file", "cannot be used with --redis: pass the URL one way");
+  if (file === undefined) return given ?? (ctx.io.env.CONVERGE_REDIS_URL === "" ? undefined : ctx.io.env.CONVERGE_REDIS_URL);
+  let text: string;
+  try {
+    text = readFileSync(resolve(ctx.io.cwd, file), "utf8");
+  } catch (error) {
+    throw new InvalidOptionsError("--redis-url-file", `cannot read "${file}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const url = text.split(/\r?\n/).find((line) => line.trim() !== "")?.trim();
+  if (url === undefined) throw new InvalidOptionsError("--redis-url-file", `"${file}" holds no URL`);
+  return url;
+}
+
+/** The runtime chosen by `--redis` / `--redis-url-file` / `$CONVERGE_REDIS_URL`, else the memory state file. */
 export function runtimeChoice(ctx: CommandContext): RuntimeChoice {
-  const url = stringOption(ctx.args, "redis") ?? (ctx.io.env.CONVERGE_REDIS_URL === "" ? undefined : ctx.io.env.CONVERGE_REDIS_URL);
+  const url = redisUrl(ctx);
   const state = stringOption(ctx.args, "state");
   if (url !== undefined) {
     if (state !== undefined) throw new InvalidOptionsError("--state", "is for the memory runtime; it cannot be used with --redis");
-    if (!/^rediss?:\/\//.test(url)) throw new InvalidOptionsError("--redis", `expected a redis:// or rediss:// URL, got "${url}"`);
+    if (!/^rediss?:\/\//.test(url)) throw new InvalidOptionsError("--redis", `expected a redis:// or rediss:// URL, got "${redactUrl(url)}"`);
     return { kind: "redis", url, prefix: stringOption(ctx.args, "prefix"), queue: stringOption(ctx.args, "queue") };
   }
   for (const option of ["prefix", "queue"]) {

@@ -9,15 +9,13 @@ import type { Logger } from "@converge/core";
 import { createRedisRuntime } from "@converge/runtime-redis";
 import type { RedisRuntime, RedisRuntimeOptions } from "@converge/runtime-redis";
 import { cliEngineId } from "./engine-id.js";
+import { redactUrl } from "./redact-url.js";
 import type { RedisChoice, Session, SessionRequest } from "./session-types.js";
 
 /** How long to wait for Redis to answer at start, ms. */
 const CONNECT_TIMEOUT_MS = 5000;
 
-/** The URL without its password, for messages. */
-export function redactUrl(url: string): string {
-  return url.replace(/^(rediss?:\/\/)([^@/]*@)/, (_m, scheme: string, auth: string) => `${scheme}${auth.includes(":") ? `${auth.split(":")[0] ?? ""}:***@` : auth}`);
-}
+export { redactUrl };
 
 /**
  * Check that the server answers, with a throw-away connection that does not retry (the

@@ -5,13 +5,15 @@
  */
 import { randomUUID } from "node:crypto";
 import { StackExistsError, StackNotFoundError, StackStateError, StackStateLostError, TemplateValidationError } from "../errors.js";
-import type { StackEvent, StackRecord } from "../model/types.js";
+import type { StackEvent, StackOptions, StackRecord } from "../model/types.js";
 import { AbortRegistry } from "../protocol/abort-registry.js";
 import type { EngineContext } from "../protocol/env.js";
 import { startRollback } from "../protocol/fail.js";
 import { processCheck } from "../protocol/process-check.js";
 import { loadTargetMatch, startTraversal } from "../protocol/start-traversal.js";
 import type { WorkerRegistration } from "../runtime/contract.js";
+import { openRecord } from "../secrets/sealing-store.js";
+import { openParameters, sealParameters } from "../secrets/template-secrets.js";
 import { compileTemplate, parseTemplate } from "../template/index.js";
 import type { CompiledTemplate, Template } from "../template/types.js";
 import { EMPTY_TEMPLATE } from "../template/types.js";
@@ -80,6 +82,11 @@ const STACK_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
  * missing tombstone cannot just have expired.
  */
 const LOST_WINDOW_MS = 3_600_000;
+
+/** Options as the stack record stores them: the template's hidden parameter values sealed. */
+function storedOptions(options: StackOptions, compiled: CompiledTemplate): StackOptions {
+  return compiled.secrets === undefined ? options : { ...options, parameters: sealParameters(options.parameters, compiled) };
+}
 
 /** Create an engine over a runtime. */
 export function createEngine(options: EngineOptions): Engine {
@@ -167,7 +174,7 @@ export function createEngine(options: EngineOptions): Engine {
         throw new TemplateValidationError("", `invalid stack name ${typeof name === "string" ? JSON.stringify(name) : String(name)}: use letters, digits, _ . - (starting with a letter, at most 128)`);
       }
       const compiled = compile(template, opts);
-      const stackOptions = resolveStackOptions(opts);
+      const stackOptions = storedOptions(resolveStackOptions(opts), compiled);
       await ready;
       const now = runtime.now();
       const stack: StackRecord = {
@@ -205,12 +212,12 @@ export function createEngine(options: EngineOptions): Engine {
     async updateStack(name, template, opts) {
       const previous = await load(name);
       const merged: StackOperationOptions = {
-        parameters: opts?.parameters ?? previous.options.parameters,
+        parameters: opts?.parameters ?? openParameters(previous.options.parameters),
         disableRollback: opts?.disableRollback ?? previous.options.disableRollback,
         timeoutMs: opts?.timeoutMs === undefined ? previous.options.timeoutMs : opts.timeoutMs,
       };
       const compiled = compile(template, merged);
-      const stackOptions = resolveStackOptions(merged);
+      const stackOptions = storedOptions(resolveStackOptions(merged), compiled);
       const templateId = randomUUID();
       return retryStart(name, (stack) =>
         startTraversal(env, { stack, action: "UPDATE", templateId, template: compiled, storeTemplate: true, options: stackOptions, reason: "Stack UPDATE started" }),
@@ -245,8 +252,8 @@ export function createEngine(options: EngineOptions): Engine {
     },
     async previewUpdate(name, template, opts) {
       const stack = await load(name);
-      const compiled = compile(template, { parameters: opts?.parameters ?? stack.options.parameters });
-      const rows = await store.loadRows(stack.id);
+      const compiled = compile(template, { parameters: opts?.parameters ?? openParameters(stack.options.parameters) });
+      const rows = (await store.loadRows(stack.id)).map((r) => ({ ...r, properties: openRecord(r.properties), attributes: openRecord(r.attributes) }));
       const match = await loadTargetMatch(store, stack.id, rows, compiled, "preview");
       return previewUpdate(stack, compiled, rows, types, await store.loadTemplate(stack.id, stack.templateId), match);
     },

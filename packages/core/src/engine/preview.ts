@@ -12,6 +12,7 @@ import { DependencyGraph } from "../graph/dependency-graph.js";
 import { UNKNOWN, containsUnknown, resolveValue } from "../template/index.js";
 import { ownValue } from "../template/plain-data.js";
 import type { CompiledTemplate } from "../template/types.js";
+import { openSealedProperties } from "../secrets/template-secrets.js";
 
 /** What an update would do to one resource. */
 export type PreviewAction = "create" | "update" | "replace" | "delete" | "no_change" | "unknown";
@@ -61,7 +62,7 @@ export function previewUpdate(
   for (const name of graph.topologicalOrder()) {
     const resource = template.resources[name];
     if (resource === undefined) continue;
-    const entry = previewOne(name, resource.type, resource.properties, chosen.get(name), verdicts, chosen, types);
+    const entry = previewOne(name, resource.type, openSealedProperties(resource.properties), chosen.get(name), verdicts, chosen, types);
     verdicts.set(name, entry.action);
     entries.push(entry);
   }

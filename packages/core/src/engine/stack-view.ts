@@ -6,6 +6,9 @@ import type { ResourceRow, RowAction, StackAction, StackRecord, Status } from ".
 import type { TypeRegistry } from "../plugin/registry.js";
 import { referenceIdOf } from "../plugin/reference-id.js";
 import { chooseRows } from "../protocol/best-existing.js";
+import { REDACTED } from "../secrets/redactor.js";
+import { openView } from "../secrets/sealing-store.js";
+import { containsSealed } from "../secrets/seal.js";
 import { resolveValue } from "../template/index.js";
 import { ownValue, setOwn } from "../template/plain-data.js";
 import type { CompiledTemplate } from "../template/types.js";
@@ -70,14 +73,17 @@ export interface ResourceInfo {
   readonly templateId: string;
 }
 
-/** The redaction marker for secret values. */
-export const REDACTED = "******";
+export { REDACTED };
 
-/** Build the view of a row, redacting the type's secret properties. */
+/**
+ * Build the view of a row. Its properties and attributes were redacted when they were
+ * written (the sealed originals are left out); the type's secret properties are redacted
+ * again when the type is known (rows written before redaction at write time).
+ */
 export function toResourceInfo(row: ResourceRow, types: TypeRegistry): ResourceInfo {
   const secret = new Set(types.get(row.type)?.secretProperties ?? []);
-  const properties: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row.properties)) properties[k] = secret.has(k) ? REDACTED : v;
+  const properties = openView(row.properties);
+  for (const k of Object.keys(properties)) if (secret.has(k)) properties[k] = REDACTED;
   return {
     id: row.id,
     name: row.name,
@@ -88,7 +94,7 @@ export function toResourceInfo(row: ResourceRow, types: TypeRegistry): ResourceI
     state: `${row.action}_${row.status}`,
     statusReason: row.statusReason,
     properties,
-    attributes: row.attributes,
+    attributes: openView(row.attributes),
     requires: row.requires,
     replaces: row.replaces,
     replacedBy: row.replacedBy,
@@ -113,7 +119,8 @@ export function liveRowsByName(stack: StackRecord, template: CompiledTemplate, r
 /**
  * Resolve a template's outputs from the live rows; an unresolvable output is null. With
  * `types`, `get_resource` gives each type's reference id (see `referenceId`), else the
- * physical id.
+ * physical id. Outputs are computed from the rows' redacted attributes, and an output that
+ * uses a hidden parameter is {@link REDACTED} whole.
  */
 export function resolveOutputs(
   stack: StackRecord,
@@ -124,14 +131,18 @@ export function resolveOutputs(
   const live = liveRowsByName(stack, template, rows);
   const outputs: Record<string, unknown> = {};
   const reference = (row: ResourceRow | undefined): string | null =>
-    row === undefined ? null : referenceIdOf(types?.get(row.type), row.physicalId, row.attributes);
+    row === undefined ? null : referenceIdOf(types?.get(row.type), row.physicalId, openView(row.attributes));
   for (const [name, output] of Object.entries(template.outputs)) {
+    if (containsSealed(output.value)) {
+      outputs[name] = REDACTED;
+      continue;
+    }
     try {
       setOwn(outputs, name, resolveValue(output.value, {
         getResource: (n) => reference(live.get(n)),
         getAttr: (n, a) => {
           const row = live.get(n);
-          return row === undefined ? null : (ownValue(row.attributes, a) ?? null);
+          return row === undefined ? null : (ownValue(openView(row.attributes), a) ?? null);
         },
       }));
     } catch {

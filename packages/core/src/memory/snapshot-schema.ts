@@ -72,6 +72,7 @@ export const compiledTemplateSchema = z.object({
   outputs: z.record(z.string(), z.object({ value: z.unknown(), description: z.string().optional() })),
   attributeRefs: z.record(z.string(), z.array(z.string())),
   hiddenParameters: z.array(z.string()).optional(),
+  secrets: z.string().optional(),
 });
 
 /** A traversal graph. */

@@ -4,6 +4,7 @@
  */
 import type { NodeKey, NodePayload, SyncPayload, TraversalGraph } from "../model/types.js";
 import type { AnyResourceType } from "../plugin/types.js";
+import { openSealedProperties } from "../secrets/template-secrets.js";
 import { resolveValue } from "../template/index.js";
 import { ownValue } from "../template/plain-data.js";
 import type { CompiledResource } from "../template/types.js";
@@ -44,7 +45,7 @@ export function resolveProperties(
   };
   let resolved: unknown;
   try {
-    resolved = resolveValue(resource.properties, {
+    resolved = resolveValue(openSealedProperties(resource.properties), {
       getResource: (name) => inputs.get(name)?.refId ?? missing(name),
       getAttr: (name, attribute) => {
         const payload = inputs.get(name) ?? missing(name);

@@ -6,6 +6,7 @@ import { CorruptMessageError } from "../errors.js";
 import type { CheckMessage, ResourceRow, StackRecord } from "../model/types.js";
 import { nodeKey } from "../model/types.js";
 import type { Delivery } from "../runtime/contract.js";
+import { redactingEnv } from "../secrets/stack-secrets.js";
 import { isActiveRow } from "./best-existing.js";
 import { checkCleanupNode } from "./check-cleanup.js";
 import { checkComplete } from "./check-complete.js";
@@ -45,13 +46,13 @@ export function parseCheckMessage(raw: unknown): CheckMessage {
 export async function processCheck(engine: EngineContext, delivery: Delivery): Promise<void> {
   const message = parseCheckMessage(delivery.message);
   const watch = watchGone(delivery.runtime.store);
-  const env: CheckEnv = {
+  const delivered: CheckEnv = {
     ...engine,
     runtime: delivery.runtime,
     store: watch.store,
     ...(delivery.signal === undefined ? {} : { signal: delivery.signal }),
   };
-  await dispatch(env, message);
+  await dispatch(delivered, message);
   // A missing stack is fine only when it was deleted (a stale message); otherwise it was lost.
   // Timers are the exception: they are scheduled before a create writes its record, so a
   // create that then failed leaves timers for a stack that never existed (loss of a real
@@ -63,9 +64,11 @@ function isTimer(message: CheckMessage): boolean {
   return message.kind === "timeout" || message.kind === "watchdog";
 }
 
-async function dispatch(env: CheckEnv, message: CheckMessage): Promise<void> {
-  const stack = await env.store.loadStack(message.stackId);
+async function dispatch(delivered: CheckEnv, message: CheckMessage): Promise<void> {
+  const stack = await delivered.store.loadStack(message.stackId);
   if (stack === null) return;
+  // Everything this check writes is redacted where it is written (secrets/sealing-store.ts).
+  const env = await redactingEnv(delivered, stack);
   if (message.kind === "node") {
     const row = await env.store.loadRow(stack.id, message.rowId);
     if (row === null) return;

@@ -6,12 +6,16 @@ import { DependencyCycleError, InvalidOptionsError } from "../errors.js";
 import { DependencyGraph } from "../graph/dependency-graph.js";
 import type { TypeRegistry } from "../plugin/registry.js";
 import { checkNesting } from "./nesting.js";
+import { sealSecrets } from "../secrets/template-secrets.js";
+import { Redactor, secretLeaves } from "../secrets/redactor.js";
 import { bindParameters } from "./parameters.js";
+import type { BoundParameters } from "./parameters.js";
 import { isPlainObject, setOwn } from "./plain-data.js";
 import type { CompiledTemplate } from "./types.js";
 import { compileOutputs } from "./validate-outputs.js";
 import { compileResources, selectResources } from "./validate-resources.js";
 import { checkParameterGroups, checkTopLevel } from "./validate-top-level.js";
+import type { TemplateSections } from "./validate-top-level.js";
 import { ValueCompiler } from "./validate-value.js";
 
 /** Shared (frozen) empty attribute list of the resources no `get_attr` reads. */
@@ -44,7 +48,9 @@ export interface CompileOptions {
  * reference) and the attributes read from every resource. It is made of fresh plain objects and arrays
  * (JSON-serializable); the input is never mutated. When a parameter is declared `hidden`,
  * `hiddenParameters` lists the hidden names, then the paths whose value used one
- * (`resources.X.properties.P`, `outputs.X.value`), so callers can redact them.
+ * (`resources.X.properties.P`, `outputs.X.value`), so callers can redact them. Those values
+ * are sealed (`{ "$sealed": ... }`, see `secrets/seal.ts`) and `secrets` holds the hidden
+ * values, sealed: no compiled template holds a hidden value in clear.
  *
  * The template, and each parameter value, may nest mappings and lists at most
  * `MAX_TEMPLATE_DEPTH` (100) levels deep; this is checked first.
@@ -62,6 +68,23 @@ export function compileTemplate(template: unknown, options: CompileOptions): Com
   checkNesting(template);
   const sections = checkTopLevel(template);
   const params = bindParameters(sections.parameters, options.parameters);
+  try {
+    return compileBound(sections, params, types);
+  } catch (error) {
+    throw withoutHidden(error, params);
+  }
+}
+
+/** `error` with the hidden parameters' values redacted from its message (a folded function may quote them). */
+function withoutHidden(error: unknown, params: BoundParameters): unknown {
+  if (!(error instanceof Error) || params.hidden.size === 0) return error;
+  const redactor = new Redactor([...params.hidden].flatMap((name) => secretLeaves(params.values.get(name))), () => []);
+  error.message = redactor.text(error.message);
+  return error;
+}
+
+/** Compile the sections of a template whose parameters are bound. */
+function compileBound(sections: TemplateSections, params: BoundParameters, types: TypeRegistry): CompiledTemplate {
   checkParameterGroups(sections.parameterGroups, new Set(params.values.keys()));
 
   const section = sections.resources;
@@ -97,6 +120,8 @@ export function compileTemplate(template: unknown, options: CompileOptions): Com
   };
   if (params.hidden.size > 0) {
     result.hiddenParameters = [...params.hidden, ...compiledResources.hiddenPaths, ...compiledOutputs.hiddenPaths];
+    const hidden = [...params.hidden];
+    result.secrets = sealSecrets({ parameters: hidden, values: hidden.flatMap((name) => secretLeaves(params.values.get(name))) });
   }
   const cycle = DependencyGraph.fromDependencies(entries.map(([name, r]) => [name, r.dependsOn] as const)).findCycle();
   if (cycle !== null) throw new DependencyCycleError(cycle);

@@ -1,6 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { ParameterError, TemplateValidationError } from "../errors.js";
 import { compileTemplate } from "./compile.js";
+import { openSealedProperties, templateSecrets } from "../secrets/template-secrets.js";
 import { coerceParameterValue } from "./parameter-coercion.js";
 import { testTypes, thrownBy } from "./test-fixtures.js";
 import type { ParameterType } from "./types.js";
@@ -189,6 +190,30 @@ describe("parameter constraints", () => {
       { types: testTypes, parameters: { pw: "s3cret-value" } },
     );
     expect(compiled.hiddenParameters).toEqual(["pw", "resources.db.properties.name", "outputs.secret.value"]);
+    // The compiled (stored) template holds the hidden value only sealed.
+    expect(JSON.stringify(compiled)).not.toContain("s3cret-value");
+    expect(openSealedProperties(compiled.resources.db?.properties ?? {})).toEqual({ size: 1, name: "s3cret-value" });
+    expect(templateSecrets(compiled)).toEqual({ parameters: ["pw"], values: ["s3cret-value"] });
+  });
+
+  it("keeps a hidden value out of a compile error that quotes it (a map_replace collision)", () => {
+    const error = thrownBy(() =>
+      compileTemplate(
+        {
+          parameters: { pj: { type: "json", hidden: true } },
+          resources: { db: { type: "test:db:Database", properties: { size: 1, name: { map_replace: [{ a: 1, "sekrit-json-value": 2 }, { keys: { get_param: "pj" } }] } } } },
+        },
+        { types: testTypes, parameters: { pj: { a: "sekrit-json-value" } } },
+      ),
+    );
+    expect(error).toBeInstanceOf(TemplateValidationError);
+    expect((error as Error).message).toMatch(/which collides/);
+    expect((error as Error).message).not.toContain("sekrit-json-value");
+  });
+
+  it("keeps a hidden value out of a type error's message", () => {
+    expect(bindError({ type: "number", hidden: true }, "n0t-a-number-secret").message).not.toContain("n0t-a-number-secret");
+    expect(bindError({ type: "json", hidden: true }, "{bad json secret").message).not.toContain("bad json secret");
   });
 });
 

@@ -21,6 +21,9 @@ export interface BoundParameters {
 }
 
 /** Keys a parameter declaration may have (`immutable` and `tags` are accepted and ignored). */
+/** What a coercion error of a hidden parameter says instead of its details (which may quote the value). */
+const HIDDEN_VALUE = "not of that type (a hidden parameter's value is not shown)";
+
 const DECLARATION_KEYS = new Set(["type", "default", "description", "label", "hidden", "constraints", "immutable", "tags"]);
 
 interface Declaration {
@@ -69,7 +72,7 @@ export function bindParameters(section: PlainObject, given: unknown): BoundParam
     }
     checkNesting(raw, path);
     const coerced = coerceParameterValue(d.type, raw);
-    if (!coerced.ok) throw new ParameterError(path, `invalid ${d.type} value: ${coerced.message}`);
+    if (!coerced.ok) throw new ParameterError(path, `invalid ${d.type} value: ${d.hidden ? HIDDEN_VALUE : coerced.message}`);
     checkConstraints(d.type, coerced.value, d.constraints, path, d.hidden);
     values.set(d.name, coerced.value);
   }
@@ -104,7 +107,7 @@ function declare(name: string, decl: unknown): Declaration {
   if (decl.default !== undefined && decl.default !== null) {
     const at = joinPath(path, "default");
     const coerced = coerceParameterValue(ptype, decl.default);
-    if (!coerced.ok) throw new ParameterError(at, `invalid ${ptype} default: ${coerced.message}`);
+    if (!coerced.ok) throw new ParameterError(at, `invalid ${ptype} default: ${hidden ? HIDDEN_VALUE : coerced.message}`);
     checkConstraints(ptype, coerced.value, constraints, at, hidden);
     defaultValue = { value: coerced.value };
   }

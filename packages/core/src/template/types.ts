@@ -131,6 +131,11 @@ export interface CompiledTemplate {
   readonly attributeRefs: Readonly<Record<string, readonly string[]>>;
   /** Names of parameters declared `hidden`, and the property paths they flowed into. */
   readonly hiddenParameters?: readonly string[];
+  /**
+   * The hidden parameters' names and values (every leaf as a string), sealed (see
+   * `secrets/template-secrets.ts`): the engine redacts them wherever it writes what a view prints.
+   */
+  readonly secrets?: string;
 }
 
 /** The empty template (target of a stack delete). */

@@ -5,6 +5,7 @@ import { TemplateValidationError } from "../errors.js";
 import { isPlainObject, joinPath, kindOf, setOwn } from "./plain-data.js";
 import type { PlainObject } from "./plain-data.js";
 import type { Conditions } from "./conditions.js";
+import { sealMarker } from "../secrets/seal.js";
 import type { CompiledOutput } from "./types.js";
 import { OMITTED, checkData } from "./validate-value.js";
 import type { ValueCompiler } from "./validate-value.js";
@@ -46,8 +47,11 @@ export function compileOutputs(section: PlainObject, compiler: ValueCompiler, co
     let value: unknown = null;
     if (condition === undefined || condition === null || conditions.decide(condition, joinPath(path, "condition"))) {
       const compiled = compiler.compile(decl.value, valuePath);
-      if (compiler.usedHidden) hiddenPaths.push(valuePath);
       if (compiled.value !== OMITTED) value = compiled.value;
+      if (compiler.usedHidden) {
+        hiddenPaths.push(valuePath);
+        value = sealMarker(value);
+      }
     } else {
       checkData(decl.value, valuePath);
     }

@@ -8,6 +8,7 @@ import type { AnyResourceType } from "../plugin/types.js";
 import { isPlainObject, joinPath, kindOf, ownValue, setOwn } from "./plain-data.js";
 import type { PlainObject } from "./plain-data.js";
 import type { Conditions } from "./conditions.js";
+import { sealMarker } from "../secrets/seal.js";
 import type { CompiledResource } from "./types.js";
 import { OMITTED, checkData } from "./validate-value.js";
 import type { ValueCompiler } from "./validate-value.js";
@@ -110,6 +111,7 @@ export function compileResources(
     let dependsOn: Set<string> | undefined;
     let allLiteral = true;
     const omitted = new Set<string>();
+    const hiddenProps: string[] = [];
     for (const prop of Object.keys(given)) {
       const raw = given[prop];
       if (raw === undefined) continue;
@@ -128,7 +130,10 @@ export function compileResources(
         continue;
       }
       if (compiler.references.length > 0) dependsOn = addAll(dependsOn, compiler.references);
-      if (compiler.usedHidden) hiddenPaths.push(propPath);
+      if (compiler.usedHidden) {
+        hiddenPaths.push(propPath);
+        hiddenProps.push(prop);
+      }
       allLiteral &&= compiled.literal;
       const field = ownValue(fact.shape, prop) as z.ZodType | undefined;
       if (compiled.literal && field !== undefined) {
@@ -148,6 +153,11 @@ export function compileResources(
       }
     }
     if (allLiteral) checkWholeObject(type, properties, propsPath);
+    // Validated in clear, stored sealed: no stored template holds a hidden parameter's value
+    // or a secret property in clear.
+    for (const prop of new Set([...hiddenProps, ...(type.secretProperties ?? [])])) {
+      if (ownValue(properties, prop) !== undefined) setOwn(properties, prop, sealMarker(properties[prop]));
+    }
     const explicit = explicitDependencies(decl.depends_on, name, selection, path);
     if (explicit.length > 0) dependsOn = addAll(dependsOn, explicit);
     const deletionPolicy = normalizeDeletionPolicy(decl.deletion_policy, path);

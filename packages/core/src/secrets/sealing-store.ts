@@ -1,0 +1,283 @@
+/**
+ * The store as protocol code uses it: every write is redacted where it is made, and every
+ * read gives back the real values.
+ *
+ * What a view can print - a row's `properties`, `attributes` and `statusReason`, a stack's
+ * `statusReason`, event reasons - is written redacted (see {@link Redactor}). The real
+ * properties and attributes the protocol needs (to diff the next update, to call the
+ * plugin, to send dependents their inputs) are kept in the same field, sealed under the
+ * `$sealed` key, with the secrets found in them under `$secrets` (whoever reads the field
+ * learns them): `{ ...redacted, "$sealed": "sealed:v1:...", "$secrets": "sealed:v1:..." }`.
+ * A sync-point payload whose attributes hold a secret carries them the same way, without a
+ * view. Reads through this store open both, so the protocol sees real values; views strip
+ * the two keys (`openView`).
+ */
+import type { NewStackEvent, NodeKey, ResourceRow, RowPatch, StackEvent, StackRecord, SyncPayload, TraversalGraph } from "../model/types.js";
+import type { TypeRegistry } from "../plugin/registry.js";
+import type {
+  BeginTraversal,
+  InstallGraph,
+  NewRow,
+  NodeReport,
+  NodeReportResult,
+  ReplacementResult,
+  RowWrite,
+  RowWriteEvent,
+  RowWriteResult,
+  RuntimeStore,
+  SyncResult,
+} from "../runtime/contract.js";
+import type { CompiledTemplate } from "../template/types.js";
+import { isPlainObject } from "../template/plain-data.js";
+import { Redactor } from "./redactor.js";
+import { SEALED_KEY, isSealedText, seal, unseal } from "./seal.js";
+
+type Fields = Readonly<Record<string, unknown>>;
+
+/** Key of a sealed field that carries the secrets found in it (sealed). */
+const SECRETS_KEY = "$secrets";
+
+/** The real record of a stored properties/attributes field (the field itself when nothing is sealed in it). */
+export function openRecord(stored: Fields): Fields {
+  if (!Object.prototype.hasOwnProperty.call(stored, SEALED_KEY)) return stored;
+  const sealed = stored[SEALED_KEY];
+  if (isSealedText(sealed)) {
+    const real = unseal(sealed);
+    if (isPlainObject(real)) return real;
+  }
+  return openView(stored);
+}
+
+/** A stored properties/attributes field as a view shows it: redacted, without the sealed original. */
+export function openView(stored: Fields): Record<string, unknown> {
+  if (!Object.prototype.hasOwnProperty.call(stored, SEALED_KEY)) return { ...stored };
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(stored)) {
+    if (key !== SEALED_KEY && key !== SECRETS_KEY) Object.defineProperty(out, key, { value: stored[key], enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/** The secrets a sealed field says it holds (learned by whoever reads it). */
+function secretsOf(stored: Fields): string[] {
+  const sealed = Object.prototype.hasOwnProperty.call(stored, SECRETS_KEY) ? stored[SECRETS_KEY] : undefined;
+  const list = isSealedText(sealed) ? unseal(sealed) : [];
+  return Array.isArray(list) ? list.filter((s): s is string => typeof s === "string") : [];
+}
+
+/** Every secret property name of each registry (for rows whose type is not known). */
+const allSecretProperties = new WeakMap<TypeRegistry, readonly string[]>();
+
+/** The redactor of a type registry (a type it does not know: every type's secret properties, failing closed). */
+export function registryRedactor(types: TypeRegistry, secrets: Iterable<string>): Redactor {
+  let all = allSecretProperties.get(types);
+  if (all === undefined) {
+    all = [...new Set(types.names().flatMap((n) => types.get(n)?.secretProperties ?? []))];
+    allSecretProperties.set(types, all);
+  }
+  const every = all;
+  return new Redactor(secrets, (type) => {
+    const known = type === undefined ? undefined : types.get(type);
+    return known === undefined ? every : (known.secretProperties ?? []);
+  });
+}
+
+const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** Seals what one check writes and opens what it reads, with the stack's redactor. */
+class Sealer {
+  readonly #redactor: Redactor;
+  /** Type of each row seen, for the patches that do not name it. */
+  readonly #rowTypes = new Map<string, string>();
+
+  constructor(redactor: Redactor) {
+    this.#redactor = redactor;
+  }
+
+  /**
+   * A field with a secret keeps its view, the real values sealed and the secrets found in
+   * them (so a later reader of the row or payload redacts them too).
+   */
+  #field(real: Fields, view: Record<string, unknown>): Fields {
+    return sameJson(real, view) ? real : { ...view, [SEALED_KEY]: seal(real), [SECRETS_KEY]: seal(this.#redactor.secretsIn(real)) };
+  }
+
+  /** A row as read: real properties and attributes; its secrets learned. */
+  open(row: ResourceRow): ResourceRow {
+    this.#rowTypes.set(row.id, row.type);
+    this.#redactor.add(secretsOf(row.properties));
+    this.#redactor.add(secretsOf(row.attributes));
+    const properties = openRecord(row.properties);
+    this.#redactor.learnProperties(row.type, properties);
+    return { ...row, properties, attributes: openRecord(row.attributes) };
+  }
+
+  /** A result carrying a row, its row opened. */
+  openResult<R extends { readonly row: ResourceRow | null }>(result: R): R {
+    return result.row === null ? result : { ...result, row: this.open(result.row) };
+  }
+
+  /** A row patch as stored: view fields redacted, real values sealed. */
+  patch(rowId: string | undefined, patch: RowPatch): RowPatch {
+    const type = patch.type ?? (rowId === undefined ? undefined : this.#rowTypes.get(rowId));
+    if (patch.type !== undefined && rowId !== undefined) this.#rowTypes.set(rowId, patch.type);
+    const r = this.#redactor;
+    if (patch.properties !== undefined) r.learnProperties(type, patch.properties);
+    if (r.quiet(type)) return patch;
+    return {
+      ...patch,
+      ...(patch.properties === undefined ? {} : { properties: this.#field(patch.properties, r.properties(type, patch.properties)) }),
+      ...(patch.attributes === undefined ? {} : { attributes: this.#field(patch.attributes, r.value(patch.attributes) as Record<string, unknown>) }),
+      ...(patch.statusReason === undefined ? {} : { statusReason: r.text(patch.statusReason) }),
+    };
+  }
+
+  /** A conditional row write as stored. */
+  write(write: RowWrite): RowWrite {
+    return { ...write, patch: this.patch(write.rowId, write.patch) };
+  }
+
+  /** A new row as stored. */
+  newRow<R extends Omit<NewRow, "id">>(row: R, id?: string): R {
+    return { ...row, ...this.patch(id, row) };
+  }
+
+  /** An event as stored: its reason redacted. */
+  event<E extends RowWriteEvent | NewStackEvent>(event: E): E {
+    return { ...event, reason: this.#redactor.text(event.reason) };
+  }
+
+  /** A stack record or patch as stored: its reason redacted. */
+  stack<S extends Partial<StackRecord>>(stack: S): S {
+    return stack.statusReason === undefined ? stack : { ...stack, statusReason: this.#redactor.text(stack.statusReason) };
+  }
+
+  /**
+   * A sync payload as stored: attributes with a secret sealed whole (a sync point is no
+   * view), with the secrets found in them, so the receiver redacts what it builds from them.
+   */
+  payload(payload: SyncPayload): SyncPayload {
+    if (payload === null || this.#redactor.empty) return payload;
+    if (sameJson(this.#redactor.value(payload.attributes), payload.attributes)) return payload;
+    return { ...payload, attributes: { [SEALED_KEY]: seal(payload.attributes), [SECRETS_KEY]: seal(this.#redactor.secretsIn(payload.attributes)) } };
+  }
+
+  /** A sync payload as read: real attributes; their secrets learned. */
+  openPayload(payload: SyncPayload): SyncPayload {
+    if (payload === null || !Object.prototype.hasOwnProperty.call(payload.attributes, SEALED_KEY)) return payload;
+    this.#redactor.add(secretsOf(payload.attributes));
+    return { ...payload, attributes: openRecord(payload.attributes) };
+  }
+}
+
+/** Wrap `store` so that writes are redacted (real values sealed) and reads are opened. */
+export function sealingStore(store: RuntimeStore, redactor: Redactor): RuntimeStore {
+  return new SealingStore(store, new Sealer(redactor));
+}
+
+/**
+ * The wrapper of {@link sealingStore}: every operation of the contract, the ones that write
+ * or read what a view may show through the sealer (a method per operation, no per-check
+ * closures: a check makes one of these).
+ */
+class SealingStore implements RuntimeStore {
+  readonly #store: RuntimeStore;
+  readonly #sealer: Sealer;
+  readonly writeRowWithEvent?: (write: RowWrite, event: RowWriteEvent) => Promise<RowWriteResult>;
+  readonly reportNode?: (report: NodeReport) => Promise<NodeReportResult>;
+  readonly nodeReported?: (stackId: string, traversalId: string, node: NodeKey) => Promise<boolean>;
+
+  constructor(store: RuntimeStore, sealer: Sealer) {
+    this.#store = store;
+    this.#sealer = sealer;
+    // The optional fused operations exist exactly when the runtime has them.
+    if (store.writeRowWithEvent !== undefined) this.writeRowWithEvent = (write, event) => this.#writeRowWithEvent(write, event);
+    if (store.reportNode !== undefined) this.reportNode = (report) => this.#reportNode(report);
+    if (store.nodeReported !== undefined) this.nodeReported = store.nodeReported.bind(store);
+  }
+
+  createStack(stack: StackRecord, template: CompiledTemplate): Promise<boolean> {
+    return this.#store.createStack(this.#sealer.stack(stack), template);
+  }
+  findStackId(name: string): Promise<string | null> {
+    return this.#store.findStackId(name);
+  }
+  listStackNames(): Promise<string[]> {
+    return this.#store.listStackNames();
+  }
+  loadStack(stackId: string): Promise<StackRecord | null> {
+    return this.#store.loadStack(stackId);
+  }
+  beginTraversal(input: BeginTraversal): Promise<boolean> {
+    return this.#store.beginTraversal({ ...input, stack: this.#sealer.stack(input.stack) });
+  }
+  installGraph(input: InstallGraph): Promise<boolean> {
+    return this.#store.installGraph({ ...input, newRows: input.newRows.map((r) => this.#sealer.newRow(r, r.id)) });
+  }
+  allocateRowIds(stackId: string, count: number): Promise<string[]> {
+    return this.#store.allocateRowIds(stackId, count);
+  }
+  loadGraph(stackId: string, traversalId: string): Promise<TraversalGraph | null> {
+    return this.#store.loadGraph(stackId, traversalId);
+  }
+  updateStack(...[stackId, ifTraversal, patch, ifStatus]: Parameters<RuntimeStore["updateStack"]>): Promise<boolean> {
+    return this.#store.updateStack(stackId, ifTraversal, this.#sealer.stack(patch), ifStatus);
+  }
+  deleteStack(stackId: string, ifTraversal: string, deletedAt: number): Promise<boolean> {
+    return this.#store.deleteStack(stackId, ifTraversal, deletedAt);
+  }
+  loadTombstone(stackId: string): ReturnType<RuntimeStore["loadTombstone"]> {
+    return this.#store.loadTombstone(stackId);
+  }
+  loadTemplate(stackId: string, templateId: string): Promise<CompiledTemplate | null> {
+    return this.#store.loadTemplate(stackId, templateId);
+  }
+  async loadRows(stackId: string): Promise<ResourceRow[]> {
+    return (await this.#store.loadRows(stackId)).map((r) => this.#sealer.open(r));
+  }
+  async loadRow(stackId: string, rowId: string): Promise<ResourceRow | null> {
+    const row = await this.#store.loadRow(stackId, rowId);
+    return row === null ? null : this.#sealer.open(row);
+  }
+  async writeRow(write: RowWrite): Promise<RowWriteResult> {
+    return this.#sealer.openResult(await this.#store.writeRow(this.#sealer.write(write)));
+  }
+  async createReplacement(...[stackId, oldRowId, traversalId, ifVersion, row]: Parameters<RuntimeStore["createReplacement"]>): Promise<ReplacementResult> {
+    return this.#sealer.openResult(await this.#store.createReplacement(stackId, oldRowId, traversalId, ifVersion, this.#sealer.newRow(row)));
+  }
+  completeTraversal(...[stackId, traversalId, drop, keep, patch]: Parameters<RuntimeStore["completeTraversal"]>): Promise<boolean> {
+    return this.#store.completeTraversal(stackId, traversalId, drop, keep, this.#sealer.stack(patch));
+  }
+  syncMerge(...[stackId, traversalId, node, sender, payload, counted, required]: Parameters<RuntimeStore["syncMerge"]>): Promise<SyncResult> {
+    return this.#store.syncMerge(stackId, traversalId, node, sender, this.#sealer.payload(payload), counted, required);
+  }
+  syncHas(stackId: string, traversalId: string, node: NodeKey, sender: NodeKey): Promise<boolean> {
+    return this.#store.syncHas(stackId, traversalId, node, sender);
+  }
+  async readSync(stackId: string, traversalId: string, node: NodeKey): Promise<Map<NodeKey, SyncPayload> | null> {
+    const sync = await this.#store.readSync(stackId, traversalId, node);
+    return sync === null ? null : new Map([...sync].map(([k, p]) => [k, this.#sealer.openPayload(p)]));
+  }
+  appendEvents(stackId: string, events: readonly NewStackEvent[]): Promise<void> {
+    return this.#store.appendEvents(stackId, events.map((e) => this.#sealer.event(e)));
+  }
+  readEvents(...args: Parameters<RuntimeStore["readEvents"]>): Promise<StackEvent[]> {
+    return this.#store.readEvents(...args);
+  }
+
+  async #writeRowWithEvent(write: RowWrite, event: RowWriteEvent): Promise<RowWriteResult> {
+    const result = await (this.#store.writeRowWithEvent as NonNullable<RuntimeStore["writeRowWithEvent"]>).call(this.#store, this.#sealer.write(write), this.#sealer.event(event));
+    return this.#sealer.openResult(result);
+  }
+
+  async #reportNode(report: NodeReport): Promise<NodeReportResult> {
+    const sealer = this.#sealer;
+    const result = await (this.#store.reportNode as NonNullable<RuntimeStore["reportNode"]>).call(this.#store, {
+      ...report,
+      targets: report.targets.map((t) => ({ ...t, payload: sealer.payload(t.payload) })),
+      ...(report.write === undefined ? {} : { write: sealer.write(report.write) }),
+      ...(report.event === undefined ? {} : { event: sealer.event(report.event) }),
+    });
+    return result.kind === "refused" ? sealer.openResult(result) : result;
+  }
+}

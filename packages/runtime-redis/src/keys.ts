@@ -12,6 +12,7 @@
  *   <prefix>:{<stackId>}:counts:<traversal>     hash   node -> senders counted
  *   <prefix>:{<stackId>}:gens:<traversal>       hash   check -> job generation
  *   <prefix>:{<stackId>}:queued                 zset   job id -> enqueue time
+ *   <prefix>:{<stackId>}:attempts               hash   running check attempt -> engine id
  *   <prefix>:{<stackId>}:events                 stream events
  *   <prefix>:names                              hash   stack name -> stack id
  *   <prefix>:lease:<engineId>                   string liveness lease (TTL)
@@ -27,6 +28,8 @@ export interface StackKeys {
   readonly templates: string;
   readonly queued: string;
   readonly events: string;
+  /** Running check attempts of the stack (attempt token -> engine id). */
+  readonly attempts: string;
   graph(traversalId: string): string;
   sync(traversalId: string, node: string): string;
   syncIndex(traversalId: string): string;
@@ -86,6 +89,7 @@ function stackKeys(prefix: string, stackId: string): StackKeys {
     rows: `${base}:rows`,
     templates: `${base}:templates`,
     queued: `${base}:queued`,
+    attempts: `${base}:attempts`,
     events: `${base}:events`,
     graph: (t) => `${base}:graph:${t}`,
     sync: (t, node) => `${base}:sync:${t.length}:${t}:${node}`,

@@ -9,7 +9,7 @@
  * dead: its liveness lease lapses, its in-flight operations fail, and its checks are delivered
  * again to the others (like BullMQ's stalled-job recovery).
  */
-import { CorruptMessageError, EngineDeadError, InvalidOptionsError } from "../errors.js";
+import { CorruptMessageError, EngineDeadError, InvalidOptionsError, RuntimeError } from "../errors.js";
 import type { CheckMessage } from "../model/types.js";
 import type { Logger } from "../plugin/types.js";
 import type { CancelListener, CheckHandler, Runtime, RuntimeStore, StackActivity, WorkerRegistration } from "../runtime/contract.js";
@@ -80,6 +80,13 @@ export interface StepOptions {
    * fails, the engine is dead, the check goes back to the queue.
    */
   readonly crashAfterOps?: number;
+  /**
+   * Lose the reply of the first store operation of the check for which `match(operation,
+   * args)` holds: the operation is applied, then - as a client re-sends a command whose reply
+   * it never got - applied again and the check sees the second reply (`"resend"`), or the
+   * check sees an infrastructure error (`"fail"`, the client gave up). @default no reply lost
+   */
+  readonly loseReply?: { readonly match: (operation: string, args: readonly unknown[]) => boolean; readonly then?: "resend" | "fail" };
 }
 
 /** The memory runtime, with its test controls. */
@@ -100,6 +107,15 @@ export interface MemoryRuntime extends Runtime {
   advanceTime(ms: number): void;
   /** Declare an engine dead (its lease lapses). */
   killEngine(engineId: string): void;
+  /**
+   * Let an engine's liveness lease lapse while its checks keep running - a process paused
+   * longer than its lease (GC pause, SIGSTOP, VM freeze): others see it dead and steal its
+   * locks; its running checks' signals are aborted and their `leaseValid()` is false, but
+   * their operations are not fenced (a woken process still talks to the store).
+   */
+  lapseLease(engineId: string): void;
+  /** The lease of an engine whose lease lapsed is held again (its renewal after the pause). */
+  renewLease(engineId: string): void;
   /** Engine ids registered and alive. */
   liveEngines(): string[];
   /** Auto mode: resolve when nothing is queued or running. */
@@ -149,6 +165,13 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
   const running = new Set<Item>();
   const workers = new Map<string, Worker>();
   const dead = new Set<string>();
+  /** Engines whose lease lapsed while they run (see `lapseLease`). */
+  const lapsed = new Set<string>();
+  /** Running attempts: attempt token -> engine id. */
+  const attempts = new Map<string, string>();
+  /** Signals of running deliveries, by engine id. */
+  const deliverySignals = new Map<string, Set<AbortController>>();
+  let attemptSeq = 0;
   const cancelListeners = new Set<CancelListener>();
   const idleWaiters = new Set<() => void>();
   let nextId = 0;
@@ -169,8 +192,9 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
   const liveWorkers = (): Worker[] => [...workers.values()].filter((w) => !w.closed && !dead.has(w.engineId));
 
   /** A runtime view for one delivery: fences a dead engine and counts operations. */
-  const scoped = (engineId: string, crashAfterOps: number | undefined): Runtime => {
+  const scoped = (engineId: string, crashAfterOps: number | undefined, loseReply?: StepOptions["loseReply"]): Runtime => {
     let ops = 0;
+    let replyLost = false;
     const guard = (): void => {
       if (dead.has(engineId)) throw new EngineDeadError(engineId);
       ops += 1;
@@ -185,7 +209,12 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
         if (typeof value !== "function") return value;
         return (...args: unknown[]) => {
           guard();
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
+          const apply = (): unknown => (value as (...a: unknown[]) => unknown).apply(target, args);
+          if (loseReply === undefined || replyLost || !loseReply.match(String(prop), args)) return apply();
+          replyLost = true;
+          void apply();
+          if (loseReply.then === "fail") return Promise.reject(new RuntimeError(`injected: the reply of ${String(prop)} was lost and the client gave up`));
+          return apply();
         };
       },
     }) as RuntimeStore;
@@ -207,13 +236,25 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
     };
   };
 
-  const deliver = async (worker: Worker, item: Item, crashAfterOps?: number): Promise<void> => {
+  const deliver = async (worker: Worker, item: Item, crashAfterOps?: number, loseReply?: StepOptions["loseReply"]): Promise<void> => {
     running.add(item);
     delivered += 1;
     worker.running += 1;
     item.attempts += 1;
+    const attempt = `a${++attemptSeq}`;
+    const engineId = worker.engineId;
+    attempts.set(attempt, engineId);
+    const signal = new AbortController();
+    const signals = deliverySignals.get(engineId) ?? new Set();
+    deliverySignals.set(engineId, signals.add(signal));
     try {
-      await worker.handler({ message: item.message, runtime: scoped(worker.engineId, crashAfterOps) });
+      await worker.handler({
+        message: item.message,
+        runtime: scoped(engineId, crashAfterOps, loseReply),
+        attempt,
+        signal: signal.signal,
+        leaseValid: () => !dead.has(engineId) && !lapsed.has(engineId),
+      });
     } catch (error) {
       if (error instanceof EngineDeadError || dead.has(worker.engineId)) {
         queue.push(item); // redelivered, as a stalled job is
@@ -226,6 +267,8 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
         logger.error(`check failed ${item.attempts} times, dropped: ${(error as Error).message}`, { message: item.message });
       }
     } finally {
+      attempts.delete(attempt);
+      signals.delete(signal);
       running.delete(item);
       worker.running -= 1;
       schedulePump();
@@ -297,6 +340,7 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
       const worker: Worker = { engineId, handler, concurrency: opts?.concurrency ?? 16, running: 0, closed: false, inflight: new Set() };
       workers.set(engineId, worker);
       dead.delete(engineId);
+      lapsed.delete(engineId);
       schedulePump();
       return {
         close: async () => {
@@ -309,7 +353,10 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
       const worker = workers.get(engineId);
       // A closing engine stays alive until its running checks have drained, so nobody steals
       // the locks they hold (as the Redis runtime keeps its lease until the drain ends).
-      return worker !== undefined && (!worker.closed || worker.running > 0) && !dead.has(engineId);
+      return worker !== undefined && (!worker.closed || worker.running > 0) && !dead.has(engineId) && !lapsed.has(engineId);
+    },
+    async attemptRunning(engineId, attempt) {
+      return attempts.get(attempt) === engineId;
     },
     async activity(stackId): Promise<StackActivity> {
       const counts = (items: Iterable<Item>): number =>
@@ -340,7 +387,7 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
       const item = queue[index] as Item;
       if (stepOptions.duplicate === true) queue.push({ id: ++nextId, message: item.message, attempts: 0 });
       queue.splice(index, 1);
-      await deliver(worker, item, stepOptions.crashAfterOps);
+      await deliver(worker, item, stepOptions.crashAfterOps, stepOptions.loseReply);
       return true;
     },
     async runUntilIdle(opts) {
@@ -363,6 +410,13 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
     },
     killEngine(engineId) {
       dead.add(engineId);
+    },
+    lapseLease(engineId) {
+      lapsed.add(engineId);
+      for (const signal of deliverySignals.get(engineId) ?? []) signal.abort(`the liveness lease of engine ${engineId} lapsed`);
+    },
+    renewLease(engineId) {
+      lapsed.delete(engineId);
     },
     liveEngines: () => liveWorkers().map((w) => w.engineId),
     stats: () => ({ delivered, enqueued }),

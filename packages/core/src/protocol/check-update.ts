@@ -76,7 +76,7 @@ export async function checkUpdateNode(env: CheckEnv, stack: StackRecord, graph: 
 
 async function decide(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
   const { env, stack, graph } = run;
-  const holder = await holderState(env, row);
+  const holder = await holderState(env, stack.id, row);
   if (holder === "alive") return "done"; // parked: the holder retriggers the row when it is done
   if (row.action === "INIT" || (row.action === "CREATE" && row.status === "IN_PROGRESS")) return createRow(run, row);
   if (row.replacedBy !== null) {

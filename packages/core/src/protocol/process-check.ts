@@ -6,6 +6,7 @@ import { CorruptMessageError } from "../errors.js";
 import type { CheckMessage, ResourceRow, StackRecord } from "../model/types.js";
 import { nodeKey } from "../model/types.js";
 import type { Delivery } from "../runtime/contract.js";
+import { formatLockHolder } from "../runtime/lock-holder.js";
 import { isActiveRow } from "./best-existing.js";
 import { checkCleanupNode } from "./check-cleanup.js";
 import { checkComplete } from "./check-complete.js";
@@ -44,6 +45,8 @@ export async function processCheck(engine: EngineContext, delivery: Delivery): P
     runtime: delivery.runtime,
     store: delivery.runtime.store,
     ...(delivery.signal === undefined ? {} : { signal: delivery.signal }),
+    holder: formatLockHolder(engine.engineId, delivery.attempt),
+    ...(delivery.leaseValid === undefined ? {} : { leaseValid: delivery.leaseValid }),
   };
   const stack = await env.store.loadStack(message.stackId);
   if (stack === null) return;

@@ -299,7 +299,6 @@ export class WorkerHost {
     }
     if (slot.dead) return { kind: "handback", job: null };
     const { ctx, settings } = this.deps;
-    const message: CheckMessage = parsed.message;
     const attempt = randomUUID();
     const claim = claimArgs(ctx, parsed, settings.staleGenerationTtlMs, attempt, slot.engineId);
     const delivery = new AbortController();

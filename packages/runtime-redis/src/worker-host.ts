@@ -16,7 +16,7 @@
 import { randomUUID } from "node:crypto";
 import { UnrecoverableError, WaitingError, Worker } from "bullmq";
 import type { Job } from "bullmq";
-import { CorruptMessageError, EngineDeadError, InvalidOptionsError } from "@converge/core";
+import { CorruptMessageError, EngineDeadError, FencedError, InvalidOptionsError } from "@converge/core";
 import type { CheckHandler, CheckMessage, Logger, Runtime, RuntimeStore, WorkerRegistration } from "@converge/core";
 import { checkField, claimArgs, firstSyncRead, isTracked, parseJob } from "./check-queue.js";
 import type { ParsedJob } from "./check-queue.js";
@@ -362,7 +362,8 @@ export class WorkerHost {
     } finally {
       slot.inflight.delete(parsed.jobId);
     }
-    const back = result === "handback" || slot.dead || (typeof result === "object" && result.error instanceof EngineDeadError);
+    // A fenced check (lease lapsed, row taken over) stops without writing: back to the queue too.
+    const back = result === "handback" || slot.dead || (typeof result === "object" && (result.error instanceof EngineDeadError || result.error instanceof FencedError));
     if (back) {
       events.discard();
       // Back in the queue: count it as queued again (its claim removed it).

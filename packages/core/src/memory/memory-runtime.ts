@@ -9,7 +9,7 @@
  * dead: its liveness lease lapses, its in-flight operations fail, and its checks are delivered
  * again to the others (like BullMQ's stalled-job recovery).
  */
-import { CorruptMessageError, EngineDeadError, InvalidOptionsError, RuntimeError } from "../errors.js";
+import { CorruptMessageError, EngineDeadError, FencedError, InvalidOptionsError, RuntimeError } from "../errors.js";
 import type { CheckMessage } from "../model/types.js";
 import type { Logger } from "../plugin/types.js";
 import type { CancelListener, CheckHandler, Runtime, RuntimeStore, StackActivity, WorkerRegistration } from "../runtime/contract.js";
@@ -167,6 +167,8 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
   const dead = new Set<string>();
   /** Engines whose lease lapsed while they run (see `lapseLease`). */
   const lapsed = new Set<string>();
+  /** Lapses per engine so far: a check that started before a lapse stays fenced after it. */
+  const lapseCount = new Map<string, number>();
   /** Running attempts: attempt token -> engine id. */
   const attempts = new Map<string, string>();
   /** Signals of running deliveries, by engine id. */
@@ -247,17 +249,18 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
     const signal = new AbortController();
     const signals = deliverySignals.get(engineId) ?? new Set();
     deliverySignals.set(engineId, signals.add(signal));
+    const lapses = lapseCount.get(engineId) ?? 0;
     try {
       await worker.handler({
         message: item.message,
         runtime: scoped(engineId, crashAfterOps, loseReply),
         attempt,
         signal: signal.signal,
-        leaseValid: () => !dead.has(engineId) && !lapsed.has(engineId),
+        leaseValid: () => !dead.has(engineId) && !lapsed.has(engineId) && (lapseCount.get(engineId) ?? 0) === lapses,
       });
     } catch (error) {
-      if (error instanceof EngineDeadError || dead.has(worker.engineId)) {
-        queue.push(item); // redelivered, as a stalled job is
+      if (error instanceof EngineDeadError || error instanceof FencedError || dead.has(worker.engineId)) {
+        queue.push(item); // redelivered, as a stalled job (or one handed back) is
       } else if (error instanceof CorruptMessageError) {
         logger.error(`dropping corrupt check: ${error.message}`, { message: item.message });
       } else if (item.attempts < maxAttempts) {
@@ -413,6 +416,7 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
     },
     lapseLease(engineId) {
       lapsed.add(engineId);
+      lapseCount.set(engineId, (lapseCount.get(engineId) ?? 0) + 1);
       for (const signal of deliverySignals.get(engineId) ?? []) signal.abort(`the liveness lease of engine ${engineId} lapsed`);
     },
     renewLease(engineId) {

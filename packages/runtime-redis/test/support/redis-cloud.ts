@@ -46,9 +46,9 @@ type Client = Redis | Cluster;
 type Script = (...args: string[]) => Promise<unknown>;
 
 /** Keys of a cloud (one slot, so it works on a Redis Cluster). */
-function cloudKeys(prefix: string): { seq: string; entries: string; byKey: string; creates: string; log: string } {
+function cloudKeys(prefix: string): { seq: string; entries: string; byKey: string; creates: string; log: string; held: string; release: string } {
   const tag = `{${prefix}:cloud}`;
-  return { seq: `${tag}:seq`, entries: `${tag}:entries`, byKey: `${tag}:bykey`, creates: `${tag}:creates`, log: `${tag}:log` };
+  return { seq: `${tag}:seq`, entries: `${tag}:entries`, byKey: `${tag}:bykey`, creates: `${tag}:creates`, log: `${tag}:log`, held: `${tag}:held`, release: `${tag}:release` };
 }
 
 /** The fake cloud of one test run. */
@@ -72,10 +72,16 @@ export class RedisCloud {
 
   /**
    * The resource type. `delayMs` makes every operation take 0..delayMs ms (honouring the
-   * abort signal), so crashes land in the middle of operations.
+   * abort signal), so crashes land in the middle of operations. With `hold`, the first create
+   * of that resource name (across every process of the cloud) marks itself started (`held()`)
+   * and waits, ignoring its abort signal, until `releaseHeld()` - a create in flight.
    */
-  type(delayMs = 0): AnyResourceType {
+  type(delayMs = 0, hold?: string): AnyResourceType {
     const k = this.keys;
+    const holdIfFirst = async (ctx: { resourceName: string; idempotencyKey: string }): Promise<void> => {
+      if (ctx.resourceName !== hold || (await this.client.set(k.held, ctx.idempotencyKey, "NX")) !== "OK") return;
+      while ((await this.client.exists(k.release)) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    };
     const wait = async (signal: AbortSignal): Promise<void> => {
       if (delayMs <= 0) return;
       await new Promise<void>((resolve, reject) => {
@@ -92,6 +98,7 @@ export class RedisCloud {
       updatable: ["a", "b", "c", "ca"],
       idempotentCreate: false,
       create: async (ctx) => {
+        await holdIfFirst(ctx);
         await wait(ctx.signal);
         const props = strip(ctx.properties);
         const entry = JSON.stringify({ name: ctx.resourceName, properties: props });
@@ -134,6 +141,16 @@ export class RedisCloud {
   async createsPerKey(): Promise<Map<string, number>> {
     const counts = await this.client.hgetall(this.keys.creates);
     return new Map(Object.entries(counts).map(([key, n]) => [key, Number(n)]));
+  }
+
+  /** Whether a held create (see `type`) has started. */
+  async held(): Promise<boolean> {
+    return (await this.client.exists(this.keys.held)) === 1;
+  }
+
+  /** Let the held create go on. */
+  async releaseHeld(): Promise<void> {
+    await this.client.set(this.keys.release, "1");
   }
 
   /** Every operation, in order ("create <id>", ...). */

@@ -10,6 +10,7 @@
  * traversal's target (no change, update in place, or replace).
  */
 import { FencedError, PluginContractError } from "../errors.js";
+import { describeLockHolder } from "../runtime/lock-holder.js";
 import type { ResourceRow, RowPatch } from "../model/types.js";
 import type { CreateResult } from "../plugin/types.js";
 import { failNode, failTraversal } from "./fail.js";
@@ -157,7 +158,7 @@ async function resumeCreate(run: UpdateRun, locked: ResourceRow, stolenFrom: str
     }
     return adopt(run, locked, result.physicalId, { ...result, properties: locked.properties }, stolenFrom);
   }
-  const reason = `create interrupted (engine ${stolenFrom ?? "unknown"} died); ${type.type} has neither read nor an idempotent create, so the resource is replaced`;
+  const reason = `create interrupted (${describeLockHolder(stolenFrom)} stopped); ${type.type} has neither read nor an idempotent create, so the resource is replaced`;
   const marked = await lockedWrite(env, stack.id, locked.id, { status: "FAILED", statusReason: reason }, true, rowWriteEvent(env, stack, traversal(run), "CREATE", "FAILED", reason));
   return marked.ok ? "again" : "done";
 }
@@ -178,7 +179,7 @@ async function adopt(
   const known = found.properties ?? (deepEqual(row.properties, run.properties) ? run.properties : undefined);
   const reason =
     known === undefined
-      ? `create interrupted (engine ${stolenFrom ?? "unknown"} died) with other inputs, and ${run.type.type} cannot report its properties, so the resource is replaced`
+      ? `create interrupted (${describeLockHolder(stolenFrom)} stopped) with other inputs, and ${run.type.type} cannot report its properties, so the resource is replaced`
       : "resumed interrupted create";
   const attributes = { ...(found.attributes ?? {}) };
   const patch: RowPatch =

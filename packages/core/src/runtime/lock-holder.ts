@@ -40,3 +40,10 @@ export function parseLockHolder(holder: string): LockHolder {
   const attempt = holder.slice(at + 1);
   return ATTEMPT_PATTERN.test(attempt) ? { engineId: holder.slice(0, at), attempt } : { engineId: holder, attempt: null };
 }
+
+/** A lock holder for messages: "engine e1", "attempt a7 of engine e1", or "an unknown engine". */
+export function describeLockHolder(holder: string | null): string {
+  if (holder === null) return "an unknown engine";
+  const { engineId, attempt } = parseLockHolder(holder);
+  return attempt === null ? `engine ${engineId}` : `attempt ${attempt} of engine ${engineId}`;
+}

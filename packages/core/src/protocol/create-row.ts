@@ -156,7 +156,7 @@ async function resumeCreate(run: UpdateRun, locked: ResourceRow, stolenFrom: str
       await failTraversal(env, stack.id, traversal(run), `Resource CREATE failed: ${locked.name}: ${reason}`, locked.id);
       return "done";
     }
-    return adopt(run, locked, result.physicalId, { ...result, properties: locked.properties }, stolenFrom);
+    return adopt(run, locked, result.physicalId, { ...result, properties: locked.properties }, stolenFrom, true);
   }
   const reason = `create interrupted (${describeLockHolder(stolenFrom)} stopped); ${type.type} has neither read nor an idempotent create, so the resource is replaced`;
   const marked = await lockedWrite(env, stack.id, locked.id, { status: "FAILED", statusReason: reason }, true, rowWriteEvent(env, stack, traversal(run), "CREATE", "FAILED", reason));
@@ -174,6 +174,7 @@ async function adopt(
   physicalId: string,
   found: { readonly attributes?: Readonly<Record<string, unknown>> | undefined; readonly properties?: Readonly<Record<string, unknown>> | undefined },
   stolenFrom: string | null,
+  madeHere = false,
 ): Promise<StepResult> {
   const { env, stack } = run;
   const known = found.properties ?? (deepEqual(row.properties, run.properties) ? run.properties : undefined);
@@ -188,5 +189,7 @@ async function adopt(
       : { action: "CREATE", status: "COMPLETE", statusReason: reason, physicalId, properties: { ...known }, attributes };
   const event = rowWriteEvent(env, stack, traversal(run), "CREATE", known === undefined ? "FAILED" : "COMPLETE", reason);
   const written = await lockedWrite(env, stack.id, row.id, patch, true, event);
+  // A resource this attempt's own create returned, that the row no longer lets it record.
+  if (!written.ok && madeHere) await unrecordedCreate(env, stack, traversal(run), row, run.type, physicalId, row.properties, written.row);
   return written.ok ? "again" : "done";
 }

@@ -6,7 +6,7 @@
  * the type: reality ends with exactly one live resource per row, and none after the delete.
  */
 import { describe, expect, it } from "vitest";
-import type { CheckMessage } from "@converge/core";
+import type { CheckMessage, Logger, StackEvent } from "@converge/core";
 import { verify } from "@converge/core/testing";
 import type { Kit } from "./support/protocol-kit.js";
 import { res, setup, stepUntilBlocked, tpl } from "./support/protocol-kit.js";
@@ -22,8 +22,8 @@ async function redeliverA(kit: Kit): Promise<void> {
   await kit.runtime.enqueue([message]);
 }
 
-/** Hold the first create of `name` in flight (ignoring its abort signal) until released. */
-function holdFirstCreate(kit: Kit, name: string): () => void {
+/** Hold the first `op` of `name` in flight (ignoring its abort signal) until released. */
+function holdFirstCreate(kit: Kit, name: string, which: "create" | "update" = "create"): () => void {
   const before = kit.reality.before.bind(kit.reality);
   let release = (): void => undefined;
   const held = new Promise<void>((resolve) => {
@@ -31,7 +31,7 @@ function holdFirstCreate(kit: Kit, name: string): () => void {
   });
   let first = true;
   kit.reality.before = async (op, resource, signal, honourAbort) => {
-    if (op === "create" && resource === name && first) {
+    if (op === which && resource === name && first) {
       first = false;
       kit.reality.calls.push({ op, name: resource });
       await held;
@@ -107,5 +107,47 @@ describe("a paused engine is fenced", () => {
     expect((await kit.engine.getStack("s")).state).toBe("CREATE_COMPLETE");
     expect(kit.reality.counts()).toEqual({ A: 1, B: 1 });
     await deleteAndSettle(kit);
+  });
+
+  it("a create that cannot be recorded and cannot be deleted is reported as an orphan, never dropped", async () => {
+    const kit = setup({ engines: ["e1", "e2"], type: { idempotent: false, withRead: true } });
+    const release = holdFirstCreate(kit, "A");
+    await kit.engine.createStack("s", T);
+    const { step } = await stepUntilBlocked(kit, "e1");
+    kit.runtime.lapseLease("e1");
+    await redeliverA(kit);
+    while (kit.runtime.pending().length > 0) await kit.runtime.step({ engineId: "e2" });
+    expect((await kit.engine.getStack("s")).state).toBe("CREATE_COMPLETE");
+    kit.reality.fail({ op: "delete", name: "A", times: 1, message: "the cloud is down" });
+    kit.runtime.renewLease("e1");
+    release();
+    await step;
+    const recorded = (await kit.rowsNamed("s", "A"))[0]?.physicalId;
+    const orphan = kit.reality.live("A").find((r) => r.physicalId !== recorded)?.physicalId;
+    expect(orphan).toBeDefined();
+    const stack = await kit.stack("s");
+    const events: StackEvent[] = await kit.runtime.store.readEvents(stack?.id ?? "", null);
+    const reported = events.find((e) => e.action === "DELETE" && e.status === "FAILED" && e.physicalId === orphan);
+    expect(reported?.reason).toMatch(/orphaned resource .*the cloud is down/);
+  });
+
+  it("an update that cannot be recorded is logged", async () => {
+    const warnings: string[] = [];
+    const logger: Logger = { debug: () => undefined, info: () => undefined, warn: (m) => void warnings.push(m), error: () => undefined };
+    const kit = setup({ engines: ["e1", "e2"], logger });
+    await kit.engine.createStack("s", T);
+    await kit.settle("s");
+    const release = holdFirstCreate(kit, "A", "update");
+    await kit.engine.updateStack("s", tpl({ A: res({ a: "2" }), B: res({ c: { get_resource: "A" } }) }));
+    const { step } = await stepUntilBlocked(kit, "e1");
+    kit.runtime.lapseLease("e1");
+    await redeliverA(kit);
+    while (kit.runtime.pending().length > 0) await kit.runtime.step({ engineId: "e2" });
+    expect((await kit.engine.getStack("s")).state).toBe("UPDATE_COMPLETE");
+    kit.runtime.renewLease("e1");
+    release();
+    await step;
+    expect(warnings.some((w) => /the update of A was applied but could not be recorded/.test(w))).toBe(true);
+    expect(kit.reality.counts()).toEqual({ A: 1, B: 1 });
   });
 });

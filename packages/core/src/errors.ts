@@ -31,6 +31,7 @@ export const ErrorCode = {
   ENGINE_DEAD: "ENGINE_DEAD",
   SNAPSHOT_INVALID: "SNAPSHOT_INVALID",
   STACK_STATE_LOST: "STACK_STATE_LOST",
+  FENCED: "FENCED",
 } as const;
 
 /** One of the values of {@link ErrorCode}. */
@@ -285,6 +286,18 @@ export class CorruptMessageError extends ConvergeError {
 export class EngineDeadError extends ConvergeError {
   constructor(engineId: string) {
     super(ErrorCode.ENGINE_DEAD, `engine "${engineId}" is no longer alive`);
+  }
+}
+
+/**
+ * A check was fenced out: it may no longer act on a row, because its engine's liveness lease
+ * may have lapsed (a pause longer than the lease) or the row's lock is no longer held by its
+ * attempt (another engine took the row over). It makes no further plugin call or write for
+ * the row, and is handed back to the queue; whoever runs it next resumes from the row's state.
+ */
+export class FencedError extends ConvergeError {
+  constructor(message: string) {
+    super(ErrorCode.FENCED, message);
   }
 }
 

@@ -30,6 +30,8 @@ export type { DependencyEdge } from "./graph/dependency-graph.js";
 export type * from "./model/types.js";
 export { STACK_NODE, nodeKey, parseNodeKey } from "./model/types.js";
 export type * from "./runtime/contract.js";
+export { ATTEMPT_PATTERN, describeLockHolder, formatLockHolder, parseLockHolder } from "./runtime/lock-holder.js";
+export type { LockHolder } from "./runtime/lock-holder.js";
 export { createEngine } from "./engine/create-engine.js";
 export type { Engine, EventsOptions, TemplateInput } from "./engine/create-engine.js";
 export { consoleLogger, resolveEngineOptions, resolveStackOptions } from "./engine/options.js";

@@ -5,7 +5,7 @@
  *   total concurrency, so reading it is cheap; a dead worker's job stays active until
  *   stalled-job recovery puts it back, and counts meanwhile - it will run again.
  * - queued: a zset in the stack's slot that enqueue (`prepareChecks-3`) adds to, and the
- *   job's claim (`claimCheck-7`) removes from. Those writes are not atomic with BullMQ's own,
+ *   job's claim (`claimCheck-8`) removes from. Those writes are not atomic with BullMQ's own,
  *   so an entry can outlive its job (its producer died between the two). An entry older than
  *   `verifyAfterMs` is checked against BullMQ and removed when its job no longer waits: an
  *   over-count would keep the watchdog from ever resuming a stalled traversal.

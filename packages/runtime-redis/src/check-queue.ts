@@ -6,7 +6,7 @@
  *
  * (each part URI-encoded). BullMQ ignores an add whose id exists, which absorbs a second
  * enqueue of a check still waiting - harmless, that job has read nothing yet. The generation
- * moves on when a job of the check starts (`claimCheck-7.lua`), so an enqueue after that
+ * moves on when a job of the check starts (`claimCheck-8.lua`), so an enqueue after that
  * start (a retrigger, a re-fire, a watchdog resume) makes a new job and is never lost.
  */
 import type { Job, JobsOptions, Queue } from "bullmq";
@@ -158,13 +158,13 @@ export function firstSyncRead(message: CheckMessage): string | null {
   return message.kind === "complete" ? STACK_NODE : null;
 }
 
-/** Keys and arguments of `claimCheck-7` for a job. */
-export function claimArgs(ctx: StoreContext, job: ParsedJob, staleGenerationTtlMs: number): { keys: string[]; args: string[] } {
+/** Keys and arguments of `claimCheck-8` for a job, run as attempt `attempt` of engine `engineId`. */
+export function claimArgs(ctx: StoreContext, job: ParsedJob, staleGenerationTtlMs: number, attempt: string, engineId: string): { keys: string[]; args: string[] } {
   const m = job.message;
   const k = ctx.keys.stack(m.stackId);
   const sync = firstSyncRead(m);
   return {
-    keys: [k.stack, k.queued, k.rows, k.gens(m.traversalId), k.graph(m.traversalId), k.sync(m.traversalId, sync ?? STACK_NODE), k.syncCounts(m.traversalId)],
+    keys: [k.stack, k.queued, k.rows, k.gens(m.traversalId), k.graph(m.traversalId), k.sync(m.traversalId, sync ?? STACK_NODE), k.syncCounts(m.traversalId), k.attempts],
     args: [
       job.jobId,
       checkField(m),
@@ -174,6 +174,8 @@ export function claimArgs(ctx: StoreContext, job: ParsedJob, staleGenerationTtlM
       m.kind === "node" ? m.rowId : "",
       sync === null ? "0" : "1",
       m.kind === "node" ? "1" : "0",
+      attempt,
+      engineId,
     ],
   };
 }

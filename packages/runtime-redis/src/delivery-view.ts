@@ -172,6 +172,7 @@ export function deliveryView(runtime: Runtime, fence: FenceState, options: Deliv
     publishCancel: fenced((stackId, traversalId) => runtime.publishCancel(stackId, traversalId)),
     registerWorker: (engineId, handler, opts) => runtime.registerWorker(engineId, handler, opts),
     isAlive: (engineId) => runtime.isAlive(engineId),
+    attemptRunning: (engineId, attempt, stackId) => runtime.attemptRunning(engineId, attempt, stackId),
     activity: (stackId) => runtime.activity(stackId),
     onCancel: (listener) => runtime.onCancel(listener),
     close: () => runtime.close(),

@@ -12,6 +12,7 @@
  *   <prefix>:{<stackId>}:counts:<traversal>     hash   node -> senders counted
  *   <prefix>:{<stackId>}:gens:<traversal>       hash   check -> job generation
  *   <prefix>:{<stackId>}:queued                 zset   job id -> enqueue time
+ *   <prefix>:{<stackId>}:attempts               hash   running check attempt -> engine id
  *   <prefix>:{<stackId>}:events                 stream events
  *   <prefix>:{<stackId>}:tombstone              string a deleted stack's tombstone (TTL)
  *   <prefix>:names                              hash   stack name -> stack id
@@ -30,6 +31,8 @@ export interface StackKeys {
   readonly events: string;
   /** The tombstone a completed delete leaves (its absence with no stack record = lost state). */
   readonly tombstone: string;
+  /** Running check attempts of the stack (attempt token -> engine id). */
+  readonly attempts: string;
   graph(traversalId: string): string;
   sync(traversalId: string, node: string): string;
   syncIndex(traversalId: string): string;
@@ -97,6 +100,7 @@ function stackKeys(prefix: string, stackId: string): StackKeys {
     rows: `${base}:rows`,
     templates: `${base}:templates`,
     queued: `${base}:queued`,
+    attempts: `${base}:attempts`,
     events: `${base}:events`,
     tombstone: `${base}:tombstone`,
     graph: (t) => `${base}:graph:${t}`,

@@ -100,6 +100,10 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
     enqueueCopy: (message) => checks.enqueue([message]),
   });
   const isAlive = async (engineId: string): Promise<boolean> => host.localAlive(engineId) ?? leaseHeld(client, keys, engineId);
+  // Local engines answer from memory; others from the stack's attempts hash (claimCheck-8
+  // adds an attempt, its worker removes it when the attempt ends).
+  const attemptRunning = async (engineId: string, attempt: string, stackId: string): Promise<boolean> =>
+    host.localAttemptRunning(engineId, attempt) ?? (await command("HGET attempts", () => client.hget(keys.stack(stackId).attempts, attempt))) === engineId;
   const manualOnly = (what: string): void => {
     if (resolved.mode !== "manual") throw new InvalidOptionsError("mode", `${what}() needs a manual-mode Redis runtime`);
   };
@@ -143,6 +147,7 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
       return host.register(engineId, handler, opts?.concurrency ?? 16);
     },
     isAlive,
+    attemptRunning,
     activity: (stackId) => stackActivity({ client, keys, queue, verifyAfterMs: resolved.activityVerifyAfterMs, now: () => Date.now() }, stackId),
     publishCancel: (stackId, traversalId) => cancels.publish(stackId, traversalId),
     onCancel: (listener) => cancels.onCancel(listener),

@@ -125,7 +125,7 @@ export async function deleteStack(ctx: StoreContext, stackId: string, ifTraversa
   const reply = await runScript(
     ctx.client,
     "deleteStack",
-    [k.stack, k.rows, k.templates, k.graph(t), k.syncIndex(t), k.syncCounts(t), k.gens(t), k.queued, k.events, k.tombstone],
+    [k.stack, k.rows, k.templates, k.graph(t), k.syncIndex(t), k.syncCounts(t), k.gens(t), k.queued, k.events, k.tombstone, k.attempts],
     [json(t), ctx.deletedEventsTtlMs, json(tombstone), ctx.tombstoneTtlMs + pending],
   );
   if (!okOr("deleteStack", reply, ScriptCode.SUPERSEDED)) return false;

@@ -6,14 +6,17 @@
  * - manual mode: nothing runs on its own; `step()` takes the next job (FIFO) from BullMQ and
  *   runs it to its end on one engine (round robin), for deterministic tests.
  *
- * Every job is validated, then claimed (`claimCheck-7`), then handled with a fenced runtime
- * view. `close()` lets running checks finish for a grace period, then declares the engine
- * dead (lease released, writes fenced) and hands the jobs back to the queue.
+ * Every job is validated, then claimed (`claimCheck-8`: the delivery is recorded as a running
+ * attempt of the stack), then handled with a fenced runtime view; when it ends, its attempt
+ * is removed again (`attemptRunning`). `close()` lets running checks finish for a grace
+ * period, then declares the engine dead (lease released, writes fenced) and hands the jobs
+ * back to the queue. When the engine's lease lapses (a pause longer than its TTL), the
+ * signals of its running checks are aborted: their plugin calls stop, and no new one starts.
  */
 import { randomUUID } from "node:crypto";
 import { UnrecoverableError, WaitingError, Worker } from "bullmq";
 import type { Job } from "bullmq";
-import { CorruptMessageError, EngineDeadError, InvalidOptionsError, StackStateLostError } from "@converge/core";
+import { CorruptMessageError, EngineDeadError, FencedError, InvalidOptionsError, StackStateLostError } from "@converge/core";
 import type { CheckHandler, CheckMessage, Logger, Runtime, RuntimeStore, WorkerRegistration } from "@converge/core";
 import { checkField, claimArgs, firstSyncRead, isTracked, parseJob } from "./check-queue.js";
 import type { ParsedJob } from "./check-queue.js";
@@ -77,6 +80,8 @@ interface Slot extends FenceState {
   connection: RedisClient | null;
   /** Hand-back triggers of the slot's running checks, by job id. */
   readonly inflight: Map<string, () => void>;
+  /** Attempts running on this engine, and their deliveries' abort controllers. */
+  readonly attempts: Map<string, AbortController>;
 }
 
 type Outcome =
@@ -105,6 +110,9 @@ export class WorkerHost {
   private readonly copies = new Set<string>();
   /** Stacks whose lost state was logged (one error line per stack). */
   private readonly lost = new Set<string>();
+  /** Ends of attempts not yet recorded in Redis (it was unreachable): retried. */
+  private readonly unrecordedEnds = new Map<string, string>();
+  private retryEnds: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: HostDeps) {}
 
@@ -121,6 +129,7 @@ export class WorkerHost {
       engineId,
       ttlMs: settings.leaseTtlMs,
       onRenewalError: (error) => settings.logger.warn(`cannot renew the liveness lease of engine ${engineId}: ${asError(error).message}`),
+      onLapse: () => this.leaseLapsed(engineId),
     });
     const slot: Slot = {
       engineId,
@@ -132,6 +141,7 @@ export class WorkerHost {
       bull: null,
       connection: null,
       inflight: new Map(),
+      attempts: new Map(),
       isDead: () => slot.dead,
       kill: () => void this.kill(engineId),
     };
@@ -153,6 +163,38 @@ export class WorkerHost {
   localAlive(engineId: string): boolean | undefined {
     const slot = this.slots.get(engineId);
     return slot === undefined ? undefined : !slot.dead;
+  }
+
+  /**
+   * Whether attempt `attempt` runs on a locally registered engine `engineId`; undefined for
+   * engines of other runtimes (their attempts are in the stack's attempts hash).
+   */
+  localAttemptRunning(engineId: string, attempt: string): boolean | undefined {
+    const slot = this.slots.get(engineId);
+    return slot === undefined ? undefined : slot.attempts.has(attempt);
+  }
+
+  /** The lease of a local engine lapsed: abort its running checks' plugin calls. */
+  private leaseLapsed(engineId: string): void {
+    const slot = this.slots.get(engineId);
+    if (slot === undefined || slot.dead) return;
+    if (slot.attempts.size > 0) this.deps.settings.logger.warn(`engine ${engineId}: its liveness lease lapsed; aborting the plugin calls of its ${slot.attempts.size} running checks`);
+    for (const controller of slot.attempts.values()) controller.abort(`the liveness lease of engine ${engineId} lapsed`);
+  }
+
+  /** Record that an attempt ended (retried until Redis takes it: a stale entry would park others). */
+  private endAttempt(key: string, attempt: string): void {
+    const field = `${key}\n${attempt}`;
+    this.unrecordedEnds.delete(field);
+    command("HDEL attempts", () => this.deps.ctx.client.hdel(key, attempt)).catch((error: unknown) => {
+      this.deps.settings.logger.warn(`cannot record the end of check attempt ${attempt}, will retry: ${asError(error).message}`);
+      this.unrecordedEnds.set(field, key);
+      this.retryEnds ??= setTimeout(() => {
+        this.retryEnds = null;
+        for (const [pending, pendingKey] of [...this.unrecordedEnds]) this.endAttempt(pendingKey, pending.slice(pendingKey.length + 1));
+      }, 1000);
+      this.retryEnds.unref();
+    });
   }
 
   /** Engine ids registered here, alive and not closing. */
@@ -312,8 +354,29 @@ export class WorkerHost {
     }
     if (slot.dead) return { kind: "handback", job: null };
     const { ctx, settings } = this.deps;
+    const attempt = randomUUID();
+    const claim = claimArgs(ctx, parsed, settings.staleGenerationTtlMs, attempt, slot.engineId);
+    const delivery = new AbortController();
+    slot.attempts.set(attempt, delivery);
+    try {
+      return await this.runClaimed(slot, parsed, attempt, delivery, claim, crashAfterOps);
+    } finally {
+      slot.attempts.delete(attempt);
+      this.endAttempt(ctx.keys.stack(parsed.message.stackId).attempts, attempt);
+    }
+  }
+
+  /** Claim and handle a validated job as `attempt`. */
+  private async runClaimed(
+    slot: Slot,
+    parsed: ParsedJob,
+    attempt: string,
+    delivery: AbortController,
+    claim: { keys: string[]; args: string[] },
+    crashAfterOps: number | undefined,
+  ): Promise<Outcome> {
+    const { ctx } = this.deps;
     const message: CheckMessage = parsed.message;
-    const claim = claimArgs(ctx, parsed, settings.staleGenerationTtlMs);
     const reply = await runScript(ctx.client, "claimCheck", claim.keys, claim.args);
     if (!Array.isArray(reply) || !Array.isArray(reply[0]) || !Array.isArray(reply[1]) || !Array.isArray(reply[2]) || (reply[3] !== 0 && reply[3] !== 1)) throw unexpectedReply("claimCheck", reply);
     const [stackFields, rowFields, syncReply, reported] = reply as [string[], Array<string | null>, Array<string | number>, 0 | 1];
@@ -334,7 +397,6 @@ export class WorkerHost {
     const events = new EventBuffer((stackId, list) => ctx.store.appendEvents(stackId, list));
     const runtime = deliveryView(this.deps.runtime(), slot, { primed, events, ...(crashAfterOps === undefined ? {} : { crashAfterOps }) });
     // A hand-back aborts the delivery's signal: the check's in-flight plugin calls stop.
-    const delivery = new AbortController();
     let handBack = (): void => undefined;
     const handedBack = new Promise<"handback">((resolve) => {
       handBack = () => {
@@ -345,7 +407,9 @@ export class WorkerHost {
     slot.inflight.set(parsed.jobId, handBack);
     let result: "done" | "handback" | { readonly error: unknown };
     try {
-      const handled = slot.handler({ message, runtime, signal: delivery.signal }).then(
+      const lapses = slot.lease.lapses();
+      const leaseValid = (): boolean => slot.lease.valid() && slot.lease.lapses() === lapses;
+      const handled = slot.handler({ message, runtime, signal: delivery.signal, attempt, leaseValid }).then(
         () => "done" as const,
         (error: unknown) => ({ error }),
       );
@@ -353,7 +417,8 @@ export class WorkerHost {
     } finally {
       slot.inflight.delete(parsed.jobId);
     }
-    const back = result === "handback" || slot.dead || (typeof result === "object" && result.error instanceof EngineDeadError);
+    // A fenced check (lease lapsed, row taken over) stops without writing: back to the queue too.
+    const back = result === "handback" || slot.dead || (typeof result === "object" && (result.error instanceof EngineDeadError || result.error instanceof FencedError));
     if (back) {
       events.discard();
       // Back in the queue: count it as queued again (its claim removed it).

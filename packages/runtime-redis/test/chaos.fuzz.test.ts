@@ -5,19 +5,17 @@
  * (comma-separated: kill,pause,drop-reply,redis-restart) narrows the faults drawn.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startRedisServer, testRedis } from "@converge/runtime-redis/testing";
-import type { RedisServerHandle, TestRedis } from "@converge/runtime-redis/testing";
+import { startRedisServer, startTcpProxy, testRedis } from "@converge/runtime-redis/testing";
+import type { RedisServerHandle, TcpProxy, TestRedis } from "@converge/runtime-redis/testing";
 import { FAULTS, chaosScenario } from "./support/chaos-scenario.js";
 import type { Fault } from "./support/chaos-scenario.js";
-import { startDropProxy } from "./support/drop-proxy.js";
-import type { DropProxy } from "./support/drop-proxy.js";
 
 let state: RedisServerHandle;
-let proxy: DropProxy;
+let proxy: TcpProxy;
 let cloud: TestRedis;
 beforeAll(async () => {
   state = await startRedisServer({ args: ["--appendonly", "yes", "--appendfsync", "always"] });
-  proxy = await startDropProxy({ host: "127.0.0.1", port: state.port });
+  proxy = await startTcpProxy({ host: "127.0.0.1", port: state.port });
   cloud = await testRedis();
 });
 afterAll(async () => {

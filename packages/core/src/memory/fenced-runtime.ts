@@ -4,20 +4,39 @@
  * throws `EngineDeadError` once the engine died or the check was handed back to the queue -
  * so a dead engine's check can never write again, even while its plugin call still runs.
  */
+import { RuntimeError } from "../errors.js";
 import type { Runtime, RuntimeStore } from "../runtime/contract.js";
 
 /**
- * Wrap `runtime` (and its `store`) so that `fence` runs before each operation. `fence`
- * throws to refuse the operation.
+ * A lost reply to inject: the first store operation for which `match(operation, args)` holds
+ * is applied, then - as a client re-sends a command whose reply it never got - applied again
+ * and the check sees the second reply (`"resend"`, the default), or the check sees an
+ * infrastructure error (`"fail"`, the client gave up).
  */
-export function fencedRuntime(runtime: Runtime, store: RuntimeStore, fence: () => void): Runtime {
+export interface LoseReply {
+  readonly match: (operation: string, args: readonly unknown[]) => boolean;
+  readonly then?: "resend" | "fail";
+}
+
+/**
+ * Wrap `runtime` (and its `store`) so that `fence` runs before each operation. `fence`
+ * throws to refuse the operation. With `loseReply`, the reply of one matching store
+ * operation is lost.
+ */
+export function fencedRuntime(runtime: Runtime, store: RuntimeStore, fence: () => void, loseReply?: LoseReply): Runtime {
+  let replyLost = false;
   const fencedStore = new Proxy(store, {
     get(target, prop, receiver) {
       const value: unknown = Reflect.get(target, prop, receiver);
       if (typeof value !== "function") return value;
       return (...args: unknown[]) => {
         fence();
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
+        const apply = (): unknown => (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (loseReply === undefined || replyLost || !loseReply.match(String(prop), args)) return apply();
+        replyLost = true;
+        void apply();
+        if (loseReply.then === "fail") return Promise.reject(new RuntimeError(`injected: the reply of ${String(prop)} was lost and the client gave up`));
+        return apply();
       };
     },
   }) as RuntimeStore;

@@ -10,13 +10,15 @@
  * delivered again to the others (like BullMQ's stalled-job recovery) - even a check whose
  * plugin call never returns - and the dead engine's later operations are refused.
  */
-import { CorruptMessageError, EngineDeadError, InvalidOptionsError, StackStateLostError } from "../errors.js";
+import { CorruptMessageError, EngineDeadError, FencedError, InvalidOptionsError, StackStateLostError } from "../errors.js";
 import type { CheckMessage } from "../model/types.js";
 import type { Logger } from "../plugin/types.js";
 import type { CancelListener, CheckHandler, Runtime, StackActivity, WorkerRegistration } from "../runtime/contract.js";
 import type { Clock } from "./clock.js";
 import { VirtualClock, realClock } from "./clock.js";
+import { DeliveryLeases } from "./delivery-leases.js";
 import { fencedRuntime } from "./fenced-runtime.js";
+import type { LoseReply } from "./fenced-runtime.js";
 import { MemoryStore } from "./memory-store.js";
 import { createRandom } from "./random.js";
 import type { MemorySnapshot, QueuedCheckSnapshot } from "./snapshot.js";
@@ -82,6 +84,8 @@ export interface StepOptions {
    * fails, the engine is dead, the check goes back to the queue.
    */
   readonly crashAfterOps?: number;
+  /** Lose the reply of one store operation of the check (see {@link LoseReply}). @default no reply lost */
+  readonly loseReply?: LoseReply;
 }
 
 /** The memory runtime, with its test controls. */
@@ -112,6 +116,15 @@ export interface MemoryRuntime extends Runtime {
    * engine then reports the stacks' state as lost (`StackStateLostError`), not as deleted.
    */
   wipeState(): void;
+  /**
+   * Let an engine's liveness lease lapse while its checks keep running - a process paused
+   * longer than its lease (GC pause, SIGSTOP, VM freeze): others see it dead and steal its
+   * locks; its running checks' signals are aborted and their `leaseValid()` is false, but
+   * their operations are not fenced (a woken process still talks to the store).
+   */
+  lapseLease(engineId: string): void;
+  /** The lease of an engine whose lease lapsed is held again (its renewal after the pause). */
+  renewLease(engineId: string): void;
   /** Engine ids registered and alive. */
   liveEngines(): string[];
   /** Auto mode: resolve when nothing is queued or running. */
@@ -170,6 +183,8 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
   const running = new Set<Delivery>();
   const workers = new Map<string, Worker>();
   const dead = new Set<string>();
+  /** Attempts, lapsed leases, running attempts' signals. */
+  const leases = new DeliveryLeases();
   const cancelListeners = new Set<CancelListener>();
   const idleWaiters = new Set<() => void>();
   /** Stacks whose lost state was logged (once each). */
@@ -192,17 +207,18 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
   const liveWorkers = (): Worker[] => [...workers.values()].filter((w) => !w.closed && !dead.has(w.engineId));
 
   /** A runtime view for one delivery: fences a dead engine or a handed-back check, counts operations. */
-  const scoped = (run: Delivery, crashAfterOps: number | undefined): Runtime => {
+  const scoped = (run: Delivery, crashAfterOps: number | undefined, loseReply: LoseReply | undefined): Runtime => {
     const engineId = run.worker.engineId;
     let ops = 0;
-    return fencedRuntime(runtime, store, () => {
+    const fence = (): void => {
       if (dead.has(engineId) || run.handedBack) throw new EngineDeadError(engineId);
       ops += 1;
       if (crashAfterOps !== undefined && ops > crashAfterOps) {
         runtime.killEngine(engineId);
         throw new EngineDeadError(engineId);
       }
-    });
+    };
+    return fencedRuntime(runtime, store, fence, loseReply);
   };
 
   /** Put a running check back in the queue, as BullMQ's stalled-job recovery does; its delivery is fenced from now on. */
@@ -214,18 +230,21 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
     queue.push(run.item);
   };
 
-  const deliver = async (run: Delivery, crashAfterOps?: number): Promise<void> => {
+  const deliver = async (run: Delivery, crashAfterOps?: number, loseReply?: LoseReply): Promise<void> => {
     const { worker, item } = run;
     running.add(run);
     delivered += 1;
     worker.running += 1;
     item.attempts += 1;
+    const lease = leases.open(worker.engineId, () => dead.has(worker.engineId));
     try {
-      await worker.handler({ message: item.message, runtime: scoped(run, crashAfterOps) });
+      const { attempt, signal, leaseValid } = lease;
+      await worker.handler({ message: item.message, runtime: scoped(run, crashAfterOps, loseReply), attempt, signal, leaseValid });
     } catch (error) {
       if (run.handedBack) {
         // Already back in the queue (its engine died).
-      } else if (error instanceof EngineDeadError || dead.has(worker.engineId)) {
+      } else if (error instanceof EngineDeadError || error instanceof FencedError || dead.has(worker.engineId)) {
+        // Redelivered, as a stalled job (or one a fenced engine gave up) is.
         handBack(run);
       } else if (error instanceof CorruptMessageError) {
         logger.error(`dropping corrupt check: ${error.message}`, { message: item.message });
@@ -240,6 +259,7 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
         logger.error(`check failed ${item.attempts} times, dropped: ${(error as Error).message}`, { message: item.message });
       }
     } finally {
+      lease.close();
       if (!run.handedBack) {
         running.delete(run);
         worker.running -= 1;
@@ -313,6 +333,7 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
       const worker: Worker = { engineId, handler, concurrency: opts?.concurrency ?? 16, running: 0, closed: false, inflight: new Map() };
       workers.set(engineId, worker);
       dead.delete(engineId);
+      leases.renew(engineId);
       schedulePump();
       return {
         close: async () => {
@@ -325,7 +346,10 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
       const worker = workers.get(engineId);
       // A closing engine stays alive until its running checks have drained, so nobody steals
       // the locks they hold (as the Redis runtime keeps its lease until the drain ends).
-      return worker !== undefined && (!worker.closed || worker.running > 0) && !dead.has(engineId);
+      return worker !== undefined && (!worker.closed || worker.running > 0) && !dead.has(engineId) && !leases.lapsed(engineId);
+    },
+    async attemptRunning(engineId, attempt) {
+      return leases.running(engineId, attempt);
     },
     async activity(stackId): Promise<StackActivity> {
       const counts = (items: Iterable<Item>): number =>
@@ -356,7 +380,7 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
       const item = queue[index] as Item;
       if (stepOptions.duplicate === true) queue.push({ id: ++nextId, message: item.message, attempts: 0 });
       queue.splice(index, 1);
-      await deliver({ item, worker, handedBack: false }, stepOptions.crashAfterOps);
+      await deliver({ item, worker, handedBack: false }, stepOptions.crashAfterOps, stepOptions.loseReply);
       return true;
     },
     async runUntilIdle(opts) {
@@ -383,6 +407,8 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
       schedulePump();
     },
     wipeState: () => store.wipe(),
+    lapseLease: (engineId) => leases.lapse(engineId),
+    renewLease: (engineId) => leases.renew(engineId),
     liveEngines: () => liveWorkers().map((w) => w.engineId),
     stats: () => ({ delivered, enqueued }),
     snapshot(snapshotOptions = {}) {

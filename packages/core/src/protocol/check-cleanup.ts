@@ -46,7 +46,7 @@ async function cleanupStep(env: CheckEnv, stack: StackRecord, graph: TraversalGr
     return "done";
   }
   const traversalId = graph.traversalId;
-  if ((await holderState(env, row)) === "alive") return "done"; // parked
+  if ((await holderState(env, stack.id, row)) === "alive") return "done"; // parked
   if (row.action === "INIT") {
     const write: RowWrite = {
       stackId: stack.id,

@@ -90,7 +90,7 @@ async function sweepRow(env: CheckEnv, stack: StackRecord, traversalId: string, 
   for (let round = 0; round < 8; round++) {
     const fresh = round === 0 ? row : await env.store.loadRow(stack.id, row.id);
     if (fresh === null || !isActiveRow(fresh)) return true;
-    if ((await holderState(env, fresh)) === "alive") return false; // the holder retriggers us
+    if ((await holderState(env, stack.id, fresh)) === "alive") return false; // the holder retriggers us
     if (fresh.action === "INIT" && fresh.lockHolder === null) {
       const event = rowWriteEvent(env, stack, traversalId, "DELETE", "COMPLETE", "never created");
       const w = await casWrite(env, stack.id, traversalId, fresh, { action: "DELETE", status: "COMPLETE", statusReason: "never created" }, event);

@@ -4,6 +4,7 @@
  */
 import type { NodeKey, ResourceRow, StackRecord, TraversalGraph } from "../model/types.js";
 import { nodeKey } from "../model/types.js";
+import { describeLockHolder } from "../runtime/lock-holder.js";
 import type { CheckEnv } from "./env.js";
 import { loadTemplate } from "./env.js";
 import { failTraversal } from "./fail.js";
@@ -76,7 +77,7 @@ export async function checkUpdateNode(env: CheckEnv, stack: StackRecord, graph: 
 
 async function decide(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
   const { env, stack, graph } = run;
-  const holder = await holderState(env, row);
+  const holder = await holderState(env, stack.id, row);
   if (holder === "alive") return "done"; // parked: the holder retriggers the row when it is done
   if (row.action === "INIT" || (row.action === "CREATE" && row.status === "IN_PROGRESS")) return createRow(run, row);
   if (row.replacedBy !== null) {
@@ -112,7 +113,7 @@ async function decide(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
 
 /** A row left IN_PROGRESS (or locked) by a dead engine in another action: mark it FAILED. */
 async function markInterrupted(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
-  const reason = `${row.action.toLowerCase()} interrupted by the death of engine ${row.lockHolder ?? "unknown"}`;
+  const reason = `${row.action.toLowerCase()} interrupted: ${describeLockHolder(row.lockHolder)} stopped (its engine died or its check ended)`;
   const failed = row.status === "IN_PROGRESS";
   const lock = await lockRow(run.env, run.stack.id, run.graph.traversalId, row, failed ? { status: "FAILED", statusReason: reason } : {});
   if (lock.kind !== "locked") return lock.kind === "changed" ? "again" : "done";

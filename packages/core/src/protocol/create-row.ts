@@ -9,12 +9,14 @@
  * with the properties it was made with, and the decision loop then converges it to this
  * traversal's target (no change, update in place, or replace).
  */
-import { PluginContractError } from "../errors.js";
+import { FencedError, PluginContractError } from "../errors.js";
+import { describeLockHolder } from "../runtime/lock-holder.js";
 import type { ResourceRow, RowPatch } from "../model/types.js";
 import type { CreateResult } from "../plugin/types.js";
 import { failNode, failTraversal } from "./fail.js";
 import { rowWriteEvent } from "./fused-ops.js";
-import { invokePlugin } from "./invoke-plugin.js";
+import { failureMessage, invokePlugin } from "./invoke-plugin.js";
+import { unrecordedCreate } from "./unrecorded.js";
 import { lockRow, lockedWrite, lockedWriteSpec } from "./locking.js";
 import { deepEqual } from "./node-inputs.js";
 import type { StepResult, UpdateRun } from "./update-ops.js";
@@ -51,20 +53,32 @@ export async function createRow(run: UpdateRun, row: ResourceRow): Promise<StepR
   return interrupted ? resumeCreate(run, lock.row, lock.stolenFrom) : freshCreate(run, lock.row);
 }
 
-/** Call the type's create with `properties`; `onRecorded` runs when the plugin records its id early. */
-async function callCreate(run: UpdateRun, row: ResourceRow, properties: Readonly<Record<string, unknown>>, onRecorded = (): void => undefined): Promise<CreateResult> {
+/**
+ * Call the type's create with `properties`; `onRecorded` runs when the plugin records its id
+ * early, `made.id` holds the id the plugin gave (early, or as its result) - a resource that
+ * exists even when the create then fails.
+ */
+async function callCreate(
+  run: UpdateRun,
+  row: ResourceRow,
+  properties: Readonly<Record<string, unknown>>,
+  onRecorded = (): void => undefined,
+  made: { id: string | null } = { id: null },
+): Promise<CreateResult> {
   const { env, stack } = run;
   const result = await invokePlugin(env, stack, traversal(run), row, run.type, "create", (base) =>
     run.type.create({
       ...base,
       properties,
       setPhysicalId: async (id: string) => {
+        made.id = id;
         const w = await lockedWrite(env, stack.id, row.id, { physicalId: id }, false);
-        if (!w.ok) throw new Error("lost the row lock");
+        if (!w.ok) throw new FencedError(`create of ${row.name} made ${id}, but row ${row.id} is no longer locked by this check`);
         onRecorded();
       },
     }),
   );
+  if (typeof result === "object" && result !== null && typeof result.physicalId === "string" && result.physicalId !== "") made.id = result.physicalId;
   if (typeof result !== "object" || result === null || typeof result.physicalId !== "string" || result.physicalId === "") {
     throw new PluginContractError(run.type.type, "create must return { physicalId: non-empty string }");
   }
@@ -76,17 +90,23 @@ async function freshCreate(run: UpdateRun, locked: ResourceRow): Promise<StepRes
   const { env, stack } = run;
   let physicalId: string;
   let attributes: Record<string, unknown>;
+  const made: { id: string | null } = { id: null };
   try {
-    const result = await callCreate(run, locked, run.properties);
+    const result = await callCreate(run, locked, run.properties, undefined, made);
     physicalId = result.physicalId;
     attributes = await collectAttributes(run, locked, physicalId, result.attributes ?? {});
   } catch (error) {
-    await failNode(env, stack, traversal(run), locked, "CREATE", (error as Error).message);
+    if (error instanceof FencedError && made.id !== null) {
+      await unrecordedCreate(env, stack, traversal(run), locked, run.type, made.id, run.properties);
+      return "done";
+    }
+    await failNode(env, stack, traversal(run), locked, "CREATE", failureMessage(error));
     return "done";
   }
   const patch: RowPatch = { action: "CREATE", status: "COMPLETE", statusReason: "state changed", physicalId, properties: run.properties, attributes };
   const write = lockedWriteSpec(env, stack.id, locked.id, patch, true);
-  return finish(run, afterPatch(locked, patch), write, rowWriteEvent(env, stack, traversal(run), "CREATE", "COMPLETE", "state changed"));
+  const refused = (now: ResourceRow | null): Promise<void> => unrecordedCreate(env, stack, traversal(run), locked, run.type, physicalId, run.properties, now);
+  return finish(run, afterPatch(locked, patch), write, rowWriteEvent(env, stack, traversal(run), "CREATE", "COMPLETE", "state changed"), refused);
 }
 
 /** Resume an interrupted create (the lock is ours): read, retry with the key, or replace. */
@@ -100,7 +120,7 @@ async function resumeCreate(run: UpdateRun, locked: ResourceRow, stolenFrom: str
         read({ ...base, physicalId: locked.physicalId, properties: locked.properties }),
       );
     } catch (error) {
-      await failNode(env, stack, traversal(run), locked, "CREATE", (error as Error).message);
+      await failNode(env, stack, traversal(run), locked, "CREATE", failureMessage(error));
       return "done";
     }
     if (found.exists) return adopt(run, locked, found.physicalId, found, stolenFrom);
@@ -112,26 +132,33 @@ async function resumeCreate(run: UpdateRun, locked: ResourceRow, stolenFrom: str
     // The same key and the properties the interrupted attempt used: this returns what that
     // attempt made, or makes exactly what it would have made.
     let recorded = locked.physicalId !== null;
+    const made: { id: string | null } = { id: null };
+    let result: CreateResult;
     try {
-      const result = await callCreate(run, locked, locked.properties, () => {
+      result = await callCreate(run, locked, locked.properties, () => {
         recorded = true;
-      });
-      return await adopt(run, locked, result.physicalId, { ...result, properties: locked.properties }, stolenFrom);
+      }, made);
     } catch (error) {
+      if (error instanceof FencedError && made.id !== null) {
+        await unrecordedCreate(env, stack, traversal(run), locked, type, made.id, locked.properties);
+        return "done";
+      }
+      const message = failureMessage(error);
       if (recorded) {
-        await failNode(env, stack, traversal(run), locked, "CREATE", (error as Error).message);
+        await failNode(env, stack, traversal(run), locked, "CREATE", message);
         return "done";
       }
       // The resource may exist and its id is still unknown: the row stays an interrupted
       // create (unlocked), so whatever checks it next retries again.
-      const reason = `resuming the interrupted create failed: ${(error as Error).message}`;
+      const reason = `resuming the interrupted create failed: ${message}`;
       const kept = await lockedWrite(env, stack.id, locked.id, { statusReason: reason }, true, rowWriteEvent(env, stack, traversal(run), "CREATE", "IN_PROGRESS", reason));
       if (!kept.ok) return "done";
       await failTraversal(env, stack.id, traversal(run), `Resource CREATE failed: ${locked.name}: ${reason}`, locked.id);
       return "done";
     }
+    return adopt(run, locked, result.physicalId, { ...result, properties: locked.properties }, stolenFrom, true);
   }
-  const reason = `create interrupted (engine ${stolenFrom ?? "unknown"} died); ${type.type} has neither read nor an idempotent create, so the resource is replaced`;
+  const reason = `create interrupted (${describeLockHolder(stolenFrom)} stopped); ${type.type} has neither read nor an idempotent create, so the resource is replaced`;
   const marked = await lockedWrite(env, stack.id, locked.id, { status: "FAILED", statusReason: reason }, true, rowWriteEvent(env, stack, traversal(run), "CREATE", "FAILED", reason));
   return marked.ok ? "again" : "done";
 }
@@ -147,12 +174,13 @@ async function adopt(
   physicalId: string,
   found: { readonly attributes?: Readonly<Record<string, unknown>> | undefined; readonly properties?: Readonly<Record<string, unknown>> | undefined },
   stolenFrom: string | null,
+  madeHere = false,
 ): Promise<StepResult> {
   const { env, stack } = run;
   const known = found.properties ?? (deepEqual(row.properties, run.properties) ? run.properties : undefined);
   const reason =
     known === undefined
-      ? `create interrupted (engine ${stolenFrom ?? "unknown"} died) with other inputs, and ${run.type.type} cannot report its properties, so the resource is replaced`
+      ? `create interrupted (${describeLockHolder(stolenFrom)} stopped) with other inputs, and ${run.type.type} cannot report its properties, so the resource is replaced`
       : "resumed interrupted create";
   const attributes = { ...(found.attributes ?? {}) };
   const patch: RowPatch =
@@ -161,5 +189,7 @@ async function adopt(
       : { action: "CREATE", status: "COMPLETE", statusReason: reason, physicalId, properties: { ...known }, attributes };
   const event = rowWriteEvent(env, stack, traversal(run), "CREATE", known === undefined ? "FAILED" : "COMPLETE", reason);
   const written = await lockedWrite(env, stack.id, row.id, patch, true, event);
+  // A resource this attempt's own create returned, that the row no longer lets it record.
+  if (!written.ok && madeHere) await unrecordedCreate(env, stack, traversal(run), row, run.type, physicalId, row.properties, written.row);
   return written.ok ? "again" : "done";
 }

@@ -9,13 +9,14 @@
  * it by retrying the create with the same key (W-E: resume, then delete). Until that retry
  * succeeds the row stays CREATE_IN_PROGRESS, so a later attempt knows to retry again.
  */
+import { FencedError } from "../errors.js";
 import type { ResourceRow, RowPatch, StackRecord, TraversalGraph } from "../model/types.js";
 import type { AnyResourceType } from "../plugin/types.js";
 import type { RowWriteEvent } from "../runtime/contract.js";
 import type { CheckEnv } from "./env.js";
 import { failNode, failTraversal } from "./fail.js";
 import { rowWriteEvent } from "./fused-ops.js";
-import { invokePlugin } from "./invoke-plugin.js";
+import { failureMessage, invokePlugin } from "./invoke-plugin.js";
 import { lockedWrite, lockedWriteSpec } from "./locking.js";
 import { reportCleanup } from "./propagate.js";
 
@@ -90,7 +91,7 @@ export async function deleteLockedRow(
       const id = physicalId;
       await invokePlugin(env, stack, traversalId, row, type, "delete", (base) => type.delete({ ...base, physicalId: id, properties: row.properties }));
     } catch (error) {
-      await failNode(env, stack, traversalId, row, "DELETE", (error as Error).message);
+      await failNode(env, stack, traversalId, row, "DELETE", failureMessage(error));
       return false;
     }
   }
@@ -129,14 +130,14 @@ async function resolveCreate(
         properties: row.properties,
         setPhysicalId: async (id: string) => {
           const w = await lockedWrite(env, stack.id, row.id, { physicalId: id }, false);
-          if (!w.ok) throw new Error("lost the row lock");
+          if (!w.ok) throw new FencedError(`create of ${row.name} made ${id}, but row ${row.id} is no longer locked by this check`);
         },
       }),
     );
     if (typeof result?.physicalId !== "string" || result.physicalId === "") throw new Error(`${type.type} create must return { physicalId: non-empty string }`);
     physicalId = result.physicalId;
   } catch (error) {
-    const reason = `cannot delete: retrying the interrupted create to find its resource failed: ${(error as Error).message}`;
+    const reason = `cannot delete: retrying the interrupted create to find its resource failed: ${failureMessage(error)}`;
     const kept = await lockedWrite(env, stack.id, row.id, { statusReason: reason }, true, rowWriteEvent(env, stack, traversalId, "CREATE", "IN_PROGRESS", reason));
     if (!kept.ok) return null;
     await failTraversal(env, stack.id, traversalId, `Resource DELETE failed: ${row.name}: ${reason}`, row.id);

@@ -49,6 +49,10 @@ export interface CheckEnv extends EngineContext {
   readonly store: RuntimeStore;
   /** The delivery's signal: aborted when the runtime takes the check back (its plugin calls are aborted). */
   readonly signal?: AbortSignal;
+  /** The lock holder of this attempt: `<engineId>#<attempt>` (`runtime/lock-holder.ts`), or the engine id. */
+  readonly holder: string;
+  /** Whether the engine's lease is certainly held now (`Delivery.leaseValid`); absent: always. */
+  readonly leaseValid?: () => boolean;
 }
 
 /** Loads in flight per cache, shared by the checks that need the same value at once. */

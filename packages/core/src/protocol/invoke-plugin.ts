@@ -1,8 +1,10 @@
 /**
- * Calling a resource type's handlers: the handler context, retries with backoff for
- * retryable errors, abort on cancel, and normalisation of whatever the plugin throws.
+ * Calling a resource type's handlers: the handler context, the fence before every call (the
+ * engine's lease and the row's lock still this attempt's), retries with backoff for
+ * retryable errors, abort on cancel or a lost lease, and normalisation of whatever the
+ * plugin throws.
  */
-import { AbortedError, ConvergeError, ResourceError } from "../errors.js";
+import { AbortedError, ConvergeError, FencedError, ResourceError } from "../errors.js";
 import type { ResourceRow, StackRecord } from "../model/types.js";
 import type { AnyResourceType, BaseContext, Logger } from "../plugin/types.js";
 import type { CheckEnv } from "./env.js";
@@ -15,10 +17,40 @@ export function idempotencyKey(stackId: string, rowId: string): string {
   return `${stackId}:${rowId}`;
 }
 
+/** Options of {@link invokePlugin}. */
+export interface InvokeOptions {
+  /**
+   * The call acts on a row this attempt holds locked: before every try, the call is fenced -
+   * it does not start when the engine's lease may have lapsed or the row is no longer locked
+   * by this attempt (FencedError). @default true
+   */
+  readonly locked?: boolean;
+  /**
+   * Clean-up of this attempt's own leftovers (a resource whose create could not be
+   * recorded): not fenced, and not aborted with the delivery or the traversal. @default false
+   */
+  readonly detached?: boolean;
+}
+
+/**
+ * Stop unless this attempt may still act on the row: its engine's lease is certainly held
+ * (known locally) and the row is still locked by this attempt. @throws FencedError
+ */
+export async function fence(env: CheckEnv, stackId: string, row: Pick<ResourceRow, "id" | "name">, handler: HandlerName): Promise<void> {
+  if (env.leaseValid?.() === false) {
+    throw new FencedError(`${handler} of ${row.name} not started: the liveness lease of engine ${env.engineId} may have lapsed`);
+  }
+  const current = await env.store.loadRow(stackId, row.id);
+  if (current?.lockHolder !== env.holder) {
+    throw new FencedError(`${handler} of ${row.name} not started: row ${row.id} is no longer locked by this check (held by ${current?.lockHolder ?? "nobody"})`);
+  }
+}
+
 /**
  * Run `call` with a fresh handler context, retrying retryable failures with exponential
- * backoff up to the engine's limit. Errors come back as {@link ResourceError} (or
- * {@link AbortedError} when the traversal was cancelled).
+ * backoff up to the engine's limit. Every try is fenced first (see {@link InvokeOptions}).
+ * Errors come back as {@link ResourceError} (or {@link AbortedError} when the traversal was
+ * cancelled), or {@link FencedError} when the check may no longer act on the row.
  */
 export async function invokePlugin<T>(
   env: CheckEnv,
@@ -28,8 +60,12 @@ export async function invokePlugin<T>(
   type: AnyResourceType,
   handler: HandlerName,
   call: (base: BaseContext) => Promise<T>,
+  options: InvokeOptions = {},
 ): Promise<T> {
-  const { signal, release } = env.aborts.open(stack.id, traversalId, env.signal);
+  const detached = options.detached === true;
+  const locked = !detached && options.locked !== false;
+  const own = new AbortController();
+  const { signal, release } = detached ? { signal: own.signal, release: () => undefined } : env.aborts.open(stack.id, traversalId, env.signal);
   const base: BaseContext = {
     stackName: stack.name,
     resourceName: row.name,
@@ -39,14 +75,19 @@ export async function invokePlugin<T>(
     logger: scopedLogger(env.logger, { stack: stack.name, resource: row.name, type: type.type, handler }),
     idempotencyKey: idempotencyKey(stack.id, row.id),
   };
+  // Aborted because the lease was lost: fenced, not a failure of the resource.
+  const stopped = (): Error =>
+    env.leaseValid?.() === false ? new FencedError(`${handler} of ${row.name} aborted: the liveness lease of engine ${env.engineId} lapsed`) : new AbortedError(`${handler} aborted: ${String(signal.reason)}`);
   try {
     let delay = env.retry.initialDelayMs;
     for (let attempt = 1; ; attempt++) {
-      if (signal.aborted) throw new AbortedError(`${handler} aborted: ${String(signal.reason)}`);
+      if (signal.aborted) throw stopped();
+      if (locked) await fence(env, stack.id, row, handler);
       try {
         return await call(base);
       } catch (raw) {
-        if (signal.aborted) throw new AbortedError(`${handler} aborted: ${String(signal.reason)}`);
+        if (signal.aborted) throw stopped();
+        if (raw instanceof FencedError) throw raw;
         const error = normalizeError(raw, type, handler);
         if (!error.retryable || attempt >= env.retry.maxAttempts) throw error;
         const wait = Math.min(env.retry.maxDelayMs, Math.max(delay, error.retryAfterMs ?? 0));
@@ -58,6 +99,16 @@ export async function invokePlugin<T>(
   } finally {
     release();
   }
+}
+
+/**
+ * The message of a plugin call's failure, to record on the row - unless the check was fenced
+ * out, which is no failure of the resource: then the FencedError is thrown on, so the check
+ * stops without writing and is delivered again.
+ */
+export function failureMessage(error: unknown): string {
+  if (error instanceof FencedError) throw error;
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Turn anything a handler threw into a ResourceError whose message names the handler. */

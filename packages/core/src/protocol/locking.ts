@@ -1,13 +1,16 @@
 /**
- * Row locks: holder engine id + version compare-and-set (DESIGN.md section 6).
+ * Row locks: holder (engine id + attempt, `runtime/lock-holder.ts`) + version compare-and-set
+ * (DESIGN.md section 6).
  *
  * A lock is taken with a write that also checks the traversal is still current, the row's
  * version is the one read, and the row is unlocked - or locked by an engine whose liveness
- * lease has expired, in which case the lock is stolen and the interrupted operation resumed.
+ * lease has expired, or by an attempt of a live engine that is no longer running, in which
+ * case the lock is stolen and the interrupted operation resumed.
  */
 import type { ResourceRow, RowPatch } from "../model/types.js";
 import type { RowWrite, RowWriteEvent, RowWriteResult } from "../runtime/contract.js";
 import type { CheckEnv } from "./env.js";
+import { parseLockHolder } from "../runtime/lock-holder.js";
 import { writeWithEvent } from "./fused-ops.js";
 
 /** Result of trying to lock a row. */
@@ -20,13 +23,25 @@ export type LockOutcome =
   /** The row changed (or vanished) since it was read: reload and decide again. */
   | { readonly kind: "changed" };
 
-/** Classify a holder: null (free), "alive" or "dead". */
-export async function holderState(env: CheckEnv, row: ResourceRow): Promise<"free" | "alive" | "dead"> {
+/**
+ * Who holds a row's lock, seen from this check: nobody ("free"), this very attempt ("mine"),
+ * a running attempt of a live engine ("alive"), or nobody that will release it ("dead"): its
+ * engine's lease lapsed, or its engine lives but the attempt that took it is no longer
+ * running (it ended without releasing it) - such a lock is stolen and the work resumed.
+ */
+export type HolderState = "free" | "mine" | "alive" | "dead";
+
+/** Classify the holder of `row`'s lock (a row of stack `stackId`). */
+export async function holderState(env: CheckEnv, stackId: string, row: ResourceRow): Promise<HolderState> {
   if (row.lockHolder === null) return "free";
-  return (await env.runtime.isAlive(row.lockHolder)) ? "alive" : "dead";
+  if (row.lockHolder === env.holder) return "mine";
+  const { engineId, attempt } = parseLockHolder(row.lockHolder);
+  if (!(await env.runtime.isAlive(engineId))) return "dead";
+  if (attempt === null) return "alive";
+  return (await env.runtime.attemptRunning(engineId, attempt, stackId)) ? "alive" : "dead";
 }
 
-/** Lock `row` (as read) for this engine in `traversalId`, writing `patch` (and `event`) atomically. */
+/** Lock `row` (as read) for this attempt in `traversalId`, writing `patch` (and `event`) atomically. */
 export async function lockRow(
   env: CheckEnv,
   stackId: string,
@@ -35,7 +50,7 @@ export async function lockRow(
   patch: RowPatch,
   event?: RowWriteEvent,
 ): Promise<LockOutcome> {
-  const state = await holderState(env, row);
+  const state = await holderState(env, stackId, row);
   if (state === "alive") return { kind: "parked" };
   const write: RowWrite = {
     stackId,
@@ -43,12 +58,17 @@ export async function lockRow(
     ifTraversal: traversalId,
     ifVersion: row.version,
     ifHolder: row.lockHolder,
-    setHolder: env.engineId,
+    setHolder: env.holder,
     patch: { ...patch, updatedAt: env.runtime.now() },
   };
+  const stolenFrom = state === "dead" ? row.lockHolder : null;
   const result = await writeWithEvent(env, write, event);
-  if (result.ok) return { kind: "locked", row: result.row, stolenFrom: state === "dead" ? row.lockHolder : null };
-  return result.reason === "superseded" ? { kind: "superseded" } : { kind: "changed" };
+  if (result.ok) return { kind: "locked", row: result.row, stolenFrom };
+  if (result.reason === "superseded") return { kind: "superseded" };
+  // Refused, yet the row is locked by this very attempt: the write was made and its reply
+  // lost, then the client sent it again (and the copy was refused as a change). It is ours.
+  if (result.row !== null && result.row.lockHolder === env.holder) return { kind: "locked", row: result.row, stolenFrom };
+  return { kind: "changed" };
 }
 
 /** The write of {@link lockedWrite}, to make it (or report with it) later. */
@@ -56,7 +76,7 @@ export function lockedWriteSpec(env: CheckEnv, stackId: string, rowId: string, p
   return {
     stackId,
     rowId,
-    ifHolder: env.engineId,
+    ifHolder: env.holder,
     ...(release ? { setHolder: null } : {}),
     patch: { ...patch, updatedAt: env.runtime.now() },
   };

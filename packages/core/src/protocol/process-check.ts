@@ -7,6 +7,7 @@ import type { CheckMessage, ResourceRow, StackRecord } from "../model/types.js";
 import { nodeKey } from "../model/types.js";
 import type { Delivery } from "../runtime/contract.js";
 import { redactingEnv } from "../secrets/stack-secrets.js";
+import { formatLockHolder } from "../runtime/lock-holder.js";
 import { isActiveRow } from "./best-existing.js";
 import { checkCleanupNode } from "./check-cleanup.js";
 import { checkComplete } from "./check-complete.js";
@@ -51,6 +52,8 @@ export async function processCheck(engine: EngineContext, delivery: Delivery): P
     runtime: delivery.runtime,
     store: watch.store,
     ...(delivery.signal === undefined ? {} : { signal: delivery.signal }),
+    holder: formatLockHolder(engine.engineId, delivery.attempt),
+    ...(delivery.leaseValid === undefined ? {} : { leaseValid: delivery.leaseValid }),
   };
   await dispatch(delivered, message);
   // A missing stack is fine only when it was deleted (a stale message); otherwise it was lost.

@@ -3,7 +3,7 @@
  * (create-before-delete); creates are in `create-row.ts`. Each returns what the node's
  * decision loop does next.
  */
-import { UpdateReplace } from "../errors.js";
+import { FencedError, UpdateReplace } from "../errors.js";
 import type { NodeKey, NodePayload, ResourceRow, RowPatch, StackRecord, TraversalGraph } from "../model/types.js";
 import type { AnyResourceType } from "../plugin/types.js";
 import { referenceIdOf } from "../plugin/reference-id.js";
@@ -14,7 +14,8 @@ import type { CheckEnv } from "./env.js";
 import { rowEvent } from "./env.js";
 import { failNode } from "./fail.js";
 import { rowWriteEvent } from "./fused-ops.js";
-import { invokePlugin } from "./invoke-plugin.js";
+import { failureMessage, invokePlugin } from "./invoke-plugin.js";
+import { unrecordedUpdate } from "./unrecorded.js";
 import { casWriteSpec, lockRow, lockedWrite, lockedWriteSpec } from "./locking.js";
 import { nodeMessage, propagate, retrigger } from "./propagate.js";
 
@@ -44,9 +45,10 @@ const traversal = (run: UpdateRun): string => run.graph.traversalId;
  * Report the node done with the data of `row` - the row as `write` (when given, made in the
  * same fused operation) leaves it - and retrigger the row if the traversal is gone. A
  * refused compare-and-set write (the row changed) decides again; a refused locked write
- * (the lock was stolen) stops.
+ * (the lock was stolen) stops - after `onLost` (given the row as it now is) deals with what
+ * the plugin call did that cannot be recorded.
  */
-export async function finish(run: UpdateRun, row: ResourceRow, write?: RowWrite, event?: RowWriteEvent): Promise<StepResult> {
+export async function finish(run: UpdateRun, row: ResourceRow, write?: RowWrite, event?: RowWriteEvent, onLost?: (now: ResourceRow | null) => Promise<void>): Promise<StepResult> {
   const payload: NodePayload = {
     rowId: row.id,
     name: row.name,
@@ -56,6 +58,7 @@ export async function finish(run: UpdateRun, row: ResourceRow, write?: RowWrite,
   const result = await propagate(run.env, run.stack.id, run.graph, run.node, payload, write, event);
   if (result.kind === "refused") {
     const changed = write?.ifVersion !== undefined && (result.reason === "version" || result.reason === "locked");
+    if (!changed) await onLost?.(result.row);
     return changed ? "again" : "done";
   }
   if (result.kind === "gone") await retrigger(run.env, run.stack.id, row.id);
@@ -90,12 +93,14 @@ export async function updateRow(run: UpdateRun, row: ResourceRow, changed: strin
   const locked = lock.row;
   const update = run.type.update?.bind(run.type);
   let attributes: Record<string, unknown>;
+  let updated = false;
   try {
     if (update === undefined || locked.physicalId === null) throw new UpdateReplace("cannot update in place");
     const physicalId = locked.physicalId;
     const result = await invokePlugin(env, stack, traversal(run), locked, run.type, "update", (base) =>
       update({ ...base, physicalId, properties: run.properties, oldProperties: locked.properties, changed, attributes: locked.attributes }),
     );
+    updated = true;
     attributes = await collectAttributes(run, locked, physicalId, { ...locked.attributes, ...(result?.attributes ?? {}) });
   } catch (error) {
     if (error instanceof UpdateReplace) {
@@ -103,7 +108,11 @@ export async function updateRow(run: UpdateRun, row: ResourceRow, changed: strin
       const back = await lockedWrite(env, stack.id, locked.id, { ...previous, statusReason: error.message }, true);
       return back.ok ? replaceRow(run, back.row, `the type asked for replacement: ${error.message}`) : "done";
     }
-    await failNode(env, stack, traversal(run), locked, "UPDATE", (error as Error).message);
+    if (error instanceof FencedError && updated) {
+      unrecordedUpdate(env, stack, locked, error.message);
+      return "done";
+    }
+    await failNode(env, stack, traversal(run), locked, "UPDATE", failureMessage(error));
     return "done";
   }
   const patch: RowPatch = {
@@ -118,7 +127,8 @@ export async function updateRow(run: UpdateRun, row: ResourceRow, changed: strin
     deletionPolicy: run.resource.deletionPolicy,
   };
   const write = lockedWriteSpec(env, stack.id, locked.id, patch, true);
-  return finish(run, afterPatch(locked, patch), write, rowWriteEvent(env, stack, traversal(run), "UPDATE", "COMPLETE", "state changed"));
+  const lost = async (now: ResourceRow | null): Promise<void> => unrecordedUpdate(env, stack, locked, `row held by ${now?.lockHolder ?? "nobody"}`);
+  return finish(run, afterPatch(locked, patch), write, rowWriteEvent(env, stack, traversal(run), "UPDATE", "COMPLETE", "state changed"), lost);
 }
 
 /** No change: record the new template and `requires` (W-A) without calling the plugin. */
@@ -127,7 +137,7 @@ export async function noChange(run: UpdateRun, row: ResourceRow): Promise<StepRe
   let attributes = row.attributes;
   if (missing.length > 0 && row.physicalId !== null && run.type.getAttribute !== undefined) {
     try {
-      attributes = await collectAttributes(run, row, row.physicalId, row.attributes);
+      attributes = await collectAttributes(run, row, row.physicalId, row.attributes, false);
     } catch {
       attributes = row.attributes;
     }
@@ -180,6 +190,7 @@ export async function collectAttributes(
   row: ResourceRow,
   physicalId: string,
   provided: Readonly<Record<string, unknown>>,
+  locked = true,
 ): Promise<Record<string, unknown>> {
   const attributes: Record<string, unknown> = { ...provided };
   const getAttribute = run.type.getAttribute?.bind(run.type);
@@ -190,6 +201,7 @@ export async function collectAttributes(
         ? null
         : await invokePlugin(run.env, run.stack, traversal(run), row, run.type, "getAttribute", (base) =>
             getAttribute({ ...base, physicalId, properties: run.properties }, name),
+            { locked },
           );
     setOwn(attributes, name, value);
   }

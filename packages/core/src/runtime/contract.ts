@@ -315,6 +315,24 @@ export interface Delivery {
    * check's in-flight plugin calls are aborted, as its writes are already fenced.
    */
   readonly signal?: AbortSignal;
+  /**
+   * A token naming this attempt (this one delivery) of the check, unique among the runtime's
+   * deliveries and matching `ATTEMPT_PATTERN` (`runtime/lock-holder.ts`). The row locks the
+   * check takes carry it (`<engineId>#<attempt>`), so a lock knows which attempt holds it:
+   * the check recognises its own lock after a lost reply, and others can ask
+   * {@link Runtime.attemptRunning} whether a live engine's lock is still in use. Without it
+   * locks are engine-wide (a live engine's lock is never stale).
+   */
+  readonly attempt?: string;
+  /**
+   * Whether the engine's liveness lease is certainly still held *now*, as the engine knows it
+   * locally (its last successful renewal plus the lease's TTL has not passed) - no round trip.
+   * The protocol asks it before every plugin call: a call never starts when the lease may
+   * have lapsed (another engine may have taken the row over). When the lease is lost the
+   * runtime also aborts {@link Delivery.signal}. Absent: the lease cannot lapse under a
+   * running engine (a runtime in one process).
+   */
+  readonly leaseValid?: () => boolean;
 }
 
 /** Processes checks; the engine registers one with the runtime. */
@@ -352,6 +370,16 @@ export interface Runtime {
   registerWorker(engineId: string, handler: CheckHandler, options?: { concurrency?: number }): Promise<WorkerRegistration>;
   /** Whether the engine's liveness lease is current. */
   isAlive(engineId: string): Promise<boolean>;
+  /**
+   * Whether the attempt `attempt` (a {@link Delivery.attempt}) of engine `engineId`, a check
+   * of stack `stackId`, is still running: delivered and its handler not yet returned or
+   * thrown. Asked about the holder of a row lock whose engine is alive: a lock of an attempt
+   * that is no longer running is stale (its check ended without releasing it, e.g. after a
+   * lost reply or an infrastructure error) and is stolen and resumed like a dead engine's.
+   * Must never answer false for an attempt whose handler still runs (its lock would be stolen
+   * under it); may answer true a little after it ended. False for unknown attempts.
+   */
+  attemptRunning(engineId: string, attempt: string, stackId: string): Promise<boolean>;
   /** Checks queued and running for a stack. */
   activity(stackId: string): Promise<StackActivity>;
   /** Publish a cancellation to every worker (aborting in-flight plugin calls). */

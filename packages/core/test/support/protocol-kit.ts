@@ -36,6 +36,8 @@ export interface KitOptions {
   readonly retry?: Partial<RetryPolicy>;
   /** Watchdog interval of the engines. @default 30000 */
   readonly watchdogIntervalMs?: number;
+  /** Logger of the engines. @default silent */
+  readonly logger?: Logger;
 }
 
 /** What {@link setup} makes. */
@@ -67,7 +69,7 @@ export function setup(options: KitOptions = {}): Kit {
       runtime,
       types,
       engineId,
-      logger: silentLogger,
+      logger: options.logger ?? silentLogger,
       watchdogIntervalMs,
       ...(options.retry === undefined ? {} : { retry: options.retry }),
     }),

@@ -12,3 +12,5 @@ export { redisScenarioHarness } from "./scenario-harness.js";
 export type { RedisScenarioHarnessOptions } from "./scenario-harness.js";
 export { redisConformanceTarget } from "./conformance-target.js";
 export type { RedisConformanceOptions } from "./conformance-target.js";
+export { startTcpProxy } from "./tcp-proxy.js";
+export type { RedisCommandArgs, TcpProxy } from "./tcp-proxy.js";

@@ -22,7 +22,7 @@ import type { Engine, StackInfo, Template } from "@converge/core";
 import { verify } from "@converge/core/testing";
 import { createRedisRuntime } from "@converge/runtime-redis";
 import { uniquePrefix } from "@converge/runtime-redis/testing";
-import type { RedisServerHandle } from "@converge/runtime-redis/testing";
+import type { RedisServerHandle, TcpProxy } from "@converge/runtime-redis/testing";
 import { luaScripts } from "../../src/lua/scripts.js";
 import type { LuaScriptName } from "../../src/lua/scripts.js";
 import { RedisCloud } from "./redis-cloud.js";
@@ -33,14 +33,6 @@ import type { WorkerProcess } from "./worker-processes.js";
 /** The faults the scenario injects. */
 export type Fault = "kill" | "pause" | "drop-reply" | "redis-restart";
 
-/** A proxy between the workers and Redis that can lose a reply. */
-export interface ReplyDropper {
-  /** The URL workers connect to. */
-  readonly url: string;
-  /** Lose the reply to the next command whose request contains `marker`, and reset that connection. */
-  dropNextReply(marker: string): void;
-}
-
 const sha = (script: LuaScriptName): string => createHash("sha1").update(luaScripts[script].lua).digest("hex");
 /** Replies worth losing: the row lock and other row writes, a node's report, a claim. */
 const DROP_TARGETS: readonly string[] = [sha("writeRow"), sha("writeRow"), sha("reportNode"), sha("claimCheck")];
@@ -49,8 +41,8 @@ const DROP_TARGETS: readonly string[] = [sha("writeRow"), sha("writeRow"), sha("
 export interface ChaosScenarioOptions {
   /** The orchestrator's Redis, with AOF (`appendfsync always`): a restart loses nothing acknowledged. */
   readonly state: RedisServerHandle;
-  /** The proxy in front of `state` that the workers use. */
-  readonly proxy: ReplyDropper;
+  /** The proxy in front of `state` that the workers use (it can lose a reply). */
+  readonly proxy: TcpProxy;
   /** The cloud's own Redis. */
   readonly cloudUrl: string;
   readonly seed: number;
@@ -90,9 +82,11 @@ export async function chaosScenario(options: ChaosScenarioOptions): Promise<{ re
       await victim.kill9();
       workers = [...workers.filter((w) => w !== victim), await spawnWorker()];
     } else if (fault === "pause") {
-      await pick(workers).pause(LEASE_MS * 2 + Math.floor(random() * LEASE_MS));
+      await pick(workers).pauseFor(LEASE_MS * 2 + Math.floor(random() * LEASE_MS));
     } else if (fault === "drop-reply") {
-      proxy.dropNextReply(pick(DROP_TARGETS));
+      // Lose the reply to the next call of that script (the promise settles when it happens).
+      const sha = pick(DROP_TARGETS);
+      void proxy.dropReplyTo((command) => command[0]?.toUpperCase() === "EVALSHA" && command[1] === sha);
     } else {
       await state.restart({ signal: "SIGKILL" });
     }

@@ -55,7 +55,17 @@ type Client = Redis | Cluster;
 type Script = (...args: string[]) => Promise<unknown>;
 
 /** Keys of a cloud (one slot, so it works on a Redis Cluster). */
-function cloudKeys(prefix: string): { seq: string; entries: string; byKey: string; creates: string; log: string; underLive: string; hold: string } {
+function cloudKeys(prefix: string): {
+  seq: string;
+  entries: string;
+  byKey: string;
+  creates: string;
+  log: string;
+  underLive: string;
+  hold: string;
+  held: string;
+  release: string;
+} {
   const tag = `{${prefix}:cloud}`;
   return {
     seq: `${tag}:seq`,
@@ -65,6 +75,8 @@ function cloudKeys(prefix: string): { seq: string; entries: string; byKey: strin
     log: `${tag}:log`,
     underLive: `${tag}:under-live`,
     hold: `${tag}:hold`,
+    held: `${tag}:held`,
+    release: `${tag}:release`,
   };
 }
 
@@ -92,10 +104,16 @@ export class RedisCloud {
 
   /**
    * The resource type. `delayMs` makes every operation take 0..delayMs ms (honouring the
-   * abort signal), so crashes land in the middle of operations.
+   * abort signal), so crashes land in the middle of operations. With `holdFirst`, the first create
+   * of that resource name (across every process of the cloud) marks itself started (`held()`)
+   * and waits, ignoring its abort signal, until `releaseHeld()` - a create in flight.
    */
-  type(delayMs = 0): AnyResourceType {
+  type(delayMs = 0, holdFirst?: string): AnyResourceType {
     const k = this.keys;
+    const holdIfFirst = async (ctx: { resourceName: string; idempotencyKey: string }): Promise<void> => {
+      if (ctx.resourceName !== holdFirst || (await this.client.set(k.held, ctx.idempotencyKey, "NX")) !== "OK") return;
+      while ((await this.client.exists(k.release)) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    };
     const pause = (ms: number, signal: AbortSignal): Promise<void> =>
       new Promise<void>((resolve, reject) => {
         if (signal.aborted) return reject(new Error("aborted"));
@@ -115,6 +133,7 @@ export class RedisCloud {
       updatable: ["a", "b", "c", "ca"],
       idempotentCreate: false,
       create: async (ctx) => {
+        await holdIfFirst(ctx);
         await wait(ctx.resourceName, ctx.signal);
         const props = strip(ctx.properties);
         const entry = JSON.stringify({ name: ctx.resourceName, properties: props });
@@ -172,6 +191,16 @@ export class RedisCloud {
   /** Deletes made while a live resource still referenced the deleted one ("<id> deleted under <name>"). */
   async deletesUnderLiveDependents(): Promise<string[]> {
     return this.client.lrange(this.keys.underLive, 0, -1);
+  }
+
+  /** Whether a held create (see `type`) has started. */
+  async held(): Promise<boolean> {
+    return (await this.client.exists(this.keys.held)) === 1;
+  }
+
+  /** Let the held create go on. */
+  async releaseHeld(): Promise<void> {
+    await this.client.set(this.keys.release, "1");
   }
 
   /** Every operation, in order ("create <id>", ...). */

@@ -9,6 +9,7 @@
  *   CONVERGE_CLOUD_REDIS redis:// URL of the fake cloud's own Redis (default: CONVERGE_REDIS)
  *   CONVERGE_ENGINE     engine id
  *   CONVERGE_CONCURRENCY, CONVERGE_DELAY_MS, CONVERGE_FAST ("1": short leases, locks, watchdog)
+ *   CONVERGE_HOLD_CREATE resource name whose first create is held in flight (see RedisCloud.type)
  */
 import { Cluster, Redis } from "ioredis";
 import { createRedisRuntime, startWorker } from "@converge/runtime-redis";
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   });
   const worker = await startWorker({
     runtime,
-    types: [cloud.type(Number(process.env.CONVERGE_DELAY_MS ?? "0"))],
+    types: [cloud.type(Number(process.env.CONVERGE_DELAY_MS ?? "0"), process.env.CONVERGE_HOLD_CREATE === "" ? undefined : process.env.CONVERGE_HOLD_CREATE)],
     engineId: env("CONVERGE_ENGINE"),
     concurrency: Number(process.env.CONVERGE_CONCURRENCY ?? "8"),
     logger: { debug: () => undefined, info: () => undefined, ...quiet },

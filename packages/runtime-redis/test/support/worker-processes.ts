@@ -23,6 +23,8 @@ export interface WorkerProcessOptions {
   readonly delayMs?: number;
   /** Short leases, job locks and watchdog (crash tests). @default false */
   readonly fast?: boolean;
+  /** Hold the first create of this resource name in flight until the cloud releases it. */
+  readonly holdCreate?: string;
 }
 
 /** A running worker process. */
@@ -34,9 +36,13 @@ export interface WorkerProcess {
   /** SIGKILL, and wait for the exit. */
   kill9(): Promise<void>;
   /** SIGSTOP, `ms` later SIGCONT (a long GC pause or VM freeze), and resolve after the SIGCONT. */
-  pause(ms: number): Promise<void>;
+  pauseFor(ms: number): Promise<void>;
   /** SIGTERM (graceful close), and wait for the exit. */
   stop(): Promise<void>;
+  /** SIGSTOP: the process is paused (its lease and job locks lapse), until `resume()`. */
+  pause(): void;
+  /** SIGCONT. */
+  resume(): void;
 }
 
 const exited = (child: ChildProcess): Promise<void> =>
@@ -56,6 +62,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions, readyTim
       CONVERGE_CONCURRENCY: String(options.concurrency ?? 8),
       CONVERGE_DELAY_MS: String(options.delayMs ?? 0),
       CONVERGE_FAST: options.fast === true ? "1" : "0",
+      CONVERGE_HOLD_CREATE: options.holdCreate ?? "",
     },
   });
   let err = "";
@@ -83,12 +90,19 @@ export async function startWorkerProcess(options: WorkerProcessOptions, readyTim
       child.kill("SIGKILL");
       await exited(child);
     },
-    async pause(ms) {
+    async pauseFor(ms) {
       child.kill("SIGSTOP");
       await new Promise((resolve) => setTimeout(resolve, ms));
       child.kill("SIGCONT");
     },
+    pause() {
+      child.kill("SIGSTOP");
+    },
+    resume() {
+      child.kill("SIGCONT");
+    },
     async stop() {
+      child.kill("SIGCONT");
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
       await exited(child);

@@ -9,6 +9,7 @@
  *
  * Assertions use `node:assert/strict`, so any test runner works.
  */
+import { attemptCases, attemptPeerCases } from "./attempt-cases.js";
 import { deliveryCases } from "./delivery-cases.js";
 import { eventCases } from "./event-cases.js";
 import { fusedCases } from "./fused-cases.js";
@@ -38,7 +39,7 @@ export interface RuntimeConformanceOptions {
  * target and closes it.
  */
 export function runtimeConformance(factory: ConformanceFactory, options: RuntimeConformanceOptions = {}): ConformanceCase[] {
-  const specs = [...stackCases, ...rowCases, ...syncCases, ...fusedCases, ...eventCases, ...deliveryCases, ...livenessCases, ...(options.peers === true ? peerCases : [])];
+  const specs = [...stackCases, ...rowCases, ...syncCases, ...fusedCases, ...eventCases, ...deliveryCases, ...livenessCases, ...attemptCases, ...(options.peers === true ? [...peerCases, ...attemptPeerCases] : [])];
   const names = new Set<string>();
   for (const spec of specs) {
     if (names.has(spec.name)) throw new Error(`duplicate conformance case name: ${spec.name}`);

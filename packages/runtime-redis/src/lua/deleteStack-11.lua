@@ -15,6 +15,7 @@
   KEYS[8] queued checks (zset)
   KEYS[9] event stream
   KEYS[10] tombstone (string)
+  KEYS[11] running attempts of the stack (hash)
   ARGV[1] traversal id (JSON)
   ARGV[2] how long the event stream stays readable, ms
   ARGV[3] the tombstone (JSON: stackId, name, traversalId, deletedAt)
@@ -29,7 +30,7 @@ if redis.call("HGET", KEYS[1], "currentTraversal") ~= ARGV[1] then
   return SUPERSEDED
 end
 dropSyncPoints(KEYS[5], KEYS[6])
-redis.call("DEL", KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[7], KEYS[8])
+redis.call("DEL", KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[7], KEYS[8], KEYS[11])
 redis.call("PEXPIRE", KEYS[9], tonumber(ARGV[2]))
 redis.call("SET", KEYS[10], ARGV[3], "PX", tonumber(ARGV[4]))
 return OK

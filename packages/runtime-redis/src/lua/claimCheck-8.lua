@@ -12,6 +12,7 @@
   KEYS[5] graph of the job's traversal
   KEYS[6] the check's sync point hash (read only when ARGV[7] is "1")
   KEYS[7] sync-point readiness counts of the job's traversal (its report marks)
+  KEYS[8] running attempts of the stack (hash: attempt -> engine id)
   ARGV[1] job id
   ARGV[2] check field (in KEYS[4])
   ARGV[3] the job's generation
@@ -20,6 +21,8 @@
   ARGV[6] the row id of a node check, or "" (no row to read)
   ARGV[7] "1" to read the sync point, "0" not to
   ARGV[8] "1" to read whether the node ARGV[2] reported, "0" not to
+  ARGV[9] the attempt's token
+  ARGV[10] the engine id running it
 
   Returns {stack record as a flat list field, JSON value, ... (empty: no such stack),
            the row's fields in ROW_FIELDS order (empty: no row read),
@@ -33,6 +36,7 @@ if redis.call("EXISTS", KEYS[1]) == 0 then
   return {{}, {}, {0}, 0}
 end
 redis.call("ZREM", KEYS[2], ARGV[1])
+redis.call("HSET", KEYS[8], ARGV[9], ARGV[10])
 local gen = tonumber(ARGV[3])
 if tonumber(redis.call("HGET", KEYS[4], ARGV[2]) or "0") == gen then
   redis.call("HSET", KEYS[4], ARGV[2], gen + 1)

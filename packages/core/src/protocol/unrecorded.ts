@@ -1,0 +1,73 @@
+/**
+ * What a plugin call did that its check could not record, because the row was taken over
+ * meanwhile (its engine was paused past its lease, or the call outlived the check's lock): a
+ * result is never dropped silently (issue 9, item 2).
+ *
+ * - A create made a resource. When the row now records that same physical id, an idempotent
+ *   create returned the resource the row already has: nothing to do. When the row is held by
+ *   a running attempt (it may be adopting this very resource through `read`), deleting it
+ *   could remove what the row is about to record: it is reported as an orphan. Otherwise the
+ *   resource is deleted through the type's `delete`, with a warning; if that fails, it is
+ *   reported as an orphan: an error log line and a DELETE_FAILED event naming its physical id.
+ * - An update was applied but not recorded: a warning (the row's next update re-applies the
+ *   desired state; there is nothing to delete).
+ */
+import type { ResourceRow, StackRecord } from "../model/types.js";
+import type { AnyResourceType } from "../plugin/types.js";
+import type { CheckEnv } from "./env.js";
+import { rowEvent } from "./env.js";
+import { invokePlugin } from "./invoke-plugin.js";
+import { holderState } from "./locking.js";
+
+/**
+ * Deal with resource `physicalId` that this check's create of `row` made and could not record.
+ * `now` is the row as the refused write found it (undefined: load it).
+ */
+export async function unrecordedCreate(
+  env: CheckEnv,
+  stack: StackRecord,
+  traversalId: string,
+  row: ResourceRow,
+  type: AnyResourceType,
+  physicalId: string,
+  properties: Readonly<Record<string, unknown>>,
+  now?: ResourceRow | null,
+): Promise<void> {
+  const current = now === undefined ? await env.store.loadRow(stack.id, row.id) : now;
+  if (current?.physicalId === physicalId) return;
+  const fields = { stack: stack.name, resource: row.name, rowId: row.id, physicalId, holder: current?.lockHolder ?? null };
+  if (current !== null && current.lockHolder !== null && (await holderState(env, stack.id, current)) === "alive") {
+    return orphan(env, stack, traversalId, row, physicalId, `the row is being taken over by ${current.lockHolder}, which may adopt it`, fields);
+  }
+  env.logger.warn(`the create of ${row.name} made ${physicalId} but could not record it (row ${row.id} was taken over); deleting it`, fields);
+  try {
+    await invokePlugin(env, stack, traversalId, row, type, "delete", (base) => type.delete({ ...base, physicalId, properties }), { detached: true });
+  } catch (error) {
+    return orphan(env, stack, traversalId, row, physicalId, `deleting it failed: ${error instanceof Error ? error.message : String(error)}`, fields);
+  }
+}
+
+/** An update of `row` was applied by the plugin but could not be recorded. */
+export function unrecordedUpdate(env: CheckEnv, stack: StackRecord, row: ResourceRow, why: string): void {
+  env.logger.warn(`the update of ${row.name} was applied but could not be recorded (row ${row.id} was taken over: ${why}); its next update re-applies the desired state`, {
+    stack: stack.name,
+    resource: row.name,
+    rowId: row.id,
+    physicalId: row.physicalId,
+  });
+}
+
+/** Report an orphaned resource: an error log line and a DELETE_FAILED event naming it. */
+async function orphan(
+  env: CheckEnv,
+  stack: StackRecord,
+  traversalId: string,
+  row: ResourceRow,
+  physicalId: string,
+  why: string,
+  fields: Record<string, unknown>,
+): Promise<void> {
+  const reason = `orphaned resource ${physicalId}: the create of ${row.name} made it but could not record it, and ${why}; delete it by hand if it is not ${row.name}'s resource`;
+  env.logger.error(reason, fields);
+  await rowEvent(env, stack, traversalId, { ...row, physicalId }, "DELETE", "FAILED", reason);
+}

@@ -56,6 +56,8 @@ describe("jobs whose ids do not fit the key scheme", () => {
       for (const bad of BAD_IDS) {
         await runtime.queue.add("complete", { kind: "complete", stackId: bad.stackId, traversalId: "t-1" }, { jobId: bad.jobId, ...RETRIED });
       }
+      // The engine registers its worker once the runtime's start-up checks passed.
+      for (let i = 0; i < 500 && runtime.liveEngines().length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
       assert.equal(await runtime.runUntilIdle(), BAD_IDS.length, "each bad job is delivered exactly once");
       for (const bad of BAD_IDS) {
         const job = await runtime.queue.getJob(bad.jobId);

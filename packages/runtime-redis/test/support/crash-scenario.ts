@@ -14,7 +14,7 @@
  */
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
-import { createEngine, createRandom } from "@converge/core";
+import { createEngine, createRandom, parseLockHolder } from "@converge/core";
 import type { Engine, ResourceRow, StackInfo, Template } from "@converge/core";
 import { verify } from "@converge/core/testing";
 import { createRedisRuntime } from "@converge/runtime-redis";
@@ -44,7 +44,8 @@ const NO_VICTIM_MS = 120_000;
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
 
 /** The engine holding a row's lock, if any. */
-const lockHolder = (row: ResourceRow): string | null => row.lockHolder;
+/** The engine id of a row's lock holder (`<engineId>#<attempt>`), or null when unlocked. */
+const lockHolder = (row: ResourceRow): string | null => (row.lockHolder === null ? null : parseLockHolder(row.lockHolder).engineId);
 
 /**
  * Run the scenario; throws an AssertionError naming the seed when it does not hold. Returns

@@ -69,20 +69,29 @@ export async function chaosScenario(options: ChaosScenarioOptions): Promise<{ re
   const runtime = createRedisRuntime({ connection: state.url, prefix, logger: quiet, leaseTtlMs: LEASE_MS });
   const api = createEngine({ runtime, types: [cloud.type()], worker: false, logger: quiet, watchdogIntervalMs: 2000 });
   let n = 0;
+  const spawned: WorkerProcess[] = [];
   const spawnWorker = (): Promise<WorkerProcess> =>
-    startWorkerProcess({ redis: proxy.url, cloudRedis: options.cloudUrl, prefix, engineId: `chaos-${++n}-${prefix}`, concurrency: 4, delayMs: 150, fast: true });
+    startWorkerProcess({ redis: proxy.url, cloudRedis: options.cloudUrl, prefix, engineId: `chaos-${++n}-${prefix}`, concurrency: 4, delayMs: 150, fast: true }).then((w) => (spawned.push(w), w));
   let workers: WorkerProcess[] = await Promise.all([spawnWorker(), spawnWorker(), spawnWorker()]);
   const counts: Record<Fault, number> = { kill: 0, pause: 0, "drop-reply": 0, "redis-restart": 0 };
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 
-  const inject = async (fault: Fault): Promise<void> => {
+  // Workers woken from a pause in the current traversal are not killed: a woken worker deletes
+  // what it made and could not record, and only it knows of it (the fake cloud's creates are
+  // not idempotent, so a kill then would leave a resource nobody can know about).
+  const woke = new Set<WorkerProcess>();
+  const inject = async (wanted: Fault): Promise<void> => {
+    const killable = workers.filter((w) => !woke.has(w));
+    const fault: Fault = wanted === "kill" && killable.length === 0 ? "pause" : wanted;
     counts[fault] += 1;
     if (fault === "kill") {
-      const victim = pick(workers);
+      const victim = pick(killable);
       await victim.kill9();
       workers = [...workers.filter((w) => w !== victim), await spawnWorker()];
     } else if (fault === "pause") {
-      await pick(workers).pauseFor(LEASE_MS * 2 + Math.floor(random() * LEASE_MS));
+      const sleeper = pick(workers);
+      woke.add(sleeper);
+      await sleeper.pauseFor(LEASE_MS * 2 + Math.floor(random() * LEASE_MS));
     } else if (fault === "drop-reply") {
       // Lose the reply to the next call of that script (the promise settles when it happens).
       const sha = pick(DROP_TARGETS);
@@ -104,6 +113,7 @@ export async function chaosScenario(options: ChaosScenarioOptions): Promise<{ re
   /** Start a traversal; inject faults while rows are in progress; wait for its end. */
   const converge = async (start: () => Promise<StackInfo>, faults: number): Promise<StackInfo> => {
     const { traversalId } = await start();
+    woke.clear();
     let injected = 0;
     const deadline = Date.now() + 120_000;
     while (injected < faults && Date.now() < deadline) {
@@ -133,10 +143,15 @@ export async function chaosScenario(options: ChaosScenarioOptions): Promise<{ re
     // A FAILED delete must be retryable to completion (no terminal stuck state).
     if (deleted.status === "FAILED") deleted = await converge(() => api.deleteStack("chaotic"), 0);
     assert.equal(deleted.state, "DELETE_COMPLETE", when(`the delete ended ${deleted.state}: ${deleted.statusReason}`));
-    const left = await cloud.load();
-    assert.deepEqual([...left.entries.keys()], [], when("resources left in the cloud after the delete"));
+    await settled(async () => [...(await cloud.load()).entries.keys()], when("resources left in the cloud after the delete"));
     assert.deepEqual(await cloud.deletesUnderLiveDependents(), [], when("resources deleted while a live resource referenced them"));
     return { faults: counts };
+  } catch (error) {
+    // What the workers logged as errors (orphans, lost state...) says what happened.
+    const logged = spawned.flatMap((w) => w.stderr().split("\n").filter((line) => line.trim() !== "").map((line) => `${w.engineId}: ${line}`));
+    if (error instanceof Error && logged.length > 0) error.message += `\nworker errors:\n${logged.slice(0, 60).join("\n")}`;
+    if (error instanceof Error) error.message += `\ncloud log:\n${(await cloud.log()).join(", ")}`;
+    throw error;
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
     await api.close();
@@ -145,19 +160,36 @@ export async function chaosScenario(options: ChaosScenarioOptions): Promise<{ re
   }
 }
 
+/**
+ * How long a worker that woke from a pause may take to clean up what it made and could not
+ * record: the stack may complete (through the worker that took over) before the paused one
+ * wakes and deletes its duplicate, so the cloud is checked until it settles.
+ */
+const SETTLE_MS = 20_000;
+
+/** Check `problems()` until it finds none, or fail with what it found last after SETTLE_MS. */
+async function settled(problems: () => Promise<string[]>, what: string): Promise<void> {
+  const until = Date.now() + SETTLE_MS;
+  for (;;) {
+    const found = await problems();
+    if (found.length === 0) return;
+    if (Date.now() > until) assert.fail(`${what}:\n${found.slice(0, 20).join("\n")}`);
+    await sleep(200);
+  }
+}
+
 /** COMPLETE: the cloud is the template. FAILED: a reason, and no live resource outside the rows. */
 async function assertOutcome(api: Engine, cloud: RedisCloud, info: StackInfo, template: Template, when: string): Promise<void> {
   assert.ok(info.status === "COMPLETE" || info.status === "FAILED", `${when}: the stack ended ${info.state}`);
-  const reality = await cloud.load();
   if (info.status === "COMPLETE") {
-    const result = verify(reality, template);
-    assert.ok(result.ok, `${when}: the cloud does not match the template:\n${result.problems.slice(0, 20).join("\n")}`);
+    await settled(async () => [...verify(await cloud.load(), template).problems], `${when}: the cloud does not match the template`);
     return;
   }
   assert.notEqual(info.statusReason.trim(), "", `${when}: ${info.state} without a reason`);
-  const known = new Set((await api.listResources("chaotic")).map((r) => r.physicalId).filter((id): id is string => id !== null));
-  const orphans = [...reality.entries.keys()].filter((id) => !known.has(id));
-  assert.deepEqual(orphans, [], `${when} (${info.state}: ${info.statusReason}): live resources no row records`);
+  await settled(async () => {
+    const known = new Set((await api.listResources("chaotic")).map((r) => r.physicalId).filter((id): id is string => id !== null));
+    return [...(await cloud.load()).entries.keys()].filter((id) => !known.has(id));
+  }, `${when} (${info.state}: ${info.statusReason}): live resources no row records`);
 }
 
 async function waitOrFail(api: Engine, name: string, ms: number): Promise<StackInfo> {

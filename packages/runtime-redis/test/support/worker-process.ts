@@ -9,6 +9,7 @@
  *   CONVERGE_CLOUD_REDIS redis:// URL of the fake cloud's own Redis (default: CONVERGE_REDIS)
  *   CONVERGE_ENGINE     engine id
  *   CONVERGE_CONCURRENCY, CONVERGE_DELAY_MS, CONVERGE_FAST ("1": short leases, locks, watchdog)
+ *   CONVERGE_VERBOSE    "1": log warnings too (to stderr)
  *   CONVERGE_HOLD_CREATE resource name whose first create is held in flight (see RedisCloud.type)
  */
 import { Cluster, Redis } from "ioredis";
@@ -28,7 +29,12 @@ async function main(): Promise<void> {
   const client = target.startsWith("[") ? new Cluster(JSON.parse(target) as Array<{ host: string; port: number }>) : new Redis(target);
   const cloudUrl = process.env.CONVERGE_CLOUD_REDIS ?? "";
   const cloud = new RedisCloud(cloudUrl === "" ? client : new Redis(cloudUrl), prefix);
-  const quiet = { warn: () => undefined, error: (m: string) => console.error(m) };
+  // CONVERGE_VERBOSE=1: warnings too (with their fields), for debugging a failing run.
+  const verbose = process.env.CONVERGE_VERBOSE === "1";
+  const quiet = {
+    warn: verbose ? (m: string, f?: Record<string, unknown>) => console.error(`warn: ${m} ${JSON.stringify(f ?? {})}`) : () => undefined,
+    error: (m: string) => console.error(m),
+  };
   const runtime = createRedisRuntime({
     connection: client,
     prefix,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Template } from "@converge/core";
-import { None, Value, coerceValue } from "@converge/plugins";
+import { handlerContext } from "@converge/core/testing";
+import { None, RandomString, TestResource, Value, coerceValue } from "@converge/plugins";
 import { stackKit } from "./support/stack-kit.js";
 
 describe("coerceValue", () => {
@@ -104,5 +105,22 @@ describe("OS::Heat::None in a stack", () => {
     expect(() =>
       kit.engine.validateTemplate({ resources: { stub: { type: "OS::Heat::None" } }, outputs: { x: { value: { get_attr: ["stub", "anything"] } } } }),
     ).toThrow(/it has no attributes/);
+  });
+});
+
+describe("read of the engine-side values", () => {
+  it("reports a Value or a None as recorded (always in sync), with the typed value, and gone without a physical id", async () => {
+    const value = Value.properties.parse({ value: "42", type: "number" });
+    const read = await Value.read?.({ ...handlerContext(), physicalId: "s-v-1", properties: value });
+    expect(read).toEqual({ exists: true, physicalId: "s-v-1", attributes: { value: 42 }, properties: { value: "42", type: "number" } });
+    expect(await Value.read?.({ ...handlerContext(), physicalId: null, properties: value })).toEqual({ exists: false });
+    const stub = None.properties.parse({ anything: { goes: [1] } });
+    expect(await None.read?.({ ...handlerContext(), physicalId: "u-1", properties: stub })).toEqual({ exists: true, physicalId: "u-1", properties: { anything: { goes: [1] } } });
+    expect(await None.read?.({ ...handlerContext(), physicalId: null, properties: stub })).toEqual({ exists: false });
+  });
+
+  it("gives no read to RandomString (its string exists only in the record) nor TestResource (it stands for a remote resource)", () => {
+    expect(RandomString.read).toBeUndefined();
+    expect(TestResource.read).toBeUndefined();
   });
 });

@@ -4,7 +4,9 @@ import { z } from "zod";
 import { AbortedError, InvalidOptionsError, PluginContractError } from "../errors.js";
 import { defineResourceType } from "../plugin/define-resource-type.js";
 import type { AnyResourceType } from "../plugin/types.js";
+import { Reality } from "./reality.js";
 import type { ResourceTypeContractCases } from "./resource-type-contract-cases.js";
+import { createScenarioType } from "./scenario-type.js";
 import { CONTRACT_CHECKS, resourceTypeContractChecks, runResourceTypeContract } from "./resource-type-contract.js";
 
 /** Ways to break the key-value type, each against one rule of the contract. */
@@ -117,6 +119,13 @@ async function runCheck(name: string, flaw?: Flaw, more: Partial<ResourceTypeCon
 describe("runResourceTypeContract", () => {
   describe("passes a correct type", () => {
     runResourceTypeContract(kvType(new Map()), cases, { describe, it });
+  });
+
+  // The acceptance suite's type: without an idempotent create it resumes only by reading by
+  // idempotency key, which the kit then checks by default.
+  describe.each([true, false])("passes the scenario type (idempotent create: %s)", (idempotent) => {
+    const scenarioCases = { create: { a: "x", b: "1" }, update: { a: "y", b: "1" }, replace: { "!a": "z" } };
+    runResourceTypeContract(createScenarioType(new Reality(), { idempotent, typeName: `test:contract:Scenario${String(idempotent)}` }), scenarioCases, { describe, it });
   });
 
   it("leaves the fake cloud empty after every check of a correct type", async () => {

@@ -155,8 +155,10 @@ export async function checkReplace(type: AnyResourceType, resolved: ResolvedCase
       await expectExists(type, resolved, check, old.physicalId, before, false, "after the replacement, the old");
       await expectReadGone(type, resolved, check, old, old.physicalId, stack.idempotencyKey(old), before, "after the replacement, the old");
     }
-    await expectRead(type, resolved, check, row, stack.idempotencyKey(row), after, "after the replacement");
+    const key = stack.idempotencyKey(row);
+    await expectRead(type, resolved, check, row, key, after, "after the replacement");
     await stack.remove();
     await expectExists(type, resolved, check, physicalId, after, false, "after the stack delete");
+    await expectReadGone(type, resolved, check, row, physicalId, key, after, "after the stack delete");
   });
 }

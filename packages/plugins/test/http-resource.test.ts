@@ -120,6 +120,34 @@ describe("converge:http:Resource handlers", () => {
     await expect(type.delete({ ...ctx(), physicalId: null, properties: {} as HttpResourceProperties })).resolves.toBeUndefined();
   });
 
+  it("reads with the retries and AbortSignal of its other calls: 5xx retried, 410 gone, other errors fail, nulls removed by PATCH in sync", async () => {
+    const { sleep, waits } = fakeSleep();
+    const type = build(sleep);
+    const before = props(type, { url: `${server.url}/things`, body: { a: 1, gone: true }, retry_delay_ms: 100 });
+    const { physicalId } = await type.create({ ...ctx(), properties: before, setPhysicalId: noPhysicalId });
+    server.fail({ status: 503, method: "GET" });
+    expect(await type.read?.({ ...ctx(), physicalId, properties: before })).toMatchObject({ exists: true, properties: { body: { a: 1, gone: true } } });
+    expect(waits).toEqual([100]);
+
+    const after = props(type, { url: `${server.url}/things`, body: { a: 1, gone: null }, update_method: "PATCH", retry_delay_ms: 100 });
+    await type.update?.({ ...ctx(), physicalId, properties: after, oldProperties: before, changed: ["body", "update_method"], attributes: {} });
+    expect(server.items.get("things")?.get(physicalId)).toEqual({ a: 1, id: physicalId });
+    const synced = await type.read?.({ ...ctx(), physicalId, properties: after });
+    expect(synced?.exists === true ? synced.properties?.body : null).toEqual({ a: 1, gone: null });
+
+    server.fail({ status: 403, method: "GET" });
+    await expect(type.read?.({ ...ctx(), physicalId, properties: after })).rejects.toThrow(/GET .*\/things\/things-1 answered 403/);
+    server.fail({ status: 410, method: "GET" });
+    expect(await type.read?.({ ...ctx(), physicalId, properties: after })).toEqual({ exists: false });
+
+    const hanging = props(type, { url: `${server.url}/hang` });
+    const controller = new AbortController();
+    const pending = type.read?.({ ...ctx({ signal: controller.signal }), physicalId: "x", properties: hanging });
+    while (server.hanging() === 0) await new Promise((resolve) => setImmediate(resolve));
+    controller.abort(new Error("cancelled"));
+    await expect(pending).rejects.toBeInstanceOf(AbortedError);
+  });
+
   it("retries a 429 no sooner than its Retry-After (seconds or an HTTP date)", async () => {
     const { sleep, waits } = fakeSleep();
     const now = Date.parse("2025-01-01T00:00:00Z");

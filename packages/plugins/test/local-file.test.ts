@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -96,6 +96,25 @@ describe("converge:local:File handlers", () => {
     expect(await LocalFile.read?.({ ...handlerContext(), physicalId, properties: props })).toEqual({ exists: false });
     expect(await LocalFile.read?.({ ...handlerContext(), physicalId: null, properties: props })).toEqual({ exists: false });
     await expect(LocalFile.delete({ ...handlerContext(), physicalId, properties: props })).resolves.toBeUndefined();
+  });
+
+  it("reads a mode changed by hand as drift in mode only, a file read elsewhere as drift in path, and honours the AbortSignal", async () => {
+    const path = join(dir, "m.txt");
+    const props = LocalFile.properties.parse({ path, content: "same", mode: "0640" });
+    const { physicalId } = await LocalFile.create({ ...handlerContext(), properties: props, setPhysicalId: async () => undefined });
+    await chmod(path, 0o600);
+    const read = await LocalFile.read?.({ ...handlerContext(), physicalId, properties: props });
+    expect(read?.exists === true ? read.properties : null).toEqual({ path, content: "same", mode: "0600" });
+    const elsewhere = join(dir, "elsewhere.txt");
+    await writeFile(elsewhere, "same");
+    const imported = await LocalFile.read?.({ ...handlerContext(), physicalId: elsewhere, properties: props });
+    expect(imported).toMatchObject({ exists: true, physicalId: elsewhere, properties: { path: elsewhere, content: "same" } });
+    const relativePath = relative(process.cwd(), path);
+    const spelled = await LocalFile.read?.({ ...handlerContext(), physicalId, properties: { ...props, path: relativePath } });
+    expect(spelled?.exists === true ? spelled.properties?.path : null).toBe(relativePath);
+    const controller = new AbortController();
+    controller.abort(new Error("cancelled"));
+    await expect(LocalFile.read?.({ ...handlerContext({ signal: controller.signal }), physicalId, properties: props })).rejects.toThrow(/read of .*m\.txt aborted: Error: cancelled/);
   });
 
   it("writes nothing when the operation is already aborted", async () => {

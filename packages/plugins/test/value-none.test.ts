@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { Template } from "@converge/core";
-import { None, Value, coerceValue } from "@converge/plugins";
+import { createEngine, createMemoryRuntime } from "@converge/core";
+import type { Logger, Template } from "@converge/core";
+import { handlerContext } from "@converge/core/testing";
+import { None, RandomString, TestResource, Value, coerceValue } from "@converge/plugins";
 import { stackKit } from "./support/stack-kit.js";
+
+const silentLogger: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 describe("coerceValue", () => {
   const ok = (value: unknown, type: Parameters<typeof coerceValue>[1]) => {
@@ -104,5 +108,56 @@ describe("OS::Heat::None in a stack", () => {
     expect(() =>
       kit.engine.validateTemplate({ resources: { stub: { type: "OS::Heat::None" } }, outputs: { x: { value: { get_attr: ["stub", "anything"] } } } }),
     ).toThrow(/it has no attributes/);
+  });
+});
+
+describe("read of the engine-side values", () => {
+  it("reports a Value or a None as recorded (always in sync), with the typed value, and gone without a physical id", async () => {
+    const value = Value.properties.parse({ value: "42", type: "number" });
+    const read = await Value.read?.({ ...handlerContext(), physicalId: "s-v-1", properties: value });
+    expect(read).toEqual({ exists: true, physicalId: "s-v-1", attributes: { value: 42 }, properties: { value: "42", type: "number" } });
+    expect(await Value.read?.({ ...handlerContext(), physicalId: null, properties: value })).toEqual({ exists: false });
+    const stub = None.properties.parse({ anything: { goes: [1] } });
+    expect(await None.read?.({ ...handlerContext(), physicalId: "u-1", properties: stub })).toEqual({ exists: true, physicalId: "u-1", properties: { anything: { goes: [1] } } });
+    expect(await None.read?.({ ...handlerContext(), physicalId: null, properties: stub })).toEqual({ exists: false });
+  });
+
+  it("gives no read to RandomString (its string exists only in the record) nor TestResource (it stands for a remote resource)", () => {
+    expect(RandomString.read).toBeUndefined();
+    expect(TestResource.read).toBeUndefined();
+  });
+});
+
+describe("OS::Heat::Value after a crash", () => {
+  it("resumes an interrupted create through read (gone without an id: created again) with the typed value, at every crash point", async () => {
+    const template: Template = {
+      heat_template_version: "2018-08-31",
+      resources: { v: { type: "OS::Heat::Value", properties: { value: "7", type: "number" } } },
+      outputs: { v: { value: { get_attr: ["v", "value"] } } },
+    };
+    let interrupted = 0;
+    for (let crashAfterOps = 1; crashAfterOps <= 40; crashAfterOps++) {
+      const runtime = createMemoryRuntime({ mode: "manual" });
+      const crashing = createEngine({ runtime, types: [Value], engineId: "crashing", logger: silentLogger });
+      const engine = createEngine({ runtime, types: [Value], engineId: "survivor", logger: silentLogger });
+      try {
+        await crashing.createStack("s", template);
+        await runtime.step({ engineId: "crashing", crashAfterOps });
+        if (runtime.liveEngines().includes("crashing")) break;
+        interrupted++;
+        await runtime.runUntilIdle({ maxSteps: 1_000 });
+        // A crash between the row's write and the traversal's report is the watchdog's to find.
+        runtime.advanceTime(3_600_000);
+        await runtime.runUntilIdle({ maxSteps: 1_000 });
+        const info = await engine.getStack("s");
+        expect(info.state, `crash after ${crashAfterOps} store operations`).toBe("CREATE_COMPLETE");
+        expect(info.outputs).toEqual({ v: 7 });
+      } finally {
+        await crashing.close();
+        await engine.close();
+        await runtime.close();
+      }
+    }
+    expect(interrupted).toBeGreaterThan(1);
   });
 });

@@ -48,6 +48,14 @@ export interface ResourceTypeContractCases {
    */
   readonly exists?: "read" | "stateless" | ExistsProbe;
   /**
+   * Whether `read` finds a resource by `ctx.idempotencyKey` when `physicalId` is null (a
+   * create interrupted before its id was recorded): then the kit reads by key as well as by
+   * physical id, after the create and update and after the delete.
+   * @default true for a type with `read` that does not declare `idempotentCreate` (the engine
+   *   can resume its interrupted creates only by reading by key); false otherwise
+   */
+  readonly readByIdempotencyKey?: boolean;
+  /**
    * Properties with which `create` waits until its AbortSignal aborts (e.g. a request to an
    * endpoint that never answers). The abort check runs only with them.
    */
@@ -64,6 +72,7 @@ export interface ResourceTypeContractCases {
 export interface ResolvedCases {
   readonly cases: ResourceTypeContractCases;
   readonly exists: "read" | "stateless" | ExistsProbe;
+  readonly readByIdempotencyKey: boolean;
   readonly secrets: readonly string[];
   readonly abortWithinMs: number;
   readonly timeoutMs: number;
@@ -98,6 +107,9 @@ export function resolveCases(type: AnyResourceType, cases: ResourceTypeContractC
   if (exists !== "read" && exists !== "stateless" && typeof exists !== "function") {
     throw new InvalidOptionsError("cases.exists", 'must be "read", "stateless" or a probe function');
   }
+  const byKey = cases.readByIdempotencyKey ?? (type.read !== undefined && type.idempotentCreate !== true && exists !== "stateless");
+  if (typeof byKey !== "boolean") throw new InvalidOptionsError("cases.readByIdempotencyKey", "must be true or false");
+  if (byKey && type.read === undefined) throw new InvalidOptionsError("cases.readByIdempotencyKey", `${type.type} has no read handler`);
   const secrets = cases.secrets ?? type.secretProperties ?? [];
   if (!Array.isArray(secrets) || secrets.some((s) => typeof s !== "string")) {
     throw new InvalidOptionsError("cases.secrets", "must be a list of property names");
@@ -106,6 +118,7 @@ export function resolveCases(type: AnyResourceType, cases: ResourceTypeContractC
   return {
     cases,
     exists,
+    readByIdempotencyKey: byKey,
     secrets,
     abortWithinMs: positive("cases.abortWithinMs", cases.abortWithinMs, 5_000),
     timeoutMs: positive("cases.timeoutMs", cases.timeoutMs, 30_000),

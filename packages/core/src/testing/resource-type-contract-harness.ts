@@ -11,6 +11,7 @@ import { InvalidOptionsError, PluginContractError, TemplateValidationError } fro
 import { createMemoryRuntime } from "../memory/memory-runtime.js";
 import type { MemoryRuntime } from "../memory/memory-runtime.js";
 import type { ResourceRow, StackEvent } from "../model/types.js";
+import { idempotencyKey } from "../protocol/invoke-plugin.js";
 import type { AnyResourceType, BaseContext, Logger } from "../plugin/types.js";
 import type { Template } from "../template/types.js";
 import type { ContractProperties, ResolvedCases } from "./resource-type-contract-cases.js";
@@ -97,6 +98,8 @@ export interface ContractStack {
   liveRows(): Promise<ResourceRow[]>;
   /** The one live subject row. */
   row(): Promise<ResourceRow>;
+  /** The idempotency key the engine gives `row`'s create. */
+  idempotencyKey(row: ResourceRow): string;
   /** Every event of the stack so far (also after it was deleted). */
   events(): Promise<StackEvent[]>;
   /** Delete the stack if it still exists (best effort), then release the engine. */
@@ -178,6 +181,10 @@ export function contractStack(type: AnyResourceType, resolved: ResolvedCases, ch
       const rows = await liveRows();
       if (rows.length !== 1) violation(type, check, `expected one live resource row, found ${rows.length}`);
       return rows[0] as ResourceRow;
+    },
+    idempotencyKey(row) {
+      if (stackId === null) violation(type, check, "the stack was never created");
+      return idempotencyKey(stackId, row.id);
     },
     async events() {
       return stackId === null ? [] : runtime.store.readEvents(stackId, null);

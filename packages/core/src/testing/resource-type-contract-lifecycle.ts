@@ -3,14 +3,14 @@
  * manual-mode memory runtime: create then read, delete of what is already gone, in-place
  * update, replacement.
  */
-import type { ResourceRow } from "../model/types.js";
 import type { AnyResourceType } from "../plugin/types.js";
-import { changedProperties, deepEqual } from "../protocol/node-inputs.js";
+import { changedProperties } from "../protocol/node-inputs.js";
 import { InvalidOptionsError } from "../errors.js";
-import type { ContractProperties, ResolvedCases } from "./resource-type-contract-cases.js";
+import type { ResolvedCases } from "./resource-type-contract-cases.js";
 import { caseProperties, parseCase } from "./resource-type-contract-cases.js";
 import type { ContractStack } from "./resource-type-contract-harness.js";
 import { SUBJECT, contractStack, existsNow, handlerContext, violation } from "./resource-type-contract-harness.js";
+import { expectRead, expectReadGone } from "./resource-type-contract-read.js";
 
 /** Check names, as registered. */
 export const LIFECYCLE_CHECKS = {
@@ -19,11 +19,6 @@ export const LIFECYCLE_CHECKS = {
   update: "updates the updatable properties in place",
   replace: "replaces the resource when another property changes",
 } as const;
-
-const show = (value: unknown): string => {
-  const text = JSON.stringify(value);
-  return text === undefined ? String(value) : text.length > 120 ? `${text.slice(0, 120)}…` : text;
-};
 
 /** Require the probe (when there is one) to say `want` about `physicalId`. */
 async function expectExists(
@@ -38,36 +33,6 @@ async function expectExists(
   const found = await existsNow(type, resolved, physicalId, properties);
   if (found !== undefined && found !== want) {
     violation(type, check, `${when}, resource ${physicalId} ${found ? "still exists" : "does not exist"}`);
-  }
-}
-
-/**
- * Require `read` (when the type has one) to find `row` and report `expected` for every
- * non-secret property the case gave.
- */
-async function expectRead(
-  type: AnyResourceType,
-  resolved: ResolvedCases,
-  check: string,
-  row: ResourceRow,
-  given: ContractProperties,
-  expected: Record<string, unknown>,
-  when: string,
-): Promise<void> {
-  const read = type.read?.bind(type);
-  if (read === undefined || row.physicalId === null) return;
-  const found = await read({ ...handlerContext({ rowId: row.id }), physicalId: row.physicalId, properties: expected });
-  if (!found.exists) violation(type, check, `${when}, read says resource ${row.physicalId} does not exist`);
-  if (found.physicalId !== row.physicalId) violation(type, check, `${when}, read reports physical id ${found.physicalId}, not ${row.physicalId}`);
-  if (found.properties === undefined) {
-    violation(type, check, `${when}, read reports no properties, so neither drift nor an interrupted create with other inputs can be detected`);
-  }
-  const secret = new Set(resolved.secrets);
-  for (const key of Object.keys(given)) {
-    if (secret.has(key)) continue;
-    if (!deepEqual(found.properties[key], expected[key])) {
-      violation(type, check, `${when}, read reports ${key} = ${show(found.properties[key])}, expected ${show(expected[key])}`);
-    }
   }
 }
 
@@ -92,9 +57,11 @@ export async function checkCreateRead(type: AnyResourceType, resolved: ResolvedC
     const undeclared = Object.keys(row.attributes).filter((a) => !type.attributeNames.includes(a));
     if (undeclared.length > 0) violation(type, check, `create returned undeclared attributes ${undeclared.join(", ")} (declared: ${type.attributeNames.join(", ") || "none"})`);
     await expectExists(type, resolved, check, row.physicalId, expected, true, "after the create");
-    await expectRead(type, resolved, check, row, given, expected, "after the create");
+    const key = stack.idempotencyKey(row);
+    await expectRead(type, resolved, check, row, key, expected, "after the create");
     await stack.remove();
     await expectExists(type, resolved, check, row.physicalId, expected, false, "after the stack delete");
+    await expectReadGone(type, resolved, check, row, row.physicalId, key, expected, "after the stack delete");
   });
 }
 
@@ -118,6 +85,7 @@ export async function checkDeleteMissing(type: AnyResourceType, resolved: Resolv
     const ctx = { ...handlerContext({ rowId: row.id }), physicalId, properties: expected };
     await attempt(`resource ${physicalId}`, () => type.delete(ctx));
     await expectExists(type, resolved, check, physicalId, expected, false, "after a delete");
+    await expectReadGone(type, resolved, check, row, physicalId, stack.idempotencyKey(row), expected, "after a delete");
     await attempt(`resource ${physicalId}, already deleted`, () => type.delete(ctx));
     await stack.remove();
   });
@@ -151,8 +119,10 @@ export async function checkUpdateInPlace(type: AnyResourceType, resolved: Resolv
       violation(type, check, "the engine recorded no UPDATE_COMPLETE: the change was not applied");
     }
     await expectExists(type, resolved, check, row.physicalId as string, after, true, "after the update");
-    await expectRead(type, resolved, check, row, next, after, "after the update");
+    const key = stack.idempotencyKey(row);
+    await expectRead(type, resolved, check, row, key, after, "after the update");
     await stack.remove();
+    await expectReadGone(type, resolved, check, row, row.physicalId as string, key, after, "after the stack delete");
   });
 }
 
@@ -183,9 +153,12 @@ export async function checkReplace(type: AnyResourceType, resolved: ResolvedCase
     await expectExists(type, resolved, check, physicalId, after, true, "after the replacement (and the delete of the old resource)");
     if (old.physicalId !== null && old.physicalId !== physicalId) {
       await expectExists(type, resolved, check, old.physicalId, before, false, "after the replacement, the old");
+      await expectReadGone(type, resolved, check, old, old.physicalId, stack.idempotencyKey(old), before, "after the replacement, the old");
     }
-    await expectRead(type, resolved, check, row, next, after, "after the replacement");
+    const key = stack.idempotencyKey(row);
+    await expectRead(type, resolved, check, row, key, after, "after the replacement");
     await stack.remove();
     await expectExists(type, resolved, check, physicalId, after, false, "after the stack delete");
+    await expectReadGone(type, resolved, check, row, physicalId, key, after, "after the stack delete");
   });
 }

@@ -4,7 +4,9 @@ import { z } from "zod";
 import { AbortedError, InvalidOptionsError, PluginContractError } from "../errors.js";
 import { defineResourceType } from "../plugin/define-resource-type.js";
 import type { AnyResourceType } from "../plugin/types.js";
+import { Reality } from "./reality.js";
 import type { ResourceTypeContractCases } from "./resource-type-contract-cases.js";
+import { createScenarioType } from "./scenario-type.js";
 import { CONTRACT_CHECKS, resourceTypeContractChecks, runResourceTypeContract } from "./resource-type-contract.js";
 
 /** Ways to break the key-value type, each against one rule of the contract. */
@@ -17,7 +19,15 @@ type Flaw =
   | "ignores-abort"
   | "id-shows-password"
   | "logs-password"
-  | "password-not-marked-secret";
+  | "password-not-marked-secret"
+  | "read-never-exists"
+  | "read-stale-after-update"
+  | "read-exists-after-delete"
+  | "read-ignores-key"
+  | "read-reports-undeclared"
+  // Not flaws: a read may report only some properties, or none.
+  | "read-reports-value-only"
+  | "read-reports-nothing";
 
 interface Entry {
   key: string;
@@ -27,6 +37,8 @@ interface Entry {
 
 /** A key-value entry in a fake cloud (`cloud`), correct unless a flaw is given. */
 function kvType(cloud: Map<string, Entry>, flaw?: Flaw): AnyResourceType {
+  const firstValues = new Map<string, string>();
+  const ghosts = new Map<string, Entry>();
   const properties = z.object({
     key: z.string().min(1),
     value: z.string().default(""),
@@ -52,6 +64,7 @@ function kvType(cloud: Map<string, Entry>, flaw?: Flaw): AnyResourceType {
       if (flaw === "logs-password") ctx.logger.info("creating entry", { password: ctx.properties.password });
       const value = flaw === "stores-wrong-value" ? `${ctx.properties.value}!` : ctx.properties.value;
       cloud.set(id, { key: ctx.properties.key, value, password: ctx.properties.password });
+      if (!firstValues.has(id)) firstValues.set(id, value);
       return { physicalId: id, attributes: { key: ctx.properties.key } };
     },
     async update(ctx) {
@@ -63,12 +76,20 @@ function kvType(cloud: Map<string, Entry>, flaw?: Flaw): AnyResourceType {
     async delete(ctx) {
       if (ctx.physicalId === null) return;
       if (!cloud.has(ctx.physicalId) && flaw === "delete-missing-throws") throw new Error(`no entry ${ctx.physicalId}`);
+      const entry = cloud.get(ctx.physicalId);
+      if (entry !== undefined) ghosts.set(ctx.physicalId, entry);
       cloud.delete(ctx.physicalId);
     },
     async read(ctx) {
-      const entry = ctx.physicalId === null ? undefined : cloud.get(ctx.physicalId);
-      if (entry === undefined || ctx.physicalId === null) return { exists: false };
-      return { exists: true, physicalId: ctx.physicalId, attributes: { key: entry.key }, properties: { key: entry.key, value: entry.value, hang: false } };
+      if (flaw === "read-never-exists") return { exists: false };
+      const id = ctx.physicalId ?? (flaw === "read-ignores-key" ? null : `entry-${ctx.idempotencyKey}`);
+      const live = id === null ? undefined : cloud.get(id);
+      const entry = live ?? (flaw === "read-exists-after-delete" && id !== null ? ghosts.get(id) : undefined);
+      if (entry === undefined || id === null) return { exists: false };
+      const value = flaw === "read-stale-after-update" ? (firstValues.get(id) ?? entry.value) : entry.value;
+      const reported =
+        flaw === "read-reports-value-only" ? { value } : flaw === "read-reports-undeclared" ? { key: entry.key, value, colour: "red" } : { key: entry.key, value, hang: false };
+      return { exists: true, physicalId: id, attributes: { key: entry.key }, ...(flaw === "read-reports-nothing" ? {} : { properties: reported }) };
     },
   });
 }
@@ -83,9 +104,9 @@ const cases: ResourceTypeContractCases = {
 };
 
 /** Run the named check of a type built with `flaw`; returns the cloud afterwards. */
-async function runCheck(name: string, flaw?: Flaw): Promise<{ error: unknown; cloud: Map<string, Entry> }> {
+async function runCheck(name: string, flaw?: Flaw, more: Partial<ResourceTypeContractCases> = {}): Promise<{ error: unknown; cloud: Map<string, Entry> }> {
   const cloud = new Map<string, Entry>();
-  const check = resourceTypeContractChecks(kvType(cloud, flaw), cases).find((c) => c.name === name);
+  const check = resourceTypeContractChecks(kvType(cloud, flaw), { ...cases, ...more }).find((c) => c.name === name);
   if (check === undefined) throw new Error(`no check "${name}"`);
   try {
     await check.run();
@@ -98,6 +119,13 @@ async function runCheck(name: string, flaw?: Flaw): Promise<{ error: unknown; cl
 describe("runResourceTypeContract", () => {
   describe("passes a correct type", () => {
     runResourceTypeContract(kvType(new Map()), cases, { describe, it });
+  });
+
+  // The acceptance suite's type: without an idempotent create it resumes only by reading by
+  // idempotency key, which the kit then checks by default.
+  describe.each([true, false])("passes the scenario type (idempotent create: %s)", (idempotent) => {
+    const scenarioCases = { create: { a: "x", b: "1" }, update: { a: "y", b: "1" }, replace: { "!a": "z" } };
+    runResourceTypeContract(createScenarioType(new Reality(), { idempotent, typeName: `test:contract:Scenario${String(idempotent)}` }), scenarioCases, { describe, it });
   });
 
   it("leaves the fake cloud empty after every check of a correct type", async () => {
@@ -123,6 +151,48 @@ describe("runResourceTypeContract", () => {
     expect(error).toBeInstanceOf(PluginContractError);
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).toContain(`[${name}]`);
+  });
+
+  // The probe looks at the fake cloud itself, so only `read` can be wrong about it.
+  const probe = (cloud: Map<string, Entry>) => async (physicalId: string) => cloud.has(physicalId);
+  const lyingReads: Array<[Flaw, string, Partial<ResourceTypeContractCases>, RegExp]> = [
+    ["read-never-exists", CONTRACT_CHECKS.createRead, {}, /after the create, read says resource entry-\S+ does not exist/],
+    ["read-stale-after-update", CONTRACT_CHECKS.update, {}, /after the update, read reports value = "one", expected "two"/],
+    ["read-exists-after-delete", CONTRACT_CHECKS.createRead, {}, /after the stack delete, read says resource entry-\S+ still exists/],
+    ["read-exists-after-delete", CONTRACT_CHECKS.deleteMissing, {}, /after a delete, read says resource entry-\S+ still exists/],
+    ["read-exists-after-delete", CONTRACT_CHECKS.replace, {}, /after the replacement, the old, read says resource entry-\S+ still exists/],
+    ["read-ignores-key", CONTRACT_CHECKS.createRead, { readByIdempotencyKey: true }, /after the create, by idempotency key \(physicalId null\), read says resource entry-\S+ does not exist/],
+    ["read-reports-undeclared", CONTRACT_CHECKS.createRead, {}, /after the create, read reports colour, which is not a property of the type/],
+  ];
+  it.each(lyingReads)("fails a type whose read lies (%s), in the check: %s", async (flaw, name, more, message) => {
+    const cloud = new Map<string, Entry>();
+    const check = resourceTypeContractChecks(kvType(cloud, flaw), { ...cases, exists: probe(cloud), ...more }).find((c) => c.name === name);
+    const error = await check?.run().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(PluginContractError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).toContain(`[${name}]`);
+  });
+
+  it.each<Flaw>(["read-reports-value-only", "read-reports-nothing"])("passes a type whose read reports only some properties (%s)", async (flaw) => {
+    for (const name of [CONTRACT_CHECKS.createRead, CONTRACT_CHECKS.update, CONTRACT_CHECKS.replace]) {
+      const { error } = await runCheck(name, flaw);
+      expect(error).toBeUndefined();
+    }
+  });
+
+  it("reads by idempotency key when the cases say the type can, and by default when it has read but no idempotent create", async () => {
+    for (const name of [CONTRACT_CHECKS.createRead, CONTRACT_CHECKS.deleteMissing, CONTRACT_CHECKS.update, CONTRACT_CHECKS.replace]) {
+      expect((await runCheck(name, undefined, { readByIdempotencyKey: true })).error).toBeUndefined();
+      expect((await runCheck(name, "read-ignores-key")).error).toBeUndefined();
+    }
+    const cloud = new Map<string, Entry>();
+    const plain = kvType(cloud, "read-ignores-key");
+    const notIdempotent = defineResourceType({ ...plain, idempotentCreate: false });
+    const check = resourceTypeContractChecks(notIdempotent, cases).find((c) => c.name === CONTRACT_CHECKS.createRead);
+    await expect(check?.run()).rejects.toThrow(/by idempotency key \(physicalId null\), read says resource entry-\S+ does not exist/);
   });
 
   it("passes a type that logs a secret property: the engine redacts its log lines where they are written", async () => {
@@ -162,6 +232,8 @@ describe("runResourceTypeContract", () => {
     expect(() => resourceTypeContractChecks(noRead, { create: {} })).toThrow(/invalid option "cases.exists"/);
     expect(() => resourceTypeContractChecks(type, { create: [] as never })).toThrow(/invalid option "cases.create"/);
     expect(() => resourceTypeContractChecks(type, { create: {}, timeoutMs: -1 })).toThrow(/invalid option "cases.timeoutMs"/);
+    expect(() => resourceTypeContractChecks(noRead, { create: {}, exists: "stateless", readByIdempotencyKey: true })).toThrow(/invalid option "cases.readByIdempotencyKey"/);
+    expect(() => resourceTypeContractChecks(type, { create: {}, readByIdempotencyKey: "yes" as never })).toThrow(/invalid option "cases.readByIdempotencyKey"/);
     expect(() => resourceTypeContractChecks({} as AnyResourceType, { create: {} })).toThrow(/invalid option "type"/);
     const sameUpdate = resourceTypeContractChecks(type, { create: { key: "a" }, update: { key: "a" } }).find((c) => c.name === CONTRACT_CHECKS.update);
     await expect(sameUpdate?.run()).rejects.toThrow(/invalid option "cases.update": changes no property/);

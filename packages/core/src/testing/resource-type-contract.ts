@@ -6,6 +6,10 @@
  * - delete of a missing resource succeeds (never created, or already deleted);
  * - an update of updatable properties is made in place (same row, same physical id);
  * - a change of the other properties replaces the resource (created before the old is deleted);
+ * - throughout, a type's `read` tells the truth: after a create or update it finds the
+ *   resource by physical id (and by idempotency key when `cases.readByIdempotencyKey`) with
+ *   the properties it reports equal to the inputs, and after a delete it reports
+ *   `exists: false` (see `resource-type-contract-read.ts`);
  * - a create interrupted by a crash and retried with the same idempotency key does not
  *   create twice;
  * - the AbortSignal stops a hanging create;

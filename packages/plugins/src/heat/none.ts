@@ -23,6 +23,9 @@ const properties = z.object({}).loose();
  *   when the template is validated, because attributes are declared per type.
  * - physical id (and `get_resource`): a UUID, stable for the row, so a retried create gives
  *   the same one.
+ * - `read`: nothing exists outside the stack, so a resource with a physical id exists with
+ *   the properties it is read with - a drift check always finds it in sync, and a stub can be
+ *   imported under any physical id. With no physical id it reports gone.
  */
 export const None: ResourceType<typeof properties, never> = defineResourceType({
   type: NONE_TYPE,
@@ -38,6 +41,10 @@ export const None: ResourceType<typeof properties, never> = defineResourceType({
   async update() {},
   async delete() {
     // Nothing exists outside the stack.
+  },
+  async read(ctx) {
+    if (ctx.physicalId === null) return { exists: false };
+    return { exists: true, physicalId: ctx.physicalId, properties: { ...ctx.properties } };
   },
   diff: () => "none",
 });

@@ -107,6 +107,9 @@ export interface RandomStringOptions {
  *   on create or when a property - typically `salt` - changes.
  * - a create retried after a crash makes a new string: nothing exists outside the stack, so
  *   nothing is duplicated (the type declares `idempotentCreate`).
+ * - no `read`: the string exists only in the stack's record, so nothing can be observed and
+ *   an import could not recover it; a drift check reports it unchecked (Heat's stack check:
+ *   "CHECK not supported").
  * @throws InvalidOptionsError on a bad option.
  */
 export function createRandomStringType(options?: RandomStringOptions): ResourceType<typeof properties, "value"> {

@@ -91,6 +91,10 @@ const UPDATABLE = Object.keys(properties.shape).filter((p) => p !== "update_repl
  * - waits and failures as in Heat: create waits, then fails when `fail` is true; an update
  *   waits and may fail only when it changes `value` (other changes complete at once);
  *   delete waits and never fails. Waits honour the operation's AbortSignal.
+ * - no `read`: it stands for a remote resource but has nothing to observe, so a drift check
+ *   reports it unchecked (Heat's stack check: "CHECK not supported") rather than in sync, and
+ *   a crash during a create's wait resumes by running the create again (its wait and `fail`
+ *   included), never by adopting a half-made resource.
  * @throws InvalidOptionsError on a bad option.
  */
 export function createTestResourceType(options?: TestResourceOptions): ResourceType<typeof properties, "output"> {

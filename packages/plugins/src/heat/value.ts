@@ -102,6 +102,11 @@ const attributesOf = (p: ValueProperties): { value: unknown } => {
  *   value that does not fit its type fails the resource when its properties are resolved
  *   (Heat rejects it when the stack is validated).
  * - physical id (and `get_resource`) `<stack>-<resource>-<short id>`.
+ * - `read`: the value lives in the stack's own record, so what exists is what was recorded:
+ *   a resource with a physical id exists, with the properties it is read with and the
+ *   `value` attribute they give - a drift check always finds it in sync, and it can be
+ *   imported under any physical id. With no physical id (a create interrupted before it
+ *   returned) it reports gone, and the create simply runs again.
  */
 export const Value: ResourceType<typeof properties, "value"> = defineResourceType({
   type: VALUE_TYPE,
@@ -117,5 +122,9 @@ export const Value: ResourceType<typeof properties, "value"> = defineResourceTyp
   },
   async delete() {
     // Nothing exists outside the stack.
+  },
+  async read(ctx) {
+    if (ctx.physicalId === null) return { exists: false };
+    return { exists: true, physicalId: ctx.physicalId, attributes: attributesOf(ctx.properties), properties: { ...ctx.properties } };
   },
 });

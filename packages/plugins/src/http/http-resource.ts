@@ -86,14 +86,20 @@ export function itemUrlOf(props: Pick<HttpResourceProperties, "url" | "item_url"
   return template.replaceAll("{id}", encodeURIComponent(id));
 }
 
-/** The part of `actual` that `desired` describes (same keys, recursively), to report drift. */
+/**
+ * The part of `actual` that `desired` describes (same keys, recursively), to report drift.
+ * A key `desired` sets to null that `actual` leaves out reads as null: a PATCH update
+ * removes such keys (a merge patch cannot store a null), and many APIs omit nulls.
+ */
 export function projectOnto(actual: unknown, desired: unknown): unknown {
   if (typeof desired !== "object" || desired === null || Array.isArray(desired)) return actual;
   if (typeof actual !== "object" || actual === null || Array.isArray(actual)) return actual;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(desired)) {
+  for (const [key, want] of Object.entries(desired)) {
     if (Object.prototype.hasOwnProperty.call(actual, key)) {
-      out[key] = projectOnto((actual as Record<string, unknown>)[key], (desired as Record<string, unknown>)[key]);
+      out[key] = projectOnto((actual as Record<string, unknown>)[key], want);
+    } else if (want === null) {
+      out[key] = null;
     }
   }
   return out;
@@ -127,8 +133,13 @@ type Request = Omit<HttpRequest, "signal" | "timeoutMs" | "headers"> & { readonl
  *   update that changes `body` sends it (PUT) or a merge patch from the old body (PATCH);
  *   any other update only re-reads the item (GET) to refresh the attributes.
  * - create sends the row's idempotency key as `Idempotency-Key`, so a retried create makes
- *   one item when the server honours it. Read: GET, 404/410 = gone, else the body projected
- *   onto the desired one (drift). Delete: DELETE, 404/410 = already gone = success.
+ *   one item when the server honours it. Read: GET of the item URL (with the same headers,
+ *   retries and AbortSignal as every other call), 404/410 = gone, else the given properties
+ *   with `body` replaced by the item as the server has it, projected onto the desired body
+ *   (see {@link projectOnto}): fields the template does not set are ignored, a changed or
+ *   missing one is drift. Any other error status fails the read (never "gone"). With no
+ *   physical id it reports gone (the create is idempotent through `Idempotency-Key`).
+ *   Delete: DELETE, 404/410 = already gone = success.
  * - 429, 5xx, timeouts and network errors are retried (`retries`, exponential backoff from
  *   `retry_delay_ms`, never sooner than `Retry-After`, never past the deadline), then fail
  *   for good; other statuses >= 400 fail at once. Every request and wait honours the

@@ -33,8 +33,8 @@ const attributesOf = (path: string, content: string) => ({
   sha256: createHash("sha256").update(content).digest("hex"),
 });
 
-const aborted = (path: string, signal: AbortSignal): AbortedError =>
-  new AbortedError(`write of ${path} aborted: ${String(signal.reason)}`);
+const aborted = (path: string, signal: AbortSignal, what = "write"): AbortedError =>
+  new AbortedError(`${what} of ${path} aborted: ${String(signal.reason)}`);
 
 /** Write `content` to `path` atomically (temporary file + rename), then apply `mode`. */
 async function writeAtomically(path: string, content: string, mode: string | undefined, signal: AbortSignal): Promise<void> {
@@ -64,7 +64,11 @@ async function writeAtomically(path: string, content: string, mode: string | und
  *   one is removed); a `path` spelled differently that resolves to the same file, `content`
  *   and `mode` are updated in place.
  * - `read` detects drift: a missing file reads as gone; otherwise it reports the current
- *   content (and mode, when one is managed) as the resource's properties.
+ *   content (and mode, when one is managed) as the resource's properties, so a file edited
+ *   by hand shows as drift in `content` (or `mode`). `path` is reported as given when it
+ *   names the file read, else as the file's absolute path (a file imported from elsewhere
+ *   shows as drift in `path`, which replaces it). With no physical id (a create interrupted
+ *   before it returned) it reports gone: the create is idempotent and simply runs again.
  * - create writes atomically and overwrites a file already at the path; deleting a missing
  *   file succeeds. Writes honour the AbortSignal.
  */
@@ -92,11 +96,14 @@ export const LocalFile: ResourceType<typeof properties, "path" | "size" | "sha25
   async read(ctx) {
     if (ctx.physicalId === null) return { exists: false };
     const path = ctx.physicalId;
+    if (ctx.signal.aborted) throw aborted(path, ctx.signal, "read");
     try {
-      const [content, info] = await Promise.all([readFile(path, "utf8"), stat(path)]);
+      const [content, info] = await Promise.all([readFile(path, { encoding: "utf8", signal: ctx.signal }), stat(path)]);
       const mode = ctx.properties.mode === undefined ? {} : { mode: formatFileMode(info.mode) };
-      return { exists: true, physicalId: path, attributes: attributesOf(path, content), properties: { path: ctx.properties.path, content, ...mode } };
+      const given = resolve(ctx.properties.path) === path ? ctx.properties.path : path;
+      return { exists: true, physicalId: path, attributes: attributesOf(path, content), properties: { path: given, content, ...mode } };
     } catch (error) {
+      if (ctx.signal.aborted) throw aborted(path, ctx.signal, "read");
       if (isMissing(error)) return { exists: false };
       throw error;
     }

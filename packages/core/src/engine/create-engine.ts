@@ -4,11 +4,12 @@
  * checks as a worker of the runtime.
  */
 import { randomUUID } from "node:crypto";
-import { StackExistsError, StackNotFoundError, StackStateError, StackStateLostError, TemplateValidationError } from "../errors.js";
+import { InvalidOptionsError, StackExistsError, StackNotFoundError, StackStateError, StackStateLostError, TemplateValidationError } from "../errors.js";
 import type { StackEvent, StackOptions, StackRecord } from "../model/types.js";
 import { AbortRegistry } from "../protocol/abort-registry.js";
 import type { EngineContext } from "../protocol/env.js";
 import { startRollback } from "../protocol/fail.js";
+import { startCheck } from "../protocol/check-stack.js";
 import { processCheck } from "../protocol/process-check.js";
 import { loadTargetMatch, startTraversal } from "../protocol/start-traversal.js";
 import type { WorkerRegistration } from "../runtime/contract.js";
@@ -49,6 +50,13 @@ export interface Engine {
    * given keep the stack's previous values (parameters included).
    */
   updateStack(name: string, template: TemplateInput, options?: StackOperationOptions): Promise<StackInfo>;
+  /**
+   * Check a stack against reality (Heat's `stack check`): a CHECK traversal reads every
+   * created resource through its type's `read` and records IN_SYNC, DRIFTED (which
+   * properties), MISSING or UNCHECKED (no `read`) per row; it changes nothing and any update
+   * or delete supersedes it. Resolves once started. @throws StackStateError while IN_PROGRESS
+   */
+  checkStack(name: string): Promise<StackInfo>;
   /** Delete a stack (converge to the empty template), superseding any traversal in flight. */
   deleteStack(name: string): Promise<StackInfo>;
   /** Roll back to the last completed template (or to empty if none). Allowed while IN_PROGRESS or FAILED. */
@@ -219,9 +227,28 @@ export function createEngine(options: EngineOptions): Engine {
       const compiled = compile(template, merged);
       const stackOptions = storedOptions(resolveStackOptions(merged), compiled);
       const templateId = randomUUID();
+      const converge = opts?.converge ?? false;
+      if (typeof converge !== "boolean") throw new InvalidOptionsError("converge", "must be a boolean");
       return retryStart(name, (stack) =>
-        startTraversal(env, { stack, action: "UPDATE", templateId, template: compiled, storeTemplate: true, options: stackOptions, reason: "Stack UPDATE started" }),
+        startTraversal(env, {
+          stack,
+          action: "UPDATE",
+          templateId,
+          template: compiled,
+          storeTemplate: true,
+          options: stackOptions,
+          reason: converge ? "Stack UPDATE started (converge)" : "Stack UPDATE started",
+          converge,
+        }),
       );
+    },
+    async checkStack(name) {
+      return retryStart(name, async (stack) => {
+        if (stack.status === "IN_PROGRESS") {
+          throw new StackStateError(`stack "${name}" is ${stack.action}_IN_PROGRESS; wait for it to end before checking it`);
+        }
+        return startCheck(env, stack);
+      });
     },
     async deleteStack(name) {
       const templateId = randomUUID();

@@ -5,10 +5,16 @@
  */
 
 /** What a stack's current or last traversal does. */
-export type StackAction = "CREATE" | "UPDATE" | "DELETE" | "ROLLBACK";
+export type StackAction = "CREATE" | "UPDATE" | "DELETE" | "ROLLBACK" | "CHECK";
 
 /** Lifecycle status of a stack action or a resource action. */
 export type Status = "IN_PROGRESS" | "COMPLETE" | "FAILED";
+
+/**
+ * What the last check (or converge) saw of a row's resource: `IN_SYNC`, `DRIFTED` (see
+ * `driftedProperties`), `MISSING`, or `UNCHECKED` (its type has no `read`).
+ */
+export type CheckStatus = "IN_SYNC" | "DRIFTED" | "MISSING" | "UNCHECKED";
 
 /** What was last done to a resource row. INIT means "made, never created". */
 export type RowAction = "INIT" | "CREATE" | "UPDATE" | "DELETE";
@@ -49,6 +55,11 @@ export interface StackRecord {
   readonly createdAt: number;
   /** Epoch ms of the last status change. */
   readonly updatedAt: number;
+  /**
+   * Whether the current traversal (an update) reads reality first and repairs drift
+   * (`updateStack(..., { converge: true })`). Absent on older records: false.
+   */
+  readonly converge?: boolean;
 }
 
 /** Lock of a resource row: holder engine id (null = unlocked). */
@@ -95,7 +106,19 @@ export interface ResourceRow {
   readonly version: number;
   /** Epoch ms of the last write (tie-break of the best-existing rule). */
   readonly updatedAt: number;
+  /** What the last check saw, or null when never checked (older rows read as null). */
+  readonly checkStatus: CheckStatus | null;
+  /** Properties that differed at the last check (when `DRIFTED`; else empty). */
+  readonly driftedProperties: readonly string[];
+  /** Epoch ms of the last check, or null. */
+  readonly checkedAt: number | null;
 }
+
+/** The check fields of a row that was never checked (what rows without them read as). */
+export const NEVER_CHECKED = { checkStatus: null, driftedProperties: [], checkedAt: null } as const satisfies Pick<
+  ResourceRow,
+  "checkStatus" | "driftedProperties" | "checkedAt"
+>;
 
 /** Fields of a row that protocol writes may change. */
 export type RowPatch = Partial<

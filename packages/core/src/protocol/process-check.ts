@@ -11,6 +11,7 @@ import { formatLockHolder } from "../runtime/lock-holder.js";
 import { isActiveRow } from "./best-existing.js";
 import { checkCleanupNode } from "./check-cleanup.js";
 import { checkComplete } from "./check-complete.js";
+import { checkObserveNode } from "./check-stack.js";
 import { checkUpdateNode } from "./check-update.js";
 import type { CheckEnv, EngineContext } from "./env.js";
 import { loadGraph } from "./env.js";
@@ -80,6 +81,7 @@ async function dispatch(delivered: CheckEnv, message: CheckMessage): Promise<voi
     if (stack.deadline !== null && env.runtime.now() >= stack.deadline) return timeOut(env, stack);
     const graph = await loadGraph(env, stack.id, message.traversalId);
     if (graph === null) return;
+    if (stack.action === "CHECK") return message.direction === "U" ? checkObserveNode(env, stack, graph, row) : undefined;
     return message.direction === "U" ? checkUpdateNode(env, stack, graph, row) : checkCleanupNode(env, stack, graph, row);
   }
   if (message.traversalId !== stack.currentTraversal || stack.status !== "IN_PROGRESS") return;

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { Reality } from "@converge/core/testing";
+import { Reality, verify } from "@converge/core/testing";
 import { redisScenarioHarness, testRedis } from "@converge/runtime-redis/testing";
 import type { TestRedis } from "@converge/runtime-redis/testing";
 import { decodeRow, decodeRows, ROW_FIELDS } from "../src/codec.js";
@@ -44,6 +44,26 @@ describe("checkStack on Redis", () => {
       await harness.engine.updateStack("s", template);
       await harness.runUntilIdle();
       assert.equal((await harness.engine.getStack("s")).state, "UPDATE_COMPLETE");
+    } finally {
+      await harness.close();
+    }
+  });
+});
+
+describe("updateStack with converge on Redis", () => {
+  it("repairs drift and re-creates a missing resource; the flag is stored on the stack record", async () => {
+    const reality = new Reality();
+    const harness = await redisScenarioHarness({ connection: redis.url })(reality);
+    try {
+      await harness.engine.createStack("s", template);
+      await harness.runUntilIdle();
+      reality.tamper(reality.live("A")[0]?.physicalId ?? "", { b: "edited" });
+      reality.vanish(reality.live("C")[0]?.physicalId ?? "");
+      await harness.engine.updateStack("s", template, { converge: true });
+      await harness.runUntilIdle();
+      assert.equal((await harness.engine.getStack("s")).state, "UPDATE_COMPLETE");
+      assert.deepEqual(verify(reality, template), { ok: true, problems: [] });
+      assert.deepEqual(reality.counts(), { A: 1, B: 1, C: 1 });
     } finally {
       await harness.close();
     }

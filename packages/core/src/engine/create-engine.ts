@@ -21,6 +21,7 @@ import { EMPTY_TEMPLATE } from "../template/types.js";
 import type { EngineOptions, StackOperationOptions } from "./options.js";
 import { resolveEngineOptions, resolveStackOptions } from "./options.js";
 import { previewUpdate, type PreviewResult } from "./preview.js";
+import { observeForPreview } from "./preview-observe.js";
 import type { ResourceInfo, StackInfo } from "./stack-view.js";
 import { resolveOutputs, toResourceInfo, toStackInfo } from "./stack-view.js";
 
@@ -282,7 +283,8 @@ export function createEngine(options: EngineOptions): Engine {
       const compiled = compile(template, { parameters: opts?.parameters ?? openParameters(stack.options.parameters) });
       const rows = (await store.loadRows(stack.id)).map((r) => ({ ...r, properties: openRecord(r.properties), attributes: openRecord(r.attributes) }));
       const match = await loadTargetMatch(store, stack.id, rows, compiled, "preview");
-      return previewUpdate(stack, compiled, rows, types, await store.loadTemplate(stack.id, stack.templateId), match);
+      const observed = opts?.converge === true ? await observeForPreview(stack, rows, types, resolved.logger) : undefined;
+      return previewUpdate(stack, compiled, rows, types, await store.loadTemplate(stack.id, stack.templateId), match, observed);
     },
     async getStack(name) {
       return info(await load(name));

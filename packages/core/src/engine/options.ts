@@ -42,6 +42,12 @@ export interface StackOperationOptions {
   readonly disableRollback?: boolean;
   /** Timeout of the traversal in ms; null for none. @default null */
   readonly timeoutMs?: number | null;
+  /**
+   * `updateStack` and `previewUpdate` only (Heat's `--converge`): read every resource that
+   * has `read` first, and update a drifted one back to the template and re-create a missing
+   * one, even when the template did not change. Not kept for later updates. @default false
+   */
+  readonly converge?: boolean;
 }
 
 /** Engine options after validation and defaults. */
@@ -108,6 +114,7 @@ export function resolveStackOptions(options: StackOperationOptions | undefined):
   if (typeof parameters !== "object" || parameters === null || Array.isArray(parameters)) {
     throw new InvalidOptionsError("parameters", "must be an object of parameter values");
   }
+  if (o.converge !== undefined && typeof o.converge !== "boolean") throw new InvalidOptionsError("converge", "must be a boolean");
   if (o.disableRollback !== undefined && typeof o.disableRollback !== "boolean") {
     throw new InvalidOptionsError("disableRollback", "must be a boolean");
   }

@@ -35,9 +35,12 @@ export function checkField(message: CheckMessage): string {
   return message.kind === "node" ? `${message.direction}:${message.rowId}` : message.kind;
 }
 
-/** Whether a check counts in `activity` (the watchdog does not, like the memory runtime). */
+/**
+ * Whether a check counts in `activity` (the watchdog does not, like the memory runtime; nor
+ * does a reconciliation timer, which is always pending and belongs to no traversal).
+ */
 export function isTracked(message: CheckMessage): boolean {
-  return message.kind !== "watchdog";
+  return message.kind !== "watchdog" && message.kind !== "reconcile";
 }
 
 /** The job id of a check without its generation. */

@@ -60,10 +60,11 @@ export const STACK_FIELDS = [
   "createdAt",
   "updatedAt",
   "converge",
+  "reconciledDue",
 ] as const satisfies ReadonlyArray<keyof StackRecord>;
 
-/** Stack fields a record may lack (written only when set). */
-const OPTIONAL_STACK_FIELDS: ReadonlySet<string> = new Set(["converge"]);
+/** Stack fields a record may lack (added after records were first stored, or written only when set). */
+const OPTIONAL_STACK_FIELDS: ReadonlySet<string> = new Set(["converge", "reconciledDue"]);
 
 const STACK_FIELD_SET: ReadonlySet<string> = new Set<string>(STACK_FIELDS);
 

@@ -11,6 +11,7 @@ import type { EngineContext } from "../protocol/env.js";
 import { startRollback } from "../protocol/fail.js";
 import { startCheck } from "../protocol/check-stack.js";
 import { processCheck } from "../protocol/process-check.js";
+import { scheduleReconcile } from "../protocol/reconcile.js";
 import { loadTargetMatch, startTraversal } from "../protocol/start-traversal.js";
 import type { WorkerRegistration } from "../runtime/contract.js";
 import { openRecord } from "../secrets/sealing-store.js";
@@ -95,6 +96,12 @@ const LOST_WINDOW_MS = 3_600_000;
 /** Options as the stack record stores them: the template's hidden parameter values sealed. */
 function storedOptions(options: StackOptions, compiled: CompiledTemplate): StackOptions {
   return compiled.secrets === undefined ? options : { ...options, parameters: sealParameters(options.parameters, compiled) };
+}
+
+/** A stored policy in the form of the options (what `updateStack` keeps when not given). */
+function storedReconcile(options: StackOptions): StackOperationOptions["reconcile"] {
+  const policy = options.reconcile;
+  return policy === undefined || policy === null ? null : { every: policy.everyMs, mode: policy.mode };
 }
 
 /** Create an engine over a runtime. */
@@ -216,7 +223,7 @@ export function createEngine(options: EngineOptions): Engine {
           if (!(await store.createStack(stack, compiled))) throw new StackExistsError(name);
         },
       });
-      return info(await load(name));
+      return withReconcile(stackOptions, load(name).then(info));
     },
     async updateStack(name, template, opts) {
       const previous = await load(name);
@@ -224,13 +231,14 @@ export function createEngine(options: EngineOptions): Engine {
         parameters: opts?.parameters ?? openParameters(previous.options.parameters),
         disableRollback: opts?.disableRollback ?? previous.options.disableRollback,
         timeoutMs: opts?.timeoutMs === undefined ? previous.options.timeoutMs : opts.timeoutMs,
+        reconcile: opts?.reconcile === undefined ? storedReconcile(previous.options) : opts.reconcile,
       };
       const compiled = compile(template, merged);
       const stackOptions = storedOptions(resolveStackOptions(merged), compiled);
       const templateId = randomUUID();
       const converge = opts?.converge ?? false;
       if (typeof converge !== "boolean") throw new InvalidOptionsError("converge", "must be a boolean");
-      return retryStart(name, (stack) =>
+      return withReconcile(stackOptions, retryStart(name, (stack) =>
         startTraversal(env, {
           stack,
           action: "UPDATE",
@@ -241,7 +249,7 @@ export function createEngine(options: EngineOptions): Engine {
           reason: converge ? "Stack UPDATE started (converge)" : "Stack UPDATE started",
           converge,
         }),
-      );
+      ));
     },
     async checkStack(name) {
       return retryStart(name, async (stack) => {
@@ -332,6 +340,13 @@ export function createEngine(options: EngineOptions): Engine {
       await registration?.close();
     },
   };
+
+  /** After a start: schedule the stack's reconciliation when its options have a policy. */
+  async function withReconcile(options: StackOptions, started: Promise<StackInfo>): Promise<StackInfo> {
+    const stack = await started;
+    await scheduleReconcile(env, stack.id, options.reconcile);
+    return stack;
+  }
 
   async function cancelWithoutRollback(stack: StackRecord): Promise<string | null> {
     const traversalId = randomUUID();

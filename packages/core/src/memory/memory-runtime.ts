@@ -320,6 +320,10 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
       schedulePump();
     },
     async schedule(message, at) {
+      // A timer identical to one pending is absorbed, as the Redis runtime's deterministic
+      // job ids absorb it (several engines scheduling the same reconciliation).
+      const text = JSON.stringify(message);
+      for (const pending of timers.values()) if (pending.at === at && JSON.stringify(pending.message) === text) return;
       const timer = ++nextTimer;
       timers.set(timer, { message, at });
       clock.setTimer(at, () => {

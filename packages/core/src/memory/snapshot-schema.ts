@@ -29,11 +29,13 @@ export const stackRecordSchema = z.object({
     disableRollback: z.boolean(),
     timeoutMs: z.number().nonnegative().nullable(),
     parameters: jsonObject,
+    reconcile: z.object({ everyMs: z.number().int().positive(), mode: z.enum(["report", "repair"]) }).nullable().optional(),
   }),
   deadline: epochMs.nullable(),
   createdAt: epochMs,
   updatedAt: epochMs,
   converge: z.boolean().optional(),
+  reconciledDue: epochMs.optional(),
 });
 
 /** A resource row. */

@@ -27,6 +27,16 @@ export interface StackOptions {
   readonly timeoutMs: number | null;
   /** Parameter values the template was compiled with. */
   readonly parameters: Readonly<Record<string, unknown>>;
+  /** Continuous reconciliation policy, or absent/null for none (older records: none). */
+  readonly reconcile?: ReconcilePolicy | null;
+}
+
+/** A stack's continuous reconciliation policy (stored form). */
+export interface ReconcilePolicy {
+  /** Interval between checks, ms. */
+  readonly everyMs: number;
+  /** `report`: a CHECK traversal (drift reported as events); `repair`: a converging update. */
+  readonly mode: "report" | "repair";
 }
 
 /** A stack record. */
@@ -60,6 +70,11 @@ export interface StackRecord {
    * (`updateStack(..., { converge: true })`). Absent on older records: false.
    */
   readonly converge?: boolean;
+  /**
+   * Due time of the last reconciliation run that started a traversal (set by that start's
+   * CAS), so a run delivered twice starts at most one. Absent: none yet.
+   */
+  readonly reconciledDue?: number;
 }
 
 /** Lock of a resource row: holder engine id (null = unlocked). */
@@ -198,6 +213,13 @@ export type CheckMessage =
       readonly kind: "watchdog";
       readonly stackId: string;
       readonly traversalId: string;
+    }
+  | {
+      /** Continuous reconciliation of a stack, due at `due` (`traversalId` = `reconcile@<due>`). */
+      readonly kind: "reconcile";
+      readonly stackId: string;
+      readonly traversalId: string;
+      readonly due: number;
     };
 
 /** An event of a stack's append-only stream. */

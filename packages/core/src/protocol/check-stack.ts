@@ -33,15 +33,17 @@ export function isCheckableRow(row: ResourceRow): boolean {
 /**
  * Start a CHECK traversal of `stack` (as read): CAS the stack to CHECK_IN_PROGRESS (same
  * template ids), store a graph of one independent node per checkable row and enqueue them
- * all. Returns the traversal id, or null when the stack moved on meanwhile.
+ * all (`reconciledDue`: the reconciliation run starting it). Returns the traversal id, or
+ * null when the stack moved on meanwhile.
  */
-export async function startCheck(env: TraversalEnv, previous: StackRecord): Promise<string | null> {
+export async function startCheck(env: TraversalEnv, previous: StackRecord, reconciledDue?: number): Promise<string | null> {
   const now = env.runtime.now();
   const traversalId = randomUUID();
-  const reason = "Stack CHECK started";
+  const reason = reconciledDue === undefined ? "Stack CHECK started" : `Stack CHECK started (reconcile due ${reconciledDue})`;
   const stack: StackRecord = {
     ...previous,
     converge: false,
+    ...(reconciledDue === undefined ? {} : { reconciledDue }),
     currentTraversal: traversalId,
     action: "CHECK",
     status: "IN_PROGRESS",

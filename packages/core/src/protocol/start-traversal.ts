@@ -40,6 +40,8 @@ export interface StartTraversal {
   readonly reason: string;
   /** Read reality first and repair drift (a converging update). @default false */
   readonly converge?: boolean;
+  /** Due time of the reconciliation run starting it (recorded on the stack by the CAS). */
+  readonly reconciledDue?: number;
   /**
    * A create's first write (the stack record), run after the timers are armed and before the
    * CAS, so a start that cannot arm them writes nothing. Throws to abandon the start.
@@ -64,6 +66,7 @@ export async function startTraversal(env: TraversalEnv, start: StartTraversal): 
     statusReason: start.reason,
     options: start.options,
     converge: start.converge === true,
+    ...(start.reconciledDue === undefined ? {} : { reconciledDue: start.reconciledDue }),
     deadline: start.options.timeoutMs === null ? null : now + start.options.timeoutMs,
     updatedAt: now,
   };

@@ -9,7 +9,7 @@ import type { CheckEnv } from "./env.js";
 import { loadTemplate } from "./env.js";
 import { failTraversal } from "./fail.js";
 import { nodeReported, rowWriteEvent } from "./fused-ops.js";
-import { holderState, lockRow, lockedWrite } from "./locking.js";
+import { casWrite, holderState, lockRow, lockedWrite } from "./locking.js";
 import { changedProperties, collectInputs, resolveProperties } from "./node-inputs.js";
 import { nodeMessage, retrigger } from "./propagate.js";
 import { AbortedError } from "../errors.js";
@@ -149,7 +149,7 @@ async function converge(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
     const drift = observation.kind === "missing" ? "MISSING" : observation.kind === "drifted" ? `DRIFTED: ${observation.properties.join(", ")}` : null;
     if (drift !== null) await rowEvent(env, stack, graph.traversalId, row, "CHECK", "COMPLETE", `${drift} (converging)`);
   }
-  if (observation.kind === "missing") return replaceRow(run, row, "the resource is missing");
+  if (observation.kind === "missing") return markGone(run, row);
   if (observation.kind === "unchecked") return settle(run, row, row.properties);
   const checked: UpdateRun = {
     ...run,
@@ -157,6 +157,19 @@ async function converge(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
     ...(observation.kind === "drifted" ? { oldProperties: observation.observed } : {}),
   };
   return settle(checked, row, observation.observed);
+}
+
+/**
+ * The resource of `row` was observed missing: record the row DELETE_COMPLETE (no delete call:
+ * a delete of a resource whose id comes from its properties would remove the replacement
+ * made next) and decide again, which replaces it as a row whose resource was deleted.
+ */
+async function markGone(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
+  const reason = "the resource is missing (found by converge)";
+  const patch = { action: "DELETE", status: "COMPLETE", statusReason: reason, checkStatus: "MISSING", driftedProperties: [], checkedAt: run.env.runtime.now() } as const;
+  const event = rowWriteEvent(run.env, run.stack, run.graph.traversalId, "DELETE", "COMPLETE", reason);
+  const written = await casWrite(run.env, run.stack.id, run.graph.traversalId, row, patch, event);
+  return written.ok || written.reason === "version" || written.reason === "locked" ? "again" : "done";
 }
 
 /** A row left IN_PROGRESS (or locked) by a dead engine in another action: mark it FAILED. */

@@ -101,6 +101,20 @@ describe("checkStack", () => {
     expect(kit.runtime.pending()).toEqual([]);
   });
 
+  it("a cancelled check only stops (CHECK_FAILED, no rollback); a check is never rolled back", async () => {
+    const kit = setup();
+    await created(kit);
+    await kit.engine.checkStack("s");
+    const cancelled = await kit.engine.cancelUpdate("s");
+    expect(cancelled.state).toBe("CHECK_FAILED");
+    expect(cancelled.statusReason).toBe("Stack CHECK cancelled");
+    await kit.runtime.runUntilIdle();
+    expect((await kit.engine.getStack("s")).state).toBe("CHECK_FAILED");
+    await expect(kit.engine.rollbackStack("s")).rejects.toBeInstanceOf(StackStateError);
+    expect(verify(kit.reality, T1)).toEqual({ ok: true, problems: [] });
+    expect(kit.reality.calls).toHaveLength(3);
+  });
+
   it("refuses a stack with a traversal in progress", async () => {
     const kit = setup();
     await kit.engine.createStack("s", T1);

@@ -66,6 +66,7 @@ export interface Engine {
   /**
    * Cancel the traversal in flight: in-flight plugin calls are aborted; with `rollback`
    * (default) a rollback starts, without it the stack is marked `<ACTION>_FAILED` "cancelled".
+   * A check is only stopped (`CHECK_FAILED` "cancelled"): it changed nothing to roll back.
    */
   cancelUpdate(name: string, options?: { rollback?: boolean }): Promise<StackInfo>;
   /** What an update to `template` would do to each resource, without doing it. */
@@ -267,7 +268,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
     async rollbackStack(name) {
       return retryStart(name, async (stack) => {
-        if (stack.status === "COMPLETE" || stack.action === "DELETE") {
+        if (stack.status === "COMPLETE" || stack.action === "DELETE" || stack.action === "CHECK") {
           throw new StackStateError(`stack "${name}" is ${stack.action}_${stack.status}; only a FAILED or IN_PROGRESS create/update can be rolled back`);
         }
         return startRollback(env, stack, "Rollback requested");
@@ -279,7 +280,8 @@ export function createEngine(options: EngineOptions): Engine {
         if (stack.status !== "IN_PROGRESS" || stack.action === "DELETE") {
           throw new StackStateError(`stack "${name}" is ${stack.action}_${stack.status}; only a create, update or rollback in progress can be cancelled`);
         }
-        const started = rollback && stack.action !== "ROLLBACK"
+        // A check changes nothing: cancelling it only stops it (CHECK_FAILED "cancelled").
+        const started = rollback && stack.action !== "ROLLBACK" && stack.action !== "CHECK"
           ? await startRollback(env, stack, `Stack ${stack.action} cancelled; rolling back`)
           : await cancelWithoutRollback(stack);
         if (started !== null) await runtime.publishCancel(stack.id, stack.currentTraversal);

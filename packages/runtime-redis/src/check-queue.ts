@@ -35,12 +35,9 @@ export function checkField(message: CheckMessage): string {
   return message.kind === "node" ? `${message.direction}:${message.rowId}` : message.kind;
 }
 
-/**
- * Whether a check counts in `activity` (the watchdog does not, like the memory runtime; nor
- * does a reconciliation timer, which is always pending and belongs to no traversal).
- */
+/** Whether a check counts in `activity` (the watchdog does not, like the memory runtime). */
 export function isTracked(message: CheckMessage): boolean {
-  return message.kind !== "watchdog" && message.kind !== "reconcile";
+  return message.kind !== "watchdog";
 }
 
 /** The job id of a check without its generation. */

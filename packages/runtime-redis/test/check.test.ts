@@ -5,8 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { Reality, verify } from "@converge/core/testing";
-import { redisScenarioHarness, testRedis } from "@converge/runtime-redis/testing";
+import { createEngine, nextReconcileDue } from "@converge/core";
+import { Reality, createScenarioType, verify } from "@converge/core/testing";
+import { createRedisRuntime } from "@converge/runtime-redis";
+import { redisScenarioHarness, testRedis, uniquePrefix } from "@converge/runtime-redis/testing";
 import type { TestRedis } from "@converge/runtime-redis/testing";
 import { decodeRow, decodeRows, ROW_FIELDS } from "../src/codec.js";
 
@@ -66,6 +68,28 @@ describe("updateStack with converge on Redis", () => {
       assert.deepEqual(reality.counts(), { A: 1, B: 1, C: 1 });
     } finally {
       await harness.close();
+    }
+  });
+});
+
+describe("reconcile jobs on Redis", () => {
+  it("one delayed job per run (a second schedule of the run is absorbed), not counted in activity", async () => {
+    const quiet = { warn: () => undefined, error: () => undefined };
+    const runtime = createRedisRuntime({ connection: redis.url, prefix: uniquePrefix("rcj"), mode: "manual", logger: quiet });
+    const engine = createEngine({ runtime, types: [createScenarioType(new Reality())], logger: { ...quiet, debug: () => undefined, info: () => undefined } });
+    try {
+      const info = await engine.createStack("s", template, { reconcile: { every: "10m", mode: "report" } });
+      await engine.updateStack("s", template); // keeps the policy: schedules the same run again
+      await runtime.runUntilIdle();
+      assert.equal((await engine.getStack("s")).state, "UPDATE_COMPLETE");
+      const delayed = (await runtime.queue.getDelayed()).filter((job) => job.name === "reconcile");
+      const due = nextReconcileDue(info.id, 600_000, Date.now());
+      assert.deepEqual(delayed.map((job) => job.data as unknown), [{ kind: "reconcile", stackId: info.id, traversalId: `reconcile@${due}`, due }]);
+      // Always pending, it belongs to no traversal: a stalled traversal must still look idle to the watchdog.
+      assert.deepEqual(await runtime.activity(info.id), { queued: 0, running: 0 });
+    } finally {
+      await engine.close();
+      await runtime.close();
     }
   });
 });

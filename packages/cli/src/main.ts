@@ -8,6 +8,7 @@ import { ConvergeError, InvalidOptionsError } from "@converge/core";
 import { parseCommandArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { applyCommand } from "./commands/apply.js";
+import { checkCommand } from "./commands/check.js";
 import { cancelCommand } from "./commands/cancel.js";
 import { deleteCommand } from "./commands/delete.js";
 import { eventsCommand } from "./commands/events.js";
@@ -33,6 +34,7 @@ export const COMMANDS: readonly Command[] = [
   showCommand,
   listCommand,
   eventsCommand,
+  checkCommand,
   cancelCommand,
   rollbackCommand,
   deleteCommand,

@@ -27,6 +27,8 @@ export interface OperationSpec {
   start(engine: Engine, session: Session): Promise<StackInfo>;
   /** Whether the final state is what the operation wanted. */
   succeeded(result: FollowResult): boolean;
+  /** After a success: print the result instead of the outputs; returns the exit status. */
+  finish?(engine: Engine): Promise<number>;
 }
 
 /** The live view for stdout: redrawn on a terminal, plain lines otherwise. */
@@ -82,6 +84,7 @@ export async function runOperation(ctx: CommandContext, spec: OperationSpec, typ
     const reason = result.progress.stack?.statusReason ?? "Stack deleted";
     if (spec.succeeded(result)) {
       ctx.print(`${ctx.palette.green("✔")} stack ${ctx.palette.bold(spec.stackName)} ${ctx.palette.green(state)} in ${elapsed}`);
+      if (spec.finish !== undefined) return spec.finish(session.engine);
       if (result.progress.stack !== null) await printOutputs(ctx, session.engine, spec.stackName);
       return EXIT.OK;
     }

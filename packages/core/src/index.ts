@@ -44,6 +44,8 @@ export type { ResourceInfo, StackInfo } from "./engine/stack-view.js";
 export { processCheck, parseCheckMessage, checkMessageSchema } from "./protocol/process-check.js";
 export type { EngineContext, RetryPolicy } from "./protocol/env.js";
 export { AbortRegistry } from "./protocol/abort-registry.js";
+export { nextReconcileDue, reconcileMessage, reconcileOffset } from "./protocol/reconcile.js";
+export type { Observation } from "./protocol/observe.js";
 export { buildTraversalGraph } from "./protocol/traversal-graph.js";
 export type { TraversalGraphInput } from "./protocol/traversal-graph.js";
 export { chooseRows, rowScore } from "./protocol/best-existing.js";

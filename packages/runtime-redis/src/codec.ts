@@ -6,6 +6,9 @@
 import { RuntimeError } from "@converge/core";
 import type { NewRow, ResourceRow, RowPatch, StackRecord } from "@converge/core";
 
+/** The check fields of a never-checked row (`NEVER_CHECKED` of the core model). */
+const NEVER_CHECKED_ROW = { checkStatus: null, driftedProperties: [], checkedAt: null } as const;
+
 /** Row properties in the order of every row reply (mirrors ROW_FIELDS of `lua/includes/rowFields.lua`). */
 export const ROW_FIELDS = [
   "id",
@@ -26,7 +29,16 @@ export const ROW_FIELDS = [
   "lockHolder",
   "version",
   "updatedAt",
+  "checkStatus",
+  "driftedProperties",
+  "checkedAt",
 ] as const satisfies ReadonlyArray<keyof ResourceRow>;
+
+/**
+ * Row fields added after rows were first stored (issue 13's check results): a row written
+ * before has none of them and reads as never checked.
+ */
+const OPTIONAL_ROW_FIELDS: Readonly<Record<string, unknown>> = { checkStatus: null, driftedProperties: [], checkedAt: null };
 
 /** Fields a row patch may set (everything but identity, version and lock). */
 const PATCHABLE: ReadonlySet<string> = new Set<string>(
@@ -47,7 +59,12 @@ export const STACK_FIELDS = [
   "deadline",
   "createdAt",
   "updatedAt",
+  "converge",
+  "reconciledDue",
 ] as const satisfies ReadonlyArray<keyof StackRecord>;
+
+/** Stack fields a record may lack (added after records were first stored, or written only when set). */
+const OPTIONAL_STACK_FIELDS: ReadonlySet<string> = new Set(["converge", "reconciledDue"]);
 
 const STACK_FIELD_SET: ReadonlySet<string> = new Set<string>(STACK_FIELDS);
 
@@ -93,6 +110,7 @@ export function decodeStack(key: string, hash: Readonly<Record<string, string>>)
   const out: Record<string, unknown> = {};
   for (const field of STACK_FIELDS) {
     const text = hash[field];
+    if (text === undefined && OPTIONAL_STACK_FIELDS.has(field)) continue;
     if (text === undefined) throw new RuntimeError(`corrupt stack record in Redis at ${key}: field ${field} is missing`);
     out[field] = parseStored(key, field, text);
   }
@@ -120,7 +138,7 @@ export function rowPatchPairs(patch: RowPatch): string[] {
 
 /** `["<id>:<field>", JSON, ...]` of a new row, version 1 and unlocked. */
 export function newRowPairs(row: NewRow): string[] {
-  const full: ResourceRow = { ...row, version: 1, lockHolder: null };
+  const full: ResourceRow = { ...NEVER_CHECKED_ROW, ...row, version: 1, lockHolder: null };
   const pairs: string[] = [];
   for (const field of ROW_FIELDS) pairs.push(`${row.id}:${field}`, json(full[field]));
   return pairs;
@@ -153,6 +171,10 @@ export function decodeRow(key: string, rowId: string, values: ReadonlyArray<stri
   for (let i = 0; i < ROW_FIELDS.length; i++) {
     const field = ROW_FIELDS[i] as string;
     const text = values[i];
+    if ((text === null || text === undefined) && field in OPTIONAL_ROW_FIELDS) {
+      out[field] = OPTIONAL_ROW_FIELDS[field];
+      continue;
+    }
     if (text === null || text === undefined) {
       throw new RuntimeError(`corrupt row in Redis at ${key}: row ${rowId} has no ${field}`);
     }
@@ -186,6 +208,7 @@ export function decodeRows(key: string, flat: readonly string[]): ResourceRow[] 
   const rows: ResourceRow[] = [];
   for (const [rowId, row] of byRow) {
     for (const field of ROW_FIELDS) {
+      if (!(field in row) && field in OPTIONAL_ROW_FIELDS) row[field] = OPTIONAL_ROW_FIELDS[field];
       if (!(field in row)) throw new RuntimeError(`corrupt row in Redis at ${key}: row ${rowId} has no ${field}`);
     }
     rows.push(checkRow(key, rowId, row));

@@ -82,7 +82,8 @@ export async function createReplacement(
   row: Omit<NewRow, "id">,
 ): Promise<ReplacementResult> {
   const k = ctx.keys.stack(stackId);
-  const pairs = REPLACEMENT_FIELDS.flatMap((f) => [f, json(row[f as keyof typeof row])]);
+  const full = { checkStatus: null, driftedProperties: [], checkedAt: null, ...row };
+  const pairs = REPLACEMENT_FIELDS.flatMap((f) => [f, json(full[f as keyof typeof full])]);
   const reply = await runScript(ctx.client, "createReplacement", [k.stack, k.rows], [oldRowId, json(oldRowId), json(traversalId), ifVersion, ...pairs]);
   const { code, row: result } = rowReply(ctx, stackId, "createReplacement", reply);
   if ((code === ScriptCode.OK || code === ScriptCode.EXISTING) && result !== null) {

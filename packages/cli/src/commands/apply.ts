@@ -32,12 +32,17 @@ export const applyCommand: Command = {
       ...STACK_OPTIONS,
       timeout: { type: "string", value: "DURATION", help: "Fail the traversal after this long (30s, 10m, 1h; a bare number is seconds)." },
       "no-rollback": { type: "boolean", help: "Do not roll back automatically when the traversal fails." },
+      converge: { type: "boolean", help: "Read every resource first: put drifted ones back and re-create missing ones, even when the template did not change." },
       "no-wait": { type: "boolean", help: "Return once the traversal started." },
       ...TYPES_OPTIONS,
       ...RUNTIME_OPTIONS,
       ...HELP_OPTION,
     },
-    examples: ["converge apply site.yaml --stack site --param env=prod", "converge apply site.yaml --stack site --timeout 10m --no-rollback"],
+    examples: [
+      "converge apply site.yaml --stack site --param env=prod",
+      "converge apply site.yaml --stack site --timeout 10m --no-rollback",
+      "converge apply site.yaml --stack site --converge",
+    ],
   },
   async run(ctx) {
     const [file] = ctx.args.positionals as [string];
@@ -53,7 +58,8 @@ export const applyCommand: Command = {
         noWait: flag(ctx.args, "no-wait"),
         async start(engine) {
           const exists = (await engine.listStacks()).includes(name);
-          return withTemplateSource(source, () => (exists ? engine.updateStack(name, source.template, options) : engine.createStack(name, source.template, options)));
+          const update = { ...options, converge: flag(ctx.args, "converge") };
+          return withTemplateSource(source, () => (exists ? engine.updateStack(name, source.template, update) : engine.createStack(name, source.template, options)));
         },
         succeeded: ({ progress }) => progress.stack !== null && progress.stack.status === "COMPLETE" && (progress.stack.action === "CREATE" || progress.stack.action === "UPDATE"),
       },

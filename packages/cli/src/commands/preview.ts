@@ -53,7 +53,14 @@ export const previewCommand: Command = {
       "yet previews as all creates.",
     ].join("\n"),
     positionals: ["template"],
-    options: { ...STACK_OPTIONS, json: { type: "boolean", help: "Print the preview as JSON." }, ...TYPES_OPTIONS, ...RUNTIME_OPTIONS, ...HELP_OPTION },
+    options: {
+      ...STACK_OPTIONS,
+      json: { type: "boolean", help: "Print the preview as JSON." },
+      converge: { type: "boolean", help: "Preview `apply --converge`: read every resource first (drifted ones update, missing ones are replaced)." },
+      ...TYPES_OPTIONS,
+      ...RUNTIME_OPTIONS,
+      ...HELP_OPTION,
+    },
     examples: ["converge preview site.yaml --stack site --param env=prod"],
   },
   async run(ctx) {
@@ -67,7 +74,7 @@ export const previewCommand: Command = {
       "read",
       async ({ engine }) => {
         try {
-          return [...(await withTemplateSource(source, () => engine.previewUpdate(name, source.template, { parameters: parameters ?? {} }))).resources];
+          return [...(await withTemplateSource(source, () => engine.previewUpdate(name, source.template, { parameters: parameters ?? {}, converge: flag(ctx.args, "converge") }))).resources];
         } catch (error) {
           if (error instanceof StackNotFoundError) return previewCreate(compiled);
           throw error;

@@ -4,12 +4,14 @@
  * checks as a worker of the runtime.
  */
 import { randomUUID } from "node:crypto";
-import { StackExistsError, StackNotFoundError, StackStateError, StackStateLostError, TemplateValidationError } from "../errors.js";
+import { InvalidOptionsError, StackExistsError, StackNotFoundError, StackStateError, StackStateLostError, TemplateValidationError } from "../errors.js";
 import type { StackEvent, StackOptions, StackRecord } from "../model/types.js";
 import { AbortRegistry } from "../protocol/abort-registry.js";
 import type { EngineContext } from "../protocol/env.js";
 import { startRollback } from "../protocol/fail.js";
+import { startCheck } from "../protocol/check-stack.js";
 import { processCheck } from "../protocol/process-check.js";
+import { scheduleReconcile } from "../protocol/reconcile.js";
 import { loadTargetMatch, startTraversal } from "../protocol/start-traversal.js";
 import type { WorkerRegistration } from "../runtime/contract.js";
 import { openRecord } from "../secrets/sealing-store.js";
@@ -20,6 +22,7 @@ import { EMPTY_TEMPLATE } from "../template/types.js";
 import type { EngineOptions, StackOperationOptions } from "./options.js";
 import { resolveEngineOptions, resolveStackOptions } from "./options.js";
 import { previewUpdate, type PreviewResult } from "./preview.js";
+import { observeForPreview } from "./preview-observe.js";
 import type { ResourceInfo, StackInfo } from "./stack-view.js";
 import { resolveOutputs, toResourceInfo, toStackInfo } from "./stack-view.js";
 
@@ -49,6 +52,13 @@ export interface Engine {
    * given keep the stack's previous values (parameters included).
    */
   updateStack(name: string, template: TemplateInput, options?: StackOperationOptions): Promise<StackInfo>;
+  /**
+   * Check a stack against reality (Heat's `stack check`): a CHECK traversal reads every
+   * created resource through its type's `read` and records IN_SYNC, DRIFTED (which
+   * properties), MISSING or UNCHECKED (no `read`) per row; it changes nothing and any update
+   * or delete supersedes it. Resolves once started. @throws StackStateError while IN_PROGRESS
+   */
+  checkStack(name: string): Promise<StackInfo>;
   /** Delete a stack (converge to the empty template), superseding any traversal in flight. */
   deleteStack(name: string): Promise<StackInfo>;
   /** Roll back to the last completed template (or to empty if none). Allowed while IN_PROGRESS or FAILED. */
@@ -56,6 +66,7 @@ export interface Engine {
   /**
    * Cancel the traversal in flight: in-flight plugin calls are aborted; with `rollback`
    * (default) a rollback starts, without it the stack is marked `<ACTION>_FAILED` "cancelled".
+   * A check is only stopped (`CHECK_FAILED` "cancelled"): it changed nothing to roll back.
    */
   cancelUpdate(name: string, options?: { rollback?: boolean }): Promise<StackInfo>;
   /** What an update to `template` would do to each resource, without doing it. */
@@ -86,6 +97,12 @@ const LOST_WINDOW_MS = 3_600_000;
 /** Options as the stack record stores them: the template's hidden parameter values sealed. */
 function storedOptions(options: StackOptions, compiled: CompiledTemplate): StackOptions {
   return compiled.secrets === undefined ? options : { ...options, parameters: sealParameters(options.parameters, compiled) };
+}
+
+/** A stored policy in the form of the options (what `updateStack` keeps when not given). */
+function storedReconcile(options: StackOptions): StackOperationOptions["reconcile"] {
+  const policy = options.reconcile;
+  return policy === undefined || policy === null ? null : { every: policy.everyMs, mode: policy.mode };
 }
 
 /** Create an engine over a runtime. */
@@ -207,7 +224,7 @@ export function createEngine(options: EngineOptions): Engine {
           if (!(await store.createStack(stack, compiled))) throw new StackExistsError(name);
         },
       });
-      return info(await load(name));
+      return withReconcile(stackOptions, load(name).then(info));
     },
     async updateStack(name, template, opts) {
       const previous = await load(name);
@@ -215,13 +232,33 @@ export function createEngine(options: EngineOptions): Engine {
         parameters: opts?.parameters ?? openParameters(previous.options.parameters),
         disableRollback: opts?.disableRollback ?? previous.options.disableRollback,
         timeoutMs: opts?.timeoutMs === undefined ? previous.options.timeoutMs : opts.timeoutMs,
+        reconcile: opts?.reconcile === undefined ? storedReconcile(previous.options) : opts.reconcile,
       };
       const compiled = compile(template, merged);
       const stackOptions = storedOptions(resolveStackOptions(merged), compiled);
       const templateId = randomUUID();
-      return retryStart(name, (stack) =>
-        startTraversal(env, { stack, action: "UPDATE", templateId, template: compiled, storeTemplate: true, options: stackOptions, reason: "Stack UPDATE started" }),
-      );
+      const converge = opts?.converge ?? false;
+      if (typeof converge !== "boolean") throw new InvalidOptionsError("converge", "must be a boolean");
+      return withReconcile(stackOptions, retryStart(name, (stack) =>
+        startTraversal(env, {
+          stack,
+          action: "UPDATE",
+          templateId,
+          template: compiled,
+          storeTemplate: true,
+          options: stackOptions,
+          reason: converge ? "Stack UPDATE started (converge)" : "Stack UPDATE started",
+          converge,
+        }),
+      ));
+    },
+    async checkStack(name) {
+      return retryStart(name, async (stack) => {
+        if (stack.status === "IN_PROGRESS") {
+          throw new StackStateError(`stack "${name}" is ${stack.action}_IN_PROGRESS; wait for it to end before checking it`);
+        }
+        return startCheck(env, stack);
+      });
     },
     async deleteStack(name) {
       const templateId = randomUUID();
@@ -231,7 +268,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
     async rollbackStack(name) {
       return retryStart(name, async (stack) => {
-        if (stack.status === "COMPLETE" || stack.action === "DELETE") {
+        if (stack.status === "COMPLETE" || stack.action === "DELETE" || stack.action === "CHECK") {
           throw new StackStateError(`stack "${name}" is ${stack.action}_${stack.status}; only a FAILED or IN_PROGRESS create/update can be rolled back`);
         }
         return startRollback(env, stack, "Rollback requested");
@@ -243,7 +280,8 @@ export function createEngine(options: EngineOptions): Engine {
         if (stack.status !== "IN_PROGRESS" || stack.action === "DELETE") {
           throw new StackStateError(`stack "${name}" is ${stack.action}_${stack.status}; only a create, update or rollback in progress can be cancelled`);
         }
-        const started = rollback && stack.action !== "ROLLBACK"
+        // A check changes nothing: cancelling it only stops it (CHECK_FAILED "cancelled").
+        const started = rollback && stack.action !== "ROLLBACK" && stack.action !== "CHECK"
           ? await startRollback(env, stack, `Stack ${stack.action} cancelled; rolling back`)
           : await cancelWithoutRollback(stack);
         if (started !== null) await runtime.publishCancel(stack.id, stack.currentTraversal);
@@ -255,7 +293,8 @@ export function createEngine(options: EngineOptions): Engine {
       const compiled = compile(template, { parameters: opts?.parameters ?? openParameters(stack.options.parameters) });
       const rows = (await store.loadRows(stack.id)).map((r) => ({ ...r, properties: openRecord(r.properties), attributes: openRecord(r.attributes) }));
       const match = await loadTargetMatch(store, stack.id, rows, compiled, "preview");
-      return previewUpdate(stack, compiled, rows, types, await store.loadTemplate(stack.id, stack.templateId), match);
+      const observed = opts?.converge === true ? await observeForPreview(stack, rows, types, resolved.logger) : undefined;
+      return previewUpdate(stack, compiled, rows, types, await store.loadTemplate(stack.id, stack.templateId), match, observed);
     },
     async getStack(name) {
       return info(await load(name));
@@ -303,6 +342,13 @@ export function createEngine(options: EngineOptions): Engine {
       await registration?.close();
     },
   };
+
+  /** After a start: schedule the stack's reconciliation when its options have a policy. */
+  async function withReconcile(options: StackOptions, started: Promise<StackInfo>): Promise<StackInfo> {
+    const stack = await started;
+    await scheduleReconcile(env, stack.id, options.reconcile);
+    return stack;
+  }
 
   async function cancelWithoutRollback(stack: StackRecord): Promise<string | null> {
     const traversalId = randomUUID();

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { InvalidOptionsError } from "../errors.js";
-import type { StackOptions } from "../model/types.js";
+import type { ReconcilePolicy, StackOptions } from "../model/types.js";
 import type { TypeRegistry } from "../plugin/registry.js";
 import { createTypeRegistry } from "../plugin/registry.js";
 import type { AnyResourceType, Logger } from "../plugin/types.js";
@@ -42,6 +42,39 @@ export interface StackOperationOptions {
   readonly disableRollback?: boolean;
   /** Timeout of the traversal in ms; null for none. @default null */
   readonly timeoutMs?: number | null;
+  /**
+   * `updateStack` and `previewUpdate` only (Heat's `--converge`): read every resource that
+   * has `read` first, and update a drifted one back to the template and re-create a missing
+   * one, even when the template did not change. Not kept for later updates. @default false
+   */
+  readonly converge?: boolean;
+  /**
+   * Continuous reconciliation (opt-in): every `every` (ms, or text like "90s", "10m", "1h";
+   * at least 1 s) the runtime checks the stack (`report`: drift as events) or converges it
+   * back to its template (`repair`), at a per-stack offset within the interval, skipping a
+   * run while a traversal is in flight. `null` removes the policy; `updateStack` without it
+   * keeps the previous one. @default none
+   */
+  readonly reconcile?: { readonly every: string | number; readonly mode: "report" | "repair" } | null;
+}
+
+const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Validate a reconciliation policy into its stored form. @throws InvalidOptionsError */
+export function resolveReconcile(input: StackOperationOptions["reconcile"]): ReconcilePolicy | null {
+  if (input === undefined || input === null) return null;
+  if (typeof input !== "object") throw new InvalidOptionsError("reconcile", "must be { every, mode } or null");
+  if (input.mode !== "report" && input.mode !== "repair") throw new InvalidOptionsError("reconcile.mode", `must be "report" or "repair", got ${String(input.mode)}`);
+  let everyMs: number = Number.NaN;
+  if (typeof input.every === "number") everyMs = input.every;
+  else if (typeof input.every === "string") {
+    const match = /^(\d+)(ms|s|m|h|d)$/.exec(input.every.trim());
+    if (match !== null) everyMs = Number(match[1]) * (UNITS[match[2] as string] as number);
+  }
+  if (!Number.isInteger(everyMs) || everyMs < 1000) {
+    throw new InvalidOptionsError("reconcile.every", `must be a whole number of ms >= 1000 or text like "30s", "10m", "1h", got ${String(input.every)}`);
+  }
+  return { everyMs, mode: input.mode };
 }
 
 /** Engine options after validation and defaults. */
@@ -108,9 +141,11 @@ export function resolveStackOptions(options: StackOperationOptions | undefined):
   if (typeof parameters !== "object" || parameters === null || Array.isArray(parameters)) {
     throw new InvalidOptionsError("parameters", "must be an object of parameter values");
   }
+  if (o.converge !== undefined && typeof o.converge !== "boolean") throw new InvalidOptionsError("converge", "must be a boolean");
   if (o.disableRollback !== undefined && typeof o.disableRollback !== "boolean") {
     throw new InvalidOptionsError("disableRollback", "must be a boolean");
   }
   const timeoutMs = o.timeoutMs === undefined || o.timeoutMs === null ? null : positive("timeoutMs", o.timeoutMs, 0);
-  return { parameters, disableRollback: o.disableRollback ?? false, timeoutMs };
+  const reconcile = resolveReconcile(o.reconcile);
+  return { parameters, disableRollback: o.disableRollback ?? false, timeoutMs, ...(reconcile === null ? {} : { reconcile }) };
 }

@@ -13,6 +13,7 @@ import { UNKNOWN, containsUnknown, resolveValue } from "../template/index.js";
 import { ownValue } from "../template/plain-data.js";
 import type { CompiledTemplate } from "../template/types.js";
 import { openSealedProperties } from "../secrets/template-secrets.js";
+import type { Observation } from "../protocol/observe.js";
 
 /** What an update would do to one resource. */
 export type PreviewAction = "create" | "update" | "replace" | "delete" | "no_change" | "unknown";
@@ -52,6 +53,7 @@ export function previewUpdate(
   types: TypeRegistry,
   currentTemplate: CompiledTemplate | null,
   match?: TargetMatch,
+  observed?: ReadonlyMap<string, Observation>,
 ): PreviewResult {
   const active = rows.filter(isActiveRow);
   const names = Object.keys(template.resources);
@@ -62,7 +64,7 @@ export function previewUpdate(
   for (const name of graph.topologicalOrder()) {
     const resource = template.resources[name];
     if (resource === undefined) continue;
-    const entry = previewOne(name, resource.type, openSealedProperties(resource.properties), chosen.get(name), verdicts, chosen, types);
+    const entry = previewObserved(name, resource.type, chosen.get(name), observed) ?? previewOne(name, resource.type, openSealedProperties(resource.properties), observedRow(chosen.get(name), observed), verdicts, chosen, types);
     verdicts.set(name, entry.action);
     entries.push(entry);
   }
@@ -71,6 +73,18 @@ export function previewUpdate(
   for (const row of active) if (!kept.has(row.name) && row.action !== "INIT") removed.set(row.name, row);
   for (const [name, row] of removed) entries.push({ name, type: row.type, action: "delete", changed: [], reason: "not in the new template" });
   return { stackName: stack.name, resources: entries };
+}
+
+/** A converging preview's entry for a resource found missing (replaced), else undefined. */
+function previewObserved(name: string, type: string, row: ResourceRow | undefined, observed: ReadonlyMap<string, Observation> | undefined): PreviewEntry | undefined {
+  if (row === undefined || observed?.get(row.id)?.kind !== "missing") return undefined;
+  return { name, type, action: "replace", changed: [], reason: "the resource is missing" };
+}
+
+/** The row as a converging update sees it: with the properties observed when it drifted. */
+function observedRow(row: ResourceRow | undefined, observed: ReadonlyMap<string, Observation> | undefined): ResourceRow | undefined {
+  const seen = row === undefined ? undefined : observed?.get(row.id);
+  return row === undefined || seen?.kind !== "drifted" ? row : { ...row, properties: seen.observed };
 }
 
 function previewOne(

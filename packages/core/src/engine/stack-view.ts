@@ -2,7 +2,7 @@
  * What the engine API returns about stacks and resources: read-only views built from the
  * stored records, with outputs resolved from attribute values and secrets redacted.
  */
-import type { ResourceRow, RowAction, StackAction, StackRecord, Status } from "../model/types.js";
+import type { CheckStatus, ResourceRow, RowAction, StackAction, StackRecord, Status } from "../model/types.js";
 import type { TypeRegistry } from "../plugin/registry.js";
 import { referenceIdOf } from "../plugin/reference-id.js";
 import { chooseRows } from "../protocol/best-existing.js";
@@ -71,6 +71,12 @@ export interface ResourceInfo {
   readonly replacedBy: string | null;
   /** Template it was last converged with. */
   readonly templateId: string;
+  /** What the last check saw (`IN_SYNC`, `DRIFTED`, `MISSING`, `UNCHECKED`), or null: never checked. */
+  readonly checkStatus: CheckStatus | null;
+  /** Properties that differed at the last check. */
+  readonly driftedProperties: readonly string[];
+  /** Epoch ms of the last check, or null. */
+  readonly checkedAt: number | null;
 }
 
 export { REDACTED };
@@ -99,6 +105,9 @@ export function toResourceInfo(row: ResourceRow, types: TypeRegistry): ResourceI
     replaces: row.replaces,
     replacedBy: row.replacedBy,
     templateId: row.templateId,
+    checkStatus: row.checkStatus,
+    driftedProperties: row.driftedProperties,
+    checkedAt: row.checkedAt,
   };
 }
 

@@ -196,6 +196,8 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
   let enqueued = 0;
   /** Scheduled checks not yet due, for snapshots. */
   const timers = new Map<number, { readonly message: CheckMessage; readonly at: number }>();
+  /** `${at}|${message JSON}` of every pending timer (an identical one is absorbed). */
+  const timerKeys = new Set<string>();
   let nextTimer = 0;
 
   const push = (message: CheckMessage): void => {
@@ -320,10 +322,16 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
       schedulePump();
     },
     async schedule(message, at) {
+      // A timer identical to one pending is absorbed, as the Redis runtime's deterministic
+      // job ids absorb it (several engines scheduling the same reconciliation).
+      const key = `${at}|${JSON.stringify(message)}`;
+      if (timerKeys.has(key)) return;
+      timerKeys.add(key);
       const timer = ++nextTimer;
       timers.set(timer, { message, at });
       clock.setTimer(at, () => {
         timers.delete(timer);
+        timerKeys.delete(key);
         push(message);
         schedulePump();
       });

@@ -4,6 +4,7 @@
  * the way in and out, as a real store would serialize them; graphs and templates are frozen.
  */
 import type { NewStackEvent, NodeKey, ResourceRow, StackEvent, StackRecord, SyncPayload, TraversalGraph } from "../model/types.js";
+import { NEVER_CHECKED } from "../model/types.js";
 import type {
   StackTombstone,
   BeginTraversal,
@@ -102,7 +103,7 @@ export class MemoryStore implements RuntimeStore {
       this.stacks.set(entry.stack.id, {
         stack: entry.stack,
         templates: new Map(Object.entries(entry.templates).map(([id, t]) => [id, deepFreeze(t)])),
-        rows: new Map(entry.rows.map((row) => [row.id, row])),
+        rows: new Map(entry.rows.map((row) => [row.id, { ...NEVER_CHECKED, ...row }])),
         rowCounter: entry.rowCounter,
         graph: entry.graph === null ? null : deepFreeze(entry.graph),
         syncs,
@@ -150,7 +151,7 @@ export class MemoryStore implements RuntimeStore {
   async installGraph(input: InstallGraph): Promise<boolean> {
     const s = this.state(input.stackId);
     if (s === undefined || s.stack.currentTraversal !== input.graph.traversalId) return false;
-    for (const row of input.newRows) s.rows.set(row.id, { ...clone(row), version: 1, lockHolder: null });
+    for (const row of input.newRows) s.rows.set(row.id, { ...NEVER_CHECKED, ...clone(row), version: 1, lockHolder: null });
     s.graph = deepFreeze(clone(input.graph));
     s.syncs = new Map();
     return true;
@@ -308,7 +309,7 @@ export class MemoryStore implements RuntimeStore {
     if (old.lockHolder !== null) return { ok: false, reason: "locked", row: clone(old) };
     if (old.version !== ifVersion) return { ok: false, reason: "version", row: clone(old) };
     const id = String(++s.rowCounter);
-    const created: ResourceRow = { ...clone(row), id, replaces: oldRowId, version: 1, lockHolder: null };
+    const created: ResourceRow = { ...NEVER_CHECKED, ...clone(row), id, replaces: oldRowId, version: 1, lockHolder: null };
     s.rows.set(id, created);
     s.rows.set(oldRowId, { ...old, replacedBy: id, version: old.version + 1 });
     return { ok: true, row: clone(created), created: true };

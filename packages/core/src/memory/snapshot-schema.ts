@@ -10,7 +10,7 @@ const id = z.string().min(1).max(200);
 const epochMs = z.number().finite();
 const count = z.number().int().nonnegative();
 const status = z.enum(["IN_PROGRESS", "COMPLETE", "FAILED"]);
-const stackAction = z.enum(["CREATE", "UPDATE", "DELETE", "ROLLBACK"]);
+const stackAction = z.enum(["CREATE", "UPDATE", "DELETE", "ROLLBACK", "CHECK"]);
 const rowAction = z.enum(["INIT", "CREATE", "UPDATE", "DELETE"]);
 const jsonObject = z.record(z.string(), z.unknown());
 const nodeKey = z.string().regex(/^[UC]:.+$/, 'expected a node key like "U:1" or "C:1"');
@@ -29,10 +29,13 @@ export const stackRecordSchema = z.object({
     disableRollback: z.boolean(),
     timeoutMs: z.number().nonnegative().nullable(),
     parameters: jsonObject,
+    reconcile: z.object({ everyMs: z.number().int().positive(), mode: z.enum(["report", "repair"]) }).nullable().optional(),
   }),
   deadline: epochMs.nullable(),
   createdAt: epochMs,
   updatedAt: epochMs,
+  converge: z.boolean().optional(),
+  reconciledDue: epochMs.optional(),
 });
 
 /** A resource row. */
@@ -55,6 +58,10 @@ export const resourceRowSchema = z.object({
   lockHolder: z.string().min(1).nullable(),
   version: z.number().int().positive(),
   updatedAt: epochMs,
+  // Absent in snapshots of older versions: read as never checked.
+  checkStatus: z.enum(["IN_SYNC", "DRIFTED", "MISSING", "UNCHECKED"]).nullable().optional(),
+  driftedProperties: z.array(z.string()).optional(),
+  checkedAt: epochMs.nullable().optional(),
 });
 
 /** A compiled template. */

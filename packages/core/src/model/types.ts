@@ -5,10 +5,16 @@
  */
 
 /** What a stack's current or last traversal does. */
-export type StackAction = "CREATE" | "UPDATE" | "DELETE" | "ROLLBACK";
+export type StackAction = "CREATE" | "UPDATE" | "DELETE" | "ROLLBACK" | "CHECK";
 
 /** Lifecycle status of a stack action or a resource action. */
 export type Status = "IN_PROGRESS" | "COMPLETE" | "FAILED";
+
+/**
+ * What the last check (or converge) saw of a row's resource: `IN_SYNC`, `DRIFTED` (see
+ * `driftedProperties`), `MISSING`, or `UNCHECKED` (its type has no `read`).
+ */
+export type CheckStatus = "IN_SYNC" | "DRIFTED" | "MISSING" | "UNCHECKED";
 
 /** What was last done to a resource row. INIT means "made, never created". */
 export type RowAction = "INIT" | "CREATE" | "UPDATE" | "DELETE";
@@ -21,6 +27,16 @@ export interface StackOptions {
   readonly timeoutMs: number | null;
   /** Parameter values the template was compiled with. */
   readonly parameters: Readonly<Record<string, unknown>>;
+  /** Continuous reconciliation policy, or absent/null for none (older records: none). */
+  readonly reconcile?: ReconcilePolicy | null;
+}
+
+/** A stack's continuous reconciliation policy (stored form). */
+export interface ReconcilePolicy {
+  /** Interval between checks, ms. */
+  readonly everyMs: number;
+  /** `report`: a CHECK traversal (drift reported as events); `repair`: a converging update. */
+  readonly mode: "report" | "repair";
 }
 
 /** A stack record. */
@@ -49,6 +65,16 @@ export interface StackRecord {
   readonly createdAt: number;
   /** Epoch ms of the last status change. */
   readonly updatedAt: number;
+  /**
+   * Whether the current traversal (an update) reads reality first and repairs drift
+   * (`updateStack(..., { converge: true })`). Absent on older records: false.
+   */
+  readonly converge?: boolean;
+  /**
+   * Due time of the last reconciliation run that started a traversal (set by that start's
+   * CAS), so a run delivered twice starts at most one. Absent: none yet.
+   */
+  readonly reconciledDue?: number;
 }
 
 /** Lock of a resource row: holder engine id (null = unlocked). */
@@ -95,7 +121,19 @@ export interface ResourceRow {
   readonly version: number;
   /** Epoch ms of the last write (tie-break of the best-existing rule). */
   readonly updatedAt: number;
+  /** What the last check saw, or null when never checked (older rows read as null). */
+  readonly checkStatus: CheckStatus | null;
+  /** Properties that differed at the last check (when `DRIFTED`; else empty). */
+  readonly driftedProperties: readonly string[];
+  /** Epoch ms of the last check, or null. */
+  readonly checkedAt: number | null;
 }
+
+/** The check fields of a row that was never checked (what rows without them read as). */
+export const NEVER_CHECKED = { checkStatus: null, driftedProperties: [], checkedAt: null } as const satisfies Pick<
+  ResourceRow,
+  "checkStatus" | "driftedProperties" | "checkedAt"
+>;
 
 /** Fields of a row that protocol writes may change. */
 export type RowPatch = Partial<
@@ -175,6 +213,13 @@ export type CheckMessage =
       readonly kind: "watchdog";
       readonly stackId: string;
       readonly traversalId: string;
+    }
+  | {
+      /** Continuous reconciliation of a stack, due at `due` (`traversalId` = `reconcile@<due>`). */
+      readonly kind: "reconcile";
+      readonly stackId: string;
+      readonly traversalId: string;
+      readonly due: number;
     };
 
 /** An event of a stack's append-only stream. */

@@ -6,6 +6,7 @@
 import type { ResourceRow, StackRecord, TraversalGraph } from "../model/types.js";
 import { STACK_NODE, parseNodeKey } from "../model/types.js";
 import { isActiveRow } from "./best-existing.js";
+import { completeCheck } from "./check-stack.js";
 import { deleteLock, deleteLockedRow } from "./delete-row.js";
 import type { CheckEnv } from "./env.js";
 import { stackEvent } from "./env.js";
@@ -62,6 +63,7 @@ export async function checkComplete(env: CheckEnv, stack: StackRecord, graph: Tr
   const traversalId = graph.traversalId;
   const sync = await env.store.readSync(stack.id, traversalId, STACK_NODE);
   if (sync === null || !graph.roots.every((root) => sync.has(root))) return;
+  if (stack.action === "CHECK") return completeCheck(env, stack, graph);
   const rows = await env.store.loadRows(stack.id);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const current = currentRowIds(graph, byId);

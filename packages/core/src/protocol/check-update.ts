@@ -9,9 +9,13 @@ import type { CheckEnv } from "./env.js";
 import { loadTemplate } from "./env.js";
 import { failTraversal } from "./fail.js";
 import { nodeReported, rowWriteEvent } from "./fused-ops.js";
-import { holderState, lockRow, lockedWrite } from "./locking.js";
+import { casWrite, holderState, lockRow, lockedWrite } from "./locking.js";
 import { changedProperties, collectInputs, resolveProperties } from "./node-inputs.js";
 import { nodeMessage, retrigger } from "./propagate.js";
+import { AbortedError } from "../errors.js";
+import { rowEvent } from "./env.js";
+import { failureMessage } from "./invoke-plugin.js";
+import { observeRow } from "./observe.js";
 import type { StepResult, UpdateRun } from "./update-ops.js";
 import { createRow } from "./create-row.js";
 import { noChange, replaceRow, updateRow } from "./update-ops.js";
@@ -56,6 +60,7 @@ export async function checkUpdateNode(env: CheckEnv, stack: StackRecord, graph: 
     return failTraversal(env, stack.id, graph.traversalId, `Resource ${first.name}: ${resolved.message}`, first.id);
   }
   const run: UpdateRun = {
+    observations: new Map(),
     env,
     stack,
     graph,
@@ -102,13 +107,69 @@ async function decide(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
   // delete finished first: the resource is gone, so it must be made again.
   if (row.action === "DELETE") return replaceRow(run, row, "the resource was deleted");
   if (row.type !== run.resource.type) return replaceRow(run, row, `type changed from ${row.type} to ${run.resource.type}`);
-  const verdict = run.type.diff?.(row.properties, run.properties) ?? (changed.length === 0 ? "none" : "update");
+  if (run.stack.converge === true && run.type.read !== undefined) return converge(run, row);
+  return settle(run, row, row.properties);
+}
+
+/**
+ * Decide between no change, update in place and replacement of a settled row, from `current`
+ * - what the resource is (its recorded properties, or what a converge observed).
+ */
+function settle(run: UpdateRun, row: ResourceRow, current: Readonly<Record<string, unknown>>): Promise<StepResult> {
+  const changed = changedProperties({ ...current }, run.properties);
+  const inPlace = changed.every((p) => run.type.isUpdatable(p));
+  const verdict = run.type.diff?.(current, run.properties) ?? (changed.length === 0 ? "none" : "update");
   if (verdict === "none") return noChange(run, row);
   if (verdict === "replace" || !inPlace) {
     const fixed = changed.filter((p) => !run.type.isUpdatable(p));
     return replaceRow(run, row, fixed.length > 0 ? `properties ${fixed.join(", ")} cannot change in place` : "the type asked for replacement");
   }
   return updateRow(run, row, changed);
+}
+
+/**
+ * A converging update (`updateStack(..., { converge: true })`) reads reality before deciding
+ * (once per node check): a missing resource is replaced (create-before-delete; the old row's
+ * delete finds it gone), a drifted one is updated back (or replaced, by the type's rules)
+ * even when the template did not change. The row records the observation as IN_SYNC once
+ * converged. A read that fails fails the node's traversal.
+ */
+async function converge(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
+  const { env, stack, graph } = run;
+  let observation = run.observations?.get(row.id);
+  if (observation === undefined) {
+    try {
+      observation = await observeRow(env, stack, graph.traversalId, row, run.type);
+    } catch (error) {
+      if (error instanceof AbortedError) return "done";
+      await failTraversal(env, stack.id, graph.traversalId, `Resource ${row.name}: read failed: ${failureMessage(error)}`, row.id);
+      return "done";
+    }
+    run.observations?.set(row.id, observation);
+    const drift = observation.kind === "missing" ? "MISSING" : observation.kind === "drifted" ? `DRIFTED: ${observation.properties.join(", ")}` : null;
+    if (drift !== null) await rowEvent(env, stack, graph.traversalId, row, "CHECK", "COMPLETE", `${drift} (converging)`);
+  }
+  if (observation.kind === "missing") return markGone(run, row);
+  if (observation.kind === "unchecked") return settle(run, row, row.properties);
+  const checked: UpdateRun = {
+    ...run,
+    checked: { checkStatus: "IN_SYNC", driftedProperties: [], checkedAt: env.runtime.now() },
+    ...(observation.kind === "drifted" ? { oldProperties: observation.observed } : {}),
+  };
+  return settle(checked, row, observation.observed);
+}
+
+/**
+ * The resource of `row` was observed missing: record the row DELETE_COMPLETE (no delete call:
+ * a delete of a resource whose id comes from its properties would remove the replacement
+ * made next) and decide again, which replaces it as a row whose resource was deleted.
+ */
+async function markGone(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
+  const reason = "the resource is missing (found by converge)";
+  const patch = { action: "DELETE", status: "COMPLETE", statusReason: reason, checkStatus: "MISSING", driftedProperties: [], checkedAt: run.env.runtime.now() } as const;
+  const event = rowWriteEvent(run.env, run.stack, run.graph.traversalId, "DELETE", "COMPLETE", reason);
+  const written = await casWrite(run.env, run.stack.id, run.graph.traversalId, row, patch, event);
+  return written.ok || written.reason === "version" || written.reason === "locked" ? "again" : "done";
 }
 
 /** A row left IN_PROGRESS (or locked) by a dead engine in another action: mark it FAILED. */

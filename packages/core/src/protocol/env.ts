@@ -103,7 +103,7 @@ export async function rowEvent(
   stack: StackRecord,
   traversalId: string,
   row: Pick<ResourceRow, "id" | "name" | "physicalId">,
-  action: RowAction,
+  action: RowAction | "CHECK",
   status: Status,
   reason: string,
 ): Promise<void> {

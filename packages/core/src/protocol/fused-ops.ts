@@ -18,7 +18,7 @@ export function rowWriteEvent(
   env: Pick<CheckEnv, "runtime">,
   stack: Pick<StackRecord, "name">,
   traversalId: string,
-  action: RowAction,
+  action: RowAction | "CHECK",
   status: Status,
   reason: string,
 ): RowWriteEvent {

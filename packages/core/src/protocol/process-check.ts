@@ -11,6 +11,7 @@ import { formatLockHolder } from "../runtime/lock-holder.js";
 import { isActiveRow } from "./best-existing.js";
 import { checkCleanupNode } from "./check-cleanup.js";
 import { checkComplete } from "./check-complete.js";
+import { checkObserveNode } from "./check-stack.js";
 import { checkUpdateNode } from "./check-update.js";
 import type { CheckEnv, EngineContext } from "./env.js";
 import { loadGraph } from "./env.js";
@@ -18,6 +19,7 @@ import { rowWriteEvent } from "./fused-ops.js";
 import { casWrite } from "./locking.js";
 import { assertStackNotLost, watchGone } from "./lost-state.js";
 import { retrigger } from "./propagate.js";
+import { checkReconcile } from "./reconcile.js";
 import { checkTimeout, checkWatchdog, timeOut } from "./watchdog.js";
 
 const id = z.string().min(1).max(200);
@@ -28,6 +30,7 @@ export const checkMessageSchema: z.ZodType<CheckMessage> = z.discriminatedUnion(
   z.strictObject({ kind: z.literal("complete"), stackId: id, traversalId: id }),
   z.strictObject({ kind: z.literal("timeout"), stackId: id, traversalId: id }),
   z.strictObject({ kind: z.literal("watchdog"), stackId: id, traversalId: id }),
+  z.strictObject({ kind: z.literal("reconcile"), stackId: id, traversalId: id, due: z.number().int().nonnegative() }),
 ]);
 
 /** Validate an untrusted message. @throws CorruptMessageError naming what is wrong. */
@@ -64,7 +67,7 @@ export async function processCheck(engine: EngineContext, delivery: Delivery): P
 }
 
 function isTimer(message: CheckMessage): boolean {
-  return message.kind === "timeout" || message.kind === "watchdog";
+  return message.kind === "timeout" || message.kind === "watchdog" || message.kind === "reconcile";
 }
 
 async function dispatch(delivered: CheckEnv, message: CheckMessage): Promise<void> {
@@ -80,8 +83,10 @@ async function dispatch(delivered: CheckEnv, message: CheckMessage): Promise<voi
     if (stack.deadline !== null && env.runtime.now() >= stack.deadline) return timeOut(env, stack);
     const graph = await loadGraph(env, stack.id, message.traversalId);
     if (graph === null) return;
+    if (stack.action === "CHECK") return message.direction === "U" ? checkObserveNode(env, stack, graph, row) : undefined;
     return message.direction === "U" ? checkUpdateNode(env, stack, graph, row) : checkCleanupNode(env, stack, graph, row);
   }
+  if (message.kind === "reconcile") return checkReconcile(env, stack, message.due);
   if (message.traversalId !== stack.currentTraversal || stack.status !== "IN_PROGRESS") return;
   if (message.kind === "timeout") return checkTimeout(env, stack);
   if (message.kind === "watchdog") return checkWatchdog(env, stack);

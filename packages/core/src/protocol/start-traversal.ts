@@ -38,6 +38,10 @@ export interface StartTraversal {
   readonly options: StackOptions;
   /** Status reason recorded on the stack. */
   readonly reason: string;
+  /** Read reality first and repair drift (a converging update). @default false */
+  readonly converge?: boolean;
+  /** Due time of the reconciliation run starting it (recorded on the stack by the CAS). */
+  readonly reconciledDue?: number;
   /**
    * A create's first write (the stack record), run after the timers are armed and before the
    * CAS, so a start that cannot arm them writes nothing. Throws to abandon the start.
@@ -61,6 +65,8 @@ export async function startTraversal(env: TraversalEnv, start: StartTraversal): 
     status: "IN_PROGRESS",
     statusReason: start.reason,
     options: start.options,
+    converge: start.converge === true,
+    ...(start.reconciledDue === undefined ? {} : { reconciledDue: start.reconciledDue }),
     deadline: start.options.timeoutMs === null ? null : now + start.options.timeoutMs,
     updatedAt: now,
   };
@@ -150,5 +156,5 @@ function initRow(id: string, name: string, start: StartTraversal, traversalId: s
     createdTraversal: traversalId,
     deletionPolicy: resource?.deletionPolicy ?? "delete",
     updatedAt: now,
-  } satisfies Omit<ResourceRow, "version" | "lockHolder">;
+  } satisfies NewRow;
 }

@@ -7,7 +7,7 @@ import { buildTraversalGraph } from "./traversal-graph.js";
 const row = (id: string, name: string, over: Partial<ResourceRow> = {}): ResourceRow => ({
   id, name, type: "t:t:T", templateId: "t1", physicalId: `p${id}`, properties: {}, attributes: {},
   action: "CREATE", status: "COMPLETE", statusReason: "", requires: [], replaces: null, replacedBy: null,
-  createdTraversal: "x", deletionPolicy: "delete", lockHolder: null, version: 1, updatedAt: 0, ...over,
+  createdTraversal: "x", deletionPolicy: "delete", lockHolder: null, version: 1, updatedAt: 0, checkStatus: null, driftedProperties: [], checkedAt: null, ...over,
 });
 
 const res = (dependsOn: string[]) => ({ type: "t:t:T", properties: {}, dependsOn, deletionPolicy: "delete" as const });

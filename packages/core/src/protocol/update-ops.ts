@@ -16,6 +16,7 @@ import { failNode } from "./fail.js";
 import { rowWriteEvent } from "./fused-ops.js";
 import { failureMessage, invokePlugin } from "./invoke-plugin.js";
 import { unrecordedUpdate } from "./unrecorded.js";
+import type { Observation } from "./observe.js";
 import { casWriteSpec, lockRow, lockedWrite, lockedWriteSpec } from "./locking.js";
 import { nodeMessage, propagate, retrigger } from "./propagate.js";
 
@@ -34,6 +35,12 @@ export interface UpdateRun {
   readonly requires: string[];
   /** Attribute names the target template reads from this resource. */
   readonly attributeRefs: readonly string[];
+  /** Converge: what reality looked like, per row id, observed once per node check. */
+  readonly observations?: Map<string, Observation>;
+  /** Converge: what the resource is (observed), given to `update` as its old properties. */
+  readonly oldProperties?: Readonly<Record<string, unknown>>;
+  /** Converge: the check fields the completing write records (the resource was observed). */
+  readonly checked?: RowPatch;
 }
 
 /** What the decision loop does after an operation. */
@@ -98,7 +105,7 @@ export async function updateRow(run: UpdateRun, row: ResourceRow, changed: strin
     if (update === undefined || locked.physicalId === null) throw new UpdateReplace("cannot update in place");
     const physicalId = locked.physicalId;
     const result = await invokePlugin(env, stack, traversal(run), locked, run.type, "update", (base) =>
-      update({ ...base, physicalId, properties: run.properties, oldProperties: locked.properties, changed, attributes: locked.attributes }),
+      update({ ...base, physicalId, properties: run.properties, oldProperties: run.oldProperties ?? locked.properties, changed, attributes: locked.attributes }),
     );
     updated = true;
     attributes = await collectAttributes(run, locked, physicalId, { ...locked.attributes, ...(result?.attributes ?? {}) });
@@ -125,6 +132,7 @@ export async function updateRow(run: UpdateRun, row: ResourceRow, changed: strin
     templateId: run.graph.templateId,
     replacedBy: null,
     deletionPolicy: run.resource.deletionPolicy,
+    ...run.checked,
   };
   const write = lockedWriteSpec(env, stack.id, locked.id, patch, true);
   const lost = async (now: ResourceRow | null): Promise<void> => unrecordedUpdate(env, stack, locked, `row held by ${now?.lockHolder ?? "nobody"}`);
@@ -148,6 +156,7 @@ export async function noChange(run: UpdateRun, row: ResourceRow): Promise<StepRe
     replacedBy: null,
     deletionPolicy: run.resource.deletionPolicy,
     attributes,
+    ...run.checked,
   };
   return finish(run, afterPatch(row, patch), casWriteSpec(run.env, run.stack.id, traversal(run), row, patch));
 }

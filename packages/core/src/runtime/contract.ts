@@ -21,7 +21,10 @@ import type {
 } from "../model/types.js";
 
 /** A row to insert; the runtime sets `version` to 1 and `lockHolder` to null. */
-export type NewRow = Omit<ResourceRow, "version" | "lockHolder">;
+export type NewRow = Omit<ResourceRow, "version" | "lockHolder" | CheckField> & Partial<Pick<ResourceRow, CheckField>>;
+
+/** Row fields written by checks; a new row without them was never checked (`NEVER_CHECKED`). */
+export type CheckField = "checkStatus" | "driftedProperties" | "checkedAt";
 
 /** Conditions and effects of one conditional row write. */
 export interface RowWrite {
@@ -91,8 +94,8 @@ export interface RowWriteEvent {
   readonly stackName: string;
   /** Traversal during which it happened. */
   readonly traversalId: string;
-  /** Action. */
-  readonly action: RowAction;
+  /** Action (`CHECK` for a check's result). */
+  readonly action: RowAction | "CHECK";
   /** Status. */
   readonly status: Status;
   /** Explanation. */

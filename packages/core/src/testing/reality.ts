@@ -65,6 +65,8 @@ export class Reality {
   private readonly observers = new Set<RealityObserver>();
   /** Physical id by lookup tag (what a non-idempotent create was tagged with, for `read`). */
   private readonly byTag = new Map<string, string>();
+  /** Injected `read` failures by resource name. */
+  private readonly readFailures = new Map<string, { readonly message: string; left: number }>();
 
   /** Call `observer` after every create, update and delete; returns an unsubscribe function. */
   observe(observer: RealityObserver): () => void {
@@ -165,6 +167,35 @@ export class Reality {
     if (entry === undefined) return;
     this.entries.delete(physicalId);
     this.record({ op: "delete", name: entry.name, physicalId, ...(rowId === undefined ? {} : { rowId }) });
+  }
+
+  /**
+   * Change an entry's properties behind the engine's back (drift): merged over the current
+   * ones, `undefined` removes one. Not logged: no handler did it.
+   */
+  tamper(physicalId: string, properties: Readonly<Record<string, unknown>>): void {
+    const entry = this.entries.get(physicalId);
+    if (entry === undefined) throw new ResourceError(`resource ${physicalId} does not exist`);
+    const next = Object.fromEntries(Object.entries({ ...entry.properties, ...properties }).filter(([, v]) => v !== undefined));
+    this.entries.set(physicalId, { name: entry.name, properties: next });
+  }
+
+  /** Remove an entry behind the engine's back (someone deleted it by hand). Not logged. */
+  vanish(physicalId: string): void {
+    this.entries.delete(physicalId);
+  }
+
+  /** Make the scenario type's `read` of resource `name` fail (`times` times, default always). */
+  failRead(name: string, message = `injected read failure of ${name}`, times = Number.POSITIVE_INFINITY): void {
+    this.readFailures.set(name, { message, left: times });
+  }
+
+  /** Called by the scenario type's `read`: throws an injected read failure. */
+  beforeRead(name: string): void {
+    const failure = this.readFailures.get(name);
+    if (failure === undefined || failure.left <= 0) return;
+    failure.left -= 1;
+    throw new ResourceError(failure.message);
   }
 
   /** Live entries with this name. */

@@ -49,7 +49,8 @@ const strip = (props: Record<string, unknown>): Record<string, unknown> =>
 export function createScenarioType(reality: Reality, options: ScenarioTypeOptions = {}): ResourceType<typeof properties> {
   const honourAbort = options.honourAbort ?? true;
   const idempotent = options.idempotent ?? true;
-  const read = async (ctx: { physicalId: string | null; idempotencyKey: string }) => {
+  const read = async (ctx: { physicalId: string | null; idempotencyKey: string; resourceName: string }) => {
+    reality.beforeRead(ctx.resourceName);
     const id = ctx.physicalId ?? reality.byKey.get(ctx.idempotencyKey) ?? reality.findByTag(ctx.idempotencyKey) ?? null;
     const entry = id === null ? undefined : reality.entries.get(id);
     return entry === undefined || id === null

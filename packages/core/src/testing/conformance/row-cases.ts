@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import type { ResourceRow } from "../../model/types.js";
+import { NEVER_CHECKED as NEVER_CHECKED_FIELDS } from "../../model/types.js";
 import type { ReplacementResult, RowWriteResult, RuntimeStore } from "../../runtime/contract.js";
 import { TRICKY_VALUES, fixtureReplacement, installStack, mustLoadRow, supersede } from "./fixtures.js";
 import type { CaseSpec } from "./target.js";
@@ -38,6 +39,22 @@ export const rowCases: readonly CaseSpec[] = [
       const again = await store.loadRows(stack.id);
       assert.equal(again.length, 3, "loadRows must include DELETE_COMPLETE rows");
       for (const row of again) assert.deepEqual(row, await store.loadRow(stack.id, row.id));
+    },
+  },
+  {
+    name: "a new row was never checked; writeRow stores a check's result fields and loads them back",
+    async body({ runtime }) {
+      const { store } = runtime;
+      const { stack, rowIds } = await installStack(runtime, 1);
+      const rowId = rowIds[0] as string;
+      const before = await mustLoadRow(store, stack.id, rowId);
+      assert.deepEqual([before.checkStatus, before.driftedProperties, before.checkedAt], [null, [], null], "a new row reads as never checked");
+      const patch = { checkStatus: "DRIFTED", driftedProperties: ["a", "b"], checkedAt: 1234 } as const;
+      const written = await store.writeRow({ stackId: stack.id, rowId, ifTraversal: stack.currentTraversal, ifVersion: before.version, ifHolder: null, patch });
+      assert.ok(written.ok, "a check's compare-and-set write must be accepted");
+      const after = await mustLoadRow(store, stack.id, rowId);
+      assert.deepEqual(after, { ...before, ...patch, version: before.version + 1 });
+      assert.deepEqual((await store.loadRows(stack.id)).find((r) => r.id === rowId), after);
     },
   },
   {
@@ -144,7 +161,7 @@ export const rowCases: readonly CaseSpec[] = [
       assert.ok(result.ok, "createReplacement refused on an unlocked row at its version");
       assert.equal(result.created, true);
       assert.ok(!rowIds.includes(result.row.id), "the replacement reused a row id");
-      assert.deepEqual(result.row, { ...spec, id: result.row.id, replaces: old.id, version: 1, lockHolder: null });
+      assert.deepEqual(result.row, { ...NEVER_CHECKED_FIELDS, ...spec, id: result.row.id, replaces: old.id, version: 1, lockHolder: null });
       assert.deepEqual(await store.loadRow(stack.id, result.row.id), result.row);
       const linked = await mustLoadRow(store, stack.id, old.id);
       assert.equal(linked.replacedBy, result.row.id);

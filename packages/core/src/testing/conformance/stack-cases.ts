@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import type { StackRecord } from "../../model/types.js";
+import { NEVER_CHECKED as NEVER_CHECKED_FIELDS } from "../../model/types.js";
 import { fixtureGraph, fixtureReplacement, fixtureRow, fixtureStack, fixtureTemplate, installStack, mustLoadRow, supersede } from "./fixtures.js";
 import type { CaseSpec } from "./target.js";
 
@@ -95,7 +96,7 @@ export const stackCases: readonly CaseSpec[] = [
       const { stack, traversalId, rowIds, graph } = await installStack(runtime, 3);
       assert.deepEqual(await store.loadGraph(stack.id, traversalId), graph);
       for (const id of rowIds) {
-        assert.deepEqual(await store.loadRow(stack.id, id), { ...fixtureRow(id, stack), version: 1, lockHolder: null });
+        assert.deepEqual(await store.loadRow(stack.id, id), { ...NEVER_CHECKED_FIELDS, ...fixtureRow(id, stack), version: 1, lockHolder: null });
       }
       const next = await supersede(runtime, stack);
       const [late] = await store.allocateRowIds(stack.id, 1);

@@ -6,7 +6,7 @@
 ]]
 local ROW_FIELDS = {"id", "name", "type", "templateId", "physicalId", "properties", "attributes",
   "action", "status", "statusReason", "requires", "replaces", "replacedBy", "createdTraversal",
-  "deletionPolicy", "lockHolder", "version", "updatedAt"}
+  "deletionPolicy", "lockHolder", "version", "updatedAt", "checkStatus", "driftedProperties", "checkedAt"}
 
 -- Whether the row exists ("version" is written with every row and removed with it).
 local function rowExists(rowsKey, rowId)

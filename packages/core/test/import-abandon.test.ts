@@ -7,6 +7,7 @@ import { Reality } from "../src/testing/reality.js";
 import { SCENARIO_TYPE, createScenarioType } from "../src/testing/scenario-type.js";
 import type { Template } from "../src/template/types.js";
 import { z } from "zod";
+import { setup as setup2 } from "./support/protocol-kit.js";
 
 const T = SCENARIO_TYPE;
 
@@ -234,5 +235,34 @@ describe("abandon and adopt", () => {
     await settle("s");
     await expect(engine.abandonResource("s", "db")).rejects.toThrow(/used by resource web/);
     await expect(engine.abandonResource("s", "web")).rejects.toThrow(/used by output web/);
+  });
+});
+
+describe("an import interrupted by a worker death", () => {
+  it("is resumed as an import (read again), never as a create", async () => {
+    const kit = setup2({ engines: ["e1", "e2"] });
+    kit.reality.entries.set("ext-web", { name: "web", properties: { a: "one" } });
+    // e1 dies inside the import's read of ext-web: the row is left locked, CREATE_IN_PROGRESS.
+    const entries = kit.reality.entries;
+    const get = entries.get.bind(entries);
+    let killed = false;
+    entries.get = (key: string) => {
+      if (key === "ext-web" && !killed) {
+        killed = true;
+        kit.runtime.killEngine("e1");
+        throw new Error("engine e1 died");
+      }
+      return get(key);
+    };
+    await kit.engine.createStack("s", imported("one"));
+    while (!killed && kit.runtime.pending().length > 0) await kit.runtime.step({ engineId: "e1" });
+    expect(killed).toBe(true);
+    const [locked] = await kit.rowsNamed("s", "web");
+    expect(locked).toMatchObject({ action: "CREATE", status: "IN_PROGRESS", deletionPolicy: "retain", physicalId: null, lockHolder: expect.stringMatching(/^e1#/) });
+    await kit.settle("s");
+    expect((await kit.engines[1]?.getStack("s"))?.state).toBe("CREATE_COMPLETE");
+    const [row] = await kit.rowsNamed("s", "web");
+    expect(row).toMatchObject({ action: "CREATE", status: "COMPLETE", physicalId: "ext-web", deletionPolicy: "delete", lockHolder: null });
+    expect(kit.reality.log).toEqual([]);
   });
 });

@@ -190,6 +190,27 @@ describe("abandon and adopt", () => {
     expect(reality.entries.size).toBe(0);
   });
 
+  it("keeps hidden parameters sealed in the abandoned stack, and adopts it without a change", async () => {
+    const { engine, settle, ops } = setup();
+    const secret: Template = {
+      parameters: { pw: { type: "string", hidden: true } },
+      resources: { web: { type: T, properties: { a: { get_param: "pw" } } } },
+    };
+    await engine.createStack("s", secret, { parameters: { pw: "s3cr3t-value" } });
+    await settle("s");
+    const made = ops();
+    const abandoned = await engine.abandonStack("s");
+    expect(JSON.stringify(abandoned)).not.toContain("s3cr3t-value");
+    await engine.adoptStack("t", JSON.parse(JSON.stringify(abandoned)) as typeof abandoned);
+    expect((await settle("t")).state).toBe("CREATE_COMPLETE");
+    expect(ops()).toEqual(made);
+    expect((await engine.listResources("t"))[0]?.properties).toEqual({ a: "******" });
+    // The adopted stack's parameters are the abandoned ones: an update keeps the hidden value.
+    await engine.updateStack("t", secret);
+    expect((await settle("t")).state).toBe("UPDATE_COMPLETE");
+    expect(ops()).toEqual(made);
+  });
+
   it("refuses to abandon a stack in progress", async () => {
     const { engine } = setup();
     await engine.createStack("s", stackTemplate);

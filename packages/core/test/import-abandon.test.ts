@@ -257,6 +257,14 @@ describe("abandon and adopt", () => {
     await expect(engine.abandonResource("s", "db")).rejects.toThrow(/used by resource web/);
     await expect(engine.abandonResource("s", "web")).rejects.toThrow(/used by output web/);
   });
+
+  it("abandonResource refuses a failed stack (its traversal would retry, and a rollback re-create)", async () => {
+    const { engine, settle, reality } = setup();
+    reality.fail({ op: "create", name: "b" });
+    await engine.createStack("s", { resources: { a: { type: T, properties: { a: "1" } }, b: { type: T, properties: { a: "2" } } } }, { disableRollback: true });
+    expect((await settle("s")).state).toBe("CREATE_FAILED");
+    await expect(engine.abandonResource("s", "a")).rejects.toThrow(/is CREATE_FAILED; update or roll it back before abandoning a/);
+  });
 });
 
 describe("an import interrupted by a worker death", () => {

@@ -123,11 +123,15 @@ export async function abandonStack(deps: AbandonDeps, name: string): Promise<Aba
  * resource's row forgets it (removes the row, calls no plugin). Resolves once the traversal
  * started; `waitForStack` ends it. A later update whose template names the resource again
  * creates a new one.
- * @throws StackStateError when the stack is in progress, the resource is unknown or has no
+ * @throws StackStateError when the stack is in progress or failed, the resource is unknown or has no
  *   physical resource, or other resources or outputs still refer to it.
  */
 export async function abandonResource(deps: AbandonDeps, stackName: string, name: string, startOptions: (stack: StackRecord) => StackOptions): Promise<AbandonedResource> {
   const stack = await deps.load(stackName);
+  if (stack.status === "FAILED") {
+    // The traversal would also retry what failed, and its rollback would make the resource again.
+    throw new StackStateError(`stack "${stackName}" is ${stack.action}_FAILED; update or roll it back before abandoning ${name}`);
+  }
   const row = (await settledRows(deps, stack, `abandoning ${name}`)).find((r) => r.name === name);
   if (row === undefined) throw new StackStateError(`stack "${stackName}" has no resource ${name} that exists`);
   const template = (await deps.store.loadTemplate(stack.id, stack.templateId)) ?? EMPTY_TEMPLATE;

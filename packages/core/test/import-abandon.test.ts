@@ -295,3 +295,29 @@ describe("an import interrupted by a worker death", () => {
     expect(kit.reality.log).toEqual([]);
   });
 });
+
+describe("import under seeded orders and duplicate deliveries", () => {
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    it(`seed ${seed}: imports once, creates nothing, then updates once`, async () => {
+      const reality = new Reality();
+      const runtime = createMemoryRuntime({ mode: "manual", order: "random", seed, duplicateRate: 0.5 });
+      const engine = createEngine({ runtime, types: [createScenarioType(reality, { idempotent: false })] });
+      reality.entries.set("ext-a", { name: "a", properties: { a: "1" } });
+      reality.entries.set("ext-b", { name: "b", properties: { a: "old" } });
+      const template = (b: string): Template => ({
+        resources: {
+          a: { type: T, properties: { a: "1" }, external_id: "ext-a" },
+          b: { type: T, properties: { a: b, c: { get_resource: "a" } }, external_id: "ext-b" },
+          c: { type: T, properties: { ca: { get_attr: ["b", "a"] } } },
+        },
+      });
+      await engine.createStack("s", template("new"));
+      await runtime.runUntilIdle();
+      expect((await engine.waitForStack("s")).state).toBe("CREATE_COMPLETE");
+      expect(reality.log.map((o) => `${o.op}:${o.name}:${o.physicalId}`)).toEqual(["update:b:ext-b", expect.stringMatching(/^create:c:/)]);
+      expect(reality.entries.get("ext-b")?.properties).toEqual({ a: "new", c: "ext-a" });
+      const rows = await engine.listResources("s");
+      expect(rows.map((r) => `${r.name}:${r.physicalId}:${r.state}`).slice(0, 2)).toEqual(["a:ext-a:CREATE_COMPLETE", "b:ext-b:UPDATE_COMPLETE"]);
+    });
+  }
+});

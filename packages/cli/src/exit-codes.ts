@@ -2,6 +2,7 @@
  * Exit codes of the `converge` command.
  */
 import {
+  AbandonedStackError,
   InvalidOptionsError,
   TemplateValidationError,
 } from "@converge/core";
@@ -21,6 +22,8 @@ export const EXIT = {
 
 /** The exit code an error maps to. */
 export function exitCodeOf(error: unknown): number {
-  if (error instanceof InvalidOptionsError || error instanceof TemplateValidationError || error instanceof TemplateFileError) return EXIT.USAGE;
+  if (error instanceof InvalidOptionsError || error instanceof TemplateValidationError || error instanceof TemplateFileError || error instanceof AbandonedStackError) {
+    return EXIT.USAGE;
+  }
   return EXIT.FAILED;
 }

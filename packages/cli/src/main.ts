@@ -7,12 +7,15 @@ import { createRequire } from "node:module";
 import { ConvergeError, InvalidOptionsError } from "@converge/core";
 import { parseCommandArgs } from "./args.js";
 import type { Command } from "./command.js";
+import { abandonCommand } from "./commands/abandon.js";
+import { adoptCommand } from "./commands/adopt.js";
 import { applyCommand } from "./commands/apply.js";
 import { checkCommand } from "./commands/check.js";
 import { cancelCommand } from "./commands/cancel.js";
 import { deleteCommand } from "./commands/delete.js";
 import { eventsCommand } from "./commands/events.js";
 import { graphCommand } from "./commands/graph.js";
+import { importCommand } from "./commands/import.js";
 import { listCommand } from "./commands/list.js";
 import { previewCommand } from "./commands/preview.js";
 import { rollbackCommand } from "./commands/rollback.js";
@@ -38,6 +41,9 @@ export const COMMANDS: readonly Command[] = [
   cancelCommand,
   rollbackCommand,
   deleteCommand,
+  importCommand,
+  abandonCommand,
+  adoptCommand,
   graphCommand,
   validateCommand,
   workerCommand,

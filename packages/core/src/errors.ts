@@ -32,6 +32,8 @@ export const ErrorCode = {
   SNAPSHOT_INVALID: "SNAPSHOT_INVALID",
   STACK_STATE_LOST: "STACK_STATE_LOST",
   FENCED: "FENCED",
+  IMPORT_FAILED: "IMPORT_FAILED",
+  ABANDONED_INVALID: "ABANDONED_INVALID",
 } as const;
 
 /** One of the values of {@link ErrorCode}. */
@@ -313,6 +315,32 @@ export class SnapshotError extends ConvergeError {
   constructor(source: string, path: string, message: string) {
     super(ErrorCode.SNAPSHOT_INVALID, `${source}${path === "" ? "" : ` at ${path}`}: ${message}`);
     this.source = source;
+    this.path = path;
+  }
+}
+
+/**
+ * A resource could not be imported (`external_id`, `importResource`, `adoptStack`): the
+ * physical id names nothing that exists, or the resource cannot be adopted in the stack's state.
+ */
+export class ImportError extends ConvergeError {
+  /** The logical resource name. */
+  readonly resourceName: string;
+  /** The physical id that was to be imported. */
+  readonly physicalId: string;
+  constructor(resourceName: string, physicalId: string, message: string) {
+    super(ErrorCode.IMPORT_FAILED, `cannot import ${JSON.stringify(physicalId)} as resource ${resourceName}: ${message}`);
+    this.resourceName = resourceName;
+    this.physicalId = physicalId;
+  }
+}
+
+/** A value given to `adoptStack` is not a well-formed abandoned stack. `path` names the bad node. */
+export class AbandonedStackError extends ConvergeError {
+  /** Dotted path of the offending node inside the value (`resources[2].physicalId`), `""` for the whole. */
+  readonly path: string;
+  constructor(path: string, message: string) {
+    super(ErrorCode.ABANDONED_INVALID, `abandoned stack${path === "" ? "" : ` at ${path}`}: ${message}`);
     this.path = path;
   }
 }

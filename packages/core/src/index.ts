@@ -36,6 +36,8 @@ export { createEngine } from "./engine/create-engine.js";
 export type { Engine, EventsOptions, TemplateInput } from "./engine/create-engine.js";
 export { consoleLogger, resolveEngineOptions, resolveStackOptions } from "./engine/options.js";
 export { throttleLogger } from "./engine/throttled-logger.js";
+export { ABANDONED_STACK_VERSION } from "./engine/abandon.js";
+export type { AbandonedResource, AbandonedStack } from "./engine/abandon.js";
 export type { ThrottleOptions, ThrottledLogger } from "./engine/throttled-logger.js";
 export type { EngineOptions, ResolvedEngineOptions, StackOperationOptions } from "./engine/options.js";
 export type { PreviewAction, PreviewEntry, PreviewResult } from "./engine/preview.js";

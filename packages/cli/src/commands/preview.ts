@@ -14,11 +14,12 @@ import { table } from "../render/format.js";
 import { withTemplateSource } from "../template-file.js";
 import { STACK_OPTIONS } from "./apply.js";
 
-const ORDER: readonly PreviewAction[] = ["create", "update", "replace", "delete", "no_change", "unknown"];
+const ORDER: readonly PreviewAction[] = ["create", "import", "update", "replace", "delete", "no_change", "unknown"];
 
 function colorAction(p: Palette, action: PreviewAction): string {
   switch (action) {
     case "create":
+    case "import":
       return p.green(action);
     case "update":
     case "unknown":
@@ -35,9 +36,13 @@ function colorAction(p: Palette, action: PreviewAction): string {
 function previewCreate(template: CompiledTemplate): PreviewEntry[] {
   return templateDependencyGraph(template)
     .topologicalOrder()
-    .flatMap((name) => {
+    .flatMap((name): PreviewEntry[] => {
       const resource = template.resources[name];
-      return resource === undefined ? [] : [{ name, type: resource.type, action: "create" as const, changed: [], reason: "new stack" }];
+      if (resource === undefined) return [];
+      if (resource.externalId !== undefined) {
+        return [{ name, type: resource.type, action: "import", changed: [], reason: `imports existing resource ${resource.externalId}` }];
+      }
+      return [{ name, type: resource.type, action: "create", changed: [], reason: "new stack" }];
     });
 }
 
@@ -48,7 +53,7 @@ export const previewCommand: Command = {
     summary: "Show what applying a template would do to each resource",
     usage: "preview <template> --stack NAME [--param NAME=VALUE]... [--json] [options]",
     description: [
-      "One line per resource: create, update (in place), replace, delete, no_change, or unknown (depends on values known",
+      "One line per resource: create, import (external_id), update (in place), replace, delete, no_change, or unknown (depends on values known",
       "only during the update), with the properties that change and why. Nothing is changed. A stack that does not exist",
       "yet previews as all creates.",
     ].join("\n"),
@@ -102,7 +107,8 @@ export const previewCommand: Command = {
       );
       for (const line of lines) ctx.print(line);
     }
-    const counts = ORDER.map((action) => `${entries.filter((e) => e.action === action).length} ${action.replace("_", " ")}`);
+    // "import" is counted only when there is one (external_id is rare).
+    const counts = ORDER.filter((action) => action !== "import" || entries.some((e) => e.action === "import")).map((action) => `${entries.filter((e) => e.action === action).length} ${action.replace("_", " ")}`);
     ctx.print(p.dim(`${name}: ${counts.join(", ")}`));
     return EXIT.OK;
   },

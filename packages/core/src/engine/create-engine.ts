@@ -19,6 +19,9 @@ import { openParameters, sealParameters } from "../secrets/template-secrets.js";
 import { compileTemplate, parseTemplate } from "../template/index.js";
 import type { CompiledTemplate, Template } from "../template/types.js";
 import { EMPTY_TEMPLATE } from "../template/types.js";
+import type { AbandonDeps, AbandonedResource, AbandonedStack } from "./abandon.js";
+import { abandonResource, abandonStack } from "./abandon.js";
+import { adoptionOptions, adoptionTemplate, checkExternalIds, importResource } from "./adopt.js";
 import type { EngineOptions, StackOperationOptions } from "./options.js";
 import { resolveEngineOptions, resolveStackOptions } from "./options.js";
 import { previewUpdate, type PreviewResult } from "./preview.js";
@@ -81,6 +84,30 @@ export interface Engine {
   events(name: string, options?: EventsOptions): AsyncIterable<StackEvent>;
   /** Resolve when the current traversal (and any rollback it starts) ends. */
   waitForStack(name: string, options?: { signal?: AbortSignal }): Promise<StackInfo>;
+  /**
+   * Adopt the existing resource `physicalId` as resource `name` of the stack (whose template
+   * names it, and which has no live row for it): an update traversal to the current template
+   * with `external_id` set on that resource, so it is read (never created), then managed.
+   * @throws ImportError
+   */
+  importResource(stackName: string, name: string, physicalId: string): Promise<StackInfo>;
+  /**
+   * Stop managing a settled stack without deleting anything (Heat's abandon): its records are
+   * removed (leaving a tombstone), no plugin is called; returns what `adoptStack` takes back.
+   * @throws StackStateError while IN_PROGRESS
+   */
+  abandonStack(name: string): Promise<AbandonedStack>;
+  /**
+   * Stop managing one resource without deleting it (`terraform state rm`): an update to the
+   * current template without it, whose cleanup forgets its row. A later template that names
+   * it again creates a new one. @throws StackStateError when anything still refers to it
+   */
+  abandonResource(stackName: string, name: string): Promise<AbandonedResource>;
+  /**
+   * Create stack `name` from an abandoned stack, every resource imported through its
+   * physical id (no create call), without automatic rollback. @throws AbandonedStackError
+   */
+  adoptStack(name: string, abandoned: AbandonedStack): Promise<StackInfo>;
   /** Stop processing checks and release the liveness lease. */
   close(): Promise<void>;
 }
@@ -93,6 +120,13 @@ const STACK_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
  * missing tombstone cannot just have expired.
  */
 const LOST_WINDOW_MS = 3_600_000;
+
+/** @throws TemplateValidationError when `name` is not a valid stack name. */
+function checkName(name: string): void {
+  if (typeof name !== "string" || !STACK_NAME.test(name)) {
+    throw new TemplateValidationError("", `invalid stack name ${typeof name === "string" ? JSON.stringify(name) : String(name)}: use letters, digits, _ . - (starting with a letter, at most 128)`);
+  }
+}
 
 /** Options as the stack record stores them: the template's hidden parameter values sealed. */
 function storedOptions(options: StackOptions, compiled: CompiledTemplate): StackOptions {
@@ -183,48 +217,16 @@ export function createEngine(options: EngineOptions): Engine {
     throw new StackStateError(`stack "${name}" is being changed concurrently; try again`);
   };
 
+  const adoption: AbandonDeps = { store, runtime, env, types, load, retryStart };
+
   const engine: Engine = {
     engineId: resolved.engineId,
     validateTemplate: compile,
     async createStack(name, template, opts) {
-      if (typeof name !== "string" || !STACK_NAME.test(name)) {
-        throw new TemplateValidationError("", `invalid stack name ${typeof name === "string" ? JSON.stringify(name) : String(name)}: use letters, digits, _ . - (starting with a letter, at most 128)`);
-      }
+      checkName(name);
       const compiled = compile(template, opts);
       const stackOptions = storedOptions(resolveStackOptions(opts), compiled);
-      await ready;
-      const now = runtime.now();
-      const stack: StackRecord = {
-        id: randomUUID(),
-        name,
-        currentTraversal: `init-${randomUUID()}`,
-        templateId: randomUUID(),
-        prevTemplateId: null,
-        action: "CREATE",
-        status: "IN_PROGRESS",
-        statusReason: "Stack CREATE started",
-        options: stackOptions,
-        deadline: null,
-        createdAt: now,
-        updatedAt: now,
-      };
-      // Checked before the timers are armed (the common refusal arms none); the record's
-      // write below is the atomic test.
-      const existing = await store.findStackId(name);
-      if (existing !== null && (await store.loadStack(existing)) !== null) throw new StackExistsError(name);
-      await startTraversal(env, {
-        stack,
-        action: "CREATE",
-        templateId: stack.templateId,
-        template: compiled,
-        storeTemplate: false,
-        options: stackOptions,
-        reason: "Stack CREATE started",
-        createRecord: async () => {
-          if (!(await store.createStack(stack, compiled))) throw new StackExistsError(name);
-        },
-      });
-      return withReconcile(stackOptions, load(name).then(info));
+      return withReconcile(stackOptions, startCreate(name, compiled, stackOptions, "CREATE"));
     },
     async updateStack(name, template, opts) {
       const previous = await load(name);
@@ -239,8 +241,9 @@ export function createEngine(options: EngineOptions): Engine {
       const templateId = randomUUID();
       const converge = opts?.converge ?? false;
       if (typeof converge !== "boolean") throw new InvalidOptionsError("converge", "must be a boolean");
-      return withReconcile(stackOptions, retryStart(name, (stack) =>
-        startTraversal(env, {
+      return withReconcile(stackOptions, retryStart(name, async (stack) => {
+        await checkExternalIds(store, stack, compiled);
+        return startTraversal(env, {
           stack,
           action: "UPDATE",
           templateId,
@@ -249,8 +252,8 @@ export function createEngine(options: EngineOptions): Engine {
           options: stackOptions,
           reason: converge ? "Stack UPDATE started (converge)" : "Stack UPDATE started",
           converge,
-        }),
-      ));
+        });
+      }));
     },
     async checkStack(name) {
       return retryStart(name, async (stack) => {
@@ -336,6 +339,13 @@ export function createEngine(options: EngineOptions): Engine {
         if (last !== undefined) after = last.seq;
       }
     },
+    importResource: (stackName, name, physicalId) => importResource(adoption, stackName, name, physicalId, (stack) => stack.options),
+    abandonStack: (name) => abandonStack(adoption, name),
+    abandonResource: (stackName, name) => abandonResource(adoption, stackName, name, (stack) => stack.options),
+    async adoptStack(name, abandoned) {
+      const { template, abandoned: parsed } = adoptionTemplate(abandoned, types);
+      return startCreate(name, template, adoptionOptions(parsed), "ADOPT");
+    },
     async close() {
       await ready.catch(() => undefined);
       unsubscribe?.();
@@ -348,6 +358,45 @@ export function createEngine(options: EngineOptions): Engine {
     const stack = await started;
     await scheduleReconcile(env, stack.id, options.reconcile);
     return stack;
+  }
+
+  /** Start the CREATE traversal of a new stack (createStack, adoptStack). */
+  async function startCreate(name: string, compiled: CompiledTemplate, stackOptions: StackOptions, kind: "CREATE" | "ADOPT"): Promise<StackInfo> {
+    checkName(name);
+    await ready;
+    const now = runtime.now();
+    const reason = kind === "ADOPT" ? "Stack CREATE started: adopting existing resources" : "Stack CREATE started";
+    const stack: StackRecord = {
+      id: randomUUID(),
+      name,
+      currentTraversal: `init-${randomUUID()}`,
+      templateId: randomUUID(),
+      prevTemplateId: null,
+      action: "CREATE",
+      status: "IN_PROGRESS",
+      statusReason: reason,
+      options: stackOptions,
+      deadline: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    // Checked before the timers are armed (the common refusal arms none); the record's
+    // write below is the atomic test.
+    const existing = await store.findStackId(name);
+    if (existing !== null && (await store.loadStack(existing)) !== null) throw new StackExistsError(name);
+    await startTraversal(env, {
+      stack,
+      action: "CREATE",
+      templateId: stack.templateId,
+      template: compiled,
+      storeTemplate: false,
+      options: stackOptions,
+      reason,
+      createRecord: async () => {
+        if (!(await store.createStack(stack, compiled))) throw new StackExistsError(name);
+      },
+    });
+    return info(await load(name));
   }
 
   async function cancelWithoutRollback(stack: StackRecord): Promise<string | null> {

@@ -16,7 +16,7 @@ import { openSealedProperties } from "../secrets/template-secrets.js";
 import type { Observation } from "../protocol/observe.js";
 
 /** What an update would do to one resource. */
-export type PreviewAction = "create" | "update" | "replace" | "delete" | "no_change" | "unknown";
+export type PreviewAction = "create" | "import" | "update" | "replace" | "delete" | "no_change" | "unknown";
 
 /** One line of a preview. */
 export interface PreviewEntry {
@@ -40,7 +40,7 @@ export interface PreviewResult {
   readonly resources: readonly PreviewEntry[];
 }
 
-const changesIdentity = new Set<PreviewAction>(["create", "replace", "unknown"]);
+const changesIdentity = new Set<PreviewAction>(["create", "import", "replace", "unknown"]);
 
 /**
  * Compute the preview of updating `stack` to `template`; `match` (see `loadTargetMatch`)
@@ -64,7 +64,11 @@ export function previewUpdate(
   for (const name of graph.topologicalOrder()) {
     const resource = template.resources[name];
     if (resource === undefined) continue;
-    const entry = previewObserved(name, resource.type, chosen.get(name), observed) ?? previewOne(name, resource.type, openSealedProperties(resource.properties), observedRow(chosen.get(name), observed), verdicts, chosen, types);
+    const row = chosen.get(name);
+    const entry =
+      resource.externalId !== undefined && (row === undefined || row.action === "INIT")
+        ? { name, type: resource.type, action: "import" as const, changed: [], reason: `imports existing resource ${resource.externalId}` }
+        : (previewObserved(name, resource.type, row, observed) ?? previewOne(name, resource.type, openSealedProperties(resource.properties), observedRow(row, observed), verdicts, chosen, types));
     verdicts.set(name, entry.action);
     entries.push(entry);
   }

@@ -74,12 +74,14 @@ export const compiledTemplateSchema = z.object({
       properties: jsonObject,
       dependsOn: z.array(z.string()),
       deletionPolicy: z.enum(["delete", "retain"]),
+      externalId: z.string().min(1).optional(),
     }),
   ),
   outputs: z.record(z.string(), z.object({ value: z.unknown(), description: z.string().optional() })),
   attributeRefs: z.record(z.string(), z.array(z.string())),
   hiddenParameters: z.array(z.string()).optional(),
   secrets: z.string().optional(),
+  forget: z.array(z.string()).optional(),
 });
 
 /** A traversal graph. */

@@ -7,7 +7,8 @@ import { nodeKey } from "../model/types.js";
 import { isActiveRow } from "./best-existing.js";
 import type { RowWrite } from "../runtime/contract.js";
 import type { CheckEnv } from "./env.js";
-import { deleteLock, deleteLockedRow } from "./delete-row.js";
+import { ABANDON_REASON, deleteLock, deleteLockedRow } from "./delete-row.js";
+import { loadTemplate } from "./env.js";
 import { nodeReported, rowWriteEvent } from "./fused-ops.js";
 import { holderState, lockRow } from "./locking.js";
 import { nodeMessage, reportCleanup, retrigger } from "./propagate.js";
@@ -63,7 +64,10 @@ async function cleanupStep(env: CheckEnv, stack: StackRecord, graph: TraversalGr
     return removed.reason === "superseded" || removed.reason === "gone" ? "done" : "again";
   }
   const deletion = deleteLock(env, stack, traversalId, row, "state changed");
-  const lock = await lockRow(env, stack.id, traversalId, row, deletion.patch, deletion.event);
+  // A resource the target forgets (abandonResource) leaves the stack like a retained one.
+  const forget = (await loadTemplate(env, stack.id, graph.templateId))?.forget?.includes(row.id) === true;
+  const patch = forget ? { ...deletion.patch, deletionPolicy: "retain" as const, statusReason: ABANDON_REASON } : deletion.patch;
+  const lock = await lockRow(env, stack.id, traversalId, row, patch, deletion.event);
   if (lock.kind === "changed") return "again";
   if (lock.kind !== "locked") return "done";
   await deleteLockedRow(env, stack, traversalId, lock.row, graph);

@@ -18,6 +18,7 @@ import { failureMessage } from "./invoke-plugin.js";
 import { observeRow } from "./observe.js";
 import type { StepResult, UpdateRun } from "./update-ops.js";
 import { createRow } from "./create-row.js";
+import { importRow, importsRow } from "./import-row.js";
 import { noChange, replaceRow, updateRow } from "./update-ops.js";
 
 const MAX_ROUNDS = 8;
@@ -84,7 +85,9 @@ async function decide(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
   const { env, stack, graph } = run;
   const holder = await holderState(env, stack.id, row);
   if (holder === "alive") return "done"; // parked: the holder retriggers the row when it is done
-  if (row.action === "INIT" || (row.action === "CREATE" && row.status === "IN_PROGRESS")) return createRow(run, row);
+  if (row.action === "INIT" || (row.action === "CREATE" && row.status === "IN_PROGRESS")) {
+    return (await importsRow(run, row)) ? importRow(run, row) : createRow(run, row);
+  }
   if (row.replacedBy !== null) {
     const replacement = await env.store.loadRow(stack.id, row.replacedBy);
     if (replacement !== null && replacement.createdTraversal === graph.traversalId) {

@@ -25,7 +25,7 @@ import { afterPatch, collectAttributes, finish } from "./update-ops.js";
 const traversal = (run: UpdateRun): string => run.graph.traversalId;
 
 /** What this traversal creates the row with. */
-function createInputs(run: UpdateRun): RowPatch {
+export function createInputs(run: UpdateRun): RowPatch {
   return {
     properties: run.properties,
     requires: run.requires,

@@ -20,6 +20,9 @@ import { failureMessage, invokePlugin } from "./invoke-plugin.js";
 import { lockedWrite, lockedWriteSpec } from "./locking.js";
 import { reportCleanup } from "./propagate.js";
 
+/** Status reason of a row its stack forgets (abandonResource): removed without a plugin call. */
+export const ABANDON_REASON = "abandoned: left in place, no longer managed";
+
 /**
  * True for a create that was interrupted before its physical id was known, of a type that
  * can learn it only by retrying the create (an idempotent create and no `read`).
@@ -66,7 +69,7 @@ export async function deleteLockedRow(
   let row = locked;
   let reason = "state changed";
   if (row.deletionPolicy === "retain") {
-    reason = "retained (deletion_policy: retain)";
+    reason = row.statusReason === ABANDON_REASON ? ABANDON_REASON : "retained (deletion_policy: retain)";
   } else {
     const type = env.types.get(row.type);
     if (unresolvedCreate(row, type) && type !== undefined) {

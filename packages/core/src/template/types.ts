@@ -57,6 +57,12 @@ export interface ResourceDefinition {
    * a condition function. A resource whose condition is false is not part of the stack.
    */
   readonly condition?: ConditionDefinition;
+  /**
+   * The physical id of an existing resource to adopt (Heat's `external_id`): with no row
+   * yet, the update node imports it through the type's `read` instead of creating it. A
+   * string, or a function that folds to one at compile time (e.g. `get_param`).
+   */
+  readonly external_id?: unknown;
 }
 
 /**
@@ -103,6 +109,8 @@ export interface CompiledResource {
   readonly dependsOn: readonly string[];
   /** Deletion policy, normalized. */
   readonly deletionPolicy: "delete" | "retain";
+  /** Physical id of an existing resource to import instead of creating one (`external_id`). */
+  readonly externalId?: string;
 }
 
 /** A compiled output. */
@@ -136,6 +144,12 @@ export interface CompiledTemplate {
    * `secrets/template-secrets.ts`): the engine redacts them wherever it writes what a view prints.
    */
   readonly secrets?: string;
+  /**
+   * Ids of the rows a traversal to this template forgets instead of deleting (set by
+   * `abandonResource`, never by compiling): their cleanup removes the row without a plugin
+   * call. Row ids are never reused, so a rollback to this template forgets nothing made later.
+   */
+  readonly forget?: readonly string[];
 }
 
 /** The empty template (target of a stack delete). */

@@ -14,7 +14,7 @@ import { OMITTED, checkData } from "./validate-value.js";
 import type { ValueCompiler } from "./validate-value.js";
 
 /** Keys a resource declaration may have. */
-export const RESOURCE_KEYS: readonly string[] = ["type", "properties", "depends_on", "deletion_policy", "metadata", "description", "condition"];
+export const RESOURCE_KEYS: readonly string[] = ["type", "properties", "depends_on", "deletion_policy", "metadata", "description", "condition", "external_id"];
 const RESOURCE_KEY_SET: ReadonlySet<string> = new Set(RESOURCE_KEYS);
 
 /** Which resources of the template are part of the stack. */
@@ -164,11 +164,13 @@ export function compileResources(
     if (decl.description !== undefined && typeof decl.description !== "string") {
       throw new TemplateValidationError(joinPath(path, "description"), "description must be a string");
     }
+    const externalId = compileExternalId(decl.external_id, type, path, compiler);
     const resource: CompiledResource = {
       type: typeName,
       properties,
       dependsOn: dependsOn === undefined ? NO_NAMES : [...dependsOn].sort(),
       deletionPolicy,
+      ...(externalId === undefined ? {} : { externalId }),
     };
     setOwn(resources, name, resource);
     entries.push([name, resource]);
@@ -249,6 +251,28 @@ function checkDropped(decl: PlainObject, path: string): void {
   if (decl.description !== undefined && typeof decl.description !== "string") {
     throw new TemplateValidationError(joinPath(path, "description"), "description must be a string");
   }
+}
+
+/**
+ * A resource's `external_id`: a non-empty string, or a function that folds to one at
+ * compile time (`get_param`, `list_join` of literals, ...), of a type that has `read`.
+ * @throws TemplateValidationError at `resources.NAME.external_id`.
+ */
+function compileExternalId(value: unknown, type: AnyResourceType, resourcePath: string, compiler: ValueCompiler): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  const path = joinPath(resourcePath, "external_id");
+  const compiled = compiler.compile(value, path);
+  if (!compiled.literal || compiler.references.length > 0) {
+    throw new TemplateValidationError(path, "external_id must be known at compile time (a string, or a function of parameters such as get_param); it cannot refer to resources");
+  }
+  if (compiler.usedHidden) throw new TemplateValidationError(path, "external_id cannot use a hidden parameter: a physical id is shown in every view");
+  if (typeof compiled.value !== "string" || compiled.value === "") {
+    throw new TemplateValidationError(path, `external_id must be a non-empty string, got ${compiled.value === "" ? "an empty string" : kindOf(compiled.value)}`);
+  }
+  if (type.read === undefined) {
+    throw new TemplateValidationError(path, `type ${type.type} has no read, so it cannot import an existing resource`);
+  }
+  return compiled.value;
 }
 
 function normalizeDeletionPolicy(value: unknown, resourcePath: string): "delete" | "retain" {

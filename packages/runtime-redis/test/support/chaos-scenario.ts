@@ -17,7 +17,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
-import { StackStateLostError, createEngine, createRandom } from "@converge/core";
+import { StackNotFoundError, StackStateLostError, createEngine, createRandom } from "@converge/core";
 import type { Engine, StackInfo, Template } from "@converge/core";
 import { verify } from "@converge/core/testing";
 import { createRedisRuntime } from "@converge/runtime-redis";
@@ -117,7 +117,9 @@ export async function chaosScenario(options: ChaosScenarioOptions): Promise<{ re
     let injected = 0;
     const deadline = Date.now() + 120_000;
     while (injected < faults && Date.now() < deadline) {
-      const info = await api.getStack("chaotic").catch(() => null);
+      // A deleted stack is not found: its traversal ended. Other errors: Redis is restarting.
+      const info = await api.getStack("chaotic").catch((error: unknown) => (error instanceof StackNotFoundError ? "gone" : null));
+      if (info === "gone") break;
       if (info !== null && (info.status !== "IN_PROGRESS" || info.traversalId !== traversalId)) break;
       const busy = await inProgress("chaotic");
       if (busy === null || busy === 0) {

@@ -6,23 +6,17 @@
  * as locked by its own live engine and parked forever, as did every later check of it.
  */
 import assert from "node:assert/strict";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { describe, it } from "vitest";
 import { createEngine } from "@converge/core";
 import type { Engine, StackInfo, Template } from "@converge/core";
 import { Reality, SCENARIO_TYPE, createScenarioType, verify } from "@converge/core/testing";
 import { createRedisRuntime } from "@converge/runtime-redis";
-import { startTcpProxy, testRedis, uniquePrefix } from "@converge/runtime-redis/testing";
-import type { RedisCommandArgs, TestRedis } from "@converge/runtime-redis/testing";
+import { startTcpProxy, uniquePrefix } from "@converge/runtime-redis/testing";
+import type { RedisCommandArgs } from "@converge/runtime-redis/testing";
+import { quiet, useTestRedis } from "./support/suite.js";
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await testRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useTestRedis();
 
-const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const T: Template = {
   resources: {
     A: { type: SCENARIO_TYPE, properties: { a: "1" } },

@@ -6,25 +6,18 @@
  * with the same template changes nothing).
  */
 import assert from "node:assert/strict";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { describe, it } from "vitest";
 import { Redis } from "ioredis";
 import { z } from "zod";
 import { createEngine, defineResourceType } from "@converge/core";
 import type { Template } from "@converge/core";
 import { Reality, SCENARIO_TYPE, createScenarioType } from "@converge/core/testing";
 import { createRedisRuntime } from "@converge/runtime-redis";
-import { testRedis, uniquePrefix } from "@converge/runtime-redis/testing";
-import type { TestRedis } from "@converge/runtime-redis/testing";
+import { uniquePrefix } from "@converge/runtime-redis/testing";
+import { quiet, useTestRedis } from "./support/suite.js";
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await testRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useTestRedis();
 
-const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const SECRET = "redis-Hv93-hidden-secret";
 const TOKEN = "redis-Tk55-secret-property";
 

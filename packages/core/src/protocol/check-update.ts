@@ -2,23 +2,22 @@
  * The update node check (DESIGN.md section 4 step 3): resolve the row's properties from its
  * sync point, then create, update in place, replace or record "no change".
  */
+import { AbortedError } from "../errors.js";
 import type { NodeKey, ResourceRow, StackRecord, TraversalGraph } from "../model/types.js";
 import { nodeKey } from "../model/types.js";
 import { describeLockHolder } from "../runtime/lock-holder.js";
+import { createRow } from "./create-row.js";
 import type { CheckEnv } from "./env.js";
-import { loadTemplate } from "./env.js";
+import { loadTemplate, rowEvent } from "./env.js";
 import { failTraversal } from "./fail.js";
 import { nodeReported, rowWriteEvent } from "./fused-ops.js";
+import { importRow, importsRow } from "./import-row.js";
+import { failureMessage } from "./invoke-plugin.js";
 import { casWrite, holderState, lockRow, lockedWrite } from "./locking.js";
 import { changedProperties, collectInputs, resolveProperties } from "./node-inputs.js";
-import { nodeMessage, retrigger } from "./propagate.js";
-import { AbortedError } from "../errors.js";
-import { rowEvent } from "./env.js";
-import { failureMessage } from "./invoke-plugin.js";
 import { observeRow } from "./observe.js";
+import { nodeMessage, retrigger } from "./propagate.js";
 import type { StepResult, UpdateRun } from "./update-ops.js";
-import { createRow } from "./create-row.js";
-import { importRow, importsRow } from "./import-row.js";
 import { noChange, replaceRow, updateRow } from "./update-ops.js";
 
 const MAX_ROUNDS = 8;

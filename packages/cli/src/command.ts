@@ -25,13 +25,17 @@ export function requiredOption(ctx: CommandContext, name: string): string {
   return value;
 }
 
-/** `--param`, `--timeout` and `--no-rollback` as stack operation options. */
+/**
+ * `--param`, `--timeout` and `--no-rollback` as stack operation options. Without `--timeout`
+ * a create gets the engine's default (60 minutes) and an update keeps the stack's;
+ * `--timeout none` turns it off.
+ */
 export function stackOptions(ctx: CommandContext): StackOperationOptions {
   const timeout = stringOption(ctx.args, "timeout");
   return {
     parameters: parseParams(listOption(ctx.args, "param")),
     disableRollback: flag(ctx.args, "no-rollback"),
-    timeoutMs: timeout === undefined ? null : parseDuration("--timeout", timeout),
+    ...(timeout === undefined ? {} : { timeoutMs: timeout.trim() === "none" ? null : parseDuration("--timeout", timeout) }),
   };
 }
 

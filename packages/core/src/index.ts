@@ -34,7 +34,7 @@ export { ATTEMPT_PATTERN, describeLockHolder, formatLockHolder, parseLockHolder 
 export type { LockHolder } from "./runtime/lock-holder.js";
 export { createEngine } from "./engine/create-engine.js";
 export type { Engine, EventsOptions, TemplateInput } from "./engine/create-engine.js";
-export { consoleLogger, resolveEngineOptions, resolveStackOptions } from "./engine/options.js";
+export { DEFAULT_STACK_TIMEOUT_MS, consoleLogger, resolveEngineOptions, resolveStackOptions } from "./engine/options.js";
 export { throttleLogger } from "./engine/throttled-logger.js";
 export { ABANDONED_STACK_VERSION } from "./engine/abandon.js";
 export type { AbandonedResource, AbandonedStack } from "./engine/abandon.js";

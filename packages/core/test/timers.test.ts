@@ -4,6 +4,7 @@
  * died before it could retrigger it).
  */
 import { describe, expect, it } from "vitest";
+import { DEFAULT_STACK_TIMEOUT_MS } from "@converge/core";
 import { verify } from "@converge/core/testing";
 import { res, setup, stepUntilBlocked, tpl } from "./support/protocol-kit.js";
 
@@ -51,6 +52,33 @@ describe("stack timeout", () => {
     const reasons: string[] = [];
     for await (const e of kit.engine.events("s")) if (e.kind === "stack" && e.status === "FAILED") reasons.push(e.reason);
     expect(reasons.some((r) => r.includes("timed out"))).toBe(true);
+  });
+});
+
+describe("default stack timeout", () => {
+  it("is 60 minutes when none is given, kept by an update without one, and off with null", async () => {
+    expect(DEFAULT_STACK_TIMEOUT_MS).toBe(60 * 60 * 1000);
+    const kit = setup();
+    await kit.engine.createStack("s", T1, { disableRollback: true });
+    const first = await kit.stack("s");
+    expect(first?.options.timeoutMs).toBe(DEFAULT_STACK_TIMEOUT_MS);
+    expect(first?.deadline).toBe(kit.runtime.now() + DEFAULT_STACK_TIMEOUT_MS);
+    kit.runtime.advanceTime(DEFAULT_STACK_TIMEOUT_MS - 1);
+    expect(kit.runtime.pending().some((p) => p.message.kind === "timeout")).toBe(false);
+    kit.runtime.advanceTime(1);
+    const index = kit.runtime.pending().findIndex((p) => p.message.kind === "timeout");
+    expect(index).toBeGreaterThanOrEqual(0);
+    await kit.runtime.step({ index });
+    expect((await kit.engine.getStack("s")).statusReason).toMatch(/timed out after 3600000 ms/);
+    await kit.runtime.runUntilIdle();
+
+    await kit.engine.updateStack("s", T2, { timeoutMs: 10_000 });
+    await kit.engine.updateStack("s", T3); // keeps 10 s
+    expect((await kit.stack("s"))?.options.timeoutMs).toBe(10_000);
+    await kit.engine.updateStack("s", T2, { timeoutMs: null });
+    const none = await kit.stack("s");
+    expect(none?.options.timeoutMs).toBeNull();
+    expect(none?.deadline).toBeNull();
   });
 });
 

@@ -30,7 +30,7 @@ export const applyCommand: Command = {
     positionals: ["template"],
     options: {
       ...STACK_OPTIONS,
-      timeout: { type: "string", value: "DURATION", help: "Fail the traversal after this long (30s, 10m, 1h; a bare number is seconds)." },
+      timeout: { type: "string", value: "DURATION", help: "Fail the traversal after this long (30s, 10m, 1h; a bare number is seconds; none for no limit). Default: 60m for a new stack, the stack's own for an update." },
       "no-rollback": { type: "boolean", help: "Do not roll back automatically when the traversal fails." },
       converge: { type: "boolean", help: "Read every resource first: put drifted ones back and re-create missing ones, even when the template did not change." },
       "no-wait": { type: "boolean", help: "Return once the traversal started." },

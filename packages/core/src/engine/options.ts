@@ -40,7 +40,12 @@ export interface StackOperationOptions {
   readonly parameters?: Readonly<Record<string, unknown>>;
   /** Do not roll back automatically on failure. @default false */
   readonly disableRollback?: boolean;
-  /** Timeout of the traversal in ms; null for none. @default null */
+  /**
+   * Timeout of each traversal of the stack in ms (Heat's `timeout_mins`): past it, plugin
+   * calls in flight are aborted and the traversal fails (and rolls back unless
+   * `disableRollback`). `null` for none. `updateStack` without it keeps the stack's.
+   * @default {@link DEFAULT_STACK_TIMEOUT_MS} (60 minutes, as Heat)
+   */
   readonly timeoutMs?: number | null;
   /**
    * `updateStack` and `previewUpdate` only (Heat's `--converge`): read every resource that
@@ -57,6 +62,9 @@ export interface StackOperationOptions {
    */
   readonly reconcile?: { readonly every: string | number; readonly mode: "report" | "repair" } | null;
 }
+
+/** The stack timeout when none is given: 60 minutes, Heat's default `timeout_mins`. */
+export const DEFAULT_STACK_TIMEOUT_MS = 3_600_000;
 
 const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -145,7 +153,7 @@ export function resolveStackOptions(options: StackOperationOptions | undefined):
   if (o.disableRollback !== undefined && typeof o.disableRollback !== "boolean") {
     throw new InvalidOptionsError("disableRollback", "must be a boolean");
   }
-  const timeoutMs = o.timeoutMs === undefined || o.timeoutMs === null ? null : positive("timeoutMs", o.timeoutMs, 0);
+  const timeoutMs = o.timeoutMs === null ? null : positive("timeoutMs", o.timeoutMs, DEFAULT_STACK_TIMEOUT_MS);
   const reconcile = resolveReconcile(o.reconcile);
   return { parameters, disableRollback: o.disableRollback ?? false, timeoutMs, ...(reconcile === null ? {} : { reconcile }) };
 }

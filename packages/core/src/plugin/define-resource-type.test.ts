@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { z as z3 } from "zod3";
 import { ConvergeError, InvalidOptionsError, InvalidResourceTypeError, ResourceError, RetryableError, UpdateReplace } from "../errors.js";
 import { defineResourceType, isResourceType } from "./define-resource-type.js";
 import { createTypeRegistry } from "./registry.js";
@@ -44,6 +45,19 @@ describe("defineResourceType", () => {
   ])("rejects a malformed definition %#", (spec, message) => {
     expect(() => defineResourceType(spec as never)).toThrow(InvalidResourceTypeError);
     expect(() => defineResourceType(spec as never)).toThrow(message);
+  });
+});
+
+describe("defineResourceType with a zod 3 schema", () => {
+  it("says zod 4 is required, for an object schema and for any other zod 3 schema", () => {
+    for (const properties of [z3.object({ size: z3.number() }), z3.string()]) {
+      const define = (): unknown => defineResourceType({ ...base, type: "acme:disk:Volume", properties } as never);
+      expect(define).toThrow(InvalidResourceTypeError);
+      expect(define).toThrow(/resource type "acme:disk:Volume".*zod 3 schema: zod 4 required/);
+    }
+    // A zod 4 schema is accepted; one that is not an object still gets the object message.
+    expect(defineResourceType({ ...base, type: "a:b:C" }).propertyNames).toEqual(["size", "label"]);
+    expect(() => defineResourceType({ ...base, type: "a:b:C", properties: z.string() } as never)).toThrow(/must be a zod object schema/);
   });
 });
 

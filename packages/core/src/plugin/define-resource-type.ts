@@ -8,6 +8,14 @@ import type { PropertySchema, ResourceType, ResourceTypeSpec } from "./types.js"
 const TYPE_NAME = /^[A-Za-z][A-Za-z0-9_-]*((::|:)[A-Za-z0-9_-]+)+$/;
 
 /**
+ * Whether `value` is a zod 3 schema: zod 3 keeps its definition in `_def`, zod 4 (whose
+ * schemas also have `_def`, for compatibility) in `_zod`.
+ */
+function isZod3Schema(value: unknown): boolean {
+  return typeof value === "object" && value !== null && "_def" in value && !("_zod" in value);
+}
+
+/**
  * Validate and freeze a resource type definition.
  *
  * ```ts
@@ -23,7 +31,7 @@ const TYPE_NAME = /^[A-Za-z][A-Za-z0-9_-]*((::|:)[A-Za-z0-9_-]+)+$/;
  * ```
  *
  * @throws InvalidResourceTypeError when the definition is malformed (bad type name, schema
- *   not a zod object, missing handlers, `updatable` naming unknown properties).
+ *   not a zod 4 object - a zod 3 schema says "zod 4 required" -, missing handlers, `updatable` naming unknown properties).
  */
 export function defineResourceType<S extends PropertySchema, A extends string = string>(
   spec: ResourceTypeSpec<S, A>,
@@ -36,6 +44,12 @@ export function defineResourceType<S extends PropertySchema, A extends string = 
     throw new InvalidResourceTypeError(
       name,
       'type names look like "vendor:module:Type" or "OS::Heat::TestResource"',
+    );
+  }
+  if (isZod3Schema(spec.properties)) {
+    throw new InvalidResourceTypeError(
+      name,
+      "`properties` is a zod 3 schema: zod 4 required (install zod@^4 - a peer dependency of @converge/core - and build the schema with its z.object)",
     );
   }
   if (!(spec.properties instanceof z.ZodObject)) {

@@ -4,13 +4,14 @@
 // When it is missing - installed with --ignore-scripts, or `dist` removed - this says how to
 // make it instead of failing with a module-not-found trace.
 import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const entry = new URL("../dist/bin.js", import.meta.url);
 if (existsSync(fileURLToPath(entry))) {
   await import(entry.href);
 } else {
-  const root = fileURLToPath(new URL("../../..", import.meta.url));
+  const root = resolve(fileURLToPath(import.meta.url), "../../../..");
   process.stderr.write(
     `error: the converge CLI is not built (${fileURLToPath(entry)} is missing): run \`npm run build\` in ${root} ` +
       "(npm install runs it, unless scripts are disabled)\n",

@@ -9,6 +9,7 @@ export type { CliIo, InterruptSignal, OutputStream } from "./io.js";
 export { processIo } from "./io.js";
 export { EXIT, exitCodeOf } from "./exit-codes.js";
 export { loadResourceTypes, typesOfModule } from "./types-loader.js";
+export { MissingPackageError, REDIS_PACKAGES } from "./redis-modules.js";
 export type { LoadTypesOptions } from "./types-loader.js";
 export { DEFAULT_STATE_FILE, readStateFile, resolveStatePath, writeStateText } from "./state/state-file.js";
 export { StateLockedError, acquireStateLock } from "./state/state-lock.js";

@@ -12,6 +12,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { createEngine, createMemoryRuntime } from "@converge/core";
 import type { MemoryRuntime, MemorySnapshot } from "@converge/core";
 import { cliEngineId } from "./engine-id.js";
+import { loadRedisModules } from "./redis-modules.js";
 import { Autosaver } from "./state/autosave.js";
 import { readStateFile } from "./state/state-file.js";
 import { acquireStateLock } from "./state/state-lock.js";
@@ -26,8 +27,9 @@ export const CLOSE_GRACE_MS = 5000;
 /** Open a session. @throws StateLockedError, SnapshotError, InvalidOptionsError */
 export async function openSession(request: SessionRequest): Promise<Session> {
   if (request.runtime.kind === "redis") {
-    // Loaded on demand: the memory runtime's commands never pay for BullMQ and ioredis.
-    const { openRedisSession } = await import("./session-redis.js");
+    // Loaded on demand: the memory runtime's commands never load BullMQ and ioredis (optional
+    // peer dependencies: a missing one is a MissingPackageError naming it).
+    const { openRedisSession } = await loadRedisModules("--redis");
     return openRedisSession(request.runtime, request);
   }
   return openMemorySession(request.runtime.statePath, request);

@@ -9,6 +9,7 @@ import { HELP_OPTION, RUNTIME_OPTIONS, TYPES_OPTIONS, parseDuration, parsePositi
 import type { Command } from "../command.js";
 import { commandTypes, runtimeChoice } from "../context.js";
 import { EXIT } from "../exit-codes.js";
+import { loadRedisModules } from "../redis-modules.js";
 import { WORKER_TUNING_OPTIONS, leveledLogger, parseWorkerTuning, shows } from "../worker-options.js";
 
 /** The runtime's default shutdown grace period, ms (when --grace is not given). */
@@ -89,8 +90,7 @@ export const workerCommand: Command = {
     const logger = leveledLogger(ctx.logger, tuning.logLevel, ctx.warn);
     const status = (text: string): void => (shows(tuning.logLevel, "info") ? ctx.print(text) : undefined);
     const types = await commandTypes(ctx);
-    const { connectRedisRuntime, redactUrl } = await import("../session-redis.js");
-    const { startWorker } = await import("@converge/runtime-redis");
+    const { connectRedisRuntime, redactUrl, startWorker } = await loadRedisModules("converge worker");
     // Start-up (reaching Redis, the permission check, the BullMQ worker) gives way to a signal:
     // a Redis that does not answer must not keep the process.
     const startup = (async () => {

@@ -60,6 +60,9 @@ export const RUNTIME_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   queue: { type: "string", value: "NAME", help: "Redis queue name of the checks (default: the runtime's)." },
 };
 
+/** The Redis runtime's options alone (`converge worker`: workers take their checks from Redis only). */
+export const REDIS_RUNTIME_OPTIONS: Readonly<Record<string, OptionSpec>> = Object.fromEntries(Object.entries(RUNTIME_OPTIONS).filter(([name]) => name !== "state"));
+
 /** Which resource types are loaded. */
 export const TYPES_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   types: { type: "string", multiple: true, value: "MODULE", help: "Also load the resource types a module exports (a path or package; repeatable)." },

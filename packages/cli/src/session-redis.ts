@@ -46,8 +46,8 @@ export async function probeRedis(url: string): Promise<void> {
   }
 }
 
-/** Runtime timings a worker may set (`converge worker --lease ...`); absent ones keep the runtime's defaults. */
-export type RedisTuning = Pick<RedisRuntimeOptions, "leaseTtlMs" | "jobLockMs" | "stalledIntervalMs">;
+/** Runtime timings and failed-job retention a worker may set (`converge worker --lease ...`); absent ones keep the runtime's defaults. */
+export type RedisTuning = Pick<RedisRuntimeOptions, "leaseTtlMs" | "jobLockMs" | "stalledIntervalMs" | "keepFailedJobs">;
 
 /** Create the Redis runtime of `choice` once the server answers. @throws RuntimeError, InvalidOptionsError */
 export async function connectRedisRuntime(choice: RedisChoice, logger: Pick<Logger, "warn" | "error">, tuning: RedisTuning = {}): Promise<RedisRuntime> {

@@ -4,7 +4,7 @@
  * - running: BullMQ's active jobs of the stack. The active list is bounded by the workers'
  *   total concurrency, so reading it is cheap; a dead worker's job stays active until
  *   stalled-job recovery puts it back, and counts meanwhile - it will run again.
- * - queued: a zset in the stack's slot that enqueue (`prepareChecks-3`) adds to, and the
+ * - queued: a zset in the stack's slot that enqueue (`prepareChecks-4`) adds to, and the
  *   job's claim (`claimCheck-8`) removes from. Those writes are not atomic with BullMQ's own,
  *   so an entry can outlive its job (its producer died between the two). An entry older than
  *   `verifyAfterMs` is checked against BullMQ and removed when its job no longer waits: an

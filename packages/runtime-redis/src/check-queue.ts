@@ -8,6 +8,10 @@
  * enqueue of a check still waiting - harmless, that job has read nothing yet. The generation
  * moves on when a job of the check starts (`claimCheck-8.lua`), so an enqueue after that
  * start (a retrigger, a re-fire, a watchdog resume) makes a new job and is never lost.
+ *
+ * A job's name says what it does, for people looking at the queue (Bull Board, Taskforce):
+ * `<stack>/<resource> update`, `<stack>/<resource> cleanup`, or `<stack> <kind>` (`complete`,
+ * `timeout`, `watchdog`, `reconcile`), the names read by the same script that gives the ids.
  */
 import type { Job, JobsOptions, Queue } from "bullmq";
 import { CorruptMessageError, STACK_NODE, parseCheckMessage } from "@converge/core";
@@ -45,6 +49,39 @@ export function jobIdBase(message: CheckMessage): string {
   return [message.stackId, message.traversalId, checkField(message)].map(encodeURIComponent).join("|");
 }
 
+/** Longest stack or resource name put in a job name (longer ones are cut, with "…"). */
+const MAX_NAME_PART = 120;
+
+/** The last word of a check's job name: `update` / `cleanup` for a node, else the kind. */
+export function jobAction(message: CheckMessage): string {
+  if (message.kind !== "node") return message.kind;
+  return message.direction === "U" ? "update" : "cleanup";
+}
+
+const part = (name: string): string => (name.length > MAX_NAME_PART ? `${name.slice(0, MAX_NAME_PART - 1)}…` : name);
+
+/**
+ * The readable name of a check's job: `web/db update`, `web/db cleanup`, `web complete`. An
+ * unknown stack name (a create's timers are scheduled before its record is written) is the
+ * stack id; an unknown row name is `row <id>`.
+ */
+export function jobName(message: CheckMessage, stackName: string | null, rowName: string | null): string {
+  const stack = part(stackName ?? message.stackId);
+  if (message.kind !== "node") return `${stack} ${jobAction(message)}`;
+  return `${stack}/${part(rowName ?? `row ${message.rowId}`)} ${jobAction(message)}`;
+}
+
+/** A JSON string reply of the names script, or null. */
+function storedName(reply: unknown): string | null {
+  if (typeof reply !== "string") return null;
+  try {
+    const value: unknown = JSON.parse(reply);
+    return typeof value === "string" ? value : null;
+  } catch {
+    return null;
+  }
+}
+
 /** A validated job: its check message and generation. */
 export interface ParsedJob {
   readonly message: CheckMessage;
@@ -60,7 +97,11 @@ export interface ParsedJob {
 export function parseJob(job: Pick<Job, "id" | "name" | "data">): ParsedJob {
   const message = parseCheckMessage(job.data);
   const id = job.id ?? "";
-  if (job.name !== message.kind) throw new CorruptMessageError(`job ${JSON.stringify(id)}: its name "${job.name}" is not its payload's kind "${message.kind}"`);
+  // `<...> <action>`, or the bare kind of jobs made before jobs had readable names.
+  const action = jobAction(message);
+  if (job.name !== message.kind && !job.name.endsWith(` ${action}`)) {
+    throw new CorruptMessageError(`job ${JSON.stringify(id)}: its name "${job.name}" does not end with its payload's action "${action}"`);
+  }
   // Ids that cannot name keys or a job id fail here, once, rather than on every retry.
   const problem = stackIdProblem(message.stackId);
   if (problem !== null) throw new CorruptMessageError(`job ${JSON.stringify(id)}: ${problem}`);
@@ -90,34 +131,35 @@ export class CheckQueue {
   /** Enqueue checks in one batch (leaves at once), in order. Returns their job ids. */
   async enqueue(messages: readonly CheckMessage[]): Promise<string[]> {
     if (messages.length === 0) return [];
-    const ids = await this.jobIds(messages, true);
-    const jobs = messages.map((message, i) => ({ name: message.kind, data: message, opts: this.jobOptions(ids[i] as string) }));
+    const prepared = await this.prepare(messages, true);
+    const jobs = messages.map((message, i) => ({ name: prepared.names[i] as string, data: message, opts: this.jobOptions(prepared.ids[i] as string) }));
     await command("BullMQ addBulk", () => this.queue.addBulk(jobs));
-    return ids;
+    return prepared.ids;
   }
 
   /** Enqueue a check to run at `at` epoch ms (a delayed job). */
   async schedule(message: CheckMessage, at: number): Promise<void> {
-    const [id] = await this.jobIds([message], false);
+    const { ids, names } = await this.prepare([message], false);
     const delay = Math.max(0, Math.ceil(at - this.now()));
-    await command("BullMQ add", () => this.queue.add(message.kind, message, { ...this.jobOptions(id as string), delay }));
+    await command("BullMQ add", () => this.queue.add(names[0] as string, message, { ...this.jobOptions(ids[0] as string), delay }));
   }
 
   private jobOptions(jobId: string): JobsOptions {
     return {
       jobId,
       removeOnComplete: true,
-      removeOnFail: true,
+      // No removeOnFail: the worker that fails the job keeps it as its runtime's
+      // keepFailedJobs says (BullMQ applies a worker's setting to jobs without their own).
       attempts: this.retry.attempts,
       ...(this.retry.delayMs > 0 ? { backoff: { type: "exponential", delay: this.retry.delayMs } } : {}),
     };
   }
 
   /**
-   * Job ids of checks (one script per stack and traversal and up to PREPARE_BATCH checks),
-   * recording tracked ones as queued.
+   * Job ids and names of checks (one script per stack and traversal and up to PREPARE_BATCH
+   * checks), recording tracked ones as queued.
    */
-  private async jobIds(messages: readonly CheckMessage[], track: boolean): Promise<string[]> {
+  private async prepare(messages: readonly CheckMessage[], track: boolean): Promise<{ ids: string[]; names: string[] }> {
     const groups = new Map<string, number[][]>();
     messages.forEach((m, i) => {
       const group = `${m.stackId}\n${m.traversalId}`;
@@ -128,6 +170,7 @@ export class CheckQueue {
       groups.set(group, batches);
     });
     const ids: string[] = new Array<string>(messages.length);
+    const names: string[] = new Array<string>(messages.length);
     const now = this.now();
     await Promise.all(
       [...groups.values()].flat().map(async (indexes) => {
@@ -136,16 +179,19 @@ export class CheckQueue {
         const args: Array<string | number> = [now];
         for (const i of indexes) {
           const m = messages[i] as CheckMessage;
-          args.push(checkField(m), jobIdBase(m), track && isTracked(m) ? "1" : "0");
+          args.push(checkField(m), jobIdBase(m), track && isTracked(m) ? "1" : "0", m.kind === "node" ? m.rowId : "");
         }
-        const gens = await runScript(this.ctx.client, "prepareChecks", [k.stack, k.queued, k.gens(first.traversalId)], args);
-        if (!Array.isArray(gens) || gens.length !== indexes.length) throw unexpectedReply("prepareChecks", gens);
+        const reply = await runScript(this.ctx.client, "prepareChecks", [k.stack, k.queued, k.gens(first.traversalId), k.rows], args);
+        if (!Array.isArray(reply) || reply.length !== 1 + 2 * indexes.length) throw unexpectedReply("prepareChecks", reply);
+        const stackName = storedName(reply[0]);
         indexes.forEach((i, n) => {
-          ids[i] = `${jobIdBase(messages[i] as CheckMessage)}|${Number(gens[n])}`;
+          const m = messages[i] as CheckMessage;
+          ids[i] = `${jobIdBase(m)}|${Number(reply[1 + 2 * n])}`;
+          names[i] = jobName(m, stackName, storedName(reply[2 + 2 * n]));
         });
       }),
     );
-    return ids;
+    return { ids, names };
   }
 }
 

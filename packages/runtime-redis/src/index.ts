@@ -5,8 +5,8 @@
  */
 export { createRedisRuntime } from "./redis-runtime.js";
 export type { RedisRuntime } from "./redis-runtime.js";
-export type { RedisRuntimeOptions, ResolvedRedisRuntimeOptions } from "./options.js";
-export { resolveRedisRuntimeOptions } from "./options.js";
+export type { KeepFailedJobs, RedisRuntimeOptions, ResolvedRedisRuntimeOptions } from "./options.js";
+export { DEFAULT_KEEP_FAILED_JOBS, resolveRedisRuntimeOptions } from "./options.js";
 export type { RedisConnectionInput } from "./connection.js";
 export type { RedisStepOptions } from "./worker-host.js";
 export { startWorker } from "./start-worker.js";

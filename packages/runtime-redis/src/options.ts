@@ -41,6 +41,13 @@ export interface RedisRuntimeOptions {
   readonly maxAttempts?: number;
   /** First delay (exponential backoff) before such a check is delivered again, ms. @default 1000 in auto mode, 0 in manual mode */
   readonly retryDelayMs?: number;
+  /**
+   * Failed check jobs (an infrastructure error after every attempt, a corrupt message) kept in
+   * BullMQ's failed set for inspection (Bull Board, Taskforce): for `maxAgeMs` and at most
+   * `maxCount` of them; `false` removes them at once. Applies to the jobs this runtime's
+   * workers fail. @default { maxAgeMs: 604800000 (7 days), maxCount: 1000 }
+   */
+  readonly keepFailedJobs?: { readonly maxAgeMs?: number; readonly maxCount?: number } | false;
   /** How long `close()` lets running checks finish before handing them back to the queue, ms. @default 30000 */
   readonly shutdownGraceMs?: number;
   /** Approximate cap of a stack's event stream (oldest events trimmed). @default 100000 */
@@ -71,6 +78,12 @@ export interface RedisRuntimeOptions {
   readonly tls?: ConnectionOptions;
 }
 
+/** Failed jobs kept: how long and how many, or `false` for none. */
+export type KeepFailedJobs = { readonly maxAgeMs: number; readonly maxCount: number } | false;
+
+/** Default of `keepFailedJobs`: a week, at most 1000 jobs. */
+export const DEFAULT_KEEP_FAILED_JOBS = { maxAgeMs: 7 * 86_400_000, maxCount: 1000 } as const;
+
 /** Options after validation and defaults. */
 export interface ResolvedRedisRuntimeOptions {
   readonly connection: RedisConnectionInput;
@@ -84,6 +97,7 @@ export interface ResolvedRedisRuntimeOptions {
   readonly maxAttempts: number;
   readonly retryDelayMs: number;
   readonly shutdownGraceMs: number;
+  readonly keepFailedJobs: KeepFailedJobs;
   readonly maxEventsPerStack: number;
   readonly deletedEventsTtlMs: number;
   readonly tombstoneTtlMs: number;
@@ -107,6 +121,15 @@ const integer = (field: string, value: number | undefined, fallback: number, min
   if (!Number.isInteger(n)) throw new InvalidOptionsError(field, `must be an integer, got ${n}`);
   return n;
 };
+
+function resolveKeepFailed(value: RedisRuntimeOptions["keepFailedJobs"]): KeepFailedJobs {
+  if (value === false) return false;
+  if (value !== undefined && (typeof value !== "object" || value === null)) throw new InvalidOptionsError("keepFailedJobs", "must be { maxAgeMs, maxCount } or false");
+  return {
+    maxAgeMs: integer("keepFailedJobs.maxAgeMs", value?.maxAgeMs, DEFAULT_KEEP_FAILED_JOBS.maxAgeMs, 1000),
+    maxCount: integer("keepFailedJobs.maxCount", value?.maxCount, DEFAULT_KEEP_FAILED_JOBS.maxCount, 1),
+  };
+}
 
 /** Validate the options and apply defaults. @throws InvalidOptionsError naming the field */
 export function resolveRedisRuntimeOptions(options: RedisRuntimeOptions): ResolvedRedisRuntimeOptions {
@@ -139,6 +162,7 @@ export function resolveRedisRuntimeOptions(options: RedisRuntimeOptions): Resolv
     maxAttempts: integer("maxAttempts", options.maxAttempts, 5, 1),
     retryDelayMs: integer("retryDelayMs", options.retryDelayMs, mode === "manual" ? 0 : 1000, 0),
     shutdownGraceMs: integer("shutdownGraceMs", options.shutdownGraceMs, 30_000, 0),
+    keepFailedJobs: resolveKeepFailed(options.keepFailedJobs),
     maxEventsPerStack: integer("maxEventsPerStack", options.maxEventsPerStack, 100_000, 10),
     deletedEventsTtlMs: integer("deletedEventsTtlMs", options.deletedEventsTtlMs, 3_600_000, 1),
     tombstoneTtlMs: integer("tombstoneTtlMs", options.tombstoneTtlMs, 86_400_000, 3_600_000),

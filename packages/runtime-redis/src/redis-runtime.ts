@@ -91,6 +91,7 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
       stalledIntervalMs: resolved.stalledIntervalMs,
       maxStalledCount: resolved.maxStalledCount,
       shutdownGraceMs: resolved.shutdownGraceMs,
+      keepFailedJobs: resolved.keepFailedJobs,
       staleGenerationTtlMs: 24 * 3_600_000,
       logger: logger,
     },

@@ -15,7 +15,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { UnrecoverableError, WaitingError, Worker } from "bullmq";
-import type { Job } from "bullmq";
+import type { Job, KeepJobs } from "bullmq";
 import { CorruptMessageError, EngineDeadError, FencedError, InvalidOptionsError, StackStateLostError } from "@converge/core";
 import type { CheckHandler, CheckMessage, Logger, Runtime, RuntimeStore, WorkerRegistration } from "@converge/core";
 import { checkField, claimArgs, firstSyncRead, isTracked, parseJob } from "./check-queue.js";
@@ -25,6 +25,7 @@ import { EventBuffer, deliveryView } from "./delivery-view.js";
 import type { FenceState, Primed } from "./delivery-view.js";
 import { acquireLease } from "./lease.js";
 import type { Lease } from "./lease.js";
+import type { KeepFailedJobs } from "./options.js";
 import { unexpectedReply } from "./script-codes.js";
 import { runScript } from "./script-loader.js";
 import { decodeSync } from "./store-sync.js";
@@ -41,6 +42,8 @@ export interface HostSettings {
   readonly stalledIntervalMs: number;
   readonly maxStalledCount: number;
   readonly shutdownGraceMs: number;
+  /** Failed jobs kept for inspection (BullMQ's `removeOnFail` of the workers). */
+  readonly keepFailedJobs: KeepFailedJobs;
   readonly staleGenerationTtlMs: number;
   readonly logger: Pick<Logger, "warn" | "error">;
 }
@@ -274,7 +277,13 @@ export class WorkerHost {
     if (this.stepWorker === null) {
       const { settings, ctx } = this.deps;
       this.stepConnection = this.deps.connectWorker();
-      this.stepWorker = new Worker(settings.queueName, null, { connection: this.stepConnection, prefix: ctx.keys.queuePrefix, autorun: false, lockDuration: settings.jobLockMs });
+      this.stepWorker = new Worker(settings.queueName, null, {
+        connection: this.stepConnection,
+        prefix: ctx.keys.queuePrefix,
+        autorun: false,
+        lockDuration: settings.jobLockMs,
+        removeOnFail: removeOnFail(settings.keepFailedJobs),
+      });
       this.stepWorker.on("error", (error) => settings.logger.warn(`BullMQ step worker: ${error.message}`));
     }
     return this.stepWorker;
@@ -291,6 +300,7 @@ export class WorkerHost {
       lockDuration: settings.jobLockMs,
       stalledInterval: settings.stalledIntervalMs,
       maxStalledCount: settings.maxStalledCount,
+      removeOnFail: removeOnFail(settings.keepFailedJobs),
     });
     worker.on("error", (error) => this.onWorkerError(slot.engineId, error));
     slot.bull = worker;
@@ -455,4 +465,9 @@ export class WorkerHost {
     slot.connection?.disconnect();
     slot.connection = null;
   }
+}
+
+/** BullMQ's `removeOnFail` of a worker: keep failed jobs (age in seconds), or remove them at once. */
+function removeOnFail(keep: KeepFailedJobs): KeepJobs {
+  return keep === false ? { count: 0 } : { age: Math.ceil(keep.maxAgeMs / 1000), count: keep.maxCount };
 }

@@ -70,7 +70,7 @@ describe("bad jobs", () => {
         { id: "bad-2", name: "node", data: "not an object", reason: /corrupt check message/ },
         { id: "bad-3", name: "node", data: { ...node, extra: "field" }, reason: /corrupt check message/ },
         { id: "bad-4", name: "node", data: node, reason: /not a job of this runtime/ },
-        { id: `${encodeURIComponent(s.stack.id)}|${encodeURIComponent(s.stack.currentTraversal)}|U%3A1|0`, name: "complete", data: node, reason: /name "complete" is not its payload's kind "node"/ },
+        { id: `${encodeURIComponent(s.stack.id)}|${encodeURIComponent(s.stack.currentTraversal)}|U%3A1|0`, name: "site complete", data: node, reason: /name "site complete" does not end with its payload's action "update"/ },
       ];
       for (const job of bad) await s.runtime.queue.add(job.name, job.data, { jobId: job.id });
       assert.equal(await s.runtime.runUntilIdle(), bad.length);
@@ -87,7 +87,7 @@ describe("bad jobs", () => {
     }
   });
 
-  it("a job for an unknown stack is dropped and writes nothing", async () => {
+  it("a job for an unknown stack is failed (kept for inspection) and writes nothing", async () => {
     const s = await setup();
     const raw = new Redis(redis.url);
     try {
@@ -95,7 +95,10 @@ describe("bad jobs", () => {
       assert.equal(await s.runtime.runUntilIdle(), 1);
       const keys = await raw.keys(`${s.runtime.prefix}:{no-such-stack}*`);
       assert.deepEqual(keys, [], "keys were written for an unknown stack");
-      assert.deepEqual(await s.runtime.queue.getJobCounts("failed", "waiting", "active"), { failed: 0, waiting: 0, active: 0 });
+      assert.deepEqual(await s.runtime.queue.getJobCounts("failed", "waiting", "active"), { failed: 1, waiting: 0, active: 0 });
+      const [failed] = await s.runtime.queue.getJobs(["failed"]);
+      assert.equal(failed?.name, "no-such-stack/row 1 update", "unknown names fall back to the ids");
+      assert.match(failed?.failedReason ?? "", /no-such-stack/);
     } finally {
       raw.disconnect();
       await s.close();
@@ -128,8 +131,13 @@ describe("Lua errors and corrupt state", () => {
       await raw.hset(runtimeKeys(s.runtime.prefix).stack(s.stack.id).stack, "options", "{broken");
       await s.runtime.enqueue([{ kind: "node", stackId: s.stack.id, traversalId: s.stack.currentTraversal, rowId: "1", direction: "U" }]);
       assert.equal(await s.runtime.runUntilIdle(), 5, "the default maxAttempts is 5");
-      const left = await s.runtime.queue.getJobs(["waiting", "delayed", "failed", "active"]);
-      assert.deepEqual(left.filter((j) => j.name === "node").map((j) => j.id), [], "the failing check is still queued");
+      const left = await s.runtime.queue.getJobs(["waiting", "delayed", "active"]);
+      assert.deepEqual(left.filter((j) => (j.data as { kind?: string }).kind === "node").map((j) => j.id), [], "the failing check is still queued");
+      // Kept in the failed set for inspection (keepFailedJobs), under its readable name.
+      const failed = (await s.runtime.queue.getJobs(["failed"])).filter((j) => (j.data as { kind?: string }).kind === "node");
+      assert.equal(failed.length, 1);
+      assert.match(failed[0]?.name ?? "", / update$/);
+      assert.match(failed[0]?.failedReason ?? "", /options/);
     } finally {
       raw.disconnect();
       await s.close();

@@ -82,7 +82,7 @@ describe("reconcile jobs on Redis", () => {
       await engine.updateStack("s", template); // keeps the policy: schedules the same run again
       await runtime.runUntilIdle();
       assert.equal((await engine.getStack("s")).state, "UPDATE_COMPLETE");
-      const delayed = (await runtime.queue.getDelayed()).filter((job) => job.name === "reconcile");
+      const delayed = (await runtime.queue.getDelayed()).filter((job) => (job.data as { kind?: string }).kind === "reconcile");
       const due = nextReconcileDue(info.id, 600_000, Date.now());
       assert.deepEqual(delayed.map((job) => job.data as unknown), [{ kind: "reconcile", stackId: info.id, traversalId: `reconcile@${due}`, due }]);
       // Always pending, it belongs to no traversal: a stalled traversal must still look idle to the watchdog.

@@ -74,7 +74,7 @@ describe("reconcile on Redis", () => {
       for (let i = 1; i < dues.length; i++) assert.ok((dues[i] as number) > (dues[i - 1] as number), `runs out of order: ${dues.join(", ")}`);
       for (const due of dues) assert.equal(due % EVERY, reconcileOffset(stackId, EVERY), `due ${due} is off the stack's grid`);
       // One run per interval: a run already scheduled is never duplicated by the other workers.
-      const pending = (await runtime.queue.getDelayed()).filter((job) => job.name === "reconcile");
+      const pending = (await runtime.queue.getDelayed()).filter((job) => (job.data as { kind?: string }).kind === "reconcile");
       assert.equal(pending.length, 1, `pending reconcile jobs: ${pending.map((j) => j.id).join(", ")}`);
     } finally {
       await Promise.all(workers.map((w) => w.stop()));

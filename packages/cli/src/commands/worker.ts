@@ -5,12 +5,13 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { InvalidOptionsError } from "@converge/core";
-import { HELP_OPTION, RUNTIME_OPTIONS, TYPES_OPTIONS, parseDuration, parsePositiveInt, stringOption } from "../args.js";
+import { HELP_OPTION, REDIS_RUNTIME_OPTIONS, TYPES_OPTIONS, parseDuration, parsePositiveInt, stringOption } from "../args.js";
 import type { Command } from "../command.js";
 import { commandTypes, runtimeChoice } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { loadRedisModules } from "../redis-modules.js";
-import { WORKER_TUNING_OPTIONS, leveledLogger, parseWorkerTuning, shows } from "../worker-options.js";
+import { workerLog } from "../worker-log.js";
+import { WORKER_TUNING_OPTIONS, parseWorkerTuning } from "../worker-options.js";
 
 /** The runtime's default shutdown grace period, ms (when --grace is not given). */
 const DEFAULT_GRACE_MS = 30_000;
@@ -62,6 +63,10 @@ export const workerCommand: Command = {
       "the Redis user's permissions are verified and the worker consumes; a missing permission exits 1 naming it.",
       "A killed worker's checks are redelivered once their --lock-duration lapses (found within",
       "--stalled-interval); its locks are stolen once its --lease lapses: 15-35 s with the defaults.",
+      "The log - status lines, warnings, and the plugins' ctx.logger lines with their stack and resource - is filtered by",
+      "--log-level and written as text or, with --log-format json, as one JSON object per line on stdout. Jobs are named",
+      "for what they do (\"web/db update\", \"web/db cleanup\", \"web complete\"), and failed jobs are kept for inspection",
+      "(--keep-failed, default 7 days, at most 1000).",
     ].join("\n"),
     positionals: [],
     options: {
@@ -70,11 +75,12 @@ export const workerCommand: Command = {
       grace: { type: "string", value: "DURATION", help: "How long running checks may finish at shutdown (default: the runtime's, 30s)." },
       ...WORKER_TUNING_OPTIONS,
       ...TYPES_OPTIONS,
-      ...RUNTIME_OPTIONS,
+      ...REDIS_RUNTIME_OPTIONS,
       ...HELP_OPTION,
     },
     examples: [
       "converge worker --redis redis://127.0.0.1:6379 --concurrency 8 --types ./my-types.js",
+      "converge worker --redis redis://127.0.0.1:6379 --log-format json --log-level debug --keep-failed 2d,500",
       "converge worker --redis redis://127.0.0.1:6379 --lease 10000 --lock-duration 10000 --stalled-interval 5000 --log-level warn",
     ],
   },
@@ -87,14 +93,20 @@ export const workerCommand: Command = {
     const graceMs = graceText === undefined ? undefined : parseDuration("--grace", graceText);
     const engineId = stringOption(ctx.args, "engine-id");
     const tuning = parseWorkerTuning(ctx.args);
-    const logger = leveledLogger(ctx.logger, tuning.logLevel, ctx.warn);
-    const status = (text: string): void => (shows(tuning.logLevel, "info") ? ctx.print(text) : undefined);
+    const log = workerLog({ level: tuning.logLevel, format: tuning.logFormat, base: ctx.logger, stdout: (line) => ctx.print(line), stderr: ctx.warn });
+    const { logger } = log;
+    const status = (text: string): void => log.status(text);
     const types = await commandTypes(ctx);
     const { connectRedisRuntime, redactUrl, startWorker } = await loadRedisModules("converge worker");
     // Start-up (reaching Redis, the permission check, the BullMQ worker) gives way to a signal:
     // a Redis that does not answer must not keep the process.
     const startup = (async () => {
-      const runtime = await connectRedisRuntime(choice, logger, tuning);
+      const runtime = await connectRedisRuntime(choice, logger, {
+        ...(tuning.leaseTtlMs === undefined ? {} : { leaseTtlMs: tuning.leaseTtlMs }),
+        ...(tuning.jobLockMs === undefined ? {} : { jobLockMs: tuning.jobLockMs }),
+        ...(tuning.stalledIntervalMs === undefined ? {} : { stalledIntervalMs: tuning.stalledIntervalMs }),
+        ...(tuning.keepFailedJobs === undefined ? {} : { keepFailedJobs: tuning.keepFailedJobs }),
+      });
       try {
         // Resolves once the Redis user's permissions are verified and the BullMQ worker consumes.
         const worker = await startWorker({ runtime, types, concurrency, logger, ...(engineId === undefined ? {} : { engineId }) });

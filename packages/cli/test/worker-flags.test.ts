@@ -57,6 +57,11 @@ describe("converge worker tuning flags", () => {
     [["--lock-duration", "0"], /invalid option "--lock-duration": must be at least 100 ms/],
     [["--stalled-interval", "1.5"], /invalid option "--stalled-interval": expected whole milliseconds or a duration with a unit \(2s\), got "1.5"/],
     [["--log-level", "loud"], /invalid option "--log-level": expected one of debug, info, warn, error, got "loud"/],
+    [["--log-format", "xml"], /invalid option "--log-format": expected one of text, json, got "xml"/],
+    [["--keep-failed", "forever"], /invalid option "--keep-failed": expected a duration/],
+    [["--keep-failed", "1d,0"], /invalid option "--keep-failed": expected a positive integer, got "0"/],
+    [["--keep-failed", "500ms"], /invalid option "--keep-failed": the age must be at least 1s/],
+    [["--state", "x.json"], /invalid option "--state": unknown option of "converge worker"/],
   ])("%j exits 2 naming the flag", async (flags, message) => {
     const result = await p.run(["worker", "--redis", redis.url, "--prefix", uniquePrefix("cli-bad"), ...flags]);
     expect(result.code, result.stderr).toBe(2);
@@ -114,5 +119,37 @@ describe("converge worker tuning flags", () => {
     expect(/^worker \S+ ready: /m.test(result.stdout)).toBe(shown.status);
     expect(/^worker \S+ stopped$/m.test(result.stdout)).toBe(shown.status);
     if (!shown.status) expect(result.stdout).toBe("");
+  });
+
+  it("--log-format json: one JSON object per line on stdout, the plugin's lines with their stack and resource", async () => {
+    const prefix = uniquePrefix("cli-json");
+    const r = ["--redis", redis.url, "--prefix", prefix, "--types", TYPES];
+    const worker = p.start(["worker", ...r, "--log-format", "json", "--log-level", "info"]);
+    await worker.waitFor(/"msg":"worker \S+ ready: /);
+    const applied = await p.run(["apply", "logged.yaml", "--stack", "j", ...r]);
+    expect(applied.code, applied.stderr).toBe(0);
+    worker.child.kill("SIGTERM");
+    const result = await worker.done;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toBe("");
+    const lines = result.stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    for (const line of lines) {
+      expect(Object.keys(line).slice(0, 3)).toEqual(["time", "level", "msg"]);
+      expect(new Date(line.time as string).toISOString()).toBe(line.time);
+    }
+    const plugin = (level: string) => lines.find((l) => l.level === level && typeof l.msg === "string" && l.msg.endsWith(" line of n"));
+    expect(plugin("info")).toMatchObject({ msg: "info line of n", stack: "j", resource: "n", type: "test:cli:Logged", handler: "create" });
+    expect(plugin("warn")).toMatchObject({ msg: "warn line of n", stack: "j", resource: "n" });
+    expect(plugin("debug")).toBeUndefined(); // below --log-level info
+    expect(lines.some((l) => l.level === "info" && /^worker \S+ stopped$/.test(l.msg as string))).toBe(true);
+  });
+
+  it("worker --help lists the worker's options only", async () => {
+    const result = await p.run(["worker", "--help"]);
+    expect(result.code).toBe(0);
+    for (const option of ["--redis", "--redis-url-file", "--prefix", "--queue", "--concurrency", "--types", "--log-level", "--log-format", "--keep-failed", "--lease"]) {
+      expect(result.stdout).toContain(option);
+    }
+    for (const option of ["--state", "--stack", "--param", "--no-wait", "--timeout"]) expect(result.stdout).not.toContain(option);
   });
 });

@@ -84,6 +84,11 @@ export type KeepFailedJobs = { readonly maxAgeMs: number; readonly maxCount: num
 /** Default of `keepFailedJobs`: a week, at most 1000 jobs. */
 export const DEFAULT_KEEP_FAILED_JOBS = { maxAgeMs: 7 * 86_400_000, maxCount: 1000 } as const;
 
+/** BullMQ's `removeOnFail` of a worker for `keep`: failed jobs kept (age in seconds), or removed at once. */
+export function removeOnFail(keep: KeepFailedJobs): { readonly age?: number; readonly count: number } {
+  return keep === false ? { count: 0 } : { age: Math.ceil(keep.maxAgeMs / 1000), count: keep.maxCount };
+}
+
 /** Options after validation and defaults. */
 export interface ResolvedRedisRuntimeOptions {
   readonly connection: RedisConnectionInput;

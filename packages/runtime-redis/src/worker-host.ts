@@ -15,7 +15,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { UnrecoverableError, WaitingError, Worker } from "bullmq";
-import type { Job, KeepJobs } from "bullmq";
+import type { Job } from "bullmq";
 import { CorruptMessageError, EngineDeadError, FencedError, InvalidOptionsError, StackStateLostError } from "@converge/core";
 import type { CheckHandler, CheckMessage, Logger, Runtime, RuntimeStore, WorkerRegistration } from "@converge/core";
 import { checkField, claimArgs, firstSyncRead, isTracked, parseJob } from "./check-queue.js";
@@ -25,6 +25,7 @@ import { EventBuffer, deliveryView } from "./delivery-view.js";
 import type { FenceState, Primed } from "./delivery-view.js";
 import { acquireLease } from "./lease.js";
 import type { Lease } from "./lease.js";
+import { removeOnFail } from "./options.js";
 import type { KeepFailedJobs } from "./options.js";
 import { unexpectedReply } from "./script-codes.js";
 import { runScript } from "./script-loader.js";
@@ -277,13 +278,8 @@ export class WorkerHost {
     if (this.stepWorker === null) {
       const { settings, ctx } = this.deps;
       this.stepConnection = this.deps.connectWorker();
-      this.stepWorker = new Worker(settings.queueName, null, {
-        connection: this.stepConnection,
-        prefix: ctx.keys.queuePrefix,
-        autorun: false,
-        lockDuration: settings.jobLockMs,
-        removeOnFail: removeOnFail(settings.keepFailedJobs),
-      });
+      const removeOnFailed = removeOnFail(settings.keepFailedJobs);
+      this.stepWorker = new Worker(settings.queueName, null, { connection: this.stepConnection, prefix: ctx.keys.queuePrefix, autorun: false, lockDuration: settings.jobLockMs, removeOnFail: removeOnFailed });
       this.stepWorker.on("error", (error) => settings.logger.warn(`BullMQ step worker: ${error.message}`));
     }
     return this.stepWorker;
@@ -465,9 +461,4 @@ export class WorkerHost {
     slot.connection?.disconnect();
     slot.connection = null;
   }
-}
-
-/** BullMQ's `removeOnFail` of a worker: keep failed jobs (age in seconds), or remove them at once. */
-function removeOnFail(keep: KeepFailedJobs): KeepJobs {
-  return keep === false ? { count: 0 } : { age: Math.ceil(keep.maxAgeMs / 1000), count: keep.maxCount };
 }

@@ -146,8 +146,9 @@ describe("OS::Heat::Value after a crash", () => {
         if (runtime.liveEngines().includes("crashing")) break;
         interrupted++;
         await runtime.runUntilIdle({ maxSteps: 1_000 });
-        // A crash between the row's write and the traversal's report is the watchdog's to find.
-        runtime.advanceTime(3_600_000);
+        // A crash between the row's write and the traversal's report is the watchdog's to find
+        // (past its 30 s interval, well within the 60 min default stack timeout).
+        runtime.advanceTime(60_000);
         await runtime.runUntilIdle({ maxSteps: 1_000 });
         const info = await engine.getStack("s");
         expect(info.state, `crash after ${crashAfterOps} store operations`).toBe("CREATE_COMPLETE");

@@ -16,7 +16,6 @@ import type { CommandContext } from "./context.js";
 import { EXIT } from "./exit-codes.js";
 import type { Outcome } from "./render/json-lines.js";
 import type { Plan } from "./plan.js";
-import { planSummary } from "./plan.js";
 
 /** Why an operation stops before it starts. */
 export interface Stop {
@@ -52,7 +51,7 @@ export async function confirmPlan(ctx: CommandContext, plan: Plan, verb: string)
       message: `refusing to ${verb} stack ${plan.stackName} without confirmation: ${destroys(plan)}, and there is no terminal to ask; pass --yes to ${verb} anyway`,
     };
   }
-  ctx.io.stdout.write(`\n${ctx.palette.bold(`Do you want to ${verb} stack ${plan.stackName}?`)} ${planSummary(plan)}.\n  Only 'y' or 'yes' goes on. [y/N] `);
+  ctx.io.stdout.write(`\n${ctx.palette.bold(`Do you want to ${verb} stack ${plan.stackName} as planned?`)} Only 'y' or 'yes' goes on. [y/N] `);
   const answer = await stdin.readLine(ctx.signal);
   if (answer !== null && /^\s*y(es)?\s*$/i.test(answer)) return null;
   if (answer === null) ctx.io.stdout.write("\n");

@@ -68,7 +68,7 @@ export function humanReporter(ctx: CommandContext): OperationReporter {
     plan(plan) {
       const changing = plan.resources.filter((r) => r.action !== "no_change");
       if (changing.length > 0) for (const line of planTable(changing, p)) ctx.print(line);
-      if (plan.note !== null) ctx.print(p.dim(`(${plan.note})`));
+      if (plan.note !== null && changing.length === 0) ctx.print(p.dim(`(${plan.note})`));
       if (plan.changes) ctx.print(`${p.bold("Plan:")} ${planSummary(plan)}.`);
     },
     async result(result, extra = {}) {

@@ -38,6 +38,7 @@ describe("apply without a terminal", () => {
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/^ACTION\s+NAME\s+TYPE\s+CHANGED\s+REASON\ncreate\s+a\s+OS::Heat::TestResource/);
     expect(created.stdout).toContain("Plan: 2 to create, 0 to update, 0 to replace, 0 to delete.\n");
+    expect(created.stdout).toMatch(/\sa\s+CREATE_COMPLETE\s+state changed \(s-a-\w+\)  (\d+ms|\d+\.\ds)\n/); // how long it took
     expect(created.stdout).toMatch(/stack s CREATE_COMPLETE/);
 
     const events = await eventCount("s");
@@ -102,7 +103,7 @@ describe("apply and delete in a terminal", () => {
     const text = plainText(applied.stdout);
     expect(applied.code).toBe(0);
     expect(text).toMatch(/\[y\/N\] y\n/);
-    expect(text).toMatch(/✔ a\s+OS::Heat::TestResource\s+CREATE_COMPLETE\s+\d+ms/);
+    expect(text).toMatch(/✔ a\s+OS::Heat::TestResource\s+CREATE_COMPLETE\s+(\d+ms|\d+\.\ds)/);
     expect(text).toMatch(/✔ stack s CREATE_COMPLETE in /);
     expect(await stateOf("s")).toBe("CREATE_COMPLETE");
 

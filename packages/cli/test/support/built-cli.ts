@@ -73,6 +73,38 @@ export function runPiped(cwd: string, args: readonly string[], options: BuiltRun
   return collect(child, options.timeoutMs ?? 90_000);
 }
 
+/** A built CLI running in the background, without a terminal. */
+export interface RunningBuilt {
+  readonly child: ReturnType<typeof spawn>;
+  /** Resolves once stdout matches `pattern` (rejects when the process ends first). */
+  waitFor(pattern: RegExp): Promise<void>;
+  /** Resolves when it exits. */
+  readonly done: Promise<BuiltResult>;
+}
+
+/** Start the built CLI in the background with pipes (see {@link runPiped}). */
+export function startPiped(cwd: string, args: readonly string[], options: BuiltRunOptions = {}): RunningBuilt {
+  const child = spawn(process.execPath, [BUILT_BIN, ...args], { cwd, env: childEnv(options.env), stdio: ["pipe", "pipe", "pipe"] });
+  child.stdin?.end();
+  const waiters = new Set<{ pattern: RegExp; resolve: () => void }>();
+  const done = collect(child, options.timeoutMs ?? 120_000, (all) => {
+    for (const w of waiters) {
+      if (!w.pattern.test(all)) continue;
+      waiters.delete(w);
+      w.resolve();
+    }
+  });
+  return {
+    child,
+    done,
+    waitFor: (pattern) =>
+      new Promise<void>((resolve, reject) => {
+        waiters.add({ pattern, resolve });
+        void done.then((r) => reject(new Error(`the process ended before ${pattern}; stdout:\n${r.stdout}\nstderr:\n${r.stderr}`)));
+      }),
+  };
+}
+
 const quote = (arg: string): string => `'${arg.replace(/'/g, `'\\''`)}'`;
 
 /** ANSI escapes and carriage returns removed (what a person reads). */

@@ -66,7 +66,7 @@ async function operate(ctx: CommandContext, spec: OperationSpec, session: Sessio
   }
   const existing = await store.findStackId(spec.stackName);
   const after = existing === null ? null : await lastEventSeq(store, existing);
-  const rowStates = new Map(existing === null ? [] : (await store.loadRows(existing)).map((r) => [r.id, `${r.action}_${r.status}`] as const));
+  const rowStates = new Map(existing === null || spec.noWait ? [] : (await store.loadRows(existing)).map((r) => [r.id, `${r.action}_${r.status}`] as const));
   const begun = Date.now();
   const info = await spec.start(session.engine, session);
   if (spec.noWait) {

@@ -105,6 +105,7 @@ describe("apply and delete in a terminal", () => {
     expect(text).toMatch(/\[y\/N\] y\n/);
     expect(text).toMatch(/✔ a\s+OS::Heat::TestResource\s+CREATE_COMPLETE\s+(\d+ms|\d+\.\ds)/);
     expect(text).toMatch(/✔ stack s CREATE_COMPLETE in /);
+    expect(text).not.toContain("INIT_COMPLETE"); // a resource not reached yet shows as waiting
     expect(await stateOf("s")).toBe("CREATE_COMPLETE");
 
     const deleted = await runInPty(p.dir, ["delete", "s"], { answer: "yes" });

@@ -17,9 +17,9 @@ export const outputCommand: Command = {
     usage: "output STACK [NAME] [--json] [options]",
     description: [
       "With NAME: that output's value alone on one line - a string as is, anything else as JSON - for scripts. Without: one",
-      `\`name = value\` line per output. While the stack is in progress, an output that waits for a resource not yet converged is`,
-      `${PENDING} (with NAME: nothing on stdout, a message on stderr and exit status 1; with --json and no NAME: null, named in "pending").`,
-      "--json prints the value as JSON (with NAME), or {\"outputs\": {...}, \"pending\": [...]} (without).",
+      "`name = value` line per output. --json prints the value as JSON (with NAME), or {\"outputs\": {...}, \"pending\": [...]}.",
+      `While the stack is in progress, an output that waits for a resource not yet converged is shown as ${PENDING} (null in`,
+      "JSON, its name in \"pending\"); asked for by NAME, it prints nothing on stdout, says why on stderr and exits 1.",
     ].join("\n"),
     positionals: ["STACK", "NAME?"],
     options: { json: { type: "boolean", help: "Print JSON." }, ...TYPES_OPTIONS, ...RUNTIME_OPTIONS, ...HELP_OPTION },

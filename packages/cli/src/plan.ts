@@ -5,7 +5,7 @@
  * at all and whether it destroys something (a delete or a replacement).
  */
 import { templateDependencyGraph } from "@converge/core";
-import type { CompiledTemplate, PreviewAction, PreviewEntry } from "@converge/core";
+import type { CompiledTemplate, PreviewAction, PreviewEntry, StackOperationOptions } from "@converge/core";
 import type { Session } from "./session-types.js";
 import type { TemplateSource } from "./template-file.js";
 import { withTemplateSource } from "./template-file.js";
@@ -63,24 +63,17 @@ function plan(stackName: string, exists: boolean, resources: readonly PreviewEnt
   };
 }
 
-/** Options of {@link applyPlan}. */
-export interface ApplyPlanOptions {
-  /** The template's parameters. */
-  readonly parameters: Readonly<Record<string, unknown>>;
-  /** Preview `--converge` (read every resource first). */
-  readonly converge: boolean;
-}
-
 /**
- * The plan of applying `source` to the stack `name`. A stack that is not COMPLETE (failed, in
- * progress) always runs again; one whose outputs change runs although no resource changes.
+ * The plan of applying `source` to the stack `name` with the options the update will get
+ * (parameters, `converge`, …). A stack that is not COMPLETE (failed, in progress) always runs
+ * again; one whose outputs change runs although no resource changes.
  */
-export async function applyPlan(session: Session, name: string, source: TemplateSource, compiled: CompiledTemplate, options: ApplyPlanOptions): Promise<Plan> {
+export async function applyPlan(session: Session, name: string, source: TemplateSource, compiled: CompiledTemplate, options: StackOperationOptions): Promise<Plan> {
   const store = session.runtime.store;
   const id = await store.findStackId(name);
   const stack = id === null ? null : await store.loadStack(id);
   if (stack === null) return plan(name, false, previewCreate(compiled), null, true);
-  const preview = await withTemplateSource(source, () => session.engine.previewUpdate(name, source.template, { parameters: options.parameters, converge: options.converge }));
+  const preview = await withTemplateSource(source, () => session.engine.previewUpdate(name, source.template, options));
   const current = await store.loadTemplate(stack.id, stack.templateId);
   const state = `${stack.action}_${stack.status}`;
   const note =

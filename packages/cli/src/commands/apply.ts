@@ -71,16 +71,16 @@ export const applyCommand: Command = {
     const options = stackOptions(ctx);
     const types = await commandTypes(ctx);
     const { source, compiled } = await loadTemplate(ctx, file, types, options.parameters ?? {});
+    const update = { ...options, converge: flag(ctx.args, "converge") };
     return runOperation(
       ctx,
       {
         verb: "apply",
         stackName: name,
         noWait: flag(ctx.args, "no-wait"),
-        plan: (session) => applyPlan(session, name, source, compiled, { parameters: options.parameters ?? {}, converge: flag(ctx.args, "converge") }),
+        plan: (session) => applyPlan(session, name, source, compiled, update),
         async start(engine) {
           const exists = (await engine.listStacks()).includes(name);
-          const update = { ...options, converge: flag(ctx.args, "converge") };
           return withTemplateSource(source, () => (exists ? engine.updateStack(name, source.template, update) : engine.createStack(name, source.template, options)));
         },
         succeeded: ({ progress }) => progress.stack !== null && progress.stack.status === "COMPLETE" && (progress.stack.action === "CREATE" || progress.stack.action === "UPDATE"),

@@ -43,8 +43,8 @@ async function main(): Promise<number> {
     const events = converge(["events", "demo", "--follow", ...on], "[events]");
     await events.waitFor(/\sdb\s+CREATE_IN_PROGRESS/);
 
-    say("v1 is creating its services; converge apply templates/v2.yaml --stack demo (supersedes v1)");
-    const v2 = await convergeRun(["apply", join(templates, "v2.yaml"), "--stack", "demo", ...on], "[apply v2]");
+    say("v1 is creating its services; converge apply templates/v2.yaml --stack demo --yes (supersedes v1)");
+    const v2 = await convergeRun(["apply", join(templates, "v2.yaml"), "--stack", "demo", "--yes", ...on], "[apply v2]");
     if (v2.code !== 0) throw new Error(`apply v2 exited with ${v2.code}`);
     if ((await events.exited) !== 0) throw new Error("converge events --follow failed");
 
@@ -59,7 +59,7 @@ async function main(): Promise<number> {
       return 1;
     }
     say("✔ the stack is exactly v2 (UPDATE_COMPLETE); v1's create never completed: v2 superseded it while it ran");
-    await convergeRun(["delete", "demo", ...on], "[delete]");
+    await convergeRun(["delete", "demo", "--yes", ...on], "[delete]");
     return 0;
   } finally {
     say("stopping the workers (SIGTERM: graceful)");

@@ -16,6 +16,11 @@ export const EXIT = {
   FAILED: 1,
   /** Bad usage or bad input: unknown option, invalid template or parameter. */
   USAGE: 2,
+  /**
+   * A plan that needed a confirmation did not get it (answered no, or no terminal to ask and
+   * no `--yes`): nothing was changed.
+   */
+  NOT_CONFIRMED: 3,
   /** Following was interrupted (Ctrl-C); the stack keeps its state. */
   INTERRUPTED: 130,
 } as const;

@@ -38,6 +38,8 @@ export interface FollowOptions {
   readonly refreshMs: number;
   /** Longest wait for the final stack event once the stack settled, ms. @default 3000 */
   readonly finalEventWaitMs?: number;
+  /** Each row's state (by row id) before the operation started, to tell restated failures from new ones. */
+  readonly rowStates?: ReadonlyMap<string, string>;
   /**
    * Asked once per stretch of `afterMs` without events while the stack is in progress; a
    * returned text is shown as a notice (e.g. "checks are queued but no worker runs them").
@@ -90,11 +92,17 @@ export async function followStack(options: FollowOptions): Promise<FollowResult>
   let settledAt: number | null = null;
   let lastEventAt = Date.now();
   const result = (interrupted: boolean): FollowResult => ({ progress, failures: [...failures.values(), ...stackFailures], interrupted, lastSeq: after });
+  /** Last state seen per row: a FAILED event that only restates it is bookkeeping, not a failure. */
+  const rowStates = new Map<string, string>(options.rowStates ?? []);
   const note = (events: readonly StackEvent[]): void => {
     for (const event of events) {
       if (event.kind === "stack") stackEvents.push(event);
-      if (event.status !== "FAILED") continue;
-      const state = `${event.action}_FAILED`;
+      const state = `${event.action}_${event.status}`;
+      const row = event.kind === "resource" ? (event.rowId ?? event.resourceName ?? "?") : null;
+      const restated = row !== null && rowStates.get(row) === state;
+      if (row !== null) rowStates.set(row, state);
+      // e.g. "replacement 3 made: previous update failed" on the row whose update failed.
+      if (event.status !== "FAILED" || restated) continue;
       if (event.kind === "resource") {
         const name = event.resourceName ?? "?";
         failures.delete(name);

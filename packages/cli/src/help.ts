@@ -35,7 +35,8 @@ export function mainHelp(commands: readonly Command[], version: string): string 
     "$CONVERGE_STATE) so consecutive commands see the same stacks; --redis URL (or $CONVERGE_REDIS_URL) uses Redis,",
     "where `converge worker` processes run the checks.",
     "",
-    "Exit status: 0 done, 1 the operation failed (or another error), 2 bad usage or an invalid template, 130 interrupted.",
+    "Exit status: 0 done, 1 the operation failed (or another error), 2 bad usage or an invalid template, 3 a plan was not",
+    "confirmed (nothing changed), 130 interrupted.",
     "Run `converge <command> --help` for the options of a command.",
     "",
   ].join("\n");

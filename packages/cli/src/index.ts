@@ -5,7 +5,7 @@ export { COMMANDS, cliVersion, reportError, runCli } from "./main.js";
 export type { Command } from "./command.js";
 export type { CommandSpec, OptionSpec, ParsedArgs } from "./args.js";
 export { parseCommandArgs, parseDuration, parseParams } from "./args.js";
-export type { CliIo, InterruptSignal, OutputStream } from "./io.js";
+export type { CliIo, InputStream, InterruptSignal, OutputStream } from "./io.js";
 export { processIo } from "./io.js";
 export { EXIT, exitCodeOf } from "./exit-codes.js";
 export { loadResourceTypes, typesOfModule } from "./types-loader.js";

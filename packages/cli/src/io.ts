@@ -2,6 +2,7 @@
  * What the CLI reads from and writes to its process: output streams, environment, working
  * directory and interrupt signals - one object, so commands can run in-process in tests.
  */
+import { createInterface } from "node:readline";
 
 /** A text output stream (stdout or stderr). */
 export interface OutputStream {
@@ -15,6 +16,17 @@ export interface OutputStream {
   readonly rows?: number;
 }
 
+/** Standard input as the CLI uses it: one line at a time, for confirmations. */
+export interface InputStream {
+  /** True when the input is a terminal (a person can answer a question). */
+  readonly isTTY?: boolean;
+  /**
+   * Read one line (without its end); null at the end of the input or when `signal` aborts.
+   * The question is written by the caller.
+   */
+  readLine(signal?: AbortSignal): Promise<string | null>;
+}
+
 /** Signals the CLI reacts to. */
 export type InterruptSignal = "SIGINT" | "SIGTERM";
 
@@ -24,6 +36,8 @@ export interface CliIo {
   readonly stdout: OutputStream;
   /** Errors and diagnostics. */
   readonly stderr: OutputStream;
+  /** Standard input (absent: no input, nothing can be confirmed interactively). */
+  readonly stdin?: InputStream;
   /** Environment variables. */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Working directory: relative paths (templates, state file, `--types`) resolve from here. */
@@ -41,6 +55,7 @@ export function processIo(): CliIo {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
+    stdin: processStdin(),
     env: process.env,
     cwd: process.cwd(),
     onInterrupt(handler) {
@@ -52,6 +67,32 @@ export function processIo(): CliIo {
         process.off("SIGINT", onInt);
         process.off("SIGTERM", onTerm);
       };
+    },
+  };
+}
+
+/** The process's standard input, read a line at a time (only when asked: it is not touched otherwise). */
+function processStdin(): InputStream {
+  return {
+    isTTY: process.stdin.isTTY,
+    readLine(signal) {
+      return new Promise((resolve) => {
+        const lines = createInterface({ input: process.stdin, terminal: false });
+        let answered = false;
+        const done = (line: string | null): void => {
+          if (answered) return;
+          answered = true;
+          signal?.removeEventListener("abort", onAbort);
+          lines.close();
+          process.stdin.pause();
+          resolve(line);
+        };
+        const onAbort = (): void => done(null);
+        if (signal?.aborted === true) return done(null);
+        signal?.addEventListener("abort", onAbort, { once: true });
+        lines.once("line", (line) => done(line));
+        lines.once("close", () => done(null));
+      });
     },
   };
 }

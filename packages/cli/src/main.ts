@@ -17,6 +17,7 @@ import { eventsCommand } from "./commands/events.js";
 import { graphCommand } from "./commands/graph.js";
 import { importCommand } from "./commands/import.js";
 import { listCommand } from "./commands/list.js";
+import { outputCommand } from "./commands/output.js";
 import { previewCommand } from "./commands/preview.js";
 import { rollbackCommand } from "./commands/rollback.js";
 import { showCommand } from "./commands/show.js";
@@ -35,6 +36,7 @@ export const COMMANDS: readonly Command[] = [
   applyCommand,
   previewCommand,
   showCommand,
+  outputCommand,
   listCommand,
   eventsCommand,
   checkCommand,

@@ -1,19 +1,24 @@
 /**
- * Running a stack operation (apply, delete, cancel, rollback) the same way: open a session,
- * start the traversal, follow it to its end with the live view, print the outcome, and map it
- * to the exit code - 0 when it ended as wanted, 1 when not (with what failed and why), 130
- * when following was interrupted.
+ * Running a stack operation (apply, delete, cancel, rollback, …) the same way: open a session,
+ * show the plan and have it confirmed (apply, delete), start the traversal, follow it to its
+ * end with the live view (or NDJSON with `--json`), report the outcome, and map it to the exit
+ * code - 0 when it ended as wanted (or nothing had to change), 1 when not (with what failed and
+ * why), 3 when the plan was not confirmed, 130 when following was interrupted.
  */
 import type { AnyResourceType, Engine, StackInfo } from "@converge/core";
+import { flag } from "./args.js";
+import { confirmPlan } from "./confirm.js";
 import type { CommandContext } from "./context.js";
 import { withSession } from "./context.js";
+import { EXIT } from "./exit-codes.js";
 import type { FollowResult } from "./follow.js";
 import { followStack, lastEventSeq } from "./follow.js";
-import { formatDuration, formatValue } from "./render/format.js";
+import type { OperationReporter } from "./operation-report.js";
+import { followExit, followOutcome, humanReporter, jsonReporter, orderedFailures, resultOutputs, stopResult } from "./operation-report.js";
+import type { Plan } from "./plan.js";
 import type { OperationView } from "./render/live-view.js";
-import { plainView, terminalView } from "./render/live-view.js";
+import { jsonView, plainView, terminalView } from "./render/live-view.js";
 import type { Session } from "./session-types.js";
-import { EXIT } from "./exit-codes.js";
 
 /** One operation. */
 export interface OperationSpec {
@@ -23,6 +28,8 @@ export interface OperationSpec {
   readonly stackName: string;
   /** Return once the traversal started. */
   readonly noWait: boolean;
+  /** What the operation will do, shown and confirmed before it starts (apply, delete). */
+  plan?(session: Session): Promise<Plan>;
   /** Start the traversal; resolves with the stack as it is right after the start. */
   start(engine: Engine, session: Session): Promise<StackInfo>;
   /** Whether the final state is what the operation wanted. */
@@ -31,80 +38,81 @@ export interface OperationSpec {
   finish?(engine: Engine): Promise<number>;
 }
 
-/** The live view for stdout: redrawn on a terminal, plain lines otherwise. */
+/** The live view for stdout: redrawn on a terminal, plain lines otherwise, NDJSON with `--json`. */
 export function operationView(ctx: CommandContext, title: string): OperationView {
+  if (flag(ctx.args, "json")) return jsonView(ctx.io.stdout, ctx.io.stderr);
   const options = { out: ctx.io.stdout, palette: ctx.palette, title };
   return ctx.io.stdout.isTTY === true && ctx.io.env.TERM !== "dumb" ? terminalView(options) : plainView(options);
 }
 
 /** Run an operation; returns the exit code. */
 export async function runOperation(ctx: CommandContext, spec: OperationSpec, types?: readonly AnyResourceType[]): Promise<number> {
-  return withSession(
-    ctx,
-    spec.noWait ? "start" : "drive",
-    async (session) => {
-    const store = session.runtime.store;
-    const existing = await store.findStackId(spec.stackName);
-    const after = existing === null ? null : await lastEventSeq(store, existing);
-    const started = Date.now();
-    const info = await spec.start(session.engine, session);
-    if (spec.noWait) {
-      ctx.print(`${spec.verb}: stack ${spec.stackName} is ${ctx.palette.yellow(info.state)} (traversal ${info.traversalId}); not waiting`);
-      if (session.kind === "memory") ctx.print(ctx.palette.dim(`the next converge command that waits on ${session.where} carries it on`));
-      return EXIT.OK;
+  const report = flag(ctx.args, "json") ? jsonReporter(ctx) : humanReporter(ctx);
+  const started = Date.now();
+  return withSession(ctx, spec.noWait ? "start" : "drive", (session) => operate(ctx, spec, session, report, started), types);
+}
+
+async function operate(ctx: CommandContext, spec: OperationSpec, session: Session, report: OperationReporter, started: number): Promise<number> {
+  const store = session.runtime.store;
+  if (spec.plan !== undefined) {
+    const plan = await spec.plan(session);
+    report.plan(plan);
+    const stop = await confirmPlan(ctx, plan, spec.verb);
+    if (stop !== null) {
+      const state = plan.exists ? (await session.engine.getStack(spec.stackName)).state : null;
+      const outputs = stop.outcome === "no_changes" ? await resultOutputs(session, spec.stackName, false) : { outputs: {}, pendingOutputs: [] };
+      return report.result(stopResult(spec.verb, spec.stackName, stop, state, Date.now() - started, outputs));
     }
-    const view = operationView(ctx, `${spec.verb} ${spec.stackName}`);
-    ctx.setNoticeSink((text) => view.notice(text));
-    let result: FollowResult;
-    try {
-      result = await followStack({
-        store,
-        stackId: info.id,
-        stackName: spec.stackName,
-        after,
-        view,
-        signal: ctx.signal,
-        refreshMs: ctx.io.stdout.isTTY === true ? 200 : 1000,
-        ...(session.kind === "redis" ? { quiet: workerHint(session, info.id) } : {}),
-      });
-    } finally {
-      ctx.setNoticeSink(null);
-    }
-    const elapsed = formatDuration(Date.now() - started);
-    const state = result.progress.stack === null ? "DELETE_COMPLETE" : `${result.progress.stack.action}_${result.progress.stack.status}`;
-    if (result.interrupted) {
-      ctx.warn(ctx.errPalette.yellow(`interrupted: stack ${spec.stackName} is still ${state}`));
-      ctx.warn(
-        session.kind === "memory"
-          ? `its state is saved in ${session.where}; a later apply, delete, cancel or \`converge events ${spec.stackName} --follow\` carries it on`
-          : "the workers carry on; follow it with `converge events " + spec.stackName + " --follow`",
-      );
-      return EXIT.INTERRUPTED;
-    }
-    const reason = result.progress.stack?.statusReason ?? "Stack deleted";
-    if (spec.succeeded(result)) {
-      ctx.print(`${ctx.palette.green("✔")} stack ${ctx.palette.bold(spec.stackName)} ${ctx.palette.green(state)} in ${elapsed}`);
-      if (spec.finish !== undefined) return spec.finish(session.engine);
-      if (result.progress.stack !== null) await printOutputs(ctx, session.engine, spec.stackName);
-      return EXIT.OK;
-    }
-    const p = ctx.errPalette;
-    // A failed create/update that rolled back: name the failure, not "rollback completed".
-    const cause = result.failures.find((f) => f.resource === null && !f.state.startsWith("ROLLBACK"));
-    const rolledBack = result.progress.stack?.action === "ROLLBACK" && cause !== undefined;
-    const outcome = rolledBack ? `${p.red(cause.state)}, rolled back (${state})` : p.red(state);
-    ctx.warn(`${p.red("✘")} stack ${p.bold(spec.stackName)} ${outcome} after ${elapsed}: ${rolledBack ? cause.reason : reason}`);
-    const resources = result.failures.filter((f) => f.resource !== null);
-    if (resources.length > 0) {
-      ctx.warn("failed resources:");
-      const width = Math.max(...resources.map((f) => (f.resource ?? "").length));
-      for (const f of resources) ctx.warn(`  ${(f.resource ?? "").padEnd(width)}  ${p.red(f.state)}  ${f.reason}`);
-    } else {
-      for (const f of result.failures) ctx.warn(`  ${p.red(f.state)}  ${f.reason}`);
-    }
-    return EXIT.FAILED;
+  }
+  const existing = await store.findStackId(spec.stackName);
+  const after = existing === null ? null : await lastEventSeq(store, existing);
+  const rowStates = new Map(existing === null || spec.noWait ? [] : (await store.loadRows(existing)).map((r) => [r.id, `${r.action}_${r.status}`] as const));
+  const begun = Date.now();
+  const info = await spec.start(session.engine, session);
+  if (spec.noWait) {
+    const hint = session.kind === "memory" ? `; the next converge command that waits on ${session.where} carries it on` : "";
+    const reason = `${spec.verb}: stack ${spec.stackName} is ${info.state} (traversal ${info.traversalId}); not waiting${hint}`;
+    return report.result({ command: spec.verb, stack: spec.stackName, outcome: "started", state: info.state, reason, outputs: {}, pendingOutputs: [], failures: [], elapsedMs: Date.now() - started, exitCode: EXIT.OK });
+  }
+  const view = operationView(ctx, `${spec.verb} ${spec.stackName}`);
+  ctx.setNoticeSink((text) => view.notice(text));
+  let result: FollowResult;
+  try {
+    result = await followStack({
+      store,
+      stackId: info.id,
+      stackName: spec.stackName,
+      after,
+      rowStates,
+      view,
+      signal: ctx.signal,
+      refreshMs: ctx.io.stdout.isTTY === true ? 200 : 1000,
+      ...(session.kind === "redis" ? { quiet: workerHint(session, info.id) } : {}),
+    });
+  } finally {
+    ctx.setNoticeSink(null);
+  }
+  const stack = result.progress.stack;
+  const outcome = followOutcome(result, spec.succeeded(result));
+  const reason =
+    outcome === "interrupted"
+      ? session.kind === "memory"
+        ? `its state is saved in ${session.where}; a later apply, delete, cancel or \`converge events ${spec.stackName} --follow\` carries it on`
+        : `the workers carry on; follow it with \`converge events ${spec.stackName} --follow\``
+      : (stack?.statusReason ?? "Stack deleted");
+  return report.result(
+    {
+      command: spec.verb,
+      stack: spec.stackName,
+      outcome,
+      state: stack === null ? null : `${stack.action}_${stack.status}`,
+      reason,
+      ...(await resultOutputs(session, spec.stackName, stack === null)),
+      failures: orderedFailures(result.failures),
+      elapsedMs: Date.now() - begun,
+      exitCode: followExit(outcome),
     },
-    types,
+    { engine: session.engine, ...(spec.finish === undefined ? {} : { finish: spec.finish }) },
   );
 }
 
@@ -119,11 +127,4 @@ function workerHint(session: Session, stackId: string): { afterMs: number; check
         : null;
     },
   };
-}
-
-async function printOutputs(ctx: CommandContext, engine: Engine, name: string): Promise<void> {
-  const outputs = Object.entries((await engine.getStack(name)).outputs);
-  if (outputs.length === 0) return;
-  ctx.print("outputs:");
-  for (const [key, value] of outputs) ctx.print(`  ${key}: ${formatValue(value)}`);
 }

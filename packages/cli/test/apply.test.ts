@@ -60,7 +60,7 @@ describe("converge apply", () => {
     expect(second.resources.find((r) => r.name === "a")?.physicalId).toBe(a?.physicalId);
 
     const changed = p.write("changed.yaml", CHANGED);
-    const third = await p.run(["apply", changed, "--stack", "site"]);
+    const third = await p.run(["apply", changed, "--stack", "site", "--yes"]);
     expect(third.code).toBe(0);
     expect(third.stdout).toMatch(/b\s+DELETE_COMPLETE/);
     expect(third.stdout).toMatch(/c\s+CREATE_COMPLETE/);

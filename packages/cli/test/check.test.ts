@@ -62,7 +62,7 @@ describe("converge check and apply --converge", () => {
     const actions = Object.fromEntries((JSON.parse(preview.stdout) as { resources: Array<{ name: string; action: string }> }).resources.map((r) => [r.name, r.action]));
     expect(actions).toEqual({ motd: "update", banner: "replace", memo: "no_change" });
 
-    const repaired = await p.run(["apply", "site.yaml", "--stack", "site", "--converge", ...types]);
+    const repaired = await p.run(["apply", "site.yaml", "--stack", "site", "--converge", "--yes", ...types]);
     expect(repaired.stderr).toBe("");
     expect(repaired.code).toBe(0);
     expect(readFileSync(join(p.dir, "motd.txt"), "utf8")).toBe("hello");

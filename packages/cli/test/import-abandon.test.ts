@@ -43,7 +43,7 @@ describe("converge abandon / adopt", () => {
     p.write("shelves.yaml", TEMPLATE("two"));
     expect((await p.run(["apply", "shelves.yaml", "--stack", "t", ...TYPES])).code).toBe(0);
     expect(shelf("s-top")).toEqual({ label: "two" });
-    expect((await p.run(["delete", "t", ...TYPES])).code).toBe(0);
+    expect((await p.run(["delete", "t", "--yes", ...TYPES])).code).toBe(0);
     expect(existsSync(join(p.dir, "shelf", "s-top"))).toBe(false);
   });
 

@@ -56,7 +56,7 @@ describe("converge cancel", () => {
     const state = await show("s");
     expect(state.stack).toMatchObject({ state: "CREATE_FAILED", statusReason: "Stack CREATE cancelled" });
     // The stack can still be changed: delete it.
-    expect((await p.run(["delete", "s"])).code).toBe(0);
+    expect((await p.run(["delete", "s", "--yes"])).code).toBe(0);
   });
 
   it("refuses a stack that is not in progress", async () => {
@@ -107,7 +107,7 @@ describe("converge delete", () => {
   it("deletes every resource and the stack", async () => {
     p.write("site.yaml", BASIC);
     expect((await p.run(["apply", "site.yaml", "--stack", "site"])).code).toBe(0);
-    const deleted = await p.run(["delete", "site"]);
+    const deleted = await p.run(["delete", "site", "--yes"]);
     expect(deleted.code, deleted.stderr).toBe(0);
     const lines = deleted.stdout.split("\n");
     const bDone = lines.findIndex((l) => /\sb\s+DELETE_COMPLETE/.test(l));
@@ -126,7 +126,7 @@ describe("converge delete", () => {
   it("deletes a stack whose create is in progress", async () => {
     p.write("slow.yaml", slow(60));
     expect((await p.run(["apply", "slow.yaml", "--stack", "s", "--no-wait"])).code).toBe(0);
-    const deleted = await p.run(["delete", "s"]);
+    const deleted = await p.run(["delete", "s", "--yes"]);
     expect(deleted.code, deleted.stderr).toBe(0);
     expect((await p.run(["list"])).stdout).toBe("no stacks\n");
   });

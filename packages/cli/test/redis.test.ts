@@ -78,7 +78,7 @@ describe("converge on Redis", () => {
       // No state file is involved.
       expect((await p.run(["list"])).stdout).toBe("no stacks\n");
 
-      const deleted = await p.run(["delete", "site", ...r]);
+      const deleted = await p.run(["delete", "site", "--yes", ...r]);
       expect(deleted.code, deleted.stderr).toBe(0);
       expect((await p.run(["show", "site", ...r])).code).toBe(1);
     } finally {

@@ -58,7 +58,7 @@ describe("--types", () => {
     const noPlugins = await p.run(["validate", "notes.yaml", "--types", NOTE_TYPES, "--no-default-types"]);
     expect(noPlugins.code).toBe(2);
     expect(noPlugins.stderr).toMatch(/unknown resource type "OS::Heat::TestResource" \(known types: test:cli:Note\)/);
-    expect((await p.run(["delete", "n", "--types", NOTE_TYPES])).code).toBe(0);
+    expect((await p.run(["delete", "n", "--yes", "--types", NOTE_TYPES])).code).toBe(0);
   });
 
   it("rejects a module that is missing or exports no type", async () => {

@@ -92,9 +92,11 @@ describe("live view", () => {
     const progress: Progress = { stack, done: 1, total: 3, lines: [line("db", "UPDATE_COMPLETE", true), line("app", "UPDATE_IN_PROGRESS", false), line("web", "CREATE_FAILED", false, "boom")] };
     const frame = renderFrame(progress, { palette: palette(false), title: "apply site", elapsedMs: 3200, tick: 0, columns: 100, maxLines: 20 });
     expect(frame[0]).toBe("⠋ apply site  UPDATE_IN_PROGRESS  3.2s");
-    expect(frame[1]).toBe(`[${"█".repeat(8)}${"░".repeat(16)}] 1/3`);
-    expect(frame[2]).toMatch(/^ {2}✔ db {4}OS::Heat::TestResource {2}UPDATE_COMPLETE {7}db-1$/);
-    expect(frame[4]).toMatch(/^ {2}✘ web .*CREATE_FAILED {9}boom$/);
+    expect(frame[1]).toBe(`[${"█".repeat(8)}${"░".repeat(16)}] 1/3  1 failed · 1 in progress · 1 done`);
+    // Grouped: failed, in progress, waiting, done.
+    expect(frame[2]).toMatch(/^ {2}✘ web .*CREATE_FAILED {9}\s+boom$/);
+    expect(frame[3]).toMatch(/^ {2}⠋ app .*UPDATE_IN_PROGRESS/);
+    expect(frame[4]).toMatch(/^ {2}✔ db {4}OS::Heat::TestResource {2}UPDATE_COMPLETE {7}\s+db-1$/);
   });
 
   it("keeps busy rows when the terminal is short, and cuts long reasons", () => {

@@ -7,7 +7,18 @@ import type { Command } from "../command.js";
 import { loadTemplate, requiredOption, stackOptions } from "../command.js";
 import { commandTypes } from "../context.js";
 import { runOperation } from "../operation.js";
+import { applyPlan } from "../plan.js";
 import { withTemplateSource } from "../template-file.js";
+
+/** `--json` of the operation commands. */
+export const JSON_OPTION = {
+  json: { type: "boolean", help: "Print NDJSON on stdout: the plan, one object per event, then a result object (see the README)." },
+} as const;
+
+/** `--yes` of the commands that confirm their plan. */
+export const YES_OPTION = {
+  yes: { type: "boolean", short: "y", help: "Do not ask for confirmation (needed for a plan that deletes or replaces when there is no terminal)." },
+} as const;
 
 /** Options shared by commands that start a traversal from a template. */
 export const STACK_OPTIONS = {
@@ -23,8 +34,14 @@ export const applyCommand: Command = {
     usage: "apply <template> --stack NAME [--param NAME=VALUE]... [options]",
     description: [
       "Creates the stack when it does not exist, else updates it to the template (superseding an update in flight).",
-      "The traversal is followed to its end: on a terminal a live view of every resource and a progress bar, otherwise one line per event.",
-      "Exit status 0 when the stack ends CREATE_COMPLETE or UPDATE_COMPLETE, 1 when it failed (or rolled back) - the failing resources and reasons are printed - and 2 for a bad template or bad options.",
+      "First the plan: what happens to each resource and a summary (\"1 to create, 1 to update, 0 to replace, 0 to delete\"). On a terminal",
+      "it asks for confirmation (--yes skips it). Without a terminal (CI, a pipe, --json) a plan that only creates and updates goes on, and",
+      "one that deletes or replaces a resource is refused unless --yes is given. When nothing would change it prints \"No changes.\" and",
+      "starts nothing (--force runs the update anyway).",
+      "The traversal is followed to its end: on a terminal a live view of every resource and a progress bar, otherwise one line per event,",
+      "the time each resource took, and a heartbeat every 10 s for resources still at work.",
+      "Exit status 0 when the stack ends CREATE_COMPLETE or UPDATE_COMPLETE (or nothing changed), 1 when it failed (or rolled back) - the failing",
+      "resources and reasons are printed - 2 for a bad template or bad options, 3 when the plan was not confirmed (nothing was changed).",
       "The parameters are exactly those given (like the template, they describe the whole desired state).",
     ].join("\n"),
     positionals: ["template"],
@@ -34,6 +51,9 @@ export const applyCommand: Command = {
       "no-rollback": { type: "boolean", help: "Do not roll back automatically when the traversal fails." },
       converge: { type: "boolean", help: "Read every resource first: put drifted ones back and re-create missing ones, even when the template did not change." },
       "no-wait": { type: "boolean", help: "Return once the traversal started." },
+      ...YES_OPTION,
+      force: { type: "boolean", help: "Run the update even when the plan shows no changes." },
+      ...JSON_OPTION,
       ...TYPES_OPTIONS,
       ...RUNTIME_OPTIONS,
       ...HELP_OPTION,
@@ -42,6 +62,7 @@ export const applyCommand: Command = {
       "converge apply site.yaml --stack site --param env=prod",
       "converge apply site.yaml --stack site --timeout 10m --no-rollback",
       "converge apply site.yaml --stack site --converge",
+      "converge apply site.yaml --stack site --yes --json > apply.ndjson",
     ],
   },
   async run(ctx) {
@@ -49,16 +70,17 @@ export const applyCommand: Command = {
     const name = requiredOption(ctx, "stack");
     const options = stackOptions(ctx);
     const types = await commandTypes(ctx);
-    const { source } = await loadTemplate(ctx, file, types, options.parameters ?? {});
+    const { source, compiled } = await loadTemplate(ctx, file, types, options.parameters ?? {});
+    const update = { ...options, converge: flag(ctx.args, "converge") };
     return runOperation(
       ctx,
       {
         verb: "apply",
         stackName: name,
         noWait: flag(ctx.args, "no-wait"),
+        plan: (session) => applyPlan(session, name, source, compiled, update),
         async start(engine) {
           const exists = (await engine.listStacks()).includes(name);
-          const update = { ...options, converge: flag(ctx.args, "converge") };
           return withTemplateSource(source, () => (exists ? engine.updateStack(name, source.template, update) : engine.createStack(name, source.template, options)));
         },
         succeeded: ({ progress }) => progress.stack !== null && progress.stack.status === "COMPLETE" && (progress.stack.action === "CREATE" || progress.stack.action === "UPDATE"),

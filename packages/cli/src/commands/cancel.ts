@@ -4,6 +4,7 @@
 import { HELP_OPTION, RUNTIME_OPTIONS, TYPES_OPTIONS, flag } from "../args.js";
 import type { Command } from "../command.js";
 import { runOperation } from "../operation.js";
+import { JSON_OPTION } from "./apply.js";
 
 /** `converge cancel`. */
 export const cancelCommand: Command = {
@@ -20,6 +21,7 @@ export const cancelCommand: Command = {
     options: {
       "no-rollback": { type: "boolean", help: "Only stop: mark the stack FAILED \"cancelled\" without rolling back." },
       "no-wait": { type: "boolean", help: "Return once the cancel took effect (do not follow the rollback)." },
+      ...JSON_OPTION,
       ...TYPES_OPTIONS,
       ...RUNTIME_OPTIONS,
       ...HELP_OPTION,

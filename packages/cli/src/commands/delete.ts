@@ -5,6 +5,8 @@
 import { HELP_OPTION, RUNTIME_OPTIONS, TYPES_OPTIONS, flag } from "../args.js";
 import type { Command } from "../command.js";
 import { runOperation } from "../operation.js";
+import { deletePlan } from "../plan.js";
+import { JSON_OPTION, YES_OPTION } from "./apply.js";
 
 /** `converge delete`. */
 export const deleteCommand: Command = {
@@ -14,12 +16,13 @@ export const deleteCommand: Command = {
     usage: "delete NAME [options]",
     description: [
       "Stops the traversal in flight, if any, and converges the stack to the empty template: every resource is deleted",
-      "(unless its deletion_policy is retain), dependents before what they depend on. Exit status 0 once the stack is gone,",
-      "1 when a delete failed.",
+      "(unless its deletion_policy is retain), dependents before what they depend on. It first lists the resources it deletes",
+      "and asks for confirmation on a terminal; without a terminal (CI, a pipe, --json) it needs --yes. Exit status 0 once the",
+      "stack is gone, 1 when a delete failed, 3 when it was not confirmed (nothing was changed).",
     ].join("\n"),
     positionals: ["NAME"],
-    options: { "no-wait": { type: "boolean", help: "Return once the delete started." }, ...TYPES_OPTIONS, ...RUNTIME_OPTIONS, ...HELP_OPTION },
-    examples: ["converge delete site"],
+    options: { "no-wait": { type: "boolean", help: "Return once the delete started." }, ...YES_OPTION, ...JSON_OPTION, ...TYPES_OPTIONS, ...RUNTIME_OPTIONS, ...HELP_OPTION },
+    examples: ["converge delete site", "converge delete site --yes --json"],
   },
   async run(ctx) {
     const [name] = ctx.args.positionals as [string];
@@ -27,6 +30,7 @@ export const deleteCommand: Command = {
       verb: "delete",
       stackName: name,
       noWait: flag(ctx.args, "no-wait"),
+      plan: (session) => deletePlan(session, name),
       start: (engine) => engine.deleteStack(name),
       succeeded: ({ progress }) => progress.stack === null,
     });

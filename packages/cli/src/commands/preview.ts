@@ -2,49 +2,19 @@
  * `converge preview <template> --stack NAME`: what an apply would do to each resource, without
  * doing it.
  */
-import { StackNotFoundError, templateDependencyGraph } from "@converge/core";
-import type { CompiledTemplate, PreviewAction, PreviewEntry } from "@converge/core";
+import { StackNotFoundError } from "@converge/core";
+import type { PreviewAction } from "@converge/core";
 import { HELP_OPTION, RUNTIME_OPTIONS, TYPES_OPTIONS, flag } from "../args.js";
 import type { Command } from "../command.js";
 import { loadTemplate, requiredOption, stackOptions } from "../command.js";
 import { commandTypes, withSession } from "../context.js";
 import { EXIT } from "../exit-codes.js";
-import type { Palette } from "../render/format.js";
-import { table } from "../render/format.js";
+import { previewCreate } from "../plan.js";
+import { planTable } from "../render/plan-table.js";
 import { withTemplateSource } from "../template-file.js";
 import { STACK_OPTIONS } from "./apply.js";
 
 const ORDER: readonly PreviewAction[] = ["create", "import", "update", "replace", "delete", "no_change", "unknown"];
-
-function colorAction(p: Palette, action: PreviewAction): string {
-  switch (action) {
-    case "create":
-    case "import":
-      return p.green(action);
-    case "update":
-    case "unknown":
-      return p.yellow(action);
-    case "replace":
-    case "delete":
-      return p.red(action);
-    default:
-      return p.dim(action);
-  }
-}
-
-/** The preview of creating a stack that does not exist yet: every resource is created. */
-function previewCreate(template: CompiledTemplate): PreviewEntry[] {
-  return templateDependencyGraph(template)
-    .topologicalOrder()
-    .flatMap((name): PreviewEntry[] => {
-      const resource = template.resources[name];
-      if (resource === undefined) return [];
-      if (resource.externalId !== undefined) {
-        return [{ name, type: resource.type, action: "import", changed: [], reason: `imports existing resource ${resource.externalId}` }];
-      }
-      return [{ name, type: resource.type, action: "create", changed: [], reason: "new stack" }];
-    });
-}
 
 /** `converge preview`. */
 export const previewCommand: Command = {
@@ -93,20 +63,7 @@ export const previewCommand: Command = {
     }
     const p = ctx.palette;
     if (entries.length === 0) ctx.print(p.dim("no resources"));
-    else {
-      const lines = table<PreviewEntry>(
-        entries,
-        [
-          { header: "ACTION", cell: (e) => colorAction(p, e.action) },
-          { header: "NAME", cell: (e) => e.name },
-          { header: "TYPE", cell: (e) => e.type },
-          { header: "CHANGED", cell: (e) => (e.changed.length === 0 ? "-" : e.changed.join(",")) },
-          { header: "REASON", cell: (e) => e.reason },
-        ],
-        p,
-      );
-      for (const line of lines) ctx.print(line);
-    }
+    else for (const line of planTable(entries, p)) ctx.print(line);
     // "import" is counted only when there is one (external_id is rare).
     const counts = ORDER.filter((action) => action !== "import" || entries.some((e) => e.action === "import")).map((action) => `${entries.filter((e) => e.action === action).length} ${action.replace("_", " ")}`);
     ctx.print(p.dim(`${name}: ${counts.join(", ")}`));

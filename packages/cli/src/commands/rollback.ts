@@ -4,6 +4,7 @@
 import { HELP_OPTION, RUNTIME_OPTIONS, TYPES_OPTIONS, flag } from "../args.js";
 import type { Command } from "../command.js";
 import { runOperation } from "../operation.js";
+import { JSON_OPTION } from "./apply.js";
 
 /** `converge rollback`. */
 export const rollbackCommand: Command = {
@@ -17,7 +18,7 @@ export const rollbackCommand: Command = {
       "or update is IN_PROGRESS or FAILED. Exit status 0 on ROLLBACK_COMPLETE.",
     ].join("\n"),
     positionals: ["NAME"],
-    options: { "no-wait": { type: "boolean", help: "Return once the rollback started." }, ...TYPES_OPTIONS, ...RUNTIME_OPTIONS, ...HELP_OPTION },
+    options: { "no-wait": { type: "boolean", help: "Return once the rollback started." }, ...JSON_OPTION, ...TYPES_OPTIONS, ...RUNTIME_OPTIONS, ...HELP_OPTION },
     examples: ["converge rollback site"],
   },
   async run(ctx) {

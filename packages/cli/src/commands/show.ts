@@ -6,6 +6,7 @@ import { HELP_OPTION, RUNTIME_OPTIONS, TYPES_OPTIONS, flag } from "../args.js";
 import type { Command } from "../command.js";
 import { withSession } from "../context.js";
 import { EXIT } from "../exit-codes.js";
+import { PENDING, pendingOutputs } from "../outputs.js";
 import { colorState, formatValue, table } from "../render/format.js";
 
 /** `converge show`. */
@@ -27,12 +28,13 @@ export const showCommand: Command = {
   },
   async run(ctx) {
     const [name] = ctx.args.positionals as [string];
-    return withSession(ctx, "read", async ({ engine }) => {
+    return withSession(ctx, "read", async ({ engine, runtime }) => {
       const stack = await engine.getStack(name);
+      const pending = await pendingOutputs(runtime.store, stack);
       const all = await engine.listResources(name);
       const resources = flag(ctx.args, "all") ? all : all.filter((r) => r.state !== "DELETE_COMPLETE");
       if (flag(ctx.args, "json")) {
-        ctx.print(JSON.stringify({ stack, resources }, null, 2));
+        ctx.print(JSON.stringify({ stack, resources, pendingOutputs: pending }, null, 2));
         return EXIT.OK;
       }
       const p = ctx.palette;
@@ -42,7 +44,7 @@ export const showCommand: Command = {
       const outputs = Object.entries(stack.outputs);
       ctx.print(p.bold("outputs"));
       if (outputs.length === 0) ctx.print(p.dim("  (none)"));
-      for (const [key, value] of outputs) ctx.print(`  ${key}: ${formatValue(value)}`);
+      for (const [key, value] of outputs) ctx.print(`  ${key}: ${pending.includes(key) ? PENDING : formatValue(value)}`);
       ctx.print(p.bold("resources"));
       if (resources.length === 0) {
         ctx.print(p.dim("  (none)"));

@@ -1,24 +1,30 @@
 /**
- * The live view of an operation being followed.
+ * The views of an operation being followed.
  *
- * - On a terminal: a frame redrawn in place (ANSI) - a title with the stack state and elapsed
- *   time, a progress bar (done/total), and one row per resource with its state:
+ * - On a terminal: a frame redrawn in place (ANSI), see `frame.ts`.
+ * - Otherwise (a pipe, a CI log, the tests): one line per event, prefixed with `[done/total]`,
+ *   a completion line ending with the time its action took, and a heartbeat line for each
+ *   resource still at work every 10 s, so a long create does not look hung:
  *
  *   ```
- *   ⠹ apply site  UPDATE_IN_PROGRESS  3.2s
- *   [██████████░░░░░░░░░░] 3/6
- *     ✔ db     OS::Heat::TestResource  UPDATE_COMPLETE     site-db-x1y2
- *     ⠹ app    OS::Heat::TestResource  CREATE_IN_PROGRESS
+ *   12:00:01  [0/2]  web   CREATE_IN_PROGRESS  state changed
+ *   web: still creating (10s elapsed)
+ *   12:00:14  [1/2]  web   CREATE_COMPLETE     state changed (site-web-x1y2)  13.2s
  *   ```
  *
- * - Otherwise (a pipe, a CI log, the tests): one line per event, prefixed with `[done/total]`.
+ * - With `--json`: one JSON object per event line (see `json-lines.ts`).
  */
 import type { StackEvent } from "@converge/core";
 import type { OutputStream } from "../io.js";
 import { formatEvent } from "./event-line.js";
 import type { Palette } from "./format.js";
-import { colorState, formatDuration, pad, stateTone, truncate, visibleWidth } from "./format.js";
-import type { Progress, ResourceLine } from "./progress.js";
+import { formatDuration } from "./format.js";
+import { renderFrame } from "./frame.js";
+import { eventLine } from "./json-lines.js";
+import type { Progress } from "./progress.js";
+import { ResourceTimer } from "./resource-timer.js";
+
+export { renderFrame } from "./frame.js";
 
 /** What the follow loop tells a view. */
 export interface OperationView {
@@ -40,18 +46,42 @@ export interface ViewOptions {
   readonly palette: Palette;
   /** Title, e.g. `apply site`. */
   readonly title: string;
-  /** Clock for the elapsed time. @default Date.now */
+  /** Clock for elapsed times and heartbeats. @default Date.now */
   readonly now?: () => number;
+  /** Plain view: a heartbeat line per resource at work this often, ms. @default 10000 */
+  readonly heartbeatMs?: number;
 }
 
-/** The one-line-per-event view. */
+/** Default interval of the plain view's heartbeat lines. */
+export const HEARTBEAT_MS = 10_000;
+
+/** A duration in whole seconds for a heartbeat: `10s`, `1m10s`. */
+export function heartbeatDuration(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, "0")}s`;
+}
+
+/** The one-line-per-event view, with elapsed times and heartbeats. */
 export function plainView(options: ViewOptions): OperationView {
   const p = options.palette;
+  const now = options.now ?? Date.now;
+  const interval = options.heartbeatMs ?? HEARTBEAT_MS;
+  const timer = new ResourceTimer();
+  const beat = (progress: Progress): void => {
+    if (progress.stack === null || progress.stack.status !== "IN_PROGRESS") return timer.stopAll();
+    for (const due of timer.due(now(), interval)) options.out.write(`${due.name}: still ${due.doing} (${heartbeatDuration(due.elapsedMs)} elapsed)\n`);
+  };
   return {
     events(events, progress) {
-      for (const event of events) options.out.write(`${formatEvent(event, p, { time: "clock", prefix: p.dim(`[${progress.done}/${progress.total}]`) })}\n`);
+      const took = timer.observe(events);
+      events.forEach((event, i) => {
+        const ms = took[i];
+        const line = formatEvent(event, p, { time: "clock", prefix: p.dim(`[${progress.done}/${progress.total}]`) });
+        options.out.write(`${line}${ms === null || ms === undefined ? "" : `  ${p.dim(formatDuration(ms))}`}\n`);
+      });
+      beat(progress);
     },
-    update: () => undefined,
+    update: beat,
     notice(text) {
       options.out.write(`${text}\n`);
     },
@@ -59,48 +89,25 @@ export function plainView(options: ViewOptions): OperationView {
   };
 }
 
-const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
-const BAR_WIDTH = 24;
-
-/** Build the frame (pure: tested without a terminal). */
-export function renderFrame(progress: Progress, options: { palette: Palette; title: string; elapsedMs: number; tick: number; columns: number; maxLines: number }): string[] {
-  const p = options.palette;
-  const spin = SPINNER[options.tick % SPINNER.length] ?? "*";
-  const stackState = progress.stack === null ? "DELETE_COMPLETE" : `${progress.stack.action}_${progress.stack.status}`;
-  const settled = progress.stack === null || progress.stack.status !== "IN_PROGRESS";
-  const mark = settled ? (stateTone(stackState) === "failed" ? p.red("✘") : p.green("✔")) : p.cyan(spin);
-  const title = `${mark} ${p.bold(options.title)}  ${colorState(p, stackState)}  ${p.dim(formatDuration(options.elapsedMs))}`;
-  const filled = progress.total === 0 ? BAR_WIDTH : Math.round((progress.done / progress.total) * BAR_WIDTH);
-  const bar = `[${p.green("█".repeat(filled))}${p.dim("░".repeat(BAR_WIDTH - filled))}] ${progress.done}/${progress.total}`;
-  const room = Math.max(1, options.maxLines - 2);
-  let shown: readonly ResourceLine[] = progress.lines;
-  let hidden = 0;
-  if (shown.length > room) {
-    // Keep what is happening; drop finished names first.
-    const busy = shown.filter((l) => !l.done);
-    const keep = new Set([...busy, ...shown.filter((l) => l.done)].slice(0, room - 1));
-    hidden = shown.length - keep.size;
-    shown = shown.filter((l) => keep.has(l));
-  }
-  const nameWidth = Math.min(24, Math.max(4, ...shown.map((l) => visibleWidth(l.name))));
-  const typeWidth = Math.min(28, Math.max(4, ...shown.map((l) => visibleWidth(l.type))));
-  const rows = shown.map((line) => {
-    const tone = stateTone(line.state);
-    const icon = line.done ? p.green("✔") : tone === "failed" ? p.red("✘") : tone === "working" ? p.yellow(spin) : p.dim("·");
-    const detail = tone === "failed" ? line.reason : line.others > 0 ? `replacing (${line.others} old)` : (line.physicalId ?? "");
-    const fixed = `  ${icon} ${pad(truncate(line.name, nameWidth), nameWidth)}  ${pad(p.dim(truncate(line.type, typeWidth)), typeWidth)}  ${pad(colorState(p, line.state), 20)}  `;
-    const left = Math.max(0, options.columns - visibleWidth(fixed) - 1);
-    const text = truncate(detail, left);
-    return `${fixed}${tone === "failed" ? p.red(text) : p.dim(text)}`.trimEnd();
-  });
-  if (hidden > 0) rows.push(p.dim(`  … ${hidden} more`));
-  return [title, bar, ...rows];
+/** The NDJSON view: one `{"type":"event",…}` line per event; notices go to `err`. */
+export function jsonView(out: OutputStream, err: OutputStream): OperationView {
+  return {
+    events(events) {
+      for (const event of events) out.write(`${eventLine(event)}\n`);
+    },
+    update: () => undefined,
+    notice(text) {
+      err.write(`${text}\n`);
+    },
+    finish: () => undefined,
+  };
 }
 
 /** The redrawn terminal view. */
 export function terminalView(options: ViewOptions): OperationView {
   const now = options.now ?? Date.now;
   const started = now();
+  const timer = new ResourceTimer();
   let drawn = 0;
   let tick = 0;
   let last: Progress | null = null;
@@ -111,13 +118,16 @@ export function terminalView(options: ViewOptions): OperationView {
   };
   const draw = (progress: Progress): void => {
     last = progress;
+    if (progress.stack === null || progress.stack.status !== "IN_PROGRESS") timer.stopAll();
+    const at = now();
     const lines = renderFrame(progress, {
       palette: options.palette,
       title: options.title,
-      elapsedMs: now() - started,
+      elapsedMs: at - started,
       tick: tick++,
       columns: out.columns !== undefined && out.columns > 0 ? out.columns : 100,
       maxLines: Math.max(4, (out.rows !== undefined && out.rows > 0 ? out.rows : 24) - 2),
+      elapsedOf: (name) => timer.runningFor(name, at) ?? timer.tookFor(name),
     });
     erase();
     out.write(`${lines.join("\n")}\n`);
@@ -125,7 +135,10 @@ export function terminalView(options: ViewOptions): OperationView {
   };
   out.write("\x1b[?25l");
   return {
-    events: (_events, progress) => draw(progress),
+    events(events, progress) {
+      timer.observe(events);
+      draw(progress);
+    },
     update: draw,
     notice(text) {
       erase();

@@ -4,6 +4,7 @@
  */
 import type { ResourceRow, StackRecord } from "../model/types.js";
 import type { TypeRegistry } from "../plugin/registry.js";
+import type { AnyResourceType } from "../plugin/types.js";
 import { referenceIdOf } from "../plugin/reference-id.js";
 import type { TargetMatch } from "../protocol/best-existing.js";
 import { chooseRows, isActiveRow } from "../protocol/best-existing.js";
@@ -119,11 +120,7 @@ function previewOne(
     },
   }) as Record<string, unknown>;
   const unknownKeys = Object.keys(resolved).filter((k) => containsUnknown(resolved[k]));
-  const knownNew: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(resolved)) if (!unknownKeys.includes(k)) knownNew[k] = v;
-  const knownOld: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row.properties)) if (!unknownKeys.includes(k)) knownOld[k] = v;
-  const changed = changedProperties(knownOld, knownNew);
+  const changed = knownChanges(type, row.properties, resolved, unknownKeys);
   if (unknownKeys.length > 0) {
     // Without a `diff` hook a known change to a fixed property already decides it; with one,
     // the hook has the last word (as in the engine) and needs every value.
@@ -139,4 +136,23 @@ function previewOne(
   if (verdict === "none") return entry("no_change", "no property changes");
   if (verdict === "replace" || fullChanged.some((p) => !type.isUpdatable(p))) return entry("replace", "the type requires replacement", fullChanged);
   return entry("update", "updated in place", fullChanged);
+}
+
+const withoutKeys = (record: Readonly<Record<string, unknown>>, keys: readonly string[]): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(record).filter(([k]) => !keys.includes(k)));
+
+/**
+ * The properties known to change when some values are known only during the update. The
+ * stored properties carry the schema's defaults, so the new ones get them too before they are
+ * compared (else every property left to its default would count as changed): the unknown
+ * values are stood in by the stored ones to let the schema parse. When it still does not
+ * parse, only the properties the template sets are compared.
+ */
+function knownChanges(type: AnyResourceType, old: Readonly<Record<string, unknown>>, resolved: Readonly<Record<string, unknown>>, unknownKeys: readonly string[]): string[] {
+  const standIn: Record<string, unknown> = withoutKeys(resolved, unknownKeys);
+  for (const k of unknownKeys) if (Object.hasOwn(old, k)) standIn[k] = old[k];
+  const parsed = type.properties.safeParse(standIn);
+  if (parsed.success) return changedProperties(withoutKeys(old, unknownKeys), withoutKeys(parsed.data as Record<string, unknown>, unknownKeys));
+  const known = withoutKeys(resolved, unknownKeys);
+  return changedProperties(withoutKeys(old, [...unknownKeys, ...Object.keys(old).filter((k) => !Object.hasOwn(known, k))]), known);
 }

@@ -48,7 +48,7 @@ describe("parseTemplateText", () => {
         "",
       ].join("\n"),
     );
-    const template = parseTemplateText("resources:\n  a: { type: T, properties: { __proto__: 1 } }\n") as { resources: { a: { properties: object } } };
+    const template = parseTemplateText("resources:\n  a: { type: T, properties: { __proto__: 1 } }\n") as unknown as { resources: { a: { properties: object } } };
     expect(Object.keys(template.resources.a.properties)).toEqual(["__proto__"]);
   });
 

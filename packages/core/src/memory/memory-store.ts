@@ -22,6 +22,8 @@ import type {
 import { completeRowEvent } from "../protocol/fused-ops.js";
 import { InvalidOptionsError } from "../errors.js";
 import type { CompiledTemplate } from "../template/types.js";
+import type { ChangeTracker, StackChanges } from "./changes.js";
+import { collectStackChanges } from "./stack-changes.js";
 import { EventLog } from "./event-log.js";
 import type { StackSnapshot, SyncPointSnapshot } from "./snapshot.js";
 import { jsonCopy } from "./snapshot.js";
@@ -69,6 +71,8 @@ export class MemoryStore implements RuntimeStore {
   private readonly tombstones = new Map<string, StackTombstone>();
   /** Event streams outlive their stack (a deleted stack's stream stays readable). */
   readonly events = new EventLog();
+  /** Notes the keys written, when the runtime tracks changes (`trackChanges`). */
+  tracker: ChangeTracker | null = null;
 
   private state(stackId: string): StackState | undefined {
     return this.stacks.get(stackId);
@@ -123,6 +127,8 @@ export class MemoryStore implements RuntimeStore {
       graph: null,
       syncs: new Map(),
     });
+    this.tracker?.record(stack.id);
+    this.tracker?.templates(stack.id, [stack.templateId]);
     return true;
   }
 
@@ -145,6 +151,9 @@ export class MemoryStore implements RuntimeStore {
     s.graph = null;
     s.syncs = new Map();
     if (input.template !== undefined) s.templates.set(input.stack.templateId, deepFreeze(clone(input.template)));
+    this.tracker?.record(input.stackId);
+    this.tracker?.graph(input.stackId);
+    if (input.template !== undefined) this.tracker?.templates(input.stackId, [input.stack.templateId]);
     return true;
   }
 
@@ -154,6 +163,8 @@ export class MemoryStore implements RuntimeStore {
     for (const row of input.newRows) s.rows.set(row.id, { ...NEVER_CHECKED, ...clone(row), version: 1, lockHolder: null });
     s.graph = deepFreeze(clone(input.graph));
     s.syncs = new Map();
+    this.tracker?.rows(input.stackId, input.newRows.map((row) => row.id));
+    this.tracker?.graph(input.stackId);
     return true;
   }
 
@@ -162,6 +173,7 @@ export class MemoryStore implements RuntimeStore {
     if (s === undefined) return [];
     const ids: string[] = [];
     for (let i = 0; i < count; i++) ids.push(String(++s.rowCounter));
+    this.tracker?.record(stackId);
     return ids;
   }
 
@@ -180,6 +192,7 @@ export class MemoryStore implements RuntimeStore {
     if (s === undefined || s.stack.currentTraversal !== ifTraversal) return false;
     if (ifStatus !== undefined && s.stack.status !== ifStatus) return false;
     s.stack = { ...s.stack, ...clone(patch) };
+    this.tracker?.record(stackId);
     return true;
   }
 
@@ -190,6 +203,9 @@ export class MemoryStore implements RuntimeStore {
     if (this.names.get(s.stack.name) === stackId) this.names.delete(s.stack.name);
     this.events.retire(stackId);
     this.addTombstone({ stackId, name: s.stack.name, traversalId: ifTraversal, deletedAt });
+    this.tracker?.record(stackId);
+    this.tracker?.retired.push(stackId);
+    this.tracker?.tombstones.push({ stackId, name: s.stack.name, traversalId: ifTraversal, deletedAt });
     return true;
   }
 
@@ -255,14 +271,14 @@ export class MemoryStore implements RuntimeStore {
     if (options.fused === false) return;
     this.writeRowWithEvent = async (write, event) => {
       const result = this.applyWrite(write);
-      if (result.ok) this.events.append(write.stackId, [completeRowEvent(event, result.row)]);
+      if (result.ok) this.appendToStream(write.stackId, [completeRowEvent(event, result.row)]);
       return result;
     };
     this.reportNode = async (report) => {
       if (report.write !== undefined) {
         const written = this.applyWrite(report.write);
         if (!written.ok) return { kind: "refused", reason: written.reason, row: written.row };
-        if (report.event !== undefined) this.events.append(report.write.stackId, [completeRowEvent(report.event, written.row)]);
+        if (report.event !== undefined) this.appendToStream(report.write.stackId, [completeRowEvent(report.event, written.row)]);
       }
       const s = this.state(report.stackId);
       if (s === undefined || s.graph === null || s.graph.traversalId !== report.traversalId) return { kind: "gone" };
@@ -290,6 +306,7 @@ export class MemoryStore implements RuntimeStore {
       version: row.version + 1,
     };
     s.rows.set(row.id, next);
+    this.tracker?.rows(write.stackId, [row.id]);
     return { ok: true, row: clone(next) };
   }
 
@@ -312,6 +329,8 @@ export class MemoryStore implements RuntimeStore {
     const created: ResourceRow = { ...NEVER_CHECKED, ...clone(row), id, replaces: oldRowId, version: 1, lockHolder: null };
     s.rows.set(id, created);
     s.rows.set(oldRowId, { ...old, replacedBy: id, version: old.version + 1 });
+    this.tracker?.record(stackId);
+    this.tracker?.rows(stackId, [id, oldRowId]);
     return { ok: true, row: clone(created), created: true };
   }
 
@@ -326,10 +345,17 @@ export class MemoryStore implements RuntimeStore {
     if (s === undefined || s.stack.currentTraversal !== traversalId) return false;
     for (const id of dropRowIds) s.rows.delete(id);
     const keep = new Set(keepTemplateIds);
-    for (const id of [...s.templates.keys()]) if (!keep.has(id)) s.templates.delete(id);
+    const dropped = [...s.templates.keys()].filter((id) => !keep.has(id));
+    for (const id of dropped) s.templates.delete(id);
     s.graph = null;
     s.syncs = new Map();
     s.stack = { ...s.stack, ...clone(patch) };
+    if (this.tracker !== null) {
+      this.tracker.rows(stackId, dropRowIds);
+      this.tracker.templates(stackId, dropped);
+      this.tracker.graph(stackId);
+      this.tracker.record(stackId);
+    }
     return true;
   }
 
@@ -357,6 +383,7 @@ export class MemoryStore implements RuntimeStore {
     const isNew = !entry.fields.has(sender);
     entry.fields.set(sender, clone(payload));
     if (counted && isNew) entry.count += 1;
+    this.tracker?.sync(s.stack.id, node, sender);
     return entry.count >= required ? "ready" : "waiting";
   }
 
@@ -374,7 +401,17 @@ export class MemoryStore implements RuntimeStore {
   }
 
   async appendEvents(stackId: string, events: readonly NewStackEvent[]): Promise<void> {
+    this.appendToStream(stackId, events);
+  }
+
+  private appendToStream(stackId: string, events: readonly NewStackEvent[]): void {
     this.events.append(stackId, events);
+    this.tracker?.eventStreams.add(stackId);
+  }
+
+  /** What changed in the stacks `tracker` noted, as the values are now (see {@link collectStackChanges}). */
+  stackChanges(tracker: ChangeTracker): StackChanges[] {
+    return collectStackChanges(tracker, (id) => this.state(id));
   }
 
   async readEvents(

@@ -34,9 +34,11 @@ class Journal {
     this.base = JSON.parse(JSON.stringify(checkpoint.snapshot)) as MemorySnapshot;
     this.ids = { queueIds: checkpoint.queueIds, timerIds: checkpoint.timerIds };
   }
+  /** Take the changes; the replay must equal the runtime's snapshot at that moment. */
   take(): void {
     const changes = this.runtime.takeChanges();
     if (changes !== null) this.changes.push(JSON.parse(JSON.stringify(changes)) as MemoryChanges);
+    expect(normal(this.replayed())).toEqual(normal(this.runtime.snapshot()));
   }
   replayed(): MemorySnapshot {
     return parseMemorySnapshot(JSON.parse(JSON.stringify(applyMemoryChanges(this.base, this.changes, this.ids))), { source: "replay" });
@@ -59,7 +61,6 @@ async function run(seed: number, takeEvery: number, checkpointAt: number | null)
       runtime.advanceTime(30_000);
     }
     journal.take();
-    expect(normal(journal.replayed())).toEqual(normal(runtime.snapshot()));
   };
   await engine.createStack("s", T1);
   await engine.createStack("other", T1);

@@ -5,7 +5,8 @@
  *   lock and processes nothing. A *drive* session takes the lock, restores the state, and this
  *   process is the worker: it resumes whatever a previous process left in progress, and the
  *   state's changes are appended to its journal as they happen (`state/journal-writer.ts`),
- *   compacted into the state file when the session ends. A *start* session takes the lock
+ *   compacted into the state file when the session ends. A session holding the lock also
+ *   answers requests of other processes (`converge cancel` from a second terminal). A *start* session takes the lock
  *   but processes nothing (`--no-wait`): the queued checks are saved for the next process.
  * - Redis runtime: the engine is an API client; `converge worker` processes run the checks.
  */
@@ -15,6 +16,7 @@ import type { MemoryRuntime, MemorySnapshot } from "@converge/core";
 import { cliEngineId } from "./engine-id.js";
 import { readState } from "./state/journal-file.js";
 import { JournalWriter } from "./state/journal-writer.js";
+import { listenForRequests } from "./state/requests.js";
 import { acquireStateLock } from "./state/state-lock.js";
 import type { Session, SessionRequest } from "./session-types.js";
 
@@ -60,7 +62,14 @@ async function openMemorySession(statePath: string, request: SessionRequest): Pr
     journal.begin(state?.stateId, journaled);
     if (drives && state !== null) await wakeStalled(runtime, state);
     journal.start();
+    // `converge cancel` from another terminal asks this process, which holds the lock.
+    const stopListening = listenForRequests(statePath, async (asked) => {
+      const info = await engine.cancelUpdate(asked.stack, { rollback: asked.rollback });
+      journal.flush(); // the asking process reads the state file next
+      return { ok: true, state: info.state, traversalId: info.traversalId };
+    });
     const end = async (wait: boolean): Promise<void> => {
+      stopListening();
       try {
         // Checks still running (of other stacks this process resumed, say) get a moment to
         // finish; after that they are saved as queued and run again by the next process.

@@ -20,6 +20,7 @@ import { listCommand } from "./commands/list.js";
 import { previewCommand } from "./commands/preview.js";
 import { rollbackCommand } from "./commands/rollback.js";
 import { showCommand } from "./commands/show.js";
+import { stateCommand } from "./commands/state.js";
 import { validateCommand } from "./commands/validate.js";
 import { workerCommand } from "./commands/worker.js";
 import { createContext } from "./context.js";
@@ -44,6 +45,7 @@ export const COMMANDS: readonly Command[] = [
   importCommand,
   abandonCommand,
   adoptCommand,
+  stateCommand,
   graphCommand,
   validateCommand,
   workerCommand,

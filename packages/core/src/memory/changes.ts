@@ -149,6 +149,21 @@ export class ChangeTracker {
     senders.add(sender);
   }
 
+  /** A traversal completed: rows and templates dropped, graph gone, record patched. */
+  completed(stackId: string, rowIds: Iterable<string>, templateIds: Iterable<string>): void {
+    this.rows(stackId, rowIds);
+    this.templates(stackId, templateIds);
+    this.graph(stackId);
+    this.record(stackId);
+  }
+
+  /** A stack was deleted (its stream retired, its tombstone left). */
+  deleted(tombstone: StackTombstone): void {
+    this.record(tombstone.stackId);
+    this.retired.push(tombstone.stackId);
+    this.tombstones.push(tombstone);
+  }
+
   /** A check was added to the queue. */
   enqueued(change: QueuedCheckChange): void {
     this.added.set(change.id, change);

@@ -27,7 +27,7 @@ import { collectStackChanges } from "./stack-changes.js";
 import { EventLog } from "./event-log.js";
 import type { StackSnapshot, SyncPointSnapshot } from "./snapshot.js";
 import { jsonCopy } from "./snapshot.js";
-import { setOwn } from "../template/plain-data.js";
+import { clone, deepFreeze } from "./plain-copy.js";
 
 interface SyncEntry {
   readonly fields: Map<NodeKey, SyncPayload>;
@@ -41,23 +41,6 @@ interface StackState {
   rowCounter: number;
   graph: TraversalGraph | null;
   syncs: Map<NodeKey, SyncEntry>;
-}
-
-/** Copy of a JSON-like value (plain objects, arrays, primitives), as a serializing store returns. */
-function clone<T>(value: T): T {
-  if (value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.map(clone) as T;
-  const out: Record<string, unknown> = {};
-  for (const key in value) setOwn(out, key, clone((value as Record<string, unknown>)[key]));
-  return out as T;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }
 
 /** How many tombstones of deleted stacks the memory store keeps (the oldest go first). */
@@ -202,10 +185,9 @@ export class MemoryStore implements RuntimeStore {
     this.stacks.delete(stackId);
     if (this.names.get(s.stack.name) === stackId) this.names.delete(s.stack.name);
     this.events.retire(stackId);
-    this.addTombstone({ stackId, name: s.stack.name, traversalId: ifTraversal, deletedAt });
-    this.tracker?.record(stackId);
-    this.tracker?.retired.push(stackId);
-    this.tracker?.tombstones.push({ stackId, name: s.stack.name, traversalId: ifTraversal, deletedAt });
+    const tombstone = { stackId, name: s.stack.name, traversalId: ifTraversal, deletedAt };
+    this.addTombstone(tombstone);
+    this.tracker?.deleted(tombstone);
     return true;
   }
 
@@ -350,12 +332,7 @@ export class MemoryStore implements RuntimeStore {
     s.graph = null;
     s.syncs = new Map();
     s.stack = { ...s.stack, ...clone(patch) };
-    if (this.tracker !== null) {
-      this.tracker.rows(stackId, dropRowIds);
-      this.tracker.templates(stackId, dropped);
-      this.tracker.graph(stackId);
-      this.tracker.record(stackId);
-    }
+    this.tracker?.completed(stackId, dropRowIds, dropped);
     return true;
   }
 

@@ -94,6 +94,11 @@ describe("the state journal", () => {
     await live.engine.close();
     live.writer.close(true);
     expect(readState(path).journaled).toBe(0);
+    // A process that changes nothing does not rewrite the state file.
+    const written = readFileSync(path, "utf8");
+    const idle = open(path);
+    idle.writer.close(true);
+    expect(readFileSync(path, "utf8")).toBe(written);
   });
 
   it("a new process carries on from the state and its journal", async () => {

@@ -45,6 +45,8 @@ export class JournalWriter {
   private timer: NodeJS.Timeout | null = null;
   private journalBytes = 0;
   private snapshotBytes = 0;
+  /** Change lines appended since the journal started (0: the state file alone is the state). */
+  private lines = 0;
   /** An append failed: the next flush compacts (the checkpoint holds the changes it lost). */
   private broken = false;
 
@@ -96,6 +98,7 @@ export class JournalWriter {
       throw error;
     }
     this.journalBytes += Buffer.byteLength(text);
+    this.lines += 1;
     if (this.journalBytes > this.compactBytes && this.journalBytes > 2 * this.snapshotBytes) this.compact();
     return true;
   }
@@ -126,12 +129,12 @@ export class JournalWriter {
     this.timer = null;
   }
 
-  /** Stop, then compact (`compact`) or flush and fsync; close the journal. */
+  /** Stop, then compact (`compact`; not when nothing changed) or flush and fsync; close the journal. */
   close(compact: boolean): void {
     this.stop();
     try {
-      if (compact) this.compact();
-      else this.sync();
+      this.sync();
+      if (compact && this.lines > 0) this.compact();
     } finally {
       if (this.fd !== null) closeSync(this.fd);
       this.fd = null;
@@ -145,6 +148,7 @@ export class JournalWriter {
     const text = `${JSON.stringify(header)}\n`;
     writeStateText(this.file, text);
     this.journalBytes = Buffer.byteLength(text);
+    this.lines = 0;
     this.broken = false;
   }
 

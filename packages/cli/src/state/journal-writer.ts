@@ -13,7 +13,7 @@
  * nothing it appended (the kernel has it), a machine that loses power at most the lines since
  * the last fsync - as the snapshot-per-interval saving it replaces lost its last interval.
  */
-import { closeSync, fsyncSync, openSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, statSync, writeSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import type { MemoryRuntime } from "@converge/core";
 import type { JournalHeader } from "./journal-file.js";
@@ -49,6 +49,8 @@ export class JournalWriter {
   private lines = 0;
   /** An append failed: the next flush compacts (the checkpoint holds the changes it lost). */
   private broken = false;
+  /** The snapshot the journal continues: null to compact at the first change; "started" once the journal was written. */
+  private base: string | null | "started" = null;
 
   constructor(private readonly options: JournalWriterOptions) {
     this.intervalMs = options.intervalMs ?? 100;
@@ -57,13 +59,19 @@ export class JournalWriter {
   }
 
   /**
-   * Start the journal of a runtime restored from `stateId`'s snapshot (undefined: none, or an
-   * old state file): a fresh journal naming it, or - when the state came with journal lines
-   * (another process's changes), has no id yet or the file is new - a compaction first.
+   * Journal a runtime restored from `stateId`'s snapshot (undefined: no file yet, or an old
+   * state file) with `journaled` lines of another process's journal folded in. Nothing is
+   * written until something changes; then a fresh journal naming the snapshot is started, or -
+   * when the state has no id or came with journal lines (numbered by another runtime) - the
+   * state is compacted first.
    */
   begin(stateId: string | undefined, journaled: number): void {
-    if (stateId === undefined || journaled > 0) this.compact();
-    else this.startJournal({ format: STATE_JOURNAL_FORMAT, version: STATE_JOURNAL_VERSION, base: stateId });
+    this.base = stateId === undefined || journaled > 0 ? null : stateId;
+    try {
+      this.snapshotBytes = statSync(this.options.path).size;
+    } catch {
+      this.snapshotBytes = 0; // no state file yet
+    }
   }
 
   /** Flush every `intervalMs` in the background. */
@@ -90,6 +98,11 @@ export class JournalWriter {
     }
     const changes = this.options.runtime.takeChanges();
     if (changes === null) return false;
+    if (this.base === null) {
+      this.compact(); // the checkpoint holds the changes just taken
+      return true;
+    }
+    if (this.base !== "started") this.startJournal({ format: STATE_JOURNAL_FORMAT, version: STATE_JOURNAL_VERSION, base: this.base });
     const text = `${JSON.stringify(changes)}\n`;
     try {
       writeSync(this.openFd(), text);
@@ -150,6 +163,7 @@ export class JournalWriter {
     this.journalBytes = Buffer.byteLength(text);
     this.lines = 0;
     this.broken = false;
+    this.base = "started";
   }
 
   private openFd(): number {

@@ -5,10 +5,12 @@
  *   npm run bench                          # compare with bench/baseline.json when present
  *   npm run bench -- --save-baseline       # record this run as the baseline
  *   BENCH_SIZES=1000,10000 npm run bench   # protocol stack sizes (default 1000,10000,100000)
+ *   BENCH_CLI_SIZE=2000 npm run bench      # CLI apply and YAML parse size (default 20000; 0 skips)
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { benchCli } from "./cli-bench.js";
 import { benchGraph } from "./graph-bench.js";
 import { benchProtocol } from "./protocol-bench.js";
 
@@ -32,6 +34,8 @@ for (const r of await benchProtocol(sizes)) {
     detail: `${r.checks} checks, ${Math.round(r.checksPerSecond)} checks/s, peak heap ${r.peakHeapMiB.toFixed(0)} MiB`,
   });
 }
+const cliSize = Number(process.env.BENCH_CLI_SIZE ?? 20_000);
+if (cliSize > 0) for (const r of await benchCli(cliSize)) rows.push({ name: `cli ${r.name}`, ms: r.ms, detail: r.detail });
 
 const width = Math.max(...rows.map((r) => r.name.length));
 console.log(`${"benchmark".padEnd(width)}  ${"ms".padStart(9)}  ${"baseline".padStart(9)}  ${"ratio".padStart(6)}  detail`);

@@ -4,6 +4,11 @@
  * failed. Ends when the stack is no longer IN_PROGRESS (or is deleted) and its final stack event
  * was seen, or when the signal aborts (Ctrl-C). A stack gone without a tombstone rejects with
  * `StackStateLostError`.
+ *
+ * Reading the progress costs O(resources), so with events arriving faster than it can be read
+ * (a large stack of quick resources) it is read again only once the time since the last
+ * reading is four times what that reading took: at most a fifth of the time goes to it. A
+ * batch with a stack event (the traversal may have ended) or a quiet stretch reads it always.
  */
 import type { RuntimeStore, StackEvent } from "@converge/core";
 import type { OperationView } from "./render/live-view.js";
@@ -87,6 +92,16 @@ export async function followStack(options: FollowOptions): Promise<FollowResult>
   const stackFailures: FailureNote[] = [];
   let after = options.after;
   let progress = await tracker.read();
+  let readAt = performance.now();
+  let readCost = 0;
+  /** Read the progress again, unless it was read too recently and `force` is false. */
+  const reread = async (force: boolean): Promise<void> => {
+    const start = performance.now();
+    if (!force && start - readAt < 4 * readCost) return;
+    progress = await tracker.read();
+    readAt = performance.now();
+    readCost = readAt - start;
+  };
   /** Stack events seen: one of them may be the final one of the traversal once it settled. */
   const stackEvents: StackEvent[] = [];
   let settledAt: number | null = null;
@@ -118,7 +133,7 @@ export async function followStack(options: FollowOptions): Promise<FollowResult>
       const batch = await store.readEvents(stackId, after, { blockMs: options.refreshMs, signal });
       const last = batch[batch.length - 1];
       if (last !== undefined) after = last.seq;
-      progress = await tracker.read();
+      await reread(batch.length === 0 || batch.some((event) => event.kind === "stack"));
       note(batch);
       if (batch.length > 0) view.events(batch, progress);
       else view.update(progress);

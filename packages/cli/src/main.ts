@@ -21,6 +21,7 @@ import { outputCommand } from "./commands/output.js";
 import { previewCommand } from "./commands/preview.js";
 import { rollbackCommand } from "./commands/rollback.js";
 import { showCommand } from "./commands/show.js";
+import { stateCommand } from "./commands/state.js";
 import { validateCommand } from "./commands/validate.js";
 import { workerCommand } from "./commands/worker.js";
 import { createContext } from "./context.js";
@@ -46,6 +47,7 @@ export const COMMANDS: readonly Command[] = [
   importCommand,
   abandonCommand,
   adoptCommand,
+  stateCommand,
   graphCommand,
   validateCommand,
   workerCommand,

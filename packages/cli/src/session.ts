@@ -4,7 +4,9 @@
  * - Memory runtime: the state lives in a file. A *read* session restores it without taking the
  *   lock and processes nothing. A *drive* session takes the lock, restores the state, and this
  *   process is the worker: it resumes whatever a previous process left in progress, and the
- *   state is saved as it changes and when the session ends. A *start* session takes the lock
+ *   state's changes are appended to its journal as they happen (`state/journal-writer.ts`),
+ *   compacted into the state file when the session ends. A session holding the lock also
+ *   answers requests of other processes (`converge cancel` from a second terminal). A *start* session takes the lock
  *   but processes nothing (`--no-wait`): the queued checks are saved for the next process.
  * - Redis runtime: the engine is an API client; `converge worker` processes run the checks.
  */
@@ -13,8 +15,9 @@ import { createEngine, createMemoryRuntime } from "@converge/core";
 import type { MemoryRuntime, MemorySnapshot } from "@converge/core";
 import { cliEngineId } from "./engine-id.js";
 import { loadRedisModules } from "./redis-modules.js";
-import { Autosaver } from "./state/autosave.js";
-import { readStateFile } from "./state/state-file.js";
+import { readState } from "./state/journal-file.js";
+import { JournalWriter } from "./state/journal-writer.js";
+import { listenForRequests } from "./state/requests.js";
 import { acquireStateLock } from "./state/state-lock.js";
 import type { Session, SessionRequest } from "./session-types.js";
 
@@ -38,7 +41,7 @@ export async function openSession(request: SessionRequest): Promise<Session> {
 async function openMemorySession(statePath: string, request: SessionRequest): Promise<Session> {
   const where = `state file ${statePath}`;
   if (request.access === "read") {
-    const runtime = createMemoryRuntime(restoreOptions(readStateFile(statePath)));
+    const runtime = createMemoryRuntime(restoreOptions(readState(statePath).state));
     const engine = createEngine({ runtime, types: request.types, logger: request.logger, worker: false, engineId: cliEngineId() });
     const close = async (): Promise<void> => {
       await engine.close();
@@ -48,25 +51,34 @@ async function openMemorySession(statePath: string, request: SessionRequest): Pr
   }
   const lock = acquireStateLock(statePath, request.command);
   try {
-    const state = readStateFile(statePath);
-    const runtime = createMemoryRuntime(restoreOptions(state));
+    const { state, journaled } = readState(statePath);
+    const runtime = createMemoryRuntime({ ...restoreOptions(state), trackChanges: true });
     const drives = request.access === "drive";
     const engine = createEngine({ runtime, types: request.types, logger: request.logger, worker: drives, engineId: cliEngineId() });
-    const saver = new Autosaver({
+    const journal = new JournalWriter({
       path: statePath,
-      snapshot: () => runtime.snapshot({ maxEventsPerStack: STATE_EVENTS_PER_STACK }),
+      runtime,
+      maxEventsPerStack: STATE_EVENTS_PER_STACK,
       onError: (error) => request.logger.warn(`could not save ${where}: ${(error as Error).message}`),
     });
-    saver.baseline();
+    journal.begin(state?.stateId, journaled);
     if (drives && state !== null) await wakeStalled(runtime, state);
-    saver.start();
+    journal.start();
+    // `converge cancel` from another terminal asks this process, which holds the lock.
+    const stopListening = listenForRequests(statePath, async (asked) => {
+      const info = await engine.cancelUpdate(asked.stack, { rollback: asked.rollback });
+      journal.flush(); // the asking process reads the state file next
+      return { ok: true, state: info.state, traversalId: info.traversalId };
+    });
     const end = async (wait: boolean): Promise<void> => {
+      stopListening();
       try {
         // Checks still running (of other stacks this process resumed, say) get a moment to
         // finish; after that they are saved as queued and run again by the next process.
         if (wait) await Promise.race([engine.close(), sleep(CLOSE_GRACE_MS, undefined, { ref: false })]);
-        saver.stop();
-        saver.saveNow();
+        // An orderly end compacts (the next process starts from one file); an interrupt only
+        // makes the journal durable, to be quick.
+        journal.close(wait);
         await runtime.close();
       } finally {
         lock.release();
@@ -78,7 +90,7 @@ async function openMemorySession(statePath: string, request: SessionRequest): Pr
       engine,
       runtime,
       drives,
-      save: () => void saver.saveNow(),
+      save: () => journal.sync(),
       close: () => end(true),
       abandon: () => end(false),
     };

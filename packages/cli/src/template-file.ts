@@ -1,14 +1,16 @@
 /**
  * Template files: read a YAML or JSON template, and point template errors at the file - the
  * line and column of a syntax error, and, for a validation error, of the node its path names
- * (`resources.web.properties.image`), with an excerpt of the text.
+ * (`resources.web.properties.image`), with an excerpt of the text. Parsing is fast
+ * (`template-text.ts`); the positions are looked up only when there is an error to report.
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { isMap, isScalar, parseDocument } from "yaml";
 import type { Node } from "yaml";
-import { ConvergeError, InvalidOptionsError, TemplateNestingError, TemplateSyntaxError, TemplateValidationError, parseTemplate } from "@converge/core";
+import { ConvergeError, InvalidOptionsError, TemplateNestingError, TemplateSyntaxError, TemplateValidationError } from "@converge/core";
 import type { Template } from "@converge/core";
+import { parseTemplateText } from "./template-text.js";
 
 /** A template read from a file. */
 export interface TemplateSource {
@@ -54,7 +56,7 @@ export function readTemplateFile(file: string, cwd: string): TemplateSource {
   }
   const format = /\.json$/i.test(file) ? "json" : "auto";
   try {
-    return { file, text, template: parseTemplate(text, format) };
+    return { file, text, template: parseTemplateText(text, format) };
   } catch (error) {
     throw locate({ file, text }, error);
   }

@@ -1,7 +1,7 @@
 /**
  * The CLI's pure parts, in-process: argument parsing, template error location, the graph
  * renderers' escaping, the live frame, progress counting over a memory runtime, the state
- * lock and autosave, and `runCli` with a captured I/O.
+ * lock, and `runCli` with a captured I/O.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
@@ -14,7 +14,6 @@ import { ProgressTracker, StateLockedError, acquireStateLock, parseDuration, par
 import type { CliIo, Progress } from "@converge/cli";
 import { palette } from "../src/render/format.js";
 import { excerpt, positionOfPath } from "../src/template-file.js";
-import { Autosaver } from "../src/state/autosave.js";
 import { redactUrl } from "../src/session-redis.js";
 
 const dirs: string[] = [];
@@ -198,23 +197,7 @@ describe("runCli in-process", () => {
   });
 });
 
-describe("autosave", () => {
-  it("writes only when the state changed (the time stamp alone is no change)", async () => {
-    const path = join(tempDir(), "s.json");
-    const runtime = createMemoryRuntime();
-    const saver = new Autosaver({ path, snapshot: () => runtime.snapshot() });
-    saver.baseline();
-    expect(saver.saveNow()).toBe(false);
-    expect(existsSync(path)).toBe(false);
-    const engine = createEngine({ runtime, types: allTypes });
-    await engine.createStack("s", { resources: { n: { type: "OS::Heat::None" } } });
-    await engine.waitForStack("s");
-    expect(saver.saveNow()).toBe(true);
-    expect(saver.saveNow()).toBe(false);
-    expect(JSON.parse(readFileSync(path, "utf8"))).toMatchObject({ format: "converge.memory-state", version: 1 });
-    await engine.close();
-  });
-
+describe("redis URLs", () => {
   it("redacts passwords of Redis URLs", () => {
     expect(redactUrl("redis://user:secret@host:6379/0")).toBe("redis://user:***@host:6379/0");
     expect(redactUrl("rediss://:secret@host")).toBe("rediss://:***@host");

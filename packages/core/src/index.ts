@@ -64,6 +64,10 @@ export type {
   SyncPointSnapshot,
   TimerSnapshot,
 } from "./memory/snapshot.js";
+export { applyMemoryChanges } from "./memory/apply-changes.js";
+export type { SnapshotIds } from "./memory/apply-changes.js";
+export type { MemoryChanges, QueuedCheckChange, StackChanges, TimerChange } from "./memory/changes.js";
+export type { MemoryCheckpoint } from "./memory/memory-runtime.js";
 export { VirtualClock, realClock } from "./memory/clock.js";
 export type { Clock } from "./memory/clock.js";
 export { MemoryStore } from "./memory/memory-store.js";

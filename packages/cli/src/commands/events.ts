@@ -18,7 +18,7 @@ import { followStack } from "../follow.js";
 import { eventJson, formatEvent } from "../render/event-line.js";
 import type { OperationView } from "../render/live-view.js";
 import type { Session } from "../session-types.js";
-import { readStateFile } from "../state/state-file.js";
+import { readState } from "../state/journal-file.js";
 import { StateLockedError, isStateLocked } from "../state/state-lock.js";
 
 /** `converge events`. */
@@ -110,7 +110,7 @@ async function tailStateFile(
 ): Promise<"settled" | "unlocked" | "aborted"> {
   let stackId: string | null = null;
   while (!ctx.signal.aborted) {
-    const state = readStateFile(statePath);
+    const { state } = readState(statePath);
     const entry = state?.stacks.find((s) => (stackId === null ? s.stack.name === name : s.stack.id === stackId));
     stackId ??= entry?.stack.id ?? null;
     if (stackId === null) throw new StackNotFoundError(name);

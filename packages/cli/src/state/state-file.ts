@@ -19,7 +19,8 @@ export function resolveStatePath(option: string | undefined, env: Readonly<Recor
 }
 
 /**
- * Read and validate the state file; null when it does not exist yet.
+ * Read and validate the state file (the snapshot alone: `readState` of `journal-file.ts` adds
+ * the changes journaled since); null when it does not exist yet.
  * @throws SnapshotError naming the file and what is wrong with it.
  */
 export function readStateFile(path: string): MemorySnapshot | null {

@@ -84,6 +84,12 @@ export function isStateLocked(statePath: string): boolean {
   return owner !== "missing" && (owner === null || !isStale(owner));
 }
 
+/** The owner of `statePath`'s lock as its file says (null: no lock, or unreadable). */
+export function stateLockOwner(statePath: string): LockOwner | null {
+  const owner = readOwner(`${statePath}.lock`);
+  return owner === "missing" ? null : owner;
+}
+
 /**
  * Take the lock of `statePath`. @throws StateLockedError when a live process holds it.
  */

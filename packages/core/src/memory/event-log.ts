@@ -45,6 +45,16 @@ export class EventLog {
     }
   }
 
+  /** The last sequence number handed out. */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** Every event of a stack's stream with a sequence number above `afterSeq`, oldest first. */
+  eventsAfter(stackId: string, afterSeq: number): StackEvent[] {
+    return this.slice(stackId, String(afterSeq), Number.POSITIVE_INFINITY);
+  }
+
   /** Events after `afterSeq`; with `blockMs`, wait that long for some when there are none. */
   async read(
     stackId: string,

@@ -12,132 +12,19 @@
  */
 import { CorruptMessageError, EngineDeadError, FencedError, InvalidOptionsError, StackStateLostError } from "../errors.js";
 import type { CheckMessage } from "../model/types.js";
-import type { Logger } from "../plugin/types.js";
 import type { CancelListener, CheckHandler, Runtime, StackActivity, WorkerRegistration } from "../runtime/contract.js";
-import type { Clock } from "./clock.js";
 import { VirtualClock, realClock } from "./clock.js";
 import { DeliveryLeases } from "./delivery-leases.js";
 import { fencedRuntime } from "./fenced-runtime.js";
 import type { LoseReply } from "./fenced-runtime.js";
+import { ChangeTracker } from "./changes.js";
+import type { MemoryChanges } from "./changes.js";
 import { MemoryStore } from "./memory-store.js";
 import { createRandom } from "./random.js";
-import type { MemorySnapshot, QueuedCheckSnapshot } from "./snapshot.js";
+import type { QueuedCheckSnapshot } from "./snapshot.js";
+import type { MemoryCheckpoint, MemoryRuntime, MemoryRuntimeOptions, SnapshotOptions } from "./memory-runtime-types.js";
 import { MEMORY_SNAPSHOT_FORMAT, MEMORY_SNAPSHOT_VERSION, isValidatedSnapshot, jsonCopy, markValidated, parseMemorySnapshot, snapshotTombstones } from "./snapshot.js";
-
-/** Options of {@link createMemoryRuntime}. */
-export interface MemoryRuntimeOptions {
-  /** Scheduling mode. @default "auto" */
-  readonly mode?: "auto" | "manual";
-  /** Order in which `step()` picks pending checks. @default "fifo" */
-  readonly order?: "fifo" | "random";
-  /** Seed of the random order and of duplicate injection. @default 1 */
-  readonly seed?: number;
-  /** Probability (0..1) that an enqueued check is delivered twice (at-least-once testing). @default 0 */
-  readonly duplicateRate?: number;
-  /** Clock. @default the real clock in auto mode, a {@link VirtualClock} in manual mode */
-  readonly clock?: Clock;
-  /** Deliveries of a check whose handler throws before it is dropped. @default 5 */
-  readonly maxAttempts?: number;
-  /** Logger for dropped checks. @default silent */
-  readonly logger?: Pick<Logger, "warn" | "error">;
-  /**
-   * Implement the runtime contract's optional fused operations (`writeRowWithEvent`,
-   * `reportNode`). False leaves them out, so the protocol composes them from the basic
-   * operations - the path of a runtime that has none (tests run both). @default true
-   */
-  readonly fusedOperations?: boolean;
-  /**
-   * Start from a snapshot (`runtime.snapshot()`, or a parsed state file): its stacks, events,
-   * queued checks and timers. A value that did not come from `snapshot()` or
-   * `parseMemorySnapshot` is validated first. In manual mode without a `clock`, the virtual
-   * clock starts at the snapshot's `savedAt`. @default an empty runtime
-   */
-  readonly state?: MemorySnapshot;
-}
-
-/** Options of `snapshot()`. */
-export interface SnapshotOptions {
-  /** Keep only the newest events of each stack's stream. @default every event */
-  readonly maxEventsPerStack?: number;
-}
-
-/** A check waiting in the queue. */
-export interface PendingCheck {
-  /** Queue id (increasing). */
-  readonly id: number;
-  /** The message. */
-  readonly message: CheckMessage;
-  /** Deliveries so far. */
-  readonly attempts: number;
-}
-
-/** Options of one manual `step`. */
-export interface StepOptions {
-  /** Index into `pending()` of the check to run. @default by the runtime's order */
-  readonly index?: number;
-  /** Deliver to this engine. @default round robin over live engines */
-  readonly engineId?: string;
-  /** Deliver, but leave a copy in the queue (a duplicate delivery). @default false */
-  readonly duplicate?: boolean;
-  /**
-   * Kill the engine after this many runtime operations of the check: the next operation
-   * fails, the engine is dead, the check goes back to the queue.
-   */
-  readonly crashAfterOps?: number;
-  /** Lose the reply of one store operation of the check (see {@link LoseReply}). @default no reply lost */
-  readonly loseReply?: LoseReply;
-}
-
-/** The memory runtime, with its test controls. */
-export interface MemoryRuntime extends Runtime {
-  /** Scheduling mode. */
-  readonly mode: "auto" | "manual";
-  /** The clock (a VirtualClock in manual mode unless given). */
-  readonly clock: Clock;
-  /** Checks waiting, in queue order. */
-  pending(): readonly PendingCheck[];
-  /** Manual mode: run one pending check to its end. False when none is pending. */
-  step(options?: StepOptions): Promise<boolean>;
-  /** Manual mode: step until nothing is pending. Returns the number of steps. */
-  runUntilIdle(options?: { maxSteps?: number }): Promise<number>;
-  /** Manual mode: step until `predicate` holds (checked before each step). False if the queue ran dry first. */
-  runUntil(predicate: () => boolean | Promise<boolean>, options?: { maxSteps?: number }): Promise<boolean>;
-  /** Move a virtual clock forward, firing due timers (timeouts, watchdog). */
-  advanceTime(ms: number): void;
-  /**
-   * Declare an engine dead: its lease lapses, its running checks go back to the queue (manual
-   * mode: pending again; auto mode: delivered to a live engine) whether or not their handlers
-   * ever return, and each of their later runtime operations throws `EngineDeadError`.
-   */
-  killEngine(engineId: string): void;
-  /**
-   * Lose every stack, name, tombstone and event stream, as a store restarted without
-   * persistence does (queued checks and timers stay, as workers and their jobs would). The
-   * engine then reports the stacks' state as lost (`StackStateLostError`), not as deleted.
-   */
-  wipeState(): void;
-  /**
-   * Let an engine's liveness lease lapse while its checks keep running - a process paused
-   * longer than its lease (GC pause, SIGSTOP, VM freeze): others see it dead and steal its
-   * locks; its running checks' signals are aborted and their `leaseValid()` is false, but
-   * their operations are not fenced (a woken process still talks to the store).
-   */
-  lapseLease(engineId: string): void;
-  /** The lease of an engine whose lease lapsed is held again (its renewal after the pause). */
-  renewLease(engineId: string): void;
-  /** Engine ids registered and alive. */
-  liveEngines(): string[];
-  /** Auto mode: resolve when nothing is queued or running. */
-  idle(): Promise<void>;
-  /** Counters: checks delivered and enqueued since the runtime was created. */
-  stats(): { readonly delivered: number; readonly enqueued: number };
-  /**
-   * Everything the runtime holds as one plain-JSON value (a deep copy): stacks, events,
-   * checks queued or running (running ones are saved as queued, to be delivered again) and
-   * timers. Restore it with `createMemoryRuntime({ state })`.
-   */
-  snapshot(options?: SnapshotOptions): MemorySnapshot;
-}
+export type { MemoryCheckpoint, MemoryRuntime, MemoryRuntimeOptions, PendingCheck, SnapshotOptions, StepOptions } from "./memory-runtime-types.js";
 
 interface Worker {
   readonly engineId: string;
@@ -199,11 +86,19 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
   /** `${at}|${message JSON}` of every pending timer (an identical one is absorbed). */
   const timerKeys = new Set<string>();
   let nextTimer = 0;
+  /** Notes writes when `trackChanges` is on (set once the initial state is loaded). */
+  let tracker: ChangeTracker | null = null;
+  /** Events up to this sequence number were taken. */
+  let takenSeq = 0;
 
   const push = (message: CheckMessage): void => {
     enqueued += 1;
-    queue.push({ id: ++nextId, message, attempts: 0 });
-    if (duplicateRate > 0 && random() < duplicateRate) queue.push({ id: ++nextId, message, attempts: 0 });
+    const copies = duplicateRate > 0 && random() < duplicateRate ? 2 : 1;
+    for (let i = 0; i < copies; i++) {
+      const item: Item = { id: ++nextId, message, attempts: 0 };
+      queue.push(item);
+      tracker?.enqueued({ id: item.id, message, attempts: 0 });
+    }
   };
 
   const liveWorkers = (): Worker[] => [...workers.values()].filter((w) => !w.closed && !dead.has(w.engineId));
@@ -239,6 +134,7 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
     worker.running += 1;
     item.attempts += 1;
     const lease = leases.open(worker.engineId, () => dead.has(worker.engineId));
+    let requeued = false;
     try {
       const { attempt, signal, leaseValid } = lease;
       await worker.handler({ message: item.message, runtime: scoped(run, crashAfterOps, loseReply), attempt, signal, leaseValid });
@@ -257,6 +153,7 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
       } else if (item.attempts < maxAttempts) {
         logger.warn(`check failed, will be redelivered: ${(error as Error).message}`, { message: item.message });
         queue.push(item);
+        requeued = true;
       } else {
         logger.error(`check failed ${item.attempts} times, dropped: ${(error as Error).message}`, { message: item.message });
       }
@@ -265,6 +162,7 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
       if (!run.handedBack) {
         running.delete(run);
         worker.running -= 1;
+        if (!requeued) tracker?.finished(item.id);
       }
       schedulePump();
       notifyIdle();
@@ -310,6 +208,25 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
     return options.order === "random" ? Math.floor(random() * queue.length) : 0;
   };
 
+  /** A snapshot with the ids of its queued checks and timers. */
+  const capture = (snapshotOptions: SnapshotOptions = {}): MemoryCheckpoint => {
+    const max = snapshotOptions.maxEventsPerStack ?? Number.POSITIVE_INFINITY;
+    if (!(max >= 0)) throw new InvalidOptionsError("maxEventsPerStack", "must be a number >= 0");
+    const items = [...[...running].map((r) => r.item).sort((a, b) => a.id - b.id), ...queue];
+    const timed = [...timers].sort((a, b) => a[1].at - b[1].at);
+    const snapshot = markValidated({
+      format: MEMORY_SNAPSHOT_FORMAT,
+      version: MEMORY_SNAPSHOT_VERSION,
+      savedAt: clock.now(),
+      stacks: store.exportStacks(),
+      events: store.events.exportState(max),
+      queue: items.map((i): QueuedCheckSnapshot => ({ message: { ...i.message }, attempts: i.attempts })),
+      timers: timed.map(([, t]) => ({ message: { ...t.message }, at: t.at })),
+      tombstones: store.exportTombstones(),
+    });
+    return { snapshot, queueIds: items.map((i) => i.id), timerIds: timed.map(([id]) => id) };
+  };
+
   const runtime: MemoryRuntime = {
     kind: "memory",
     mode,
@@ -329,8 +246,10 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
       timerKeys.add(key);
       const timer = ++nextTimer;
       timers.set(timer, { message, at });
+      tracker?.scheduled({ id: timer, message, at });
       clock.setTimer(at, () => {
         timers.delete(timer);
+        tracker?.fired(timer);
         timerKeys.delete(key);
         push(message);
         schedulePump();
@@ -386,7 +305,10 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
       if (worker === undefined) throw new InvalidOptionsError("engineId", "no live engine to deliver to");
       const index = pickIndex(stepOptions.index);
       const item = queue[index] as Item;
-      if (stepOptions.duplicate === true) queue.push({ id: ++nextId, message: item.message, attempts: 0 });
+      if (stepOptions.duplicate === true) {
+        queue.push({ id: ++nextId, message: item.message, attempts: 0 });
+        tracker?.enqueued({ id: nextId, message: item.message, attempts: 0 });
+      }
       queue.splice(index, 1);
       await deliver({ item, worker, handedBack: false }, stepOptions.crashAfterOps, stepOptions.loseReply);
       return true;
@@ -419,20 +341,28 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
     renewLease: (engineId) => leases.renew(engineId),
     liveEngines: () => liveWorkers().map((w) => w.engineId),
     stats: () => ({ delivered, enqueued }),
-    snapshot(snapshotOptions = {}) {
-      const max = snapshotOptions.maxEventsPerStack ?? Number.POSITIVE_INFINITY;
-      if (!(max >= 0)) throw new InvalidOptionsError("maxEventsPerStack", "must be a number >= 0");
-      const checks = (items: Iterable<Item>): QueuedCheckSnapshot[] => [...items].map((i) => ({ message: { ...i.message }, attempts: i.attempts }));
-      return markValidated({
-        format: MEMORY_SNAPSHOT_FORMAT,
-        version: MEMORY_SNAPSHOT_VERSION,
+    snapshot: (snapshotOptions) => capture(snapshotOptions).snapshot,
+    checkpoint(snapshotOptions) {
+      const taken = capture(snapshotOptions);
+      tracker?.reset();
+      takenSeq = store.events.lastSeq;
+      return taken;
+    },
+    takeChanges() {
+      if (tracker === null) throw new InvalidOptionsError("trackChanges", "takeChanges() needs a runtime made with trackChanges: true");
+      if (tracker.isEmpty()) return null;
+      const events = store.events;
+      const changes: MemoryChanges = {
         savedAt: clock.now(),
-        stacks: store.exportStacks(),
-        events: store.events.exportState(max),
-        queue: [...checks([...running].map((r) => r.item).sort((a, b) => a.id - b.id)), ...checks(queue)],
-        timers: [...timers.values()].sort((a, b) => a.at - b.at).map((t) => ({ message: { ...t.message }, at: t.at })),
-        tombstones: store.exportTombstones(),
-      });
+        stacks: store.stackChanges(tracker),
+        events: { seq: events.lastSeq, appended: [...tracker.eventStreams].map((id) => [id, events.eventsAfter(id, takenSeq)] as const), retired: [...tracker.retired] },
+        tombstones: [...tracker.tombstones],
+        queue: { add: [...tracker.added.values()], done: [...tracker.done] },
+        timers: { add: [...tracker.timersAdded.values()], done: [...tracker.timersDone] },
+      };
+      tracker.reset();
+      takenSeq = events.lastSeq;
+      return changes;
     },
     idle: () =>
       new Promise<void>((resolve) => {
@@ -447,6 +377,11 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
     store.importTombstones(snapshotTombstones(state));
     for (const check of jsonCopy(state.queue)) queue.push({ id: ++nextId, message: check.message, attempts: check.attempts });
     for (const timer of jsonCopy(state.timers)) void runtime.schedule(timer.message, timer.at);
+  }
+  if (options.trackChanges === true) {
+    tracker = new ChangeTracker();
+    store.tracker = tracker;
+    takenSeq = store.events.lastSeq;
   }
   return runtime;
 }

@@ -22,10 +22,12 @@ import type {
 import { completeRowEvent } from "../protocol/fused-ops.js";
 import { InvalidOptionsError } from "../errors.js";
 import type { CompiledTemplate } from "../template/types.js";
+import type { ChangeTracker, StackChanges } from "./changes.js";
+import { collectStackChanges } from "./stack-changes.js";
 import { EventLog } from "./event-log.js";
 import type { StackSnapshot, SyncPointSnapshot } from "./snapshot.js";
 import { jsonCopy } from "./snapshot.js";
-import { setOwn } from "../template/plain-data.js";
+import { clone, deepFreeze } from "./plain-copy.js";
 
 interface SyncEntry {
   readonly fields: Map<NodeKey, SyncPayload>;
@@ -41,23 +43,6 @@ interface StackState {
   syncs: Map<NodeKey, SyncEntry>;
 }
 
-/** Copy of a JSON-like value (plain objects, arrays, primitives), as a serializing store returns. */
-function clone<T>(value: T): T {
-  if (value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.map(clone) as T;
-  const out: Record<string, unknown> = {};
-  for (const key in value) setOwn(out, key, clone((value as Record<string, unknown>)[key]));
-  return out as T;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
-
 /** How many tombstones of deleted stacks the memory store keeps (the oldest go first). */
 export const MEMORY_TOMBSTONES_KEPT = 10_000;
 
@@ -69,6 +54,8 @@ export class MemoryStore implements RuntimeStore {
   private readonly tombstones = new Map<string, StackTombstone>();
   /** Event streams outlive their stack (a deleted stack's stream stays readable). */
   readonly events = new EventLog();
+  /** Notes the keys written, when the runtime tracks changes (`trackChanges`). */
+  tracker: ChangeTracker | null = null;
 
   private state(stackId: string): StackState | undefined {
     return this.stacks.get(stackId);
@@ -123,6 +110,8 @@ export class MemoryStore implements RuntimeStore {
       graph: null,
       syncs: new Map(),
     });
+    this.tracker?.record(stack.id);
+    this.tracker?.templates(stack.id, [stack.templateId]);
     return true;
   }
 
@@ -145,6 +134,9 @@ export class MemoryStore implements RuntimeStore {
     s.graph = null;
     s.syncs = new Map();
     if (input.template !== undefined) s.templates.set(input.stack.templateId, deepFreeze(clone(input.template)));
+    this.tracker?.record(input.stackId);
+    this.tracker?.graph(input.stackId);
+    if (input.template !== undefined) this.tracker?.templates(input.stackId, [input.stack.templateId]);
     return true;
   }
 
@@ -154,6 +146,8 @@ export class MemoryStore implements RuntimeStore {
     for (const row of input.newRows) s.rows.set(row.id, { ...NEVER_CHECKED, ...clone(row), version: 1, lockHolder: null });
     s.graph = deepFreeze(clone(input.graph));
     s.syncs = new Map();
+    this.tracker?.rows(input.stackId, input.newRows.map((row) => row.id));
+    this.tracker?.graph(input.stackId);
     return true;
   }
 
@@ -162,6 +156,7 @@ export class MemoryStore implements RuntimeStore {
     if (s === undefined) return [];
     const ids: string[] = [];
     for (let i = 0; i < count; i++) ids.push(String(++s.rowCounter));
+    this.tracker?.record(stackId);
     return ids;
   }
 
@@ -180,6 +175,7 @@ export class MemoryStore implements RuntimeStore {
     if (s === undefined || s.stack.currentTraversal !== ifTraversal) return false;
     if (ifStatus !== undefined && s.stack.status !== ifStatus) return false;
     s.stack = { ...s.stack, ...clone(patch) };
+    this.tracker?.record(stackId);
     return true;
   }
 
@@ -189,7 +185,9 @@ export class MemoryStore implements RuntimeStore {
     this.stacks.delete(stackId);
     if (this.names.get(s.stack.name) === stackId) this.names.delete(s.stack.name);
     this.events.retire(stackId);
-    this.addTombstone({ stackId, name: s.stack.name, traversalId: ifTraversal, deletedAt });
+    const tombstone = { stackId, name: s.stack.name, traversalId: ifTraversal, deletedAt };
+    this.addTombstone(tombstone);
+    this.tracker?.deleted(tombstone);
     return true;
   }
 
@@ -255,14 +253,14 @@ export class MemoryStore implements RuntimeStore {
     if (options.fused === false) return;
     this.writeRowWithEvent = async (write, event) => {
       const result = this.applyWrite(write);
-      if (result.ok) this.events.append(write.stackId, [completeRowEvent(event, result.row)]);
+      if (result.ok) this.appendToStream(write.stackId, [completeRowEvent(event, result.row)]);
       return result;
     };
     this.reportNode = async (report) => {
       if (report.write !== undefined) {
         const written = this.applyWrite(report.write);
         if (!written.ok) return { kind: "refused", reason: written.reason, row: written.row };
-        if (report.event !== undefined) this.events.append(report.write.stackId, [completeRowEvent(report.event, written.row)]);
+        if (report.event !== undefined) this.appendToStream(report.write.stackId, [completeRowEvent(report.event, written.row)]);
       }
       const s = this.state(report.stackId);
       if (s === undefined || s.graph === null || s.graph.traversalId !== report.traversalId) return { kind: "gone" };
@@ -290,6 +288,7 @@ export class MemoryStore implements RuntimeStore {
       version: row.version + 1,
     };
     s.rows.set(row.id, next);
+    this.tracker?.rows(write.stackId, [row.id]);
     return { ok: true, row: clone(next) };
   }
 
@@ -312,6 +311,8 @@ export class MemoryStore implements RuntimeStore {
     const created: ResourceRow = { ...NEVER_CHECKED, ...clone(row), id, replaces: oldRowId, version: 1, lockHolder: null };
     s.rows.set(id, created);
     s.rows.set(oldRowId, { ...old, replacedBy: id, version: old.version + 1 });
+    this.tracker?.record(stackId);
+    this.tracker?.rows(stackId, [id, oldRowId]);
     return { ok: true, row: clone(created), created: true };
   }
 
@@ -326,10 +327,12 @@ export class MemoryStore implements RuntimeStore {
     if (s === undefined || s.stack.currentTraversal !== traversalId) return false;
     for (const id of dropRowIds) s.rows.delete(id);
     const keep = new Set(keepTemplateIds);
-    for (const id of [...s.templates.keys()]) if (!keep.has(id)) s.templates.delete(id);
+    const dropped = [...s.templates.keys()].filter((id) => !keep.has(id));
+    for (const id of dropped) s.templates.delete(id);
     s.graph = null;
     s.syncs = new Map();
     s.stack = { ...s.stack, ...clone(patch) };
+    this.tracker?.completed(stackId, dropRowIds, dropped);
     return true;
   }
 
@@ -357,6 +360,7 @@ export class MemoryStore implements RuntimeStore {
     const isNew = !entry.fields.has(sender);
     entry.fields.set(sender, clone(payload));
     if (counted && isNew) entry.count += 1;
+    this.tracker?.sync(s.stack.id, node, sender);
     return entry.count >= required ? "ready" : "waiting";
   }
 
@@ -374,7 +378,17 @@ export class MemoryStore implements RuntimeStore {
   }
 
   async appendEvents(stackId: string, events: readonly NewStackEvent[]): Promise<void> {
+    this.appendToStream(stackId, events);
+  }
+
+  private appendToStream(stackId: string, events: readonly NewStackEvent[]): void {
     this.events.append(stackId, events);
+    this.tracker?.eventStreams.add(stackId);
+  }
+
+  /** What changed in the stacks `tracker` noted, as the values are now (see {@link collectStackChanges}). */
+  stackChanges(tracker: ChangeTracker): StackChanges[] {
+    return collectStackChanges(tracker, (id) => this.state(id));
   }
 
   async readEvents(

@@ -143,4 +143,5 @@ export const memorySnapshotSchema = z.object({
   queue: z.array(z.object({ message: checkMessageSchema, attempts: count })),
   timers: z.array(z.object({ message: checkMessageSchema, at: epochMs })),
   tombstones: z.array(z.object({ stackId: id, name: z.string(), traversalId: id, deletedAt: epochMs })).optional(),
+  stateId: id.optional(),
 });

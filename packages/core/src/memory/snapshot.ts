@@ -98,6 +98,11 @@ export interface MemorySnapshot {
    * streams stand for them then.
    */
   readonly tombstones?: readonly StackTombstone[];
+  /**
+   * Identity of this saved state, set by whoever persists it (the CLI's state file): a journal
+   * of later changes names the state it continues. Absent in older snapshots.
+   */
+  readonly stateId?: string;
 }
 
 /** Options of {@link parseMemorySnapshot}. */

@@ -79,8 +79,16 @@ export async function applyPlan(session: Session, name: string, source: Template
   const note =
     stack.status !== "COMPLETE" ? `the stack is ${state}: the apply runs again`
     : JSON.stringify(current?.outputs ?? {}) !== JSON.stringify(compiled.outputs) ? "the outputs change"
-    : null;
+    : settingsChange(stack, options);
   return plan(name, true, preview.resources, note);
+}
+
+/** What the update changes of the stack's own settings (timeout, rollback), or null. */
+function settingsChange(stack: { readonly timeoutMs: number | null; readonly disableRollback: boolean }, options: StackOperationOptions): string | null {
+  const changed: string[] = [];
+  if (options.timeoutMs !== undefined && options.timeoutMs !== stack.timeoutMs) changed.push("timeout");
+  if (options.disableRollback !== undefined && options.disableRollback !== stack.disableRollback) changed.push("rollback policy");
+  return changed.length === 0 ? null : `the stack's ${changed.join(" and ")} change${changed.length === 1 ? "s" : ""}`;
 }
 
 /** The plan of deleting the stack `name`: every resource left is deleted. @throws StackNotFoundError */

@@ -60,7 +60,7 @@ describe("the Redis runtime is an optional peer of the CLI", () => {
     expect(applied.code).toBe(0);
     expect(applied.stdout).toMatch(/stack site CREATE_COMPLETE/);
     expect((await runHidden(dir, ["show", "site"])).code).toBe(0);
-    const deleted = await runHidden(dir, ["delete", "site"]);
+    const deleted = await runHidden(dir, ["delete", "site", "--yes"]);
     expect(deleted.code).toBe(0);
     expect([...applied.attempts, ...deleted.attempts]).toEqual([]);
   });

@@ -43,7 +43,8 @@ export type { EngineOptions, ResolvedEngineOptions, StackOperationOptions } from
 export type { PreviewAction, PreviewEntry, PreviewResult } from "./engine/preview.js";
 export { REDACTED } from "./engine/stack-view.js";
 export type { ResourceInfo, StackInfo } from "./engine/stack-view.js";
-export { processCheck, parseCheckMessage, checkMessageSchema } from "./protocol/process-check.js";
+export { processCheck } from "./protocol/process-check.js";
+export { parseCheckMessage, checkMessageSchema } from "./model/check-message.js";
 export type { EngineContext, RetryPolicy } from "./protocol/env.js";
 export { AbortRegistry } from "./protocol/abort-registry.js";
 export { nextReconcileDue, reconcileMessage, reconcileOffset } from "./protocol/reconcile.js";

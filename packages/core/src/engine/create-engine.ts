@@ -3,7 +3,7 @@
  * leaves are queued), read stacks, resources and events, and - unless disabled - process
  * checks as a worker of the runtime.
  */
-import { randomUUID } from "node:crypto";
+import { randomUUID } from "../platform/node.js";
 import { InvalidOptionsError, StackExistsError, StackNotFoundError, StackStateError, StackStateLostError, TemplateValidationError } from "../errors.js";
 import type { StackEvent, StackOptions, StackRecord } from "../model/types.js";
 import { AbortRegistry } from "../protocol/abort-registry.js";

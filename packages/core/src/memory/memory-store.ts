@@ -19,7 +19,7 @@ import type {
   RuntimeStore,
   SyncResult,
 } from "../runtime/contract.js";
-import { completeRowEvent } from "../protocol/fused-ops.js";
+import { completeRowEvent } from "../model/events.js";
 import { InvalidOptionsError } from "../errors.js";
 import type { CompiledTemplate } from "../template/types.js";
 import { EventLog } from "./event-log.js";

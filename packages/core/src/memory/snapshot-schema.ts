@@ -4,7 +4,7 @@
  * JSON (so resource names like `__proto__`, which a zod record would drop, survive).
  */
 import { z } from "zod";
-import { checkMessageSchema } from "../protocol/process-check.js";
+import { checkMessageSchema } from "../model/check-message.js";
 
 const id = z.string().min(1).max(200);
 const epochMs = z.number().finite();

@@ -9,7 +9,7 @@
  * it) is not waited for: it is reported `UNCHECKED` in this check's events and its stored
  * check fields are left as they were.
  */
-import { randomUUID } from "node:crypto";
+import { randomUUID } from "../platform/node.js";
 import { AbortedError, FencedError } from "../errors.js";
 import type { CheckStatus, ResourceRow, RowPatch, StackRecord, TraversalGraph } from "../model/types.js";
 import { nodeKey } from "../model/types.js";

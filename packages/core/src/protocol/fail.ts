@@ -2,7 +2,7 @@
  * Failure handling (DESIGN.md section 7): a failed node fails its row and the stack; with
  * rollback enabled a ROLLBACK traversal to the last *completed* template starts (W-C).
  */
-import { randomUUID } from "node:crypto";
+import { randomUUID } from "../platform/node.js";
 import type { ResourceRow, RowAction, StackRecord } from "../model/types.js";
 import { EMPTY_TEMPLATE } from "../template/types.js";
 import type { CheckEnv } from "./env.js";

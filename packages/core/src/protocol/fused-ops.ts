@@ -7,6 +7,7 @@
  */
 import type { NewStackEvent, NodeKey, ResourceRow, RowAction, StackRecord, Status, SyncPayload, TraversalGraph } from "../model/types.js";
 import { STACK_NODE } from "../model/types.js";
+import { completeRowEvent } from "../model/events.js";
 import type { NodeReport, NodeReportResult, ReportTarget, RowWrite, RowWriteEvent, RowWriteResult, RuntimeStore } from "../runtime/contract.js";
 import type { CheckEnv } from "./env.js";
 
@@ -23,11 +24,6 @@ export function rowWriteEvent(
   reason: string,
 ): RowWriteEvent {
   return { time: env.runtime.now(), stackName: stack.name, traversalId, action, status, reason };
-}
-
-/** The resource event `event` stands for, once `row` is written. */
-export function completeRowEvent(event: RowWriteEvent, row: Pick<ResourceRow, "id" | "name" | "physicalId">): NewStackEvent {
-  return { ...event, kind: "resource", resourceName: row.name, rowId: row.id, physicalId: row.physicalId };
 }
 
 /** A row write that records `event` when accepted (one fused operation when the runtime has it). */

@@ -2,7 +2,7 @@
  * Starting a traversal (DESIGN.md section 3): CAS the stack to a new traversal id, choose the
  * rows, build and store the graph once, then enqueue every leaf in one batch.
  */
-import { randomUUID } from "node:crypto";
+import { randomUUID } from "../platform/node.js";
 import type { CheckMessage, ResourceRow, StackAction, StackOptions, StackRecord } from "../model/types.js";
 import type { NewRow, Runtime, RuntimeStore } from "../runtime/contract.js";
 import type { CompiledTemplate } from "../template/types.js";

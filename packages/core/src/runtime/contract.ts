@@ -6,6 +6,7 @@
  * records of `model/types.ts`.
  */
 import type { CompiledTemplate } from "../template/types.js";
+import type { RowWriteEvent } from "../model/events.js";
 import type {
   CheckMessage,
   NewStackEvent,
@@ -82,25 +83,8 @@ export interface InstallGraph {
   readonly newRows: readonly NewRow[];
 }
 
-/**
- * The resource event of a row write, recorded only when the write is accepted. The runtime
- * completes it from the row as written: `kind: "resource"`, `resourceName`, `rowId` and
- * `physicalId`.
- */
-export interface RowWriteEvent {
-  /** Epoch ms. */
-  readonly time: number;
-  /** Stack name. */
-  readonly stackName: string;
-  /** Traversal during which it happened. */
-  readonly traversalId: string;
-  /** Action (`CHECK` for a check's result). */
-  readonly action: RowAction | "CHECK";
-  /** Status. */
-  readonly status: Status;
-  /** Explanation. */
-  readonly reason: string;
-}
+/** The resource event of a row write (defined with the model: runtimes complete it alike). */
+export type { RowWriteEvent } from "../model/events.js";
 
 /** One sync point a node reports to (see {@link NodeReport}). */
 export interface ReportTarget {

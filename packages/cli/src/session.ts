@@ -9,7 +9,7 @@
  * - Redis runtime: the engine is an API client; `converge worker` processes run the checks.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { createEngine, createMemoryRuntime } from "@converge/core";
+import { createEngine, createMemoryRuntime, errorMessage } from "@converge/core";
 import type { MemoryRuntime, MemorySnapshot } from "@converge/core";
 import { cliEngineId } from "./engine-id.js";
 import { Autosaver } from "./state/autosave.js";
@@ -53,7 +53,7 @@ async function openMemorySession(statePath: string, request: SessionRequest): Pr
     const saver = new Autosaver({
       path: statePath,
       snapshot: () => runtime.snapshot({ maxEventsPerStack: STATE_EVENTS_PER_STACK }),
-      onError: (error) => request.logger.warn(`could not save ${where}: ${(error as Error).message}`),
+      onError: (error) => request.logger.warn(`could not save ${where}: ${errorMessage(error)}`),
     });
     saver.baseline();
     if (drives && state !== null) await wakeStalled(runtime, state);

@@ -3,6 +3,7 @@
  * convergence protocol, the engine API and the in-memory runtime.
  */
 export * from "./errors.js";
+export { errorMessage } from "./error-message.js";
 export { defineResourceType, isResourceType } from "./plugin/define-resource-type.js";
 export { createTypeRegistry } from "./plugin/registry.js";
 export type { TypeRegistry } from "./plugin/registry.js";

@@ -23,6 +23,7 @@ import { MemoryStore } from "./memory-store.js";
 import { createRandom } from "./random.js";
 import type { MemorySnapshot, QueuedCheckSnapshot } from "./snapshot.js";
 import { MEMORY_SNAPSHOT_FORMAT, MEMORY_SNAPSHOT_VERSION, isValidatedSnapshot, jsonCopy, markValidated, parseMemorySnapshot, snapshotTombstones } from "./snapshot.js";
+import { errorMessage } from "../error-message.js";
 
 /** Options of {@link createMemoryRuntime}. */
 export interface MemoryRuntimeOptions {
@@ -255,10 +256,10 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
         if (!lostReported.has(item.message.stackId)) logger.error(error.message, { message: item.message });
         lostReported.add(item.message.stackId);
       } else if (item.attempts < maxAttempts) {
-        logger.warn(`check failed, will be redelivered: ${(error as Error).message}`, { message: item.message });
+        logger.warn(`check failed, will be redelivered: ${errorMessage(error)}`, { message: item.message });
         queue.push(item);
       } else {
-        logger.error(`check failed ${item.attempts} times, dropped: ${(error as Error).message}`, { message: item.message });
+        logger.error(`check failed ${item.attempts} times, dropped: ${errorMessage(error)}`, { message: item.message });
       }
     } finally {
       lease.close();

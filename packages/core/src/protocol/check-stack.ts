@@ -24,6 +24,7 @@ import type { Observation } from "./observe.js";
 import { observeRow } from "./observe.js";
 import { nodeMessage, propagate } from "./propagate.js";
 import type { TraversalEnv } from "./start-traversal.js";
+import { errorMessage } from "../error-message.js";
 
 /** Whether a row stands for something that exists (or existed) and so can be checked. */
 export function isCheckableRow(row: ResourceRow): boolean {
@@ -98,7 +99,7 @@ export async function checkObserveNode(env: CheckEnv, stack: StackRecord, graph:
     } catch (error) {
       if (error instanceof AbortedError) return; // cancelled or superseded
       if (error instanceof FencedError) throw error;
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       return failTraversal(env, stack.id, graph.traversalId, `Resource ${row.name}: read failed: ${message}`);
     }
     const result = checkResult(observation);

@@ -8,6 +8,7 @@ import { AbortedError, ConvergeError, FencedError, ResourceError } from "../erro
 import type { ResourceRow, StackRecord } from "../model/types.js";
 import type { AnyResourceType, BaseContext, Logger } from "../plugin/types.js";
 import type { CheckEnv } from "./env.js";
+import { errorMessage } from "../error-message.js";
 
 /** Which handler is called (for messages). */
 export type HandlerName = "create" | "update" | "delete" | "read" | "getAttribute";
@@ -108,14 +109,14 @@ export async function invokePlugin<T>(
  */
 export function failureMessage(error: unknown): string {
   if (error instanceof FencedError) throw error;
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }
 
 /** Turn anything a handler threw into a ResourceError whose message names the handler. */
 export function normalizeError(raw: unknown, type: AnyResourceType, handler: HandlerName): ResourceError {
   if (raw instanceof ResourceError) return raw;
   if (raw instanceof ConvergeError) return new ResourceError(raw.message, { cause: raw, code: raw.code });
-  const message = raw instanceof Error ? raw.message : String(raw);
+  const message = errorMessage(raw);
   return new ResourceError(`${type.type} ${handler} failed: ${message}`, { cause: raw });
 }
 

@@ -8,6 +8,7 @@ import { openSealedProperties } from "../secrets/template-secrets.js";
 import { resolveValue } from "../template/index.js";
 import { ownValue } from "../template/plain-data.js";
 import type { CompiledResource } from "../template/types.js";
+import { errorMessage } from "../error-message.js";
 
 /**
  * The update payloads of every predecessor of `node`, by resource name, or null when some
@@ -53,7 +54,7 @@ export function resolveProperties(
       },
     });
   } catch (error) {
-    return { ok: false, message: `cannot resolve properties: ${(error as Error).message}` };
+    return { ok: false, message: `cannot resolve properties: ${errorMessage(error)}` };
   }
   const parsed = type.properties.safeParse(resolved);
   if (!parsed.success) {

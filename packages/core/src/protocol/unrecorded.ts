@@ -18,6 +18,7 @@ import type { CheckEnv } from "./env.js";
 import { rowEvent } from "./env.js";
 import { invokePlugin } from "./invoke-plugin.js";
 import { holderState } from "./locking.js";
+import { errorMessage } from "../error-message.js";
 
 /**
  * Deal with resource `physicalId` that this check's create of `row` made and could not record.
@@ -43,7 +44,7 @@ export async function unrecordedCreate(
   try {
     await invokePlugin(env, stack, traversalId, row, type, "delete", (base) => type.delete({ ...base, physicalId, properties }), { detached: true });
   } catch (error) {
-    return orphan(env, stack, traversalId, row, physicalId, `deleting it failed: ${error instanceof Error ? error.message : String(error)}`, fields);
+    return orphan(env, stack, traversalId, row, physicalId, `deleting it failed: ${errorMessage(error)}`, fields);
   }
 }
 

@@ -29,7 +29,7 @@ export * from "./template/index.js";
 export { DependencyGraph } from "./graph/dependency-graph.js";
 export type { DependencyEdge } from "./graph/dependency-graph.js";
 export type * from "./model/types.js";
-export { STACK_NODE, nodeKey, parseNodeKey } from "./model/types.js";
+export { STACK_NODE, nodeKey, parseNodeKey, toSyncKey } from "./model/types.js";
 export type * from "./runtime/contract.js";
 export { ATTEMPT_PATTERN, describeLockHolder, formatLockHolder, parseLockHolder } from "./runtime/lock-holder.js";
 export type { LockHolder } from "./runtime/lock-holder.js";

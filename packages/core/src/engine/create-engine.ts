@@ -8,7 +8,7 @@ import { InvalidOptionsError, StackExistsError, StackNotFoundError, StackStateEr
 import type { StackEvent, StackOptions, StackRecord } from "../model/types.js";
 import { AbortRegistry } from "../protocol/abort-registry.js";
 import type { EngineContext } from "../protocol/env.js";
-import { startRollback } from "../protocol/fail.js";
+import { startRollback } from "../protocol/rollback.js";
 import { startCheck } from "../protocol/check-stack.js";
 import { processCheck } from "../protocol/process-check.js";
 import { scheduleReconcile } from "../protocol/reconcile.js";

@@ -9,18 +9,21 @@
  * with the properties it was made with, and the decision loop then converges it to this
  * traversal's target (no change, update in place, or replace).
  */
-import { FencedError, PluginContractError } from "../errors.js";
-import { describeLockHolder } from "../runtime/lock-holder.js";
+import { FencedError } from "../errors.js";
 import type { ResourceRow, RowPatch } from "../model/types.js";
 import type { CreateResult } from "../plugin/types.js";
+import { describeLockHolder } from "../runtime/lock-holder.js";
+import type { MadeResource } from "./create-call.js";
+import { callCreate } from "./create-call.js";
+import { rowWriteEvent } from "./events.js";
 import { failNode, failTraversal } from "./fail.js";
-import { rowWriteEvent } from "./fused-ops.js";
 import { failureMessage, invokePlugin } from "./invoke-plugin.js";
-import { unrecordedCreate } from "./unrecorded.js";
-import { lockRow, lockedWrite, lockedWriteSpec } from "./locking.js";
+import { lockRow } from "./locking.js";
 import { deepEqual } from "./node-inputs.js";
-import type { StepResult, UpdateRun } from "./update-ops.js";
-import { afterPatch, collectAttributes, finish } from "./update-ops.js";
+import type { StepResult, UpdateRun } from "./node-run.js";
+import { afterPatch, collectAttributes, finish } from "./node-run.js";
+import { lockedWrite, lockedWriteSpec } from "./row-writes.js";
+import { unrecordedCreate } from "./unrecorded.js";
 
 const traversal = (run: UpdateRun): string => run.graph.traversalId;
 
@@ -53,46 +56,14 @@ export async function createRow(run: UpdateRun, row: ResourceRow): Promise<StepR
   return interrupted ? resumeCreate(run, lock.row, lock.stolenFrom) : freshCreate(run, lock.row);
 }
 
-/**
- * Call the type's create with `properties`; `onRecorded` runs when the plugin records its id
- * early, `made.id` holds the id the plugin gave (early, or as its result) - a resource that
- * exists even when the create then fails.
- */
-async function callCreate(
-  run: UpdateRun,
-  row: ResourceRow,
-  properties: Readonly<Record<string, unknown>>,
-  onRecorded = (): void => undefined,
-  made: { id: string | null } = { id: null },
-): Promise<CreateResult> {
-  const { env, stack } = run;
-  const result = await invokePlugin(env, stack, traversal(run), row, run.type, "create", (base) =>
-    run.type.create({
-      ...base,
-      properties,
-      setPhysicalId: async (id: string) => {
-        made.id = id;
-        const w = await lockedWrite(env, stack.id, row.id, { physicalId: id }, false);
-        if (!w.ok) throw new FencedError(`create of ${row.name} made ${id}, but row ${row.id} is no longer locked by this check`);
-        onRecorded();
-      },
-    }),
-  );
-  if (typeof result === "object" && result !== null && typeof result.physicalId === "string" && result.physicalId !== "") made.id = result.physicalId;
-  if (typeof result !== "object" || result === null || typeof result.physicalId !== "string" || result.physicalId === "") {
-    throw new PluginContractError(run.type.type, "create must return { physicalId: non-empty string }");
-  }
-  return result;
-}
-
 /** A create of this traversal's inputs (a new row, or one whose interrupted create made nothing). */
 async function freshCreate(run: UpdateRun, locked: ResourceRow): Promise<StepResult> {
   const { env, stack } = run;
   let physicalId: string;
   let attributes: Record<string, unknown>;
-  const made: { id: string | null } = { id: null };
+  const made: MadeResource = { id: null };
   try {
-    const result = await callCreate(run, locked, run.properties, undefined, made);
+    const result = await callCreate({ env, stack, traversalId: traversal(run), row: locked, type: run.type, properties: run.properties }, made);
     physicalId = result.physicalId;
     attributes = await collectAttributes(run, locked, physicalId, result.attributes ?? {});
   } catch (error) {
@@ -132,12 +103,13 @@ async function resumeCreate(run: UpdateRun, locked: ResourceRow, stolenFrom: str
     // The same key and the properties the interrupted attempt used: this returns what that
     // attempt made, or makes exactly what it would have made.
     let recorded = locked.physicalId !== null;
-    const made: { id: string | null } = { id: null };
+    const made: MadeResource = { id: null };
     let result: CreateResult;
     try {
-      result = await callCreate(run, locked, locked.properties, () => {
+      const onRecorded = (): void => {
         recorded = true;
-      }, made);
+      };
+      result = await callCreate({ env, stack, traversalId: traversal(run), row: locked, type, properties: locked.properties, onRecorded }, made);
     } catch (error) {
       if (error instanceof FencedError && made.id !== null) {
         await unrecordedCreate(env, stack, traversal(run), locked, type, made.id, locked.properties);

@@ -4,11 +4,11 @@
  * retryable errors, abort on cancel or a lost lease, and normalisation of whatever the
  * plugin throws.
  */
+import { errorMessage } from "../error-message.js";
 import { AbortedError, ConvergeError, FencedError, ResourceError } from "../errors.js";
 import type { ResourceRow, StackRecord } from "../model/types.js";
 import type { AnyResourceType, BaseContext, Logger } from "../plugin/types.js";
 import type { CheckEnv } from "./env.js";
-import { errorMessage } from "../error-message.js";
 
 /** Which handler is called (for messages). */
 export type HandlerName = "create" | "update" | "delete" | "read" | "getAttribute";

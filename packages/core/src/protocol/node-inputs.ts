@@ -2,13 +2,14 @@
  * Inputs of an update node: the predecessors' data read from the node's sync point, and the
  * row's properties resolved from them (never by loading other resources).
  */
-import type { NodeKey, NodePayload, SyncPayload, TraversalGraph } from "../model/types.js";
+import { ProtocolError } from "../errors.js";
+import { errorMessage } from "../error-message.js";
+import type { NodeKey, NodePayload, SyncKey, SyncPayload, TraversalGraph } from "../model/types.js";
 import type { AnyResourceType } from "../plugin/types.js";
 import { openSealedProperties } from "../secrets/template-secrets.js";
 import { resolveValue } from "../template/index.js";
 import { ownValue } from "../template/plain-data.js";
 import type { CompiledResource } from "../template/types.js";
-import { errorMessage } from "../error-message.js";
 
 /**
  * The update payloads of every predecessor of `node`, by resource name, or null when some
@@ -17,7 +18,7 @@ import { errorMessage } from "../error-message.js";
 export function collectInputs(
   graph: TraversalGraph,
   node: NodeKey,
-  sync: ReadonlyMap<NodeKey, SyncPayload>,
+  sync: ReadonlyMap<SyncKey, SyncPayload>,
 ): Map<string, NodePayload> | null {
   const spec = graph.nodes[node];
   if (spec === undefined) return null;
@@ -42,7 +43,7 @@ export function resolveProperties(
   inputs: ReadonlyMap<string, NodePayload>,
 ): ResolvedProperties {
   const missing = (name: string): never => {
-    throw new Error(`no data from "${name}" reached this resource`);
+    throw new ProtocolError(`no data from "${name}" reached this resource`);
   };
   let resolved: unknown;
   try {

@@ -4,8 +4,8 @@
  * (`check-stack.ts`) and by converging updates (`check-update.ts`). Reads have no side
  * effect, so they are not fenced by the row's lock; they still abort with the traversal.
  */
-import { isDeepStrictEqual } from "../platform/node.js";
 import type { ResourceRow, StackRecord } from "../model/types.js";
+import { isDeepStrictEqual } from "../platform/node.js";
 import type { AnyResourceType } from "../plugin/types.js";
 import { ownValue } from "../template/plain-data.js";
 import type { CheckEnv } from "./env.js";

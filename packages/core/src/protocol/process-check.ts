@@ -5,20 +5,20 @@ import { parseCheckMessage } from "../model/check-message.js";
 import type { CheckMessage, ResourceRow, StackRecord } from "../model/types.js";
 import { nodeKey } from "../model/types.js";
 import type { Delivery } from "../runtime/contract.js";
-import { redactingEnv } from "../secrets/stack-secrets.js";
 import { formatLockHolder } from "../runtime/lock-holder.js";
+import { redactingEnv } from "../secrets/stack-secrets.js";
 import { isActiveRow } from "./best-existing.js";
 import { checkCleanupNode } from "./check-cleanup.js";
 import { checkComplete } from "./check-complete.js";
 import { checkObserveNode } from "./check-stack.js";
 import { checkUpdateNode } from "./check-update.js";
+import { loadGraph } from "./engine-cache.js";
 import type { CheckEnv, EngineContext } from "./env.js";
-import { loadGraph } from "./env.js";
-import { rowWriteEvent } from "./fused-ops.js";
-import { casWrite } from "./locking.js";
+import { rowWriteEvent } from "./events.js";
 import { assertStackNotLost, watchGone } from "./lost-state.js";
-import { retrigger } from "./propagate.js";
 import { checkReconcile } from "./reconcile.js";
+import { retrigger } from "./report.js";
+import { casWrite } from "./row-writes.js";
 import { checkTimeout, checkWatchdog, timeOut } from "./watchdog.js";
 
 /**

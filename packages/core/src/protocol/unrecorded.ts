@@ -12,13 +12,13 @@
  * - An update was applied but not recorded: a warning (the row's next update re-applies the
  *   desired state; there is nothing to delete).
  */
+import { errorMessage } from "../error-message.js";
 import type { ResourceRow, StackRecord } from "../model/types.js";
 import type { AnyResourceType } from "../plugin/types.js";
 import type { CheckEnv } from "./env.js";
-import { rowEvent } from "./env.js";
+import { rowEvent } from "./events.js";
 import { invokePlugin } from "./invoke-plugin.js";
 import { holderState } from "./locking.js";
-import { errorMessage } from "../error-message.js";
 
 /**
  * Deal with resource `physicalId` that this check's create of `row` made and could not record.

@@ -68,7 +68,7 @@ async function freshCreate(run: UpdateRun, locked: ResourceRow): Promise<StepRes
     attributes = await collectAttributes(run, locked, physicalId, result.attributes ?? {});
   } catch (error) {
     if (error instanceof FencedError && made.id !== null) {
-      await unrecordedCreate(env, stack, traversal(run), locked, run.type, made.id, run.properties);
+      await unrecordedCreate({ env, stack, traversalId: traversal(run), row: locked, type: run.type, physicalId: made.id, properties: run.properties });
       return "done";
     }
     await failNode(env, stack, traversal(run), locked, "CREATE", failureMessage(error));
@@ -76,7 +76,7 @@ async function freshCreate(run: UpdateRun, locked: ResourceRow): Promise<StepRes
   }
   const patch: RowPatch = { action: "CREATE", status: "COMPLETE", statusReason: "state changed", physicalId, properties: run.properties, attributes };
   const write = lockedWriteSpec(env, stack.id, locked.id, patch, true);
-  const refused = (now: ResourceRow | null): Promise<void> => unrecordedCreate(env, stack, traversal(run), locked, run.type, physicalId, run.properties, now);
+  const refused = (now: ResourceRow | null): Promise<void> => unrecordedCreate({ env, stack, traversalId: traversal(run), row: locked, type: run.type, physicalId, properties: run.properties, now });
   return finish(run, afterPatch(locked, patch), write, rowWriteEvent(env, stack, traversal(run), "CREATE", "COMPLETE", "state changed"), refused);
 }
 
@@ -112,7 +112,7 @@ async function resumeCreate(run: UpdateRun, locked: ResourceRow, stolenFrom: str
       result = await callCreate({ env, stack, traversalId: traversal(run), row: locked, type, properties: locked.properties, onRecorded }, made);
     } catch (error) {
       if (error instanceof FencedError && made.id !== null) {
-        await unrecordedCreate(env, stack, traversal(run), locked, type, made.id, locked.properties);
+        await unrecordedCreate({ env, stack, traversalId: traversal(run), row: locked, type, physicalId: made.id, properties: locked.properties });
         return "done";
       }
       const message = failureMessage(error);
@@ -162,6 +162,6 @@ async function adopt(
   const event = rowWriteEvent(env, stack, traversal(run), "CREATE", known === undefined ? "FAILED" : "COMPLETE", reason);
   const written = await lockedWrite(env, stack.id, row.id, patch, true, event);
   // A resource this attempt's own create returned, that the row no longer lets it record.
-  if (!written.ok && madeHere) await unrecordedCreate(env, stack, traversal(run), row, run.type, physicalId, row.properties, written.row);
+  if (!written.ok && madeHere) await unrecordedCreate({ env, stack, traversalId: traversal(run), row, type: run.type, physicalId, properties: row.properties, now: written.row });
   return written.ok ? "again" : "done";
 }

@@ -20,20 +20,25 @@ import { rowEvent } from "./events.js";
 import { invokePlugin } from "./invoke-plugin.js";
 import { holderState } from "./locking.js";
 
-/**
- * Deal with resource `physicalId` that this check's create of `row` made and could not record.
- * `now` is the row as the refused write found it (undefined: load it).
- */
-export async function unrecordedCreate(
-  env: CheckEnv,
-  stack: StackRecord,
-  traversalId: string,
-  row: ResourceRow,
-  type: AnyResourceType,
-  physicalId: string,
-  properties: Readonly<Record<string, unknown>>,
-  now?: ResourceRow | null,
-): Promise<void> {
+/** A resource a check's create made and could not record (see {@link unrecordedCreate}). */
+export interface UnrecordedCreate {
+  readonly env: CheckEnv;
+  readonly stack: StackRecord;
+  readonly traversalId: string;
+  /** The row the create was for. */
+  readonly row: ResourceRow;
+  readonly type: AnyResourceType;
+  /** What the create made. */
+  readonly physicalId: string;
+  /** The properties it was made with (given to `delete`). */
+  readonly properties: Readonly<Record<string, unknown>>;
+  /** The row as the refused write found it (undefined: load it). */
+  readonly now?: ResourceRow | null | undefined;
+}
+
+/** Deal with a resource that this check's create made and could not record. */
+export async function unrecordedCreate(made: UnrecordedCreate): Promise<void> {
+  const { env, stack, traversalId, row, type, physicalId, properties, now } = made;
   const current = now === undefined ? await env.store.loadRow(stack.id, row.id) : now;
   if (current?.physicalId === physicalId) return;
   const fields = { stack: stack.name, resource: row.name, rowId: row.id, physicalId, holder: current?.lockHolder ?? null };

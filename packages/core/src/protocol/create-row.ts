@@ -21,22 +21,11 @@ import { failureMessage, invokePlugin } from "./invoke-plugin.js";
 import { lockRow } from "./locking.js";
 import { deepEqual } from "./node-inputs.js";
 import type { StepResult, UpdateRun } from "./node-run.js";
-import { afterPatch, collectAttributes, finish } from "./node-run.js";
+import { afterPatch, collectAttributes, createInputs, finish } from "./node-run.js";
 import { lockedWrite, lockedWriteSpec } from "./row-writes.js";
 import { unrecordedCreate } from "./unrecorded.js";
 
 const traversal = (run: UpdateRun): string => run.graph.traversalId;
-
-/** What this traversal creates the row with. */
-export function createInputs(run: UpdateRun): RowPatch {
-  return {
-    properties: run.properties,
-    requires: run.requires,
-    templateId: run.graph.templateId,
-    type: run.resource.type,
-    deletionPolicy: run.resource.deletionPolicy,
-  };
-}
 
 /** Create an INIT row, or resume an interrupted create whose lock was stolen. */
 export async function createRow(run: UpdateRun, row: ResourceRow): Promise<StepResult> {

@@ -12,13 +12,12 @@
 import { ImportError } from "../errors.js";
 import type { ResourceRow, RowPatch } from "../model/types.js";
 import type { ReadResult } from "../plugin/types.js";
-import { createInputs } from "./create-row.js";
 import { rowWriteEvent } from "./events.js";
 import { failTraversal } from "./fail.js";
 import { failureMessage, invokePlugin } from "./invoke-plugin.js";
 import { lockRow } from "./locking.js";
 import type { StepResult, UpdateRun } from "./node-run.js";
-import { collectAttributes } from "./node-run.js";
+import { collectAttributes, createInputs } from "./node-run.js";
 import { lockedWrite } from "./row-writes.js";
 
 /** The status reason an import writes while in flight: how an interrupted import is recognized. */

@@ -2,7 +2,8 @@
  * One node run, shared by the update node's operations (create, import, update, replace,
  * no change) and by the cleanup node: the run's inputs (`UpdateRun`), the decision loop that
  * re-reads the row until a step is done (`runRounds`), the report of a node that is done
- * (`finish`) and the attributes a node caches for its successors (`collectAttributes`).
+ * (`finish`), the inputs a create records (`createInputs`) and the attributes a node caches
+ * for its successors (`collectAttributes`).
  */
 import type { NodeKey, NodePayload, ResourceRow, RowPatch, StackRecord, TraversalGraph } from "../model/types.js";
 import { referenceIdOf } from "../plugin/reference-id.js";
@@ -40,6 +41,17 @@ export interface UpdateRun {
 
 /** What the decision loop does after an operation. */
 export type StepResult = "done" | "again";
+
+/** What this traversal creates the row with. */
+export function createInputs(run: UpdateRun): RowPatch {
+  return {
+    properties: run.properties,
+    requires: run.requires,
+    templateId: run.graph.templateId,
+    type: run.resource.type,
+    deletionPolicy: run.resource.deletionPolicy,
+  };
+}
 
 /** Rounds of a node's decision loop before it yields to persistent contention. */
 const MAX_ROUNDS = 8;

@@ -5,7 +5,7 @@
 //   caller's file counts), collapsed where consecutive steps stay in one file;
 // - readingJumps / readingReturnsToFilesLeft: the files in the order a reader meets each
 //   function for the first time, and how often that order goes back to a file already left.
-// Usage: node bench/tools/protocol-trace.mjs [repo root] [-p: per-file returns]
+// Usage: node bench/tools/protocol-trace.mjs [repo root] [-p: per-file returns | -r: the reading order]
 import ts from "typescript";
 import { readdirSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";

@@ -109,7 +109,7 @@ export async function checkObserveNode(env: CheckEnv, stack: StackRecord, graph:
     if (reported.kind !== "refused") return;
     if (reported.reason === "locked") {
       // Busy with an older traversal's live attempt: not checked this time, not waited for.
-      await rowEvent(env, stack, graph.traversalId, row, "CHECK", "COMPLETE", `UNCHECKED: busy (locked by ${reported.row?.lockHolder ?? "another check"})`);
+      await rowEvent(env, stack, row, rowWriteEvent(env, stack, graph.traversalId, "CHECK", "COMPLETE", `UNCHECKED: busy (locked by ${reported.row?.lockHolder ?? "another check"})`));
       await propagate(env, { stackId: stack.id, graph, sender: node, payload: null });
       return;
     }
@@ -117,7 +117,7 @@ export async function checkObserveNode(env: CheckEnv, stack: StackRecord, graph:
     row = await env.store.loadRow(stack.id, first.id);
   }
   // Changed under every observation: report it unchecked rather than spin.
-  if (row !== null) await rowEvent(env, stack, graph.traversalId, row, "CHECK", "COMPLETE", "UNCHECKED: the row kept changing");
+  if (row !== null) await rowEvent(env, stack, row, rowWriteEvent(env, stack, graph.traversalId, "CHECK", "COMPLETE", "UNCHECKED: the row kept changing"));
   await propagate(env, { stackId: stack.id, graph, sender: node, payload: null });
 }
 

@@ -143,7 +143,7 @@ async function converge(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
     }
     run.observations?.set(row.id, observation);
     const drift = observation.kind === "missing" ? "MISSING" : observation.kind === "drifted" ? `DRIFTED: ${observation.properties.join(", ")}` : null;
-    if (drift !== null) await rowEvent(env, stack, graph.traversalId, row, "CHECK", "COMPLETE", `${drift} (converging)`);
+    if (drift !== null) await rowEvent(env, stack, row, rowWriteEvent(env, stack, graph.traversalId, "CHECK", "COMPLETE", `${drift} (converging)`));
   }
   if (observation.kind === "missing") return markGone(run, row);
   if (observation.kind === "unchecked") return settle(run, row, row.properties);

@@ -19,17 +19,17 @@ export function rowWriteEvent(
   return { time: env.runtime.now(), stackName: stack.name, traversalId, action, status, reason };
 }
 
-/** Append a resource event for a row (an event on its own, not with a write). */
+/**
+ * Append the resource event of `row` on its own (not with a write): `event` as
+ * {@link rowWriteEvent} makes it, completed from the row like a write's event.
+ */
 export async function rowEvent(
-  env: CheckEnv,
-  stack: StackRecord,
-  traversalId: string,
+  env: Pick<CheckEnv, "store">,
+  stack: Pick<StackRecord, "id">,
   row: Pick<ResourceRow, "id" | "name" | "physicalId">,
-  action: RowAction | "CHECK",
-  status: Status,
-  reason: string,
+  event: RowWriteEvent,
 ): Promise<void> {
-  await env.store.appendEvents(stack.id, [completeRowEvent(rowWriteEvent(env, stack, traversalId, action, status, reason), row)]);
+  await env.store.appendEvents(stack.id, [completeRowEvent(event, row)]);
 }
 
 /** Append a stack event. */

@@ -16,7 +16,7 @@ import { errorMessage } from "../error-message.js";
 import type { ResourceRow, StackRecord } from "../model/types.js";
 import type { AnyResourceType } from "../plugin/types.js";
 import type { CheckEnv } from "./env.js";
-import { rowEvent } from "./events.js";
+import { rowEvent, rowWriteEvent } from "./events.js";
 import { invokePlugin } from "./invoke-plugin.js";
 import { holderState } from "./locking.js";
 
@@ -75,5 +75,5 @@ async function orphan(
 ): Promise<void> {
   const reason = `orphaned resource ${physicalId}: the create of ${row.name} made it but could not record it, and ${why}; delete it by hand if it is not ${row.name}'s resource`;
   env.logger.error(reason, fields);
-  await rowEvent(env, stack, traversalId, { ...row, physicalId }, "DELETE", "FAILED", reason);
+  await rowEvent(env, stack, { ...row, physicalId }, rowWriteEvent(env, stack, traversalId, "DELETE", "FAILED", reason));
 }

@@ -128,7 +128,7 @@ export async function replaceRow(run: UpdateRun, row: ResourceRow, reason: strin
   });
   if (!result.ok) return result.reason === "version" || result.reason === "locked" ? "again" : "done";
   if (result.created) {
-    await rowEvent(env, stack, traversal(run), row, row.action, row.status, `replacement ${result.row.id} made: ${reason}`);
+    await rowEvent(env, stack, row, rowWriteEvent(env, stack, traversal(run), row.action, row.status, `replacement ${result.row.id} made: ${reason}`));
   }
   await env.runtime.enqueue([nodeMessage(stack.id, traversal(run), nodeKey("U", result.row.id))]);
   return "done";

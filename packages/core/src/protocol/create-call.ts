@@ -39,7 +39,7 @@ export interface MadeResource {
  */
 export async function callCreate(call: CreateCall, made: MadeResource = { id: null }): Promise<CreateResult> {
   const { env, stack, row, type } = call;
-  const result = await invokePlugin(env, stack, call.traversalId, row, type, "create", (base) =>
+  const result = await invokePlugin(env, { stack, traversalId: call.traversalId, row, type, handler: "create" }, (base) =>
     type.create({
       ...base,
       properties: call.properties,

@@ -76,7 +76,7 @@ async function resumeCreate(run: UpdateRun, locked: ResourceRow, stolenFrom: str
   if (read !== undefined) {
     let found;
     try {
-      found = await invokePlugin(env, stack, traversal(run), locked, type, "read", (base) =>
+      found = await invokePlugin(env, { stack, traversalId: traversal(run), row: locked, type, handler: "read" }, (base) =>
         read({ ...base, physicalId: locked.physicalId, properties: locked.properties }),
       );
     } catch (error) {

@@ -86,13 +86,13 @@ export async function deleteLockedRow(
       const read = type.read?.bind(type);
       if (physicalId === null && read !== undefined) {
         // An interrupted create may have made the resource without recording its id.
-        const found = await invokePlugin(env, stack, traversalId, row, type, "read", (base) =>
+        const found = await invokePlugin(env, { stack, traversalId, row, type, handler: "read" }, (base) =>
           read({ ...base, physicalId: null, properties: row.properties }),
         );
         if (found.exists) physicalId = found.physicalId;
       }
       const id = physicalId;
-      await invokePlugin(env, stack, traversalId, row, type, "delete", (base) => type.delete({ ...base, physicalId: id, properties: row.properties }));
+      await invokePlugin(env, { stack, traversalId, row, type, handler: "delete" }, (base) => type.delete({ ...base, physicalId: id, properties: row.properties }));
     } catch (error) {
       await failNode(env, stack, traversalId, row, "DELETE", failureMessage(error));
       return false;

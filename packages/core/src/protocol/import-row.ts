@@ -62,7 +62,7 @@ export async function importRow(run: UpdateRun, row: ResourceRow): Promise<StepR
   let attributes: Record<string, unknown>;
   try {
     if (read === undefined) throw new ImportError(row.name, externalId, `type ${type.type} has no read`);
-    found = await invokePlugin(env, stack, traversalId, locked, type, "read", (base) =>
+    found = await invokePlugin(env, { stack, traversalId, row: locked, type, handler: "read" }, (base) =>
       read({ ...base, physicalId: externalId, properties: run.properties }),
     );
     if (!found.exists) throw new ImportError(row.name, externalId, `no such ${type.type} exists`);

@@ -18,6 +18,15 @@ export function idempotencyKey(stackId: string, rowId: string): string {
   return `${stackId}:${rowId}`;
 }
 
+/** Which handler of which resource {@link invokePlugin} calls, for which row and traversal. */
+export interface PluginCall {
+  readonly stack: StackRecord;
+  readonly traversalId: string;
+  readonly row: Pick<ResourceRow, "id" | "name">;
+  readonly type: AnyResourceType;
+  readonly handler: HandlerName;
+}
+
 /** Options of {@link invokePlugin}. */
 export interface InvokeOptions {
   /**
@@ -53,16 +62,8 @@ export async function fence(env: CheckEnv, stackId: string, row: Pick<ResourceRo
  * Errors come back as {@link ResourceError} (or {@link AbortedError} when the traversal was
  * cancelled), or {@link FencedError} when the check may no longer act on the row.
  */
-export async function invokePlugin<T>(
-  env: CheckEnv,
-  stack: StackRecord,
-  traversalId: string,
-  row: Pick<ResourceRow, "id" | "name">,
-  type: AnyResourceType,
-  handler: HandlerName,
-  call: (base: BaseContext) => Promise<T>,
-  options: InvokeOptions = {},
-): Promise<T> {
+export async function invokePlugin<T>(env: CheckEnv, target: PluginCall, call: (base: BaseContext) => Promise<T>, options: InvokeOptions = {}): Promise<T> {
+  const { stack, traversalId, row, type, handler } = target;
   const detached = options.detached === true;
   const locked = !detached && options.locked !== false;
   const own = new AbortController();

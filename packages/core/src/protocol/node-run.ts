@@ -121,7 +121,7 @@ export async function collectAttributes(
     const value =
       getAttribute === undefined
         ? null
-        : await invokePlugin(run.env, run.stack, run.graph.traversalId, row, run.type, "getAttribute", (base) =>
+        : await invokePlugin(run.env, { stack: run.stack, traversalId: run.graph.traversalId, row, type: run.type, handler: "getAttribute" }, (base) =>
             getAttribute({ ...base, physicalId, properties: run.properties }, name),
             { locked },
           );

@@ -71,7 +71,7 @@ export async function observeRow(
   const read = type.read?.bind(type);
   if (read === undefined) return { kind: "unchecked" };
   const expected = desired ?? row.properties;
-  const result = await invokePlugin(env, stack, traversalId, row, type, "read", (base) => read({ ...base, physicalId: row.physicalId, properties: row.properties }), {
+  const result = await invokePlugin(env, { stack, traversalId, row, type, handler: "read" }, (base) => read({ ...base, physicalId: row.physicalId, properties: row.properties }), {
     locked: false,
   });
   if (!result.exists) return { kind: "missing" };

@@ -47,7 +47,7 @@ export async function unrecordedCreate(made: UnrecordedCreate): Promise<void> {
   }
   env.logger.warn(`the create of ${row.name} made ${physicalId} but could not record it (row ${row.id} was taken over); deleting it`, fields);
   try {
-    await invokePlugin(env, stack, traversalId, row, type, "delete", (base) => type.delete({ ...base, physicalId, properties }), { detached: true });
+    await invokePlugin(env, { stack, traversalId, row, type, handler: "delete" }, (base) => type.delete({ ...base, physicalId, properties }), { detached: true });
   } catch (error) {
     return orphan(env, stack, traversalId, row, physicalId, `deleting it failed: ${errorMessage(error)}`, fields);
   }

@@ -45,7 +45,7 @@ export async function updateRow(run: UpdateRun, row: ResourceRow, changed: strin
   try {
     if (update === undefined || locked.physicalId === null) throw new UpdateReplace("cannot update in place");
     const physicalId = locked.physicalId;
-    const result = await invokePlugin(env, stack, traversal(run), locked, run.type, "update", (base) =>
+    const result = await invokePlugin(env, { stack, traversalId: traversal(run), row: locked, type: run.type, handler: "update" }, (base) =>
       update({ ...base, physicalId, properties: run.properties, oldProperties: run.oldProperties ?? locked.properties, changed, attributes: locked.attributes }),
     );
     updated = true;

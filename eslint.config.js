@@ -61,6 +61,28 @@ export default defineConfig(
   },
 
   {
+    // Core's platform-neutral modules: no Node built-ins (the Node-only functions they use
+    // are behind packages/core/src/platform/node.ts), no Redis, no BullMQ, no Redis runtime.
+    // packages/core/test/lint-boundaries.test.ts proves the rule fires.
+    name: "converge/core-neutral-imports",
+    files: ["packages/core/src/{protocol,model,template,graph,plugin,runtime,engine}/**/*.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { regex: "^node:", message: "core's protocol, model, template, graph, plugin, runtime and engine stay platform-neutral: use packages/core/src/platform/ (a seam) instead of node:*." },
+            { regex: "^(ioredis|bullmq)(/.*)?$", message: "core never imports Redis or BullMQ: a runtime implements runtime/contract.ts." },
+            { regex: "^@converge/runtime-redis(/.*)?$", message: "core never imports the Redis runtime: it depends on core, not the reverse." },
+            { regex: "runtime-redis/", message: "core never imports the Redis runtime: it depends on core, not the reverse." },
+          ],
+        },
+      ],
+    },
+  },
+
+  {
     name: "converge/javascript",
     files: jsFiles,
     // Plain JS config files (eslint.config.js): no type information.

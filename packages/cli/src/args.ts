@@ -4,7 +4,7 @@
  * values are read through small typed accessors.
  */
 import { parseArgs } from "node:util";
-import { InvalidOptionsError } from "@converge/core";
+import { InvalidOptionsError, errorMessage } from "@converge/core";
 
 /** One option of a command. */
 export interface OptionSpec {
@@ -96,7 +96,7 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): Pa
 
 function toOptionsError(spec: CommandSpec, error: unknown): InvalidOptionsError {
   const code = (error as { code?: unknown }).code;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const option = /'(-{1,2}[^' ]+)/.exec(message)?.[1] ?? "arguments";
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
     return new InvalidOptionsError(option, `unknown option of "converge ${spec.name}" (see converge ${spec.name} --help)`);

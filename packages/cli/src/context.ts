@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { AnyResourceType, Logger } from "@converge/core";
-import { InvalidOptionsError } from "@converge/core";
+import { InvalidOptionsError, errorMessage } from "@converge/core";
 import type { CommandSpec, ParsedArgs } from "./args.js";
 import { flag, listOption, stringOption } from "./args.js";
 import type { CliIo } from "./io.js";
@@ -90,7 +90,7 @@ function redisUrl(ctx: CommandContext): string | undefined {
   try {
     text = readFileSync(resolve(ctx.io.cwd, file), "utf8");
   } catch (error) {
-    throw new InvalidOptionsError("--redis-url-file", `cannot read "${file}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new InvalidOptionsError("--redis-url-file", `cannot read "${file}": ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
   }
   const url = text.split(/\r?\n/).find((line) => line.trim() !== "")?.trim();
   if (url === undefined) throw new InvalidOptionsError("--redis-url-file", `"${file}" holds no URL`);

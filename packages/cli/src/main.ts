@@ -4,7 +4,7 @@
  * printed only for internal errors, and only with `CONVERGE_DEBUG=1`.
  */
 import { createRequire } from "node:module";
-import { ConvergeError, InvalidOptionsError } from "@converge/core";
+import { ConvergeError, InvalidOptionsError, errorMessage } from "@converge/core";
 import { parseCommandArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { abandonCommand } from "./commands/abandon.js";
@@ -71,7 +71,7 @@ export function reportError(io: CliIo, error: unknown): number {
     if (error instanceof TemplateFileError && error.excerpt !== "") io.stderr.write(`${p.dim(error.excerpt)}\n`);
     if (debug && error.stack !== undefined) io.stderr.write(`${error.stack}\n`);
   } else {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     io.stderr.write(`${p.red("internal error:")} ${message}${debug ? "" : " (set CONVERGE_DEBUG=1 for details)"}\n`);
     if (debug && error instanceof Error && error.stack !== undefined) io.stderr.write(`${error.stack}\n`);
   }

@@ -79,7 +79,7 @@ export async function applyPlan(session: Session, name: string, source: Template
   const note =
     stack.status !== "COMPLETE" ? `the stack is ${state}: the apply runs again`
     : JSON.stringify(current?.outputs ?? {}) !== JSON.stringify(compiled.outputs) ? "the outputs change"
-    : settingsChange(stack, options);
+    : settingsChange(stack.options, options);
   return plan(name, true, preview.resources, note);
 }
 

@@ -11,7 +11,7 @@
  * - Redis runtime: the engine is an API client; `converge worker` processes run the checks.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { createEngine, createMemoryRuntime } from "@converge/core";
+import { createEngine, createMemoryRuntime, errorMessage } from "@converge/core";
 import type { MemoryRuntime, MemorySnapshot } from "@converge/core";
 import { cliEngineId } from "./engine-id.js";
 import { loadRedisModules } from "./redis-modules.js";
@@ -59,7 +59,7 @@ async function openMemorySession(statePath: string, request: SessionRequest): Pr
       path: statePath,
       runtime,
       maxEventsPerStack: STATE_EVENTS_PER_STACK,
-      onError: (error) => request.logger.warn(`could not save ${where}: ${(error as Error).message}`),
+      onError: (error) => request.logger.warn(`could not save ${where}: ${errorMessage(error)}`),
     });
     journal.begin(state?.stateId, journaled);
     if (drives && state !== null) await wakeStalled(runtime, state);

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { isMap, isScalar, parseDocument } from "yaml";
 import type { Node } from "yaml";
-import { ConvergeError, InvalidOptionsError, TemplateNestingError, TemplateSyntaxError, TemplateValidationError } from "@converge/core";
+import { ConvergeError, InvalidOptionsError, TemplateNestingError, TemplateSyntaxError, TemplateValidationError, errorMessage } from "@converge/core";
 import type { Template } from "@converge/core";
 import { parseTemplateText } from "./template-text.js";
 
@@ -52,7 +52,7 @@ export function readTemplateFile(file: string, cwd: string): TemplateSource {
     text = readFileSync(resolve(cwd, file), "utf8");
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    throw new InvalidOptionsError("template", code === "ENOENT" ? `file "${file}" does not exist` : `cannot read "${file}": ${(error as Error).message}`);
+    throw new InvalidOptionsError("template", code === "ENOENT" ? `file "${file}" does not exist` : `cannot read "${file}": ${errorMessage(error)}`);
   }
   const format = /\.json$/i.test(file) ? "json" : "auto";
   try {

@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { InvalidOptionsError, isResourceType } from "@converge/core";
+import { InvalidOptionsError, isResourceType, errorMessage } from "@converge/core";
 import type { AnyResourceType } from "@converge/core";
 import { allTypes } from "@converge/plugins";
 
@@ -68,7 +68,7 @@ export async function loadResourceTypes(options: LoadTypesOptions): Promise<AnyR
     try {
       exports = (await import(url)) as Record<string, unknown>;
     } catch (error) {
-      throw new InvalidOptionsError("--types", `cannot load "${spec}": ${error instanceof Error ? error.message : String(error)}`);
+      throw new InvalidOptionsError("--types", `cannot load "${spec}": ${errorMessage(error)}`);
     }
     const types = typesOfModule(exports);
     if (types.length === 0) {

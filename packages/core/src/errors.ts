@@ -33,6 +33,7 @@ export const ErrorCode = {
   STACK_STATE_LOST: "STACK_STATE_LOST",
   FENCED: "FENCED",
   IMPORT_FAILED: "IMPORT_FAILED",
+  PROTOCOL_INVARIANT: "PROTOCOL_INVARIANT",
   ABANDONED_INVALID: "ABANDONED_INVALID",
 } as const;
 
@@ -281,6 +282,17 @@ export class RuntimeError extends ConvergeError {
 export class CorruptMessageError extends ConvergeError {
   constructor(message: string) {
     super(ErrorCode.CORRUPT_MESSAGE, `corrupt check message: ${message}`);
+  }
+}
+
+/**
+ * The protocol met data that breaks one of its invariants (a malformed node key, a graph
+ * edge to a resource no row was chosen for, a node run without its predecessors' data): a
+ * bug or corrupt stored state, never bad user input.
+ */
+export class ProtocolError extends ConvergeError {
+  constructor(message: string) {
+    super(ErrorCode.PROTOCOL_INVARIANT, `protocol invariant broken: ${message}`);
   }
 }
 

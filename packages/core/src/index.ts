@@ -3,6 +3,7 @@
  * convergence protocol, the engine API and the in-memory runtime.
  */
 export * from "./errors.js";
+export { errorMessage } from "./error-message.js";
 export { defineResourceType, isResourceType } from "./plugin/define-resource-type.js";
 export { createTypeRegistry } from "./plugin/registry.js";
 export type { TypeRegistry } from "./plugin/registry.js";
@@ -28,7 +29,7 @@ export * from "./template/index.js";
 export { DependencyGraph } from "./graph/dependency-graph.js";
 export type { DependencyEdge } from "./graph/dependency-graph.js";
 export type * from "./model/types.js";
-export { STACK_NODE, nodeKey, parseNodeKey } from "./model/types.js";
+export { STACK_NODE, nodeKey, parseNodeKey, toSyncKey } from "./model/types.js";
 export type * from "./runtime/contract.js";
 export { ATTEMPT_PATTERN, describeLockHolder, formatLockHolder, parseLockHolder } from "./runtime/lock-holder.js";
 export type { LockHolder } from "./runtime/lock-holder.js";
@@ -43,7 +44,8 @@ export type { EngineOptions, ResolvedEngineOptions, StackOperationOptions } from
 export type { PreviewAction, PreviewEntry, PreviewResult } from "./engine/preview.js";
 export { REDACTED } from "./engine/stack-view.js";
 export type { ResourceInfo, StackInfo } from "./engine/stack-view.js";
-export { processCheck, parseCheckMessage, checkMessageSchema } from "./protocol/process-check.js";
+export { processCheck } from "./protocol/process-check.js";
+export { parseCheckMessage, checkMessageSchema } from "./model/check-message.js";
 export type { EngineContext, RetryPolicy } from "./protocol/env.js";
 export { AbortRegistry } from "./protocol/abort-registry.js";
 export { nextReconcileDue, reconcileMessage, reconcileOffset } from "./protocol/reconcile.js";

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "vitest";
 import type { RuntimeStore } from "@converge/core";
+import { nodeKey } from "@converge/core";
 import { memoryConformanceTarget, runtimeConformance } from "@converge/core/testing";
 import type { ConformanceFactory } from "@converge/core/testing";
 
@@ -44,7 +45,7 @@ describe("runtime conformance catches broken runtimes", () => {
           const key = `${traversalId}/${node}/${sender}`;
           const again = seen.has(key);
           seen.add(key);
-          return store.syncMerge(stackId, traversalId, node, again ? `${sender}#again` : sender, payload, counted, required);
+          return store.syncMerge(stackId, traversalId, node, again ? nodeKey("U", `${sender}#again`) : sender, payload, counted, required);
         },
       })),
       /^syncMerge counts each counted sender once/,

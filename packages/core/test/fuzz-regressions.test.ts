@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { UpdateReplace, buildTraversalGraph, defineResourceType } from "@converge/core";
-import type { MemoryRuntime, ResourceRow, TraversalGraph } from "@converge/core";
+import type { MemoryRuntime, NodeKey, ResourceRow, TraversalGraph } from "@converge/core";
 import { Reality, memoryScenarioHarness, verify } from "@converge/core/testing";
 import type { Kit } from "./support/protocol-kit.js";
 import { killAtCreateCall, res, setup, stepUntilBlocked, tpl } from "./support/protocol-kit.js";
@@ -26,7 +26,7 @@ async function stepNode(kit: Kit, direction: "U" | "C", rowId: string): Promise<
 
 /** True when the graph has no cycle (every node can be ordered). */
 function acyclic(graph: TraversalGraph): boolean {
-  const left = new Map(Object.entries(graph.nodes).map(([k, n]) => [k, n.requires.length]));
+  const left = new Map(Object.entries(graph.nodes).map(([k, n]) => [k as NodeKey, n.requires.length]));
   const ready = [...left].filter(([, n]) => n === 0).map(([k]) => k);
   let done = 0;
   for (let key = ready.pop(); key !== undefined; key = ready.pop()) {

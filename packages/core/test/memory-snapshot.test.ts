@@ -211,6 +211,17 @@ describe("invalid snapshots", () => {
     expect(error.source).toBe("state file x.json");
   });
 
+  it("names a sync point key that is not a node key", async () => {
+    const json = (await valid()) as Json;
+    const syncs = json.stacks[0]?.syncs as Record<string, { fields: Record<string, unknown> }> | undefined;
+    const [key, point] = Object.entries(syncs ?? {})[0] ?? [];
+    if (syncs === undefined || key === undefined || point === undefined) throw new Error("no sync point");
+    syncs[key] = { ...point, fields: { ...point.fields, "X-1": null } };
+    const error = problem(json);
+    expect(error.path).toBe(`stacks[0].syncs.${key}.fields.X-1`);
+    expect(error.message).toMatch(/Invalid key in record/);
+  });
+
   it("rejects broken references", async () => {
     const a = (await valid()) as Json;
     a.stacks[0]!.stack.templateId = "missing";

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "vitest";
 import { Reality, memoryScenarioHarness, scenarios } from "@converge/core/testing";
 import type { MemoryScenarioHarnessOptions, Scenario } from "@converge/core/testing";
+import { errorMessage } from "../src/error-message.js";
 
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
 const DUPLICATE_SEEDS = [1, 2, 3, 4, 5, 6];
@@ -46,7 +47,7 @@ describe("scenarios, seeded random orders", () => {
     it(scenario.name, async () => {
       for (const seed of SEEDS) {
         await run(scenario, { order: "random", seed }).catch((error: unknown) => {
-          throw new Error(`seed ${seed}: ${(error as Error).message}`, { cause: error });
+          throw new Error(`seed ${seed}: ${errorMessage(error)}`, { cause: error });
         });
       }
     });
@@ -63,7 +64,7 @@ describe("scenarios, every check delivered twice", () => {
     it(`${scenario.name} (random orders)`, async () => {
       for (const seed of DUPLICATE_SEEDS) {
         const reality = await run(scenario, { order: "random", seed, duplicate: true, type }).catch((error: unknown) => {
-          throw new Error(`seed ${seed}: ${(error as Error).message}`, { cause: error });
+          throw new Error(`seed ${seed}: ${errorMessage(error)}`, { cause: error });
         });
         assertOneCreatePerRow(reality);
       }

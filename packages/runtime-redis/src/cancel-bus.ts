@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { CancelListener, Logger } from "@converge/core";
 import type { RedisClient } from "./script-loader.js";
 import { command } from "./store-context.js";
+import { errorMessage } from "@converge/core";
 
 interface CancelMessage {
   readonly origin: string;
@@ -36,7 +37,7 @@ export class CancelBus {
   /** Add a listener; returns its unsubscribe function. Subscribes to the channel on first use. */
   onCancel(listener: CancelListener): () => void {
     this.listeners.add(listener);
-    void this.ready().catch((error: unknown) => this.logger.warn(`cannot subscribe to cancellations: ${(error as Error).message}`));
+    void this.ready().catch((error: unknown) => this.logger.warn(`cannot subscribe to cancellations: ${errorMessage(error)}`));
     return () => {
       this.listeners.delete(listener);
     };
@@ -84,7 +85,7 @@ export class CancelBus {
       try {
         listener(stackId, traversalId);
       } catch (error) {
-        this.logger.warn(`a cancel listener threw: ${(error as Error).message}`);
+        this.logger.warn(`a cancel listener threw: ${errorMessage(error)}`);
       }
     }
   }

@@ -14,8 +14,8 @@
  * `timeout`, `watchdog`, `reconcile`), the names read by the same script that gives the ids.
  */
 import type { Job, JobsOptions, Queue } from "bullmq";
-import { CorruptMessageError, STACK_NODE, parseCheckMessage } from "@converge/core";
-import type { CheckMessage } from "@converge/core";
+import { CorruptMessageError, STACK_NODE, nodeKey, parseCheckMessage } from "@converge/core";
+import type { CheckMessage, SyncKey } from "@converge/core";
 import { json } from "./codec.js";
 import { stackIdProblem } from "./keys.js";
 import { unexpectedReply } from "./script-codes.js";
@@ -36,7 +36,7 @@ export interface JobRetry {
 
 /** The field of a check in its traversal's generations hash. */
 export function checkField(message: CheckMessage): string {
-  return message.kind === "node" ? `${message.direction}:${message.rowId}` : message.kind;
+  return message.kind === "node" ? nodeKey(message.direction, message.rowId) : message.kind;
 }
 
 /** Whether a check counts in `activity` (the watchdog does not, like the memory runtime). */
@@ -199,8 +199,8 @@ export class CheckQueue {
  * The sync point a check reads first, which its claim reads for it: a node's own (its inputs,
  * or its predecessors' reports), the stack's completion point for `complete`; none otherwise.
  */
-export function firstSyncRead(message: CheckMessage): string | null {
-  if (message.kind === "node") return `${message.direction}:${message.rowId}`;
+export function firstSyncRead(message: CheckMessage): SyncKey | null {
+  if (message.kind === "node") return nodeKey(message.direction, message.rowId);
   return message.kind === "complete" ? STACK_NODE : null;
 }
 

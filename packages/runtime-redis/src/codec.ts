@@ -3,7 +3,7 @@
  * compare and copy that text and never decode user data, so values come back exactly as
  * written (no Lua cjson round trip that would turn `[]` into `{}`).
  */
-import { RuntimeError } from "@converge/core";
+import { RuntimeError, errorMessage } from "@converge/core";
 import type { NewRow, ResourceRow, RowPatch, StackRecord } from "@converge/core";
 
 /** The check fields of a never-checked row (`NEVER_CHECKED` of the core model). */
@@ -80,7 +80,7 @@ export function parseStored(key: string, field: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new RuntimeError(`corrupt value in Redis at ${key} field ${field}: ${(error as Error).message}`, { cause: error });
+    throw new RuntimeError(`corrupt value in Redis at ${key} field ${field}: ${errorMessage(error)}`, { cause: error });
   }
 }
 

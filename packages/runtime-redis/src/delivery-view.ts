@@ -14,7 +14,7 @@
  *   what is buffered.
  */
 import { EngineDeadError } from "@converge/core";
-import type { NewStackEvent, NodeKey, ResourceRow, Runtime, RuntimeStore, StackRecord, SyncPayload } from "@converge/core";
+import type { NewStackEvent, NodeKey, SyncKey, ResourceRow, Runtime, RuntimeStore, StackRecord, SyncPayload } from "@converge/core";
 
 /** Longest delay of a check's buffered events, ms. */
 export const EVENT_FLUSH_MS = 50;
@@ -36,7 +36,7 @@ export interface Primed {
   /** The row of a node check, when read (null: no such row). */
   readonly row?: { readonly rowId: string; readonly value: ResourceRow | null };
   /** The check's first sync point, when read (null: its traversal is gone). */
-  readonly sync?: { readonly traversalId: string; readonly node: NodeKey; readonly value: Map<NodeKey, SyncPayload> | null };
+  readonly sync?: { readonly traversalId: string; readonly node: SyncKey; readonly value: Map<SyncKey, SyncPayload> | null };
   /** Whether the check's node already reported (`nodeReported`), when read. */
   readonly reported?: { readonly traversalId: string; readonly node: NodeKey; readonly value: boolean };
 }

@@ -13,7 +13,7 @@
  * patterns and the channel.
  */
 import type { RedisOptions } from "ioredis";
-import { RuntimeError } from "@converge/core";
+import { RuntimeError, errorMessage } from "@converge/core";
 import { SCRIPT_COMMANDS, minimalRedisAcl } from "./acl.js";
 import type { RedisRole } from "./acl.js";
 import type { RuntimeKeys } from "./keys.js";
@@ -47,7 +47,7 @@ export async function verifyRedisPermissions(target: PermissionTarget, role: Red
   const client = target.connect();
   const refused: RedisRefusal[] = [];
   const note = (command: string, error: unknown): void => {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     if (isPermissionRefusal(message)) refused.push({ ...refusalFromMessage(message, command), command });
     else if (!message.startsWith("NOSCRIPT")) throw redisFailure(`permission check (${command})`, error);
   };

@@ -4,7 +4,7 @@
  * (`verifyRedisPermissions`) naming every refusal at once, and by any later command Redis
  * refuses with NOPERM, naming that command.
  */
-import { ErrorCode, RuntimeError } from "@converge/core";
+import { ErrorCode, RuntimeError, errorMessage } from "@converge/core";
 
 /** What a refusal was about. */
 export type RefusalKind = "command" | "key" | "channel";
@@ -31,7 +31,7 @@ const PERMISSION = /NOPERM|no permissions to|can't run this command|can't access
 
 /** Whether an error (or a message) of Redis is a permission refusal. */
 export function isPermissionRefusal(error: unknown): boolean {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return PERMISSION.test(message);
 }
 

@@ -2,7 +2,7 @@
  * Return codes of the Lua scripts (mirrors `lua/includes/codes.lua`; a test checks both) and
  * the one place that maps them to the runtime contract's outcomes and to core errors.
  */
-import { RuntimeError } from "@converge/core";
+import { RuntimeError, errorMessage } from "@converge/core";
 import type { WriteRefusal } from "@converge/core";
 import { RedisPermissionError, describeRefusals, isPermissionRefusal, refusalFromMessage } from "./permission-error.js";
 
@@ -52,7 +52,7 @@ export function unexpectedReply(script: string, reply: unknown): RuntimeError {
  * a permission refusal becomes a RedisPermissionError naming the refused command.
  */
 export function redisFailure(operation: string, error: unknown): RuntimeError {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   if (error instanceof RedisPermissionError) return error;
   if (isPermissionRefusal(message)) {
     const refusal = refusalFromMessage(message, operation);

@@ -4,6 +4,7 @@
  * optional `reportNode` - and the mark's read, `nodeReported`.
  */
 import type { NodeKey, NodeReport, NodeReportResult } from "@converge/core";
+import { toSyncKey } from "@converge/core";
 import { json, rowPatchPairs } from "./codec.js";
 import { ScriptCode, unexpectedReply } from "./script-codes.js";
 import { runScript } from "./script-loader.js";
@@ -37,7 +38,7 @@ export async function reportNode(ctx: StoreContext, report: NodeReport): Promise
   }
   if (reply[1] === ScriptCode.GONE) return { kind: "gone" };
   if (reply[1] !== ScriptCode.OK) throw unexpectedReply("reportNode", reply);
-  return { kind: "reported", ready: reply.slice(2).map(String) };
+  return { kind: "reported", ready: reply.slice(2).map((key) => toSyncKey(String(key))) };
 }
 
 /** Whether `node` reported in the traversal (its mark; gone with the traversal's counts). */

@@ -3,7 +3,8 @@
  * (traversal, node): sender -> payload JSON, so an arrival writes one field; readiness counts
  * in one hash per traversal; "gone" = the traversal's graph key no longer exists.
  */
-import type { NodeKey, SyncPayload, SyncResult } from "@converge/core";
+import type { SyncKey, SyncPayload, SyncResult } from "@converge/core";
+import { toSyncKey } from "@converge/core";
 import { json, parseStored } from "./codec.js";
 import { ScriptCode, unexpectedReply } from "./script-codes.js";
 import { runScript } from "./script-loader.js";
@@ -15,8 +16,8 @@ export async function syncMerge(
   ctx: StoreContext,
   stackId: string,
   traversalId: string,
-  node: NodeKey,
-  sender: NodeKey,
+  node: SyncKey,
+  sender: SyncKey,
   payload: SyncPayload,
   counted: boolean,
   required: number,
@@ -35,13 +36,13 @@ export async function syncMerge(
 }
 
 /** Whether a sync point has an entry of `sender` (HEXISTS; a gone traversal's sync points are deleted). */
-export async function syncHas(ctx: StoreContext, stackId: string, traversalId: string, node: NodeKey, sender: NodeKey): Promise<boolean> {
+export async function syncHas(ctx: StoreContext, stackId: string, traversalId: string, node: SyncKey, sender: SyncKey): Promise<boolean> {
   const key = ctx.keys.stack(stackId).sync(traversalId, node);
   return (await command("HEXISTS sync", () => ctx.client.hexists(key, sender))) === 1;
 }
 
 /** A sync point's entries; null when the traversal is gone. */
-export async function readSync(ctx: StoreContext, stackId: string, traversalId: string, node: NodeKey): Promise<Map<NodeKey, SyncPayload> | null> {
+export async function readSync(ctx: StoreContext, stackId: string, traversalId: string, node: SyncKey): Promise<Map<SyncKey, SyncPayload> | null> {
   const k = ctx.keys.stack(stackId);
   const key = k.sync(traversalId, node);
   const reply = await runScript(ctx.client, "readSync", [k.graph(traversalId), key], []);
@@ -51,10 +52,10 @@ export async function readSync(ctx: StoreContext, stackId: string, traversalId: 
 }
 
 /** A sync point's entries from a flat `[sender, payload JSON, ...]` reply. */
-export function decodeSync(key: string, flat: readonly string[]): Map<NodeKey, SyncPayload> {
-  const entries = new Map<NodeKey, SyncPayload>();
+export function decodeSync(key: string, flat: readonly string[]): Map<SyncKey, SyncPayload> {
+  const entries = new Map<SyncKey, SyncPayload>();
   for (let i = 0; i + 1 < flat.length; i += 2) {
-    const sender = flat[i] as string;
+    const sender = toSyncKey(flat[i] as string);
     entries.set(sender, parseStored(key, sender, flat[i + 1] as string) as SyncPayload);
   }
   return entries;

@@ -16,9 +16,9 @@
 import { randomUUID } from "node:crypto";
 import { UnrecoverableError, WaitingError, Worker } from "bullmq";
 import type { Job } from "bullmq";
-import { CorruptMessageError, EngineDeadError, FencedError, InvalidOptionsError, StackStateLostError } from "@converge/core";
+import { CorruptMessageError, EngineDeadError, FencedError, InvalidOptionsError, StackStateLostError, nodeKey } from "@converge/core";
 import type { CheckHandler, CheckMessage, Logger, Runtime, RuntimeStore, WorkerRegistration } from "@converge/core";
-import { checkField, claimArgs, firstSyncRead, isTracked, parseJob } from "./check-queue.js";
+import { claimArgs, firstSyncRead, isTracked, parseJob } from "./check-queue.js";
 import type { ParsedJob } from "./check-queue.js";
 import { decodeRow, decodeStackFlat } from "./codec.js";
 import { EventBuffer, deliveryView } from "./delivery-view.js";
@@ -398,7 +398,7 @@ export class WorkerHost {
       ...(syncNode !== null && stored && syncReply[0] !== 0
         ? { sync: { traversalId: message.traversalId, node: syncNode, value: syncReply[0] === 1 ? null : decodeSync(k.sync(message.traversalId, syncNode), syncReply.slice(1).map(String)) } }
         : {}),
-      ...(message.kind === "node" && stored ? { reported: { traversalId: message.traversalId, node: checkField(message), value: reported === 1 } } : {}),
+      ...(message.kind === "node" && stored ? { reported: { traversalId: message.traversalId, node: nodeKey(message.direction, message.rowId), value: reported === 1 } } : {}),
     };
     const events = new EventBuffer((stackId, list) => ctx.store.appendEvents(stackId, list));
     const runtime = deliveryView(this.deps.runtime(), slot, { primed, events, ...(crashAfterOps === undefined ? {} : { crashAfterOps }) });

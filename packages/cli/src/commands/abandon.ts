@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { InvalidOptionsError } from "@converge/core";
+import { InvalidOptionsError, errorMessage } from "@converge/core";
 import { HELP_OPTION, RUNTIME_OPTIONS, TYPES_OPTIONS, stringOption } from "../args.js";
 import type { Command } from "../command.js";
 import { commandTypes, withSession } from "../context.js";
@@ -45,7 +45,7 @@ export const abandonCommand: Command = {
     } catch (error) {
       // The stack is already abandoned: print what would be lost rather than lose it.
       ctx.io.stdout.write(json);
-      throw new InvalidOptionsError("--output", `cannot write "${output}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; the abandoned stack was printed instead`);
+      throw new InvalidOptionsError("--output", `cannot write "${output}": ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}; the abandoned stack was printed instead`);
     }
     ctx.print(`stack ${name} abandoned: ${abandoned.resources.length} resource(s) left in place, written to ${output}`);
     return EXIT.OK;

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { InvalidOptionsError } from "@converge/core";
+import { InvalidOptionsError, errorMessage } from "@converge/core";
 import type { AbandonedStack } from "@converge/core";
 import { HELP_OPTION, RUNTIME_OPTIONS, TYPES_OPTIONS, flag } from "../args.js";
 import type { Command } from "../command.js";
@@ -31,7 +31,7 @@ export const adoptCommand: Command = {
     try {
       abandoned = JSON.parse(readFileSync(resolve(ctx.io.cwd, file), "utf8")) as unknown;
     } catch (error) {
-      throw new InvalidOptionsError("FILE", `cannot read "${file}" as JSON: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new InvalidOptionsError("FILE", `cannot read "${file}" as JSON: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
     }
     return runOperation(ctx, {
       verb: "adopt",

@@ -6,7 +6,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { dirname, resolve } from "node:path";
-import { SnapshotError, parseMemorySnapshot } from "@converge/core";
+import { SnapshotError, parseMemorySnapshot, errorMessage } from "@converge/core";
 import type { MemorySnapshot } from "@converge/core";
 
 /** Default state file, relative to the working directory. */
@@ -29,7 +29,7 @@ export function readStateFile(path: string): MemorySnapshot | null {
     text = readFileSync(path, "utf8");
   } catch (error) {
     if ((error as { code?: unknown }).code === "ENOENT") return null;
-    throw new SnapshotError(`state file ${path}`, "", `cannot be read: ${(error as Error).message}`);
+    throw new SnapshotError(`state file ${path}`, "", `cannot be read: ${errorMessage(error)}`);
   }
   return parseStateText(path, text);
 }
@@ -42,7 +42,7 @@ export function parseStateText(path: string, text: string): MemorySnapshot {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new SnapshotError(source, "", `is not valid JSON (${(error as Error).message.replace(/\s+/g, " ")}); move it away or pass another --state`);
+    throw new SnapshotError(source, "", `is not valid JSON (${errorMessage(error).replace(/\s+/g, " ")}); move it away or pass another --state`);
   }
   return parseMemorySnapshot(json, { source });
 }

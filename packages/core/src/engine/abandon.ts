@@ -2,7 +2,7 @@
  * Abandon (Heat's `stack abandon`, Terraform's `state rm`): stop managing resources without
  * deleting them, and return what was let go as plain JSON that `adoptStack` takes back.
  */
-import { randomUUID } from "node:crypto";
+import { randomUUID } from "../platform/node.js";
 import { StackStateError } from "../errors.js";
 import type { ResourceRow, StackOptions, StackRecord } from "../model/types.js";
 import type { TypeRegistry } from "../plugin/registry.js";

@@ -5,7 +5,7 @@
  * through the type's `read` (no create call) - with supersession, fencing and failure
  * handling as for any update.
  */
-import { randomUUID } from "node:crypto";
+import { randomUUID } from "../platform/node.js";
 import { z } from "zod";
 import { AbandonedStackError, ImportError, TemplateValidationError } from "../errors.js";
 import { DependencyGraph } from "../graph/dependency-graph.js";

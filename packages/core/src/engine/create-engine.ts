@@ -3,12 +3,12 @@
  * leaves are queued), read stacks, resources and events, and - unless disabled - process
  * checks as a worker of the runtime.
  */
-import { randomUUID } from "node:crypto";
+import { randomUUID } from "../platform/node.js";
 import { InvalidOptionsError, StackExistsError, StackNotFoundError, StackStateError, StackStateLostError, TemplateValidationError } from "../errors.js";
 import type { StackEvent, StackOptions, StackRecord } from "../model/types.js";
 import { AbortRegistry } from "../protocol/abort-registry.js";
 import type { EngineContext } from "../protocol/env.js";
-import { startRollback } from "../protocol/fail.js";
+import { startRollback } from "../protocol/rollback.js";
 import { startCheck } from "../protocol/check-stack.js";
 import { processCheck } from "../protocol/process-check.js";
 import { scheduleReconcile } from "../protocol/reconcile.js";

@@ -2,7 +2,7 @@
  * Engine and stack-operation options, documented with their defaults and compiled once into
  * resolved options (nothing downstream reads raw options).
  */
-import { randomUUID } from "node:crypto";
+import { randomUUID } from "../platform/node.js";
 import { InvalidOptionsError } from "../errors.js";
 import type { ReconcilePolicy, StackOptions } from "../model/types.js";
 import type { TypeRegistry } from "../plugin/registry.js";

@@ -3,7 +3,8 @@
  * it took the last of them. Used to read a state journal (a snapshot, then the changes one
  * runtime appended). The result is not validated here; pass it to `parseMemorySnapshot`.
  */
-import type { NodeKey, ResourceRow, StackEvent, StackRecord, SyncPayload, TraversalGraph } from "../model/types.js";
+import { toSyncKey } from "../model/types.js";
+import type { SyncKey, ResourceRow, StackEvent, StackRecord, SyncPayload, TraversalGraph } from "../model/types.js";
 import type { StackTombstone } from "../runtime/contract.js";
 import type { CompiledTemplate } from "../template/types.js";
 import type { MemoryChanges, StackChanges } from "./changes.js";
@@ -28,7 +29,7 @@ interface StackBuild {
   readonly rows: Map<string, ResourceRow>;
   rowCounter: number;
   graph: TraversalGraph | null;
-  syncs: Map<NodeKey, { readonly fields: Map<NodeKey, SyncPayload>; count: number }>;
+  syncs: Map<SyncKey, { readonly fields: Map<SyncKey, SyncPayload>; count: number }>;
 }
 
 function own<T>(entries: Iterable<readonly [string, T]>): Record<string, T> {
@@ -38,7 +39,9 @@ function own<T>(entries: Iterable<readonly [string, T]>): Record<string, T> {
 }
 
 function toBuild(entry: StackSnapshot): StackBuild {
-  const syncs = new Map(Object.entries(entry.syncs).map(([node, point]) => [node, { fields: new Map(Object.entries(point.fields)), count: point.count }]));
+  const syncs = new Map(
+    Object.entries(entry.syncs).map(([node, point]) => [toSyncKey(node), { fields: new Map(Object.entries(point.fields).map(([sender, payload]) => [toSyncKey(sender), payload])), count: point.count }]),
+  );
   return {
     stack: entry.stack,
     templates: new Map(Object.entries(entry.templates)),

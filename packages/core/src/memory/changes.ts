@@ -7,7 +7,7 @@
  * The CLI appends them to its state journal and folds them into a snapshot with
  * {@link applyMemoryChanges} (`apply-changes.ts`).
  */
-import type { CheckMessage, NodeKey, ResourceRow, StackEvent, StackRecord, SyncPayload, TraversalGraph } from "../model/types.js";
+import type { CheckMessage, SyncKey, ResourceRow, StackEvent, StackRecord, SyncPayload, TraversalGraph } from "../model/types.js";
 import type { StackTombstone } from "../runtime/contract.js";
 import type { CompiledTemplate } from "../template/types.js";
 
@@ -30,7 +30,7 @@ export interface StackChanges {
   /** Present when the graph was replaced or dropped: the graph now; the sync points restart empty. */
   readonly graph?: TraversalGraph | null;
   /** Sync-point entries merged since (after the graph change, if any): node, sender, payload, count of the node. */
-  readonly syncs?: readonly (readonly [NodeKey, NodeKey, SyncPayload, number])[];
+  readonly syncs?: readonly (readonly [SyncKey, SyncKey, SyncPayload, number])[];
 }
 
 /** A check added to the queue (ids are the runtime's queue ids; see {@link MemoryChanges.queue}). */
@@ -82,7 +82,7 @@ export interface DirtyStack {
   readonly rows: Set<string>;
   readonly templates: Set<string>;
   /** node → senders merged. */
-  readonly syncs: Map<NodeKey, Set<NodeKey>>;
+  readonly syncs: Map<SyncKey, Set<SyncKey>>;
 }
 
 /** Notes which keys of a memory runtime were written since the last take. */
@@ -139,7 +139,7 @@ export class ChangeTracker {
   }
 
   /** A sync-point entry was merged. */
-  sync(stackId: string, node: NodeKey, sender: NodeKey): void {
+  sync(stackId: string, node: SyncKey, sender: SyncKey): void {
     const syncs = this.stack(stackId).syncs;
     let senders = syncs.get(node);
     if (senders === undefined) {

@@ -25,6 +25,7 @@ import type { QueuedCheckSnapshot } from "./snapshot.js";
 import type { MemoryCheckpoint, MemoryRuntime, MemoryRuntimeOptions, SnapshotOptions } from "./memory-runtime-types.js";
 import { MEMORY_SNAPSHOT_FORMAT, MEMORY_SNAPSHOT_VERSION, isValidatedSnapshot, jsonCopy, markValidated, parseMemorySnapshot, snapshotTombstones } from "./snapshot.js";
 export type { MemoryCheckpoint, MemoryRuntime, MemoryRuntimeOptions, PendingCheck, SnapshotOptions, StepOptions } from "./memory-runtime-types.js";
+import { errorMessage } from "../error-message.js";
 
 interface Worker {
   readonly engineId: string;
@@ -151,11 +152,11 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
         if (!lostReported.has(item.message.stackId)) logger.error(error.message, { message: item.message });
         lostReported.add(item.message.stackId);
       } else if (item.attempts < maxAttempts) {
-        logger.warn(`check failed, will be redelivered: ${(error as Error).message}`, { message: item.message });
+        logger.warn(`check failed, will be redelivered: ${errorMessage(error)}`, { message: item.message });
         queue.push(item);
         requeued = true;
       } else {
-        logger.error(`check failed ${item.attempts} times, dropped: ${(error as Error).message}`, { message: item.message });
+        logger.error(`check failed ${item.attempts} times, dropped: ${errorMessage(error)}`, { message: item.message });
       }
     } finally {
       lease.close();

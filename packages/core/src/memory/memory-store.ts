@@ -3,8 +3,8 @@
  * synchronous step over maps (so each is trivially atomic). Rows and payloads are cloned on
  * the way in and out, as a real store would serialize them; graphs and templates are frozen.
  */
-import type { NewStackEvent, NodeKey, ResourceRow, StackEvent, StackRecord, SyncPayload, TraversalGraph } from "../model/types.js";
-import { NEVER_CHECKED } from "../model/types.js";
+import type { NewStackEvent, ResourceRow, SyncKey, StackEvent, StackRecord, SyncPayload, TraversalGraph } from "../model/types.js";
+import { NEVER_CHECKED, toSyncKey } from "../model/types.js";
 import type {
   StackTombstone,
   BeginTraversal,
@@ -19,7 +19,7 @@ import type {
   RuntimeStore,
   SyncResult,
 } from "../runtime/contract.js";
-import { completeRowEvent } from "../protocol/fused-ops.js";
+import { completeRowEvent } from "../model/events.js";
 import { InvalidOptionsError } from "../errors.js";
 import type { CompiledTemplate } from "../template/types.js";
 import type { ChangeTracker, StackChanges } from "./changes.js";
@@ -30,7 +30,7 @@ import { jsonCopy } from "./snapshot.js";
 import { clone, deepFreeze } from "./plain-copy.js";
 
 interface SyncEntry {
-  readonly fields: Map<NodeKey, SyncPayload>;
+  readonly fields: Map<SyncKey, SyncPayload>;
   count: number;
 }
 
@@ -40,7 +40,7 @@ interface StackState {
   readonly rows: Map<string, ResourceRow>;
   rowCounter: number;
   graph: TraversalGraph | null;
-  syncs: Map<NodeKey, SyncEntry>;
+  syncs: Map<SyncKey, SyncEntry>;
 }
 
 /** How many tombstones of deleted stacks the memory store keeps (the oldest go first). */
@@ -66,9 +66,9 @@ export class MemoryStore implements RuntimeStore {
     return [...this.stacks.values()].map((s) => {
       const templates: Record<string, CompiledTemplate> = {};
       for (const [id, template] of s.templates) templates[id] = template;
-      const syncs: Record<NodeKey, SyncPointSnapshot> = {};
+      const syncs: Record<string, SyncPointSnapshot> = {};
       for (const [node, entry] of s.syncs) {
-        const fields: Record<NodeKey, SyncPayload> = {};
+        const fields: Record<string, SyncPayload> = {};
         for (const [sender, payload] of entry.fields) fields[sender] = payload;
         syncs[node] = { fields, count: entry.count };
       }
@@ -83,9 +83,9 @@ export class MemoryStore implements RuntimeStore {
   importStacks(stacks: readonly StackSnapshot[]): void {
     if (this.stacks.size > 0) throw new InvalidOptionsError("state", "a snapshot can only be loaded into an empty memory store");
     for (const entry of jsonCopy(stacks)) {
-      const syncs = new Map<NodeKey, SyncEntry>();
+      const syncs = new Map<SyncKey, SyncEntry>();
       for (const [node, point] of Object.entries(entry.syncs)) {
-        syncs.set(node, { fields: new Map(Object.entries(point.fields)), count: point.count });
+        syncs.set(toSyncKey(node), { fields: new Map(Object.entries(point.fields).map(([sender, payload]) => [toSyncKey(sender), payload])), count: point.count });
       }
       this.stacks.set(entry.stack.id, {
         stack: entry.stack,
@@ -264,7 +264,7 @@ export class MemoryStore implements RuntimeStore {
       }
       const s = this.state(report.stackId);
       if (s === undefined || s.graph === null || s.graph.traversalId !== report.traversalId) return { kind: "gone" };
-      const ready: NodeKey[] = [];
+      const ready: SyncKey[] = [];
       for (const target of report.targets) {
         if (this.merge(s, target.node, report.sender, target.payload, true, target.required) === "ready") ready.push(target.node);
       }
@@ -339,8 +339,8 @@ export class MemoryStore implements RuntimeStore {
   async syncMerge(
     stackId: string,
     traversalId: string,
-    node: NodeKey,
-    sender: NodeKey,
+    node: SyncKey,
+    sender: SyncKey,
     payload: SyncPayload,
     counted: boolean,
     required: number,
@@ -351,7 +351,7 @@ export class MemoryStore implements RuntimeStore {
   }
 
   /** The merge-and-test of a sync point of a live traversal. */
-  private merge(s: StackState, node: NodeKey, sender: NodeKey, payload: SyncPayload, counted: boolean, required: number): SyncResult {
+  private merge(s: StackState, node: SyncKey, sender: SyncKey, payload: SyncPayload, counted: boolean, required: number): SyncResult {
     let entry = s.syncs.get(node);
     if (entry === undefined) {
       entry = { fields: new Map(), count: 0 };
@@ -364,17 +364,17 @@ export class MemoryStore implements RuntimeStore {
     return entry.count >= required ? "ready" : "waiting";
   }
 
-  async syncHas(stackId: string, traversalId: string, node: NodeKey, sender: NodeKey): Promise<boolean> {
+  async syncHas(stackId: string, traversalId: string, node: SyncKey, sender: SyncKey): Promise<boolean> {
     const s = this.state(stackId);
     if (s === undefined || s.graph === null || s.graph.traversalId !== traversalId) return false;
     return s.syncs.get(node)?.fields.has(sender) === true;
   }
 
-  async readSync(stackId: string, traversalId: string, node: NodeKey): Promise<Map<NodeKey, SyncPayload> | null> {
+  async readSync(stackId: string, traversalId: string, node: SyncKey): Promise<Map<SyncKey, SyncPayload> | null> {
     const s = this.state(stackId);
     if (s === undefined || s.graph === null || s.graph.traversalId !== traversalId) return null;
     const entry = s.syncs.get(node);
-    return new Map([...(entry?.fields ?? new Map<NodeKey, SyncPayload>())].map(([k, v]) => [k, clone(v)]));
+    return new Map([...(entry?.fields ?? new Map<SyncKey, SyncPayload>())].map(([k, v]) => [k, clone(v)]));
   }
 
   async appendEvents(stackId: string, events: readonly NewStackEvent[]): Promise<void> {

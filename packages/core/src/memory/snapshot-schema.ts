@@ -4,7 +4,8 @@
  * JSON (so resource names like `__proto__`, which a zod record would drop, survive).
  */
 import { z } from "zod";
-import { checkMessageSchema } from "../protocol/process-check.js";
+import { checkMessageSchema } from "../model/check-message.js";
+import { STACK_NODE, isNodeKey } from "../model/types.js";
 
 const id = z.string().min(1).max(200);
 const epochMs = z.number().finite();
@@ -98,8 +99,11 @@ export const syncPayloadSchema = z
   .object({ rowId: id, name: z.string(), refId: z.string().nullable(), attributes: jsonObject })
   .nullable();
 
+/** A sync point's key or sender: a node key (`U:<rowId>`, `C:<rowId>`) or the stack's completion point. */
+const syncKey = z.string().refine((key) => key === STACK_NODE || isNodeKey(key), { message: `not a sync point key (expected U:<rowId>, C:<rowId> or ${STACK_NODE})` });
+
 /** One sync point: sender → payload, and how many counted senders arrived. */
-export const syncPointSchema = z.object({ fields: z.record(z.string().min(1), syncPayloadSchema), count: count });
+export const syncPointSchema = z.object({ fields: z.record(syncKey, syncPayloadSchema), count: count });
 
 /** One stack with everything it owns. */
 export const stackSnapshotSchema = z.object({
@@ -108,7 +112,7 @@ export const stackSnapshotSchema = z.object({
   rows: z.array(resourceRowSchema),
   rowCounter: count,
   graph: traversalGraphSchema.nullable(),
-  syncs: z.record(z.string().min(1), syncPointSchema),
+  syncs: z.record(syncKey, syncPointSchema),
 });
 
 /** A stack event. */

@@ -2,7 +2,7 @@
  * Reading the changes of the stacks a {@link ChangeTracker} noted from a memory store: for
  * each dirty key, its value now, or that it is gone.
  */
-import type { NodeKey, ResourceRow, StackRecord, SyncPayload, TraversalGraph } from "../model/types.js";
+import type { SyncKey, ResourceRow, StackRecord, SyncPayload, TraversalGraph } from "../model/types.js";
 import type { CompiledTemplate } from "../template/types.js";
 import type { ChangeTracker, StackChanges } from "./changes.js";
 
@@ -13,7 +13,7 @@ export interface StackView {
   readonly templates: ReadonlyMap<string, CompiledTemplate>;
   readonly rows: ReadonlyMap<string, ResourceRow>;
   readonly graph: TraversalGraph | null;
-  readonly syncs: ReadonlyMap<NodeKey, { readonly fields: ReadonlyMap<NodeKey, SyncPayload>; readonly count: number }>;
+  readonly syncs: ReadonlyMap<SyncKey, { readonly fields: ReadonlyMap<SyncKey, SyncPayload>; readonly count: number }>;
 }
 
 /** The keys of `keys` that `map` holds (with their values), and those it does not. */
@@ -38,7 +38,7 @@ export function collectStackChanges(tracker: ChangeTracker, lookup: (stackId: st
     if (s === undefined) return { id, stack: null };
     const rows = split(dirty.rows, s.rows);
     const templates = split(dirty.templates, s.templates);
-    const syncs: [NodeKey, NodeKey, SyncPayload, number][] = [];
+    const syncs: [SyncKey, SyncKey, SyncPayload, number][] = [];
     for (const [node, senders] of dirty.syncs) {
       const entry = s.syncs.get(node);
       if (entry === undefined) continue;

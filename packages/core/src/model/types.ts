@@ -3,6 +3,7 @@
  * graphs, sync-point payloads, check messages and events. Every value here is plain JSON so
  * that any runtime can store it.
  */
+import { ProtocolError } from "../errors.js";
 
 /** What a stack's current or last traversal does. */
 export type StackAction = "CREATE" | "UPDATE" | "DELETE" | "ROLLBACK" | "CHECK";
@@ -143,11 +144,17 @@ export type RowPatch = Partial<
 /** Direction of a graph node: `U` = update (create/update the row), `C` = cleanup. */
 export type Direction = "U" | "C";
 
-/** A graph node key: `${direction}:${rowId}`. */
-export type NodeKey = string;
+/**
+ * A graph node key: `${direction}:${rowId}` - made by {@link nodeKey}, split by
+ * {@link parseNodeKey}, never by hand.
+ */
+export type NodeKey = `${Direction}:${string}`;
 
-/** Sender key of the stack's completion point. */
+/** Key (and sender) of the stack's completion point. */
 export const STACK_NODE = "$stack";
+
+/** A sync point's key: a graph node, or the stack's completion point. */
+export type SyncKey = NodeKey | typeof STACK_NODE;
 
 /** One node of a stored traversal graph. */
 export interface GraphNode {
@@ -256,11 +263,43 @@ export function nodeKey(direction: Direction, rowId: string): NodeKey {
   return `${direction}:${rowId}`;
 }
 
-/** Split a node key into direction and row id. */
-export function parseNodeKey(key: NodeKey): { direction: Direction; rowId: string } {
+/**
+ * Split a node key into direction and row id.
+ * @throws ProtocolError when `key` is not a node key (stored data that breaks the invariant).
+ */
+export function parseNodeKey(key: string): { direction: Direction; rowId: string } {
   const direction = key.slice(0, 1);
   if ((direction !== "U" && direction !== "C") || key[1] !== ":") {
-    throw new TypeError(`not a node key: ${key}`);
+    throw new ProtocolError(`not a node key: ${JSON.stringify(key)} (expected U:<rowId> or C:<rowId>)`);
   }
   return { direction, rowId: key.slice(2) };
+}
+
+/** Whether `key` is a node key (`U:<rowId>` or `C:<rowId>`), e.g. of data read back from a store. */
+export function isNodeKey(key: string): key is NodeKey {
+  return (key.startsWith("U:") || key.startsWith("C:"));
+}
+
+/**
+ * `key` (read back from a store) as a sync point's key.
+ * @throws ProtocolError when it is neither a node key nor `STACK_NODE`.
+ */
+export function toSyncKey(key: string): SyncKey {
+  if (key === STACK_NODE || isNodeKey(key)) return key;
+  throw new ProtocolError(`not a sync point key: ${JSON.stringify(key)} (expected U:<rowId>, C:<rowId> or ${STACK_NODE})`);
+}
+
+/** The nodes of a graph with their keys (`Object.entries` types keys as plain strings). */
+export function graphNodes(graph: Pick<TraversalGraph, "nodes">): [NodeKey, GraphNode][] {
+  return Object.entries(graph.nodes) as [NodeKey, GraphNode][];
+}
+
+/** Whether `key` is a cleanup node's key. */
+export function isCleanupKey(key: SyncKey): boolean {
+  return key.startsWith("C:");
+}
+
+/** Whether `key` is an update node's key. */
+export function isUpdateKey(key: SyncKey): boolean {
+  return key.startsWith("U:");
 }

@@ -4,16 +4,16 @@
  */
 import type { ResourceRow, StackRecord, TraversalGraph } from "../model/types.js";
 import { nodeKey } from "../model/types.js";
-import { isActiveRow } from "./best-existing.js";
 import type { RowWrite } from "../runtime/contract.js";
-import type { CheckEnv } from "./env.js";
+import { isActiveRow } from "./best-existing.js";
 import { ABANDON_REASON, deleteLock, deleteLockedRow } from "./delete-row.js";
-import { loadTemplate } from "./env.js";
-import { nodeReported, rowWriteEvent } from "./fused-ops.js";
+import { loadTemplate } from "./engine-cache.js";
+import type { CheckEnv } from "./env.js";
+import { rowWriteEvent } from "./events.js";
 import { holderState, lockRow } from "./locking.js";
-import { nodeMessage, reportCleanup, retrigger } from "./propagate.js";
-
-const MAX_ROUNDS = 8;
+import type { StepResult } from "./node-run.js";
+import { runRounds } from "./node-run.js";
+import { nodeReported, reportCleanup, retrigger } from "./report.js";
 
 /** True when the row is kept by this traversal: chosen for its name and not replaced. */
 export function keptByTraversal(graph: TraversalGraph, row: ResourceRow): boolean {
@@ -28,20 +28,14 @@ export async function checkCleanupNode(env: CheckEnv, stack: StackRecord, graph:
   const sync = await env.store.readSync(stack.id, graph.traversalId, node);
   if (sync === null) return retrigger(env, stack.id, first.id);
   if (!spec.requires.every((pred) => sync.has(pred)) || (await nodeReported(env, stack.id, graph, node))) return;
-  let row: ResourceRow | null = first;
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    if (round > 0) row = await env.store.loadRow(stack.id, first.id);
-    if (row === null) {
-      await reportCleanup(env, stack.id, graph, first.id);
-      return;
-    }
-    const step = await cleanupStep(env, stack, graph, row);
-    if (step === "done") return;
-  }
-  await env.runtime.enqueue([nodeMessage(stack.id, graph.traversalId, node)]);
+  await runRounds(env, stack, graph, first, node, async (row) => {
+    if (row !== null) return cleanupStep(env, stack, graph, row);
+    await reportCleanup(env, stack.id, graph, first.id);
+    return "done";
+  });
 }
 
-async function cleanupStep(env: CheckEnv, stack: StackRecord, graph: TraversalGraph, row: ResourceRow): Promise<"done" | "again"> {
+async function cleanupStep(env: CheckEnv, stack: StackRecord, graph: TraversalGraph, row: ResourceRow): Promise<StepResult> {
   if (!isActiveRow(row) || keptByTraversal(graph, row)) {
     await reportCleanup(env, stack.id, graph, row.id);
     return "done";

@@ -4,14 +4,14 @@
  * stack COMPLETE - or remove it after a DELETE.
  */
 import type { ResourceRow, StackRecord, TraversalGraph } from "../model/types.js";
-import { STACK_NODE, parseNodeKey } from "../model/types.js";
+import { STACK_NODE, graphNodes, isUpdateKey, parseNodeKey } from "../model/types.js";
 import { isActiveRow } from "./best-existing.js";
 import { completeCheck } from "./check-stack.js";
 import { deleteLock, deleteLockedRow } from "./delete-row.js";
 import type { CheckEnv } from "./env.js";
-import { stackEvent } from "./env.js";
-import { rowWriteEvent } from "./fused-ops.js";
-import { casWrite, holderState, lockRow } from "./locking.js";
+import { rowWriteEvent, stackEvent } from "./events.js";
+import { holderState, lockRow } from "./locking.js";
+import { casWrite } from "./row-writes.js";
 
 /**
  * The rows that stand for the target after the traversal: each chosen row, or the
@@ -19,8 +19,8 @@ import { casWrite, holderState, lockRow } from "./locking.js";
  */
 export function currentRowIds(graph: TraversalGraph, rows: ReadonlyMap<string, ResourceRow>): Set<string> {
   const current = new Set<string>();
-  for (const key of Object.keys(graph.nodes)) {
-    if (!key.startsWith("U:")) continue;
+  for (const [key] of graphNodes(graph)) {
+    if (!isUpdateKey(key)) continue;
     let row = rows.get(parseNodeKey(key).rowId);
     for (let hops = 0; row !== undefined && row.replacedBy !== null && hops < 16; hops++) {
       const next = rows.get(row.replacedBy);

@@ -9,20 +9,19 @@
  * it) is not waited for: it is reported `UNCHECKED` in this check's events and its stored
  * check fields are left as they were.
  */
-import { randomUUID } from "node:crypto";
+import { errorMessage } from "../error-message.js";
 import { AbortedError, FencedError } from "../errors.js";
-import type { CheckStatus, ResourceRow, RowPatch, StackRecord, TraversalGraph } from "../model/types.js";
+import type { CheckMessage, CheckStatus, ResourceRow, RowPatch, StackRecord, TraversalGraph } from "../model/types.js";
 import { nodeKey } from "../model/types.js";
-import type { CheckMessage } from "../model/types.js";
+import { randomUUID } from "../platform/node.js";
 import { isActiveRow } from "./best-existing.js";
 import type { CheckEnv } from "./env.js";
-import { rowEvent, stackEvent } from "./env.js";
+import { rowEvent, rowWriteEvent, stackEvent } from "./events.js";
 import { failTraversal } from "./fail.js";
-import { nodeReported, rowWriteEvent } from "./fused-ops.js";
-import { casWriteSpec } from "./locking.js";
 import type { Observation } from "./observe.js";
 import { observeRow } from "./observe.js";
-import { nodeMessage, propagate } from "./propagate.js";
+import { nodeMessage, nodeReported, propagate } from "./report.js";
+import { casWriteSpec } from "./row-writes.js";
 import type { TraversalEnv } from "./start-traversal.js";
 
 /** Whether a row stands for something that exists (or existed) and so can be checked. */
@@ -98,7 +97,7 @@ export async function checkObserveNode(env: CheckEnv, stack: StackRecord, graph:
     } catch (error) {
       if (error instanceof AbortedError) return; // cancelled or superseded
       if (error instanceof FencedError) throw error;
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       return failTraversal(env, stack.id, graph.traversalId, `Resource ${row.name}: read failed: ${message}`);
     }
     const result = checkResult(observation);
@@ -106,20 +105,20 @@ export async function checkObserveNode(env: CheckEnv, stack: StackRecord, graph:
     const patch: RowPatch = { checkStatus: result.status, driftedProperties: result.drifted, checkedAt: env.runtime.now() };
     const write = casWriteSpec(env, stack.id, graph.traversalId, row, patch);
     const event = rowWriteEvent(env, stack, graph.traversalId, "CHECK", "COMPLETE", reason);
-    const reported = await propagate(env, stack.id, graph, node, null, write, event);
+    const reported = await propagate(env, { stackId: stack.id, graph, sender: node, payload: null, write, event });
     if (reported.kind !== "refused") return;
     if (reported.reason === "locked") {
       // Busy with an older traversal's live attempt: not checked this time, not waited for.
-      await rowEvent(env, stack, graph.traversalId, row, "CHECK", "COMPLETE", `UNCHECKED: busy (locked by ${reported.row?.lockHolder ?? "another check"})`);
-      await propagate(env, stack.id, graph, node, null);
+      await rowEvent(env, stack, row, rowWriteEvent(env, stack, graph.traversalId, "CHECK", "COMPLETE", `UNCHECKED: busy (locked by ${reported.row?.lockHolder ?? "another check"})`));
+      await propagate(env, { stackId: stack.id, graph, sender: node, payload: null });
       return;
     }
     if (reported.reason !== "version") return; // superseded or gone
     row = await env.store.loadRow(stack.id, first.id);
   }
   // Changed under every observation: report it unchecked rather than spin.
-  if (row !== null) await rowEvent(env, stack, graph.traversalId, row, "CHECK", "COMPLETE", "UNCHECKED: the row kept changing");
-  await propagate(env, stack.id, graph, node, null);
+  if (row !== null) await rowEvent(env, stack, row, rowWriteEvent(env, stack, graph.traversalId, "CHECK", "COMPLETE", "UNCHECKED: the row kept changing"));
+  await propagate(env, { stackId: stack.id, graph, sender: node, payload: null });
 }
 
 /** Complete a CHECK traversal: mark the stack CHECK_COMPLETE, keeping its templates and rows. */

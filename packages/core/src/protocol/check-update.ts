@@ -7,20 +7,20 @@ import type { NodeKey, ResourceRow, StackRecord, TraversalGraph } from "../model
 import { nodeKey } from "../model/types.js";
 import { describeLockHolder } from "../runtime/lock-holder.js";
 import { createRow } from "./create-row.js";
+import { loadTemplate } from "./engine-cache.js";
 import type { CheckEnv } from "./env.js";
-import { loadTemplate, rowEvent } from "./env.js";
+import { rowEvent, rowWriteEvent } from "./events.js";
 import { failTraversal } from "./fail.js";
-import { nodeReported, rowWriteEvent } from "./fused-ops.js";
 import { importRow, importsRow } from "./import-row.js";
 import { failureMessage } from "./invoke-plugin.js";
-import { casWrite, holderState, lockRow, lockedWrite } from "./locking.js";
+import { holderState, lockRow } from "./locking.js";
 import { changedProperties, collectInputs, resolveProperties } from "./node-inputs.js";
+import type { StepResult, UpdateRun } from "./node-run.js";
+import { runRounds } from "./node-run.js";
 import { observeRow } from "./observe.js";
-import { nodeMessage, retrigger } from "./propagate.js";
-import type { StepResult, UpdateRun } from "./update-ops.js";
+import { nodeMessage, nodeReported, retrigger } from "./report.js";
+import { casWrite, lockedWrite } from "./row-writes.js";
 import { noChange, replaceRow, updateRow } from "./update-ops.js";
-
-const MAX_ROUNDS = 8;
 
 /**
  * The graph node a row's update check stands for: its own, or - for a replacement made in
@@ -71,13 +71,7 @@ export async function checkUpdateNode(env: CheckEnv, stack: StackRecord, graph: 
     requires: resolved.requires,
     attributeRefs: template.attributeRefs[first.name] ?? [],
   };
-  let row: ResourceRow | null = first;
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    if (round > 0) row = await env.store.loadRow(stack.id, first.id);
-    if (row === null || (await decide(run, row)) === "done") return;
-  }
-  // Persistent contention: try again later rather than spin.
-  await env.runtime.enqueue([nodeMessage(stack.id, graph.traversalId, nodeKey("U", first.id))]);
+  await runRounds(env, stack, graph, first, nodeKey("U", first.id), (row) => (row === null ? Promise.resolve("done") : decide(run, row)));
 }
 
 async function decide(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
@@ -149,7 +143,7 @@ async function converge(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
     }
     run.observations?.set(row.id, observation);
     const drift = observation.kind === "missing" ? "MISSING" : observation.kind === "drifted" ? `DRIFTED: ${observation.properties.join(", ")}` : null;
-    if (drift !== null) await rowEvent(env, stack, graph.traversalId, row, "CHECK", "COMPLETE", `${drift} (converging)`);
+    if (drift !== null) await rowEvent(env, stack, row, rowWriteEvent(env, stack, graph.traversalId, "CHECK", "COMPLETE", `${drift} (converging)`));
   }
   if (observation.kind === "missing") return markGone(run, row);
   if (observation.kind === "unchecked") return settle(run, row, row.properties);

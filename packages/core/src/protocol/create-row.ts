@@ -9,31 +9,23 @@
  * with the properties it was made with, and the decision loop then converges it to this
  * traversal's target (no change, update in place, or replace).
  */
-import { FencedError, PluginContractError } from "../errors.js";
-import { describeLockHolder } from "../runtime/lock-holder.js";
+import { FencedError } from "../errors.js";
 import type { ResourceRow, RowPatch } from "../model/types.js";
 import type { CreateResult } from "../plugin/types.js";
+import { describeLockHolder } from "../runtime/lock-holder.js";
+import type { MadeResource } from "./create-call.js";
+import { callCreate } from "./create-call.js";
+import { rowWriteEvent } from "./events.js";
 import { failNode, failTraversal } from "./fail.js";
-import { rowWriteEvent } from "./fused-ops.js";
 import { failureMessage, invokePlugin } from "./invoke-plugin.js";
-import { unrecordedCreate } from "./unrecorded.js";
-import { lockRow, lockedWrite, lockedWriteSpec } from "./locking.js";
+import { lockRow } from "./locking.js";
 import { deepEqual } from "./node-inputs.js";
-import type { StepResult, UpdateRun } from "./update-ops.js";
-import { afterPatch, collectAttributes, finish } from "./update-ops.js";
+import type { StepResult, UpdateRun } from "./node-run.js";
+import { afterPatch, collectAttributes, createInputs, finish } from "./node-run.js";
+import { lockedWrite, lockedWriteSpec } from "./row-writes.js";
+import { unrecordedCreate } from "./unrecorded.js";
 
 const traversal = (run: UpdateRun): string => run.graph.traversalId;
-
-/** What this traversal creates the row with. */
-export function createInputs(run: UpdateRun): RowPatch {
-  return {
-    properties: run.properties,
-    requires: run.requires,
-    templateId: run.graph.templateId,
-    type: run.resource.type,
-    deletionPolicy: run.resource.deletionPolicy,
-  };
-}
 
 /** Create an INIT row, or resume an interrupted create whose lock was stolen. */
 export async function createRow(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
@@ -53,51 +45,19 @@ export async function createRow(run: UpdateRun, row: ResourceRow): Promise<StepR
   return interrupted ? resumeCreate(run, lock.row, lock.stolenFrom) : freshCreate(run, lock.row);
 }
 
-/**
- * Call the type's create with `properties`; `onRecorded` runs when the plugin records its id
- * early, `made.id` holds the id the plugin gave (early, or as its result) - a resource that
- * exists even when the create then fails.
- */
-async function callCreate(
-  run: UpdateRun,
-  row: ResourceRow,
-  properties: Readonly<Record<string, unknown>>,
-  onRecorded = (): void => undefined,
-  made: { id: string | null } = { id: null },
-): Promise<CreateResult> {
-  const { env, stack } = run;
-  const result = await invokePlugin(env, stack, traversal(run), row, run.type, "create", (base) =>
-    run.type.create({
-      ...base,
-      properties,
-      setPhysicalId: async (id: string) => {
-        made.id = id;
-        const w = await lockedWrite(env, stack.id, row.id, { physicalId: id }, false);
-        if (!w.ok) throw new FencedError(`create of ${row.name} made ${id}, but row ${row.id} is no longer locked by this check`);
-        onRecorded();
-      },
-    }),
-  );
-  if (typeof result === "object" && result !== null && typeof result.physicalId === "string" && result.physicalId !== "") made.id = result.physicalId;
-  if (typeof result !== "object" || result === null || typeof result.physicalId !== "string" || result.physicalId === "") {
-    throw new PluginContractError(run.type.type, "create must return { physicalId: non-empty string }");
-  }
-  return result;
-}
-
 /** A create of this traversal's inputs (a new row, or one whose interrupted create made nothing). */
 async function freshCreate(run: UpdateRun, locked: ResourceRow): Promise<StepResult> {
   const { env, stack } = run;
   let physicalId: string;
   let attributes: Record<string, unknown>;
-  const made: { id: string | null } = { id: null };
+  const made: MadeResource = { id: null };
   try {
-    const result = await callCreate(run, locked, run.properties, undefined, made);
+    const result = await callCreate({ env, stack, traversalId: traversal(run), row: locked, type: run.type, properties: run.properties }, made);
     physicalId = result.physicalId;
     attributes = await collectAttributes(run, locked, physicalId, result.attributes ?? {});
   } catch (error) {
     if (error instanceof FencedError && made.id !== null) {
-      await unrecordedCreate(env, stack, traversal(run), locked, run.type, made.id, run.properties);
+      await unrecordedCreate({ env, stack, traversalId: traversal(run), row: locked, type: run.type, physicalId: made.id, properties: run.properties });
       return "done";
     }
     await failNode(env, stack, traversal(run), locked, "CREATE", failureMessage(error));
@@ -105,7 +65,7 @@ async function freshCreate(run: UpdateRun, locked: ResourceRow): Promise<StepRes
   }
   const patch: RowPatch = { action: "CREATE", status: "COMPLETE", statusReason: "state changed", physicalId, properties: run.properties, attributes };
   const write = lockedWriteSpec(env, stack.id, locked.id, patch, true);
-  const refused = (now: ResourceRow | null): Promise<void> => unrecordedCreate(env, stack, traversal(run), locked, run.type, physicalId, run.properties, now);
+  const refused = (now: ResourceRow | null): Promise<void> => unrecordedCreate({ env, stack, traversalId: traversal(run), row: locked, type: run.type, physicalId, properties: run.properties, now });
   return finish(run, afterPatch(locked, patch), write, rowWriteEvent(env, stack, traversal(run), "CREATE", "COMPLETE", "state changed"), refused);
 }
 
@@ -116,7 +76,7 @@ async function resumeCreate(run: UpdateRun, locked: ResourceRow, stolenFrom: str
   if (read !== undefined) {
     let found;
     try {
-      found = await invokePlugin(env, stack, traversal(run), locked, type, "read", (base) =>
+      found = await invokePlugin(env, { stack, traversalId: traversal(run), row: locked, type, handler: "read" }, (base) =>
         read({ ...base, physicalId: locked.physicalId, properties: locked.properties }),
       );
     } catch (error) {
@@ -132,15 +92,16 @@ async function resumeCreate(run: UpdateRun, locked: ResourceRow, stolenFrom: str
     // The same key and the properties the interrupted attempt used: this returns what that
     // attempt made, or makes exactly what it would have made.
     let recorded = locked.physicalId !== null;
-    const made: { id: string | null } = { id: null };
+    const made: MadeResource = { id: null };
     let result: CreateResult;
     try {
-      result = await callCreate(run, locked, locked.properties, () => {
+      const onRecorded = (): void => {
         recorded = true;
-      }, made);
+      };
+      result = await callCreate({ env, stack, traversalId: traversal(run), row: locked, type, properties: locked.properties, onRecorded }, made);
     } catch (error) {
       if (error instanceof FencedError && made.id !== null) {
-        await unrecordedCreate(env, stack, traversal(run), locked, type, made.id, locked.properties);
+        await unrecordedCreate({ env, stack, traversalId: traversal(run), row: locked, type, physicalId: made.id, properties: locked.properties });
         return "done";
       }
       const message = failureMessage(error);
@@ -190,6 +151,6 @@ async function adopt(
   const event = rowWriteEvent(env, stack, traversal(run), "CREATE", known === undefined ? "FAILED" : "COMPLETE", reason);
   const written = await lockedWrite(env, stack.id, row.id, patch, true, event);
   // A resource this attempt's own create returned, that the row no longer lets it record.
-  if (!written.ok && madeHere) await unrecordedCreate(env, stack, traversal(run), row, run.type, physicalId, row.properties, written.row);
+  if (!written.ok && madeHere) await unrecordedCreate({ env, stack, traversalId: traversal(run), row, type: run.type, physicalId, properties: row.properties, now: written.row });
   return written.ok ? "again" : "done";
 }

@@ -9,16 +9,16 @@
  * it by retrying the create with the same key (W-E: resume, then delete). Until that retry
  * succeeds the row stays CREATE_IN_PROGRESS, so a later attempt knows to retry again.
  */
-import { FencedError } from "../errors.js";
 import type { ResourceRow, RowPatch, StackRecord, TraversalGraph } from "../model/types.js";
 import type { AnyResourceType } from "../plugin/types.js";
 import type { RowWriteEvent } from "../runtime/contract.js";
+import { callCreate } from "./create-call.js";
 import type { CheckEnv } from "./env.js";
+import { rowWriteEvent } from "./events.js";
 import { failNode, failTraversal } from "./fail.js";
-import { rowWriteEvent } from "./fused-ops.js";
 import { failureMessage, invokePlugin } from "./invoke-plugin.js";
-import { lockedWrite, lockedWriteSpec } from "./locking.js";
-import { reportCleanup } from "./propagate.js";
+import { reportCleanup } from "./report.js";
+import { lockedWrite, lockedWriteSpec } from "./row-writes.js";
 
 /** Status reason of a row its stack forgets (abandonResource): removed without a plugin call. */
 export const ABANDON_REASON = "abandoned: left in place, no longer managed";
@@ -86,13 +86,13 @@ export async function deleteLockedRow(
       const read = type.read?.bind(type);
       if (physicalId === null && read !== undefined) {
         // An interrupted create may have made the resource without recording its id.
-        const found = await invokePlugin(env, stack, traversalId, row, type, "read", (base) =>
+        const found = await invokePlugin(env, { stack, traversalId, row, type, handler: "read" }, (base) =>
           read({ ...base, physicalId: null, properties: row.properties }),
         );
         if (found.exists) physicalId = found.physicalId;
       }
       const id = physicalId;
-      await invokePlugin(env, stack, traversalId, row, type, "delete", (base) => type.delete({ ...base, physicalId: id, properties: row.properties }));
+      await invokePlugin(env, { stack, traversalId, row, type, handler: "delete" }, (base) => type.delete({ ...base, physicalId: id, properties: row.properties }));
     } catch (error) {
       await failNode(env, stack, traversalId, row, "DELETE", failureMessage(error));
       return false;
@@ -127,17 +127,7 @@ async function resolveCreate(
 ): Promise<ResourceRow | null> {
   let physicalId: string;
   try {
-    const result = await invokePlugin(env, stack, traversalId, row, type, "create", (base) =>
-      type.create({
-        ...base,
-        properties: row.properties,
-        setPhysicalId: async (id: string) => {
-          const w = await lockedWrite(env, stack.id, row.id, { physicalId: id }, false);
-          if (!w.ok) throw new FencedError(`create of ${row.name} made ${id}, but row ${row.id} is no longer locked by this check`);
-        },
-      }),
-    );
-    if (typeof result?.physicalId !== "string" || result.physicalId === "") throw new Error(`${type.type} create must return { physicalId: non-empty string }`);
+    const result = await callCreate({ env, stack, traversalId, row, type, properties: row.properties });
     physicalId = result.physicalId;
   } catch (error) {
     const reason = `cannot delete: retrying the interrupted create to find its resource failed: ${failureMessage(error)}`;

@@ -2,16 +2,12 @@
  * Failure handling (DESIGN.md section 7): a failed node fails its row and the stack; with
  * rollback enabled a ROLLBACK traversal to the last *completed* template starts (W-C).
  */
-import { randomUUID } from "node:crypto";
 import type { ResourceRow, RowAction, StackRecord } from "../model/types.js";
-import { EMPTY_TEMPLATE } from "../template/types.js";
 import type { CheckEnv } from "./env.js";
-import { stackEvent } from "./env.js";
-import { rowWriteEvent } from "./fused-ops.js";
-import { lockedWrite } from "./locking.js";
-import { retrigger } from "./propagate.js";
-import type { TraversalEnv } from "./start-traversal.js";
-import { startTraversal } from "./start-traversal.js";
+import { rowWriteEvent, stackEvent } from "./events.js";
+import { retrigger } from "./report.js";
+import { startRollback } from "./rollback.js";
+import { lockedWrite } from "./row-writes.js";
 
 /**
  * Fail a node whose row this engine holds locked: row `<action>_FAILED` with the message,
@@ -64,23 +60,4 @@ export async function failTraversal(
     return;
   }
   await stackEvent(env, stack, traversalId, stack.action, "FAILED", reason);
-}
-
-/**
- * Start a ROLLBACK traversal from `stack` (as read) to its last completed template, or to the
- * empty template when the stack never completed. Returns the traversal id, or null when the
- * stack moved on meanwhile.
- */
-export async function startRollback(env: TraversalEnv, stack: StackRecord, reason: string): Promise<string | null> {
-  const prev = stack.prevTemplateId === null ? null : await env.store.loadTemplate(stack.id, stack.prevTemplateId);
-  const templateId = prev === null || stack.prevTemplateId === null ? randomUUID() : stack.prevTemplateId;
-  return startTraversal(env, {
-    stack,
-    action: "ROLLBACK",
-    templateId,
-    template: prev ?? EMPTY_TEMPLATE,
-    storeTemplate: prev === null,
-    options: stack.options,
-    reason,
-  });
 }

@@ -12,13 +12,13 @@
 import { ImportError } from "../errors.js";
 import type { ResourceRow, RowPatch } from "../model/types.js";
 import type { ReadResult } from "../plugin/types.js";
-import { createInputs } from "./create-row.js";
+import { rowWriteEvent } from "./events.js";
 import { failTraversal } from "./fail.js";
-import { rowWriteEvent } from "./fused-ops.js";
 import { failureMessage, invokePlugin } from "./invoke-plugin.js";
-import { lockRow, lockedWrite } from "./locking.js";
-import type { StepResult, UpdateRun } from "./update-ops.js";
-import { collectAttributes } from "./update-ops.js";
+import { lockRow } from "./locking.js";
+import type { StepResult, UpdateRun } from "./node-run.js";
+import { collectAttributes, createInputs } from "./node-run.js";
+import { lockedWrite } from "./row-writes.js";
 
 /** The status reason an import writes while in flight: how an interrupted import is recognized. */
 export function importReason(physicalId: string): string {
@@ -62,7 +62,7 @@ export async function importRow(run: UpdateRun, row: ResourceRow): Promise<StepR
   let attributes: Record<string, unknown>;
   try {
     if (read === undefined) throw new ImportError(row.name, externalId, `type ${type.type} has no read`);
-    found = await invokePlugin(env, stack, traversalId, locked, type, "read", (base) =>
+    found = await invokePlugin(env, { stack, traversalId, row: locked, type, handler: "read" }, (base) =>
       read({ ...base, physicalId: externalId, properties: run.properties }),
     );
     if (!found.exists) throw new ImportError(row.name, externalId, `no such ${type.type} exists`);

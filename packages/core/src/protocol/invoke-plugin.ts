@@ -4,6 +4,7 @@
  * retryable errors, abort on cancel or a lost lease, and normalisation of whatever the
  * plugin throws.
  */
+import { errorMessage } from "../error-message.js";
 import { AbortedError, ConvergeError, FencedError, ResourceError } from "../errors.js";
 import type { ResourceRow, StackRecord } from "../model/types.js";
 import type { AnyResourceType, BaseContext, Logger } from "../plugin/types.js";
@@ -15,6 +16,15 @@ export type HandlerName = "create" | "update" | "delete" | "read" | "getAttribut
 /** The stable idempotency key of a row's create. */
 export function idempotencyKey(stackId: string, rowId: string): string {
   return `${stackId}:${rowId}`;
+}
+
+/** Which handler of which resource {@link invokePlugin} calls, for which row and traversal. */
+export interface PluginCall {
+  readonly stack: StackRecord;
+  readonly traversalId: string;
+  readonly row: Pick<ResourceRow, "id" | "name">;
+  readonly type: AnyResourceType;
+  readonly handler: HandlerName;
 }
 
 /** Options of {@link invokePlugin}. */
@@ -52,16 +62,8 @@ export async function fence(env: CheckEnv, stackId: string, row: Pick<ResourceRo
  * Errors come back as {@link ResourceError} (or {@link AbortedError} when the traversal was
  * cancelled), or {@link FencedError} when the check may no longer act on the row.
  */
-export async function invokePlugin<T>(
-  env: CheckEnv,
-  stack: StackRecord,
-  traversalId: string,
-  row: Pick<ResourceRow, "id" | "name">,
-  type: AnyResourceType,
-  handler: HandlerName,
-  call: (base: BaseContext) => Promise<T>,
-  options: InvokeOptions = {},
-): Promise<T> {
+export async function invokePlugin<T>(env: CheckEnv, target: PluginCall, call: (base: BaseContext) => Promise<T>, options: InvokeOptions = {}): Promise<T> {
+  const { stack, traversalId, row, type, handler } = target;
   const detached = options.detached === true;
   const locked = !detached && options.locked !== false;
   const own = new AbortController();
@@ -108,14 +110,14 @@ export async function invokePlugin<T>(
  */
 export function failureMessage(error: unknown): string {
   if (error instanceof FencedError) throw error;
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }
 
 /** Turn anything a handler threw into a ResourceError whose message names the handler. */
 export function normalizeError(raw: unknown, type: AnyResourceType, handler: HandlerName): ResourceError {
   if (raw instanceof ResourceError) return raw;
   if (raw instanceof ConvergeError) return new ResourceError(raw.message, { cause: raw, code: raw.code });
-  const message = raw instanceof Error ? raw.message : String(raw);
+  const message = errorMessage(raw);
   return new ResourceError(`${type.type} ${handler} failed: ${message}`, { cause: raw });
 }
 

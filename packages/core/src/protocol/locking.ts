@@ -8,10 +8,10 @@
  * case the lock is stolen and the interrupted operation resumed.
  */
 import type { ResourceRow, RowPatch } from "../model/types.js";
-import type { RowWrite, RowWriteEvent, RowWriteResult } from "../runtime/contract.js";
-import type { CheckEnv } from "./env.js";
+import type { RowWrite, RowWriteEvent } from "../runtime/contract.js";
 import { parseLockHolder } from "../runtime/lock-holder.js";
-import { writeWithEvent } from "./fused-ops.js";
+import type { CheckEnv } from "./env.js";
+import { writeWithEvent } from "./row-writes.js";
 
 /** Result of trying to lock a row. */
 export type LockOutcome =
@@ -69,54 +69,4 @@ export async function lockRow(
   // lost, then the client sent it again (and the copy was refused as a change). It is ours.
   if (result.row !== null && result.row.lockHolder === env.holder) return { kind: "locked", row: result.row, stolenFrom };
   return { kind: "changed" };
-}
-
-/** The write of {@link lockedWrite}, to make it (or report with it) later. */
-export function lockedWriteSpec(env: CheckEnv, stackId: string, rowId: string, patch: RowPatch, release: boolean): RowWrite {
-  return {
-    stackId,
-    rowId,
-    ifHolder: env.holder,
-    ...(release ? { setHolder: null } : {}),
-    patch: { ...patch, updatedAt: env.runtime.now() },
-  };
-}
-
-/**
- * A write under a lock this engine holds (with its event). A refusal means the lock was
- * stolen (this engine was presumed dead): the caller must stop without further writes.
- */
-export async function lockedWrite(
-  env: CheckEnv,
-  stackId: string,
-  rowId: string,
-  patch: RowPatch,
-  release: boolean,
-  event?: RowWriteEvent,
-): Promise<RowWriteResult> {
-  return writeWithEvent(env, lockedWriteSpec(env, stackId, rowId, patch, release), event);
-}
-
-/** The write of {@link casWrite}, to make it (or report with it) later. */
-export function casWriteSpec(env: CheckEnv, stackId: string, traversalId: string | undefined, row: ResourceRow, patch: RowPatch): RowWrite {
-  return {
-    stackId,
-    rowId: row.id,
-    ...(traversalId === undefined ? {} : { ifTraversal: traversalId }),
-    ifVersion: row.version,
-    ifHolder: null,
-    patch: { ...patch, updatedAt: env.runtime.now() },
-  };
-}
-
-/** A compare-and-set write of an unlocked row (in the current traversal, when given), with its event. */
-export async function casWrite(
-  env: CheckEnv,
-  stackId: string,
-  traversalId: string | undefined,
-  row: ResourceRow,
-  patch: RowPatch,
-  event?: RowWriteEvent,
-): Promise<RowWriteResult> {
-  return writeWithEvent(env, casWriteSpec(env, stackId, traversalId, row, patch), event);
 }

@@ -2,7 +2,9 @@
  * Inputs of an update node: the predecessors' data read from the node's sync point, and the
  * row's properties resolved from them (never by loading other resources).
  */
-import type { NodeKey, NodePayload, SyncPayload, TraversalGraph } from "../model/types.js";
+import { ProtocolError } from "../errors.js";
+import { errorMessage } from "../error-message.js";
+import type { NodeKey, NodePayload, SyncKey, SyncPayload, TraversalGraph } from "../model/types.js";
 import type { AnyResourceType } from "../plugin/types.js";
 import { openSealedProperties } from "../secrets/template-secrets.js";
 import { resolveValue } from "../template/index.js";
@@ -16,7 +18,7 @@ import type { CompiledResource } from "../template/types.js";
 export function collectInputs(
   graph: TraversalGraph,
   node: NodeKey,
-  sync: ReadonlyMap<NodeKey, SyncPayload>,
+  sync: ReadonlyMap<SyncKey, SyncPayload>,
 ): Map<string, NodePayload> | null {
   const spec = graph.nodes[node];
   if (spec === undefined) return null;
@@ -41,7 +43,7 @@ export function resolveProperties(
   inputs: ReadonlyMap<string, NodePayload>,
 ): ResolvedProperties {
   const missing = (name: string): never => {
-    throw new Error(`no data from "${name}" reached this resource`);
+    throw new ProtocolError(`no data from "${name}" reached this resource`);
   };
   let resolved: unknown;
   try {
@@ -53,7 +55,7 @@ export function resolveProperties(
       },
     });
   } catch (error) {
-    return { ok: false, message: `cannot resolve properties: ${(error as Error).message}` };
+    return { ok: false, message: `cannot resolve properties: ${errorMessage(error)}` };
   }
   const parsed = type.properties.safeParse(resolved);
   if (!parsed.success) {

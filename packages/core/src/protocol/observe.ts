@@ -4,8 +4,8 @@
  * (`check-stack.ts`) and by converging updates (`check-update.ts`). Reads have no side
  * effect, so they are not fenced by the row's lock; they still abort with the traversal.
  */
-import { isDeepStrictEqual } from "node:util";
 import type { ResourceRow, StackRecord } from "../model/types.js";
+import { isDeepStrictEqual } from "../platform/node.js";
 import type { AnyResourceType } from "../plugin/types.js";
 import { ownValue } from "../template/plain-data.js";
 import type { CheckEnv } from "./env.js";
@@ -71,7 +71,7 @@ export async function observeRow(
   const read = type.read?.bind(type);
   if (read === undefined) return { kind: "unchecked" };
   const expected = desired ?? row.properties;
-  const result = await invokePlugin(env, stack, traversalId, row, type, "read", (base) => read({ ...base, physicalId: row.physicalId, properties: row.properties }), {
+  const result = await invokePlugin(env, { stack, traversalId, row, type, handler: "read" }, (base) => read({ ...base, physicalId: row.physicalId, properties: row.properties }), {
     locked: false,
   });
   if (!result.exists) return { kind: "missing" };

@@ -1,46 +1,25 @@
 /**
  * The worker side entry point: validate a check message and dispatch it (DESIGN.md section 4).
  */
-import { z } from "zod";
-import { CorruptMessageError } from "../errors.js";
+import { parseCheckMessage } from "../model/check-message.js";
 import type { CheckMessage, ResourceRow, StackRecord } from "../model/types.js";
 import { nodeKey } from "../model/types.js";
 import type { Delivery } from "../runtime/contract.js";
-import { redactingEnv } from "../secrets/stack-secrets.js";
 import { formatLockHolder } from "../runtime/lock-holder.js";
+import { redactingEnv } from "../secrets/stack-secrets.js";
 import { isActiveRow } from "./best-existing.js";
 import { checkCleanupNode } from "./check-cleanup.js";
 import { checkComplete } from "./check-complete.js";
 import { checkObserveNode } from "./check-stack.js";
 import { checkUpdateNode } from "./check-update.js";
+import { loadGraph } from "./engine-cache.js";
 import type { CheckEnv, EngineContext } from "./env.js";
-import { loadGraph } from "./env.js";
-import { rowWriteEvent } from "./fused-ops.js";
-import { casWrite } from "./locking.js";
+import { rowWriteEvent } from "./events.js";
 import { assertStackNotLost, watchGone } from "./lost-state.js";
-import { retrigger } from "./propagate.js";
 import { checkReconcile } from "./reconcile.js";
+import { retrigger } from "./report.js";
+import { casWrite } from "./row-writes.js";
 import { checkTimeout, checkWatchdog, timeOut } from "./watchdog.js";
-
-const id = z.string().min(1).max(200);
-
-/** Schema of a check message; anything else is corrupt or foreign. */
-export const checkMessageSchema: z.ZodType<CheckMessage> = z.discriminatedUnion("kind", [
-  z.strictObject({ kind: z.literal("node"), stackId: id, traversalId: id, rowId: id, direction: z.enum(["U", "C"]) }),
-  z.strictObject({ kind: z.literal("complete"), stackId: id, traversalId: id }),
-  z.strictObject({ kind: z.literal("timeout"), stackId: id, traversalId: id }),
-  z.strictObject({ kind: z.literal("watchdog"), stackId: id, traversalId: id }),
-  z.strictObject({ kind: z.literal("reconcile"), stackId: id, traversalId: id, due: z.number().int().nonnegative() }),
-]);
-
-/** Validate an untrusted message. @throws CorruptMessageError naming what is wrong. */
-export function parseCheckMessage(raw: unknown): CheckMessage {
-  const parsed = checkMessageSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const where = issue === undefined || issue.path.length === 0 ? "" : ` at ${issue.path.join(".")}`;
-  throw new CorruptMessageError(`${issue?.message ?? "invalid"}${where}`);
-}
 
 /**
  * Process one delivered check. Throws only for corrupt messages, infrastructure errors, and

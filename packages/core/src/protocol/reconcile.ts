@@ -8,9 +8,9 @@
  * removed or changed (a timer not on the current policy's grid) or the stack is deleted.
  */
 import type { CheckMessage, ReconcilePolicy, StackRecord } from "../model/types.js";
-import type { CheckEnv } from "./env.js";
-import { loadTemplate } from "./env.js";
 import { startCheck } from "./check-stack.js";
+import { loadTemplate } from "./engine-cache.js";
+import type { CheckEnv } from "./env.js";
 import type { TraversalEnv } from "./start-traversal.js";
 import { startTraversal } from "./start-traversal.js";
 

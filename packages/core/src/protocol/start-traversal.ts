@@ -2,14 +2,14 @@
  * Starting a traversal (DESIGN.md section 3): CAS the stack to a new traversal id, choose the
  * rows, build and store the graph once, then enqueue every leaf in one batch.
  */
-import { randomUUID } from "node:crypto";
 import type { CheckMessage, ResourceRow, StackAction, StackOptions, StackRecord } from "../model/types.js";
+import { randomUUID } from "../platform/node.js";
 import type { NewRow, Runtime, RuntimeStore } from "../runtime/contract.js";
 import type { CompiledTemplate } from "../template/types.js";
 import type { TargetMatch } from "./best-existing.js";
 import { chooseRows, contestedNames, isActiveRow, isSettledRow } from "./best-existing.js";
-import { stackEvent } from "./env.js";
-import { nodeMessage } from "./propagate.js";
+import { stackEvent } from "./events.js";
+import { nodeMessage } from "./report.js";
 import { buildTraversalGraph } from "./traversal-graph.js";
 
 /** What a traversal start needs from its caller's environment. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ResourceRow } from "../model/types.js";
+import type { NodeKey, ResourceRow } from "../model/types.js";
 import type { CompiledTemplate } from "../template/types.js";
 import { chooseRows, rowScore } from "./best-existing.js";
 import { buildTraversalGraph } from "./traversal-graph.js";
@@ -36,7 +36,7 @@ describe("buildTraversalGraph", () => {
       traversalId: "T", templateId: "t3", template: R0,
       chosen: new Map([...chosen].map(([n, r]) => [n, r.id])), existing: rows,
     });
-    const req = (k: string) => sorted(graph.nodes[k]?.requires ?? []);
+    const req = (k: NodeKey) => sorted(graph.nodes[k]?.requires ?? []);
     // update part
     expect(req("U:6")).toEqual(["U:1", "U:2"]);
     expect(req("U:4")).toEqual(["U:6"]);

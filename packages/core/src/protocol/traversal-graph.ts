@@ -16,8 +16,9 @@
  * The replaces edge is left out when it would close a cycle (see below), so the graph is
  * always acyclic.
  */
+import { ProtocolError } from "../errors.js";
 import type { GraphNode, NodeKey, ResourceRow, TraversalGraph } from "../model/types.js";
-import { nodeKey } from "../model/types.js";
+import { isCleanupKey, nodeKey } from "../model/types.js";
 import type { CompiledTemplate } from "../template/types.js";
 
 /** Inputs of {@link buildTraversalGraph}. */
@@ -63,7 +64,7 @@ export function buildTraversalGraph(input: TraversalGraphInput): TraversalGraph 
 
   const rowOf = (name: string): string => {
     const id = input.chosen.get(name);
-    if (id === undefined) throw new Error(`no row chosen for resource "${name}"`);
+    if (id === undefined) throw new ProtocolError(`no row chosen for resource "${name}"`);
     return id;
   };
   for (const [name, resource] of Object.entries(input.template.resources)) {
@@ -113,7 +114,7 @@ export function buildTraversalGraph(input: TraversalGraphInput): TraversalGraph 
     const node = nodes.get(key) as MutableNode;
     record[key] = { requires: dedupe(node.requires), requiredBy: dedupe(node.requiredBy) };
     if (node.requiredBy.length === 0) roots.push(key);
-    if (node.requires.length === 0) (key.startsWith("C:") ? cleanupLeaves : updateLeaves).push(key);
+    if (node.requires.length === 0) (isCleanupKey(key) ? cleanupLeaves : updateLeaves).push(key);
   }
   return {
     traversalId: input.traversalId,

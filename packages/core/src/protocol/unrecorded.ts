@@ -12,27 +12,33 @@
  * - An update was applied but not recorded: a warning (the row's next update re-applies the
  *   desired state; there is nothing to delete).
  */
+import { errorMessage } from "../error-message.js";
 import type { ResourceRow, StackRecord } from "../model/types.js";
 import type { AnyResourceType } from "../plugin/types.js";
 import type { CheckEnv } from "./env.js";
-import { rowEvent } from "./env.js";
+import { rowEvent, rowWriteEvent } from "./events.js";
 import { invokePlugin } from "./invoke-plugin.js";
 import { holderState } from "./locking.js";
 
-/**
- * Deal with resource `physicalId` that this check's create of `row` made and could not record.
- * `now` is the row as the refused write found it (undefined: load it).
- */
-export async function unrecordedCreate(
-  env: CheckEnv,
-  stack: StackRecord,
-  traversalId: string,
-  row: ResourceRow,
-  type: AnyResourceType,
-  physicalId: string,
-  properties: Readonly<Record<string, unknown>>,
-  now?: ResourceRow | null,
-): Promise<void> {
+/** A resource a check's create made and could not record (see {@link unrecordedCreate}). */
+export interface UnrecordedCreate {
+  readonly env: CheckEnv;
+  readonly stack: StackRecord;
+  readonly traversalId: string;
+  /** The row the create was for. */
+  readonly row: ResourceRow;
+  readonly type: AnyResourceType;
+  /** What the create made. */
+  readonly physicalId: string;
+  /** The properties it was made with (given to `delete`). */
+  readonly properties: Readonly<Record<string, unknown>>;
+  /** The row as the refused write found it (undefined: load it). */
+  readonly now?: ResourceRow | null | undefined;
+}
+
+/** Deal with a resource that this check's create made and could not record. */
+export async function unrecordedCreate(made: UnrecordedCreate): Promise<void> {
+  const { env, stack, traversalId, row, type, physicalId, properties, now } = made;
   const current = now === undefined ? await env.store.loadRow(stack.id, row.id) : now;
   if (current?.physicalId === physicalId) return;
   const fields = { stack: stack.name, resource: row.name, rowId: row.id, physicalId, holder: current?.lockHolder ?? null };
@@ -41,9 +47,9 @@ export async function unrecordedCreate(
   }
   env.logger.warn(`the create of ${row.name} made ${physicalId} but could not record it (row ${row.id} was taken over); deleting it`, fields);
   try {
-    await invokePlugin(env, stack, traversalId, row, type, "delete", (base) => type.delete({ ...base, physicalId, properties }), { detached: true });
+    await invokePlugin(env, { stack, traversalId, row, type, handler: "delete" }, (base) => type.delete({ ...base, physicalId, properties }), { detached: true });
   } catch (error) {
-    return orphan(env, stack, traversalId, row, physicalId, `deleting it failed: ${error instanceof Error ? error.message : String(error)}`, fields);
+    return orphan(env, stack, traversalId, row, physicalId, `deleting it failed: ${errorMessage(error)}`, fields);
   }
 }
 
@@ -69,5 +75,5 @@ async function orphan(
 ): Promise<void> {
   const reason = `orphaned resource ${physicalId}: the create of ${row.name} made it but could not record it, and ${why}; delete it by hand if it is not ${row.name}'s resource`;
   env.logger.error(reason, fields);
-  await rowEvent(env, stack, traversalId, { ...row, physicalId }, "DELETE", "FAILED", reason);
+  await rowEvent(env, stack, { ...row, physicalId }, rowWriteEvent(env, stack, traversalId, "DELETE", "FAILED", reason));
 }

@@ -1,81 +1,22 @@
 /**
- * The operations of an update node: in-place update, no-change write and replacement
- * (create-before-delete); creates are in `create-row.ts`. Each returns what the node's
- * decision loop does next.
+ * The operations of an update node on a created row: in-place update, no-change write and
+ * replacement (create-before-delete); creates are `create-row.ts`, imports `import-row.ts`.
+ * Each returns what the node's decision loop (`node-run.ts`) does next.
  */
 import { FencedError, UpdateReplace } from "../errors.js";
-import type { NodeKey, NodePayload, ResourceRow, RowPatch, StackRecord, TraversalGraph } from "../model/types.js";
-import type { AnyResourceType } from "../plugin/types.js";
-import { referenceIdOf } from "../plugin/reference-id.js";
-import type { CompiledResource } from "../template/types.js";
-import { ownValue, setOwn } from "../template/plain-data.js";
-import type { RowWrite, RowWriteEvent } from "../runtime/contract.js";
-import type { CheckEnv } from "./env.js";
-import { rowEvent } from "./env.js";
+import type { ResourceRow, RowPatch } from "../model/types.js";
+import { nodeKey } from "../model/types.js";
+import { rowEvent, rowWriteEvent } from "./events.js";
 import { failNode } from "./fail.js";
-import { rowWriteEvent } from "./fused-ops.js";
 import { failureMessage, invokePlugin } from "./invoke-plugin.js";
+import { lockRow } from "./locking.js";
+import type { StepResult, UpdateRun } from "./node-run.js";
+import { afterPatch, collectAttributes, finish } from "./node-run.js";
+import { nodeMessage } from "./report.js";
+import { casWriteSpec, lockedWrite, lockedWriteSpec } from "./row-writes.js";
 import { unrecordedUpdate } from "./unrecorded.js";
-import type { Observation } from "./observe.js";
-import { casWriteSpec, lockRow, lockedWrite, lockedWriteSpec } from "./locking.js";
-import { nodeMessage, propagate, retrigger } from "./propagate.js";
-
-/** Everything an update node's operations share. */
-export interface UpdateRun {
-  readonly env: CheckEnv;
-  readonly stack: StackRecord;
-  readonly graph: TraversalGraph;
-  /** The graph node being checked (the impersonated one for a replacement). */
-  readonly node: NodeKey;
-  readonly resource: CompiledResource;
-  readonly type: AnyResourceType;
-  /** Resolved, validated properties. */
-  readonly properties: Record<string, unknown>;
-  /** Row ids the resolved properties came from. */
-  readonly requires: string[];
-  /** Attribute names the target template reads from this resource. */
-  readonly attributeRefs: readonly string[];
-  /** Converge: what reality looked like, per row id, observed once per node check. */
-  readonly observations?: Map<string, Observation>;
-  /** Converge: what the resource is (observed), given to `update` as its old properties. */
-  readonly oldProperties?: Readonly<Record<string, unknown>>;
-  /** Converge: the check fields the completing write records (the resource was observed). */
-  readonly checked?: RowPatch;
-}
-
-/** What the decision loop does after an operation. */
-export type StepResult = "done" | "again";
 
 const traversal = (run: UpdateRun): string => run.graph.traversalId;
-
-/**
- * Report the node done with the data of `row` - the row as `write` (when given, made in the
- * same fused operation) leaves it - and retrigger the row if the traversal is gone. A
- * refused compare-and-set write (the row changed) decides again; a refused locked write
- * (the lock was stolen) stops - after `onLost` (given the row as it now is) deals with what
- * the plugin call did that cannot be recorded.
- */
-export async function finish(run: UpdateRun, row: ResourceRow, write?: RowWrite, event?: RowWriteEvent, onLost?: (now: ResourceRow | null) => Promise<void>): Promise<StepResult> {
-  const payload: NodePayload = {
-    rowId: row.id,
-    name: row.name,
-    refId: referenceIdOf(run.type, row.physicalId, row.attributes),
-    attributes: pick(row.attributes, run.attributeRefs),
-  };
-  const result = await propagate(run.env, run.stack.id, run.graph, run.node, payload, write, event);
-  if (result.kind === "refused") {
-    const changed = write?.ifVersion !== undefined && (result.reason === "version" || result.reason === "locked");
-    if (!changed) await onLost?.(result.row);
-    return changed ? "again" : "done";
-  }
-  if (result.kind === "gone") await retrigger(run.env, run.stack.id, row.id);
-  return "done";
-}
-
-/** `row` as a write of `patch` leaves it (the fields a node reports). */
-export function afterPatch(row: ResourceRow, patch: RowPatch): ResourceRow {
-  return { ...row, ...patch };
-}
 
 /**
  * Update a row in place (forced for an interrupted update, which is re-applied). When the
@@ -104,7 +45,7 @@ export async function updateRow(run: UpdateRun, row: ResourceRow, changed: strin
   try {
     if (update === undefined || locked.physicalId === null) throw new UpdateReplace("cannot update in place");
     const physicalId = locked.physicalId;
-    const result = await invokePlugin(env, stack, traversal(run), locked, run.type, "update", (base) =>
+    const result = await invokePlugin(env, { stack, traversalId: traversal(run), row: locked, type: run.type, handler: "update" }, (base) =>
       update({ ...base, physicalId, properties: run.properties, oldProperties: run.oldProperties ?? locked.properties, changed, attributes: locked.attributes }),
     );
     updated = true;
@@ -187,38 +128,8 @@ export async function replaceRow(run: UpdateRun, row: ResourceRow, reason: strin
   });
   if (!result.ok) return result.reason === "version" || result.reason === "locked" ? "again" : "done";
   if (result.created) {
-    await rowEvent(env, stack, traversal(run), row, row.action, row.status, `replacement ${result.row.id} made: ${reason}`);
+    await rowEvent(env, stack, row, rowWriteEvent(env, stack, traversal(run), row.action, row.status, `replacement ${result.row.id} made: ${reason}`));
   }
-  await env.runtime.enqueue([nodeMessage(stack.id, traversal(run), `U:${result.row.id}`)]);
+  await env.runtime.enqueue([nodeMessage(stack.id, traversal(run), nodeKey("U", result.row.id))]);
   return "done";
-}
-
-/** Attribute values to cache: what the plugin returned plus referenced ones fetched. */
-export async function collectAttributes(
-  run: UpdateRun,
-  row: ResourceRow,
-  physicalId: string,
-  provided: Readonly<Record<string, unknown>>,
-  locked = true,
-): Promise<Record<string, unknown>> {
-  const attributes: Record<string, unknown> = { ...provided };
-  const getAttribute = run.type.getAttribute?.bind(run.type);
-  for (const name of run.attributeRefs) {
-    if (Object.prototype.hasOwnProperty.call(attributes, name)) continue;
-    const value =
-      getAttribute === undefined
-        ? null
-        : await invokePlugin(run.env, run.stack, traversal(run), row, run.type, "getAttribute", (base) =>
-            getAttribute({ ...base, physicalId, properties: run.properties }, name),
-            { locked },
-          );
-    setOwn(attributes, name, value);
-  }
-  return attributes;
-}
-
-function pick(values: Readonly<Record<string, unknown>>, names: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const name of names) setOwn(out, name, ownValue(values, name) ?? null);
-  return out;
 }

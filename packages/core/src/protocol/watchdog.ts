@@ -3,12 +3,12 @@
  * that happens to arrive, and the watchdog that finds a traversal with nothing queued or
  * running and resumes it from sync-point state - or fails it with a clear reason.
  */
-import type { CheckMessage, NodeKey, StackRecord, SyncPayload } from "../model/types.js";
-import { STACK_NODE } from "../model/types.js";
+import type { CheckMessage, StackRecord, SyncKey, SyncPayload } from "../model/types.js";
+import { STACK_NODE, graphNodes } from "../model/types.js";
+import { loadGraph } from "./engine-cache.js";
 import type { CheckEnv } from "./env.js";
-import { loadGraph } from "./env.js";
 import { failTraversal } from "./fail.js";
-import { nodeMessage } from "./propagate.js";
+import { nodeMessage } from "./report.js";
 
 /** Fail the traversal because its deadline passed, aborting in-flight plugin calls. */
 export async function timeOut(env: CheckEnv, stack: StackRecord): Promise<void> {
@@ -38,8 +38,8 @@ export async function checkWatchdog(env: CheckEnv, stack: StackRecord): Promise<
   if (graph === null) {
     return failTraversal(env, stack.id, traversalId, "Traversal lost: its graph was never stored (the engine starting it died); update or delete the stack");
   }
-  const syncs = new Map<NodeKey, ReadonlyMap<NodeKey, SyncPayload>>();
-  const read = async (key: NodeKey): Promise<ReadonlyMap<NodeKey, SyncPayload>> => {
+  const syncs = new Map<SyncKey, ReadonlyMap<SyncKey, SyncPayload>>();
+  const read = async (key: SyncKey): Promise<ReadonlyMap<SyncKey, SyncPayload>> => {
     let sync = syncs.get(key);
     if (sync === undefined) {
       sync = (await env.store.readSync(stack.id, traversalId, key)) ?? new Map();
@@ -52,10 +52,10 @@ export async function checkWatchdog(env: CheckEnv, stack: StackRecord): Promise<
   if (graph.roots.every((root) => stackSync.has(root))) {
     fire.push({ kind: "complete", stackId: stack.id, traversalId });
   } else {
-    for (const [key, spec] of Object.entries(graph.nodes)) {
+    for (const [key, spec] of graphNodes(graph)) {
       const sync = await read(key);
       if (!spec.requires.every((pred) => sync.has(pred))) continue;
-      const targets = spec.requiredBy.length === 0 ? [STACK_NODE] : spec.requiredBy;
+      const targets: readonly SyncKey[] = spec.requiredBy.length === 0 ? [STACK_NODE] : spec.requiredBy;
       let reported = true;
       for (const target of targets) if (!(await read(target)).has(key)) reported = false;
       if (!reported) fire.push(nodeMessage(stack.id, traversalId, key));

@@ -6,16 +6,16 @@
  * records of `model/types.ts`.
  */
 import type { CompiledTemplate } from "../template/types.js";
+import type { RowWriteEvent } from "../model/events.js";
 import type {
   CheckMessage,
   NewStackEvent,
-  RowAction,
   NodeKey,
+  SyncKey,
   ResourceRow,
   RowPatch,
   StackEvent,
   StackRecord,
-  Status,
   SyncPayload,
   TraversalGraph,
 } from "../model/types.js";
@@ -82,30 +82,13 @@ export interface InstallGraph {
   readonly newRows: readonly NewRow[];
 }
 
-/**
- * The resource event of a row write, recorded only when the write is accepted. The runtime
- * completes it from the row as written: `kind: "resource"`, `resourceName`, `rowId` and
- * `physicalId`.
- */
-export interface RowWriteEvent {
-  /** Epoch ms. */
-  readonly time: number;
-  /** Stack name. */
-  readonly stackName: string;
-  /** Traversal during which it happened. */
-  readonly traversalId: string;
-  /** Action (`CHECK` for a check's result). */
-  readonly action: RowAction | "CHECK";
-  /** Status. */
-  readonly status: Status;
-  /** Explanation. */
-  readonly reason: string;
-}
+/** The resource event of a row write (defined with the model: runtimes complete it alike). */
+export type { RowWriteEvent } from "../model/events.js";
 
 /** One sync point a node reports to (see {@link NodeReport}). */
 export interface ReportTarget {
   /** The successor node (or `STACK_NODE`, the stack's completion point). */
-  readonly node: NodeKey;
+  readonly node: SyncKey;
   /** Counted senders that make it ready (its number of predecessors). */
   readonly required: number;
   /** What the sender leaves there. */
@@ -138,7 +121,7 @@ export type NodeReportResult =
   /** The write (if any) was made, but the traversal is gone (superseded or purged): nothing was merged. */
   | { readonly kind: "gone" }
   /** Merged into every target; `ready` lists the targets that became (or still are) ready, in order. */
-  | { readonly kind: "reported"; readonly ready: readonly NodeKey[] };
+  | { readonly kind: "reported"; readonly ready: readonly SyncKey[] };
 
 /**
  * Proof that a stack was deleted: written atomically with the stack's removal when its
@@ -251,8 +234,8 @@ export interface RuntimeStore {
   syncMerge(
     stackId: string,
     traversalId: string,
-    node: NodeKey,
-    sender: NodeKey,
+    node: SyncKey,
+    sender: SyncKey,
     payload: SyncPayload,
     counted: boolean,
     required: number,
@@ -261,9 +244,9 @@ export interface RuntimeStore {
    * Whether a sync point holds an entry of `sender`, in O(1) whatever the number of entries.
    * False when the traversal is gone.
    */
-  syncHas(stackId: string, traversalId: string, node: NodeKey, sender: NodeKey): Promise<boolean>;
+  syncHas(stackId: string, traversalId: string, node: SyncKey, sender: SyncKey): Promise<boolean>;
   /** Read a sync point's entries (sender → payload); null when the traversal is gone. */
-  readSync(stackId: string, traversalId: string, node: NodeKey): Promise<Map<NodeKey, SyncPayload> | null>;
+  readSync(stackId: string, traversalId: string, node: SyncKey): Promise<Map<SyncKey, SyncPayload> | null>;
 
   /**
    * Optional fused operation: `writeRow` that also appends `event` (completed from the row as

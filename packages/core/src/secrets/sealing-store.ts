@@ -12,7 +12,7 @@
  * view. Reads through this store open both, so the protocol sees real values; views strip
  * the two keys (`openView`).
  */
-import type { NewStackEvent, NodeKey, ResourceRow, RowPatch, StackEvent, StackRecord, SyncPayload, TraversalGraph } from "../model/types.js";
+import type { NewStackEvent, NodeKey, SyncKey, ResourceRow, RowPatch, StackEvent, StackRecord, SyncPayload, TraversalGraph } from "../model/types.js";
 import type { TypeRegistry } from "../plugin/registry.js";
 import type {
   BeginTraversal,
@@ -251,10 +251,10 @@ class SealingStore implements RuntimeStore {
   syncMerge(...[stackId, traversalId, node, sender, payload, counted, required]: Parameters<RuntimeStore["syncMerge"]>): Promise<SyncResult> {
     return this.#store.syncMerge(stackId, traversalId, node, sender, this.#sealer.payload(payload), counted, required);
   }
-  syncHas(stackId: string, traversalId: string, node: NodeKey, sender: NodeKey): Promise<boolean> {
+  syncHas(stackId: string, traversalId: string, node: SyncKey, sender: SyncKey): Promise<boolean> {
     return this.#store.syncHas(stackId, traversalId, node, sender);
   }
-  async readSync(stackId: string, traversalId: string, node: NodeKey): Promise<Map<NodeKey, SyncPayload> | null> {
+  async readSync(stackId: string, traversalId: string, node: SyncKey): Promise<Map<SyncKey, SyncPayload> | null> {
     const sync = await this.#store.readSync(stackId, traversalId, node);
     return sync === null ? null : new Map([...sync].map(([k, p]) => [k, this.#sealer.openPayload(p)]));
   }

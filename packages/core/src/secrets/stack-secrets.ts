@@ -6,7 +6,7 @@
 import type { StackRecord } from "../model/types.js";
 import type { Logger } from "../plugin/types.js";
 import type { CheckEnv } from "../protocol/env.js";
-import { loadTemplate } from "../protocol/env.js";
+import { loadTemplate } from "../protocol/engine-cache.js";
 import type { Redactor } from "./redactor.js";
 import { registryRedactor, sealingStore } from "./sealing-store.js";
 import { templateSecrets } from "./template-secrets.js";

@@ -6,6 +6,7 @@
 import { MAX_TEMPLATE_DEPTH, findTooDeep } from "./nesting.js";
 import { isPlainObject, kindOf, show } from "./plain-data.js";
 import type { ParameterType } from "./types.js";
+import { errorMessage } from "../error-message.js";
 
 /** Every parameter type, in documentation order. */
 export const PARAMETER_TYPES: readonly ParameterType[] = ["string", "number", "boolean", "json", "comma_delimited_list"];
@@ -63,7 +64,7 @@ export function coerceParameterValue(type: ParameterType, value: unknown): Coerc
         try {
           parsed = JSON.parse(value) as unknown;
         } catch (error) {
-          return fail(`not valid JSON: ${(error as Error).message}`);
+          return fail(`not valid JSON: ${errorMessage(error)}`);
         }
       }
       if (!Array.isArray(parsed) && !isPlainObject(parsed)) return fail(`expected a mapping or a list, got ${kindOf(parsed)}`);

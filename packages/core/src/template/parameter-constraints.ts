@@ -6,6 +6,7 @@ import { ParameterError, TemplateValidationError } from "../errors.js";
 import { coerceParameterValue } from "./parameter-coercion.js";
 import { isPlainObject, joinPath, jsonEqual, kindOf, show } from "./plain-data.js";
 import type { ParameterType } from "./types.js";
+import { errorMessage } from "../error-message.js";
 
 /** A validated constraint, ready to check values against. */
 export type CheckedConstraint = { readonly description: string | undefined } & (
@@ -83,7 +84,7 @@ function checkOne(type: ParameterType, c: unknown, path: string): CheckedConstra
   try {
     regex = new RegExp(`^(?:${arg})$`);
   } catch (error) {
-    throw new TemplateValidationError(at, `invalid regular expression: ${(error as Error).message}`);
+    throw new TemplateValidationError(at, `invalid regular expression: ${errorMessage(error)}`);
   }
   return { kind: "pattern", source: arg, regex, description };
 }

@@ -9,6 +9,7 @@ import { findJsonStructureProblem } from "./json-structure.js";
 import { MAX_TEMPLATE_DEPTH, checkNesting } from "./nesting.js";
 import { isPlainObject, kindOf } from "./plain-data.js";
 import type { Template } from "./types.js";
+import { errorMessage } from "../error-message.js";
 
 /** Text formats `parseTemplate` reads. `"auto"` picks JSON when the text starts with `{` or `[`. */
 export type TemplateFormat = "json" | "yaml" | "auto";
@@ -42,7 +43,7 @@ function parseJson(text: string): unknown {
     value = JSON.parse(text) as unknown;
   } catch (error) {
     const problem = findJsonSyntaxProblem(text);
-    if (problem === null) throw new TemplateSyntaxError(String((error as Error).message ?? error));
+    if (problem === null) throw new TemplateSyntaxError(errorMessage(error));
     const { line, column } = lineColumnAt(text, problem.offset);
     throw new TemplateSyntaxError(problem.message, line, column);
   }
@@ -79,7 +80,7 @@ function parseYaml(text: string): unknown {
     value = doc.toJS({ maxAliasCount: 100 }) as unknown;
   } catch (error) {
     if (isStackOverflow(error)) throw new TemplateNestingError("", MAX_TEMPLATE_DEPTH);
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     const offset = aliasOffset(doc, message);
     if (offset === undefined) throw new TemplateSyntaxError(message);
     const { line, column } = lineColumnAt(text, offset);

@@ -11,6 +11,7 @@ import { caseProperties, parseCase } from "./resource-type-contract-cases.js";
 import type { ContractStack } from "./resource-type-contract-harness.js";
 import { SUBJECT, contractStack, existsNow, handlerContext, violation } from "./resource-type-contract-harness.js";
 import { expectRead, expectReadGone } from "./resource-type-contract-read.js";
+import { errorMessage } from "../error-message.js";
 
 /** Check names, as registered. */
 export const LIFECYCLE_CHECKS = {
@@ -74,7 +75,7 @@ export async function checkDeleteMissing(type: AnyResourceType, resolved: Resolv
     try {
       await run();
     } catch (error) {
-      violation(type, check, `delete of ${what} threw: ${(error as Error).message}`);
+      violation(type, check, `delete of ${what} threw: ${errorMessage(error)}`);
     }
   };
   await attempt("a resource never created (physicalId null)", () => type.delete({ ...handlerContext(), physicalId: null, properties: {} }));

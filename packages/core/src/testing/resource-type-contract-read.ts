@@ -16,6 +16,7 @@ import type { AnyResourceType, ReadResult } from "../plugin/types.js";
 import { deepEqual } from "../protocol/node-inputs.js";
 import type { ResolvedCases } from "./resource-type-contract-cases.js";
 import { handlerContext, violation } from "./resource-type-contract-harness.js";
+import { errorMessage } from "../error-message.js";
 
 /** A short JSON rendering of a value for a violation message. */
 export const show = (value: unknown): string => {
@@ -34,7 +35,7 @@ async function callRead(type: AnyResourceType, check: string, row: ResourceRow, 
     return await read({ ...handlerContext({ rowId: row.id, ...key }), physicalId: lookup.physicalId, properties });
   } catch (error) {
     const by = lookup.physicalId === null ? "by idempotency key" : `of ${lookup.physicalId}`;
-    return violation(type, check, `${when}, read ${by} threw: ${(error as Error).message}`);
+    return violation(type, check, `${when}, read ${by} threw: ${errorMessage(error)}`);
   }
 }
 

@@ -15,6 +15,7 @@ import type { Gen, TemplateModel } from "./template-model.js";
 import { describeModel, mutate, randomTemplate, toTemplate } from "./template-model.js";
 import { Trace } from "./trace.js";
 import { STACK, World } from "./world.js";
+import { errorMessage } from "../../src/error-message.js";
 
 /** Resource-type capabilities a run uses (W-E: how an interrupted create can be resumed). */
 export const VARIANTS = {
@@ -171,7 +172,7 @@ class Run {
       await fn(this.world.api());
     } catch (error) {
       if (error instanceof StackStateError) refused = error;
-      else this.world.violation(`${what} threw ${(error as Error).name}: ${(error as Error).message}`);
+      else this.world.violation(`${what} threw ${(error as Error).name}: ${errorMessage(error)}`);
     }
     await this.world.quiesce();
     return refused;

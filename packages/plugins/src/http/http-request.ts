@@ -3,7 +3,7 @@
  * with the operation's AbortSignal, and failures classified for the engine - throttling and
  * server errors are retryable (honouring `Retry-After`), other client errors are terminal.
  */
-import { AbortedError, ResourceError, RetryableError } from "@converge/core";
+import { AbortedError, ResourceError, RetryableError, errorMessage } from "@converge/core";
 import { parseRetryAfter } from "./retry-after.js";
 
 /** The `fetch` function used (injectable). */
@@ -85,7 +85,7 @@ export async function httpRequest(fetchFn: FetchFunction, request: HttpRequest, 
     if (signal.aborted) throw new AbortedError(`${what} aborted: ${String(signal.reason)}`);
     if (timeout.aborted) throw new RetryableError(`${what} timed out after ${request.timeoutMs} ms`, { cause: error });
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const detail = cause?.code ?? cause?.message ?? (error as Error).message;
+    const detail = cause?.code ?? cause?.message ?? errorMessage(error);
     throw new RetryableError(`${what} failed: ${detail}`, { cause: error });
   }
   const { status } = response;

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
+import { errorMessage } from "@converge/core";
 
 /** A running server. */
 export interface RedisServerHandle {
@@ -93,7 +94,7 @@ async function waitForPing(port: number, child: ChildProcess, timeoutMs: number,
       if ((await client.ping()) === "PONG") return;
     } catch (error) {
       // A server that requires authentication answers, and is up.
-      if (/NOAUTH|NOPERM|WRONGPASS/.test((error as Error).message)) return;
+      if (/NOAUTH|NOPERM|WRONGPASS/.test(errorMessage(error))) return;
     } finally {
       client.disconnect();
     }
@@ -144,7 +145,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       await stopChild(child);
     }
   }
-  throw new Error(`could not start redis-server: ${(lastError as Error).message}`);
+  throw new Error(`could not start redis-server: ${errorMessage(lastError)}`);
 }
 
 async function stopChild(child: ChildProcess, signal: "SIGTERM" | "SIGKILL" = "SIGTERM"): Promise<void> {

@@ -17,7 +17,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
-import { StackNotFoundError, StackStateLostError, createEngine, createRandom } from "@converge/core";
+import { StackNotFoundError, StackStateLostError, createEngine, createRandom, errorMessage } from "@converge/core";
 import type { Engine, StackInfo, Template } from "@converge/core";
 import { verify } from "@converge/core/testing";
 import { createRedisRuntime } from "@converge/runtime-redis";
@@ -205,7 +205,7 @@ async function waitOrFail(api: Engine, name: string, ms: number): Promise<StackI
         if (error instanceof StackStateLostError) throw error;
         if (controller.signal.aborted) {
           const stuck = (await api.listResources(name).catch(() => [])).filter((r) => r.status === "IN_PROGRESS");
-          throw new Error(`${(error as Error).message}; rows in progress: ${stuck.map((r) => `${r.name}/${r.id} ${r.state}`).join(", ") || "none"}`);
+          throw new Error(`${errorMessage(error)}; rows in progress: ${stuck.map((r) => `${r.name}/${r.id} ${r.state}`).join(", ") || "none"}`);
         }
         // Redis restarting under the API: wait again.
         await sleep(100);

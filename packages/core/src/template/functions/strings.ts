@@ -9,7 +9,7 @@
  * hash:  { digest: [sha256, { get_param: password }] }                    # hex digest
  * ```
  */
-import { createHash } from "node:crypto";
+import { hexDigest } from "../../platform/node.js";
 import { isPlainObject } from "../plain-data.js";
 import { joinLists, placeholderOrder, replacePlaceholders } from "../string-functions.js";
 import { fail } from "./definition.js";
@@ -171,6 +171,6 @@ export const DIGEST: TemplateFunction = {
   yields: ["string"],
   evaluate(arg) {
     const [algorithm, text] = arg as [string, string];
-    return createHash(algorithm.toLowerCase()).update(Buffer.from(text, "latin1")).digest("hex");
+    return hexDigest(algorithm.toLowerCase(), text);
   },
 };

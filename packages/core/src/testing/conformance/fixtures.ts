@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { NodeKey, ResourceRow, StackRecord, TraversalGraph } from "../../model/types.js";
 import type { NewRow, Runtime, RuntimeStore } from "../../runtime/contract.js";
 import type { CompiledTemplate } from "../../template/types.js";
+import { nodeKey } from "../../model/types.js";
 
 /** Values that a store must give back exactly as written. */
 export const TRICKY_VALUES: Readonly<Record<string, unknown>> = Object.freeze({
@@ -137,8 +138,8 @@ export async function installStack(runtime: Runtime, rows = 2, overrides: Partia
   }
   const rowIds = rows > 0 ? await store.allocateRowIds(stack.id, rows) : [];
   const edges: Array<readonly [NodeKey, NodeKey]> = [];
-  for (let i = 1; i < rowIds.length; i++) edges.push([`U:${rowIds[i]}`, `U:${rowIds[i - 1]}`]);
-  const graph = fixtureGraph(traversalId, stack.templateId, edges, rowIds.length === 1 ? [`U:${rowIds[0]}`] : []);
+  for (let i = 1; i < rowIds.length; i++) edges.push([nodeKey("U", String(rowIds[i])), nodeKey("U", String(rowIds[i - 1]))]);
+  const graph = fixtureGraph(traversalId, stack.templateId, edges, rowIds.length === 1 ? [nodeKey("U", String(rowIds[0]))] : []);
   const newRows = rowIds.map((id) => fixtureRow(id, stack));
   if (!(await store.installGraph({ stackId: stack.id, graph, newRows }))) throw new Error("installGraph refused on a current traversal");
   return { stack, traversalId, rowIds, graph };

@@ -5,11 +5,13 @@
  * so a runtime with the fused operations is held to exactly what the composition does.
  */
 import assert from "node:assert/strict";
-import type { NodePayload, StackEvent } from "../../model/types.js";
-import { nodeReported, reportNode, reportTargets, writeWithEvent } from "../../protocol/fused-ops.js";
+import type { NodeKey, NodePayload, StackEvent } from "../../model/types.js";
+import { nodeReported, reportNode, reportTargets } from "../../protocol/report.js";
+import { writeWithEvent } from "../../protocol/row-writes.js";
 import type { RowWrite, RowWriteEvent, Runtime } from "../../runtime/contract.js";
 import { installStack, mustLoadRow, supersede } from "./fixtures.js";
 import type { CaseSpec } from "./target.js";
+import { nodeKey } from "../../model/types.js";
 
 const payload = (rowId: string): NodePayload => ({ rowId, name: `res-${rowId}`, refId: `phys-${rowId}`, attributes: { a: [], b: { c: "ü\"" } } });
 
@@ -66,18 +68,18 @@ export const fusedCases: readonly CaseSpec[] = [
       const { store } = runtime;
       const { stack, traversalId, rowIds, graph } = await installStack(runtime, 3);
       const [first, second] = rowIds as [string, string];
-      const sender = `U:${first}`;
+      const sender = nodeKey("U", first);
       const before = (await events(runtime, stack.id)).length;
       assert.equal(await nodeReported({ store }, stack.id, graph, sender), false, "reported before any report");
       const write: RowWrite = { stackId: stack.id, rowId: first, ifHolder: null, patch: { physicalId: "p-1", action: "CREATE", status: "COMPLETE" } };
       const result = await reportNode({ store }, { stackId: stack.id, traversalId, sender, targets: reportTargets(graph, sender, payload(first)), write, event: event(traversalId, stack.name, "done") });
-      assert.deepEqual(result, { kind: "reported", ready: [`U:${second}`] });
-      const sync = await store.readSync(stack.id, traversalId, `U:${second}`);
+      assert.deepEqual(result, { kind: "reported", ready: [nodeKey("U", second)] });
+      const sync = await store.readSync(stack.id, traversalId, nodeKey("U", second));
       assert.deepEqual(sync === null ? null : [...sync], [[sender, payload(first)]], "the target's sync point does not hold the sender's payload");
       assert.equal((await mustLoadRow(store, stack.id, first)).physicalId, "p-1", "the write was not made");
       assert.deepEqual((await events(runtime, stack.id)).slice(before).map((e) => [e.rowId, e.physicalId, e.reason]), [[first, "p-1", "done"]]);
       assert.equal(await nodeReported({ store }, stack.id, graph, sender), true, "the report was not recorded");
-      assert.equal(await nodeReported({ store }, stack.id, graph, `U:${second}`), false, "a node that never reported counts as reported");
+      assert.equal(await nodeReported({ store }, stack.id, graph, nodeKey("U", second)), false, "a node that never reported counts as reported");
     },
   },
   {
@@ -85,7 +87,7 @@ export const fusedCases: readonly CaseSpec[] = [
     async body({ runtime }) {
       const { store } = runtime;
       const { stack, traversalId } = await installStack(runtime, 1);
-      const report = (sender: string) =>
+      const report = (sender: NodeKey) =>
         reportNode({ store }, { stackId: stack.id, traversalId, sender, targets: [{ node: "U:9", required: 2, payload: null }, { node: "U:8", required: 1, payload: payload("7") }] });
       assert.deepEqual(await report("U:1"), { kind: "reported", ready: ["U:8"] });
       assert.deepEqual(await report("U:1"), { kind: "reported", ready: ["U:8"] }, "a re-sent report was counted twice");
@@ -99,13 +101,13 @@ export const fusedCases: readonly CaseSpec[] = [
       const { store } = runtime;
       const { stack, traversalId, rowIds, graph } = await installStack(runtime, 2);
       const [first, second] = rowIds as [string, string];
-      const sender = `U:${first}`;
+      const sender = nodeKey("U", first);
       const before = (await events(runtime, stack.id)).length;
       const write: RowWrite = { stackId: stack.id, rowId: first, ifHolder: "someone-else", patch: { physicalId: "p-1" } };
       const result = await reportNode({ store }, { stackId: stack.id, traversalId, sender, targets: reportTargets(graph, sender, payload(first)), write, event: event(traversalId, stack.name, "done") });
       assert.equal(result.kind === "refused" ? result.reason : result.kind, "locked");
       assert.equal((await mustLoadRow(store, stack.id, first)).physicalId, null, "the refused write was made");
-      assert.equal((await store.readSync(stack.id, traversalId, `U:${second}`))?.size, 0, "a refused report merged");
+      assert.equal((await store.readSync(stack.id, traversalId, nodeKey("U", second)))?.size, 0, "a refused report merged");
       assert.equal((await events(runtime, stack.id)).length, before, "a refused write recorded its event");
       assert.equal(await nodeReported({ store }, stack.id, graph, sender), false);
     },
@@ -116,13 +118,13 @@ export const fusedCases: readonly CaseSpec[] = [
       const { store } = runtime;
       const { stack, traversalId, rowIds, graph } = await installStack(runtime, 2);
       const [first] = rowIds as [string, string];
-      const sender = `U:${first}`;
+      const sender = nodeKey("U", first);
       await supersede(runtime, stack);
       const write: RowWrite = { stackId: stack.id, rowId: first, ifHolder: null, patch: { statusReason: "finished late" } };
       const result = await reportNode({ store }, { stackId: stack.id, traversalId, sender, targets: reportTargets(graph, sender, payload(first)), write });
       assert.deepEqual(result, { kind: "gone" });
       assert.equal((await mustLoadRow(store, stack.id, first)).statusReason, "finished late", "the write of a gone traversal was not made");
-      assert.equal(await store.syncHas(stack.id, traversalId, `U:${rowIds[1] ?? ""}`, sender), false);
+      assert.equal(await store.syncHas(stack.id, traversalId, nodeKey("U", rowIds[1] ?? ""), sender), false);
       assert.equal(await nodeReported({ store }, stack.id, graph, sender), false, "a gone traversal answers reported");
     },
   },

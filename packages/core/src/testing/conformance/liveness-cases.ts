@@ -11,6 +11,7 @@ import { nodeCheck, recordingHandler } from "./delivery-cases.js";
 import type { SeenDelivery } from "./delivery-cases.js";
 import { installStack } from "./fixtures.js";
 import type { CaseSpec } from "./target.js";
+import { nodeKey } from "../../model/types.js";
 
 /** Wait (in real time, polling) until `done()` holds; for effects that cross runtimes asynchronously. */
 async function eventually(done: () => boolean | Promise<boolean>, what: string, limitMs = 15_000): Promise<void> {
@@ -108,8 +109,8 @@ export const peerCases: readonly CaseSpec[] = [
       const peer = await (t.peer as () => Promise<Runtime>)();
       const { stack, traversalId, rowIds } = await installStack(t.runtime, 2);
       assert.deepEqual(await peer.store.loadStack(stack.id), stack);
-      assert.equal(await peer.store.syncMerge(stack.id, traversalId, `U:${rowIds[1]}`, `U:${rowIds[0]}`, null, true, 1), "ready");
-      assert.deepEqual([...((await t.runtime.store.readSync(stack.id, traversalId, `U:${rowIds[1]}`)) ?? [])], [[`U:${rowIds[0]}`, null]]);
+      assert.equal(await peer.store.syncMerge(stack.id, traversalId, nodeKey("U", String(rowIds[1])), nodeKey("U", String(rowIds[0])), null, true, 1), "ready");
+      assert.deepEqual([...((await t.runtime.store.readSync(stack.id, traversalId, nodeKey("U", String(rowIds[1])))) ?? [])], [[nodeKey("U", String(rowIds[0])), null]]);
       const reading = t.runtime.store.readEvents(stack.id, null, { blockMs: 20_000 });
       await new Promise((resolve) => setTimeout(resolve, 50));
       const event = { time: 1, kind: "stack", stackName: stack.name, traversalId, action: "UPDATE", status: "COMPLETE", reason: "peer" } as const;

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import type { StackRecord } from "../../model/types.js";
-import { NEVER_CHECKED as NEVER_CHECKED_FIELDS } from "../../model/types.js";
+import { NEVER_CHECKED as NEVER_CHECKED_FIELDS, nodeKey } from "../../model/types.js";
 import { fixtureGraph, fixtureReplacement, fixtureRow, fixtureStack, fixtureTemplate, installStack, mustLoadRow, supersede } from "./fixtures.js";
 import type { CaseSpec } from "./target.js";
 
@@ -80,8 +80,8 @@ export const stackCases: readonly CaseSpec[] = [
     async body({ runtime }) {
       const { store } = runtime;
       const { stack, traversalId, rowIds } = await installStack(runtime, 2);
-      const node = `U:${rowIds[1]}`;
-      assert.equal(await store.syncMerge(stack.id, traversalId, node, `U:${rowIds[0]}`, null, true, 2), "waiting");
+      const node = nodeKey("U", String(rowIds[1]));
+      assert.equal(await store.syncMerge(stack.id, traversalId, node, nodeKey("U", String(rowIds[0])), null, true, 2), "waiting");
       await supersede(runtime, stack);
       assert.equal(await store.loadGraph(stack.id, traversalId), null, "the superseded graph is still readable");
       assert.equal(await store.readSync(stack.id, traversalId, node), null, "the superseded sync point is still readable");
@@ -100,12 +100,12 @@ export const stackCases: readonly CaseSpec[] = [
       }
       const next = await supersede(runtime, stack);
       const [late] = await store.allocateRowIds(stack.id, 1);
-      const lateGraph = fixtureGraph(traversalId, stack.templateId, [], [`U:${late}`]);
+      const lateGraph = fixtureGraph(traversalId, stack.templateId, [], [nodeKey("U", String(late))]);
       const refused = await store.installGraph({ stackId: stack.id, graph: lateGraph, newRows: [fixtureRow(late as string, stack)] });
       assert.equal(refused, false, "installGraph of a superseded traversal must be refused");
       assert.equal(await store.loadRow(stack.id, late as string), null, "a refused installGraph inserted its rows");
       assert.equal(await store.loadGraph(stack.id, traversalId), null, "a refused installGraph stored its graph");
-      const current = fixtureGraph(next.currentTraversal, next.templateId, [], [`U:${late}`]);
+      const current = fixtureGraph(next.currentTraversal, next.templateId, [], [nodeKey("U", String(late))]);
       assert.equal(await store.installGraph({ stackId: stack.id, graph: current, newRows: [] }), true);
       assert.deepEqual(await store.loadGraph(stack.id, next.currentTraversal), current);
       assert.equal(await store.loadGraph(stack.id, traversalId), null, "loadGraph answers only for the graph's own traversal");
@@ -164,7 +164,7 @@ export const stackCases: readonly CaseSpec[] = [
       assert.equal(await store.loadRow(stack.id, rowIds[0] as string), null);
       assert.equal(await store.loadTemplate(stack.id, stack.templateId), null);
       assert.equal(await store.loadGraph(stack.id, traversalId), null);
-      assert.equal(await store.syncMerge(stack.id, traversalId, `U:${rowIds[1]}`, "U:x", null, true, 1), "gone");
+      assert.equal(await store.syncMerge(stack.id, traversalId, nodeKey("U", String(rowIds[1])), "U:x", null, true, 1), "gone");
       const again = fixtureStack({ name: stack.name });
       assert.equal(await store.createStack(again, fixtureTemplate()), true, "the name of a deleted stack is still taken");
       assert.equal(await store.findStackId(stack.name), again.id);
@@ -195,7 +195,7 @@ export const stackCases: readonly CaseSpec[] = [
       assert.equal(await store.beginTraversal({ stackId: stack.id, expectedTraversal: tb.currentTraversal, stack: tc, template: fixtureTemplate("kept") }), true);
       const t = tc.currentTraversal;
       assert.equal(await store.installGraph({ stackId: stack.id, graph: { ...graph, traversalId: t, templateId: keep }, newRows: [] }), true);
-      assert.equal(await store.syncMerge(stack.id, t, `U:${rowIds[1]}`, `U:${rowIds[0]}`, null, true, 1), "ready");
+      assert.equal(await store.syncMerge(stack.id, t, nodeKey("U", String(rowIds[1])), nodeKey("U", String(rowIds[0])), null, true, 1), "ready");
       const patch = { status: "COMPLETE", statusReason: "Stack UPDATE completed successfully", prevTemplateId: keep } as const;
       assert.equal(await store.completeTraversal(stack.id, tb.currentTraversal, [rowIds[0] as string], [keep], patch), false);
       assert.equal((await store.loadRows(stack.id)).length, 3, "a refused completeTraversal dropped rows");
@@ -207,8 +207,8 @@ export const stackCases: readonly CaseSpec[] = [
       assert.equal(await store.loadTemplate(stack.id, drop), null);
       assert.equal(await store.loadTemplate(stack.id, stack.templateId), null);
       assert.equal(await store.loadGraph(stack.id, t), null);
-      assert.equal(await store.readSync(stack.id, t, `U:${rowIds[1]}`), null);
-      assert.equal(await store.syncMerge(stack.id, t, `U:${rowIds[1]}`, "U:late", null, true, 1), "gone");
+      assert.equal(await store.readSync(stack.id, t, nodeKey("U", String(rowIds[1]))), null);
+      assert.equal(await store.syncMerge(stack.id, t, nodeKey("U", String(rowIds[1])), "U:late", null, true, 1), "gone");
       assert.deepEqual(await store.loadStack(stack.id), { ...tc, ...patch });
     },
   },

@@ -4,9 +4,10 @@
  * graph no longer exists; readSync.
  */
 import assert from "node:assert/strict";
-import type { NodePayload } from "../../model/types.js";
+import type { NodeKey, NodePayload } from "../../model/types.js";
 import { TRICKY_VALUES, fixtureStack, fixtureTemplate, installStack, supersede } from "./fixtures.js";
 import type { CaseSpec } from "./target.js";
+import { nodeKey } from "../../model/types.js";
 
 const payload = (rowId: string, extra: Record<string, unknown> = {}): NodePayload => ({
   rowId,
@@ -22,7 +23,7 @@ export const syncCases: readonly CaseSpec[] = [
     async body({ runtime }) {
       const { store } = runtime;
       const { stack, traversalId } = await installStack(runtime, 1);
-      const merge = (sender: string, counted = true): Promise<string> => store.syncMerge(stack.id, traversalId, "U:9", sender, payload(sender), counted, 2);
+      const merge = (sender: NodeKey, counted = true): Promise<string> => store.syncMerge(stack.id, traversalId, "U:9", sender, payload(sender), counted, 2);
       assert.equal(await merge("U:1"), "waiting");
       assert.equal(await merge("U:1"), "waiting", "a re-sent sender was counted twice");
       assert.equal(await merge("U:2"), "ready");
@@ -92,7 +93,7 @@ export const syncCases: readonly CaseSpec[] = [
     async body({ runtime }) {
       const { store } = runtime;
       const { stack, traversalId } = await installStack(runtime, 1);
-      const senders = Array.from({ length: 24 }, (_, i) => `U:${i + 100}`);
+      const senders = Array.from({ length: 24 }, (_, i) => nodeKey("U", String(i + 100)));
       const results = await Promise.all(senders.map((s) => store.syncMerge(stack.id, traversalId, "U:1", s, payload(s), true, senders.length)));
       assert.equal(results.filter((r) => r === "ready").length, 1, `expected one ready among ${results.join(",")}`);
       assert.equal((await store.readSync(stack.id, traversalId, "U:1"))?.size, senders.length);

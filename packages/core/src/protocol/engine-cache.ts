@@ -1,0 +1,49 @@
+/**
+ * The per-engine caches of immutable stored values a check reads: traversal graphs and
+ * compiled templates (neither changes once stored).
+ */
+import type { TraversalGraph } from "../model/types.js";
+import type { CompiledTemplate } from "../template/types.js";
+import type { CheckEnv } from "./env.js";
+
+/** Loads in flight per cache, shared by the checks that need the same value at once. */
+const inFlight = new WeakMap<Map<string, unknown>, Map<string, Promise<unknown>>>();
+
+/**
+ * A value through a per-engine cache of immutable values (at most 64 kept). Concurrent
+ * checks that miss the cache for the same key share one load: the first checks of a
+ * traversal all need its graph and template at the same moment.
+ */
+async function cached<T>(cache: Map<string, T>, key: string, load: () => Promise<T | null>): Promise<T | null> {
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  let loads = inFlight.get(cache);
+  if (loads === undefined) {
+    loads = new Map();
+    inFlight.set(cache, loads);
+  }
+  const running = loads.get(key) as Promise<T | null> | undefined;
+  if (running !== undefined) return running;
+  const owned = loads;
+  const loading = load()
+    .then((value) => {
+      if (value !== null) {
+        if (cache.size > 64) cache.delete(cache.keys().next().value as string);
+        cache.set(key, value);
+      }
+      return value;
+    })
+    .finally(() => owned.delete(key));
+  owned.set(key, loading);
+  return loading;
+}
+
+/** Load a graph through the engine's cache. */
+export async function loadGraph(env: CheckEnv, stackId: string, traversalId: string): Promise<TraversalGraph | null> {
+  return cached(env.graphCache, traversalId, () => env.store.loadGraph(stackId, traversalId));
+}
+
+/** Load a template through the engine's cache. */
+export async function loadTemplate(env: CheckEnv, stackId: string, templateId: string): Promise<CompiledTemplate | null> {
+  return cached(env.templateCache, `${stackId}/${templateId}`, () => env.store.loadTemplate(stackId, templateId));
+}

@@ -17,6 +17,8 @@ import type { WorkerRegistration } from "../runtime/contract.js";
 import { openRecord } from "../secrets/sealing-store.js";
 import { openParameters, sealParameters } from "../secrets/template-secrets.js";
 import { compileTemplate, parseTemplate } from "../template/index.js";
+import type { EnvironmentInput } from "../template/compose/environment.js";
+import type { TemplateFiles } from "../template/compose/files.js";
 import type { CompiledTemplate, Template } from "../template/types.js";
 import { EMPTY_TEMPLATE } from "../template/types.js";
 import type { AbandonDeps, AbandonedResource, AbandonedStack } from "./abandon.js";
@@ -170,9 +172,25 @@ export function createEngine(options: EngineOptions): Engine {
   // unhandled rejection of the process.
   ready.catch(() => undefined);
 
-  const compile = (template: TemplateInput, opts: StackOperationOptions | undefined): CompiledTemplate => {
+  /** Compile for stack `stack` (its name and id are what `OS::stack_name` / `OS::stack_id` read). */
+  const compile = (template: TemplateInput, opts: StackOperationOptions | undefined, stack?: { name: string; id: string; update: boolean }): CompiledTemplate => {
     const object = typeof template === "string" ? parseTemplate(template) : template;
-    return compileTemplate(object, { types, parameters: resolveStackOptions(opts).parameters as Record<string, unknown> });
+    const stackOptions = resolveStackOptions(opts);
+    return compileTemplate(object, {
+      types,
+      parameters: stackOptions.parameters as Record<string, unknown>,
+      ...(stackOptions.environment === undefined ? {} : { environment: stackOptions.environment as EnvironmentInput }),
+      ...(stackOptions.files === undefined ? {} : { files: stackOptions.files as TemplateFiles }),
+      ...(stack === undefined ? {} : { stackName: stack.name, stackId: stack.id, update: stack.update }),
+      projectId: resolved.projectId,
+      limits: resolved.compositionLimits,
+    });
+  };
+  /** What an update keeps of the stack's stored composition inputs when not given. */
+  const composition = (previous: StackRecord, opts: StackOperationOptions | undefined): Pick<StackOperationOptions, "environment" | "files"> => {
+    const environment = opts?.environment ?? (previous.options.environment as EnvironmentInput | undefined);
+    const files = opts?.files ?? (previous.options.files as TemplateFiles | undefined);
+    return { ...(environment === undefined ? {} : { environment }), ...(files === undefined ? {} : { files }) };
   };
   /**
    * Last record seen per name (and when): waiting on a stack that just got deleted reports
@@ -221,12 +239,13 @@ export function createEngine(options: EngineOptions): Engine {
 
   const engine: Engine = {
     engineId: resolved.engineId,
-    validateTemplate: compile,
+    validateTemplate: (template, opts) => compile(template, opts),
     async createStack(name, template, opts) {
       checkName(name);
-      const compiled = compile(template, opts);
+      const id = randomUUID();
+      const compiled = compile(template, opts, { name, id, update: false });
       const stackOptions = storedOptions(resolveStackOptions(opts), compiled);
-      return withReconcile(stackOptions, startCreate(name, compiled, stackOptions, "CREATE"));
+      return withReconcile(stackOptions, startCreate(name, compiled, stackOptions, "CREATE", id));
     },
     async updateStack(name, template, opts) {
       const previous = await load(name);
@@ -235,8 +254,9 @@ export function createEngine(options: EngineOptions): Engine {
         disableRollback: opts?.disableRollback ?? previous.options.disableRollback,
         timeoutMs: opts?.timeoutMs === undefined ? previous.options.timeoutMs : opts.timeoutMs,
         reconcile: opts?.reconcile === undefined ? storedReconcile(previous.options) : opts.reconcile,
+        ...composition(previous, opts),
       };
-      const compiled = compile(template, merged);
+      const compiled = compile(template, merged, { name, id: previous.id, update: true });
       const stackOptions = storedOptions(resolveStackOptions(merged), compiled);
       const templateId = randomUUID();
       const converge = opts?.converge ?? false;
@@ -293,7 +313,11 @@ export function createEngine(options: EngineOptions): Engine {
     },
     async previewUpdate(name, template, opts) {
       const stack = await load(name);
-      const compiled = compile(template, { parameters: opts?.parameters ?? openParameters(stack.options.parameters) });
+      const compiled = compile(
+        template,
+        { parameters: opts?.parameters ?? openParameters(stack.options.parameters), ...composition(stack, opts) },
+        { name, id: stack.id, update: true },
+      );
       const rows = (await store.loadRows(stack.id)).map((r) => ({ ...r, properties: openRecord(r.properties), attributes: openRecord(r.attributes) }));
       const match = await loadTargetMatch(store, stack.id, rows, compiled, "preview");
       const observed = opts?.converge === true ? await observeForPreview(stack, rows, types, resolved.logger) : undefined;
@@ -361,13 +385,13 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   /** Start the CREATE traversal of a new stack (createStack, adoptStack). */
-  async function startCreate(name: string, compiled: CompiledTemplate, stackOptions: StackOptions, kind: "CREATE" | "ADOPT"): Promise<StackInfo> {
+  async function startCreate(name: string, compiled: CompiledTemplate, stackOptions: StackOptions, kind: "CREATE" | "ADOPT", id = randomUUID()): Promise<StackInfo> {
     checkName(name);
     await ready;
     const now = runtime.now();
     const reason = kind === "ADOPT" ? "Stack CREATE started: adopting existing resources" : "Stack CREATE started";
     const stack: StackRecord = {
-      id: randomUUID(),
+      id,
       name,
       currentTraversal: `init-${randomUUID()}`,
       templateId: randomUUID(),

@@ -29,6 +29,10 @@ export interface StackOptions {
   readonly parameters: Readonly<Record<string, unknown>>;
   /** Continuous reconciliation policy, or absent/null for none (older records: none). */
   readonly reconcile?: ReconcilePolicy | null;
+  /** The environments the template was compiled with, in merge order (absent: none). */
+  readonly environment?: readonly unknown[];
+  /** The files the template was compiled with (absent: none). */
+  readonly files?: Readonly<Record<string, unknown>>;
 }
 
 /** A stack's continuous reconciliation policy (stored form). */

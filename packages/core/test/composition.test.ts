@@ -3,6 +3,7 @@
  * stacks, groups and chains converge as one traversal of the flattened template.
  */
 import { describe, expect, it } from "vitest";
+import type { NestedStackInfo, Template } from "@converge/core";
 import { SCENARIO_TYPE } from "@converge/core/testing";
 import { setup } from "./support/protocol-kit.js";
 
@@ -22,7 +23,7 @@ outputs:
 describe("template resources", () => {
   it("expands a file (through a registry alias) into resources named by path, outputs as attributes", async () => {
     const kit = setup();
-    const template = {
+    const template: Template = {
       parameters: { label: { type: "string", default: "main" } },
       resources: {
         app: { type: "My::DB", properties: { label: { get_param: "label" }, size: "large" } },
@@ -52,9 +53,82 @@ describe("template resources", () => {
     await kit.settle("s");
     expect(kit.reality.log.slice(before).map((op) => `${op.op}:${op.name}`)).toEqual(["update:app/db"]);
 
+    // One nested stack's view, and its resources.
+    const nested = (await kit.engine.getStack("s/app")) as NestedStackInfo;
+    expect(nested).toMatchObject({ name: "s/app", parent: "s", path: "app", type: "db.yaml", kind: "template", state: "UPDATE_COMPLETE" });
+    expect(nested.parameters).toEqual({ size: "large", label: "main" });
+    expect(nested.outputs).toEqual({ address: "db-main", vol_size: "large" });
+    const rows = await kit.engine.listResources("s/app");
+    expect(rows.map((r) => [r.name, r.nestedStack, r.path])).toEqual([
+      ["app/vol", "app", ["app", "vol"]],
+      ["app/db", "app", ["app", "db"]],
+    ]);
+    await expect(kit.engine.getStack("s/nope")).rejects.toThrow(/stack "s\/nope" does not exist/);
+
     // The environment and files are kept by an update that does not give them.
     await kit.engine.updateStack("s", template, { parameters: { label: "other" } });
     await kit.settle("s");
     expect((await kit.engine.getStack("s")).outputs.address).toBe("db-other");
+  });
+});
+
+const member = (value: unknown) => ({ type: SCENARIO_TYPE, properties: { a: value } });
+
+describe("ResourceGroup", () => {
+  const group = (count: unknown, extra: Record<string, unknown> = {}): Template & { resources: Record<string, { properties: Record<string, unknown> }> } => ({
+    parameters: { count: { type: "number", default: 3 } },
+    resources: {
+      group: { type: "OS::Heat::ResourceGroup", properties: { count, resource_def: member("m-%index%") }, ...extra },
+      user: { type: SCENARIO_TYPE, properties: { a: { list_join: [",", { get_attr: ["group", "refs"] }] }, b: { get_attr: ["group", "resource.1.a"] } } },
+    },
+    outputs: {
+      refs_map: { value: { get_attr: ["group", "refs_map"] } },
+      values: { value: { get_attr: ["group", "a"] } },
+      attributes: { value: { get_attr: ["group", "attributes", "a"] } },
+      second: { value: { get_attr: ["group", "a", 1] } },
+    },
+  });
+
+  it("creates count members named by index, answers refs, attributes and resource.N", async () => {
+    const kit = setup();
+    await kit.engine.createStack("g", group({ get_param: "count" }));
+    await kit.settle("g");
+    const info = await kit.engine.getStack("g");
+    expect(info.state).toBe("CREATE_COMPLETE");
+    expect(info.outputs.values).toEqual(["m-0", "m-1", "m-2"]);
+    expect(info.outputs.attributes).toEqual({ 0: "m-0", 1: "m-1", 2: "m-2" });
+    expect(info.outputs.second).toBe("m-1");
+    const ids = [0, 1, 2].map((i) => kit.reality.live(`group/${i}`)[0]?.physicalId);
+    expect(info.outputs.refs_map).toEqual({ 0: ids[0], 1: ids[1], 2: ids[2] });
+    expect(kit.reality.live("user")[0]?.entry.properties).toEqual({ a: ids.join(","), b: "m-1" });
+  });
+
+  it("scales up and down; scaling down deletes the highest indexes, after what uses them is updated", async () => {
+    const kit = setup();
+    await kit.engine.createStack("g", group(3));
+    await kit.settle("g");
+    await kit.engine.updateStack("g", group(5));
+    await kit.settle("g");
+    expect((await kit.engine.getStack("g")).outputs.values).toEqual(["m-0", "m-1", "m-2", "m-3", "m-4"]);
+    const before = kit.reality.log.length;
+    await kit.engine.updateStack("g", group(2));
+    await kit.settle("g");
+    const ops = kit.reality.log.slice(before).map((op) => `${op.op}:${op.name}`);
+    expect(ops.filter((op) => op.startsWith("delete")).sort()).toEqual(["delete:group/2", "delete:group/3", "delete:group/4"]);
+    // The user of the refs is updated before the members it referred to go away.
+    expect(ops.indexOf("update:user")).toBeLessThan(ops.indexOf("delete:group/2"));
+    expect((await kit.engine.getStack("g")).outputs.values).toEqual(["m-0", "m-1"]);
+    expect(kit.reality.counts()).toMatchObject({ "group/0": 1, "group/1": 1 });
+  });
+
+  it("leaves out the members removal_policies name", async () => {
+    const kit = setup();
+    const template = group(3, {});
+    (template.resources.group?.properties ?? {}).removal_policies = [{ resource_list: ["1"] }];
+    expect(() => kit.engine.validateTemplate(template)).toThrow(/resources\.user\.properties\.b: get_attr: OS::Heat::ResourceGroup "group" has no member "1" \(members: 0, 2, 3\)/);
+    (template.resources.user?.properties ?? {}).b = { get_attr: ["group", "resource.2.a"] };
+    const compiled = kit.engine.validateTemplate(template);
+    expect(compiled.resources.user?.dependsOn).toEqual(["group/0", "group/2", "group/3"]);
+    expect(Object.keys(compiled.resources).filter((n) => n.startsWith("group/"))).toEqual(["group/0", "group/2", "group/3"]);
   });
 });

@@ -29,6 +29,9 @@ import { resolveEngineOptions, resolveStackOptions } from "./options.js";
 import { previewUpdate, type PreviewResult } from "./preview.js";
 import { observeForPreview } from "./preview-observe.js";
 import type { ResourceInfo, StackInfo } from "./stack-view.js";
+import type { NestedStackInfo } from "./nested-view.js";
+import { nestedStackInfo, splitStackName } from "./nested-view.js";
+import { NESTED_SEPARATOR } from "../template/compose/paths.js";
 import { resolveOutputs, toResourceInfo, toStackInfo } from "./stack-view.js";
 
 /** A template given as an object or as JSON/YAML text. */
@@ -76,11 +79,18 @@ export interface Engine {
   cancelUpdate(name: string, options?: { rollback?: boolean }): Promise<StackInfo>;
   /** What an update to `template` would do to each resource, without doing it. */
   previewUpdate(name: string, template: TemplateInput, options?: StackOperationOptions): Promise<PreviewResult>;
-  /** The stack's state and outputs. @throws StackNotFoundError */
+  /**
+   * The stack's state and outputs. `getStack("stack/app")` shows one nested stack (a
+   * {@link NestedStackInfo}: its parameters, outputs, members and a status from its rows).
+   * @throws StackNotFoundError
+   */
   getStack(name: string): Promise<StackInfo>;
   /** Names of every stack. */
   listStacks(): Promise<string[]>;
-  /** Every row of the stack (all incarnations of every resource). */
+  /**
+   * Every row of the stack (all incarnations of every resource); `listResources("stack/app")`
+   * only those of nested stack `app` (at any depth).
+   */
   listResources(name: string): Promise<ResourceInfo[]>;
   /** The stack's events (stack and resource state changes), optionally followed live. */
   events(name: string, options?: EventsOptions): AsyncIterable<StackEvent>;
@@ -324,13 +334,22 @@ export function createEngine(options: EngineOptions): Engine {
       return previewUpdate(stack, compiled, rows, types, await store.loadTemplate(stack.id, stack.templateId), match, observed);
     },
     async getStack(name) {
-      return info(await load(name));
+      const { stack: stackName, path } = splitStackName(name);
+      const stack = await load(stackName);
+      if (path === null) return info(stack);
+      const template = (await store.loadTemplate(stack.id, stack.templateId)) ?? EMPTY_TEMPLATE;
+      return nestedStackInfo(stack, template, await store.loadRows(stack.id), types, path);
     },
     listStacks: () => store.listStackNames(),
     async listResources(name) {
-      const stack = await load(name);
+      const { stack: stackName, path } = splitStackName(name);
+      const stack = await load(stackName);
       const rows = await store.loadRows(stack.id);
-      return rows.sort((a, b) => Number(a.id) - Number(b.id) || a.id.localeCompare(b.id)).map((r) => toResourceInfo(r, types));
+      const prefix = path === null ? "" : `${path}${NESTED_SEPARATOR}`;
+      return rows
+        .filter((r) => r.name.startsWith(prefix))
+        .sort((a, b) => Number(a.id) - Number(b.id) || a.id.localeCompare(b.id))
+        .map((r) => toResourceInfo(r, types));
     },
     events(name, opts) {
       return followEvents(name, opts ?? {});

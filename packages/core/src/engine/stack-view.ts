@@ -9,6 +9,7 @@ import { chooseRows } from "../protocol/best-existing.js";
 import { REDACTED } from "../secrets/redactor.js";
 import { openView } from "../secrets/sealing-store.js";
 import { containsSealed } from "../secrets/seal.js";
+import { parentStackPath, splitResourcePath } from "../template/compose/paths.js";
 import { resolveValue } from "../template/index.js";
 import { ownValue, setOwn } from "../template/plain-data.js";
 import type { CompiledTemplate } from "../template/types.js";
@@ -45,8 +46,12 @@ export interface StackInfo {
 export interface ResourceInfo {
   /** Row id. */
   readonly id: string;
-  /** Logical name. */
+  /** Logical name: its path for a resource of a nested stack (`app/db`, `group/3`). */
   readonly name: string;
+  /** The parts of its name (`["app", "db"]`; one part for a top-level resource). */
+  readonly path: readonly string[];
+  /** The nested stack it belongs to (`app` for `app/db`), or null for a top-level resource. */
+  readonly nestedStack: string | null;
   /** Type name. */
   readonly type: string;
   /** Physical id. */
@@ -93,6 +98,8 @@ export function toResourceInfo(row: ResourceRow, types: TypeRegistry): ResourceI
   return {
     id: row.id,
     name: row.name,
+    path: splitResourcePath(row.name),
+    nestedStack: parentStackPath(row.name),
     type: row.type,
     physicalId: row.physicalId,
     action: row.action,

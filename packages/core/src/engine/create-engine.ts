@@ -29,7 +29,6 @@ import { resolveEngineOptions, resolveStackOptions } from "./options.js";
 import { previewUpdate, type PreviewResult } from "./preview.js";
 import { observeForPreview } from "./preview-observe.js";
 import type { ResourceInfo, StackInfo } from "./stack-view.js";
-import type { NestedStackInfo } from "./nested-view.js";
 import { nestedStackInfo, splitStackName } from "./nested-view.js";
 import { NESTED_SEPARATOR } from "../template/compose/paths.js";
 import { resolveOutputs, toResourceInfo, toStackInfo } from "./stack-view.js";
@@ -81,7 +80,7 @@ export interface Engine {
   previewUpdate(name: string, template: TemplateInput, options?: StackOperationOptions): Promise<PreviewResult>;
   /**
    * The stack's state and outputs. `getStack("stack/app")` shows one nested stack (a
-   * {@link NestedStackInfo}: its parameters, outputs, members and a status from its rows).
+   * `NestedStackInfo`: its parameters, outputs, members and a status from its rows).
    * @throws StackNotFoundError
    */
   getStack(name: string): Promise<StackInfo>;

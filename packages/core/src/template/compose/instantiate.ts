@@ -17,7 +17,7 @@ import { batchPolicy, chainMembers, groupMembers, parseGroup } from "./group-pro
 import type { MemberDefinition } from "./group-props.js";
 import { addPlainMember } from "./plain-member.js";
 import { NESTED_STACK_TYPE } from "./nested-type.js";
-import { NESTED_SEPARATOR, nestedStackId, underPath } from "./paths.js";
+import { NESTED_SEPARATOR, PARENT_PATH, nestedStackId, underPath } from "./paths.js";
 import { checkRecursion, countResources, sealHidden } from "./checks.js";
 
 /** A nested-stack resource to expand. */
@@ -162,12 +162,12 @@ function expandStack(comp: Composition, spec: NestedSpec): Child {
       file: spec.file,
       chain: spec.chain,
       depth: spec.depth,
-      valuePath: (name) => `parameters.${name}`,
+      valuePath: (name) => `${PARENT_PATH}properties.parameters.${name}`,
       undeclared: (name) => `the nested template declares no parameter "${name}"`,
     });
     return { members: scope.members, outputs: scope.outputs, parameters: sealHidden(scope.params.values, scope.params.hidden), indexes: [], removed: [] };
   } catch (error) {
-    throw underPath(error, propsPath);
+    throw underPath(error, templatePath, spec.path);
   }
 }
 

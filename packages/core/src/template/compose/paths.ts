@@ -34,15 +34,27 @@ export function nestedStackId(stackId: string, path: string): string {
 }
 
 /**
+ * Marks an error path relative to the nested-stack resource rather than to its template (a
+ * parameter value given in the parent: `properties.parameters.x` of an `OS::Heat::Stack`).
+ */
+export const PARENT_PATH = "^";
+
+/**
  * The same error with its template path put under `prefix` (the path of the nested-stack
  * resource whose template it comes from, e.g. `resources.app`): an error at
  * `resources.db.properties.size` of the child reads `resources.app.resources.db.properties.size`.
+ * A path marked {@link PARENT_PATH} goes under `parentPrefix` instead.
  */
-export function underPath<E>(error: E, prefix: string): E {
-  if (prefix === "" || !(error instanceof TemplateValidationError)) return error;
-  const old = error.path;
-  const path = old === "" ? prefix : `${prefix}.${old}`;
+export function underPath<E>(error: E, prefix: string, parentPrefix = prefix): E {
+  if (!(error instanceof TemplateValidationError)) return error;
+  let old = error.path;
   const message = old !== "" && error.message.startsWith(`${old}: `) ? error.message.slice(old.length + 2) : error.message;
+  if (old.startsWith(PARENT_PATH)) {
+    old = old.slice(PARENT_PATH.length);
+    prefix = parentPrefix;
+  }
+  if (prefix === "") return error;
+  const path = old === "" ? prefix : `${prefix}.${old}`;
   Object.defineProperty(error, "path", { value: path, enumerable: true, configurable: true, writable: false });
   error.message = `${path}: ${message}`;
   return error;

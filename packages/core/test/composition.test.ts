@@ -132,3 +132,64 @@ describe("ResourceGroup", () => {
     expect(Object.keys(compiled.resources).filter((n) => n.startsWith("group/"))).toEqual(["group/0", "group/2", "group/3"]);
   });
 });
+
+describe("ResourceChain, OS::Heat::Stack, environments and functions", () => {
+  it("a chain creates its members one after the other unless concurrent", async () => {
+    const kit = setup();
+    const chain = (concurrent: boolean): Template => ({
+      resources: {
+        c: { type: "OS::Heat::ResourceChain", properties: { resources: [SCENARIO_TYPE, SCENARIO_TYPE, SCENARIO_TYPE], concurrent, resource_properties: { a: "p" } } },
+      },
+      outputs: { refs: { value: { get_attr: ["c", "refs"] } }, first: { value: { get_attr: ["c", "resource.0.a"] } } },
+    });
+    const compiled = kit.engine.validateTemplate(chain(false));
+    expect(compiled.resources["c/1"]?.dependsOn).toEqual(["c/0"]);
+    expect(compiled.resources["c/2"]?.dependsOn).toEqual(["c/1"]);
+    expect(kit.engine.validateTemplate(chain(true)).resources["c/2"]?.dependsOn).toEqual([]);
+    await kit.engine.createStack("c", chain(false));
+    await kit.settle("c");
+    const info = await kit.engine.getStack("c");
+    expect(info.outputs.first).toBe("p");
+    expect(info.outputs.refs).toEqual([0, 1, 2].map((i) => kit.reality.live(`c/${i}`)[0]?.physicalId));
+  });
+
+  it("OS::Heat::Stack with an inline template; parameter_defaults reach nested templates; get_file; pseudo-parameters", async () => {
+    const kit = setup();
+    const inner: Template = {
+      parameters: { x: { type: "string" }, y: { type: "string", default: "template-default" } },
+      resources: { r: { type: SCENARIO_TYPE, properties: { a: { get_param: "x" }, b: { get_param: "y" }, c: { get_param: "OS::stack_name" } } } },
+      outputs: { "OS::stack_id": { value: { get_resource: "r" } }, id: { value: { get_param: "OS::stack_id" } } },
+    };
+    const template: Template = {
+      resources: {
+        s: { type: "OS::Heat::Stack", properties: { template: inner, parameters: { x: { get_file: "x.txt" } } } },
+        user: { type: SCENARIO_TYPE, properties: { a: { get_resource: "s" }, b: { get_param: "OS::project_id" } } },
+      },
+      outputs: { id: { value: { get_attr: ["s", "id"] } }, top: { value: { get_param: "OS::stack_id" } } },
+    };
+    const environment = [{ parameter_defaults: { y: "env-1" } }, "parameter_defaults: { y: env-2 }"];
+    await kit.engine.createStack("st", template, { environment, files: { "x.txt": "from-file" } });
+    await kit.settle("st");
+    const info = await kit.engine.getStack("st");
+    expect(kit.reality.live("s/r")[0]?.entry.properties).toEqual({ a: "from-file", b: "env-2", c: "st/s" });
+    // get_resource of a nested stack with an OS::stack_id output is that output.
+    expect(kit.reality.live("user")[0]?.entry.properties).toEqual({ a: kit.reality.live("s/r")[0]?.physicalId, b: "converge" });
+    expect(info.outputs.top).toBe(info.id);
+    expect(info.outputs.id).toBe((await kit.engine.getStack("st/s")).id);
+    expect(info.outputs.id).not.toBe(info.id);
+  });
+
+  it("nested get_attr: a key of a get_attr path read from another resource at run time", async () => {
+    const kit = setup();
+    const template: Template = {
+      resources: {
+        key: { type: SCENARIO_TYPE, properties: { a: "1" } },
+        list: { type: "OS::Heat::ResourceGroup", properties: { count: 3, resource_def: { type: SCENARIO_TYPE, properties: { a: "v%index%" } } } },
+      },
+      outputs: { picked: { value: { get_attr: ["list", "a", { get_attr: ["key", "a"] }] } } },
+    };
+    await kit.engine.createStack("n", template);
+    await kit.settle("n");
+    expect((await kit.engine.getStack("n")).outputs.picked).toBe("v1");
+  });
+});

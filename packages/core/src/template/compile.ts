@@ -173,10 +173,18 @@ function finish(comp: Composition, top: ScopeResult): CompiledTemplate {
       const { type, kind, stackId, parameters, members } = node;
       setOwn(nested, name, { type, kind, stackId, parameters, members, outputs: linkOutputs(comp, linker, node.outputs, `${templatePathOf(name)}.outputs`) });
     }
+    for (const [name, exports] of linker.exports) {
+      const node = resources[name] as CompiledResource;
+      noteAttributes(comp, exports);
+      // A node reads what it exports from its sync point: each resource read is a direct dependency.
+      const deps = new Set([...node.dependsOn, ...collectNames(exports)]);
+      setOwn(resources, name, { ...node, properties: { ...node.properties, exports }, dependsOn: [...deps].sort() });
+      comp.attributeRefs.set(name, new Set(["exports"]));
+    }
   }
   const attributeRefs: Record<string, readonly string[]> = {};
   for (const name of Object.keys(resources)) {
-    const read = comp.nested.has(name) ? undefined : comp.attributeRefs.get(name);
+    const read = comp.nested.has(name) && !(nested !== undefined && resources[name]?.properties.exports !== undefined) ? undefined : comp.attributeRefs.get(name);
     setOwn(attributeRefs, name, read === undefined || read.size === 0 ? NONE : [...read].sort());
   }
   const result: { -readonly [K in keyof CompiledTemplate]: CompiledTemplate[K] } = {

@@ -25,6 +25,8 @@ export class Linker {
   readonly #comp: Composition;
   readonly #outputs = new Map<string, unknown>();
   readonly #inProgress = new Set<string>();
+  /** Values a run-time key walks into, exported by their nested stack's node (by node name). */
+  readonly exports = new Map<string, PlainObject>();
 
   constructor(comp: Composition) {
     this.#comp = comp;
@@ -79,15 +81,15 @@ export class Linker {
     if (attribute === undefined || attribute === "outputs") {
       const all: PlainObject = {};
       for (const out of names) setOwn(all, out, this.#output(node, out, path));
-      return walk(all, rest, path);
+      return this.#walk(node, all, rest, path);
     }
-    if (attribute === "outputs_list") return walk(names.map((out) => this.#output(node, out, path)), rest, path);
-    if (attribute === "OS::stack_id" && !names.includes("OS::stack_id")) return walk({ get_resource: node.name }, rest, path);
+    if (attribute === "outputs_list") return this.#walk(node, names.map((out) => this.#output(node, out, path)), rest, path);
+    if (attribute === "OS::stack_id" && !names.includes("OS::stack_id")) return this.#walk(node, { get_resource: node.name }, rest, path);
     if (typeof attribute !== "string" || !names.includes(attribute)) {
       const known = names.length === 0 ? "it has no outputs" : `its outputs are ${names.join(", ")}`;
       throw new TemplateValidationError(path, `get_attr: nested stack "${node.name}" (type ${node.type}) has no output ${show(attribute)}; ${known}`);
     }
-    return walk(this.#output(node, attribute, path), rest, path);
+    return this.#walk(node, this.#output(node, attribute, path), rest, path);
   }
 
   #groupAttr(node: NestedNode, keys: readonly unknown[], path: string): unknown {
@@ -98,24 +100,24 @@ export class Linker {
       return this.rewrite({ get_attr: [member, name] }, path);
     };
     if (typeof attribute !== "string") throw new TemplateValidationError(path, `get_attr on ${node.type} "${node.name}" needs an attribute name (refs, refs_map, attributes, resource.N, or a member attribute)`);
-    if (attribute === "refs") return walk(node.members.map(ref), rest, path);
-    if (attribute === "refs_map") return walk(mapOf(node, ref), rest, path);
-    if (attribute === "removed_rsrc_list") return walk([...node.removed], rest, path);
+    if (attribute === "refs") return this.#walk(node, node.members.map(ref), rest, path);
+    if (attribute === "refs_map") return this.#walk(node, mapOf(node, ref), rest, path);
+    if (attribute === "removed_rsrc_list") return this.#walk(node, [...node.removed], rest, path);
     if (attribute === "attributes") {
       const [name, ...more] = rest;
       if (name === undefined) throw new TemplateValidationError(path, `get_attr: [${node.name}, attributes, NAME] needs the member attribute name`);
-      return walk(mapOf(node, (member) => attr(member, name)), more, path);
+      return this.#walk(node, mapOf(node, (member) => attr(member, name)), more, path);
     }
     const match = /^resource\.([^.]+)(?:\.(.+))?$/.exec(attribute);
     if (match !== null) {
       const at = node.indexes.indexOf(match[1] as string);
       const member = node.members[at];
       if (member === undefined) throw new TemplateValidationError(path, `get_attr: ${node.type} "${node.name}" has no member "${match[1]}" (members: ${node.indexes.slice(0, 10).join(", ")}${node.indexes.length > 10 ? ", ..." : ""})`);
-      if (match[2] === undefined) return walk(ref(member), rest, path);
+      if (match[2] === undefined) return this.#walk(node, ref(member), rest, path);
       const [first, ...more] = match[2].split(".");
-      return walk(attr(member, first), [...more, ...rest], path);
+      return this.#walk(node, attr(member, first), [...more, ...rest], path);
     }
-    return walk(node.members.map((member) => attr(member, attribute)), rest, path);
+    return this.#walk(node, node.members.map((member) => attr(member, attribute)), rest, path);
   }
 
   /** @throws TemplateValidationError when a plain member's type has no such attribute. */
@@ -139,6 +141,37 @@ export class Linker {
     this.#outputs.set(key, value);
     return value;
   }
+
+  /**
+   * Walk `keys` into an expression at compile time: into lists and mappings written out, onto
+   * the path of a `get_attr` (read at run time); a missing step gives null, as `get_attr` does.
+   * A key known only at run time (a nested `get_attr`) walks into a value the nested stack's
+   * node exports as its `exports` attribute (so that read waits for the whole nested stack).
+   * @throws TemplateValidationError when the value is computed by another function.
+   */
+  #walk(node: NestedNode, value: unknown, keys: readonly unknown[], path: string): unknown {
+    let current = value;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      const fn = intrinsicName(current);
+      if (fn === "get_attr") return { get_attr: [...(intrinsicArgument(current, fn) as unknown[]), ...keys.slice(i)] };
+      if (!isPathItem(key)) return { get_attr: [node.name, "exports", this.#export(node, current), ...keys.slice(i)] };
+      if (fn !== undefined) throw new TemplateValidationError(path, `get_attr: cannot walk into a nested output computed by ${fn} (key ${show(key)}); output the part you need instead`);
+      const step = stepInto(current, key);
+      if (!step.found) return null;
+      current = step.value;
+    }
+    return current;
+  }
+
+  /** Export `value` from `node`; returns its key in the node's `exports` attribute. */
+  #export(node: NestedNode, value: unknown): string {
+    let exports = this.exports.get(node.name);
+    if (exports === undefined) this.exports.set(node.name, (exports = {}));
+    const key = String(Object.keys(exports).length);
+    setOwn(exports, key, value);
+    return key;
+  }
 }
 
 function mapOf(node: NestedNode, each: (member: string) => unknown): PlainObject {
@@ -147,25 +180,7 @@ function mapOf(node: NestedNode, each: (member: string) => unknown): PlainObject
   return out;
 }
 
-/**
- * Walk `keys` into an expression at compile time: into lists and mappings written out, onto
- * the path of a `get_attr` (read at run time); a missing step gives null, as `get_attr` does.
- * @throws TemplateValidationError when the value is computed by another function.
- */
-function walk(value: unknown, keys: readonly unknown[], path: string): unknown {
-  let current = value;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
-    const fn = intrinsicName(current);
-    if (fn === "get_attr") return { get_attr: [...(intrinsicArgument(current, fn) as unknown[]), ...keys.slice(i)] };
-    if (fn !== undefined) throw new TemplateValidationError(path, `get_attr: cannot walk into a nested output computed by ${fn} (key ${show(key)}); output the part you need instead`);
-    if (!isPathItem(key)) throw new TemplateValidationError(path, `get_attr: key ${show(key)} must be known when the template compiles to walk into a nested output`);
-    const step = stepInto(current, key);
-    if (!step.found) return null;
-    current = step.value;
-  }
-  return current;
-}
+
 
 /** The attribute names a (linked) value reads, added to the composition's `attributeRefs`. */
 export function noteAttributes(comp: Composition, value: unknown): void {

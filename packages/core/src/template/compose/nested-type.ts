@@ -19,11 +19,14 @@ export const NestedStackType = defineResourceType({
     type: z.string(),
     /** The nested stack's stable id. */
     stack_id: z.string(),
+    /** Values read with a key known only at run time (`get_attr: [group, attr, { get_attr: ... }]`). */
+    exports: z.record(z.string(), z.unknown()).optional(),
   }),
+  attributes: ["exports"],
   updatable: "all",
   idempotentCreate: true,
-  create: async (ctx) => ({ physicalId: ctx.properties.stack_id }),
-  update: async () => ({}),
+  create: async (ctx) => ({ physicalId: ctx.properties.stack_id, attributes: { exports: ctx.properties.exports ?? {} } }),
+  update: async (ctx) => ({ attributes: { exports: ctx.properties.exports ?? {} } }),
   delete: async () => undefined,
-  read: async (ctx) => ({ exists: true, physicalId: ctx.properties.stack_id, properties: ctx.properties }),
+  read: async (ctx) => ({ exists: true, physicalId: ctx.properties.stack_id, properties: ctx.properties, attributes: { exports: ctx.properties.exports ?? {} } }),
 });

@@ -4,6 +4,7 @@
  * (`instantiate`), its outputs compiled in flattened names.
  */
 import { TemplateValidationError } from "../../errors.js";
+import { intrinsicName } from "../intrinsics.js";
 import { checkNesting } from "../nesting.js";
 import { bindParameters } from "../parameters.js";
 import type { BoundParameters } from "../parameters.js";
@@ -99,7 +100,7 @@ export function compileScope(comp: Composition, input: ScopeInput): ScopeResult 
     const path = joinPath("resources", name);
     const decl = section[name] as PlainObject;
     const explicit = explicitDependencies(decl.depends_on, name, selection, path).map(qualify);
-    const props = compileNestedProperties(compiler, decl, path);
+    const props = compileNestedProperties(compiler, decl, path, builtinNestedKind(mapped.get(name) as string) === "stack");
     for (const key of Object.keys(decl)) {
       if (key === "external_id" && decl.external_id !== undefined && decl.external_id !== null) {
         throw new TemplateValidationError(joinPath(path, key), "a nested stack cannot be imported with external_id");
@@ -137,7 +138,12 @@ interface NestedProperties {
   readonly hidden: Set<string>;
 }
 
-function compileNestedProperties(compiler: ValueCompiler, decl: PlainObject, path: string): NestedProperties {
+/**
+ * Compile a nested-stack resource's properties in its parent's template. The inline
+ * `template` of an `OS::Heat::Stack` (a mapping) is its own template: kept as written, for
+ * its own parameters to be read in it.
+ */
+function compileNestedProperties(compiler: ValueCompiler, decl: PlainObject, path: string, inlineTemplate: boolean): NestedProperties {
   const propsPath = joinPath(path, "properties");
   const given = decl.properties ?? {};
   if (!isPlainObject(given)) throw new TemplateValidationError(propsPath, `properties must be a mapping, got ${kindOf(given)}`);
@@ -146,6 +152,10 @@ function compileNestedProperties(compiler: ValueCompiler, decl: PlainObject, pat
   const hidden = new Set<string>();
   for (const prop of Object.keys(given)) {
     if (given[prop] === undefined) continue;
+    if (inlineTemplate && prop === "template" && isPlainObject(given[prop]) && intrinsicName(given[prop]) === undefined) {
+      setOwn(values, prop, given[prop]);
+      continue;
+    }
     const compiled = compiler.compile(given[prop], joinPath(propsPath, prop));
     if (compiled.value === OMITTED) continue;
     if (!compiled.literal) runtime.add(prop);

@@ -5,7 +5,7 @@
  * to the newest template; a rollback restores the previous group size and members.
  */
 import { describe, expect, it } from "vitest";
-import { NESTED_STACK_TYPE } from "@converge/core";
+import { NESTED_STACK_TYPE, PAUSE_TYPE } from "@converge/core";
 import type { CompiledTemplate, StackOperationOptions, Template } from "@converge/core";
 import { SCENARIO_TYPE, verify } from "@converge/core/testing";
 import { setup } from "./support/protocol-kit.js";
@@ -18,7 +18,7 @@ import type { Kit } from "./support/protocol-kit.js";
 function flat(compiled: CompiledTemplate): Template {
   const resources: Record<string, { type: string; properties: Record<string, unknown> }> = {};
   for (const [name, r] of Object.entries(compiled.resources)) {
-    if (r.type !== NESTED_STACK_TYPE) resources[name] = { type: r.type, properties: name === "user" ? {} : { ...r.properties } };
+    if (r.type !== NESTED_STACK_TYPE && r.type !== PAUSE_TYPE) resources[name] = { type: r.type, properties: name === "user" ? {} : { ...r.properties } };
   }
   return { resources } as Template;
 }
@@ -111,6 +111,25 @@ describe("protocol through nesting", () => {
     const last = (i: number): number => Math.max(ops.indexOf(`g/${i}/server`), 0);
     expect(Math.max(last(0), last(1))).toBeLessThan(Math.min(ops.indexOf("g/2/server"), ops.indexOf("g/3/server")));
     await expectConverged(kit, "s", group(4, "v2", policy), { files });
+  });
+
+  it("pause_time: the next batch starts once the pause elapsed on the runtime's clock", async () => {
+    const kit = setup();
+    const policy = { rolling_update: { max_batch_size: 1, pause_time: 45 } };
+    await kit.engine.createStack("s", group(2, "v1", policy), { files });
+    await kit.settle("s");
+    const at = new Map<string, number>();
+    kit.reality.observe((op) => {
+      if (op.op === "create") at.set(op.name, kit.runtime.now());
+    });
+    // A create has no rolling update: no pause.
+    expect(kit.engine.validateTemplate(group(2, "v2", policy), { files }).resources["g/pause-1"]).toBeUndefined();
+    await kit.engine.updateStack("s", group(2, "v2", policy));
+    await kit.settle("s");
+    const pause = (await kit.engine.listResources("s")).find((r) => r.name === "g/pause-1");
+    expect(pause).toMatchObject({ type: PAUSE_TYPE, state: "CREATE_COMPLETE", nestedStack: "g" });
+    expect((at.get("g/1/server") ?? 0) - (at.get("g/0/server") ?? 0)).toBeGreaterThanOrEqual(45_000);
+    await expectConverged(kit, "s", group(2, "v2", policy), { files });
   });
 
   it("an update superseded in the middle of a rolling update converges to the newest template", async () => {

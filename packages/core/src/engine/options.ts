@@ -14,6 +14,7 @@ import type { CompositionLimits } from "../template/compose/context.js";
 import type { EnvironmentInput } from "../template/compose/environment.js";
 import type { TemplateFiles } from "../template/compose/files.js";
 import { NestedStackType } from "../template/compose/nested-type.js";
+import { PAUSE_TYPE, createPauseType } from "../template/compose/pause-type.js";
 
 /** Options of `createEngine`. */
 export interface EngineOptions {
@@ -127,6 +128,15 @@ const positive = (field: string, value: number | undefined, fallback: number, mi
   return value;
 };
 
+/** The types plus the internal ones of composition (nested-stack nodes, pauses) unless given. */
+function withInternalTypes(list: readonly AnyResourceType[], runtime: Runtime): AnyResourceType[] {
+  const out = [...list];
+  const has = (name: string): boolean => list.some((t: AnyResourceType | undefined) => t?.type === name);
+  if (!has(NestedStackType.type)) out.push(NestedStackType);
+  if (!has(PAUSE_TYPE)) out.push(createPauseType((ms, signal) => runtime.sleep(ms, signal)));
+  return out;
+}
+
 /** Validate engine options and apply defaults. @throws InvalidOptionsError naming the field. */
 export function resolveEngineOptions(options: EngineOptions): ResolvedEngineOptions {
   if (typeof options !== "object" || options === null) throw new InvalidOptionsError("options", "must be an object");
@@ -147,7 +157,7 @@ export function resolveEngineOptions(options: EngineOptions): ResolvedEngineOpti
   return {
     runtime,
     // The internal node of nested stacks is a type of every engine.
-    types: createTypeRegistry(list.some((t: AnyResourceType | undefined) => t?.type === NestedStackType.type) ? list : [...list, NestedStackType]),
+    types: createTypeRegistry(withInternalTypes(list, runtime)),
     projectId: options.projectId ?? "converge",
     compositionLimits: {
       ...(limits.maxNestingDepth === undefined ? {} : { maxNestingDepth: positive("compositionLimits.maxNestingDepth", limits.maxNestingDepth, 1, 0) }),

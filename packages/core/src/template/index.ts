@@ -33,6 +33,7 @@ export { PARAMETER_TYPES, coerceParameterValue } from "./parameter-coercion.js";
 export type { Coerced } from "./parameter-coercion.js";
 export { NESTED_SEPARATOR, nestedStackId, parentStackPath, splitResourcePath } from "./compose/paths.js";
 export { NESTED_STACK_TYPE, NestedStackType } from "./compose/nested-type.js";
+export { PAUSE_TYPE } from "./compose/pause-type.js";
 export { resolveEnvironment } from "./compose/environment.js";
 export type { Environment, EnvironmentInput, ResolvedEnvironment } from "./compose/environment.js";
 export type { TemplateFiles } from "./compose/files.js";

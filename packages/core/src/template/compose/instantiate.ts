@@ -17,6 +17,7 @@ import { batchPolicy, chainMembers, groupMembers, parseGroup } from "./group-pro
 import type { MemberDefinition } from "./group-props.js";
 import { addPlainMember } from "./plain-member.js";
 import { NESTED_STACK_TYPE } from "./nested-type.js";
+import { PAUSE_TYPE } from "./pause-type.js";
 import { NESTED_SEPARATOR, PARENT_PATH, nestedStackId, underPath } from "./paths.js";
 import { checkRecursion, countResources, sealHidden } from "./checks.js";
 
@@ -179,13 +180,15 @@ function expandMembers(comp: Composition, spec: NestedSpec, members: readonly Me
   const names: string[] = [];
   let previousBatch: string[] = [];
   let batch: string[] = [];
+  let pauses = 0;
   members.forEach((member, i) => {
     const name = `${prefix}${member.index}`;
     let explicit = spec.explicit;
     if (how.chained && i > 0) explicit = [...explicit, names[i - 1] as string];
     if (batchSize > 0) {
       if (batch.length === batchSize) {
-        previousBatch = batch;
+        // Batch k+1 waits for batch k, through a pause node when the policy pauses.
+        previousBatch = policy === null || policy.pauseTimeMs === 0 ? batch : [addPause(comp, `${prefix}pause-${++pauses}`, batch, policy.pauseTimeMs, spec)];
         batch = [];
       }
       batch.push(name);
@@ -197,6 +200,15 @@ function expandMembers(comp: Composition, spec: NestedSpec, members: readonly Me
   const parameters: Record<string, unknown> = {};
   for (const key of Object.keys(spec.properties)) setOwn(parameters, key, spec.properties[key]);
   return { members: names, outputs: NO_OUTPUTS, parameters, indexes: members.map((m) => m.index), removed: how.removed };
+}
+
+/** Add the pause node `name` after the members `batch`. */
+function addPause(comp: Composition, name: string, batch: readonly string[], pauseMs: number, spec: NestedSpec): string {
+  countResources(comp, 1, name, spec.path);
+  const deps = [...new Set([...batch, ...spec.explicit])];
+  setOwn(comp.resources, name, { type: PAUSE_TYPE, properties: { seconds: pauseMs / 1000, round: comp.round }, dependsOn: deps.sort(), deletionPolicy: "delete" });
+  comp.explicit.set(name, deps);
+  return name;
 }
 
 function instantiateMember(comp: Composition, name: string, member: MemberDefinition, explicit: readonly string[], parent: NestedSpec, path: string): void {

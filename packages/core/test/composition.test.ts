@@ -65,10 +65,18 @@ describe("template resources", () => {
     ]);
     await expect(kit.engine.getStack("s/nope")).rejects.toThrow(/stack "s\/nope" does not exist/);
 
+    // Abandoned and adopted again, the nested stack is still one.
+    const abandoned = await kit.engine.abandonStack("s");
+    await kit.engine.adoptStack("s2", abandoned);
+    await kit.settle("s2");
+    expect(await kit.engine.getStack("s2/app")).toMatchObject({ state: "CREATE_COMPLETE", outputs: { address: "db-main", vol_size: "large" } });
+    await kit.engine.updateStack("s2", template, { files: { "db.yaml": changed }, environment });
+
+    await kit.settle("s2");
     // The environment and files are kept by an update that does not give them.
-    await kit.engine.updateStack("s", template, { parameters: { label: "other" } });
-    await kit.settle("s");
-    expect((await kit.engine.getStack("s")).outputs.address).toBe("db-other");
+    await kit.engine.updateStack("s2", template, { parameters: { label: "other" } });
+    await kit.settle("s2");
+    expect((await kit.engine.getStack("s2")).outputs.address).toBe("db-other");
   });
 });
 

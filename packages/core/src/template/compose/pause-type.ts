@@ -38,5 +38,7 @@ export function createPauseType(sleep: (ms: number, signal?: AbortSignal) => Pro
       return {};
     },
     delete: async () => undefined,
+    // Nothing exists outside: a pause is what its row says (lets an abandoned stack be adopted).
+    read: async (ctx) => ({ exists: true, physicalId: ctx.physicalId ?? `pause-${ctx.rowId}`, properties: ctx.properties }),
   }) as AnyResourceType;
 }

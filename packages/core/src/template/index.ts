@@ -39,3 +39,4 @@ export type { Environment, EnvironmentInput, ResolvedEnvironment } from "./compo
 export type { TemplateFiles } from "./compose/files.js";
 export { DEFAULT_COMPOSITION_LIMITS } from "./compose/context.js";
 export type { CompositionLimits } from "./compose/context.js";
+export { environmentFileReferences, templateFileReferences } from "./compose/file-references.js";

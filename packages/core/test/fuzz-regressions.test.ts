@@ -408,3 +408,23 @@ describe("an interrupted create whose resource's type then changes (fuzz seed 28
     expect(kit.reality.live("r/x")).toHaveLength(1);
   });
 });
+
+describe("an interrupted update whose resource's type then changes (fuzz seed 871, issue 12)", () => {
+  it("is not re-applied with the new type: the row is failed and replaced, nothing is orphaned", async () => {
+    const kit = setup({ engines: ["e1", "e2"], type: { withRead: false, idempotent: true } });
+    await kit.engine.createStack("s", tpl({ r: res({ a: "1" }) }));
+    await kit.settle("s");
+    await kit.engine.updateStack("s", tpl({ r: res({ a: "2" }) }));
+    const release = kit.reality.block("update", "r");
+    const held = await stepUntilBlocked(kit, "e1");
+    kit.runtime.killEngine("e1");
+    release();
+    await held.step.catch(() => undefined);
+    const nested = { resources: { r: { type: "OS::Heat::Stack", properties: { template: tpl({ x: res({ a: "3" }) }) } } } };
+    await kit.engines[1]?.updateStack("s", nested);
+    await kit.settle("s");
+    expect((await kit.stack("s"))?.status).toBe("COMPLETE");
+    expect(kit.reality.live("r")).toEqual([]);
+    expect(kit.reality.live("r/x")).toHaveLength(1);
+  });
+});

@@ -16,9 +16,6 @@ import { loadTargetMatch, startTraversal } from "../protocol/start-traversal.js"
 import type { WorkerRegistration } from "../runtime/contract.js";
 import { openRecord } from "../secrets/sealing-store.js";
 import { openParameters, sealParameters } from "../secrets/template-secrets.js";
-import { compileTemplate, parseTemplate } from "../template/index.js";
-import type { EnvironmentInput } from "../template/compose/environment.js";
-import type { TemplateFiles } from "../template/compose/files.js";
 import type { CompiledTemplate, Template } from "../template/types.js";
 import { EMPTY_TEMPLATE } from "../template/types.js";
 import type { AbandonDeps, AbandonedResource, AbandonedStack } from "./abandon.js";
@@ -26,6 +23,7 @@ import { abandonResource, abandonStack } from "./abandon.js";
 import { adoptionOptions, adoptionTemplate, checkExternalIds, importResource } from "./adopt.js";
 import type { EngineOptions, StackOperationOptions } from "./options.js";
 import { resolveEngineOptions, resolveStackOptions } from "./options.js";
+import { stackCompiler } from "./stack-compiler.js";
 import { previewUpdate, type PreviewResult } from "./preview.js";
 import { observeForPreview } from "./preview-observe.js";
 import type { ResourceInfo, StackInfo } from "./stack-view.js";
@@ -181,26 +179,8 @@ export function createEngine(options: EngineOptions): Engine {
   // unhandled rejection of the process.
   ready.catch(() => undefined);
 
-  /** Compile for stack `stack` (its name and id are what `OS::stack_name` / `OS::stack_id` read). */
-  const compile = (template: TemplateInput, opts: StackOperationOptions | undefined, stack?: { name: string; id: string; update: boolean }): CompiledTemplate => {
-    const object = typeof template === "string" ? parseTemplate(template) : template;
-    const stackOptions = resolveStackOptions(opts);
-    return compileTemplate(object, {
-      types,
-      parameters: stackOptions.parameters as Record<string, unknown>,
-      ...(stackOptions.environment === undefined ? {} : { environment: stackOptions.environment as EnvironmentInput }),
-      ...(stackOptions.files === undefined ? {} : { files: stackOptions.files as TemplateFiles }),
-      ...(stack === undefined ? {} : { stackName: stack.name, stackId: stack.id, update: stack.update }),
-      projectId: resolved.projectId,
-      limits: resolved.compositionLimits,
-    });
-  };
-  /** What an update keeps of the stack's stored composition inputs when not given. */
-  const composition = (previous: StackRecord, opts: StackOperationOptions | undefined): Pick<StackOperationOptions, "environment" | "files"> => {
-    const environment = opts?.environment ?? (previous.options.environment as EnvironmentInput | undefined);
-    const files = opts?.files ?? (previous.options.files as TemplateFiles | undefined);
-    return { ...(environment === undefined ? {} : { environment }), ...(files === undefined ? {} : { files }) };
-  };
+  const { compile, composition } = stackCompiler(resolved);
+
   /**
    * Last record seen per name (and when): waiting on a stack that just got deleted reports
    * the deletion, and a stack this engine saw that vanished without a tombstone was lost.

@@ -201,3 +201,43 @@ describe("ResourceChain, OS::Heat::Stack, environments and functions", () => {
     expect((await kit.engine.getStack("n")).outputs.picked).toBe("v1");
   });
 });
+
+describe("environments merged like several -e files", () => {
+  it("later wins for parameters and registry entries; a per-resource entry wins for its resource; the stack shows its parameters", async () => {
+    const kit = setup();
+    const template = `
+parameters:
+  p0: { type: string, default: CORRECT }
+  p1: { type: string, default: INCORRECT }
+  p2: { type: string, default: INCORRECT }
+  secret: { type: string, default: s3cr3t, hidden: true }
+resources:
+  r1: { type: test::R1 }
+  r2: { type: test::R2 }
+  r3a: { type: test::R3, properties: { a: { get_param: p1 } } }
+  r3b: { type: test::R3, properties: { a: { get_param: p2 } } }
+`;
+    const env1 = `
+parameters: { p1: CORRECT, p2: INCORRECT-E1 }
+resource_registry: { "test::R1": "${SCENARIO_TYPE}", "test::R2": BROKEN, "test::R3": "OS::Heat::Stack" }
+`;
+    const env2 = `
+parameters: { p2: CORRECT }
+resource_registry:
+  "test::R2": "${SCENARIO_TYPE}"
+  "test::R3": "${SCENARIO_TYPE}"
+  resources: { r3b: { "test::R3": "${SCENARIO_TYPE}" } }
+`;
+    await kit.engine.createStack("e", template, { environment: [env1, env2] });
+    await kit.settle("e");
+    const info = await kit.engine.getStack("e");
+    expect(info.state).toBe("CREATE_COMPLETE");
+    expect(info.parameters).toMatchObject({ p0: "CORRECT", p1: "CORRECT", p2: "CORRECT", secret: "******", "OS::stack_name": "e", "OS::stack_id": info.id });
+    expect((await kit.engine.listResources("e")).map((r) => `${r.name}:${r.type}`)).toEqual([
+      `r1:${SCENARIO_TYPE}`,
+      `r2:${SCENARIO_TYPE}`,
+      `r3a:${SCENARIO_TYPE}`,
+      `r3b:${SCENARIO_TYPE}`,
+    ]);
+  });
+});

@@ -212,7 +212,7 @@ export function createEngine(options: EngineOptions): Engine {
     // Rows are read only when there are outputs to resolve from them (a large stack's rows
     // are the costliest read of the API).
     const rows = Object.keys(template.outputs).length === 0 ? [] : await store.loadRows(stack.id);
-    return toStackInfo(stack, resolveOutputs(stack, template, rows, types));
+    return toStackInfo(stack, resolveOutputs(stack, template, rows, types), false, template);
   };
   /** Run a traversal start, re-reading the stack when a concurrent start won the CAS. */
   const retryStart = async (name: string, start: (stack: StackRecord) => Promise<string | null>): Promise<StackInfo> => {

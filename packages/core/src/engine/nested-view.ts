@@ -5,10 +5,7 @@
 import { StackNotFoundError } from "../errors.js";
 import type { ResourceRow, StackRecord } from "../model/types.js";
 import type { TypeRegistry } from "../plugin/registry.js";
-import { REDACTED } from "../secrets/redactor.js";
-import { isSealedMarker } from "../secrets/seal.js";
 import { NESTED_SEPARATOR } from "../template/compose/paths.js";
-import { setOwn } from "../template/plain-data.js";
 import type { CompiledTemplate, NestedStackKind } from "../template/types.js";
 import type { StackInfo } from "./stack-view.js";
 import { liveRowsByName, resolveOutputs, toStackInfo } from "./stack-view.js";
@@ -23,8 +20,6 @@ export interface NestedStackInfo extends StackInfo {
   readonly type: string;
   /** Its kind. */
   readonly kind: NestedStackKind;
-  /** The parameter values it was compiled with (a group's or chain's properties); hidden ones redacted. */
-  readonly parameters: Readonly<Record<string, unknown>>;
   /** Names (paths) of its direct members. */
   readonly members: readonly string[];
 }
@@ -55,9 +50,7 @@ export function nestedStackInfo(stack: StackRecord, template: CompiledTemplate, 
   const status = failed !== undefined ? "FAILED" : stack.status === "IN_PROGRESS" && !done ? "IN_PROGRESS" : "COMPLETE";
   const reason = failed !== undefined ? `${failed.name}: ${failed.statusReason}` : status === "COMPLETE" ? `Nested stack ${stack.action} completed` : `Nested stack ${stack.action} in progress`;
   const outputs = resolveOutputs(stack, { ...template, outputs: nested.outputs }, rows, types);
-  const parameters: Record<string, unknown> = {};
-  for (const key of Object.keys(nested.parameters)) setOwn(parameters, key, isSealedMarker(nested.parameters[key]) ? REDACTED : nested.parameters[key]);
-  const base = toStackInfo({ ...stack, status, statusReason: reason }, outputs);
+  const base = toStackInfo({ ...stack, status, statusReason: reason }, outputs, false, { ...template, parameters: nested.parameters });
   return {
     ...base,
     id: nested.stackId,
@@ -66,7 +59,6 @@ export function nestedStackInfo(stack: StackRecord, template: CompiledTemplate, 
     path,
     type: nested.type,
     kind: nested.kind,
-    parameters,
     members: nested.members,
   };
 }

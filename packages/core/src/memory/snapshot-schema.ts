@@ -84,6 +84,7 @@ export const compiledTemplateSchema = z.object({
   hiddenParameters: z.array(z.string()).optional(),
   secrets: z.string().optional(),
   forget: z.array(z.string()).optional(),
+  parameters: jsonObject.optional(),
   nested: z
     .record(
       z.string(),

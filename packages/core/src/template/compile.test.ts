@@ -55,7 +55,12 @@ describe("compileTemplate: top level", () => {
     const compiled = compileTemplate(parseTemplate("heat_template_version: 2018-08-31\nparameters:\nresources:\noutputs:\n"), {
       types: testTypes,
     });
-    expect(compiled).toEqual({ resources: {}, outputs: {}, attributeRefs: {} });
+    expect(compiled).toEqual({
+      resources: {},
+      outputs: {},
+      attributeRefs: {},
+      parameters: { "OS::stack_name": "stack", "OS::stack_id": "00000000-0000-0000-0000-000000000000", "OS::project_id": "converge" },
+    });
   });
 
   it("requires a type registry", () => {

@@ -14,6 +14,7 @@ import { collectReferences } from "./references.js";
 import { isPlainObject, setOwn } from "./plain-data.js";
 import type { PlainObject } from "./plain-data.js";
 import type { CompiledNestedStack, CompiledOutput, CompiledResource, CompiledTemplate } from "./types.js";
+import { sealHidden } from "./compose/checks.js";
 import { DEFAULT_COMPOSITION_LIMITS } from "./compose/context.js";
 import type { Composition, CompositionLimits, ScopeResult } from "./compose/context.js";
 import { resolveEnvironment } from "./compose/environment.js";
@@ -195,6 +196,7 @@ function finish(comp: Composition, top: ScopeResult): CompiledTemplate {
     outputs,
     attributeRefs,
     ...(nested === undefined ? {} : { nested }),
+    parameters: { ...sealHidden(top.params.values, top.params.hidden), ...Object.fromEntries(top.pseudo) },
   };
   if (comp.hiddenValues.length > 0 || top.params.hidden.size > 0) {
     const hidden = [...top.params.hidden];

@@ -155,6 +155,11 @@ export interface CompiledTemplate {
    * show for one nested stack (`getStack("stack/app")`).
    */
   readonly nested?: Readonly<Record<string, CompiledNestedStack>>;
+  /**
+   * The parameter values it was compiled with (given, environment, defaults) and the
+   * pseudo-parameters; hidden values sealed. What `StackInfo.parameters` shows.
+   */
+  readonly parameters?: Readonly<Record<string, unknown>>;
 }
 
 /** The kinds of nested stacks a template can compose. */

@@ -102,8 +102,10 @@ export interface ScopeResult {
   readonly params: BoundParameters;
   /** Compiled names of its resources (not those whose condition is false), in key order. */
   readonly members: readonly string[];
-  /** Whether its top-level description was given. */
+  /** Its top-level description, when given. */
   readonly description: string | undefined;
+  /** Its pseudo-parameters (`OS::stack_name`, `OS::stack_id`, `OS::project_id`). */
+  readonly pseudo: ReadonlyMap<string, unknown>;
 }
 
 

@@ -59,6 +59,7 @@ export function compileScope(comp: Composition, input: ScopeInput): ScopeResult 
     }
   }
   const qualify = (name: string): string => `${prefix}${name}`;
+  const pseudo = pseudoParameters(comp, input.stackPath);
   const compiler = new ValueCompiler({
     resourceNames,
     typeOf: (name) => {
@@ -68,7 +69,7 @@ export function compileScope(comp: Composition, input: ScopeInput): ScopeResult 
     parameters: params.values,
     hiddenParameters: params.hidden,
     runtimeParameters: input.runtime,
-    pseudoParameters: pseudoParameters(comp, input.stackPath),
+    pseudoParameters: pseudo,
     nestedStacks: nested,
     qualify,
     readFile: (file, path) => comp.files.text(file, input.file, path),
@@ -128,7 +129,7 @@ export function compileScope(comp: Composition, input: ScopeInput): ScopeResult 
     for (const attribute of attrs) set.add(attribute);
   }
   if (input.depth === 0) for (const path of outputs.hiddenPaths) comp.hiddenPaths.push(path);
-  return { outputs: outputs.outputs, params, members: live.map(qualify), description: sections.description };
+  return { outputs: outputs.outputs, params, members: live.map(qualify), description: sections.description, pseudo };
 }
 
 /** The compiled properties of a nested-stack resource: its child's parameter values. */

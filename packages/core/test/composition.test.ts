@@ -133,10 +133,13 @@ describe("ResourceGroup", () => {
     const kit = setup();
     const template = group(3, {});
     (template.resources.group?.properties ?? {}).removal_policies = [{ resource_list: ["1"] }];
-    expect(() => kit.engine.validateTemplate(template)).toThrow(/resources\.user\.properties\.b: get_attr: OS::Heat::ResourceGroup "group" has no member "1" \(members: 0, 2, 3\)/);
+    // A member the group does not have reads as null (as in Heat), without a dependency.
+    const without = kit.engine.validateTemplate(template);
+    expect(without.resources.user?.properties.b).toBeNull();
     (template.resources.user?.properties ?? {}).b = { get_attr: ["group", "resource.2.a"] };
     const compiled = kit.engine.validateTemplate(template);
     expect(compiled.resources.user?.dependsOn).toEqual(["group/0", "group/2", "group/3"]);
+    expect(compiled.resources.user?.properties.b).toEqual({ get_attr: ["group/2", "a"] });
     expect(Object.keys(compiled.resources).filter((n) => n.startsWith("group/"))).toEqual(["group/0", "group/2", "group/3"]);
   });
 });

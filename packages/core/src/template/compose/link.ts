@@ -10,7 +10,8 @@
  * A template resource's outputs are its attributes (`[app]` and `[app, outputs]`: all of
  * them as a mapping, `[app, outputs_list]`: their values as a list, `[app, OS::stack_id]`);
  * a group's or chain's are `refs`, `refs_map`, `attributes`, `removed_rsrc_list`,
- * `resource.N[.attr]` and any member attribute (a list over the members).
+ * `resource.N[.attr]` (null for a member it does not have) and any member attribute (a list
+ * over the members).
  */
 import { TemplateValidationError } from "../../errors.js";
 import { intrinsicArgument, intrinsicName, isPathItem, stepInto } from "../intrinsics.js";
@@ -112,7 +113,8 @@ export class Linker {
     if (match !== null) {
       const at = node.indexes.indexOf(match[1] as string);
       const member = node.members[at];
-      if (member === undefined) throw new TemplateValidationError(path, `get_attr: ${node.type} "${node.name}" has no member "${match[1]}" (members: ${node.indexes.slice(0, 10).join(", ")}${node.indexes.length > 10 ? ", ..." : ""})`);
+      // As in Heat, a member the group does not have (count 0, removed) reads as nothing.
+      if (member === undefined) return null;
       if (match[2] === undefined) return this.#walk(node, ref(member), rest, path);
       const [first, ...more] = match[2].split(".");
       return this.#walk(node, attr(member, first), [...more, ...rest], path);

@@ -244,3 +244,34 @@ resource_registry:
     ]);
   });
 });
+
+describe("template resources, Heat's finer points", () => {
+  it("a registry entry mapping a type to a file does not apply inside that file; resource.NAME reads a nested resource", async () => {
+    const kit = setup();
+    const nested = `
+resources:
+  inner: { type: ${SCENARIO_TYPE}, properties: { a: wrapped } }
+outputs:
+  value: { value: { get_attr: [inner, a] } }
+`;
+    const template: Template = {
+      resources: { outer: { type: SCENARIO_TYPE, properties: { a: "ignored" } } },
+      outputs: {
+        value: { value: { get_attr: ["outer", "value"] } },
+        attr1: { value: { get_attr: ["outer", "resource.inner", "a"] } },
+        attr2: { value: { get_attr: ["outer", "resource.inner.a"] } },
+        ref: { value: { get_attr: ["outer", "resource.inner"] } },
+        missing: { value: { get_attr: ["outer", "resource.nope.a"] } },
+      },
+    };
+    // SCENARIO_TYPE -> wrap.yaml everywhere but in wrap.yaml itself (no infinite recursion).
+    const environment = { resource_registry: { [SCENARIO_TYPE]: "wrap.yaml" } };
+    const withParam = nested.replace("resources:", "parameters: { a: { type: string } }\nresources:");
+    await kit.engine.createStack("w", template, { environment, files: { "wrap.yaml": withParam } });
+    await kit.settle("w");
+    const info = await kit.engine.getStack("w");
+    expect(info.state).toBe("CREATE_COMPLETE");
+    const inner = kit.reality.live("outer/inner")[0];
+    expect(info.outputs).toEqual({ value: "wrapped", attr1: "wrapped", attr2: "wrapped", ref: inner?.physicalId, missing: null });
+  });
+});

@@ -151,16 +151,18 @@ const MAX_ALIAS_HOPS = 32;
 
 /**
  * The name a type name maps to through the registry (aliases to aliases followed), or the
- * name itself when unmapped. `resourceName` selects the per-resource entries first.
+ * name itself when unmapped. `resourceName` selects the per-resource entries first. Inside
+ * the template file `fromFile`, an entry that maps to that very file is not followed (as in
+ * Heat: `OS::Heat::RandomString: random.yaml` lets random.yaml use the real RandomString).
  * @throws EnvironmentError on a loop of aliases.
  */
-export function mapTypeName(env: ResolvedEnvironment, typeName: string, resourceName: string, path: string): string {
+export function mapTypeName(env: ResolvedEnvironment, typeName: string, resourceName: string, path: string, fromFile?: string): string {
   let current = typeName;
   const seen: string[] = [typeName];
   const own = env.perResource.get(resourceName);
   for (let hop = 0; hop < MAX_ALIAS_HOPS; hop++) {
     const next = own?.get(current) ?? env.registry.get(current) ?? prefixMapping(env.registry, current);
-    if (next === undefined || next === current) return current;
+    if (next === undefined || next === current || (fromFile !== undefined && next === fromFile)) return current;
     if (seen.includes(next)) throw new EnvironmentError(path, `resource_registry aliases loop: ${[...seen, next].join(" -> ")}`);
     seen.push(next);
     current = next;

@@ -214,7 +214,7 @@ function addPause(comp: Composition, name: string, batch: readonly string[], pau
 function instantiateMember(comp: Composition, name: string, member: MemberDefinition, explicit: readonly string[], parent: NestedSpec, path: string): void {
   const typePath = joinPath(path, "type");
   const local = name.slice(name.lastIndexOf(NESTED_SEPARATOR) + 1);
-  const typeName = mapTypeName(comp.env, member.type, local, typePath);
+  const typeName = mapTypeName(comp.env, member.type, local, typePath, parent.file);
   const type = comp.types.get(typeName);
   if (type !== undefined) {
     addPlainMember(comp, name, type, member.properties, explicit, path);

@@ -20,6 +20,7 @@ import type { PlainObject } from "../plain-data.js";
 import { collectReferences } from "../references.js";
 import type { CompiledOutput } from "../types.js";
 import type { Composition, NestedNode } from "./context.js";
+import { NESTED_SEPARATOR } from "./paths.js";
 
 /** Rewrites values of a composition; memoizes nested outputs. */
 export class Linker {
@@ -86,6 +87,15 @@ export class Linker {
     }
     if (attribute === "outputs_list") return this.#walk(node, names.map((out) => this.#output(node, out, path)), rest, path);
     if (attribute === "OS::stack_id" && !names.includes("OS::stack_id")) return this.#walk(node, { get_resource: node.name }, rest, path);
+    const inner = typeof attribute === "string" && !names.includes(attribute) ? /^resource\.([^.]+)(?:\.(.+))?$/.exec(attribute) : null;
+    if (inner !== null) {
+      // `resource.NAME[.attr]`: a resource of the nested template, read directly.
+      const member = `${node.name}${NESTED_SEPARATOR}${inner[1] as string}`;
+      if (this.#comp.resources[member] === undefined) return null;
+      if (inner[2] === undefined && rest.length === 0) return this.rewrite({ get_resource: member }, path);
+      const [first, ...more] = inner[2] === undefined ? rest : [...inner[2].split("."), ...rest];
+      return this.#walk(node, this.rewrite({ get_attr: [member, first] }, path), more, path);
+    }
     if (typeof attribute !== "string" || !names.includes(attribute)) {
       const known = names.length === 0 ? "it has no outputs" : `its outputs are ${names.join(", ")}`;
       throw new TemplateValidationError(path, `get_attr: nested stack "${node.name}" (type ${node.type}) has no output ${show(attribute)}; ${known}`);

@@ -52,7 +52,7 @@ export function compileScope(comp: Composition, input: ScopeInput): ScopeResult 
   for (const name of resourceNames) {
     const decl = section[name];
     if (!isPlainObject(decl) || typeof decl.type !== "string") continue;
-    const typeName = mapTypeName(comp.env, decl.type, name, joinPath(joinPath("resources", name), "type"));
+    const typeName = mapTypeName(comp.env, decl.type, name, joinPath(joinPath("resources", name), "type"), input.file);
     mapped.set(name, typeName);
     if (comp.types.get(typeName) === undefined && (builtinNestedKind(typeName) !== undefined || looksLikeTemplateFile(typeName) || comp.files.has(typeName, input.file))) {
       nested.add(name);

@@ -130,6 +130,17 @@ describe("protocol through nesting", () => {
     expect(pause).toMatchObject({ type: PAUSE_TYPE, state: "CREATE_COMPLETE", nestedStack: "g" });
     expect((at.get("g/1/server") ?? 0) - (at.get("g/0/server") ?? 0)).toBeGreaterThanOrEqual(45_000);
     await expectConverged(kit, "s", group(2, "v2", policy), { files });
+    // A no-op update does not pause again; a change of the members does.
+    const pauseState = async (): Promise<string | undefined> => (await kit.engine.listResources("s")).find((r) => r.name === "g/pause-1")?.state;
+    const before = kit.runtime.now();
+    await kit.engine.updateStack("s", group(2, "v2", policy));
+    await kit.settle("s");
+    expect(await pauseState()).toBe("CREATE_COMPLETE");
+    expect(kit.runtime.now() - before).toBeLessThan(45_000);
+    await kit.engine.updateStack("s", group(2, "v3", policy));
+    await kit.settle("s");
+    expect(await pauseState()).toBe("UPDATE_COMPLETE");
+    await expectConverged(kit, "s", group(2, "v3", policy), { files });
   });
 
   it("an update superseded in the middle of a rolling update converges to the newest template", async () => {

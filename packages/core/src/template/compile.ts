@@ -3,7 +3,6 @@
  * stores and converges to. A template that composes others (template resources, nested
  * stacks, groups, chains) compiles into ONE flattened template (see `compose/`).
  */
-import { randomUUID } from "node:crypto";
 import { DependencyCycleError, InvalidOptionsError } from "../errors.js";
 import { DependencyGraph } from "../graph/dependency-graph.js";
 import type { TypeRegistry } from "../plugin/registry.js";
@@ -124,7 +123,6 @@ function newComposition(types: TypeRegistry, options: CompileOptions): Compositi
     },
     limits,
     update: options.update === true,
-    round: randomUUID(),
     resources: {},
     explicit: new Map(),
     nested: new Map(),

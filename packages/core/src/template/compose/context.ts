@@ -48,8 +48,6 @@ export interface Composition {
   readonly limits: CompositionLimits;
   /** Whether the compilation is for an update (rolling updates shape the graph then). */
   readonly update: boolean;
-  /** Unique per compilation: pause nodes carry it, so each update of a group pauses again. */
-  readonly round: string;
   /** Every resource of the expanded template by compiled name, in order. */
   readonly resources: Record<string, CompiledResource>;
   /** Explicit dependencies (`depends_on`, inherited, batches) of every resource, by compiled name. */

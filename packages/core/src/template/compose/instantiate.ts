@@ -3,6 +3,7 @@
  * `OS::Heat::Stack`, a `ResourceGroup` or a `ResourceChain`. Its resources become resources of
  * the flattened template named `NAME/...`, and its node `NAME` depends on all of them.
  */
+import { createHash } from "node:crypto";
 import { CompositionLimitError, TemplateValidationError, UnknownResourceTypeError } from "../../errors.js";
 import { containsIntrinsic } from "../intrinsics.js";
 import { parseTemplate } from "../parse.js";
@@ -100,11 +101,14 @@ function expand(comp: Composition, spec: NestedSpec, kind: NestedStackKind): Chi
     case "group": {
       const group = parseGroup(spec.properties, spec.runtime, spec.path);
       if (comp.count + group.count > comp.limits.maxResources) countResources(comp, group.count, spec.name, joinPath(joinPath(spec.path, "properties"), "count"));
-      return expandMembers(comp, spec, groupMembers(group), { chained: false, removed: [...group.removed] });
+      // What the group's members are made of: a pause runs again only when it changed.
+      const file = comp.files.find(group.type, spec.file);
+      const definition = createHash("sha256").update(JSON.stringify([group.type, group.properties, file?.content ?? null])).digest("hex").slice(0, 16);
+      return expandMembers(comp, spec, groupMembers(group), { chained: false, removed: [...group.removed], definition });
     }
     case "chain": {
       const chain = chainMembers(spec.properties, spec.runtime, spec.path);
-      return expandMembers(comp, spec, chain.members, { chained: !chain.concurrent, removed: [] });
+      return expandMembers(comp, spec, chain.members, { chained: !chain.concurrent, removed: [], definition: "" });
     }
   }
 }
@@ -173,7 +177,7 @@ function expandStack(comp: Composition, spec: NestedSpec): Child {
 }
 
 /** Expand the members of a group or chain (`chained`: each after the previous one). */
-function expandMembers(comp: Composition, spec: NestedSpec, members: readonly MemberDefinition[], how: { chained: boolean; removed: string[] }): Child {
+function expandMembers(comp: Composition, spec: NestedSpec, members: readonly MemberDefinition[], how: { chained: boolean; removed: string[]; definition: string }): Child {
   const prefix = `${spec.name}${NESTED_SEPARATOR}`;
   const policy = how.chained ? null : batchPolicy(spec.updatePolicy, comp.update, spec.path);
   const batchSize = policy === null ? 0 : Math.max(1, Math.min(policy.maxBatchSize, members.length - policy.minInService));
@@ -188,7 +192,7 @@ function expandMembers(comp: Composition, spec: NestedSpec, members: readonly Me
     if (batchSize > 0) {
       if (batch.length === batchSize) {
         // Batch k+1 waits for batch k, through a pause node when the policy pauses.
-        previousBatch = policy === null || policy.pauseTimeMs === 0 ? batch : [addPause(comp, `${prefix}pause-${++pauses}`, batch, policy.pauseTimeMs, spec)];
+        previousBatch = policy === null || policy.pauseTimeMs === 0 ? batch : [addPause(comp, `${prefix}pause-${++pauses}`, batch, { seconds: policy.pauseTimeMs / 1000, definition: how.definition }, spec)];
         batch = [];
       }
       batch.push(name);
@@ -202,11 +206,15 @@ function expandMembers(comp: Composition, spec: NestedSpec, members: readonly Me
   return { members: names, outputs: NO_OUTPUTS, parameters, indexes: members.map((m) => m.index), removed: how.removed };
 }
 
-/** Add the pause node `name` after the members `batch`. */
-function addPause(comp: Composition, name: string, batch: readonly string[], pauseMs: number, spec: NestedSpec): string {
+/**
+ * Add the pause node `name` after the members `batch`. Its `definition` (a hash of what the
+ * members are made of) changes when they do, so an update that changes them pauses again and
+ * one that does not (a no-op, a scale) does not.
+ */
+function addPause(comp: Composition, name: string, batch: readonly string[], pause: { seconds: number; definition: string }, spec: NestedSpec): string {
   countResources(comp, 1, name, spec.path);
   const deps = [...new Set([...batch, ...spec.explicit])];
-  setOwn(comp.resources, name, { type: PAUSE_TYPE, properties: { seconds: pauseMs / 1000, round: comp.round }, dependsOn: deps.sort(), deletionPolicy: "delete" });
+  setOwn(comp.resources, name, { type: PAUSE_TYPE, properties: { seconds: pause.seconds, definition: pause.definition }, dependsOn: deps.sort(), deletionPolicy: "delete" });
   comp.explicit.set(name, deps);
   return name;
 }

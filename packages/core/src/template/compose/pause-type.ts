@@ -4,7 +4,9 @@
  * batch k+1 depend on and that depends on the members of batch k. Its create and update wait
  * `seconds` on the runtime's clock (`runtime.sleep`, the timed wait retry back-off uses: virtual
  * time on the manual memory runtime), so they can be aborted by a cancel or the stack timeout;
- * an engine that dies mid-pause leaves it to the next delivery, which pauses again.
+ * an engine that dies mid-pause leaves it to the next delivery, which pauses again. Its
+ * properties change only when the group's member definition does, so a no-op update or a
+ * scale does not pause.
  */
 import { z } from "zod";
 import { defineResourceType } from "../../plugin/define-resource-type.js";
@@ -24,8 +26,8 @@ export function createPauseType(sleep: (ms: number, signal?: AbortSignal) => Pro
     properties: z.object({
       /** How long to wait, seconds. */
       seconds: z.number().nonnegative(),
-      /** Changes with every compilation, so every update of the group pauses again. */
-      round: z.string(),
+      /** A hash of what the group's members are made of: a change pauses again. */
+      definition: z.string(),
     }),
     updatable: "all",
     idempotentCreate: true,

@@ -236,6 +236,12 @@ resource_registry:
     const info = await kit.engine.getStack("e");
     expect(info.state).toBe("CREATE_COMPLETE");
     expect(info.parameters).toMatchObject({ p0: "CORRECT", p1: "CORRECT", p2: "CORRECT", secret: "******", "OS::stack_name": "e", "OS::stack_id": info.id });
+    // The stored environment (merged) holds no parameter value in clear, and serves an update.
+    const stored = JSON.stringify((await kit.stack("e"))?.options.environment);
+    expect(stored).not.toMatch(/CORRECT|INCORRECT/);
+    await kit.engine.updateStack("e", template);
+    await kit.settle("e");
+    expect((await kit.engine.getStack("e")).parameters).toMatchObject({ p1: "CORRECT", p2: "CORRECT" });
     expect((await kit.engine.listResources("e")).map((r) => `${r.name}:${r.type}`)).toEqual([
       `r1:${SCENARIO_TYPE}`,
       `r2:${SCENARIO_TYPE}`,

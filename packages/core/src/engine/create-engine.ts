@@ -24,6 +24,8 @@ import { adoptionOptions, adoptionTemplate, checkExternalIds, importResource } f
 import type { EngineOptions, StackOperationOptions } from "./options.js";
 import { resolveEngineOptions, resolveStackOptions } from "./options.js";
 import { stackCompiler } from "./stack-compiler.js";
+import { storedEnvironment } from "./stored-environment.js";
+import type { EnvironmentInput } from "../template/compose/environment.js";
 import { previewUpdate, type PreviewResult } from "./preview.js";
 import { observeForPreview } from "./preview-observe.js";
 import type { ResourceInfo, StackInfo } from "./stack-view.js";
@@ -139,7 +141,8 @@ function checkName(name: string): void {
 
 /** Options as the stack record stores them: the template's hidden parameter values sealed. */
 function storedOptions(options: StackOptions, compiled: CompiledTemplate): StackOptions {
-  return compiled.secrets === undefined ? options : { ...options, parameters: sealParameters(options.parameters, compiled) };
+  const withEnvironment = options.environment === undefined ? options : { ...options, environment: storedEnvironment(options.environment as EnvironmentInput) };
+  return compiled.secrets === undefined ? withEnvironment : { ...withEnvironment, parameters: sealParameters(options.parameters, compiled) };
 }
 
 /** A stored policy in the form of the options (what `updateStack` keeps when not given). */

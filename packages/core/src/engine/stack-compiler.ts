@@ -9,6 +9,7 @@ import { compileTemplate, parseTemplate } from "../template/index.js";
 import type { CompiledTemplate, Template } from "../template/types.js";
 import type { ResolvedEngineOptions, StackOperationOptions } from "./options.js";
 import { resolveStackOptions } from "./options.js";
+import { openEnvironment } from "./stored-environment.js";
 
 /** The stack a template is compiled for. */
 export interface CompileTarget {
@@ -45,7 +46,8 @@ export function stackCompiler(resolved: ResolvedEngineOptions): StackCompiler {
       });
     },
     composition(previous, opts) {
-      const environment = opts?.environment ?? (previous.options.environment as EnvironmentInput | undefined);
+      const stored = previous.options.environment;
+      const environment = opts?.environment ?? (stored === undefined ? undefined : openEnvironment(stored));
       const files = opts?.files ?? (previous.options.files as TemplateFiles | undefined);
       return { ...(environment === undefined ? {} : { environment }), ...(files === undefined ? {} : { files }) };
     },

@@ -178,3 +178,22 @@ function prefixMapping(registry: ReadonlyMap<string, string>, name: string): str
   if (best === undefined) return undefined;
   return (registry.get(best) as string).slice(0, -1) + name.slice(best.length - 1);
 }
+
+/**
+ * One environment equivalent to the merged `env` (what a stack stores: the list it was given,
+ * merged once).
+ */
+export function environmentObject(env: ResolvedEnvironment): Environment {
+  const registry: Record<string, unknown> = {};
+  for (const [key, value] of env.registry) setOwn(registry, key, value);
+  if (env.perResource.size > 0) {
+    const resources: Record<string, unknown> = {};
+    for (const [name, entries] of env.perResource) setOwn(resources, name, Object.fromEntries(entries));
+    setOwn(registry, "resources", resources);
+  }
+  return {
+    ...(Object.keys(env.parameters).length === 0 ? {} : { parameters: { ...env.parameters } }),
+    ...(Object.keys(env.parameterDefaults).length === 0 ? {} : { parameter_defaults: { ...env.parameterDefaults } }),
+    ...(Object.keys(registry).length === 0 ? {} : { resource_registry: registry }),
+  };
+}

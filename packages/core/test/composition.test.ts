@@ -64,6 +64,12 @@ describe("template resources", () => {
       ["app/db", "app", ["app", "db"]],
     ]);
     await expect(kit.engine.getStack("s/nope")).rejects.toThrow(/stack "s\/nope" does not exist/);
+    const events = [];
+    for await (const event of kit.engine.events("s/app")) events.push(event);
+    const resourceEvents = events.filter((e) => e.kind === "resource");
+    expect(new Set(resourceEvents.map((e) => e.resourceName))).toEqual(new Set(["app/vol", "app/db"]));
+    expect(resourceEvents.every((e) => e.nestedStack === "app")).toBe(true);
+    expect(events.some((e) => e.kind === "stack")).toBe(true);
 
     // Abandoned and adopted again, the nested stack is still one.
     const abandoned = await kit.engine.abandonStack("s");

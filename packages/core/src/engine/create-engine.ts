@@ -29,7 +29,7 @@ import type { EnvironmentInput } from "../template/compose/environment.js";
 import { previewUpdate, type PreviewResult } from "./preview.js";
 import { observeForPreview } from "./preview-observe.js";
 import type { ResourceInfo, StackInfo } from "./stack-view.js";
-import { nestedStackInfo, splitStackName } from "./nested-view.js";
+import { nestedStackInfo, splitStackName, withNestedStack } from "./nested-view.js";
 import { NESTED_SEPARATOR } from "../template/compose/paths.js";
 import { resolveOutputs, toResourceInfo, toStackInfo } from "./stack-view.js";
 
@@ -91,7 +91,11 @@ export interface Engine {
    * only those of nested stack `app` (at any depth).
    */
   listResources(name: string): Promise<ResourceInfo[]>;
-  /** The stack's events (stack and resource state changes), optionally followed live. */
+  /**
+   * The stack's events (stack and resource state changes), optionally followed live. A
+   * resource event of a nested resource carries `nestedStack`; `events("stack/app")` gives
+   * the stack's events and those of nested stack `app`'s resources (at any depth).
+   */
   events(name: string, options?: EventsOptions): AsyncIterable<StackEvent>;
   /** Resolve when the current traversal (and any rollback it starts) ends. */
   waitForStack(name: string, options?: { signal?: AbortSignal }): Promise<StackInfo>;
@@ -437,7 +441,8 @@ export function createEngine(options: EngineOptions): Engine {
     return traversalId;
   }
 
-  async function* followEvents(name: string, opts: EventsOptions): AsyncGenerator<StackEvent> {
+  async function* followEvents(fullName: string, opts: EventsOptions): AsyncGenerator<StackEvent> {
+    const { stack: name, path } = splitStackName(fullName);
     const stack = await load(name);
     let after = opts.after ?? null;
     let deleted = false;
@@ -450,7 +455,8 @@ export function createEngine(options: EngineOptions): Engine {
       });
       for (const event of batch) {
         after = event.seq;
-        yield event;
+        const nested = withNestedStack(event, path);
+        if (nested !== null) yield nested;
       }
       if (opts.follow !== true && batch.length === 0) return;
       // A quiet stretch of a follow: a stack that vanished without a tombstone was lost.

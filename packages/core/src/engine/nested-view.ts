@@ -3,9 +3,9 @@
  * outputs and a status derived from its resources' rows.
  */
 import { StackNotFoundError } from "../errors.js";
-import type { ResourceRow, StackRecord } from "../model/types.js";
+import type { ResourceRow, StackEvent, StackRecord } from "../model/types.js";
 import type { TypeRegistry } from "../plugin/registry.js";
-import { NESTED_SEPARATOR } from "../template/compose/paths.js";
+import { NESTED_SEPARATOR, parentStackPath } from "../template/compose/paths.js";
 import type { CompiledTemplate, NestedStackKind } from "../template/types.js";
 import type { StackInfo } from "./stack-view.js";
 import { liveRowsByName, resolveOutputs, toStackInfo } from "./stack-view.js";
@@ -61,4 +61,16 @@ export function nestedStackInfo(stack: StackRecord, template: CompiledTemplate, 
     kind: nested.kind,
     members: nested.members,
   };
+}
+
+/**
+ * `event` with `nestedStack` set for a resource of a nested stack, or null when `path` (a
+ * nested stack) is given and the event is a resource event outside it.
+ */
+export function withNestedStack(event: StackEvent, path: string | null): StackEvent | null {
+  const name = event.resourceName;
+  if (name === undefined) return event;
+  if (path !== null && !name.startsWith(`${path}${NESTED_SEPARATOR}`)) return null;
+  const nestedStack = parentStackPath(name);
+  return nestedStack === null ? event : { ...event, nestedStack };
 }

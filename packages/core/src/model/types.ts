@@ -250,6 +250,11 @@ export interface StackEvent {
   readonly status: Status;
   /** Explanation. */
   readonly reason: string;
+  /**
+   * The nested stack a resource event's resource belongs to (`app` for `app/db`); absent for
+   * a top-level resource. Set by the engine's `events`, never stored.
+   */
+  readonly nestedStack?: string;
 }
 
 /** An event before the runtime assigns its sequence number. */

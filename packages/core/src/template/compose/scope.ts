@@ -87,8 +87,12 @@ export function compileScope(comp: Composition, input: ScopeInput): ScopeResult 
     inherited: input.inherited,
     mapType: (name) => mapped.get(name),
   });
+  // Explicit dependencies matter only where linking may rewrite a resource's properties: in a
+  // template with nested stacks, or in a nested template (its parameters may read them).
+  const linkable = nested.size > 0 || input.depth > 0;
   for (const [name, resource] of compiled.entries) {
     setOwn(comp.resources, name, resource);
+    if (!linkable) continue;
     const decl = section[name.slice(prefix.length)] as PlainObject;
     const explicit = explicitDependencies(decl.depends_on, name.slice(prefix.length), selection, "").map(qualify);
     comp.explicit.set(name, input.inherited.length === 0 ? explicit : [...explicit, ...input.inherited]);

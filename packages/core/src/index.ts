@@ -46,6 +46,8 @@ export { REDACTED } from "./engine/stack-view.js";
 export type { ResourceInfo, StackInfo } from "./engine/stack-view.js";
 export { processCheck } from "./protocol/process-check.js";
 export { parseCheckMessage, checkMessageSchema } from "./model/check-message.js";
+export { splitStackName } from "./engine/nested-view.js";
+export type { NestedStackInfo } from "./engine/nested-view.js";
 export type { EngineContext, RetryPolicy } from "./protocol/env.js";
 export { AbortRegistry } from "./protocol/abort-registry.js";
 export { nextReconcileDue, reconcileMessage, reconcileOffset } from "./protocol/reconcile.js";

@@ -140,7 +140,8 @@ export class JournalWriter {
   compact(): void {
     this.broken = true; // until the new journal exists: the checkpoint took the changes
     this.initial = null;
-    this.writeCheckpoint(this.options.runtime.checkpoint({ maxEventsPerStack: this.options.maxEventsPerStack }));
+    // Serialized at once: no need to copy the runtime's records first.
+    this.writeCheckpoint(this.options.runtime.checkpoint({ maxEventsPerStack: this.options.maxEventsPerStack, copy: false }));
   }
 
   /** Write `checkpoint` as the state file and start a journal naming it. */

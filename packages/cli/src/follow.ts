@@ -7,7 +7,7 @@
  *
  * Reading the progress costs O(resources), so with events arriving faster than it can be read
  * (a large stack of quick resources) it is read again only once the time since the last
- * reading is four times what that reading took: at most a fifth of the time goes to it. A
+ * reading is nine times what that reading took: at most a tenth of the time goes to it. A
  * batch with a stack event (the traversal may have ended) or a quiet stretch reads it always.
  */
 import type { RuntimeStore, StackEvent } from "@converge/core";
@@ -97,7 +97,7 @@ export async function followStack(options: FollowOptions): Promise<FollowResult>
   /** Read the progress again, unless it was read too recently and `force` is false. */
   const reread = async (force: boolean): Promise<void> => {
     const start = performance.now();
-    if (!force && start - readAt < 4 * readCost) return;
+    if (!force && start - readAt < 9 * readCost) return;
     progress = await tracker.read();
     readAt = performance.now();
     readCost = readAt - start;

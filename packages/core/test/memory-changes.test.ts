@@ -39,6 +39,7 @@ class Journal {
     const changes = this.runtime.takeChanges();
     if (changes !== null) this.changes.push(JSON.parse(JSON.stringify(changes)) as MemoryChanges);
     expect(normal(this.replayed())).toEqual(normal(this.runtime.snapshot()));
+    expect(JSON.stringify(this.runtime.snapshot({ copy: false }).stacks)).toBe(JSON.stringify(this.runtime.snapshot().stacks));
   }
   replayed(): MemorySnapshot {
     return parseMemorySnapshot(JSON.parse(JSON.stringify(applyMemoryChanges(this.base, this.changes, this.ids))), { source: "replay" });

@@ -15,7 +15,7 @@
  */
 import { closeSync, fsyncSync, openSync, statSync, writeSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import type { MemoryRuntime } from "@converge/core";
+import type { MemoryCheckpoint, MemoryRuntime } from "@converge/core";
 import type { JournalHeader } from "./journal-file.js";
 import { STATE_JOURNAL_FORMAT, STATE_JOURNAL_VERSION, journalPath } from "./journal-file.js";
 import { serializeState, writeStateText } from "./state-file.js";
@@ -30,7 +30,7 @@ export interface JournalWriterOptions {
   readonly maxEventsPerStack: number;
   /** Time between two flushes, ms. @default 100 */
   readonly intervalMs?: number;
-  /** Compact once the journal is larger than this many bytes and than twice the last snapshot. @default 8 MiB */
+  /** Compact once the journal is larger than this many bytes and than twice the last snapshot. @default 32 MiB */
   readonly compactBytes?: number;
   /** Called when a background flush fails (the next flush compacts, saving everything). */
   readonly onError?: (error: unknown) => void;
@@ -51,10 +51,12 @@ export class JournalWriter {
   private broken = false;
   /** The snapshot the journal continues: null to compact at the first change; "started" once the journal was written. */
   private base: string | null | "started" = null;
+  /** The checkpoint to write at the first change when `base` is null. */
+  private initial: MemoryCheckpoint | null = null;
 
   constructor(private readonly options: JournalWriterOptions) {
     this.intervalMs = options.intervalMs ?? 100;
-    this.compactBytes = options.compactBytes ?? 8 * 2 ** 20;
+    this.compactBytes = options.compactBytes ?? 32 * 2 ** 20;
     this.file = journalPath(options.path);
   }
 
@@ -67,6 +69,9 @@ export class JournalWriter {
    */
   begin(stateId: string | undefined, journaled: number): void {
     this.base = stateId === undefined || journaled > 0 ? null : stateId;
+    // Checkpoint the state as loaded now (cheap for a new file): written at the first change,
+    // it is followed by that change's line, instead of a snapshot of the state by then.
+    this.initial = this.base === null ? this.options.runtime.checkpoint({ maxEventsPerStack: this.options.maxEventsPerStack }) : null;
     try {
       this.snapshotBytes = statSync(this.options.path).size;
     } catch {
@@ -98,11 +103,17 @@ export class JournalWriter {
     }
     const changes = this.options.runtime.takeChanges();
     if (changes === null) return false;
-    if (this.base === null) {
+    if (this.base === null && this.initial === null) {
       this.compact(); // the checkpoint holds the changes just taken
       return true;
     }
-    if (this.base !== "started") this.startJournal({ format: STATE_JOURNAL_FORMAT, version: STATE_JOURNAL_VERSION, base: this.base });
+    if (this.base === null && this.initial !== null) {
+      this.broken = true; // until the journal exists: the changes were taken
+      this.writeCheckpoint(this.initial);
+      this.initial = null;
+    } else if (this.base !== "started" && this.base !== null) {
+      this.startJournal({ format: STATE_JOURNAL_FORMAT, version: STATE_JOURNAL_VERSION, base: this.base });
+    }
     const text = `${JSON.stringify(changes)}\n`;
     try {
       writeSync(this.openFd(), text);
@@ -128,7 +139,13 @@ export class JournalWriter {
    */
   compact(): void {
     this.broken = true; // until the new journal exists: the checkpoint took the changes
-    const checkpoint = this.options.runtime.checkpoint({ maxEventsPerStack: this.options.maxEventsPerStack });
+    this.initial = null;
+    // Serialized at once: no need to copy the runtime's records first.
+    this.writeCheckpoint(this.options.runtime.checkpoint({ maxEventsPerStack: this.options.maxEventsPerStack, copy: false }));
+  }
+
+  /** Write `checkpoint` as the state file and start a journal naming it. */
+  private writeCheckpoint(checkpoint: MemoryCheckpoint): void {
     const stateId = `${Date.now().toString(36)}-${randomBytes(6).toString("hex")}`;
     const text = serializeState({ ...checkpoint.snapshot, stateId });
     writeStateText(this.options.path, text);

@@ -7,7 +7,7 @@
  * sender reads and removes. A sender that gets no answer while the owner lives gives up after
  * a while; one whose owner let go of the lock withdraws its request and does the work itself.
  */
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -75,7 +75,7 @@ export async function sendRequest(statePath: string, request: StateRequest, opti
         rmSync(answer, { force: true });
         return { kind: "answered", response: response as StateResponse };
       }
-      const pending = exists(file);
+      const pending = existsSync(file);
       if (!isStateLocked(statePath)) {
         if (pending) return { kind: "owner-gone" };
         const late = readJson(answer); // answered just before it let go
@@ -93,15 +93,6 @@ export async function sendRequest(statePath: string, request: StateRequest, opti
     }
   } finally {
     rmSync(file, { force: true });
-  }
-}
-
-function exists(file: string): boolean {
-  try {
-    readFileSync(file);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -60,6 +60,11 @@ export interface MemoryCheckpoint {
 export interface SnapshotOptions {
   /** Keep only the newest events of each stack's stream. @default every event */
   readonly maxEventsPerStack?: number;
+  /**
+   * Deep-copy the stacks' records. False shares the runtime's own (which it never changes in
+   * place) - for a caller that serializes the snapshot at once and never changes it. @default true
+   */
+  readonly copy?: boolean;
 }
 
 /** A check waiting in the queue. */

@@ -219,7 +219,7 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
       format: MEMORY_SNAPSHOT_FORMAT,
       version: MEMORY_SNAPSHOT_VERSION,
       savedAt: clock.now(),
-      stacks: store.exportStacks(),
+      stacks: store.exportStacks(snapshotOptions.copy !== false),
       events: store.events.exportState(max),
       queue: items.map((i): QueuedCheckSnapshot => ({ message: { ...i.message }, attempts: i.attempts })),
       timers: timed.map(([, t]) => ({ message: { ...t.message }, at: t.at })),

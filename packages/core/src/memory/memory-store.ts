@@ -61,8 +61,11 @@ export class MemoryStore implements RuntimeStore {
     return this.stacks.get(stackId);
   }
 
-  /** Every stack and what it owns, as plain data (a deep copy), for a runtime snapshot. */
-  exportStacks(): StackSnapshot[] {
+  /**
+   * Every stack and what it owns, as plain data, for a runtime snapshot: a deep copy, or with
+   * `copy: false` the store's own records (never changed in place: a write replaces them).
+   */
+  exportStacks(copy = true): StackSnapshot[] {
     return [...this.stacks.values()].map((s) => {
       const templates: Record<string, CompiledTemplate> = {};
       for (const [id, template] of s.templates) templates[id] = template;
@@ -72,7 +75,8 @@ export class MemoryStore implements RuntimeStore {
         for (const [sender, payload] of entry.fields) fields[sender] = payload;
         syncs[node] = { fields, count: entry.count };
       }
-      return jsonCopy({ stack: s.stack, templates, rows: [...s.rows.values()], rowCounter: s.rowCounter, graph: s.graph, syncs });
+      const entry = { stack: s.stack, templates, rows: [...s.rows.values()], rowCounter: s.rowCounter, graph: s.graph, syncs };
+      return copy ? jsonCopy(entry) : entry;
     });
   }
 

@@ -4,9 +4,9 @@
  */
 import { InvalidOptionsError, StackNotFoundError, templateDependencyGraph } from "@converge/core";
 import type { CompiledTemplate } from "@converge/core";
-import { HELP_OPTION, RUNTIME_OPTIONS, TYPES_OPTIONS, listOption, parseParams, stringOption } from "../args.js";
+import { HELP_OPTION, RUNTIME_OPTIONS, TEMPLATE_OPTIONS, TYPES_OPTIONS, stringOption } from "../args.js";
 import type { Command } from "../command.js";
-import { loadTemplate } from "../command.js";
+import { loadTemplate, templateParameters } from "../command.js";
 import { commandTypes, withSession } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import type { GraphInput, GraphNodeInfo } from "../render/graph-render.js";
@@ -39,6 +39,7 @@ export const graphCommand: Command = {
       stack: { type: "string", value: "NAME", help: "Colour the nodes by this stack's live state." },
       format: { type: "string", value: "FORMAT", help: "mermaid (default) or dot." },
       param: { type: "string", multiple: true, value: "NAME=VALUE", help: "A template parameter (repeatable)." },
+      ...TEMPLATE_OPTIONS,
       ...TYPES_OPTIONS,
       ...RUNTIME_OPTIONS,
       ...HELP_OPTION,
@@ -52,7 +53,7 @@ export const graphCommand: Command = {
     if (format !== "mermaid" && format !== "dot") throw new InvalidOptionsError("--format", `expected mermaid or dot, got "${format}"`);
     if (file === undefined && stackName === undefined) throw new InvalidOptionsError("template", `give a template file, --stack NAME, or both; usage: converge ${ctx.usage}`);
     const types = await commandTypes(ctx);
-    const loaded = file === undefined ? undefined : await loadTemplate(ctx, file, types, parseParams(listOption(ctx.args, "param")));
+    const loaded = file === undefined ? undefined : await loadTemplate(ctx, file, types, templateParameters(ctx));
     let input: GraphInput;
     if (stackName === undefined) {
       input = graphOf(loaded?.compiled ?? { resources: {}, outputs: {}, attributeRefs: {} }, file ?? "template");

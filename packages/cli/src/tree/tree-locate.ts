@@ -1,0 +1,142 @@
+/**
+ * Pointing an error of a template tree at the file and line it is about. A validation error
+ * of a nested template names its path through the nesting
+ * (`resources.app.resources.db.properties.size`): the path is followed from the root
+ * template through each template resource's file (its type, directly or through the
+ * environments' `resource_registry`; a ResourceGroup's or ResourceChain's member by its
+ * index; an `OS::Heat::Stack`'s `template: {get_file: …}`) as far as the files go, and the
+ * rest of the path is located in the last file reached:
+ *
+ * ```
+ *   resources.app.resources.db.properties.size
+ *   └ site.yaml ─┘└─ app.yaml (type of app) ─┘   → app.yaml:7:7
+ * ```
+ */
+import { parseTemplate } from "@converge/core";
+import { locate } from "../template-file.js";
+import type { TreeFile } from "./environment-file.js";
+import type { TemplateTree } from "./template-tree.js";
+
+type Data = Record<string, unknown>;
+
+const isData = (value: unknown): value is Data => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** Where in which file a path points. */
+export interface TreeLocation {
+  /** The file. */
+  readonly source: TreeFile;
+  /** The path inside that file. */
+  readonly path: string;
+}
+
+/** How deep the walk follows nesting (the engine's limit is lower; this only bounds a cycle). */
+const MAX_STEPS = 64;
+/** How many aliases a registry lookup follows. */
+const MAX_ALIASES = 16;
+
+/** The file and the path inside it that a tree path names. */
+export function locateTreePath(tree: TemplateTree, path: string): TreeLocation {
+  let template: unknown = tree.source.template;
+  let location: TreeLocation = { source: tree.source, path };
+  for (let step = 0; step < MAX_STEPS; step++) {
+    const next = nestedStep(tree, template, location.path);
+    if (next === undefined) break;
+    if (next.file === undefined) return { source: location.source, path: next.path };
+    const origin = tree.origins.get(next.file);
+    const text = tree.files[next.file];
+    if (origin === undefined || text === undefined) break;
+    try {
+      template = parseTemplate(text);
+    } catch {
+      break;
+    }
+    location = { source: origin, path: next.path };
+  }
+  return location;
+}
+
+/**
+ * One step down: the file of the nested template the path goes into and the path inside it,
+ * or (no `file`) a path of the same file (a group member's property is its `resource_def`'s).
+ */
+function nestedStep(tree: TemplateTree, template: unknown, path: string): { file?: string; path: string } | undefined {
+  const resources = isData(template) ? template.resources : undefined;
+  if (!isData(resources)) return undefined;
+  const name = longestPrefix(Object.keys(resources), path, "resources.", ".resources.");
+  const resource = name === undefined ? undefined : resources[name];
+  if (name === undefined || !isData(resource)) return undefined;
+  const rest = path.slice(`resources.${name}.resources.`.length);
+  const properties = isData(resource.properties) ? resource.properties : {};
+  if (resource.type === "OS::Heat::ResourceGroup" || resource.type === "OS::Heat::ResourceChain") {
+    const index = /^([^.]+)(?:\.(.*))?$/.exec(rest);
+    if (index === null) return undefined;
+    const more = index[2] ?? "";
+    const group = resource.type === "OS::Heat::ResourceGroup";
+    const member = group ? (isData(properties.resource_def) ? properties.resource_def.type : undefined) : Array.isArray(properties.resources) ? properties.resources[Number(index[1])] : undefined;
+    const file = typeof member === "string" ? templateFile(tree, member, undefined) : undefined;
+    if (file !== undefined && more.startsWith("resources.")) return { file, path: more };
+    const where = group ? `resources.${name}.properties.resource_def` : `resources.${name}.properties.resource_properties`;
+    return { path: more.startsWith("properties.") && group ? `${where}.${more}` : where };
+  }
+  const file = typeof resource.type === "string" ? templateFile(tree, resource.type, name) : stackTemplateFile(resource, properties);
+  return file === undefined ? undefined : { file, path: rest };
+}
+
+function stackTemplateFile(resource: Data, properties: Data): string | undefined {
+  if (resource.type !== "OS::Heat::Stack" || !isData(properties.template)) return undefined;
+  const named = properties.template.get_file;
+  return typeof named === "string" ? named : undefined;
+}
+
+/** The longest key `k` such that `path` starts with `${before}${k}${after}`. */
+function longestPrefix(keys: readonly string[], path: string, before: string, after: string): string | undefined {
+  let best: string | undefined;
+  for (const key of keys) {
+    if (path.startsWith(`${before}${key}${after}`) && (best === undefined || key.length > best.length)) best = key;
+  }
+  return best;
+}
+
+/** The file a resource type stands for: a file name of the tree, or a registry alias of one. */
+function templateFile(tree: TemplateTree, type: string, resourceName: string | undefined): string | undefined {
+  let current = type;
+  for (let hop = 0; hop < MAX_ALIASES; hop++) {
+    if (Object.hasOwn(tree.files, current)) return current;
+    const mapped = registryLookup(tree, current, resourceName);
+    if (mapped === undefined || mapped === current) return undefined;
+    current = mapped;
+  }
+  return undefined;
+}
+
+/**
+ * What the environments' registries map a type to: a per-resource entry of any environment
+ * first (as in Heat's merged registry), else the global entry of the last environment that
+ * has one.
+ */
+function registryLookup(tree: TemplateTree, type: string, resourceName: string | undefined): string | undefined {
+  const registries = tree.environments.map((env) => env.resource_registry).filter(isData).reverse();
+  for (const registry of registries) {
+    const own = resourceName !== undefined && isData(registry.resources) ? registry.resources[resourceName] : undefined;
+    if (isData(own) && typeof own[type] === "string") return own[type];
+  }
+  for (const registry of registries) if (typeof registry[type] === "string") return registry[type];
+  return undefined;
+}
+
+/** Turn an error of the tree into one located in its file (see {@link locateTreePath}). */
+export function locateInTree(tree: TemplateTree, error: unknown): unknown {
+  const path = (error as { path?: unknown }).path;
+  if (typeof path !== "string" || path === "") return locate(tree.source, error);
+  const target = locateTreePath(tree, path);
+  return locate(target.source, error, target.path);
+}
+
+/** Run `action`; a template validation error it throws is rethrown located in the tree's files. */
+export async function withTemplateTree<T>(tree: TemplateTree, action: () => T | Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    throw locateInTree(tree, error);
+  }
+}

@@ -65,7 +65,8 @@ function nestedStep(tree: TemplateTree, template: unknown, path: string): { file
   const name = longestPrefix(Object.keys(resources), path, "resources.", ".resources.");
   const resource = name === undefined ? undefined : resources[name];
   if (name === undefined || !isData(resource)) return undefined;
-  const rest = path.slice(`resources.${name}.resources.`.length);
+  const inner = path.slice(`resources.${name}.`.length);
+  const rest = inner.slice("resources.".length);
   const properties = isData(resource.properties) ? resource.properties : {};
   if (resource.type === "OS::Heat::ResourceGroup" || resource.type === "OS::Heat::ResourceChain") {
     const index = /^([^.]+)(?:\.(.*))?$/.exec(rest);
@@ -79,7 +80,7 @@ function nestedStep(tree: TemplateTree, template: unknown, path: string): { file
     return { path: more.startsWith("properties.") && group ? `${where}.${more}` : where };
   }
   const file = typeof resource.type === "string" ? templateFile(tree, resource.type, name) : stackTemplateFile(resource, properties);
-  return file === undefined ? undefined : { file, path: rest };
+  return file === undefined ? undefined : { file, path: inner };
 }
 
 function stackTemplateFile(resource: Data, properties: Data): string | undefined {

@@ -241,5 +241,7 @@ describe("locating an error through the nesting", () => {
     const located = locateInTree(result, new TemplateValidationError("resources.app.resources.db.properties.value", "bad value")) as TemplateFileError;
     expect(located).toBeInstanceOf(TemplateFileError);
     expect(located.message).toBe(`${app}:8:7: resources.app.resources.db.properties.value: bad value`);
+    const envError = locateInTree(result, new TemplateValidationError("environment[0].resource_registry.My::App", "bad entry")) as TemplateFileError;
+    expect(envError.message).toBe("env.yaml:2:3: environment[0].resource_registry.My::App: bad entry");
   });
 });

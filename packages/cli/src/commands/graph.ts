@@ -1,6 +1,7 @@
 /**
- * `converge graph [<template>] [--stack NAME] [--format mermaid|dot]`: the dependency graph of a
- * template - or of a stack's current template - with nodes coloured by the stack's live state.
+ * `converge graph [<template>] [--stack NAME] [--format mermaid|dot|text]`: the dependency graph
+ * of a template - or of a stack's current template - with nodes coloured by the stack's live
+ * state, and nested stacks drawn as subgraphs around their resources.
  */
 import { InvalidOptionsError, StackNotFoundError, templateDependencyGraph } from "@converge/core";
 import type { CompiledTemplate } from "@converge/core";
@@ -10,7 +11,7 @@ import { loadTemplate, templateParameters } from "../command.js";
 import { commandTypes, withSession } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import type { GraphInput, GraphNodeInfo } from "../render/graph-render.js";
-import { renderDot, renderMermaid } from "../render/graph-render.js";
+import { renderDot, renderMermaid, renderText } from "../render/graph-render.js";
 import { ProgressTracker } from "../render/progress.js";
 
 function graphOf(template: CompiledTemplate, title: string, states?: ReadonlyMap<string, string>, extra: readonly GraphNodeInfo[] = []): GraphInput {
@@ -27,7 +28,7 @@ export const graphCommand: Command = {
   spec: {
     name: "graph",
     summary: "Print the dependency graph of a template (Mermaid or DOT), coloured by a stack's live state",
-    usage: "graph [<template>] [--stack NAME] [--format mermaid|dot] [--param NAME=VALUE]... [options]",
+    usage: "graph [<template>] [--stack NAME] [--format mermaid|dot|text] [-e ENV]... [--param NAME=VALUE]... [options]",
     description: [
       "One node per resource (name and type), an arrow a --> b when a depends on b (explicitly with depends_on, or",
       "through get_resource / get_attr). With --stack, every node also shows the stack's live state of that resource and",
@@ -37,7 +38,7 @@ export const graphCommand: Command = {
     positionals: ["template?"],
     options: {
       stack: { type: "string", value: "NAME", help: "Colour the nodes by this stack's live state." },
-      format: { type: "string", value: "FORMAT", help: "mermaid (default) or dot." },
+      format: { type: "string", value: "FORMAT", help: "mermaid (default), dot, or text (indented)." },
       param: { type: "string", multiple: true, value: "NAME=VALUE", help: "A template parameter (repeatable)." },
       ...TEMPLATE_OPTIONS,
       ...TYPES_OPTIONS,
@@ -50,7 +51,7 @@ export const graphCommand: Command = {
     const file = ctx.args.positionals[0];
     const stackName = stringOption(ctx.args, "stack");
     const format = stringOption(ctx.args, "format") ?? "mermaid";
-    if (format !== "mermaid" && format !== "dot") throw new InvalidOptionsError("--format", `expected mermaid or dot, got "${format}"`);
+    if (format !== "mermaid" && format !== "dot" && format !== "text") throw new InvalidOptionsError("--format", `expected mermaid, dot or text, got "${format}"`);
     if (file === undefined && stackName === undefined) throw new InvalidOptionsError("template", `give a template file, --stack NAME, or both; usage: converge ${ctx.usage}`);
     const types = await commandTypes(ctx);
     const loaded = file === undefined ? undefined : await loadTemplate(ctx, file, types, templateParameters(ctx));
@@ -77,7 +78,7 @@ export const graphCommand: Command = {
         types,
       );
     }
-    ctx.io.stdout.write(format === "dot" ? renderDot(input) : renderMermaid(input));
+    ctx.io.stdout.write(format === "dot" ? renderDot(input) : format === "text" ? renderText(input) : renderMermaid(input));
     return EXIT.OK;
   },
 };

@@ -129,6 +129,10 @@ function registryLookup(tree: TemplateTree, type: string, resourceName: string |
 export function locateInTree(tree: TemplateTree, error: unknown): unknown {
   const path = (error as { path?: unknown }).path;
   if (typeof path !== "string" || path === "") return locate(tree.source, error);
+  // An environment's error (the engine names the list entry: `environment[1].parameters.x`).
+  const env = /^environment(?:\[(\d+)\])?(?:\.(.*))?$/.exec(path);
+  const envSource = env === null ? undefined : tree.environmentSources[Number(env[1] ?? 0)];
+  if (env !== null && envSource !== undefined) return locate(envSource, error, env[2] ?? "");
   const target = locateTreePath(tree, path);
   return locate(target.source, error, target.path);
 }

@@ -44,12 +44,16 @@ export function stackOptions(ctx: CommandContext): StackOperationOptions {
   };
 }
 
-/** What the engine gets besides the template: the environments and the files of the tree. */
+/**
+ * What the engine gets besides the template: the environments and the files of the tree -
+ * always both, empty when there are none, so an update describes the whole desired state (the
+ * engine keeps a stack's previous environment and files only when they are not given).
+ */
 export interface TreeInputs {
-  /** The `-e` environments in order (absent when none). */
-  readonly environment?: readonly EnvironmentDocument[];
-  /** Every file the tree names (absent when none). */
-  readonly files?: Readonly<Record<string, string>>;
+  /** The `-e` environments in order. */
+  readonly environment: readonly EnvironmentDocument[];
+  /** Every file the tree names. */
+  readonly files: Readonly<Record<string, string>>;
 }
 
 /** A template file with its tree, parsed and compiled with the given types and parameters. */
@@ -72,10 +76,7 @@ export interface LoadedTemplate {
  */
 export async function loadTemplate(ctx: CommandContext, file: string, types: readonly AnyResourceType[], parameters: Readonly<Record<string, unknown>>): Promise<LoadedTemplate> {
   const tree = readTemplateTree(file, ctx.io.cwd, listOption(ctx.args, "environment"));
-  const inputs: TreeInputs = {
-    ...(tree.environments.length === 0 ? {} : { environment: tree.environments }),
-    ...(Object.keys(tree.files).length === 0 ? {} : { files: tree.files }),
-  };
+  const inputs: TreeInputs = { environment: tree.environments, files: tree.files };
   const registry = createTypeRegistry(types);
   const compiled = await withTemplateTree(tree, () => compileTemplate(tree.source.template, { types: registry, parameters, ...inputs }));
   return { source: tree.source, tree, inputs, compiled };

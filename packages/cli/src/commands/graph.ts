@@ -16,24 +16,29 @@ import { ProgressTracker } from "../render/progress.js";
 
 function graphOf(template: CompiledTemplate, title: string, states?: ReadonlyMap<string, string>, extra: readonly GraphNodeInfo[] = []): GraphInput {
   const graph = templateDependencyGraph(template);
+  const nested = (template as { nested?: Readonly<Record<string, { readonly type: string }>> }).nested ?? {};
   const nodes: GraphNodeInfo[] = graph.nodes().map((name) => {
     const state = states?.get(name);
-    return { name, type: template.resources[name]?.type ?? "", ...(states === undefined ? {} : { state: state ?? "INIT_COMPLETE" }) };
+    const type = nested[name]?.type ?? template.resources[name]?.type ?? "";
+    return { name, type, ...(states === undefined ? {} : { state: state ?? "INIT_COMPLETE" }) };
   });
-  return { title, nodes: [...nodes, ...extra], edges: graph.edges() };
+  // Each nested stack is a subgraph around its resources (its own node included).
+  const clusters = Object.entries(nested).map(([path, stack]) => ({ path, label: `${path}: ${stack.type}` }));
+  return { title, nodes: [...nodes, ...extra], edges: graph.edges(), clusters };
 }
 
 /** `converge graph`. */
 export const graphCommand: Command = {
   spec: {
     name: "graph",
-    summary: "Print the dependency graph of a template (Mermaid or DOT), coloured by a stack's live state",
+    summary: "Print the dependency graph of a template (Mermaid, DOT or text), coloured by a stack's live state",
     usage: "graph [<template>] [--stack NAME] [--format mermaid|dot|text] [-e ENV]... [--param NAME=VALUE]... [options]",
     description: [
       "One node per resource (name and type), an arrow a --> b when a depends on b (explicitly with depends_on, or",
       "through get_resource / get_attr). With --stack, every node also shows the stack's live state of that resource and",
       "is coloured by it (green complete, amber in progress, red failed, grey not created yet); resources of the stack",
       "that the template drops are drawn dashed. Without a template file, --stack draws the stack's current template.",
+      "Nested stacks (template resources, groups, chains) are subgraphs around their resources, indented in the text form.",
     ].join("\n"),
     positionals: ["template?"],
     options: {

@@ -1,10 +1,11 @@
 /**
- * The graph renderers with nested stacks: DOT clusters, Mermaid subgraphs and the indented
- * text form, nested at any depth by path.
+ * Rendering nested stacks: the graph renderers (DOT clusters, Mermaid subgraphs and the
+ * indented text form, nested at any depth by path) and the resource tree of `show`.
  */
 import { describe, expect, it } from "vitest";
 import { renderDot, renderMermaid, renderText } from "@converge/cli";
 import type { GraphInput } from "@converge/cli";
+import { comparePaths, nestedRows } from "../src/render/nested-rows.js";
 
 const input: GraphInput = {
   title: "site",
@@ -83,5 +84,27 @@ describe("nested stacks in the graph", () => {
     expect(renderDot(flat)).not.toContain("subgraph");
     expect(renderMermaid(flat)).not.toContain("subgraph");
     expect(renderText(flat)).toBe("t (an arrow -> names what a resource depends on)\n  a  T\n");
+  });
+});
+
+describe("the resource tree of show", () => {
+  it("puts each nested stack before its resources, members in numeric order, and a placeholder for a stack without a row", () => {
+    const rows = ["web/10/server", "app", "web/2/server", "front", "app/db", "web/2", "web", "web/10", "app/db", "web/9/server"].map((name, i) => ({ name, id: String(i + 1) }));
+    const tree = nestedRows(rows, (r) => r.name);
+    expect(tree.map((e) => `${"  ".repeat(e.depth)}${e.local}${e.row === null ? " (no row)" : `#${e.row.id}`}`)).toEqual([
+      "app#2",
+      "  db#5",
+      "  db#9",
+      "front#4",
+      "web#7",
+      "  2#6",
+      "    server#3",
+      "  9 (no row)",
+      "    server#10",
+      "  10#8",
+      "    server#1",
+    ]);
+    expect(comparePaths("a/b", "a")).toBeGreaterThan(0);
+    expect(comparePaths("g/9", "g/10")).toBeLessThan(0);
   });
 });

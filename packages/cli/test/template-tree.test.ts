@@ -224,6 +224,12 @@ describe("locating an error through the nesting", () => {
       "      resource_def:",
       "        type: OS::Heat::TestResource",
       "        properties: {value: x}",
+      "  servers:",
+      "    type: OS::Heat::ResourceGroup",
+      "    properties: {count: 1, resource_def: {type: My::App}}",
+      "  chain:",
+      "    type: OS::Heat::ResourceChain",
+      "    properties: {resources: [OS::Heat::None, nested/app.yaml], resource_properties: {size: 1}}",
       "",
     ].join("\n"),
     "nested/app.yaml": `${HOT}parameters:\n  size: {type: number}\nresources:\n  db:\n    type: OS::Heat::TestResource\n    properties:\n      value: {get_param: size}\n`,
@@ -238,6 +244,14 @@ describe("locating an error through the nesting", () => {
     expect(locateTreePath(result, "resources.aliased.resources.db")).toMatchObject({ source: { file: app }, path: "resources.db" });
     expect(locateTreePath(result, "resources.app.properties.size")).toMatchObject({ source: { file: "site.yaml" }, path: "resources.app.properties.size" });
     expect(locateTreePath(result, "resources.group.resources.1.properties.value")).toMatchObject({ source: { file: "site.yaml" }, path: "resources.group.properties.resource_def.properties.value" });
+    expect(locateTreePath(result, "resources.group.resources.1.type")).toMatchObject({ source: { file: "site.yaml" }, path: "resources.group.properties.resource_def.type" });
+    expect(locateTreePath(result, "resources.servers.resources.0.resources.db.properties.value")).toMatchObject({ source: { file: app }, path: "resources.db.properties.value" });
+    expect(locateTreePath(result, "resources.chain.resources.1.outputs.x")).toMatchObject({ source: { file: app }, path: "outputs.x" });
+    expect(locateTreePath(result, "resources.chain.resources.0.properties.size")).toMatchObject({ source: { file: "site.yaml" }, path: "resources.chain.properties.resource_properties.size" });
+    expect(locateTreePath(result, "resources.chain.resources.0.type")).toMatchObject({ source: { file: "site.yaml" }, path: "resources.chain.properties.resources.0" });
+    // A child's own sections (its parameters' constraints, outputs) are in the child's file.
+    expect(locateTreePath(result, "resources.app.parameters.size")).toMatchObject({ source: { file: app }, path: "parameters.size" });
+    expect(locateTreePath(result, "resources.app.type")).toMatchObject({ source: { file: "site.yaml" }, path: "resources.app.type" });
     const located = locateInTree(result, new TemplateValidationError("resources.app.resources.db.properties.value", "bad value")) as TemplateFileError;
     expect(located).toBeInstanceOf(TemplateFileError);
     expect(located.message).toBe(`${app}:8:7: resources.app.resources.db.properties.value: bad value`);

@@ -55,6 +55,9 @@ export function locateTreePath(tree: TemplateTree, path: string): TreeLocation {
   return location;
 }
 
+/** Keys of a resource definition: a path through one of them stays in the file that defines it. */
+const RESOURCE_KEYS = new Set(["type", "properties", "metadata", "depends_on", "update_policy", "deletion_policy", "condition", "external_id", "description"]);
+
 /**
  * One step down: the file of the nested template the path goes into and the path inside it,
  * or (no `file`) a path of the same file (a group member's property is its `resource_def`'s).
@@ -62,25 +65,38 @@ export function locateTreePath(tree: TemplateTree, path: string): TreeLocation {
 function nestedStep(tree: TemplateTree, template: unknown, path: string): { file?: string; path: string } | undefined {
   const resources = isData(template) ? template.resources : undefined;
   if (!isData(resources)) return undefined;
-  const name = longestPrefix(Object.keys(resources), path, "resources.", ".resources.");
+  const name = longestPrefix(Object.keys(resources), path, "resources.", ".");
   const resource = name === undefined ? undefined : resources[name];
   if (name === undefined || !isData(resource)) return undefined;
   const inner = path.slice(`resources.${name}.`.length);
-  const rest = inner.slice("resources.".length);
+  const first = inner.split(".")[0] ?? "";
+  if (RESOURCE_KEYS.has(first)) return undefined;
   const properties = isData(resource.properties) ? resource.properties : {};
   if (resource.type === "OS::Heat::ResourceGroup" || resource.type === "OS::Heat::ResourceChain") {
-    const index = /^([^.]+)(?:\.(.*))?$/.exec(rest);
-    if (index === null) return undefined;
-    const more = index[2] ?? "";
-    const group = resource.type === "OS::Heat::ResourceGroup";
-    const member = group ? (isData(properties.resource_def) ? properties.resource_def.type : undefined) : Array.isArray(properties.resources) ? properties.resources[Number(index[1])] : undefined;
-    const file = typeof member === "string" ? templateFile(tree, member, undefined) : undefined;
-    if (file !== undefined && more.startsWith("resources.")) return { file, path: more };
-    const where = group ? `resources.${name}.properties.resource_def` : `resources.${name}.properties.resource_properties`;
-    return { path: more.startsWith("properties.") && group ? `${where}.${more}` : where };
+    return memberStep(tree, name, resource.type === "OS::Heat::ResourceGroup", properties, inner);
   }
-  const file = typeof resource.type === "string" ? templateFile(tree, resource.type, name) : stackTemplateFile(resource, properties);
-  return file === undefined ? undefined : { file, path: inner };
+  const file = typeof resource.type === "string" ? templateFile(tree, resource.type, name) : undefined;
+  const stack = file ?? stackTemplateFile(resource, properties);
+  return stack === undefined ? undefined : { file: stack, path: inner };
+}
+
+/**
+ * A step into member `resources.N` of a group (whose members are its `resource_def`) or a
+ * chain (member N is its `resources[N]`, with the `resource_properties`).
+ */
+function memberStep(tree: TemplateTree, name: string, group: boolean, properties: Data, inner: string): { file?: string; path: string } | undefined {
+  const index = /^resources\.([^.]+)(?:\.(.*))?$/.exec(inner);
+  if (index === null) return undefined;
+  const more = index[2] ?? "";
+  const definition = isData(properties.resource_def) ? properties.resource_def : {};
+  const member = group ? definition.type : Array.isArray(properties.resources) ? properties.resources[Number(index[1])] : undefined;
+  const file = typeof member === "string" ? templateFile(tree, member, undefined) : undefined;
+  const first = more.split(".")[0] ?? "";
+  if (file !== undefined && more !== "" && !RESOURCE_KEYS.has(first)) return { file, path: more };
+  const props = `resources.${name}.properties`;
+  if (group) return { path: more === "" ? `${props}.resource_def` : `${props}.resource_def.${more}` };
+  if (first === "type") return { path: `${props}.resources.${index[1] ?? ""}` };
+  return { path: first === "properties" ? `${props}.resource_properties${more.slice("properties".length)}` : `${props}.resources.${index[1] ?? ""}` };
 }
 
 function stackTemplateFile(resource: Data, properties: Data): string | undefined {

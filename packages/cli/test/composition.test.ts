@@ -136,7 +136,7 @@ describe("a composed stack from the command line", () => {
     expect(text.code).toBe(0);
     const lines = text.stdout.split("\n");
     const at = (pattern: RegExp): number => lines.findIndex((l) => pattern.test(l));
-    expect(at(/^ {4}NAME\s+ROW/)).toBeGreaterThan(0);
+    expect(at(/^ {2}NAME\s+ROW/)).toBeGreaterThan(0);
     expect(at(/^ {2}db\s+\d+\s/)).toBeLessThan(at(/^ {4}password\s+\d+\s+OS::Heat::RandomString\s+CREATE_COMPLETE/));
     expect(at(/^ {6}0\s/)).toBeLessThan(at(/^ {8}config\s+\d+\s+OS::Heat::Value\s+CREATE_COMPLETE/));
 

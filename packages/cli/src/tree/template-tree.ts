@@ -70,14 +70,15 @@ export function readTemplateTree(file: string, cwd: string, environmentFiles: re
   const environmentSources: TreeFile[] = [];
   for (const envFile of environmentFiles) {
     const env = readEnvironmentFile(envFile, cwd, {
-      base: (written, path, enclosing, from) => baseDirectory(written, path, enclosing, from),
+      base: (written, path, enclosing, from) => filePath(written, path, enclosing, from),
       rename: (reference, base, from) => referTo(reader, reference, base, from),
     });
     environments.push(env.environment);
     environmentSources.push(env.source);
   }
-  // Walk the files named so far, and those they name in turn.
-  for (let next = reader.pending.shift(); next !== undefined; next = reader.pending.shift()) {
+  // Walk the files named so far, and those they name in turn (the list grows as it is walked).
+  for (let i = 0; i < reader.pending.length; i++) {
+    const next = reader.pending[i] as Reader["pending"][number];
     const renamed = renameIn(reader, next.template, next.path, next.source);
     reader.files[next.name] = renamed === next.template ? next.source.text : `${JSON.stringify(renamed, null, 2)}\n`;
   }
@@ -135,18 +136,13 @@ function parseIfTemplate(text: string, path: string): Template | undefined {
   }
 }
 
-/** The file a name denotes. @throws TemplateFileError for a URL other than file:// */
+/** The file (or, for a `base_url`, the directory) a name denotes. @throws TemplateFileError for a URL other than file:// */
 function filePath(written: string, at: string, base: string, from: TreeFile): string {
   if (/^file:\/\//i.test(written)) return fileURLToPath(written);
   if (URL_PATTERN.test(written)) {
     throw locate(from, new TemplateValidationError(at, `"${written}" is a URL; converge reads template files from disk only (download it and name the local file)`));
   }
   return isAbsolute(written) ? written : resolve(base, written);
-}
-
-/** The directory a `base_url` denotes. */
-function baseDirectory(written: string, at: string, enclosing: string, from: TreeFile): string {
-  return filePath(written, at, enclosing, from);
 }
 
 /** The engine name of a file: its path relative to the root template's directory, with `/`. */

@@ -3,7 +3,8 @@
  * `template_utils` finds them (so a tree that works with `openstack stack create -t -e` works
  * here): in a template, every `get_file: NAME` and every `type: NAME` whose name ends in
  * `.yaml` or `.template` (a template resource, at any depth: a ResourceGroup's `resource_def`
- * too), plus - beyond heatclient - the template names of an `OS::Heat::ResourceChain`'s
+ * too), plus - beyond heatclient - `.yml` and `.json` names (the engine reads them as template
+ * files too), the template names of an `OS::Heat::ResourceChain`'s
  * `resources` list and a CloudFormation-dialect `Resources.X.Type`; in an environment's
  * `resource_registry`, every value that is not a type name (`::`), at the top level and under
  * `resources` (per-resource registries, at any depth), except `hooks` and
@@ -26,7 +27,8 @@ export type Rename = (reference: FileReference) => string;
 
 type Data = Record<string, unknown>;
 
-const TEMPLATE_NAME = /\.(yaml|template)$/;
+/** Heat's suffixes (`.yaml`, `.template`) and those the engine also reads as template files. */
+const TEMPLATE_NAME = /\.(ya?ml|template|json)$/i;
 const CHAIN = "OS::Heat::ResourceChain";
 const CFN_VERSIONS = ["HeatTemplateFormatVersion", "AWSTemplateFormatVersion"] as const;
 const HOT_VERSION = "heat_template_version";

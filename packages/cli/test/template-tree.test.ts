@@ -68,11 +68,13 @@ describe("readTemplateTree", () => {
 
   it("keeps files with the same base name in different directories apart", () => {
     const dir = tree({
-      "site.yaml": `${HOT}resources:\n  a: {type: a/thing.yaml}\n  b: {type: b/thing.yaml}\n`,
+      "site.yaml": `${HOT}resources:\n  a: {type: a/thing.yaml}\n  b: {type: b/thing.yaml}\n  c: {type: c/thing.yml}\n  d: {type: "OS::Heat::None"}\n`,
       "a/thing.yaml": `${HOT}description: a\n`,
       "b/thing.yaml": `${HOT}description: b\n`,
+      "c/thing.yml": `${HOT}description: c\n`,
     });
     const result = readTemplateTree("site.yaml", dir);
+    expect(Object.keys(result.files).sort()).toEqual(["a/thing.yaml", "b/thing.yaml", "c/thing.yml"]);
     expect(result.files["a/thing.yaml"]).toContain("description: a");
     expect(result.files["b/thing.yaml"]).toContain("description: b");
   });

@@ -138,7 +138,9 @@ describe("a composed stack from the command line", () => {
     const at = (pattern: RegExp): number => lines.findIndex((l) => pattern.test(l));
     expect(at(/^ {2}NAME\s+ROW/)).toBeGreaterThan(0);
     expect(at(/^ {2}db\s+\d+\s/)).toBeLessThan(at(/^ {4}password\s+\d+\s+OS::Heat::RandomString\s+CREATE_COMPLETE/));
-    expect(at(/^ {6}0\s/)).toBeLessThan(at(/^ {8}config\s+\d+\s+OS::Heat::Value\s+CREATE_COMPLETE/));
+    expect(at(/^ {2}web\s+\d+\s+Converge::NestedStack\s/)).toBeLessThan(at(/^ {4}0\s+\d+\s+Converge::NestedStack\s/));
+    expect(at(/^ {4}0\s/)).toBeLessThan(at(/^ {6}config\s+\d+\s+OS::Heat::Value\s+CREATE_COMPLETE/));
+    expect(at(/^ {6}config\s/)).toBeGreaterThan(0);
 
     const db = await p.run(["show", "web/db"]);
     expect(db.stderr).toBe("");
@@ -146,7 +148,8 @@ describe("a composed stack from the command line", () => {
     expect(db.stdout).toMatch(/^stack {4}web\/db {2}[0-9a-f-]{36}\nnested {3}template nested\/database\.yaml {2}resource db of stack web\nstatus {3}CREATE_COMPLETE /);
     expect(db.stdout).toMatch(/\nparameters\n {2}size: 10\n {2}engine: mysql\n/);
     expect(db.stdout).toMatch(/\noutputs\n {2}url: mysql:\/\/app:/);
-    expect(db.stdout).toMatch(/\n {4}password\s+\d+\s+OS::Heat::RandomString\s+CREATE_COMPLETE/);
+    // Names relative to the nested stack.
+    expect(db.stdout).toMatch(/\n {2}password\s+\d+\s+OS::Heat::RandomString\s+CREATE_COMPLETE/);
     expect(db.stdout).not.toMatch(/web-server|config/);
 
     const member = await showJson("web/web/1");

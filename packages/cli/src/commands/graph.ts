@@ -16,7 +16,7 @@ import { ProgressTracker } from "../render/progress.js";
 
 function graphOf(template: CompiledTemplate, title: string, states?: ReadonlyMap<string, string>, extra: readonly GraphNodeInfo[] = []): GraphInput {
   const graph = templateDependencyGraph(template);
-  const nested = (template as { nested?: Readonly<Record<string, { readonly type: string }>> }).nested ?? {};
+  const nested = template.nested ?? {};
   const nodes: GraphNodeInfo[] = graph.nodes().map((name) => {
     const state = states?.get(name);
     const type = nested[name]?.type ?? template.resources[name]?.type ?? "";

@@ -3,7 +3,7 @@
  * stacks indented under their nested stack. `converge show NAME/app` shows one nested stack:
  * what made it, its parameters, status, outputs and resources.
  */
-import type { ResourceInfo, StackInfo } from "@converge/core";
+import type { NestedStackInfo, ResourceInfo, StackInfo } from "@converge/core";
 import { HELP_OPTION, RUNTIME_OPTIONS, TYPES_OPTIONS, flag } from "../args.js";
 import type { Command } from "../command.js";
 import type { CommandContext } from "../context.js";
@@ -13,18 +13,9 @@ import { colorState, formatValue, table } from "../render/format.js";
 import type { NestedRow } from "../render/nested-rows.js";
 import { nestedRows } from "../render/nested-rows.js";
 
-/** What `getStack("stack/app")` adds for a nested stack. */
-interface NestedFields {
-  readonly parent: string;
-  readonly path: string;
-  readonly type: string;
-  readonly kind: string;
-  readonly parameters: Readonly<Record<string, unknown>>;
-}
-
-function nestedFields(stack: StackInfo): NestedFields | undefined {
-  const fields = stack as Partial<NestedFields>;
-  return typeof fields.parent === "string" && typeof fields.path === "string" ? (fields as NestedFields) : undefined;
+/** Whether `getStack` answered for a nested stack (`stack/app`). */
+function isNested(stack: StackInfo): stack is NestedStackInfo {
+  return "parent" in stack && typeof stack.parent === "string";
 }
 
 /** `converge show`. */
@@ -59,7 +50,7 @@ export const showCommand: Command = {
         return EXIT.OK;
       }
       printStack(ctx, stack);
-      printResources(ctx, resources, nestedFields(stack)?.path);
+      printResources(ctx, resources, isNested(stack) ? stack.path : undefined);
       return EXIT.OK;
     });
   },
@@ -67,14 +58,11 @@ export const showCommand: Command = {
 
 function printStack(ctx: CommandContext, stack: StackInfo): void {
   const p = ctx.palette;
-  const nested = nestedFields(stack);
   ctx.print(`${p.bold("stack")}    ${stack.name}  ${p.dim(stack.id)}`);
-  if (nested !== undefined) {
-    ctx.print(`${p.bold("nested")}   ${nested.kind} ${nested.type}  ${p.dim(`resource ${nested.path} of stack ${nested.parent}`)}`);
-  }
+  if (isNested(stack)) ctx.print(`${p.bold("nested")}   ${stack.kind} ${stack.type}  ${p.dim(`resource ${stack.path} of stack ${stack.parent}`)}`);
   ctx.print(`${p.bold("status")}   ${colorState(p, stack.state)}  ${stack.statusReason}`);
   ctx.print(`${p.bold("updated")}  ${new Date(stack.updatedAt).toISOString()}  ${p.dim(`created ${new Date(stack.createdAt).toISOString()}`)}`);
-  if (nested !== undefined) printValues(ctx, "parameters", nested.parameters);
+  if (isNested(stack)) printValues(ctx, "parameters", stack.parameters);
   printValues(ctx, "outputs", stack.outputs);
 }
 

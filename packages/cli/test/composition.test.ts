@@ -117,6 +117,9 @@ describe("a composed stack from the command line", () => {
 
   it("applies a nested template behind a registry alias and a group of template members, with an environment", async () => {
     copyExample();
+    const valid = await p.run(["validate", "composed/web-tier.yaml", "-e", "composed/prod-env.yaml"]);
+    expect(valid.stderr).toBe("");
+    expect(valid.stdout).toBe("✔ composed/web-tier.yaml is valid: 8 resources (5 nested stacks), 3 outputs\n");
     const created = await p.run(apply);
     expect(created.stderr).toBe("");
     expect(created.code).toBe(0);

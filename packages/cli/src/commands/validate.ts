@@ -21,9 +21,12 @@ export const validateCommand: Command = {
   async run(ctx) {
     const [file] = ctx.args.positionals as [string];
     const { compiled } = await loadTemplate(ctx, file, await commandTypes(ctx), templateParameters(ctx));
-    const resources = Object.keys(compiled.resources).length;
+    // Nested stacks' own nodes (and pauses between rolling batches) are not resources to count.
+    const resources = Object.values(compiled.resources).filter((r) => !r.type.startsWith("Converge::")).length;
+    const nested = Object.keys(compiled.nested ?? {}).length;
     const outputs = Object.keys(compiled.outputs).length;
-    ctx.print(`${ctx.palette.green("✔")} ${file} is valid: ${resources} resource${resources === 1 ? "" : "s"}, ${outputs} output${outputs === 1 ? "" : "s"}`);
+    const stacks = nested === 0 ? "" : ` (${nested} nested stack${nested === 1 ? "" : "s"})`;
+    ctx.print(`${ctx.palette.green("✔")} ${file} is valid: ${resources} resource${resources === 1 ? "" : "s"}${stacks}, ${outputs} output${outputs === 1 ? "" : "s"}`);
     return EXIT.OK;
   },
 };

@@ -1,15 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { createEngine, createMemoryRuntime } from "@converge/core";
 import { allTypes } from "@converge/plugins";
-import { main, scenarios, templateText } from "../../examples/heat-templates/src/main.js";
+import { main, scenarioInputs, scenarios, templateText } from "../../examples/heat-templates/src/main.js";
 
 describe("examples/heat-templates", () => {
   it("are HOT templates the engine validates as they are", async () => {
     const engine = createEngine({ runtime: createMemoryRuntime({ mode: "manual" }), types: allTypes });
-    for (const { template } of scenarios) {
-      const text = await templateText(template);
+    for (const scenario of scenarios) {
+      const text = await templateText(scenario.template);
       expect(text).toMatch(/^heat_template_version: 20\d\d-\d\d-\d\d$/m);
-      expect(() => engine.validateTemplate(text)).not.toThrow();
+      const inputs = await scenarioInputs(scenario);
+      expect(() => engine.validateTemplate(text, inputs)).not.toThrow();
     }
     await engine.close();
   });
@@ -59,7 +60,20 @@ describe("examples/heat-templates", () => {
     expect(appProd?.ids.app).toBe(appTest?.ids.app);
     expect(appBack?.ids).toEqual(appTest?.ids);
     expect(appBack?.outputs).toEqual(appTest?.outputs);
-    expect(lines.filter((l) => l === "delete => deleted")).toHaveLength(4);
+
+    // Composition: a nested database behind a registry alias, a group of nested web servers.
+    const [webCreate, webScaled, webResized] = results.get("composed/web-tier") ?? [];
+    const dbUrl = webCreate?.outputs.db_url as string;
+    expect(dbUrl).toMatch(/^mysql:\/\/app:\S{16}@db\.internal\/app\?size=10$/);
+    expect(webCreate?.outputs).toEqual({ db_url: dbUrl, web_names: ["web-0", "web-1", "web-2"], first_web: "web-0" });
+    expect(Object.keys(webCreate?.ids ?? {})).toEqual(expect.arrayContaining(["db/password", "db/server", "web/2/config", "web/2/server"]));
+    expect(webScaled?.outputs.web_names).toEqual(["web-0", "web-1", "web-2", "web-3"]);
+    for (const [name, id] of Object.entries(webCreate?.ids ?? {})) expect(webScaled?.ids[name]).toBe(id);
+    expect(webResized?.outputs.db_url).toBe(dbUrl.replace("size=10", "size=20"));
+    // In place: the password and every server keep their physical id.
+    expect(webResized?.ids).toEqual(webScaled?.ids);
+    expect(lines).toContain("update {\"web_count\":4,\"db_size\":20} => UPDATE_COMPLETE: " + Object.keys(webResized?.ids ?? {}).map((r) => `${r} kept`).join(", "));
+    expect(lines.filter((l) => l === "delete => deleted")).toHaveLength(5);
   });
 
   it("names an unknown template", async () => {

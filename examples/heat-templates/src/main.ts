@@ -1,12 +1,15 @@
 /**
  * Runs the HOT templates of `templates/` unchanged with the Heat-compatible types of
  * `@converge/plugins`: each is created, updated with new parameter values (reporting which
- * resources kept their physical id and which were replaced), then deleted.
+ * resources kept their physical id and which were replaced), then deleted. The composed one
+ * (`templates/composed/`) passes its environment and the files its templates name, as Heat's
+ * API takes them (`converge apply -e` reads the same tree from disk).
  *
  *   npm start -w examples/heat-templates                      # every template
  *   npm start -w examples/heat-templates -- stubbed-server    # one of them
  */
 import { readFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createEngine, createMemoryRuntime } from "@converge/core";
 import type { Engine, StackInfo } from "@converge/core";
@@ -18,6 +21,10 @@ export interface Scenario {
   readonly template: string;
   /** What the run shows. */
   readonly about: string;
+  /** An environment file in `templates/` (Heat's `-e` format). */
+  readonly environment?: string;
+  /** The files the template tree names, relative to the template's directory (its `files`). */
+  readonly files?: readonly string[];
   readonly create: Readonly<Record<string, unknown>>;
   readonly updates: readonly Readonly<Record<string, unknown>>[];
 }
@@ -48,6 +55,15 @@ export const scenarios: readonly Scenario[] = [
     create: {},
     updates: [{ env: "prod" }, { env: "test" }],
   },
+  {
+    template: "composed/web-tier",
+    about:
+      "a database template behind a registry alias and a group of web-server templates; scaling to 4 adds one member, a new db_size updates the database server and every member's config in place",
+    environment: "composed/prod-env.yaml",
+    files: ["nested/database.yaml", "nested/web-server.yaml", "nested/web.conf"],
+    create: {},
+    updates: [{ web_count: 4 }, { web_count: 4, db_size: 20 }],
+  },
 ];
 
 /** What one stack state looked like. */
@@ -63,6 +79,18 @@ export function templateText(name: string): Promise<string> {
   return readFile(new URL(`../templates/${name}.yaml`, import.meta.url), "utf8");
 }
 
+/** A scenario's environment and files, as the engine API takes them. */
+export async function scenarioInputs(scenario: Scenario): Promise<{ environment?: string; files?: Record<string, string> }> {
+  const read = (path: string): Promise<string> => readFile(new URL(`../templates/${path}`, import.meta.url), "utf8");
+  const base = dirname(scenario.template);
+  const files: Record<string, string> = {};
+  for (const name of scenario.files ?? []) files[name] = await read(`${base}/${name}`);
+  return {
+    ...(scenario.environment === undefined ? {} : { environment: await read(scenario.environment) }),
+    ...(scenario.files === undefined ? {} : { files }),
+  };
+}
+
 async function snapshot(engine: Engine, name: string, info: StackInfo): Promise<Snapshot> {
   const rows = (await engine.listResources(name)).filter((r) => r.state !== "DELETE_COMPLETE");
   return { state: info.state, outputs: info.outputs, ids: Object.fromEntries(rows.map((r) => [r.name, r.physicalId])) };
@@ -73,17 +101,18 @@ export async function runScenario(scenario: Scenario, print: (line: string) => v
   const runtime = createMemoryRuntime();
   const engine = createEngine({ runtime, types: [TestResource, RandomString, None, Value] });
   const text = await templateText(scenario.template);
-  const name = scenario.template;
+  const inputs = await scenarioInputs(scenario);
+  const name = scenario.template.slice(scenario.template.lastIndexOf("/") + 1);
   const shots: Snapshot[] = [];
   try {
     print(`\n## ${scenario.template}.yaml: ${scenario.about}`);
-    await engine.createStack(name, text, { parameters: scenario.create });
+    await engine.createStack(name, text, { parameters: scenario.create, ...inputs });
     shots.push(await snapshot(engine, name, await engine.waitForStack(name)));
     print(`create ${JSON.stringify(scenario.create)} => ${shots[0]?.state}`);
     print(`  outputs ${JSON.stringify(shots[0]?.outputs)}`);
     for (const parameters of scenario.updates) {
       const before = shots[shots.length - 1] as Snapshot;
-      await engine.updateStack(name, text, { parameters });
+      await engine.updateStack(name, text, { parameters, ...inputs });
       const after = await snapshot(engine, name, await engine.waitForStack(name));
       shots.push(after);
       const fate = Object.keys(after.ids).map((r) => `${r} ${before.ids[r] === undefined ? "created" : before.ids[r] === after.ids[r] ? "kept" : "replaced"}`);

@@ -69,6 +69,18 @@ export const TYPES_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   "no-default-types": { type: "boolean", help: "Do not load the @converge/plugins types." },
 };
 
+/** Where a template's environments and parameter values come from (with `--param`). */
+export const TEMPLATE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  environment: {
+    type: "string",
+    multiple: true,
+    short: "e",
+    value: "FILE",
+    help: "An environment file (Heat's format: parameters, parameter_defaults, resource_registry; repeatable, later files win).",
+  },
+  "param-file": { type: "string", multiple: true, value: "FILE", help: "Parameter values from a YAML/JSON mapping (repeatable; --param wins over it)." },
+};
+
 /** Parse the arguments of `spec`'s command. @throws InvalidOptionsError naming the bad option. */
 export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): ParsedArgs {
   const options: Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }> = {};

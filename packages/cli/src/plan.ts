@@ -7,8 +7,8 @@
 import { templateDependencyGraph } from "@converge/core";
 import type { CompiledTemplate, PreviewAction, PreviewEntry, StackOperationOptions } from "@converge/core";
 import type { Session } from "./session-types.js";
-import type { TemplateSource } from "./template-file.js";
-import { withTemplateSource } from "./template-file.js";
+import type { TemplateTree } from "./tree/template-tree.js";
+import { withTemplateTree } from "./tree/tree-locate.js";
 
 /** What an operation would do, before it runs. */
 export interface Plan {
@@ -65,15 +65,15 @@ function plan(stackName: string, exists: boolean, resources: readonly PreviewEnt
 
 /**
  * The plan of applying `source` to the stack `name` with the options the update will get
- * (parameters, `converge`, …). A stack that is not COMPLETE (failed, in progress) always runs
+ * (parameters, environments, files, `converge`, …). A stack that is not COMPLETE (failed, in progress) always runs
  * again; one whose outputs change runs although no resource changes.
  */
-export async function applyPlan(session: Session, name: string, source: TemplateSource, compiled: CompiledTemplate, options: StackOperationOptions): Promise<Plan> {
+export async function applyPlan(session: Session, name: string, tree: TemplateTree, compiled: CompiledTemplate, options: StackOperationOptions): Promise<Plan> {
   const store = session.runtime.store;
   const id = await store.findStackId(name);
   const stack = id === null ? null : await store.loadStack(id);
   if (stack === null) return plan(name, false, previewCreate(compiled), null, true);
-  const preview = await withTemplateSource(source, () => session.engine.previewUpdate(name, source.template, options));
+  const preview = await withTemplateTree(tree, () => session.engine.previewUpdate(name, tree.source.template, options));
   const current = await store.loadTemplate(stack.id, stack.templateId);
   const state = `${stack.action}_${stack.status}`;
   const note =

@@ -71,15 +71,20 @@ export async function withTemplateSource<T>(source: Pick<TemplateSource, "file" 
   }
 }
 
-/** Turn a template error into a {@link TemplateFileError}; other errors pass through. */
-export function locate(source: Pick<TemplateSource, "file" | "text">, error: unknown): unknown {
+/**
+ * Turn a template error into a {@link TemplateFileError}; other errors pass through. `path`
+ * is where to look in `source` (the error's own path unless given: an error of a nested
+ * template names the path through the nesting).
+ */
+export function locate(source: Pick<TemplateSource, "file" | "text">, error: unknown, path?: string): unknown {
   if (!(error instanceof TemplateValidationError) || error instanceof TemplateFileError) return error;
+  const where = path ?? error.path;
   const position =
     (error instanceof TemplateSyntaxError || error instanceof TemplateNestingError) && error.line !== undefined
       ? { line: error.line, column: error.column ?? 1 }
-      : error.path === ""
+      : where === ""
         ? undefined
-        : positionOfPath(source.text, error.path);
+        : positionOfPath(source.text, where);
   return new TemplateFileError(source.file, error, position, position === undefined ? "" : excerpt(source.text, position));
 }
 

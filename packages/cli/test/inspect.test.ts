@@ -99,7 +99,7 @@ describe("graph", () => {
     expect(dot.stdout).toMatch(/\n {2}"c" -> "a";\n\}\n$/);
     const bad = await p.run(["graph", "changed.yaml", "--format", "png"]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/invalid option "--format": expected mermaid or dot, got "png"/);
+    expect(bad.stderr).toMatch(/invalid option "--format": expected mermaid, dot or text, got "png"/);
   });
 
   it("with --stack colours the nodes by the live state", async () => {

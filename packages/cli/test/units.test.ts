@@ -180,7 +180,7 @@ describe("runCli in-process", () => {
     expect(version.out).toMatch(/^\d+\.\d+\.\d+/);
     const help = io();
     expect(await runCli(["help", "graph"], help)).toBe(0);
-    expect(help.out).toMatch(/^Usage: converge graph \[<template>\] \[--stack NAME\] \[--format mermaid\|dot\]/);
+    expect(help.out).toMatch(/^Usage: converge graph \[<template>\] \[--stack NAME\] \[--format mermaid\|dot\|text\]/);
   });
 
   it("applies and shows in-process with a state file", async () => {

@@ -2,13 +2,13 @@
  * `converge apply <template> --stack NAME`: create the stack, or update it when it exists, and
  * follow the traversal to its end.
  */
-import { HELP_OPTION, RUNTIME_OPTIONS, TYPES_OPTIONS, flag } from "../args.js";
+import { HELP_OPTION, RUNTIME_OPTIONS, TEMPLATE_OPTIONS, TYPES_OPTIONS, flag } from "../args.js";
 import type { Command } from "../command.js";
 import { loadTemplate, requiredOption, stackOptions } from "../command.js";
 import { commandTypes } from "../context.js";
 import { runOperation } from "../operation.js";
 import { applyPlan } from "../plan.js";
-import { withTemplateSource } from "../template-file.js";
+import { withTemplateTree } from "../tree/tree-locate.js";
 
 /** `--json` of the operation commands. */
 export const JSON_OPTION = {
@@ -24,6 +24,7 @@ export const YES_OPTION = {
 export const STACK_OPTIONS = {
   stack: { type: "string", value: "NAME", help: "The stack." },
   param: { type: "string", multiple: true, value: "NAME=VALUE", help: "A template parameter (repeatable). Parameters not given take their defaults." },
+  ...TEMPLATE_OPTIONS,
 } as const;
 
 /** `converge apply`. */
@@ -31,7 +32,7 @@ export const applyCommand: Command = {
   spec: {
     name: "apply",
     summary: "Create or update a stack from a template and follow it to the end",
-    usage: "apply <template> --stack NAME [--param NAME=VALUE]... [options]",
+    usage: "apply <template> --stack NAME [-e ENV]... [--param NAME=VALUE]... [options]",
     description: [
       "Creates the stack when it does not exist, else updates it to the template (superseding an update in flight).",
       "First the plan: what happens to each resource and a summary (\"1 to create, 1 to update, 0 to replace, 0 to delete\"). On a terminal",
@@ -43,6 +44,7 @@ export const applyCommand: Command = {
       "Exit status 0 when the stack ends CREATE_COMPLETE or UPDATE_COMPLETE (or nothing changed), 1 when it failed (or rolled back) - the failing",
       "resources and reasons are printed - 2 for a bad template or bad options, 3 when the plan was not confirmed (nothing was changed).",
       "The parameters are exactly those given (like the template, they describe the whole desired state).",
+      "Nested template files (type: x.yaml), get_file paths and the files of an environment's resource_registry are read relative to the file that names them.",
     ].join("\n"),
     positionals: ["template"],
     options: {
@@ -63,6 +65,7 @@ export const applyCommand: Command = {
       "converge apply site.yaml --stack site --timeout 10m --no-rollback",
       "converge apply site.yaml --stack site --converge",
       "converge apply site.yaml --stack site --yes --json > apply.ndjson",
+      "converge apply site.yaml --stack site -e env/prod.yaml --param-file params.yaml",
     ],
   },
   async run(ctx) {
@@ -70,18 +73,20 @@ export const applyCommand: Command = {
     const name = requiredOption(ctx, "stack");
     const options = stackOptions(ctx);
     const types = await commandTypes(ctx);
-    const { source, compiled } = await loadTemplate(ctx, file, types, options.parameters ?? {});
-    const update = { ...options, converge: flag(ctx.args, "converge") };
+    const { tree, inputs, compiled } = await loadTemplate(ctx, file, types, options.parameters ?? {});
+    const template = tree.source.template;
+    const create = { ...options, ...inputs };
+    const update = { ...create, converge: flag(ctx.args, "converge") };
     return runOperation(
       ctx,
       {
         verb: "apply",
         stackName: name,
         noWait: flag(ctx.args, "no-wait"),
-        plan: (session) => applyPlan(session, name, source, compiled, update),
+        plan: (session) => applyPlan(session, name, tree, compiled, update),
         async start(engine) {
           const exists = (await engine.listStacks()).includes(name);
-          return withTemplateSource(source, () => (exists ? engine.updateStack(name, source.template, update) : engine.createStack(name, source.template, options)));
+          return withTemplateTree(tree, () => (exists ? engine.updateStack(name, template, update) : engine.createStack(name, template, create)));
         },
         succeeded: ({ progress }) => progress.stack !== null && progress.stack.status === "COMPLETE" && (progress.stack.action === "CREATE" || progress.stack.action === "UPDATE"),
       },

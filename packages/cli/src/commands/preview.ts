@@ -11,7 +11,7 @@ import { commandTypes, withSession } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { previewCreate } from "../plan.js";
 import { planTable } from "../render/plan-table.js";
-import { withTemplateSource } from "../template-file.js";
+import { withTemplateTree } from "../tree/tree-locate.js";
 import { STACK_OPTIONS } from "./apply.js";
 
 const ORDER: readonly PreviewAction[] = ["create", "import", "update", "replace", "delete", "no_change", "unknown"];
@@ -21,7 +21,7 @@ export const previewCommand: Command = {
   spec: {
     name: "preview",
     summary: "Show what applying a template would do to each resource",
-    usage: "preview <template> --stack NAME [--param NAME=VALUE]... [--json] [options]",
+    usage: "preview <template> --stack NAME [-e ENV]... [--param NAME=VALUE]... [--json] [options]",
     description: [
       "One line per resource: create, import (external_id), update (in place), replace, delete, no_change, or unknown (depends on values known",
       "only during the update), with the properties that change and why. Nothing is changed. A stack that does not exist",
@@ -43,13 +43,14 @@ export const previewCommand: Command = {
     const name = requiredOption(ctx, "stack");
     const { parameters } = stackOptions(ctx);
     const types = await commandTypes(ctx);
-    const { source, compiled } = await loadTemplate(ctx, file, types, parameters ?? {});
+    const { tree, inputs, compiled } = await loadTemplate(ctx, file, types, parameters ?? {});
     const entries = await withSession(
       ctx,
       "read",
       async ({ engine }) => {
         try {
-          return [...(await withTemplateSource(source, () => engine.previewUpdate(name, source.template, { parameters: parameters ?? {}, converge: flag(ctx.args, "converge") }))).resources];
+          const options = { parameters: parameters ?? {}, converge: flag(ctx.args, "converge"), ...inputs };
+          return [...(await withTemplateTree(tree, () => engine.previewUpdate(name, tree.source.template, options))).resources];
         } catch (error) {
           if (error instanceof StackNotFoundError) return previewCreate(compiled);
           throw error;

@@ -11,6 +11,8 @@
  */
 import type { StateTone } from "./format.js";
 import { stateTone } from "./format.js";
+import type { ClusterTree, GraphCluster } from "./graph-clusters.js";
+import { clusterTree, localName } from "./graph-clusters.js";
 
 /** One node. */
 export interface GraphNodeInfo {
@@ -32,6 +34,8 @@ export interface GraphInput {
   readonly edges: readonly (readonly [string, string])[];
   /** Graph title (the stack or template name). */
   readonly title: string;
+  /** Nested stacks, drawn as subgraphs around the nodes named under their path. @default none */
+  readonly clusters?: readonly GraphCluster[];
 }
 
 /** Fill and stroke colours per tone. */
@@ -45,8 +49,8 @@ const COLORS: Readonly<Record<StateTone, { fill: string; stroke: string }>> = {
 
 const TONES = Object.keys(COLORS) as StateTone[];
 
-function labelLines(node: GraphNodeInfo): string[] {
-  return [node.name, node.type, ...(node.state === undefined ? [] : [node.state]), ...(node.inTemplate === false ? ["(not in template)"] : [])];
+function labelLines(node: GraphNodeInfo, cluster: GraphCluster | null = null): string[] {
+  return [localName(node.name, cluster), node.type, ...(node.state === undefined ? [] : [node.state]), ...(node.inTemplate === false ? ["(not in template)"] : [])];
 }
 
 const mermaidText = (text: string): string =>
@@ -56,7 +60,16 @@ const mermaidText = (text: string): string =>
 export function renderMermaid(graph: GraphInput): string {
   const ids = new Map(graph.nodes.map((n, i) => [n.name, `n${i}`]));
   const lines = ["flowchart TD", `  %% ${mermaidText(graph.title)}: an arrow a --> b means a depends on b`];
-  for (const node of graph.nodes) lines.push(`  ${ids.get(node.name)}["${labelLines(node).map(mermaidText).join("<br/>")}"]`);
+  let subgraphs = 0;
+  const emit = (tree: ClusterTree<GraphNodeInfo>, indent: string): void => {
+    for (const node of tree.nodes) lines.push(`${indent}${ids.get(node.name)}["${labelLines(node, tree.cluster).map(mermaidText).join("<br/>")}"]`);
+    for (const child of tree.children) {
+      lines.push(`${indent}subgraph s${subgraphs++}["${mermaidText(child.cluster?.label ?? "")}"]`);
+      emit(child, `${indent}  `);
+      lines.push(`${indent}end`);
+    }
+  };
+  emit(clusterTree(graph.nodes, graph.clusters ?? []), "  ");
   for (const [from, to] of graph.edges) {
     const a = ids.get(from);
     const b = ids.get(to);
@@ -76,6 +89,16 @@ export function renderMermaid(graph: GraphInput): string {
 
 const dotString = (text: string): string => `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
 
+function dotNode(node: GraphNodeInfo, cluster: GraphCluster | null): string {
+  const attrs = [`label=${dotString(labelLines(node, cluster).join("\n"))}`];
+  if (node.state !== undefined) {
+    const c = COLORS[stateTone(node.state)];
+    attrs.push(`fillcolor=${dotString(c.fill)}`, `color=${dotString(c.stroke)}`);
+    if (node.inTemplate === false) attrs.push('style="rounded,filled,dashed"');
+  }
+  return `${dotString(node.name)} [${attrs.join(", ")}];`;
+}
+
 /** Graphviz DOT text. */
 export function renderDot(graph: GraphInput): string {
   const lines = [
@@ -83,16 +106,40 @@ export function renderDot(graph: GraphInput): string {
     "  // an arrow a -> b means a depends on b",
     '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica"];',
   ];
-  for (const node of graph.nodes) {
-    const attrs = [`label=${dotString(labelLines(node).join("\n"))}`];
-    if (node.state !== undefined) {
-      const c = COLORS[stateTone(node.state)];
-      attrs.push(`fillcolor=${dotString(c.fill)}`, `color=${dotString(c.stroke)}`);
-      if (node.inTemplate === false) attrs.push('style="rounded,filled,dashed"');
+  let clusters = 0;
+  const emit = (tree: ClusterTree<GraphNodeInfo>, indent: string): void => {
+    for (const node of tree.nodes) lines.push(`${indent}${dotNode(node, tree.cluster)}`);
+    for (const child of tree.children) {
+      lines.push(`${indent}subgraph cluster_${clusters++} {`, `${indent}  label=${dotString(child.cluster?.label ?? "")};`, `${indent}  style="rounded,dashed";`);
+      emit(child, `${indent}  `);
+      lines.push(`${indent}}`);
     }
-    lines.push(`  ${dotString(node.name)} [${attrs.join(", ")}];`);
-  }
+  };
+  emit(clusterTree(graph.nodes, graph.clusters ?? []), "  ");
   for (const [from, to] of graph.edges) lines.push(`  ${dotString(from)} -> ${dotString(to)};`);
   lines.push("}");
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * Plain text: one line per resource (name, type, live state, what it depends on), the
+ * resources of a nested stack indented under its title.
+ */
+export function renderText(graph: GraphInput): string {
+  const dependsOn = new Map<string, string[]>();
+  for (const [from, to] of graph.edges) dependsOn.set(from, [...(dependsOn.get(from) ?? []), to]);
+  const lines = [`${graph.title} (an arrow -> names what a resource depends on)`];
+  const emit = (tree: ClusterTree<GraphNodeInfo>, indent: string): void => {
+    for (const node of tree.nodes) {
+      const deps = dependsOn.get(node.name) ?? [];
+      const parts = [localName(node.name, tree.cluster), node.type, ...(node.state === undefined ? [] : [node.state]), ...(node.inTemplate === false ? ["(not in template)"] : [])];
+      lines.push(`${indent}${parts.join("  ")}${deps.length === 0 ? "" : `  -> ${deps.join(", ")}`}`);
+    }
+    for (const child of tree.children) {
+      lines.push(`${indent}[${child.cluster?.label ?? ""}]`);
+      emit(child, `${indent}  `);
+    }
+  };
+  emit(clusterTree(graph.nodes, graph.clusters ?? []), "  ");
   return `${lines.join("\n")}\n`;
 }

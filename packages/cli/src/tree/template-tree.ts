@@ -17,10 +17,11 @@
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { TemplateValidationError, parseTemplate } from "@converge/core";
+import { TemplateValidationError } from "@converge/core";
 import type { Template } from "@converge/core";
 import type { TemplateSource } from "../template-file.js";
 import { locate, readTemplateFile } from "../template-file.js";
+import { parseTemplateText } from "../template-text.js";
 import { readEnvironmentFile } from "./environment-file.js";
 import type { EnvironmentDocument, TreeFile } from "./environment-file.js";
 import type { FileReference } from "./template-refs.js";
@@ -120,7 +121,7 @@ function referTo(reader: Reader, reference: FileReference, base: string, from: T
 
 function parseStrict(source: TreeFile, path: string): Template {
   try {
-    return parseTemplate(source.text, /\.json$/i.test(path) ? "json" : "auto");
+    return parseTemplateText(source.text, /\.json$/i.test(path) ? "json" : "auto");
   } catch (error) {
     throw locate(source, error);
   }
@@ -129,7 +130,7 @@ function parseStrict(source: TreeFile, path: string): Template {
 /** A `get_file` text that is itself a template is walked too (heatclient's `is_template`). */
 function parseIfTemplate(text: string, path: string): Template | undefined {
   try {
-    const value = parseTemplate(text, /\.json$/i.test(path) ? "json" : "auto");
+    const value = parseTemplateText(text, /\.json$/i.test(path) ? "json" : "auto");
     return isTemplateDocument(value) ? value : undefined;
   } catch {
     return undefined;

@@ -160,6 +160,14 @@ describe("a composed stack from the command line", () => {
     expect(member.stack.parameters).toMatchObject({ name: "web-1" });
     expect(member.resources.map((r) => r.name).sort()).toEqual(["web/1/config", "web/1/server"]);
 
+    const events = await p.run(["events", "web/db"]);
+    expect(events.stderr).toBe("");
+    expect(events.code).toBe(0);
+    const eventNames = events.stdout.trimEnd().split("\n").map((l) => l.split(/\s+/)[1]);
+    expect(new Set(eventNames)).toEqual(new Set(["db/password", "db/server"]));
+    const last = await p.run(["events", "web/db", "--last", "1"]);
+    expect(last.stdout.trimEnd().split("\n")).toEqual(events.stdout.trimEnd().split("\n").slice(-1));
+
     const missing = await p.run(["show", "web/nope"]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/web\/nope/);

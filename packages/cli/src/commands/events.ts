@@ -7,7 +7,7 @@
  * process (an `apply`) drives it, tails the state file that process keeps saving.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { StackNotFoundError } from "@converge/core";
+import { StackNotFoundError, splitStackName } from "@converge/core";
 import type { StackEvent } from "@converge/core";
 import { HELP_OPTION, RUNTIME_OPTIONS, TYPES_OPTIONS, flag, parsePositiveInt, stringOption } from "../args.js";
 import type { Command } from "../command.js";
@@ -26,11 +26,12 @@ export const eventsCommand: Command = {
   spec: {
     name: "events",
     summary: "Print a stack's events; --follow keeps printing until the stack settles",
-    usage: "events NAME [--follow] [--json] [--last N] [options]",
+    usage: "events NAME[/PATH] [--follow] [--json] [--last N] [options]",
     description: [
       "One line per stack or resource state change: time, name, state, reason (and physical id).",
       "With --follow, waits for new events until the stack is no longer IN_PROGRESS, or Ctrl-C. On the memory runtime a",
       "traversal left in progress by an interrupted command is carried on by this process while it follows.",
+      "NAME/PATH (site/app) prints only the events of that nested stack's resources.",
     ].join("\n"),
     positionals: ["NAME"],
     options: {
@@ -44,8 +45,13 @@ export const eventsCommand: Command = {
     examples: ["converge events site", "converge events site --follow"],
   },
   async run(ctx) {
-    const [name] = ctx.args.positionals as [string];
-    const print = (event: StackEvent): void => ctx.print(flag(ctx.args, "json") ? eventJson(event) : formatEvent(event, ctx.palette));
+    const [given] = ctx.args.positionals as [string];
+    // NAME/PATH: the events of one nested stack's resources.
+    const { stack: name, path } = splitStackName(given);
+    const within = (event: StackEvent): boolean => path === null || (event.resourceName ?? "").startsWith(`${path}/`);
+    const print = (event: StackEvent): void => {
+      if (within(event)) ctx.print(flag(ctx.args, "json") ? eventJson(event) : formatEvent(event, ctx.palette));
+    };
     const lastText = stringOption(ctx.args, "last");
     const last = lastText === undefined ? undefined : parsePositiveInt("--last", lastText);
     const follow = flag(ctx.args, "follow");
@@ -55,9 +61,10 @@ export const eventsCommand: Command = {
     const printHistory = async (session: Session): Promise<string> => {
       const stackId = await session.runtime.store.findStackId(name);
       if (stackId === null) throw new StackNotFoundError(name);
-      const history = await readAll(session, stackId, printed.seq);
+      const all = await readAll(session, stackId, printed.seq);
+      const history = path === null ? all : all.filter(within);
       for (const event of last === undefined || printed.seq !== null ? history : history.slice(-last)) print(event);
-      printed.seq = history[history.length - 1]?.seq ?? printed.seq;
+      printed.seq = all[all.length - 1]?.seq ?? printed.seq;
       return stackId;
     };
     const followWith = async (session: Session): Promise<number> => {
@@ -73,7 +80,7 @@ export const eventsCommand: Command = {
       } catch (error) {
         if (!(error instanceof StateLockedError)) throw error;
       }
-      const outcome = await tailStateFile(ctx, choice.statePath, name, printed, print, last);
+      const outcome = await tailStateFile(ctx, choice.statePath, name, printed, print, last, within);
       if (outcome !== "unlocked") return outcome === "aborted" ? EXIT.INTERRUPTED : EXIT.OK;
     }
   },
@@ -107,6 +114,7 @@ async function tailStateFile(
   printed: { seq: string | null },
   print: (event: StackEvent) => void,
   last: number | undefined,
+  within: (event: StackEvent) => boolean,
 ): Promise<"settled" | "unlocked" | "aborted"> {
   let stackId: string | null = null;
   while (!ctx.signal.aborted) {
@@ -114,7 +122,7 @@ async function tailStateFile(
     const entry = state?.stacks.find((s) => (stackId === null ? s.stack.name === name : s.stack.id === stackId));
     stackId ??= entry?.stack.id ?? null;
     if (stackId === null) throw new StackNotFoundError(name);
-    const all = state?.events.streams[stackId] ?? [];
+    const all = (state?.events.streams[stackId] ?? []).filter(within);
     const stream = printed.seq === null && last !== undefined ? all.slice(-last) : all;
     for (const event of stream) {
       if (printed.seq === null || Number(event.seq) > Number(printed.seq)) {

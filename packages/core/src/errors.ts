@@ -96,7 +96,7 @@ export class TemplateValidationError extends ConvergeError {
  * A template names a file (`type: thing.yaml`, a registry entry, `get_file`) that is not in the
  * stack's `files`. `path` names the node that refers to it.
  */
-export class TemplateFileError extends TemplateValidationError {
+export class MissingTemplateFileError extends TemplateValidationError {
   /** The file name that was looked up. */
   readonly fileName: string;
   constructor(path: string, fileName: string, known: readonly string[]) {

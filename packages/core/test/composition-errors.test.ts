@@ -7,7 +7,7 @@ import {
   CompositionLimitError,
   EnvironmentError,
   ParameterError,
-  TemplateFileError,
+  MissingTemplateFileError,
   TemplateRecursionError,
   TemplateValidationError,
   createEngine,
@@ -54,9 +54,9 @@ describe("composition errors", () => {
   const check = (template: Template, opts: StackOperationOptions) => () => e.validateTemplate(template, opts);
 
   it("a missing file names the node and the files there are", () => {
-    const error = failure(check(app({ size: "small" }, "nope.yaml"), { files }), TemplateFileError, "resources.app.type");
+    const error = failure(check(app({ size: "small" }, "nope.yaml"), { files }), MissingTemplateFileError, "resources.app.type");
     expect(error.message).toMatch(/file "nope\.yaml" is not in the stack's files \(files: child\.yaml\)/);
-    failure(check({ resources: { x: { type: SCENARIO_TYPE, properties: { a: { get_file: "gone.txt" } } } } }, { files }), TemplateFileError, "resources.x.properties.a");
+    failure(check({ resources: { x: { type: SCENARIO_TYPE, properties: { a: { get_file: "gone.txt" } } } } }, { files }), MissingTemplateFileError, "resources.x.properties.a");
   });
 
   it("a template that includes itself, directly or not, is a recursion error", () => {

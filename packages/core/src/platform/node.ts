@@ -24,3 +24,8 @@ export function isDeepStrictEqual(a: unknown, b: unknown): boolean {
 export function hexDigest(algorithm: string, text: string): string {
   return createHash(algorithm).update(Buffer.from(text, "latin1")).digest("hex");
 }
+
+/** The SHA-256 hex digest of `text`'s UTF-8 bytes. */
+export function sha256Hex(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}

@@ -83,7 +83,7 @@ export interface CompileOptions {
  * `MAX_TEMPLATE_DEPTH` (100) levels deep; this is checked first.
  *
  * @throws TemplateValidationError (or a subclass: ParameterError, UnknownResourceTypeError,
- *   DependencyCycleError, TemplateNestingError, TemplateFileError, TemplateRecursionError,
+ *   DependencyCycleError, TemplateNestingError, MissingTemplateFileError, TemplateRecursionError,
  *   CompositionLimitError, EnvironmentError) whose `path` names the offending node, e.g.
  *   `resources.web.properties.image`.
  * @throws InvalidOptionsError when `options` is malformed.

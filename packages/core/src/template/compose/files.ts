@@ -6,7 +6,7 @@
  * (`nested/a.yaml` naming `b.yaml` finds `nested/b.yaml`), as `openstack stack create`
  * resolves paths on the client side.
  */
-import { InvalidOptionsError, TemplateFileError } from "../../errors.js";
+import { InvalidOptionsError, MissingTemplateFileError } from "../../errors.js";
 import { parseTemplate } from "../parse.js";
 import { isPlainObject, kindOf, ownValue } from "../plain-data.js";
 
@@ -64,7 +64,7 @@ export class FileSet {
   /**
    * The parsed template of file `name` (cached: every member of a group shares it; callers
    * never mutate it).
-   * @throws TemplateFileError at `path` when missing; the parse error (at `path`) when malformed.
+   * @throws MissingTemplateFileError at `path` when missing; the parse error (at `path`) when malformed.
    */
   template(name: string, from: string | undefined, path: string): { readonly name: string; readonly template: unknown } {
     const found = this.require(name, from, path);
@@ -76,7 +76,7 @@ export class FileSet {
     return { name: found.name, template };
   }
 
-  /** The text of file `name` (an object given as a file reads as its JSON). @throws TemplateFileError */
+  /** The text of file `name` (an object given as a file reads as its JSON). @throws MissingTemplateFileError */
   text(name: string, from: string | undefined, path: string): string {
     const found = this.require(name, from, path);
     return typeof found.content === "string" ? found.content : JSON.stringify(found.content);
@@ -84,7 +84,7 @@ export class FileSet {
 
   require(name: string, from: string | undefined, path: string): FoundFile {
     const found = this.find(name, from);
-    if (found === undefined) throw new TemplateFileError(path, name, this.names());
+    if (found === undefined) throw new MissingTemplateFileError(path, name, this.names());
     return found;
   }
 }

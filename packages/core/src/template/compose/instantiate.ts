@@ -3,7 +3,7 @@
  * `OS::Heat::Stack`, a `ResourceGroup` or a `ResourceChain`. Its resources become resources of
  * the flattened template named `NAME/...`, and its node `NAME` depends on all of them.
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../../platform/node.js";
 import { CompositionLimitError, TemplateValidationError, UnknownResourceTypeError } from "../../errors.js";
 import { containsIntrinsic } from "../intrinsics.js";
 import { parseTemplate } from "../parse.js";
@@ -103,7 +103,7 @@ function expand(comp: Composition, spec: NestedSpec, kind: NestedStackKind): Chi
       if (comp.count + group.count > comp.limits.maxResources) countResources(comp, group.count, spec.name, joinPath(joinPath(spec.path, "properties"), "count"));
       // What the group's members are made of: a pause runs again only when it changed.
       const file = comp.files.find(group.type, spec.file);
-      const definition = createHash("sha256").update(JSON.stringify([group.type, group.properties, file?.content ?? null])).digest("hex").slice(0, 16);
+      const definition = sha256Hex(JSON.stringify([group.type, group.properties, file?.content ?? null])).slice(0, 16);
       return expandMembers(comp, spec, groupMembers(group), { chained: false, removed: [...group.removed], definition });
     }
     case "chain": {

@@ -7,7 +7,7 @@
  * templates cannot name a resource with the separator in it (`checkTopLevel` rejects it), so
  * a path never collides with a top-level name.
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../../platform/node.js";
 import { TemplateValidationError } from "../../errors.js";
 
 /** Separator of the parts of a nested resource's name. */
@@ -29,7 +29,7 @@ export function parentStackPath(name: string): string | null {
 
 /** The stable id of the nested stack at `path` of the stack `stackId` (a UUID-shaped hash). */
 export function nestedStackId(stackId: string, path: string): string {
-  const hex = createHash("sha256").update(`${stackId}\u0000${path}`).digest("hex");
+  const hex = sha256Hex(`${stackId}\u0000${path}`);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 

@@ -5,6 +5,7 @@
 import { DependencyCycleError, InvalidOptionsError } from "../errors.js";
 import { DependencyGraph } from "../graph/dependency-graph.js";
 import type { TypeRegistry } from "../plugin/registry.js";
+import { isCfnTemplate, translateCfnTemplate } from "./cfn/translate.js";
 import { checkNesting } from "./nesting.js";
 import { sealSecrets } from "../secrets/template-secrets.js";
 import { Redactor, secretLeaves } from "../secrets/redactor.js";
@@ -55,6 +56,10 @@ export interface CompileOptions {
  * The template, and each parameter value, may nest mappings and lists at most
  * `MAX_TEMPLATE_DEPTH` (100) levels deep; this is checked first.
  *
+ * A CloudFormation template (`AWSTemplateFormatVersion` / `HeatTemplateFormatVersion`) is
+ * translated into HOT first (`cfn/translate.ts`); its errors name CFN paths
+ * (`Resources.web.Properties.image`).
+ *
  * @throws TemplateValidationError (or a subclass: ParameterError, UnknownResourceTypeError,
  *   DependencyCycleError, TemplateNestingError) whose `path` names the offending node, e.g.
  *   `resources.web.properties.image`.
@@ -66,6 +71,17 @@ export function compileTemplate(template: unknown, options: CompileOptions): Com
     throw new InvalidOptionsError("types", "a type registry is required (createTypeRegistry([...]))");
   }
   checkNesting(template);
+  if (!isCfnTemplate(template)) return compileHot(template, options, types);
+  const cfn = translateCfnTemplate(template);
+  try {
+    return compileHot(cfn.template, options, types);
+  } catch (error) {
+    throw cfn.paths.rewrite(error);
+  }
+}
+
+/** Compile a HOT template (nesting and options checked). */
+function compileHot(template: unknown, options: CompileOptions, types: TypeRegistry): CompiledTemplate {
   const sections = checkTopLevel(template);
   const params = bindParameters(sections.parameters, options.parameters);
   try {

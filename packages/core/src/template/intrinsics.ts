@@ -45,6 +45,8 @@ export const INTRINSIC_FUNCTIONS = [
   "not",
   "and",
   "or",
+  "Fn::Select",
+  "Fn::Base64",
 ] as const;
 
 /** One of {@link INTRINSIC_FUNCTIONS}. */
@@ -66,10 +68,8 @@ export const UNSUPPORTED_FUNCTIONS: ReadonlySet<string> = new Set([
   "Fn::GetAtt",
   "Fn::GetAZs",
   "Fn::Join",
-  "Fn::Select",
   "Fn::Split",
   "Fn::Replace",
-  "Fn::Base64",
   "Fn::MemberListToMap",
   "Fn::ResourceFacade",
 ]);

@@ -63,6 +63,8 @@ export interface ResourceDefinition {
    * string, or a function that folds to one at compile time (e.g. `get_param`).
    */
   readonly external_id?: unknown;
+  /** Update settings (Heat's `update_policy`, e.g. a group's `rolling_update`); a mapping. */
+  readonly update_policy?: Readonly<Record<string, unknown>>;
 }
 
 /**

@@ -14,7 +14,7 @@ import { OMITTED, checkData } from "./validate-value.js";
 import type { ValueCompiler } from "./validate-value.js";
 
 /** Keys a resource declaration may have. */
-export const RESOURCE_KEYS: readonly string[] = ["type", "properties", "depends_on", "deletion_policy", "metadata", "description", "condition", "external_id"];
+export const RESOURCE_KEYS: readonly string[] = ["type", "properties", "depends_on", "deletion_policy", "metadata", "description", "condition", "external_id", "update_policy"];
 const RESOURCE_KEY_SET: ReadonlySet<string> = new Set(RESOURCE_KEYS);
 
 /** Which resources of the template are part of the stack. */
@@ -161,6 +161,7 @@ export function compileResources(
     const explicit = explicitDependencies(decl.depends_on, name, selection, path);
     if (explicit.length > 0) dependsOn = addAll(dependsOn, explicit);
     const deletionPolicy = normalizeDeletionPolicy(decl.deletion_policy, path);
+    checkUpdatePolicy(decl.update_policy, path);
     if (decl.description !== undefined && typeof decl.description !== "string") {
       throw new TemplateValidationError(joinPath(path, "description"), "description must be a string");
     }
@@ -248,6 +249,7 @@ function checkDropped(decl: PlainObject, path: string): void {
   checkData(given, propsPath);
   dependencyNames(decl.depends_on, joinPath(path, "depends_on"));
   normalizeDeletionPolicy(decl.deletion_policy, path);
+  checkUpdatePolicy(decl.update_policy, path);
   if (decl.description !== undefined && typeof decl.description !== "string") {
     throw new TemplateValidationError(joinPath(path, "description"), "description must be a string");
   }
@@ -280,4 +282,14 @@ function normalizeDeletionPolicy(value: unknown, resourcePath: string): "delete"
   const policy = typeof value === "string" ? value.toLowerCase() : undefined;
   if (policy === "delete" || policy === "retain") return policy;
   throw new TemplateValidationError(joinPath(resourcePath, "deletion_policy"), `deletion_policy must be Delete or Retain, got ${JSON.stringify(value)}`);
+}
+
+/**
+ * A resource's `update_policy` (Heat's section of update settings, e.g. a group's
+ * `rolling_update`): accepted on every resource as a mapping (or null), as Heat's template
+ * accepts it; the types that act on it read it from the declaration.
+ */
+function checkUpdatePolicy(value: unknown, resourcePath: string): void {
+  if (value === undefined || value === null || isPlainObject(value)) return;
+  throw new TemplateValidationError(joinPath(resourcePath, "update_policy"), `update_policy must be a mapping, got ${kindOf(value)}`);
 }

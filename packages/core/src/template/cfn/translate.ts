@@ -144,6 +144,7 @@ function translateEntries(section: PlainObject, at: EntrySection, values: CfnVal
     paths.record(hotPath, cfnPath);
     const decl = section[name];
     if (!isPlainObject(decl)) throw new TemplateValidationError(cfnPath, `${at.what} must be a mapping, got ${kindOf(decl)}`);
+    for (const [cfnKey, hotKey] of at.keys) paths.record(joinPath(hotPath, hotKey), joinPath(cfnPath, cfnKey));
     const entry: PlainObject = {};
     for (const key of Object.keys(decl)) {
       const hotKey = at.keys.get(key);
@@ -151,7 +152,6 @@ function translateEntries(section: PlainObject, at: EntrySection, values: CfnVal
       const from = joinPath(cfnPath, key);
       const to = joinPath(hotPath, hotKey);
       const raw = decl[key];
-      paths.record(to, from);
       const translated = key === "Condition" ? values.condition(raw, from, to) : COPIED.has(key) ? raw : values.value(raw, from, to);
       setOwn(entry, hotKey, translated);
     }

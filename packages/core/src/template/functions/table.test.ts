@@ -25,6 +25,8 @@ const SAMPLES: Record<string, readonly unknown[]> = {
   not: [true],
   and: [[true, false]],
   or: [[true, false]],
+  "Fn::Select": [["1", ["a", "b"]], ["k", { k: [1] }], ["9", []], [0, null]],
+  "Fn::Base64": ["text"],
 };
 
 describe("the function table", () => {

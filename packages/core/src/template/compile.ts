@@ -7,6 +7,7 @@ import { DependencyGraph } from "../graph/dependency-graph.js";
 import type { TypeRegistry } from "../plugin/registry.js";
 import { isCfnTemplate, translateCfnTemplate } from "./cfn/translate.js";
 import { checkNesting } from "./nesting.js";
+import { sealMarker } from "../secrets/seal.js";
 import { sealSecrets } from "../secrets/template-secrets.js";
 import { Redactor, secretLeaves } from "../secrets/redactor.js";
 import { bindParameters } from "./parameters.js";
@@ -134,6 +135,8 @@ function compileBound(sections: TemplateSections, params: BoundParameters, types
     outputs: compiledOutputs.outputs,
     attributeRefs,
   };
+  if (params.values.size > 0) result.parameterValues = parameterValues(params);
+  if (params.immutable.size > 0) result.immutableParameters = [...params.immutable];
   if (params.hidden.size > 0) {
     result.hiddenParameters = [...params.hidden, ...compiledResources.hiddenPaths, ...compiledOutputs.hiddenPaths];
     const hidden = [...params.hidden];
@@ -142,4 +145,11 @@ function compileBound(sections: TemplateSections, params: BoundParameters, types
   const cycle = DependencyGraph.fromDependencies(entries.map(([name, r]) => [name, r.dependsOn] as const)).findCycle();
   if (cycle !== null) throw new DependencyCycleError(cycle);
   return result;
+}
+
+/** Every parameter's value, a hidden one sealed. */
+function parameterValues(params: BoundParameters): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of params.values) setOwn(out, name, params.hidden.has(name) ? sealMarker(value) : value);
+  return out;
 }

@@ -139,6 +139,13 @@ export interface CompiledTemplate {
    * (resources or outputs) reads from it, sorted. Update nodes compute and send exactly these.
    */
   readonly attributeRefs: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The value of every declared parameter (a hidden one sealed, `{ "$sealed": ... }`), when
+   * the template declares any: an update compares them to enforce `immutable` parameters.
+   */
+  readonly parameterValues?: Readonly<Record<string, unknown>>;
+  /** Names of the parameters declared `immutable: true`, when any. */
+  readonly immutableParameters?: readonly string[];
   /** Names of parameters declared `hidden`, and the property paths they flowed into. */
   readonly hiddenParameters?: readonly string[];
   /**

@@ -30,6 +30,18 @@ export interface HeatOperation {
   readonly expectedStatus?: string;
   /** @default true, as in Heat's test helpers */
   readonly disableRollback?: boolean;
+  /**
+   * Heat's PATCH update (`existing=True`): the template, environment and files of the last
+   * operation are used again unless given, and the parameters are merged over the last ones.
+   * Converge's API has no PATCH; the harness sends what Heat's server would have reused.
+   */
+  readonly existing?: boolean;
+}
+
+/** What the last create or update of a stack sent. */
+interface Sent {
+  readonly template: HeatTemplate;
+  readonly op: HeatOperation;
 }
 
 /** Heat's `resource_changes` of an update preview. */
@@ -55,6 +67,7 @@ export class HeatKit {
   readonly runtime: MemoryRuntime;
   readonly engine: Engine;
   #count = 0;
+  readonly #sent = new Map<string, Sent>();
 
   constructor() {
     this.runtime = createMemoryRuntime({ mode: "manual" });
@@ -71,19 +84,47 @@ export class HeatKit {
   /** `stack_create`: create, run to the end, expect `expectedStatus`; returns the stack name. */
   async stackCreate(template: HeatTemplate, op: HeatOperation = {}): Promise<string> {
     const name = `stack-${++this.#count}`;
+    this.#sent.set(name, { template, op });
     await this.engine.createStack(name, template as Template, engineOptions(op));
     await this.settle();
     expect((await this.engine.getStack(name)).state).toBe(op.expectedStatus ?? "CREATE_COMPLETE");
     return name;
   }
 
-  /** `update_stack`: update, run to the end, expect `expectedStatus`. */
-  async updateStack(name: string, template: HeatTemplate, op: HeatOperation = {}): Promise<StackInfo> {
-    await this.engine.updateStack(name, template as Template, engineOptions(op));
+  /** `update_stack`: update, run to the end, expect `expectedStatus` (a template of undefined needs `existing`). */
+  async updateStack(name: string, template: HeatTemplate | undefined, op: HeatOperation = {}): Promise<StackInfo> {
+    await this.startUpdate(name, template, op);
     await this.settle();
     const stack = await this.engine.getStack(name);
     expect(stack.state, stack.statusReason).toBe(op.expectedStatus ?? "UPDATE_COMPLETE");
     return stack;
+  }
+
+  /** Start an update without running it (see {@link updateStack}). */
+  async startUpdate(name: string, template: HeatTemplate | undefined, op: HeatOperation = {}): Promise<void> {
+    const last = this.#sent.get(name);
+    let sent: Sent;
+    if (op.existing === true && last !== undefined) {
+      sent = {
+        template: template ?? last.template,
+        op: {
+          ...op,
+          parameters: { ...last.op.parameters, ...op.parameters },
+          environment: op.environment ?? last.op.environment,
+          files: op.files ?? last.op.files,
+        },
+      };
+    } else {
+      if (template === undefined) throw new Error("an update without a template needs existing: true");
+      sent = { template, op };
+    }
+    this.#sent.set(name, sent);
+    await this.engine.updateStack(name, sent.template as Template, engineOptions(sent.op));
+  }
+
+  /** `get_physical_resource_id`. */
+  async physicalId(name: string, resource: string): Promise<string | null> {
+    return (await this.resource(name, resource)).physicalId;
   }
 
   /** `preview_update_stack`: Heat's `resource_changes`, by resource name. */

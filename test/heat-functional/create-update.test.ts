@@ -12,7 +12,21 @@
 import { describe, expect, it } from "vitest";
 import { HeatKit } from "./support/heat-kit.js";
 
-type Tmpl = { heat_template_version: string; description?: string; resources: Record<string, { type: string; properties: Record<string, unknown>; depends_on?: string }>; conditions?: Record<string, unknown> };
+interface Resource {
+  type: string;
+  properties?: Record<string, unknown>;
+  depends_on?: string;
+  condition?: string;
+}
+interface Tmpl {
+  heat_template_version: string;
+  description?: string;
+  resources: Record<string, Resource>;
+  conditions?: Record<string, unknown>;
+}
+
+/** The properties of resource `name` (created empty when absent). */
+const props = (template: Tmpl, name: string): Record<string, unknown> => ((template.resources[name] as Resource).properties ??= {});
 
 const testTemplateOneResource: Tmpl = {
   heat_template_version: "pike",
@@ -51,7 +65,7 @@ const testTemplateTwoResource: Tmpl = {
 /** Heat's `_change_rsrc_properties`: a deep copy with `values` set on each named resource's properties. */
 function changeRsrcProperties(template: Tmpl, rsrcs: readonly string[], values: Record<string, unknown>): Tmpl {
   const modified = structuredClone(template);
-  for (const name of rsrcs) Object.assign((modified.resources[name] as { properties: Record<string, unknown> }).properties, values);
+  for (const name of rsrcs) Object.assign(props(modified, name), values);
   return modified;
 }
 
@@ -286,13 +300,13 @@ describe("UpdateStackTest", () => {
   it("test_stack_update_with_new_env", async () => {
     const heat = new HeatKit();
     const stack = await heat.stackCreate(testTemplateOneResource);
-    const template = changeRsrcProperties(testTemplateOneResource, ["test1"], { fail: true }) as Tmpl & { resources: Record<string, unknown> };
-    template.resources.test2 = { type: "My::TestResource", properties: {} };
-    (template.resources.test1 as { depends_on?: string }).depends_on = "test2";
+    const template = changeRsrcProperties(testTemplateOneResource, ["test1"], { fail: true });
+    template.resources.test2 = { type: "My::TestResource" };
+    (template.resources.test1 as Resource).depends_on = "test2";
     const env = { resource_registry: { "My::TestResource": "OS::Heat::TestResource" } };
     await heat.updateStack(stack, template, { environment: env, expectedStatus: "UPDATE_FAILED" });
     const fixed = changeRsrcProperties(template, ["test1"], { fail: false });
-    (fixed.resources.test2 as { properties: Record<string, unknown> }).properties = { action_wait_secs: { update: 1 } };
+    (fixed.resources.test2 as Resource).properties = { action_wait_secs: { update: 1 } };
     await heat.updateStack(stack, fixed, { environment: env });
     expect(await heat.listResources(stack)).toEqual({ test1: "OS::Heat::TestResource", test2: "My::TestResource" });
   });
@@ -302,10 +316,10 @@ describe("UpdateStackTest", () => {
     const stack = await heat.stackCreate(testTemplateOneResource);
     const template = changeRsrcProperties(testTemplateTwoResource, ["test1"], { fail: true });
     template.heat_template_version = "2015-10-15";
-    (template.resources.test2 as { properties: Record<string, unknown> }).properties.value = { list_join: [",", ["a"], ["b"]] };
+    props(template, "test2").value = { list_join: [",", ["a"], ["b"]] };
     await heat.updateStack(stack, template, { expectedStatus: "UPDATE_FAILED" });
     const second = changeRsrcProperties(template, ["test2"], { value: "Test2" });
-    (second.resources.test1 as { properties: Record<string, unknown> }).properties.action_wait_secs = { create: 1 };
+    props(second, "test1").action_wait_secs = { create: 1 };
     await heat.updateStack(stack, second, { expectedStatus: "UPDATE_FAILED" });
     await heat.deleteStack(stack);
     expect(await heat.engine.listStacks()).toEqual([]);
@@ -326,13 +340,13 @@ describe("UpdateStackTest", () => {
    * test3 completes first. Here the runtime delivers test2's create last (standing for its wait)
    * and the check runs while the update is in progress.
    */
-  async function testConditional(test3: Record<string, unknown>): Promise<void> {
+  async function testConditional(test3: Resource): Promise<void> {
     const heat = new HeatKit();
     const stack = await heat.stackCreate(testTemplateOneResource);
-    const updated = structuredClone(testTemplateTwoResource) as Tmpl & { resources: Record<string, unknown> };
+    const updated = structuredClone(testTemplateTwoResource);
     updated.conditions = { cond1: true };
     updated.resources.test3 = test3;
-    (updated.resources.test2 as { properties: Record<string, unknown> }).properties.action_wait_secs = { create: 30 };
+    props(updated, "test2").action_wait_secs = { create: 30 };
     await heat.startUpdate(stack, updated);
     expect((await heat.engine.getStack(stack)).state).toBe("UPDATE_IN_PROGRESS");
     const isComplete = (r: { state: string }) => r.state === "CREATE_COMPLETE" || r.state === "UPDATE_COMPLETE";
@@ -347,7 +361,7 @@ describe("UpdateStackTest", () => {
       const pending = heat.runtime.pending();
       expect(pending.length, "the update stalled").toBeGreaterThan(0);
       const index = pending.findIndex((p) => !(p.message.kind === "node" && slow.has(p.message.rowId)));
-      await heat.runtime.step({ index: index < 0 ? 0 : index });
+      await heat.runtime.step({ index: Math.max(index, 0) });
     }
     expect((await heat.engine.getStack(stack)).state).toBe("UPDATE_IN_PROGRESS");
     await heat.settle();
@@ -392,19 +406,19 @@ resources:
 
   it("test_update_failed_changed_env_list_resources", async () => {
     const heat = new HeatKit();
-    const template = {
+    const template: Tmpl = {
       heat_template_version: "rocky",
       resources: {
-        test1: { type: "OS::Heat::TestResource", properties: { value: "foo" } as Record<string, unknown> },
+        test1: { type: "OS::Heat::TestResource", properties: { value: "foo" } },
         my_res: { type: "My::TestResource", depends_on: "test1" },
         test2: { depends_on: "my_res", type: "OS::Heat::TestResource" },
-      } as Record<string, Record<string, unknown>>,
+      },
     };
     const env = { resource_registry: { "My::TestResource": "OS::Heat::TestResource" } };
     const stack = await heat.stackCreate(template, { environment: env });
     const update = structuredClone(template);
-    (update.resources.test1 as { properties: Record<string, unknown> }).properties.fail = "true";
-    (update.resources.test2 as Record<string, unknown>).depends_on = "test1";
+    props(update, "test1").fail = "true";
+    (update.resources.test2 as Resource).depends_on = "test1";
     delete update.resources.my_res;
     await heat.updateStack(stack, update, { expectedStatus: "UPDATE_FAILED" });
     expect(Object.keys(await heat.listResources(stack)).length).toBe(3);

@@ -6,9 +6,13 @@
  * status is asserted, as Heat's helpers wait for it.
  *
  * `OS::Heat::TestResource` waits on the runtime's virtual clock, so `wait_secs` costs no real
- * time; tests that need an operation to be in progress step the runtime themselves.
+ * time. With `{ heldWaits: true }` a wait instead holds its check in progress until virtual
+ * time reaches its end: the kit then runs checks side by side and, when nothing else can run,
+ * moves the clock to the next wait's end (firing the timers due, such as a stack timeout) -
+ * a discrete-event simulation of Heat's timing, for the tests that act while a resource is
+ * `*_IN_PROGRESS` (cancel, simultaneous updates).
  */
-import { createEngine, createMemoryRuntime } from "@converge/core";
+import { AbortedError, createEngine, createMemoryRuntime } from "@converge/core";
 import type { Engine, Logger, MemoryRuntime, PreviewResult, ResourceInfo, StackInfo, StackOperationOptions, Template } from "@converge/core";
 import { None, RandomString, Value, createTestResourceType } from "@converge/plugins";
 import { expect } from "vitest";
@@ -17,7 +21,7 @@ import { expect } from "vitest";
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** A template as Heat's tests give it: YAML/JSON text or an object. */
-export type HeatTemplate = string | Template | Record<string, unknown>;
+export type HeatTemplate = string | object;
 
 /** Options of a create or update, as Heat's helpers take them. */
 export interface HeatOperation {
@@ -30,6 +34,8 @@ export interface HeatOperation {
   readonly expectedStatus?: string;
   /** @default true, as in Heat's test helpers */
   readonly disableRollback?: boolean;
+  /** Heat's stack timeout, in minutes. */
+  readonly timeout?: number;
   /**
    * Heat's PATCH update (`existing=True`): the template, environment and files of the last
    * operation are used again unless given, and the parameters are merged over the last ones.
@@ -59,8 +65,25 @@ function engineOptions(op: HeatOperation): StackOperationOptions {
   if (op.parameters !== undefined) options.parameters = op.parameters;
   if (op.environment !== undefined) options.environment = op.environment;
   if (op.files !== undefined) options.files = op.files;
+  if (op.timeout !== undefined) options.timeoutMs = op.timeout * 60_000;
   return options as StackOperationOptions;
 }
+
+/** A wait of a test resource held until virtual time reaches `until`. */
+interface HeldWait {
+  readonly until: number;
+  readonly release: () => void;
+}
+
+/** Options of {@link HeatKit}. */
+export interface HeatKitOptions {
+  /** Hold each wait in progress until virtual time reaches its end (see the module comment). @default false */
+  readonly heldWaits?: boolean;
+}
+
+/** Macrotask ticks a running check may take to finish or reach a wait before the kit gives up. */
+const MAX_TICKS = 10_000;
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Heat's test helpers over one engine. */
 export class HeatKit {
@@ -68,17 +91,102 @@ export class HeatKit {
   readonly engine: Engine;
   #count = 0;
   readonly #sent = new Map<string, Sent>();
+  readonly #held: boolean;
+  readonly #waits = new Set<HeldWait>();
+  readonly #running = new Set<Promise<unknown>>();
 
-  constructor() {
+  constructor(options: HeatKitOptions = {}) {
     this.runtime = createMemoryRuntime({ mode: "manual" });
+    this.#held = options.heldWaits === true;
     const runtime = this.runtime;
-    const TestResource = createTestResourceType({ sleep: (ms, signal) => runtime.clock.sleep(ms, signal) });
+    const sleep = (ms: number, signal: AbortSignal): Promise<void> => (this.#held ? this.#holdWait(ms, signal) : runtime.clock.sleep(ms, signal));
+    const TestResource = createTestResourceType({ sleep });
     this.engine = createEngine({ runtime, types: [TestResource, RandomString, None, Value], logger: silent });
   }
 
-  /** Deliver every queued check. */
+  #holdWait(ms: number, signal: AbortSignal): Promise<void> {
+    if (ms === 0) return Promise.resolve();
+    if (signal.aborted) return Promise.reject(new AbortedError("aborted"));
+    return new Promise<void>((resolve, reject) => {
+      const wait: HeldWait = {
+        until: ms < 0 ? Number.POSITIVE_INFINITY : this.runtime.clock.now() + ms,
+        release: () => {
+          this.#waits.delete(wait);
+          resolve();
+        },
+      };
+      this.#waits.add(wait);
+      signal.addEventListener(
+        "abort",
+        () => {
+          this.#waits.delete(wait);
+          reject(new AbortedError("aborted"));
+        },
+        { once: true },
+      );
+    });
+  }
+
+  /** Checks that are running (held in a wait, with `heldWaits`). */
+  get running(): number {
+    return this.#running.size;
+  }
+
+  /** Let the running checks go on until each has finished or waits. */
+  async #quiesce(): Promise<void> {
+    for (let i = 0; i < MAX_TICKS; i++) {
+      if (this.#running.size <= this.#waits.size) return;
+      await tick();
+    }
+    throw new Error("a running check neither finished nor waited");
+  }
+
+  /** Start the next queued check (side by side with held ones); false when none is queued. */
+  async step(index?: number): Promise<boolean> {
+    if (this.runtime.pending().length === 0) return false;
+    const run: Promise<unknown> = this.runtime.step(index === undefined ? {} : { index }).finally(() => this.#running.delete(run));
+    this.#running.add(run);
+    await this.#quiesce();
+    return true;
+  }
+
+  /** Move virtual time to the end of the earliest held wait (firing due timers) and release the waits due. */
+  async #advance(): Promise<boolean> {
+    const next = Math.min(...[...this.#waits].map((w) => w.until));
+    if (!Number.isFinite(next)) return false;
+    const now = this.runtime.clock.now();
+    if (next > now) this.runtime.advanceTime(next - now);
+    for (const wait of [...this.#waits]) if (wait.until <= this.runtime.clock.now()) wait.release();
+    await this.#quiesce();
+    return true;
+  }
+
+  /**
+   * Run checks (and, with held waits, move time) until `predicate` holds.
+   * @throws when nothing can run any more and it still does not hold.
+   */
+  async driveUntil(predicate: () => boolean | Promise<boolean>): Promise<void> {
+    for (let i = 0; i < 100_000; i++) {
+      await this.#quiesce();
+      if (await predicate()) return;
+      if (await this.step()) continue;
+      if (!(await this.#advance())) throw new Error("nothing can run any more and the condition does not hold");
+    }
+    throw new Error("too many steps");
+  }
+
+  /** Deliver every queued check (with held waits: until nothing runs or waits, moving time as needed). */
   async settle(): Promise<void> {
-    await this.runtime.runUntilIdle({ maxSteps: 100_000 });
+    if (!this.#held) {
+      await this.runtime.runUntilIdle({ maxSteps: 100_000 });
+      return;
+    }
+    await this.driveUntil(() => this.runtime.pending().length === 0 && this.#running.size === 0);
+  }
+
+  /** Wait (driving the runtime) until the live row of `resource` is in `state` (Heat's `_wait_for_resource_status`). */
+  async waitForResourceStatus(name: string, resource: string, state: string): Promise<void> {
+    await this.driveUntil(async () => (await this.engine.listResources(name)).some((r) => r.name === resource && r.state === state));
   }
 
   /** `stack_create`: create, run to the end, expect `expectedStatus`; returns the stack name. */
@@ -86,7 +194,7 @@ export class HeatKit {
     const name = `stack-${++this.#count}`;
     this.#sent.set(name, { template, op });
     await this.engine.createStack(name, template as Template, engineOptions(op));
-    await this.settle();
+    if (op.expectedStatus?.endsWith("_IN_PROGRESS") !== true) await this.settle();
     expect((await this.engine.getStack(name)).state).toBe(op.expectedStatus ?? "CREATE_COMPLETE");
     return name;
   }
@@ -94,7 +202,7 @@ export class HeatKit {
   /** `update_stack`: update, run to the end, expect `expectedStatus` (a template of undefined needs `existing`). */
   async updateStack(name: string, template: HeatTemplate | undefined, op: HeatOperation = {}): Promise<StackInfo> {
     await this.startUpdate(name, template, op);
-    await this.settle();
+    if (op.expectedStatus?.endsWith("_IN_PROGRESS") !== true) await this.settle();
     const stack = await this.engine.getStack(name);
     expect(stack.state, stack.statusReason).toBe(op.expectedStatus ?? "UPDATE_COMPLETE");
     return stack;
@@ -155,6 +263,13 @@ export class HeatKit {
     const outputs = (await this.engine.getStack(name)).outputs;
     expect(Object.keys(outputs)).toContain(key);
     return outputs[key];
+  }
+
+  /** `cancel_update_stack`: cancel, run to the end, expect `expectedStatus`. */
+  async cancelUpdate(name: string, rollback: boolean, expectedStatus: string): Promise<void> {
+    await this.engine.cancelUpdate(name, { rollback });
+    await this.settle();
+    expect((await this.engine.getStack(name)).state).toBe(expectedStatus);
   }
 
   /** Delete and run to the end. */

@@ -10,7 +10,7 @@ const template = (declarations: Record<string, Record<string, unknown>>): Templa
   ({
     parameters: declarations,
     resources: { A: { type: SCENARIO_TYPE, properties: { a: { get_param: Object.keys(declarations)[0] as string } } } },
-  }) as Template;
+  }) as unknown as Template;
 
 async function setup() {
   const runtime = createMemoryRuntime({ mode: "manual" });

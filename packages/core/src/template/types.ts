@@ -34,6 +34,8 @@ export interface ParameterDefinition {
   readonly label?: string;
   /** Whether the value is secret (redacted in events). */
   readonly hidden?: boolean;
+  /** Whether an update may not change the value (Heat's `immutable`). @default false */
+  readonly immutable?: boolean;
   /** Constraints the value must satisfy. */
   readonly constraints?: readonly ParameterConstraint[];
 }

@@ -272,6 +272,13 @@ export class HeatKit {
     expect((await this.engine.getStack(name)).state).toBe(expectedStatus);
   }
 
+  /** Heat's `stack.parameters`: the value of every parameter of the stack's current template. */
+  async parameters(name: string): Promise<Readonly<Record<string, unknown>>> {
+    const stack = await this.engine.getStack(name);
+    const template = await this.runtime.store.loadTemplate(stack.id, stack.templateId);
+    return template?.parameterValues ?? {};
+  }
+
   /** Delete and run to the end. */
   async deleteStack(name: string): Promise<void> {
     await this.engine.deleteStack(name);

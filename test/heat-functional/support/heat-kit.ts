@@ -240,18 +240,27 @@ export class HeatKit {
     return resourceChanges(await this.engine.previewUpdate(name, template as Template, engineOptions(op)));
   }
 
-  /** `list_resources`: name → type of the resources that are not deleted (one row per name). */
+  /**
+   * `list_resources`: name → type of the resources that are not deleted (one row per name),
+   * of the stack `name` or of one of its nested stacks (`stack/group`, Heat's
+   * `group_nested_identifier`): only the resources directly in it, by their own names.
+   */
   async listResources(name: string, filter: (r: ResourceInfo) => boolean = () => true): Promise<Record<string, string>> {
+    const cut = name.indexOf("/");
+    const prefix = cut < 0 ? "" : `${name.slice(cut + 1)}/`;
     const rows = (await this.engine.listResources(name)).filter((r) => r.state !== "DELETE_COMPLETE" && filter(r));
     const out: Record<string, string> = {};
     for (const r of rows) {
-      if (Object.prototype.hasOwnProperty.call(out, r.name)) throw new Error(`several rows named ${r.name}`);
-      out[r.name] = r.type;
+      if (!r.name.startsWith(prefix)) continue;
+      const own = r.name.slice(prefix.length);
+      if (own.includes("/")) continue;
+      if (Object.prototype.hasOwnProperty.call(out, own)) throw new Error(`several rows named ${r.name}`);
+      out[own] = r.type;
     }
     return out;
   }
 
-  /** The live row of `resource`. */
+  /** The live row of `resource` (a path inside nested stacks: `group/0/test1`). */
   async resource(name: string, resource: string): Promise<ResourceInfo> {
     const rows = (await this.engine.listResources(name)).filter((r) => r.name === resource && r.state !== "DELETE_COMPLETE");
     expect(rows.length, `live rows of ${resource}`).toBe(1);

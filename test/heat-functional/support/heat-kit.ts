@@ -260,6 +260,14 @@ export class HeatKit {
     return out;
   }
 
+  /** `list_group_resources(minimal=False)`: the live rows directly in the nested stack `STACK/group`. */
+  async groupRows(name: string, group: string): Promise<ResourceInfo[]> {
+    const prefix = `${group}/`;
+    return (await this.engine.listResources(`${name}/${group}`)).filter(
+      (r) => r.state !== "DELETE_COMPLETE" && r.name.startsWith(prefix) && !r.name.slice(prefix.length).includes("/"),
+    );
+  }
+
   /** The live row of `resource` (a path inside nested stacks: `group/0/test1`). */
   async resource(name: string, resource: string): Promise<ResourceInfo> {
     const rows = (await this.engine.listResources(name)).filter((r) => r.name === resource && r.state !== "DELETE_COMPLETE");

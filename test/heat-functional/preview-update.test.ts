@@ -1,13 +1,15 @@
 /**
  * Port of Heat's `heat_integrationtests/functional/test_preview_update.py`.
  *
- * Ported: every test of UpdatePreviewStackTest and UpdatePreviewStackTestNested (the nested
- * ones need template resources; Heat's preview lists nested resources with their
- * `parent_resource`, which Converge reports as the resource's path).
+ * Ported: every test of UpdatePreviewStackTest and UpdatePreviewStackTestNested. Heat's
+ * `show_nested` preview names each nested resource with its `parent_resource`; Converge's
+ * preview names it by its path (`nested1/nested2/random`): the last part is the resource name,
+ * the one before it the parent resource.
  */
 import { describe, expect, it } from "vitest";
+import type { PreviewResult } from "@converge/core";
 import { HeatKit } from "./support/heat-kit.js";
-import type { ResourceChanges } from "./support/heat-kit.js";
+import type { HeatOperation, ResourceChanges } from "./support/heat-kit.js";
 
 const testResource = (value: string) => ({
   type: "OS::Heat::TestResource",
@@ -73,5 +75,125 @@ describe("UpdatePreviewStackTest", () => {
     expect(changes.unchanged[0]).toBe("test1");
     expect(changes.deleted[0]).toBe("test2");
     assertEmptySections(changes, ["updated", "replaced", "added"]);
+  });
+});
+
+/** One change of Heat's `show_nested` preview. */
+interface NestedChange {
+  readonly resource_name: string;
+  readonly parent_resource?: string;
+}
+
+type NestedChanges = Record<keyof ResourceChanges, NestedChange[]>;
+
+/** Heat's `resource_changes` with `show_nested`: entries with their parent resource. */
+async function previewNested(heat: HeatKit, stack: string, template: string, op: HeatOperation): Promise<NestedChanges> {
+  const preview: PreviewResult = await heat.engine.previewUpdate(stack, template, op as never);
+  const sections: Record<string, keyof ResourceChanges> = { create: "added", import: "added", no_change: "unchanged", update: "updated", replace: "replaced", delete: "deleted" };
+  const out: NestedChanges = { added: [], unchanged: [], updated: [], replaced: [], deleted: [] };
+  for (const entry of preview.resources) {
+    const section = sections[entry.action];
+    if (section === undefined) continue;
+    const parts = entry.name.split("/");
+    const change: NestedChange = parts.length > 1 ? { resource_name: parts.at(-1) as string, parent_resource: parts.at(-2) as string } : { resource_name: entry.name };
+    out[section].push(change);
+  }
+  return out;
+}
+
+describe("UpdatePreviewStackTestNested", () => {
+  const templateNestedParent = `
+heat_template_version: 2016-04-08
+resources:
+  nested1:
+    type: nested1.yaml
+`;
+  const templateNested1 = `
+heat_template_version: 2016-04-08
+resources:
+  nested2:
+    type: nested2.yaml
+`;
+  const templateNested2 = `
+heat_template_version: 2016-04-08
+resources:
+  random:
+    type: OS::Heat::RandomString
+`;
+  const templateNested2_2 = `
+heat_template_version: 2016-04-08
+resources:
+  random:
+    type: OS::Heat::RandomString
+  random2:
+    type: OS::Heat::RandomString
+`;
+
+  const byName = (changes: NestedChanges, name: string, action: keyof ResourceChanges): NestedChange => {
+    const filtered = changes[action].filter((x) => x.resource_name === name);
+    expect(filtered.length).toBe(1);
+    return filtered[0] as NestedChange;
+  };
+  const empty = (changes: NestedChanges, sections: (keyof ResourceChanges)[]): void => {
+    for (const section of sections) expect(changes[section], section).toEqual([]);
+  };
+
+  it("test_nested_resources_nochange", async () => {
+    const heat = new HeatKit();
+    const files = { "nested1.yaml": templateNested1, "nested2.yaml": templateNested2 };
+    const stack = await heat.stackCreate(templateNestedParent, { files });
+    const changes = await previewNested(heat, stack, templateNestedParent, { files });
+    // The nested random resource is unchanged, but Heat always updates nested stacks.
+    expect(changes.unchanged.length).toBe(1);
+    expect(changes.unchanged[0]?.resource_name).toBe("random");
+    expect(changes.unchanged[0]?.parent_resource).toBe("nested2");
+    expect(changes.updated.length).toBe(2);
+    expect(byName(changes, "nested1", "updated").parent_resource).toBeUndefined();
+    expect(byName(changes, "nested2", "updated").parent_resource).toBe("nested1");
+    empty(changes, ["replaced", "deleted", "added"]);
+  });
+
+  it("test_nested_resources_add", async () => {
+    const heat = new HeatKit();
+    const files: Record<string, string> = { "nested1.yaml": templateNested1, "nested2.yaml": templateNested2 };
+    const stack = await heat.stackCreate(templateNestedParent, { files });
+    files["nested2.yaml"] = templateNested2_2;
+    const changes = await previewNested(heat, stack, templateNestedParent, { files });
+    expect(changes.unchanged.length).toBe(1);
+    expect(changes.unchanged[0]?.resource_name).toBe("random");
+    expect(changes.unchanged[0]?.parent_resource).toBe("nested2");
+    expect(changes.added.length).toBe(1);
+    expect(changes.added[0]?.resource_name).toBe("random2");
+    expect(changes.added[0]?.parent_resource).toBe("nested2");
+    empty(changes, ["replaced", "deleted"]);
+  });
+
+  it("test_nested_resources_delete", async () => {
+    const heat = new HeatKit();
+    const files: Record<string, string> = { "nested1.yaml": templateNested1, "nested2.yaml": templateNested2_2 };
+    const stack = await heat.stackCreate(templateNestedParent, { files });
+    files["nested2.yaml"] = templateNested2;
+    const changes = await previewNested(heat, stack, templateNestedParent, { files });
+    expect(changes.unchanged.length).toBe(1);
+    expect(changes.unchanged[0]?.resource_name).toBe("random");
+    expect(changes.unchanged[0]?.parent_resource).toBe("nested2");
+    expect(changes.deleted.length).toBe(1);
+    expect(changes.deleted[0]?.resource_name).toBe("random2");
+    expect(changes.deleted[0]?.parent_resource).toBe("nested2");
+    empty(changes, ["replaced", "added"]);
+  });
+
+  it("test_nested_resources_replace", async () => {
+    const heat = new HeatKit();
+    const files = { "nested1.yaml": templateNested1, "nested2.yaml": templateNested2 };
+    const stack = await heat.stackCreate(templateNestedParent, { files });
+    const parentNone = templateNestedParent.replace("nested1.yaml", "OS::Heat::None");
+    const changes = await previewNested(heat, stack, parentNone, {});
+    expect(changes.replaced.length).toBe(1);
+    expect(changes.replaced[0]?.resource_name).toBe("nested1");
+    expect(changes.deleted.length).toBe(2);
+    expect(byName(changes, "random", "deleted").parent_resource).toBe("nested2");
+    expect(byName(changes, "nested2", "deleted").parent_resource).toBe("nested1");
+    empty(changes, ["updated", "unchanged", "added"]);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ImmutableParameterError, ParameterError } from "../errors.js";
 import { createMemoryRuntime } from "../memory/memory-runtime.js";
+import { parseMemorySnapshot } from "../memory/snapshot.js";
 import { Reality } from "../testing/reality.js";
 import { SCENARIO_TYPE, createScenarioType } from "../testing/scenario-type.js";
 import type { Template } from "../template/types.js";
@@ -19,7 +20,7 @@ async function setup() {
     await runtime.runUntilIdle();
     return engine.waitForStack(name);
   };
-  return { engine, settle };
+  return { engine, settle, runtime };
 }
 
 describe("immutable parameters", () => {
@@ -65,6 +66,16 @@ describe("immutable parameters", () => {
     expect((await settle("s")).state).toBe("UPDATE_COMPLETE");
     const compiled = engine.validateTemplate(hidden, { parameters: { key: "s3cret" } });
     expect(JSON.stringify(compiled)).not.toContain("s3cret");
+  });
+
+  it("are enforced after the runtime is saved and restored (the CLI's state file)", async () => {
+    const { engine, settle, runtime } = await setup();
+    await engine.createStack("s", declared, { parameters: { zone: "b" } });
+    await settle("s");
+    const json = JSON.stringify(runtime.snapshot());
+    const restored = createMemoryRuntime({ mode: "manual", state: parseMemorySnapshot(JSON.parse(json) as unknown, { source: "test" }) });
+    const again = createEngine({ runtime: restored, types: [createScenarioType(new Reality())] });
+    await expect(again.updateStack("s", declared, { parameters: { zone: "c" } })).rejects.toBeInstanceOf(ImmutableParameterError);
   });
 
   it("must be declared true or false", async () => {

@@ -82,6 +82,8 @@ export const compiledTemplateSchema = z.object({
   hiddenParameters: z.array(z.string()).optional(),
   secrets: z.string().optional(),
   forget: z.array(z.string()).optional(),
+  parameterValues: z.record(z.string(), z.unknown()).optional(),
+  immutableParameters: z.array(z.string()).optional(),
 });
 
 /** A traversal graph. */

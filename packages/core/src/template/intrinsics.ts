@@ -47,6 +47,7 @@ export const INTRINSIC_FUNCTIONS = [
   "or",
   "Fn::Select",
   "Fn::Base64",
+  "Fn::MemberListToMap",
 ] as const;
 
 /** One of {@link INTRINSIC_FUNCTIONS}. */
@@ -70,7 +71,6 @@ export const UNSUPPORTED_FUNCTIONS: ReadonlySet<string> = new Set([
   "Fn::Join",
   "Fn::Split",
   "Fn::Replace",
-  "Fn::MemberListToMap",
   "Fn::ResourceFacade",
 ]);
 

@@ -82,6 +82,14 @@ describe("CloudFormation functions", () => {
     expect(errorOf({ "Fn::Base64": ["x"] }).message).toMatch(/Fn::Base64 takes a string/);
   });
 
+  it("Fn::MemberListToMap decodes AWS member lists (records by index, later wins, incomplete ones left out)", () => {
+    const list = [".member.0.Name=env", ".member.0.Value=prod", ".member.1.Name=tier", ".member.2.Value=lost", ".member.10.Name=x", ".member.10.Value=a=b", "noise"];
+    expect(valueOf({ "Fn::MemberListToMap": ["Name", "Value", list] })).toEqual({ env: "prod", x: "a=b" });
+    expect(atRunTime({ "Fn::MemberListToMap": ["Name", "Value", { "Fn::GetAtt": ["src", "out"] }] }, [".member.0.Name=k", ".member.0.Value=v"])).toEqual({ k: "v" });
+    expect(errorOf({ "Fn::MemberListToMap": ["Name", "Value", [1]] }).message).toMatch(/member list items must be strings/);
+    expect(errorOf({ "Fn::MemberListToMap": ["Name", "Value"] }).path).toBe(PATH);
+  });
+
   it("Fn::FindInMap reads the Mappings, with literal keys or keys from parameters", () => {
     const Mappings = { Sizes: { dev: { cpu: 1, disk: "10" }, prod: { cpu: 8, disk: "100" } } };
     expect(valueOf({ "Fn::FindInMap": ["Sizes", "prod", "cpu"] }, { Mappings })).toBe(8);
@@ -140,7 +148,7 @@ describe("CloudFormation functions", () => {
     const hot = errorOf({ get_param: "Env" }, params);
     expect(hot.path).toBe(PATH);
     expect(hot.message).toMatch(/"get_param" is a HOT function, not part of the CloudFormation dialect/);
-    for (const fn of ["Fn::GetAZs", "Fn::MemberListToMap", "Fn::ResourceFacade", "Fn::Sub"]) {
+    for (const fn of ["Fn::GetAZs", "Fn::ResourceFacade", "Fn::Sub"]) {
       const error = errorOf({ k: [{ [fn]: "x" }] });
       expect(error.path).toBe(`${PATH}.k.0`);
       expect(error.message).toMatch(new RegExp(`intrinsic function "${fn}" is not supported`));

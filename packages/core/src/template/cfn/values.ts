@@ -14,12 +14,13 @@
  *   { Fn::FindInMap: [m, k1, k2] }       → the value (literal keys) or nested Fn::Select
  *   { Fn::If: [c, a, b] }                → { if: [c, a, b] }   ({ Ref: AWS::NoValue } leaves it out)
  *   { Fn::Equals | Fn::And | Fn::Or }    → equals | and | or;  { Fn::Not: [c] } → { not: c }
- *   { Fn::Select | Fn::Base64 }          → kept (functions of the table, see data-functions.ts)
+ *   { Fn::Select | Fn::Base64 | Fn::MemberListToMap }
+ *                                        → kept (functions of the table, see data-functions.ts)
  * ```
  *
  * HOT functions are not part of the dialect (`{ get_param: x }` in a CFN template is an
  * error, never silently evaluated), nor are the CFN functions Heat accepts but Converge does
- * not implement (`Fn::GetAZs`, `Fn::MemberListToMap`, `Fn::ResourceFacade`, …).
+ * not implement (`Fn::GetAZs`, `Fn::ResourceFacade`, …).
  */
 import { TemplateValidationError } from "../../errors.js";
 import { containsIntrinsic, intrinsicName, unsupportedFunctionName } from "../intrinsics.js";
@@ -129,6 +130,7 @@ export class CfnValueTranslator {
         return this.#replace(arg, at);
       case "Fn::Select":
       case "Fn::Base64":
+      case "Fn::MemberListToMap":
         return { [fn]: this.#value(arg, into(at, fn)) };
       case "Fn::FindInMap":
         return this.#findInMap(arg, at);
@@ -151,7 +153,7 @@ export class CfnValueTranslator {
       default:
         throw new TemplateValidationError(
           at.cfn,
-          `intrinsic function "${fn}" is not supported (the CloudFormation dialect supports Ref, Fn::GetAtt, Fn::Join, Fn::Split, Fn::Select, Fn::Replace, Fn::Base64, Fn::FindInMap, Fn::If, Fn::Equals, Fn::And, Fn::Or, Fn::Not)`,
+          `intrinsic function "${fn}" is not supported (the CloudFormation dialect supports Ref, Fn::GetAtt, Fn::Join, Fn::Split, Fn::Select, Fn::Replace, Fn::Base64, Fn::FindInMap, Fn::MemberListToMap, Fn::If, Fn::Equals, Fn::And, Fn::Or, Fn::Not)`,
         );
     }
   }

@@ -157,7 +157,9 @@ describe("CloudFormation functions", () => {
 
   it("names the node inside a function in CFN terms", () => {
     expect(errorOf({ "Fn::Join": [1, ["a"]] }).path).toBe(PATH);
-    expect(errorOf({ "Fn::Join": ["", ["a", { "Fn::GetAtt": ["nope", "out"] }]] }).path).toBe(`${PATH}.Fn::Join.1.1`);
+    const unknown = errorOf({ "Fn::Join": ["", ["a", { "Fn::GetAtt": ["nope", "out"] }]] });
+    expect(unknown.path).toBe(`${PATH}.Fn::Join.1.1`);
+    expect(unknown.message).toBe(`${PATH}.Fn::Join.1.1: Fn::GetAtt refers to unknown resource "nope"`);
     expect(errorOf({ "Fn::Replace": [{ a: { "Fn::GetAtt": ["src", "nope"] } }, "a"] }).path).toBe(`${PATH}.Fn::Replace.0.a`);
     expect(errorOf({ "Fn::Replace": [{}, { "Fn::GetAtt": ["src", "nope"] }] }).path).toBe(`${PATH}.Fn::Replace.1`);
     expect(errorOf({ "Fn::GetAtt": ["src"] }).path).toBe(`${PATH}.Fn::GetAtt`);

@@ -15,6 +15,29 @@
  */
 import { TemplateValidationError } from "../../errors.js";
 
+/** HOT functions and the CFN function a CFN template wrote instead, for messages. */
+const CFN_NAMES: ReadonlyMap<string, string> = new Map([
+  ["get_attr", "Fn::GetAtt"],
+  ["get_resource", "Ref"],
+  ["get_param", "Ref"],
+  ["list_join", "Fn::Join"],
+  ["str_split", "Fn::Split"],
+  ["str_replace", "Fn::Replace"],
+  ["if", "Fn::If"],
+  ["equals", "Fn::Equals"],
+  ["not", "Fn::Not"],
+  ["and", "Fn::And"],
+  ["or", "Fn::Or"],
+]);
+
+/** `message` with a leading HOT function name (`get_attr refers to ...`) in CFN terms. */
+function inCfnTerms(message: string): string {
+  const space = message.indexOf(" ");
+  const first = space < 0 ? message : message.slice(0, space);
+  const cfn = CFN_NAMES.get(first.endsWith(":") ? first.slice(0, -1) : first);
+  return cfn === undefined ? message : cfn + message.slice(first.endsWith(":") ? first.length - 1 : first.length);
+}
+
 /** HOT path → CFN path pairs, with the lookup that maps any HOT path back. */
 export class CfnPathMap {
   readonly #pairs = new Map<string, string>();
@@ -37,8 +60,9 @@ export class CfnPathMap {
   }
 
   /**
-   * `error` with its path (and the path at the head of its message) in CFN terms, when it is
-   * a template error; any other error is returned as it is. The error object is kept (its
+   * `error` with its path (and the path at the head of its message, and a HOT function name
+   * opening the message) in CFN terms, when it is a template error; any other error is
+   * returned as it is. The error object is kept (its
    * class, code and fields), only `path` and `message` change.
    */
   rewrite(error: unknown): unknown {
@@ -46,7 +70,7 @@ export class CfnPathMap {
     const cfn = this.toCfn(error.path);
     if (cfn === error.path) return error;
     const head = `${error.path}: `;
-    if (error.message.startsWith(head)) error.message = `${cfn}: ${error.message.slice(head.length)}`;
+    if (error.message.startsWith(head)) error.message = `${cfn}: ${inCfnTerms(error.message.slice(head.length))}`;
     Object.defineProperty(error, "path", { value: cfn, enumerable: true, configurable: true, writable: false });
     return error;
   }

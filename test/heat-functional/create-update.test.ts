@@ -11,56 +11,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { HeatKit } from "./support/heat-kit.js";
-
-interface Resource {
-  type: string;
-  properties?: Record<string, unknown>;
-  depends_on?: string;
-  condition?: string;
-}
-interface Tmpl {
-  heat_template_version: string;
-  description?: string;
-  resources: Record<string, Resource>;
-  conditions?: Record<string, unknown>;
-}
+import { failParamTemplate, providerGroupTemplate, providerTemplate, testTemplateOneResource, testTemplateTwoResource } from "./templates/create-update.js";
+import type { Resource, Tmpl } from "./templates/create-update.js";
 
 /** The properties of resource `name` (created empty when absent). */
 const props = (template: Tmpl, name: string): Record<string, unknown> => ((template.resources[name] as Resource).properties ??= {});
-
-const testTemplateOneResource: Tmpl = {
-  heat_template_version: "pike",
-  description: "Test template to create one instance.",
-  resources: {
-    test1: {
-      type: "OS::Heat::TestResource",
-      properties: {
-        value: "Test1",
-        fail: false,
-        update_replace: false,
-        wait_secs: 1,
-        action_wait_secs: { create: 1 },
-        client_name: "nova",
-        entity_name: "servers",
-      },
-    },
-  },
-};
-
-const testTemplateTwoResource: Tmpl = {
-  heat_template_version: "pike",
-  description: "Test template to create two instance.",
-  resources: {
-    test1: {
-      type: "OS::Heat::TestResource",
-      properties: { value: "Test1", fail: false, update_replace: false, wait_secs: 0, action_wait_secs: { update: 1 } },
-    },
-    test2: {
-      type: "OS::Heat::TestResource",
-      properties: { value: "Test1", fail: false, update_replace: false, wait_secs: 0 },
-    },
-  },
-};
 
 /** Heat's `_change_rsrc_properties`: a deep copy with `values` set on each named resource's properties. */
 function changeRsrcProperties(template: Tmpl, rsrcs: readonly string[], values: Record<string, unknown>): Tmpl {
@@ -68,42 +23,6 @@ function changeRsrcProperties(template: Tmpl, rsrcs: readonly string[], values: 
   for (const name of rsrcs) Object.assign(props(modified, name), values);
   return modified;
 }
-
-const providerTemplate = {
-  heat_template_version: "2013-05-23",
-  description: "foo",
-  resources: { test1: { type: "My::TestResource" } },
-};
-
-const providerGroupTemplate = `
-heat_template_version: 2013-05-23
-parameters:
-  count:
-    type: number
-    default: 2
-resources:
-  test_group:
-    type: OS::Heat::ResourceGroup
-    properties:
-      count: {get_param: count}
-      resource_def:
-        type: My::TestResource
-`;
-
-const failParamTemplate = `
-heat_template_version: 2014-10-16
-parameters:
-  do_fail:
-    type: boolean
-    default: False
-resources:
-  aresource:
-    type: OS::Heat::TestResource
-    properties:
-      value: Test
-      fail: {get_param: do_fail}
-      wait_secs: 1
-`;
 
 /** The resources of the nested stack at `path` (`test1`, `test_group/0`): name → type. */
 function nestedResources(heat: HeatKit, stack: string, path: string): Promise<Record<string, string>> {

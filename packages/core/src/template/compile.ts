@@ -5,7 +5,7 @@
 import { DependencyCycleError, InvalidOptionsError } from "../errors.js";
 import { DependencyGraph } from "../graph/dependency-graph.js";
 import type { TypeRegistry } from "../plugin/registry.js";
-import { isCfnTemplate, translateCfnTemplate } from "./cfn/translate.js";
+import { withCfnDialect } from "./cfn/dialect.js";
 import { checkNesting } from "./nesting.js";
 import { sealMarker } from "../secrets/seal.js";
 import { sealSecrets } from "../secrets/template-secrets.js";
@@ -72,13 +72,7 @@ export function compileTemplate(template: unknown, options: CompileOptions): Com
     throw new InvalidOptionsError("types", "a type registry is required (createTypeRegistry([...]))");
   }
   checkNesting(template);
-  if (!isCfnTemplate(template)) return compileHot(template, options, types);
-  const cfn = translateCfnTemplate(template);
-  try {
-    return compileHot(cfn.template, options, types);
-  } catch (error) {
-    throw cfn.paths.rewrite(error);
-  }
+  return withCfnDialect({ template }, (input) => compileHot(input.template, options, types));
 }
 
 /** Compile a HOT template (nesting and options checked). */

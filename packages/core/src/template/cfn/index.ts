@@ -5,3 +5,4 @@ export { CFN_TEMPLATE_KEYS, CFN_VERSIONS, isCfnTemplate, translateCfnTemplate } 
 export type { CfnTranslation } from "./translate.js";
 export { CfnPathMap } from "./path-map.js";
 export { PSEUDO_PARAMETERS } from "./values.js";
+export { withCfnDialect } from "./dialect.js";

@@ -1,6 +1,6 @@
 /**
- * `npm run bench`: graph algorithms on 100,000-resource templates and the protocol on the
- * memory runtime, printed as a table with the ratio against a saved baseline run.
+ * `npm run bench`: graph algorithms on 100,000-resource templates, the protocol on the
+ * memory runtime and composition (a 10,000-member ResourceGroup), printed as a table with the ratio against a saved baseline run.
  *
  *   npm run bench                          # compare with bench/baseline.json when present
  *   npm run bench -- --save-baseline       # record this run as the baseline
@@ -9,6 +9,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { benchComposition } from "./composition-bench.js";
 import { benchGraph } from "./graph-bench.js";
 import { benchProtocol } from "./protocol-bench.js";
 
@@ -32,6 +33,8 @@ for (const r of await benchProtocol(sizes)) {
     detail: `${r.checks} checks, ${Math.round(r.checksPerSecond)} checks/s, peak heap ${r.peakHeapMiB.toFixed(0)} MiB`,
   });
 }
+
+for (const r of await benchComposition()) rows.push({ name: `composition ${r.name}`, ms: r.ms, detail: r.detail });
 
 const width = Math.max(...rows.map((r) => r.name.length));
 console.log(`${"benchmark".padEnd(width)}  ${"ms".padStart(9)}  ${"baseline".padStart(9)}  ${"ratio".padStart(6)}  detail`);

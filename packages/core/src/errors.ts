@@ -34,6 +34,10 @@ export const ErrorCode = {
   FENCED: "FENCED",
   IMPORT_FAILED: "IMPORT_FAILED",
   ABANDONED_INVALID: "ABANDONED_INVALID",
+  TEMPLATE_FILE_MISSING: "TEMPLATE_FILE_MISSING",
+  TEMPLATE_RECURSION: "TEMPLATE_RECURSION",
+  COMPOSITION_TOO_LARGE: "COMPOSITION_TOO_LARGE",
+  ENVIRONMENT_INVALID: "ENVIRONMENT_INVALID",
 } as const;
 
 /** One of the values of {@link ErrorCode}. */
@@ -84,6 +88,48 @@ export class TemplateValidationError extends ConvergeError {
   constructor(path: string, message: string, code: ErrorCode = ErrorCode.TEMPLATE_INVALID) {
     super(code, path === "" ? message : `${path}: ${message}`);
     this.path = path;
+  }
+}
+
+/**
+ * A template names a file (`type: thing.yaml`, a registry entry, `get_file`) that is not in the
+ * stack's `files`. `path` names the node that refers to it.
+ */
+export class TemplateFileError extends TemplateValidationError {
+  /** The file name that was looked up. */
+  readonly fileName: string;
+  constructor(path: string, fileName: string, known: readonly string[]) {
+    const hint = known.length === 0 ? " (no files were given: pass them in the files option)" : ` (files: ${known.slice(0, 20).join(", ")}${known.length > 20 ? ", ..." : ""})`;
+    super(path, `file "${fileName}" is not in the stack's files${hint}`, ErrorCode.TEMPLATE_FILE_MISSING);
+    this.fileName = fileName;
+  }
+}
+
+/** A template resource includes itself, directly or through other templates. */
+export class TemplateRecursionError extends TemplateValidationError {
+  /** The chain of template files, ending with the one included again. */
+  readonly chain: readonly string[];
+  constructor(path: string, chain: readonly string[]) {
+    super(path, `template recursion: ${chain.join(" -> ")}`, ErrorCode.TEMPLATE_RECURSION);
+    this.chain = chain;
+  }
+}
+
+/**
+ * Composition goes past a limit: nested stacks deeper than the depth limit, or more resources
+ * in the expanded template than the size limit (a group of a billion members is this error,
+ * not an out-of-memory crash).
+ */
+export class CompositionLimitError extends TemplateValidationError {
+  constructor(path: string, message: string) {
+    super(path, message, ErrorCode.COMPOSITION_TOO_LARGE);
+  }
+}
+
+/** An environment (Heat's `-e` file format) is malformed. `path` is like `environment[1].resource_registry.X`. */
+export class EnvironmentError extends TemplateValidationError {
+  constructor(path: string, message: string) {
+    super(path, message, ErrorCode.ENVIRONMENT_INVALID);
   }
 }
 

@@ -43,6 +43,8 @@ export type { EngineOptions, ResolvedEngineOptions, StackOperationOptions } from
 export type { PreviewAction, PreviewEntry, PreviewResult } from "./engine/preview.js";
 export { REDACTED } from "./engine/stack-view.js";
 export type { ResourceInfo, StackInfo } from "./engine/stack-view.js";
+export { splitStackName } from "./engine/nested-view.js";
+export type { NestedStackInfo } from "./engine/nested-view.js";
 export { processCheck, parseCheckMessage, checkMessageSchema } from "./protocol/process-check.js";
 export type { EngineContext, RetryPolicy } from "./protocol/env.js";
 export { AbortRegistry } from "./protocol/abort-registry.js";

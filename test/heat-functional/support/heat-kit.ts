@@ -289,11 +289,9 @@ export class HeatKit {
     expect((await this.engine.getStack(name)).state).toBe(expectedStatus);
   }
 
-  /** Heat's `stack.parameters`: the value of every parameter of the stack's current template. */
+  /** Heat's `stack.parameters`: the value of every parameter of the stack (and the pseudo-parameters). */
   async parameters(name: string): Promise<Readonly<Record<string, unknown>>> {
-    const stack = await this.engine.getStack(name);
-    const template = await this.runtime.store.loadTemplate(stack.id, stack.templateId);
-    return template?.parameterValues ?? {};
+    return (await this.engine.getStack(name)).parameters;
   }
 
   /** Delete and run to the end. */

@@ -16,7 +16,6 @@ import { loadTargetMatch, startTraversal } from "../protocol/start-traversal.js"
 import type { WorkerRegistration } from "../runtime/contract.js";
 import { openRecord } from "../secrets/sealing-store.js";
 import { openParameters, sealParameters } from "../secrets/template-secrets.js";
-import { compileTemplate, parseTemplate } from "../template/index.js";
 import type { CompiledTemplate, Template } from "../template/types.js";
 import { EMPTY_TEMPLATE } from "../template/types.js";
 import type { AbandonDeps, AbandonedResource, AbandonedStack } from "./abandon.js";
@@ -25,9 +24,14 @@ import { adoptionOptions, adoptionTemplate, checkExternalIds, importResource } f
 import { checkImmutableParameters } from "./immutable-parameters.js";
 import type { EngineOptions, StackOperationOptions } from "./options.js";
 import { resolveEngineOptions, resolveStackOptions } from "./options.js";
+import { stackCompiler } from "./stack-compiler.js";
+import { storedEnvironment } from "./stored-environment.js";
+import type { EnvironmentInput } from "../template/compose/environment.js";
 import { previewUpdate, type PreviewResult } from "./preview.js";
 import { observeForPreview } from "./preview-observe.js";
 import type { ResourceInfo, StackInfo } from "./stack-view.js";
+import { nestedStackInfo, splitStackName, withNestedStack } from "./nested-view.js";
+import { NESTED_SEPARATOR } from "../template/compose/paths.js";
 import { resolveOutputs, toResourceInfo, toStackInfo } from "./stack-view.js";
 
 /** A template given as an object or as JSON/YAML text. */
@@ -75,13 +79,24 @@ export interface Engine {
   cancelUpdate(name: string, options?: { rollback?: boolean }): Promise<StackInfo>;
   /** What an update to `template` would do to each resource, without doing it. */
   previewUpdate(name: string, template: TemplateInput, options?: StackOperationOptions): Promise<PreviewResult>;
-  /** The stack's state and outputs. @throws StackNotFoundError */
+  /**
+   * The stack's state and outputs. `getStack("stack/app")` shows one nested stack (a
+   * `NestedStackInfo`: its parameters, outputs, members and a status from its rows).
+   * @throws StackNotFoundError
+   */
   getStack(name: string): Promise<StackInfo>;
   /** Names of every stack. */
   listStacks(): Promise<string[]>;
-  /** Every row of the stack (all incarnations of every resource). */
+  /**
+   * Every row of the stack (all incarnations of every resource); `listResources("stack/app")`
+   * only those of nested stack `app` (at any depth).
+   */
   listResources(name: string): Promise<ResourceInfo[]>;
-  /** The stack's events (stack and resource state changes), optionally followed live. */
+  /**
+   * The stack's events (stack and resource state changes), optionally followed live. A
+   * resource event of a nested resource carries `nestedStack`; `events("stack/app")` gives
+   * the stack's events and those of nested stack `app`'s resources (at any depth).
+   */
   events(name: string, options?: EventsOptions): AsyncIterable<StackEvent>;
   /** Resolve when the current traversal (and any rollback it starts) ends. */
   waitForStack(name: string, options?: { signal?: AbortSignal }): Promise<StackInfo>;
@@ -131,7 +146,8 @@ function checkName(name: string): void {
 
 /** Options as the stack record stores them: the template's hidden parameter values sealed. */
 function storedOptions(options: StackOptions, compiled: CompiledTemplate): StackOptions {
-  return compiled.secrets === undefined ? options : { ...options, parameters: sealParameters(options.parameters, compiled) };
+  const withEnvironment = options.environment === undefined ? options : { ...options, environment: storedEnvironment(options.environment as EnvironmentInput) };
+  return compiled.secrets === undefined ? withEnvironment : { ...withEnvironment, parameters: sealParameters(options.parameters, compiled) };
 }
 
 /** A stored policy in the form of the options (what `updateStack` keeps when not given). */
@@ -171,10 +187,8 @@ export function createEngine(options: EngineOptions): Engine {
   // unhandled rejection of the process.
   ready.catch(() => undefined);
 
-  const compile = (template: TemplateInput, opts: StackOperationOptions | undefined): CompiledTemplate => {
-    const object = typeof template === "string" ? parseTemplate(template) : template;
-    return compileTemplate(object, { types, parameters: resolveStackOptions(opts).parameters as Record<string, unknown> });
-  };
+  const { compile, composition } = stackCompiler(resolved);
+
   /**
    * Last record seen per name (and when): waiting on a stack that just got deleted reports
    * the deletion, and a stack this engine saw that vanished without a tombstone was lost.
@@ -206,7 +220,7 @@ export function createEngine(options: EngineOptions): Engine {
     // Rows are read only when there are outputs to resolve from them (a large stack's rows
     // are the costliest read of the API).
     const rows = Object.keys(template.outputs).length === 0 ? [] : await store.loadRows(stack.id);
-    return toStackInfo(stack, resolveOutputs(stack, template, rows, types));
+    return toStackInfo(stack, resolveOutputs(stack, template, rows, types), false, template);
   };
   /** Run a traversal start, re-reading the stack when a concurrent start won the CAS. */
   const retryStart = async (name: string, start: (stack: StackRecord) => Promise<string | null>): Promise<StackInfo> => {
@@ -222,12 +236,13 @@ export function createEngine(options: EngineOptions): Engine {
 
   const engine: Engine = {
     engineId: resolved.engineId,
-    validateTemplate: compile,
+    validateTemplate: (template, opts) => compile(template, opts),
     async createStack(name, template, opts) {
       checkName(name);
-      const compiled = compile(template, opts);
+      const id = randomUUID();
+      const compiled = compile(template, opts, { name, id, update: false });
       const stackOptions = storedOptions(resolveStackOptions(opts), compiled);
-      return withReconcile(stackOptions, startCreate(name, compiled, stackOptions, "CREATE"));
+      return withReconcile(stackOptions, startCreate(name, compiled, stackOptions, "CREATE", id));
     },
     async updateStack(name, template, opts) {
       const previous = await load(name);
@@ -236,8 +251,9 @@ export function createEngine(options: EngineOptions): Engine {
         disableRollback: opts?.disableRollback ?? previous.options.disableRollback,
         timeoutMs: opts?.timeoutMs === undefined ? previous.options.timeoutMs : opts.timeoutMs,
         reconcile: opts?.reconcile === undefined ? storedReconcile(previous.options) : opts.reconcile,
+        ...composition(previous, opts),
       };
-      const compiled = compile(template, merged);
+      const compiled = compile(template, merged, { name, id: previous.id, update: true });
       const stackOptions = storedOptions(resolveStackOptions(merged), compiled);
       const templateId = randomUUID();
       const converge = opts?.converge ?? false;
@@ -295,7 +311,11 @@ export function createEngine(options: EngineOptions): Engine {
     },
     async previewUpdate(name, template, opts) {
       const stack = await load(name);
-      const compiled = compile(template, { parameters: opts?.parameters ?? openParameters(stack.options.parameters) });
+      const compiled = compile(
+        template,
+        { parameters: opts?.parameters ?? openParameters(stack.options.parameters), ...composition(stack, opts) },
+        { name, id: stack.id, update: true },
+      );
       const rows = (await store.loadRows(stack.id)).map((r) => ({ ...r, properties: openRecord(r.properties), attributes: openRecord(r.attributes) }));
       const match = await loadTargetMatch(store, stack.id, rows, compiled, "preview");
       const current = await store.loadTemplate(stack.id, stack.templateId);
@@ -304,13 +324,22 @@ export function createEngine(options: EngineOptions): Engine {
       return previewUpdate(stack, compiled, rows, types, current, match, observed);
     },
     async getStack(name) {
-      return info(await load(name));
+      const { stack: stackName, path } = splitStackName(name);
+      const stack = await load(stackName);
+      if (path === null) return info(stack);
+      const template = (await store.loadTemplate(stack.id, stack.templateId)) ?? EMPTY_TEMPLATE;
+      return nestedStackInfo(stack, template, await store.loadRows(stack.id), types, path);
     },
     listStacks: () => store.listStackNames(),
     async listResources(name) {
-      const stack = await load(name);
+      const { stack: stackName, path } = splitStackName(name);
+      const stack = await load(stackName);
       const rows = await store.loadRows(stack.id);
-      return rows.sort((a, b) => Number(a.id) - Number(b.id) || a.id.localeCompare(b.id)).map((r) => toResourceInfo(r, types));
+      const prefix = path === null ? "" : `${path}${NESTED_SEPARATOR}`;
+      return rows
+        .filter((r) => r.name.startsWith(prefix))
+        .sort((a, b) => Number(a.id) - Number(b.id) || a.id.localeCompare(b.id))
+        .map((r) => toResourceInfo(r, types));
     },
     events(name, opts) {
       return followEvents(name, opts ?? {});
@@ -365,13 +394,13 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   /** Start the CREATE traversal of a new stack (createStack, adoptStack). */
-  async function startCreate(name: string, compiled: CompiledTemplate, stackOptions: StackOptions, kind: "CREATE" | "ADOPT"): Promise<StackInfo> {
+  async function startCreate(name: string, compiled: CompiledTemplate, stackOptions: StackOptions, kind: "CREATE" | "ADOPT", id = randomUUID()): Promise<StackInfo> {
     checkName(name);
     await ready;
     const now = runtime.now();
     const reason = kind === "ADOPT" ? "Stack CREATE started: adopting existing resources" : "Stack CREATE started";
     const stack: StackRecord = {
-      id: randomUUID(),
+      id,
       name,
       currentTraversal: `init-${randomUUID()}`,
       templateId: randomUUID(),
@@ -416,7 +445,8 @@ export function createEngine(options: EngineOptions): Engine {
     return traversalId;
   }
 
-  async function* followEvents(name: string, opts: EventsOptions): AsyncGenerator<StackEvent> {
+  async function* followEvents(fullName: string, opts: EventsOptions): AsyncGenerator<StackEvent> {
+    const { stack: name, path } = splitStackName(fullName);
     const stack = await load(name);
     let after = opts.after ?? null;
     let deleted = false;
@@ -429,7 +459,8 @@ export function createEngine(options: EngineOptions): Engine {
       });
       for (const event of batch) {
         after = event.seq;
-        yield event;
+        const nested = withNestedStack(event, path);
+        if (nested !== null) yield nested;
       }
       if (opts.follow !== true && batch.length === 0) return;
       // A quiet stretch of a follow: a stack that vanished without a tombstone was lost.

@@ -13,8 +13,8 @@ import type { CompiledTemplate } from "../template/types.js";
  * @throws ImmutableParameterError naming every such parameter.
  */
 export function checkImmutableParameters(current: CompiledTemplate | null, next: CompiledTemplate): void {
-  const before = current?.parameterValues;
-  const after = next.parameterValues;
+  const before = current?.parameters;
+  const after = next.parameters;
   if (before === undefined || after === undefined || next.immutableParameters === undefined) return;
   const changed = next.immutableParameters.filter(
     (name) =>

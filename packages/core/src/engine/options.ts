@@ -10,6 +10,11 @@ import { createTypeRegistry } from "../plugin/registry.js";
 import type { AnyResourceType, Logger } from "../plugin/types.js";
 import type { RetryPolicy } from "../protocol/env.js";
 import type { Runtime } from "../runtime/contract.js";
+import type { CompositionLimits } from "../template/compose/context.js";
+import type { EnvironmentInput } from "../template/compose/environment.js";
+import type { TemplateFiles } from "../template/compose/files.js";
+import { NestedStackType } from "../template/compose/nested-type.js";
+import { PAUSE_TYPE, createPauseType } from "../template/compose/pause-type.js";
 
 /** Options of `createEngine`. */
 export interface EngineOptions {
@@ -32,12 +37,28 @@ export interface EngineOptions {
   readonly worker?: boolean;
   /** Concurrent checks when processing. @default 16 */
   readonly concurrency?: number;
+  /** What templates read as `OS::project_id`. @default "converge" */
+  readonly projectId?: string;
+  /** Limits of template composition (nesting depth, expanded size). @default { maxNestingDepth: 10, maxResources: 200000 } */
+  readonly compositionLimits?: Partial<CompositionLimits>;
 }
 
 /** Options of a stack create or update. */
 export interface StackOperationOptions {
-  /** Template parameter values. @default {} */
+  /** Template parameter values (they win over the environment's `parameters`). @default {} */
   readonly parameters?: Readonly<Record<string, unknown>>;
+  /**
+   * Heat environment(s) (`parameters`, `parameter_defaults`, `resource_registry`): one, or a
+   * list merged in order like several `-e` files. Stored with the stack: `updateStack` without
+   * it keeps the previous one; `[]` clears it. @default none
+   */
+  readonly environment?: EnvironmentInput;
+  /**
+   * Files by name (template text or parsed objects) for template resources (`type: db.yaml`),
+   * registry entries and `get_file`. Stored with the stack: `updateStack` without it keeps the
+   * previous files; `{}` clears them. @default {}
+   */
+  readonly files?: TemplateFiles;
   /** Do not roll back automatically on failure. @default false */
   readonly disableRollback?: boolean;
   /** Timeout of the traversal in ms; null for none. @default null */
@@ -87,6 +108,8 @@ export interface ResolvedEngineOptions {
   readonly watchdogIntervalMs: number;
   readonly worker: boolean;
   readonly concurrency: number;
+  readonly projectId: string;
+  readonly compositionLimits: Partial<CompositionLimits>;
 }
 
 /** The default logger: warnings and errors to the console. */
@@ -105,6 +128,15 @@ const positive = (field: string, value: number | undefined, fallback: number, mi
   return value;
 };
 
+/** The types plus the internal ones of composition (nested-stack nodes, pauses) unless given. */
+function withInternalTypes(list: readonly AnyResourceType[], runtime: Runtime): AnyResourceType[] {
+  const out = [...list];
+  const has = (name: string): boolean => list.some((t: AnyResourceType | undefined) => t?.type === name);
+  if (!has(NestedStackType.type)) out.push(NestedStackType);
+  if (!has(PAUSE_TYPE)) out.push(createPauseType((ms, signal) => runtime.sleep(ms, signal)));
+  return out;
+}
+
 /** Validate engine options and apply defaults. @throws InvalidOptionsError naming the field. */
 export function resolveEngineOptions(options: EngineOptions): ResolvedEngineOptions {
   if (typeof options !== "object" || options === null) throw new InvalidOptionsError("options", "must be an object");
@@ -117,9 +149,20 @@ export function resolveEngineOptions(options: EngineOptions): ResolvedEngineOpti
     throw new InvalidOptionsError("engineId", "must be a non-empty string");
   }
   const retry = options.retry ?? {};
+  if (options.projectId !== undefined && (typeof options.projectId !== "string" || options.projectId === "")) {
+    throw new InvalidOptionsError("projectId", "must be a non-empty string");
+  }
+  const limits = options.compositionLimits ?? {};
+  const list = Array.isArray(options.types) ? options.types : Object.values(options.types);
   return {
     runtime,
-    types: createTypeRegistry(options.types),
+    // The internal node of nested stacks is a type of every engine.
+    types: createTypeRegistry(withInternalTypes(list, runtime)),
+    projectId: options.projectId ?? "converge",
+    compositionLimits: {
+      ...(limits.maxNestingDepth === undefined ? {} : { maxNestingDepth: positive("compositionLimits.maxNestingDepth", limits.maxNestingDepth, 1, 0) }),
+      ...(limits.maxResources === undefined ? {} : { maxResources: positive("compositionLimits.maxResources", limits.maxResources, 1) }),
+    },
     engineId: options.engineId ?? `engine-${randomUUID()}`,
     logger: options.logger ?? consoleLogger,
     retry: {
@@ -147,5 +190,15 @@ export function resolveStackOptions(options: StackOperationOptions | undefined):
   }
   const timeoutMs = o.timeoutMs === undefined || o.timeoutMs === null ? null : positive("timeoutMs", o.timeoutMs, 0);
   const reconcile = resolveReconcile(o.reconcile);
-  return { parameters, disableRollback: o.disableRollback ?? false, timeoutMs, ...(reconcile === null ? {} : { reconcile }) };
+  const files = o.files ?? {};
+  if (typeof files !== "object" || files === null || Array.isArray(files)) throw new InvalidOptionsError("files", "must be an object of file name to text or template object");
+  const environment = o.environment === undefined || o.environment === null ? [] : Array.isArray(o.environment) ? [...(o.environment as unknown[])] : [o.environment];
+  return {
+    parameters,
+    disableRollback: o.disableRollback ?? false,
+    timeoutMs,
+    ...(reconcile === null ? {} : { reconcile }),
+    ...(environment.length === 0 ? {} : { environment }),
+    ...(Object.keys(files).length === 0 ? {} : { files }),
+  };
 }

@@ -8,7 +8,8 @@ import { referenceIdOf } from "../plugin/reference-id.js";
 import { chooseRows } from "../protocol/best-existing.js";
 import { REDACTED } from "../secrets/redactor.js";
 import { openView } from "../secrets/sealing-store.js";
-import { containsSealed } from "../secrets/seal.js";
+import { containsSealed, isSealedMarker } from "../secrets/seal.js";
+import { parentStackPath, splitResourcePath } from "../template/compose/paths.js";
 import { resolveValue } from "../template/index.js";
 import { ownValue, setOwn } from "../template/plain-data.js";
 import type { CompiledTemplate } from "../template/types.js";
@@ -29,6 +30,12 @@ export interface StackInfo {
   readonly statusReason: string;
   /** Outputs resolved from the current resources' ids and attributes (null when unknown). */
   readonly outputs: Readonly<Record<string, unknown>>;
+  /**
+   * Parameter values the target template was compiled with - given, from the environment or
+   * defaults - and the pseudo-parameters (`OS::stack_name`, `OS::stack_id`,
+   * `OS::project_id`); hidden ones redacted. Empty for templates stored before composition.
+   */
+  readonly parameters: Readonly<Record<string, unknown>>;
   /** Current traversal id. */
   readonly traversalId: string;
   /** Target template id. */
@@ -45,8 +52,12 @@ export interface StackInfo {
 export interface ResourceInfo {
   /** Row id. */
   readonly id: string;
-  /** Logical name. */
+  /** Logical name: its path for a resource of a nested stack (`app/db`, `group/3`). */
   readonly name: string;
+  /** The parts of its name (`["app", "db"]`; one part for a top-level resource). */
+  readonly path: readonly string[];
+  /** The nested stack it belongs to (`app` for `app/db`), or null for a top-level resource. */
+  readonly nestedStack: string | null;
   /** Type name. */
   readonly type: string;
   /** Physical id. */
@@ -93,6 +104,8 @@ export function toResourceInfo(row: ResourceRow, types: TypeRegistry): ResourceI
   return {
     id: row.id,
     name: row.name,
+    path: splitResourcePath(row.name),
+    nestedStack: parentStackPath(row.name),
     type: row.type,
     physicalId: row.physicalId,
     action: row.action,
@@ -162,8 +175,12 @@ export function resolveOutputs(
 }
 
 /** Build the view of a stack. */
-export function toStackInfo(stack: StackRecord, outputs: Record<string, unknown>, deleted = false): StackInfo {
+export function toStackInfo(stack: StackRecord, outputs: Record<string, unknown>, deleted = false, template?: CompiledTemplate | null): StackInfo {
+  const parameters: Record<string, unknown> = {};
+  const given = template?.parameters ?? {};
+  for (const key of Object.keys(given)) setOwn(parameters, key, isSealedMarker(given[key]) ? REDACTED : given[key]);
   return {
+    parameters,
     id: stack.id,
     name: stack.name,
     action: stack.action,

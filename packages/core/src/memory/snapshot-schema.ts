@@ -30,6 +30,8 @@ export const stackRecordSchema = z.object({
     timeoutMs: z.number().nonnegative().nullable(),
     parameters: jsonObject,
     reconcile: z.object({ everyMs: z.number().int().positive(), mode: z.enum(["report", "repair"]) }).nullable().optional(),
+    environment: z.array(z.unknown()).optional(),
+    files: z.record(z.string(), z.union([z.string(), jsonObject])).optional(),
   }),
   deadline: epochMs.nullable(),
   createdAt: epochMs,
@@ -82,8 +84,21 @@ export const compiledTemplateSchema = z.object({
   hiddenParameters: z.array(z.string()).optional(),
   secrets: z.string().optional(),
   forget: z.array(z.string()).optional(),
-  parameterValues: z.record(z.string(), z.unknown()).optional(),
+  parameters: jsonObject.optional(),
   immutableParameters: z.array(z.string()).optional(),
+  nested: z
+    .record(
+      z.string(),
+      z.object({
+        type: z.string(),
+        kind: z.enum(["template", "stack", "group", "chain"]),
+        stackId: z.string(),
+        parameters: jsonObject,
+        outputs: z.record(z.string(), z.object({ value: z.unknown(), description: z.string().optional() })),
+        members: z.array(z.string()),
+      }),
+    )
+    .optional(),
 });
 
 /** A traversal graph. */

@@ -29,6 +29,10 @@ export interface StackOptions {
   readonly parameters: Readonly<Record<string, unknown>>;
   /** Continuous reconciliation policy, or absent/null for none (older records: none). */
   readonly reconcile?: ReconcilePolicy | null;
+  /** The environments the template was compiled with, in merge order (absent: none). */
+  readonly environment?: readonly unknown[];
+  /** The files the template was compiled with (absent: none). */
+  readonly files?: Readonly<Record<string, unknown>>;
 }
 
 /** A stack's continuous reconciliation policy (stored form). */
@@ -246,6 +250,11 @@ export interface StackEvent {
   readonly status: Status;
   /** Explanation. */
   readonly reason: string;
+  /**
+   * The nested stack a resource event's resource belongs to (`app` for `app/db`); absent for
+   * a top-level resource. Set by the engine's `events`, never stored.
+   */
+  readonly nestedStack?: string;
 }
 
 /** An event before the runtime assigns its sequence number. */

@@ -96,7 +96,9 @@ async function decide(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
     }
   }
   const changed = changedProperties(row.properties, run.properties);
-  const inPlace = changed.every((p) => run.type.isUpdatable(p));
+  // Another type (the template changed it, e.g. a resource became a nested stack) is never
+  // updated in place: an interrupted update of the old type is marked FAILED, then replaced.
+  const inPlace = row.type === run.resource.type && changed.every((p) => run.type.isUpdatable(p));
   if (row.status === "IN_PROGRESS" && row.action === "UPDATE") {
     // An interrupted update: updates set the desired state, so re-apply it. If the new target
     // needs a replacement instead, the row is marked FAILED (and unlocked) first: a row still

@@ -110,7 +110,12 @@ async function freshCreate(run: UpdateRun, locked: ResourceRow): Promise<StepRes
 }
 
 /** Resume an interrupted create (the lock is ours): read, retry with the key, or replace. */
-async function resumeCreate(run: UpdateRun, locked: ResourceRow, stolenFrom: string | null): Promise<StepResult> {
+async function resumeCreate(target: UpdateRun, locked: ResourceRow, stolenFrom: string | null): Promise<StepResult> {
+  // An interrupted create of another type (the template changed the type since, e.g. a
+  // resource became a nested stack) resumes as the type it began as, with the inputs it began
+  // with; once recorded, the next round replaces it by the target's type.
+  const begun = locked.type === target.resource.type ? undefined : target.env.types.get(locked.type);
+  const run: UpdateRun = begun === undefined ? target : { ...target, type: begun, resource: { ...target.resource, type: locked.type }, properties: locked.properties };
   const { env, stack, type } = run;
   const read = type.read?.bind(type);
   if (read !== undefined) {
@@ -125,8 +130,8 @@ async function resumeCreate(run: UpdateRun, locked: ResourceRow, stolenFrom: str
     }
     if (found.exists) return adopt(run, locked, found.physicalId, found, stolenFrom);
     // It never happened: this traversal's create, with this traversal's inputs.
-    const fresh = await lockedWrite(env, stack.id, locked.id, createInputs(run), false);
-    return fresh.ok ? freshCreate(run, fresh.row) : "done";
+    const fresh = await lockedWrite(env, stack.id, locked.id, createInputs(target), false);
+    return fresh.ok ? freshCreate(target, fresh.row) : "done";
   }
   if (type.idempotentCreate === true) {
     // The same key and the properties the interrupted attempt used: this returns what that

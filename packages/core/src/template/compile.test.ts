@@ -55,7 +55,12 @@ describe("compileTemplate: top level", () => {
     const compiled = compileTemplate(parseTemplate("heat_template_version: 2018-08-31\nparameters:\nresources:\noutputs:\n"), {
       types: testTypes,
     });
-    expect(compiled).toEqual({ resources: {}, outputs: {}, attributeRefs: {} });
+    expect(compiled).toEqual({
+      resources: {},
+      outputs: {},
+      attributeRefs: {},
+      parameters: { "OS::stack_name": "stack", "OS::stack_id": "00000000-0000-0000-0000-000000000000", "OS::project_id": "converge" },
+    });
   });
 
   it("requires a type registry", () => {
@@ -228,7 +233,7 @@ describe("compileTemplate: references", () => {
 
 describe("compileTemplate: unsupported Heat functions", () => {
   it("rejects HOT and CFN functions Converge does not implement, naming the function and where", () => {
-    for (const fn of ["get_file", "yaql", "make_url", "resource_facade", "Fn::Join", "Fn::Split", "Ref"]) {
+    for (const fn of ["yaql", "make_url", "resource_facade", "Fn::Join", "Fn::Split", "Ref"]) {
       expectError(
         { resources: { any: { type: "test:misc:Anything", properties: { deep: [{ x: { [fn]: "arg" } }] } } } },
         TemplateValidationError,
@@ -236,8 +241,8 @@ describe("compileTemplate: unsupported Heat functions", () => {
       );
     }
     expect(() =>
-      compileTemplate({ resources: {}, outputs: { o: { value: { get_file: "setup.sh" } } } }, { types: testTypes }),
-    ).toThrow(/outputs\.o\.value: intrinsic function "get_file" is not supported \(supported: get_resource, .*str_split/);
+      compileTemplate({ resources: {}, outputs: { o: { value: { yaql: "$.data" } } } }, { types: testTypes }),
+    ).toThrow(/outputs\.o\.value: intrinsic function "yaql" is not supported \(supported: get_resource, .*str_split/);
   });
 });
 

@@ -48,7 +48,8 @@ describe("conditions section", () => {
     at({ c: { and: [true] } }, "conditions.c", /and takes \[condition_1, condition_2, \.\.\.\].*: the argument must be a list of at least 2 items, got 1/);
     at({ c: { or: [true, "yes"] } }, "conditions.c.or.1", /unknown condition "yes"/);
     at({ c: { not: { get_param: "env" } } }, "conditions.c", /not takes a condition .*: the argument must be a boolean, got string/);
-    at({ c: { get_file: "x" } }, "conditions.c", /a condition must be/);
+    at({ c: { get_file: "x" } }, "conditions.c", /get_file cannot be used in a condition/);
+    at({ c: { yaql: "x" } }, "conditions.c", /a condition must be/);
     at({ a: { not: "b" }, b: { and: [true, "a"] } }, "conditions.a", /conditions name each other in a cycle: a -> b -> a/);
     at({ a: { not: "a" } }, "conditions.a", /cycle: a -> a/);
   });
@@ -107,7 +108,7 @@ describe("condition on resources", () => {
     const at = (volume: Record<string, unknown>, path: string) => expect(validationError(() => dropped(volume)).path).toBe(path);
     at({ properties: {} }, "resources.volume.type");
     at({ type: "x", properties: [] }, "resources.volume.properties");
-    at({ type: "x", properties: { f: { get_file: "a.sh" } } }, "resources.volume.properties.f");
+    at({ type: "x", properties: { f: { yaql: "a.sh" } } }, "resources.volume.properties.f");
     at({ type: "x", depends_on: [1] }, "resources.volume.depends_on.0");
     at({ type: "x", deletion_policy: "Snapshot" }, "resources.volume.deletion_policy");
   });

@@ -4,6 +4,8 @@
  */
 export { EMPTY_TEMPLATE } from "./types.js";
 export type {
+  CompiledNestedStack,
+  NestedStackKind,
   CompiledOutput,
   CompiledResource,
   CompiledTemplate,
@@ -29,3 +31,12 @@ export type { ValueReferences } from "./references.js";
 export { templateDependencyGraph } from "./template-graph.js";
 export { PARAMETER_TYPES, coerceParameterValue } from "./parameter-coercion.js";
 export type { Coerced } from "./parameter-coercion.js";
+export { NESTED_SEPARATOR, nestedStackId, parentStackPath, splitResourcePath } from "./compose/paths.js";
+export { NESTED_STACK_TYPE, NestedStackType } from "./compose/nested-type.js";
+export { PAUSE_TYPE } from "./compose/pause-type.js";
+export { resolveEnvironment } from "./compose/environment.js";
+export type { Environment, EnvironmentInput, ResolvedEnvironment } from "./compose/environment.js";
+export type { TemplateFiles } from "./compose/files.js";
+export { DEFAULT_COMPOSITION_LIMITS } from "./compose/context.js";
+export type { CompositionLimits } from "./compose/context.js";
+export { environmentFileReferences, templateFileReferences } from "./compose/file-references.js";

@@ -27,6 +27,7 @@ export const INTRINSIC_FUNCTIONS = [
   "get_resource",
   "get_attr",
   "get_param",
+  "get_file",
   "if",
   "list_join",
   "str_replace",
@@ -61,7 +62,6 @@ const NAMES: ReadonlySet<string> = new Set(INTRINSIC_FUNCTIONS);
  * plain data, so a Heat template using one fails loudly instead of converging to wrong values.
  */
 export const UNSUPPORTED_FUNCTIONS: ReadonlySet<string> = new Set([
-  "get_file",
   "resource_facade",
   "yaql",
   "make_url",

@@ -37,6 +37,18 @@ interface Declaration {
   readonly defaultValue: { readonly value: unknown } | undefined;
 }
 
+/** How a nested template's parameters are bound (see {@link bindParameters}). */
+export interface BindOptions {
+  /** Given values that are run-time expressions: bound as they are, type and constraints unchecked. */
+  readonly runtime?: ReadonlySet<string>;
+  /** Defaults that replace the template's own (`parameter_defaults` of the environment). */
+  readonly defaults?: Readonly<Record<string, unknown>>;
+  /** The error path of a given value (a nested template's parameters are its parent's properties). @default `parameters.NAME` */
+  readonly valuePath?: (name: string) => string;
+  /** What a value given for an undeclared parameter is called in its error. @default "a value was given for" */
+  readonly undeclared?: (name: string) => string;
+}
+
 /**
  * Validate parameter declarations and bind values, in this order: every declaration (in key
  * order, defaults included; `default: null` counts as no default), then values given for
@@ -48,16 +60,18 @@ interface Declaration {
  * @throws ParameterError at `parameters.NAME` for a missing, undeclared or invalid value
  *   (at `parameters.NAME.default` for an invalid default).
  */
-export function bindParameters(section: PlainObject, given: unknown): BoundParameters {
+export function bindParameters(section: PlainObject, given: unknown, options: BindOptions = {}): BoundParameters {
   if (given !== undefined && given !== null && !isPlainObject(given)) {
     throw new InvalidOptionsError("parameters", `must be a mapping of parameter name to value, got ${kindOf(given)}`);
   }
   const supplied: PlainObject = given ?? {};
   const declarations = Object.keys(section).map((name) => declare(name, section[name]));
   const declared = new Set(declarations.map((d) => d.name));
+  const valuePath = options.valuePath ?? ((name: string) => joinPath("parameters", name));
   for (const name of Object.keys(supplied)) {
     if (!declared.has(name) && supplied[name] !== undefined) {
-      throw new ParameterError(joinPath("parameters", name), `a value was given for "${name}", which the template does not declare`);
+      const what = options.undeclared?.(name) ?? `a value was given for "${name}", which the template does not declare`;
+      throw new ParameterError(valuePath(name), what);
     }
   }
   const values = new Map<string, unknown>();
@@ -66,8 +80,14 @@ export function bindParameters(section: PlainObject, given: unknown): BoundParam
   for (const d of declarations) {
     if (d.hidden) hidden.add(d.name);
     if (d.immutable) immutable.add(d.name);
-    const path = joinPath("parameters", d.name);
-    const raw = ownValue(supplied, d.name);
+    const path = valuePath(d.name);
+    let raw = ownValue(supplied, d.name);
+    if (raw !== undefined && options.runtime?.has(d.name) === true) {
+      values.set(d.name, raw);
+      continue;
+    }
+    const envDefault = options.defaults === undefined ? undefined : ownValue(options.defaults, d.name);
+    if (raw === undefined && envDefault !== undefined && envDefault !== null) raw = envDefault;
     if (raw === undefined) {
       if (d.defaultValue === undefined) {
         throw new ParameterError(path, `parameter "${d.name}" is required: it has no default and no value was given`);

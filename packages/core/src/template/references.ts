@@ -36,7 +36,9 @@ export function collectReferences(value: unknown): ValueReferences {
     }
     if (fn === "get_attr") {
       const arg = intrinsicArgument(v, fn);
-      const [name, attribute] = Array.isArray(arg) ? (arg as unknown[]) : [];
+      const [name, attribute, ...keys] = Array.isArray(arg) ? (arg as unknown[]) : [];
+      // A key may be a function (a nested get_attr) that reads other resources.
+      for (const key of keys) if (isPlainObject(key)) stack.push(key);
       if (typeof name === "string") {
         resources.add(name);
         if (typeof attribute === "string") {

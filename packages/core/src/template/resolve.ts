@@ -57,7 +57,10 @@ export function resolveValue(value: unknown, ctx: ResolveContext, path = ""): un
       return ctx.getResource(arg);
     case "get_attr": {
       const parts: unknown[] = Array.isArray(arg) ? arg : [];
-      const [name, attribute, ...keys] = parts;
+      const [name, attribute, ...rawKeys] = parts;
+      // Keys may be functions (a nested get_attr): resolved first.
+      const keys = rawKeys.map((key, i) => (isPlainObject(key) ? resolveValue(key, ctx, joinPath(joinPath(path, "get_attr"), i + 2)) : key));
+      if (keys.includes(UNKNOWN)) return UNKNOWN;
       if (typeof name !== "string" || typeof attribute !== "string" || !keys.every(isPathItem)) {
         throw new TemplateValidationError(path, `get_attr takes [resource, attribute, key or index, ...], got ${show(arg)}`);
       }
@@ -70,6 +73,7 @@ export function resolveValue(value: unknown, ctx: ResolveContext, path = ""): un
       return current === undefined ? null : current;
     }
     case "get_param":
+    case "get_file":
     case "if":
       throw new TemplateValidationError(path, `${fn} is decided by compileTemplate and cannot be resolved at run time`);
     default: {

@@ -141,11 +141,6 @@ export interface CompiledTemplate {
    * (resources or outputs) reads from it, sorted. Update nodes compute and send exactly these.
    */
   readonly attributeRefs: Readonly<Record<string, readonly string[]>>;
-  /**
-   * The value of every declared parameter (a hidden one sealed, `{ "$sealed": ... }`), when
-   * the template declares any: an update compares them to enforce `immutable` parameters.
-   */
-  readonly parameterValues?: Readonly<Record<string, unknown>>;
   /** Names of the parameters declared `immutable: true`, when any. */
   readonly immutableParameters?: readonly string[];
   /** Names of parameters declared `hidden`, and the property paths they flowed into. */
@@ -161,6 +156,40 @@ export interface CompiledTemplate {
    * call. Row ids are never reused, so a rollback to this template forgets nothing made later.
    */
   readonly forget?: readonly string[];
+  /**
+   * The nested stacks, by compiled name (path), when the template composes any: what views
+   * show for one nested stack (`getStack("stack/app")`).
+   */
+  readonly nested?: Readonly<Record<string, CompiledNestedStack>>;
+  /**
+   * The parameter values it was compiled with (given, environment, defaults) and the
+   * pseudo-parameters; hidden values sealed. What `StackInfo.parameters` shows.
+   */
+  readonly parameters?: Readonly<Record<string, unknown>>;
+}
+
+/** The kinds of nested stacks a template can compose. */
+export type NestedStackKind = "template" | "stack" | "group" | "chain";
+
+/**
+ * A nested stack of a composed template: a template resource (`type: db.yaml` or a registry
+ * alias), an `OS::Heat::Stack`, a `ResourceGroup` or a `ResourceChain`. Its resources are
+ * resources of the compiled template named by their path (`app/db`); the stack itself is one
+ * internal node (`app`) that depends on all of them.
+ */
+export interface CompiledNestedStack {
+  /** The type as the parent names it after registry mapping (`db.yaml`, `OS::Heat::ResourceGroup`). */
+  readonly type: string;
+  /** What kind of nested stack it is. */
+  readonly kind: NestedStackKind;
+  /** Its stable id (its `OS::stack_id`). */
+  readonly stackId: string;
+  /** Parameter values it was compiled with (a group's or chain's properties); run-time values as expressions. */
+  readonly parameters: Readonly<Record<string, unknown>>;
+  /** Its outputs, in compiled names (empty for groups and chains). */
+  readonly outputs: Readonly<Record<string, CompiledOutput>>;
+  /** Compiled names of its direct members, in template (index) order. */
+  readonly members: readonly string[];
 }
 
 /** The empty template (target of a stack delete). */

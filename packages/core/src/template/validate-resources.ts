@@ -60,6 +60,18 @@ export interface CompiledResources {
   readonly hiddenPaths: readonly string[];
 }
 
+/** Where the resources of a nested template go in the compiled (flattened) template. */
+export interface ResourceScope {
+  /** The compiled name of a resource of this template (`app/db` for `db` under `app`). */
+  qualify(name: string): string;
+  /** Resources that are nested stacks: compiled elsewhere (`compose/`), skipped here. */
+  readonly nested: ReadonlySet<string>;
+  /** Compiled names every resource of this template also depends on (its parent's `depends_on`). */
+  readonly inherited: readonly string[];
+  /** The registered type a resource's type name maps to through the environment's registry. */
+  mapType(name: string): string | undefined;
+}
+
 /** Per-type facts computed once per compilation. */
 interface TypeFacts {
   readonly shape: Readonly<Record<string, z.ZodType>>;
@@ -81,6 +93,7 @@ export function compileResources(
   selection: ResourceSelection,
   types: TypeRegistry,
   compiler: ValueCompiler,
+  scope?: ResourceScope,
 ): CompiledResources {
   const resources: Record<string, CompiledResource> = {};
   const entries: (readonly [string, CompiledResource])[] = [];
@@ -99,8 +112,10 @@ export function compileResources(
       checkDropped(decl, path);
       continue;
     }
-    const type = types.get(typeName);
-    if (type === undefined) throw new UnknownResourceTypeError(joinPath(path, "type"), typeName, types.names());
+    if (scope?.nested.has(name) === true) continue;
+    const mappedName = scope?.mapType(name) ?? typeName;
+    const type = types.get(mappedName);
+    if (type === undefined) throw new UnknownResourceTypeError(joinPath(path, "type"), mappedName, types.names());
     let fact = facts.get(type);
     if (fact === undefined) facts.set(type, (fact = typeFacts(type)));
 
@@ -159,7 +174,8 @@ export function compileResources(
       if (ownValue(properties, prop) !== undefined) setOwn(properties, prop, sealMarker(properties[prop]));
     }
     const explicit = explicitDependencies(decl.depends_on, name, selection, path);
-    if (explicit.length > 0) dependsOn = addAll(dependsOn, explicit);
+    if (explicit.length > 0) dependsOn = addAll(dependsOn, scope === undefined ? explicit : explicit.map((dep) => scope.qualify(dep)));
+    if (scope !== undefined && scope.inherited.length > 0) dependsOn = addAll(dependsOn, scope.inherited);
     const deletionPolicy = normalizeDeletionPolicy(decl.deletion_policy, path);
     checkUpdatePolicy(decl.update_policy, path);
     if (decl.description !== undefined && typeof decl.description !== "string") {
@@ -167,14 +183,15 @@ export function compileResources(
     }
     const externalId = compileExternalId(decl.external_id, type, path, compiler);
     const resource: CompiledResource = {
-      type: typeName,
+      type: mappedName,
       properties,
       dependsOn: dependsOn === undefined ? NO_NAMES : [...dependsOn].sort(),
       deletionPolicy,
       ...(externalId === undefined ? {} : { externalId }),
     };
-    setOwn(resources, name, resource);
-    entries.push([name, resource]);
+    const compiledName = scope === undefined ? name : scope.qualify(name);
+    setOwn(resources, compiledName, resource);
+    entries.push([compiledName, resource]);
   }
   return { resources, entries, hiddenPaths };
 }
@@ -212,7 +229,7 @@ function typeFacts(type: AnyResourceType): TypeFacts {
  * The names in a `depends_on` (a name or a list of names), each checked to be another
  * resource of the stack (not one whose condition is false). `resourcePath` is `resources.NAME`.
  */
-function explicitDependencies(value: unknown, self: string, selection: ResourceSelection, resourcePath: string): readonly string[] {
+export function explicitDependencies(value: unknown, self: string, selection: ResourceSelection, resourcePath: string): readonly string[] {
   const path = joinPath(resourcePath, "depends_on");
   const list = dependencyNames(value, path);
   list.forEach((dep, i) => {

@@ -2,6 +2,7 @@
  * Validation of a template's top level: allowed keys and the shape of each section.
  */
 import { TemplateValidationError } from "../errors.js";
+import { NESTED_SEPARATOR } from "./compose/paths.js";
 import { isPlainObject, joinPath, kindOf } from "./plain-data.js";
 import type { PlainObject } from "./plain-data.js";
 
@@ -36,7 +37,8 @@ export interface TemplateSections {
 /**
  * Check the top level: a mapping, only {@link TEMPLATE_KEYS} (in key order), then each
  * section's kind in the order of {@link TEMPLATE_KEYS}, then the names of parameters,
- * resources, outputs and conditions (not empty, no control characters).
+ * resources, outputs and conditions (not empty, no control characters; no `/` in a
+ * resource name: it separates the parts of a nested resource's name).
  * @throws TemplateValidationError at `""`, at an unknown key, at the malformed section or
  *   at the bad name.
  */
@@ -88,6 +90,12 @@ function checkNames(section: PlainObject, key: string, kind: string): void {
     if (name === "") throw new TemplateValidationError(joinPath(key, name), `a ${kind} name must not be empty`);
     if (CONTROL.test(name)) {
       throw new TemplateValidationError(joinPath(key, JSON.stringify(name)), `${kind} name ${JSON.stringify(name)} contains a control character`);
+    }
+    if (kind === "resource" && name.includes(NESTED_SEPARATOR)) {
+      throw new TemplateValidationError(
+        joinPath(key, name),
+        `resource name ${JSON.stringify(name)} contains "${NESTED_SEPARATOR}", which separates the names of nested resources (app${NESTED_SEPARATOR}db)`,
+      );
     }
   }
 }

@@ -15,6 +15,7 @@ import { CONDITION_FUNCTIONS, FUNCTION_TABLE } from "./functions/table.js";
 import { INTRINSIC_FUNCTIONS, containsIntrinsic, intrinsicArgument, intrinsicName, isPathItem, stepInto, unsupportedFunctionName } from "./intrinsics.js";
 import type { IntrinsicName, PathItem } from "./intrinsics.js";
 import { copyJson } from "./parameter-coercion.js";
+import { collectReferences } from "./references.js";
 import { isPlainObject, joinPath, kindOf, setOwn, show } from "./plain-data.js";
 import type { PlainObject } from "./plain-data.js";
 
@@ -42,6 +43,19 @@ export interface ValueScope {
   readonly parameters: ReadonlyMap<string, unknown>;
   /** Names of hidden parameters. */
   readonly hiddenParameters: ReadonlySet<string>;
+  /**
+   * Parameters whose value is known only at run time (a nested template's parameter given an
+   * expression such as `get_attr` by its parent): `get_param` substitutes the expression.
+   */
+  readonly runtimeParameters?: ReadonlySet<string>;
+  /** Pseudo-parameters (`OS::stack_name`, ...): readable with `get_param`, never declared. */
+  readonly pseudoParameters?: ReadonlyMap<string, unknown>;
+  /** Resources that are nested stacks: `get_attr: [name]` (every output) is allowed on them. */
+  readonly nestedStacks?: ReadonlySet<string>;
+  /** The name a resource of this template has in the compiled (flattened) template. @default identity */
+  qualify?(name: string): string;
+  /** The text of a file of the stack's `files` (`get_file`). @default no files */
+  readFile?(name: string, path: string): string;
 }
 
 const STRING: readonly ValueKind[] = ["string"];
@@ -163,6 +177,8 @@ export class ValueCompiler {
     switch (fn) {
       case "get_param":
         return this.#getParam(arg, path);
+      case "get_file":
+        return this.#getFile(arg, path);
       case "get_resource":
         return this.#getResource(arg, path);
       case "get_attr":
@@ -217,22 +233,29 @@ export class ValueCompiler {
     if (typeof name !== "string" || !keys.every(isPathItem)) {
       throw new TemplateValidationError(path, `get_param takes a parameter name or [name, key or index, ...], got ${show(arg)}`);
     }
-    const { parameters, hiddenParameters } = this.#scope;
+    const { parameters, hiddenParameters, pseudoParameters } = this.#scope;
+    if (!parameters.has(name) && pseudoParameters?.has(name) === true) {
+      return { value: copyJson(stepAll(pseudoParameters.get(name), name, keys as PathItem[], path)), literal: true };
+    }
     if (!parameters.has(name)) {
       const known = [...parameters.keys()];
       const hint = known.length > 0 ? ` (declared: ${known.join(", ")})` : " (the template declares no parameters)";
       throw new TemplateValidationError(path, `get_param refers to unknown parameter "${name}"${hint}`);
     }
     if (hiddenParameters.has(name)) this.usedHidden = true;
-    let current = parameters.get(name);
-    for (const key of keys as PathItem[]) {
-      const step = stepInto(current, key);
-      if (!step.found) {
-        throw new TemplateValidationError(path, `get_param: parameter "${name}" has no ${JSON.stringify(key)} at this path (a ${kindOf(current)})`);
-      }
-      current = step.value;
-    }
+    const current = stepAll(parameters.get(name), name, keys as PathItem[], path);
     const copy = copyJson(current);
+    if (this.#scope.runtimeParameters?.has(name) === true && containsIntrinsic(copy)) {
+      if (this.#inCondition) throw new TemplateValidationError(path, `parameter "${name}" is only known at run time (its value refers to resources), so a condition cannot use it`);
+      const refs = collectReferences(copy);
+      for (const ref of refs.resources) this.references.push(ref);
+      for (const ref of Object.keys(refs.attributes)) {
+        let attrs = this.attributeRefs.get(ref);
+        if (attrs === undefined) this.attributeRefs.set(ref, (attrs = new Set()));
+        for (const attribute of refs.attributes[ref] ?? []) attrs.add(attribute);
+      }
+      return { value: copy, literal: false };
+    }
     if (containsIntrinsic(copy)) {
       throw new TemplateValidationError(path, `the value of parameter "${name}" contains a mapping that reads as an intrinsic function; parameters cannot inject functions`);
     }
@@ -245,31 +268,46 @@ export class ValueCompiler {
       throw new TemplateValidationError(path, `get_resource takes a resource name, got ${show(arg)}`);
     }
     this.#requireResource(c.value, path, "get_resource");
-    this.references.push(c.value);
-    return { value: { get_resource: c.value }, literal: false };
+    const name = this.#scope.qualify?.(c.value) ?? c.value;
+    this.references.push(name);
+    return { value: { get_resource: name }, literal: false };
   }
 
   #getAttr(arg: unknown, path: string): CompiledValue {
     const c = Array.isArray(arg) ? this.#value(arg, joinPath(path, "get_attr")) : undefined;
     const parts = c?.value as unknown[] | undefined;
-    if (c === undefined || !c.literal || parts === undefined || parts.length < 2) {
+    const whole = parts?.length === 1 && typeof parts[0] === "string" && this.#scope.nestedStacks?.has(parts[0]) === true;
+    if (c === undefined || parts === undefined || (parts.length < 2 && !whole)) {
       throw new TemplateValidationError(path, `get_attr takes [resource, attribute, key or index, ...], got ${show(arg)}`);
     }
     const [resource, attribute, ...keys] = parts;
-    if (typeof resource !== "string" || typeof attribute !== "string" || !keys.every(isPathItem)) {
+    // A key may be a function known only at run time (`get_attr: [r, value, { get_attr: [k, value] }]`).
+    const keyOk = (key: unknown): boolean => isPathItem(key) || intrinsicName(key) !== undefined;
+    if (typeof resource !== "string" || (typeof attribute !== "string" && !whole) || !keys.every(keyOk)) {
       throw new TemplateValidationError(path, `get_attr takes [resource, attribute, key or index, ...] (names are strings, indices non-negative integers), got ${show(arg)}`);
     }
     this.#requireResource(resource, path, "get_attr");
     const type = this.#scope.typeOf(resource);
-    if (type !== undefined && type.anyAttribute !== true && !type.attributeNames.includes(attribute)) {
+    if (type !== undefined && type.anyAttribute !== true && typeof attribute === "string" && !type.attributeNames.includes(attribute)) {
       const known = type.attributeNames.length > 0 ? `its attributes are ${type.attributeNames.join(", ")}` : "it has no attributes";
       throw new TemplateValidationError(path, `get_attr: resource "${resource}" (type ${type.type}) has no attribute "${attribute}"; ${known}`);
     }
-    this.references.push(resource);
-    let attrs = this.attributeRefs.get(resource);
-    if (attrs === undefined) this.attributeRefs.set(resource, (attrs = new Set()));
-    attrs.add(attribute);
-    return { value: { get_attr: parts }, literal: false };
+    const name = this.#scope.qualify?.(resource) ?? resource;
+    this.references.push(name);
+    let attrs = this.attributeRefs.get(name);
+    if (attrs === undefined) this.attributeRefs.set(name, (attrs = new Set()));
+    if (typeof attribute === "string") attrs.add(attribute);
+    return { value: { get_attr: [name, ...parts.slice(1)] }, literal: false };
+  }
+
+  #getFile(arg: unknown, path: string): CompiledValue {
+    const c = this.#value(arg, joinPath(path, "get_file"));
+    if (!c.literal || typeof c.value !== "string" || c.value === "") {
+      throw new TemplateValidationError(path, `get_file takes a file name, got ${show(arg)}`);
+    }
+    const read = this.#scope.readFile;
+    if (read === undefined) throw new TemplateValidationError(path, `get_file: file "${c.value}" cannot be read: no files were given (pass them in the files option)`);
+    return { value: read(c.value, path), literal: true };
   }
 
   #requireResource(name: string, path: string, fn: string): void {
@@ -284,6 +322,22 @@ export class ValueCompiler {
       );
     }
   }
+}
+
+/** Walk `keys` into parameter `name`'s value. @throws TemplateValidationError when a step is missing. */
+function stepAll(value: unknown, name: string, keys: readonly PathItem[], path: string): unknown {
+  let current = value;
+  for (const key of keys) {
+    if (intrinsicName(current) !== undefined) {
+      throw new TemplateValidationError(path, `get_param: parameter "${name}" is only known at run time at this path, so it cannot be indexed with ${JSON.stringify(key)}`);
+    }
+    const step = stepInto(current, key);
+    if (!step.found) {
+      throw new TemplateValidationError(path, `get_param: parameter "${name}" has no ${JSON.stringify(key)} at this path (a ${kindOf(current)})`);
+    }
+    current = step.value;
+  }
+  return current;
 }
 
 function rejectUnsupported(value: PlainObject, path: string): void {

@@ -11,10 +11,11 @@
  * COMPLETE is real; every live resource belongs to a row that still exists).
  */
 import { deepStrictEqual } from "node:assert/strict";
+import { NESTED_STACK_TYPE } from "@converge/core";
 import type { ResourceRow, StackRecord } from "@converge/core";
 import { Reality, verify } from "@converge/core/testing";
 import type { TemplateModel } from "./template-model.js";
-import { toTemplate } from "./template-model.js";
+import { flatModel, nodeNames, toTemplate } from "./template-model.js";
 import type { World } from "./world.js";
 
 const EMPTY: TemplateModel = { resources: [] };
@@ -133,9 +134,11 @@ function sameProperties(a: unknown, b: unknown): boolean {
 export async function checkExact(world: World, model: TemplateModel, label: string): Promise<void> {
   const problems: string[] = [];
   const live = knowable(world);
-  problems.push(...verify(live, toTemplate(model)).problems);
+  const flat = flatModel(model);
+  problems.push(...verify(live, toTemplate(flat)).problems);
   const rows = await world.rows();
-  const names = new Set(model.resources.map((r) => r.name));
+  const nodes = new Set(nodeNames(model));
+  const names = new Set([...flat.resources.map((r) => r.name), ...nodes]);
   const owners = new Map<string, string>();
   for (const row of rows) {
     if (!names.has(row.name)) {
@@ -145,7 +148,7 @@ export async function checkExact(world: World, model: TemplateModel, label: stri
     const state = `${row.action}_${row.status}`;
     if (state !== "CREATE_COMPLETE" && state !== "UPDATE_COMPLETE") problems.push(`row ${row.id} of ${row.name} is ${state}`);
     if (row.lockHolder !== null) problems.push(`row ${row.id} of ${row.name} still locked by ${row.lockHolder}`);
-    if (row.physicalId === null) continue;
+    if (row.physicalId === null || nodes.has(row.name)) continue;
     if (owners.has(row.physicalId)) problems.push(`rows ${owners.get(row.physicalId) ?? "?"} and ${row.id} claim ${row.physicalId}`);
     owners.set(row.physicalId, row.id);
     const entry = world.reality.entries.get(row.physicalId);
@@ -172,7 +175,8 @@ export async function checkConsistent(world: World, label: string): Promise<void
   const rows = await world.rows();
   const byId = new Map(rows.map((r) => [r.id, r]));
   for (const row of rows) {
-    if (row.physicalId === null) continue;
+    // A nested stack's node holds no resource of reality.
+    if (row.physicalId === null || row.type === NESTED_STACK_TYPE) continue;
     const entry = world.reality.entries.get(row.physicalId);
     if (row.status === "COMPLETE" && (row.action === "CREATE" || row.action === "UPDATE")) {
       if (entry === undefined) problems.push(`row ${row.id} of ${row.name} is ${row.action}_COMPLETE but ${row.physicalId} is gone`);

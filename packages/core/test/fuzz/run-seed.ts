@@ -12,7 +12,7 @@ import { Tracker, checkConsistent, checkExact } from "./oracle.js";
 import type { ApiKind } from "./oracle.js";
 import { Rng } from "./rng.js";
 import type { Gen, TemplateModel } from "./template-model.js";
-import { describeModel, mutate, randomTemplate, toTemplate } from "./template-model.js";
+import { describeModel, flatModel, mutate, randomTemplate, toTemplate } from "./template-model.js";
 import { Trace } from "./trace.js";
 import { STACK, World } from "./world.js";
 
@@ -95,7 +95,10 @@ export async function runSeed(seed: number, variant: VariantName): Promise<SeedR
   const gen: Gen = { rng: rng.fork(), maxResources: big ? 30 : 8, names: 0 };
   trace.note(`seed ${seed} variant ${variant}: ${JSON.stringify({ ...world.options, blockRate: world.blockRate, maxGates: world.maxGates, ...knobs })}`);
   const tracker = new Tracker(world);
-  world.modelOf = (templateId) => tracker.model(templateId);
+  world.modelOf = (templateId) => {
+    const model = tracker.model(templateId);
+    return model === undefined ? undefined : flatModel(model);
+  };
   const run = new Run(world, tracker, gen, rng, trace, knobs);
   try {
     await world.start();
@@ -234,7 +237,7 @@ class Run {
       this.trace.note("failures cleared");
     }
     if (!this.rng.chance(this.knobs.failRate)) return;
-    const names = this.model.resources.map((r) => r.name);
+    const names = flatModel(this.model).resources.map((r) => r.name);
     if (names.length === 0) return;
     for (let k = this.rng.int(1, 2); k > 0; k--) {
       const spec = {

@@ -7,6 +7,11 @@
  * `depends_on` changes, moves that invert dependencies) are followed by {@link repair},
  * which turns every reference that is no longer valid into a literal. References through
  * `!a` / `!b` (replace-on-change) properties build chains along which replacements cascade.
+ *
+ * Some resources are composed (issue 12): a `ResourceGroup` of `count` scenario resources
+ * with the resource's properties, or an `OS::Heat::Stack` whose inline template has one
+ * scenario resource `r` fed by parameters. Other resources may `depends_on` them (the whole
+ * nested stack) but not read them; {@link flatModel} is what reality must then hold.
  */
 import type { ResourceDefinition, Template } from "@converge/core";
 import { SCENARIO_TYPE } from "@converge/core/testing";
@@ -25,11 +30,16 @@ export type Value =
   | { readonly kind: "ref"; readonly to: string }
   | { readonly kind: "attr"; readonly to: string; readonly attr: (typeof ATTRS)[number] };
 
+/** How a resource is composed: plain, a group of `count` members, or a nested stack. */
+export type Shape = { readonly kind: "group"; readonly count: number } | { readonly kind: "stack" };
+
 /** One resource of a model. */
 export interface ResourceModel {
   name: string;
   props: Partial<Record<Prop, Value>>;
   dependsOn: string[];
+  /** Composition (absent: a plain scenario resource). */
+  shape?: Shape;
 }
 
 /** A template model: resources in an order every reference respects. */
@@ -65,6 +75,7 @@ function randomValue(rng: Rng, model: TemplateModel, index: number): Value {
   const back = Math.min(index, 1 + Math.floor(-Math.log(1 - rng.float()) * 1.5));
   const target = model.resources[index - back] as ResourceModel;
   const attrs = ATTRS.filter((a) => target.props[a] !== undefined);
+  if (target.shape !== undefined) return literal(rng);
   if (attrs.length > 0 && rng.chance(0.6)) return { kind: "attr", to: target.name, attr: rng.pick(attrs) };
   return { kind: "ref", to: target.name };
 }
@@ -74,7 +85,15 @@ function randomResource(rng: Rng, model: TemplateModel, index: number, name: str
   model.resources.splice(index, 0, resource);
   for (const prop of PROPS) if (rng.chance(prop === "a" || prop === "!a" ? 0.55 : 0.35)) resource.props[prop] = randomValue(rng, model, index);
   if (index > 0 && rng.chance(0.2)) resource.dependsOn.push((model.resources[rng.int(0, index - 1)] as ResourceModel).name);
+  const shape = randomShape(rng);
+  if (shape !== undefined) resource.shape = shape;
   return resource;
+}
+
+function randomShape(rng: Rng): Shape | undefined {
+  if (rng.chance(0.12)) return { kind: "group", count: rng.int(0, 3) };
+  if (rng.chance(0.08)) return { kind: "stack" };
+  return undefined;
 }
 
 /** A random template of 1..maxResources resources. */
@@ -87,7 +106,9 @@ export function randomTemplate(gen: Gen): TemplateModel {
 
 /** A deep copy. */
 export function cloneModel(model: TemplateModel): TemplateModel {
-  return { resources: model.resources.map((r) => ({ name: r.name, props: { ...r.props }, dependsOn: [...r.dependsOn] })) };
+  return {
+    resources: model.resources.map((r) => ({ name: r.name, props: { ...r.props }, dependsOn: [...r.dependsOn], ...(r.shape === undefined ? {} : { shape: r.shape }) })),
+  };
 }
 
 /** Make every reference valid again (it must point at an earlier resource, an attribute it sets). */
@@ -98,7 +119,8 @@ export function repair(model: TemplateModel): TemplateModel {
       const value = resource.props[prop];
       if (value === undefined || value.kind === "lit") continue;
       const target = before.get(value.to);
-      const ok = target !== undefined && (value.kind === "ref" || target.props[value.attr] !== undefined);
+      // A composed resource is only depended on, never read.
+      const ok = target !== undefined && target.shape === undefined && (value.kind === "ref" || target.props[value.attr] !== undefined);
       if (!ok) resource.props[prop] = { kind: "lit", value: "v0" };
     }
     resource.dependsOn = [...new Set(resource.dependsOn)].filter((d) => before.has(d));
@@ -173,6 +195,15 @@ const edits: ReadonlyArray<readonly [number, string, Edit]> = [
     r.dependsOn.push(dep);
     return `${r.name} depends_on +${dep}`;
   }],
+  [2, "reshape", (rng, m) => {
+    // Scale a group, or turn a resource into (or back from) a group or a nested stack.
+    const r = rng.pick(m.resources);
+    const from = r.shape === undefined ? "plain" : r.shape.kind === "group" ? `group(${r.shape.count})` : "stack";
+    const shape = r.shape?.kind === "group" && rng.chance(0.6) ? { kind: "group" as const, count: rng.int(0, 4) } : randomShape(rng);
+    if (shape === undefined) delete r.shape;
+    else r.shape = shape;
+    return `reshape ${r.name} ${from}->${shape === undefined ? "plain" : shape.kind === "group" ? `group(${shape.count})` : "stack"}`;
+  }],
   [3, "invert", (rng, m) => {
     // Move a resource that refers to an earlier one before it, then make the earlier one
     // refer to the moved one: X -> Y becomes Y -> X.
@@ -213,7 +244,7 @@ function toValue(value: Value): unknown {
   return { get_attr: [value.to, value.attr] };
 }
 
-/** The template of a model. */
+/** The template of a model (composed resources as groups and nested stacks). */
 export function toTemplate(model: TemplateModel): Template {
   const resources: Record<string, ResourceDefinition> = {};
   for (const r of model.resources) {
@@ -222,9 +253,41 @@ export function toTemplate(model: TemplateModel): Template {
       const value = r.props[prop];
       if (value !== undefined) properties[prop] = toValue(value);
     }
-    resources[r.name] = { type: SCENARIO_TYPE, properties, ...(r.dependsOn.length > 0 ? { depends_on: [...r.dependsOn] } : {}) };
+    const dependsOn = r.dependsOn.length > 0 ? { depends_on: [...r.dependsOn] } : {};
+    resources[r.name] = { ...composed(r.shape, properties), ...dependsOn } as ResourceDefinition;
   }
   return { resources };
+}
+
+/** A resource's type and properties for its shape. */
+function composed(shape: Shape | undefined, properties: Record<string, unknown>): { type: string; properties: Record<string, unknown> } {
+  if (shape === undefined) return { type: SCENARIO_TYPE, properties };
+  if (shape.kind === "group") return { type: "OS::Heat::ResourceGroup", properties: { count: shape.count, resource_def: { type: SCENARIO_TYPE, properties } } };
+  const names = Object.keys(properties);
+  const template = {
+    parameters: Object.fromEntries(names.map((p) => [p, { type: "string" }])),
+    resources: { r: { type: SCENARIO_TYPE, properties: Object.fromEntries(names.map((p) => [p, { get_param: p }])) } },
+  };
+  return { type: "OS::Heat::Stack", properties: { template, parameters: properties } };
+}
+
+/**
+ * What reality must hold for a model: each group member (`g/0`, ...) and nested resource
+ * (`s/r`) as a plain resource with the composed resource's properties and dependencies.
+ */
+export function flatModel(model: TemplateModel): TemplateModel {
+  const resources: ResourceModel[] = [];
+  for (const r of model.resources) {
+    if (r.shape === undefined) resources.push(r);
+    else if (r.shape.kind === "stack") resources.push({ name: `${r.name}/r`, props: r.props, dependsOn: r.dependsOn });
+    else for (let i = 0; i < r.shape.count; i++) resources.push({ name: `${r.name}/${i}`, props: r.props, dependsOn: r.dependsOn });
+  }
+  return { resources };
+}
+
+/** Names of the internal nodes of the model's composed resources (rows that hold no resource). */
+export function nodeNames(model: TemplateModel): string[] {
+  return model.resources.filter((r) => r.shape !== undefined).map((r) => r.name);
 }
 
 /** A compact one-line rendering: `r1{a:v1 !a:@r0.a c:&r0}<r0`. */
@@ -236,7 +299,8 @@ export function describeModel(model: TemplateModel): string {
         const v = r.props[p] as Value;
         return `${p}:${v.kind === "lit" ? v.value : v.kind === "ref" ? `&${v.to}` : `@${v.to}.${v.attr}`}`;
       });
-      return `${r.name}{${props.join(" ")}}${r.dependsOn.length > 0 ? `<${r.dependsOn.join(",")}` : ""}`;
+      const shape = r.shape === undefined ? "" : r.shape.kind === "group" ? `[group ${r.shape.count}]` : "[stack]";
+      return `${r.name}${shape}{${props.join(" ")}}${r.dependsOn.length > 0 ? `<${r.dependsOn.join(",")}` : ""}`;
     })
     .join(" ");
 }

@@ -31,8 +31,8 @@ const SAMPLES: Record<string, readonly unknown[]> = {
 };
 
 describe("the function table", () => {
-  it("defines every intrinsic except the four the compiler decides itself", () => {
-    const specials = ["get_resource", "get_attr", "get_param", "if"];
+  it("defines every intrinsic except the five the compiler decides itself", () => {
+    const specials = ["get_resource", "get_attr", "get_param", "get_file", "if"];
     expect([...specials, ...FUNCTION_TABLE.keys()].sort()).toEqual([...INTRINSIC_FUNCTIONS].sort());
     for (const name of INTRINSIC_FUNCTIONS) expect(UNSUPPORTED_FUNCTIONS.has(name), name).toBe(false);
     expect(CONDITION_FUNCTIONS).toEqual(["get_param", "contains", "equals", "not", "and", "or"]);

@@ -27,18 +27,18 @@ outputs:
 export const policyTemplate = `
 heat_template_version: '2015-04-30'
 resources:
-random_group:
-  type: OS::Heat::ResourceGroup
-  update_policy:
-    rolling_update:
-      min_in_service: 1
-      max_batch_size: 2
-      pause_time: 1
-  properties:
-    count: 10
-    resource_def:
-      type: OS::Heat::TestResource
-      properties:
-        value: initial
-        update_replace: False
+  random_group:
+    type: OS::Heat::ResourceGroup
+    update_policy:
+      rolling_update:
+        min_in_service: 1
+        max_batch_size: 2
+        pause_time: 1
+    properties:
+      count: 10
+      resource_def:
+        type: OS::Heat::TestResource
+        properties:
+          value: initial
+          update_replace: False
 `;

@@ -5,6 +5,12 @@
  * `show_nested` preview names each nested resource with its `parent_resource`; Converge's
  * preview names it by its path (`nested1/nested2/random`): the last part is the resource name,
  * the one before it the parent resource.
+ *
+ * DIFFERS FROM HEAT (kept as `it.fails`, so they turn red once the behaviour matches): Heat's
+ * preview lists every nested stack resource as "updated" even when nothing in it changes;
+ * Converge previews it as `no_change` (the nested-stack node), so `unchanged` holds the nested
+ * stacks too. The nested resources themselves are previewed as in Heat (checked by the
+ * "in Converge" tests, and test_nested_resources_replace passes as it is).
  */
 import { describe, expect, it } from "vitest";
 import type { PreviewResult } from "@converge/core";
@@ -138,7 +144,7 @@ resources:
     for (const section of sections) expect(changes[section], section).toEqual([]);
   };
 
-  it("test_nested_resources_nochange", async () => {
+  it.fails("test_nested_resources_nochange (differs: a nested stack whose template did not change previews as no_change; Heat always updates nested stacks)", async () => {
     const heat = new HeatKit();
     const files = { "nested1.yaml": templateNested1, "nested2.yaml": templateNested2 };
     const stack = await heat.stackCreate(templateNestedParent, { files });
@@ -153,7 +159,7 @@ resources:
     empty(changes, ["replaced", "deleted", "added"]);
   });
 
-  it("test_nested_resources_add", async () => {
+  it.fails("test_nested_resources_add (differs: a nested stack whose template did not change previews as no_change; Heat always updates nested stacks)", async () => {
     const heat = new HeatKit();
     const files: Record<string, string> = { "nested1.yaml": templateNested1, "nested2.yaml": templateNested2 };
     const stack = await heat.stackCreate(templateNestedParent, { files });
@@ -168,7 +174,7 @@ resources:
     empty(changes, ["replaced", "deleted"]);
   });
 
-  it("test_nested_resources_delete", async () => {
+  it.fails("test_nested_resources_delete (differs: a nested stack whose template did not change previews as no_change; Heat always updates nested stacks)", async () => {
     const heat = new HeatKit();
     const files: Record<string, string> = { "nested1.yaml": templateNested1, "nested2.yaml": templateNested2_2 };
     const stack = await heat.stackCreate(templateNestedParent, { files });
@@ -195,5 +201,30 @@ resources:
     expect(byName(changes, "random", "deleted").parent_resource).toBe("nested2");
     expect(byName(changes, "nested2", "deleted").parent_resource).toBe("nested1");
     empty(changes, ["updated", "unchanged", "added"]);
+  });
+});
+
+describe("UpdatePreviewStackTestNested in Converge", () => {
+  const parent = "heat_template_version: 2016-04-08\nresources:\n  nested1:\n    type: nested1.yaml\n";
+  const nested1 = "heat_template_version: 2016-04-08\nresources:\n  nested2:\n    type: nested2.yaml\n";
+  const one = "heat_template_version: 2016-04-08\nresources:\n  random:\n    type: OS::Heat::RandomString\n";
+  const two = `${one}  random2:\n    type: OS::Heat::RandomString\n`;
+  const sections = async (from: string, to: string) => {
+    const heat = new HeatKit();
+    const stack = await heat.stackCreate(parent, { files: { "nested1.yaml": nested1, "nested2.yaml": from } });
+    return previewNested(heat, stack, parent, { files: { "nested1.yaml": nested1, "nested2.yaml": to } });
+  };
+  const names = (list: NestedChange[]) => list.map((c) => `${c.parent_resource ?? ""}/${c.resource_name}`).sort();
+
+  it("previews nested resources by path: unchanged, added, deleted", async () => {
+    const same = await sections(one, one);
+    expect(names(same.unchanged)).toEqual(["/nested1", "nested1/nested2", "nested2/random"]);
+    expect([...same.added, ...same.deleted, ...same.updated, ...same.replaced]).toEqual([]);
+    const added = await sections(one, two);
+    expect(names(added.added)).toEqual(["nested2/random2"]);
+    expect(names(added.unchanged)).toContain("nested2/random");
+    const deleted = await sections(two, one);
+    expect(names(deleted.deleted)).toEqual(["nested2/random2"]);
+    expect(names(deleted.unchanged)).toContain("nested2/random");
   });
 });

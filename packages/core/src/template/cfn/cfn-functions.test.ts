@@ -39,6 +39,8 @@ describe("CloudFormation functions", () => {
     expect(atRunTime({ Ref: "src" }, null)).toBe("src-id");
     expect(valueOf({ Ref: "AWS::Region" })).toBe("ap-southeast-1");
     expect(valueOf({ Ref: "AWS::Region" }, { values: { "AWS::Region": "eu-west-1" } })).toBe("eu-west-1");
+    const named = compileTemplate(template([{ Ref: "AWS::StackName" }, { Ref: "AWS::StackId" }]), { types: testTypes, stackName: "site", stackId: "id-1" });
+    expect(named.resources.any?.properties.v).toEqual(["site", "id-1"]);
     const hot = translateCfnTemplate(template([{ Ref: "AWS::StackName" }, { Ref: "AWS::StackId" }]));
     expect((hot.template.resources as Record<string, { properties: unknown }>).any?.properties).toEqual({
       v: [{ get_param: "OS::stack_name" }, { get_param: "OS::stack_id" }],

@@ -148,3 +148,45 @@ describe("CloudFormation dialect: parameters", () => {
     at({ Type: "String", AllowedValues: "a" }, "Parameters.P.AllowedValues", /./);
   });
 });
+
+describe("CloudFormation dialect: the README example", () => {
+  it("compiles, with a nested CFN template resource naming its errors in CFN terms", () => {
+    const main = `
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Env: { Type: String, AllowedValues: [dev, prod], Default: dev }
+Mappings:
+  Sizes: { dev: { value: small }, prod: { value: large } }
+Conditions:
+  IsProd: { "Fn::Equals": [{ Ref: Env }, prod] }
+Resources:
+  app:
+    Type: ${anything}
+    Properties:
+      label: { "Fn::Join": ["-", [{ Ref: "AWS::StackName" }, { "Fn::FindInMap": [Sizes, { Ref: Env }, value] }]] }
+  backup: { Type: ${anything}, Condition: IsProd, DependsOn: app, DeletionPolicy: Retain }
+  child: { Type: child.yaml, Properties: { Size: 3 } }
+Outputs:
+  app: { Value: { "Fn::GetAtt": [app, out] } }
+`;
+    const child = (size: string) => `
+HeatTemplateFormatVersion: '2012-12-12'
+Parameters:
+  Size: { Type: Number, MaxValue: ${size} }
+Resources:
+  db: { Type: ${db}, Properties: { size: { Ref: Size } } }
+`;
+    const compiled = compileTemplate(parseTemplate(main), { types: testTypes, stackName: "site", files: { "child.yaml": child("5") }, parameters: { Env: "prod" } });
+    expect(compiled.resources.app?.properties.label).toBe("site-large");
+    expect(Object.keys(compiled.resources).sort()).toEqual(["app", "backup", "child", "child/db"]);
+    expect(compiled.resources["child/db"]?.properties).toEqual({ size: 3 });
+    const nested = validationError(() => compileTemplate(parseTemplate(main.replace("Size: 3", "Size: 9")), { types: testTypes, files: { "child.yaml": child("5") } }));
+    expect(nested.path).toBe("Resources.child.Properties.Size");
+    expect(nested.message).toMatch(/must be at most 5/);
+    const inChild = validationError(() =>
+      compileTemplate(parseTemplate(main), { types: testTypes, files: { "child.yaml": child("5").replace("{ Ref: Size }", "{ Ref: Nope }") } }),
+    );
+    expect(inChild.path).toBe("Resources.child.Resources.db.Properties.size");
+    expect(inChild.message).toMatch(/Ref refers to "Nope"/);
+  });
+});

@@ -196,6 +196,22 @@ export class ParameterError extends TemplateValidationError {
   }
 }
 
+/**
+ * An update changes the value of parameters declared `immutable: true` (Heat's
+ * ImmutableParameterModified). `path` is the first one's (`parameters.NAME`); `names` lists them all.
+ */
+export class ImmutableParameterError extends ParameterError {
+  /** The immutable parameters whose values the update changes, in declaration order. */
+  readonly names: readonly string[];
+  constructor(names: readonly string[]) {
+    super(
+      `parameters.${names[0] ?? ""}`,
+      `the ${names.length === 1 ? "parameter" : "parameters"} ${names.map((n) => `"${n}"`).join(", ")} ${names.length === 1 ? "is" : "are"} immutable and may not be changed by an update; keep the current value or create a new stack`,
+    );
+    this.names = [...names];
+  }
+}
+
 /** No stack with this name exists. */
 export class StackNotFoundError extends ConvergeError {
   /** The stack name looked up. */

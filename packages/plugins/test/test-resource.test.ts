@@ -77,15 +77,21 @@ describe("OS::Heat::TestResource", () => {
     expect(kit.waits).toEqual([2000]);
   });
 
-  it("fails an update only when it changes value, as Heat does", async () => {
+  it("fails any update while fail is true, waiting only when value changes, as Heat does", async () => {
     const kit = setup();
     await kit.create("s", one({ value: "a" }));
-    const quiet = await kit.update("s", one({ value: "a", fail: true }), { disableRollback: true });
-    expect(quiet.state).toBe("UPDATE_COMPLETE");
-    const failed = await kit.update("s", one({ value: "b", fail: true }), { disableRollback: true });
+    const quiet = await kit.update("s", one({ value: "a", fail: true, wait_secs: 3 }), { disableRollback: true });
+    expect(quiet.state).toBe("UPDATE_FAILED");
+    expect(quiet.statusReason).toMatch(/Test Resource failed test/);
+    expect(kit.waits).toEqual([]);
+    await kit.create("t", one({ value: "a" }));
+    const failed = await kit.update("t", one({ value: "b", fail: true, wait_secs: 3 }), { disableRollback: true });
     expect(failed.state).toBe("UPDATE_FAILED");
-    expect(failed.statusReason).toMatch(/Test Resource failed test/);
-    expect((await kit.live("s")).get("test")?.attributes.output).toBe("a");
+    expect(kit.waits).toEqual([3000]);
+    expect((await kit.live("t")).get("test")?.attributes.output).toBe("a");
+    // Nothing changed: no update at all, so nothing fails (Heat never calls handle_update).
+    await kit.create("u", one({ value: "a", fail: false }));
+    expect((await kit.update("u", one({ value: "a" }))).state).toBe("UPDATE_COMPLETE");
   });
 
   it("waits per action: action_wait_secs over wait_secs, updates wait only when value changes, attr_wait_secs too", async () => {

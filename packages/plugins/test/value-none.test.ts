@@ -103,11 +103,16 @@ describe("OS::Heat::None in a stack", () => {
     expect(await kit.engine.listStacks()).toEqual([]);
   });
 
-  it("rejects get_attr on it when the template is validated", () => {
+  it("answers every get_attr with null, as Heat does", async () => {
     const kit = stackKit([None]);
-    expect(() =>
-      kit.engine.validateTemplate({ resources: { stub: { type: "OS::Heat::None" } }, outputs: { x: { value: { get_attr: ["stub", "anything"] } } } }),
-    ).toThrow(/it has no attributes/);
+    const stub: Template = {
+      resources: { stub: { type: "OS::Heat::None" }, user: { type: "OS::Heat::None", properties: { ip: { get_attr: ["stub", "first_address"] } } } },
+      outputs: { x: { value: { get_attr: ["stub", "anything", "deep", 0] } }, y: { value: { get_attr: ["stub", "networks"] } } },
+    };
+    const created = await kit.create("s", stub);
+    expect(created.state).toBe("CREATE_COMPLETE");
+    expect(created.outputs).toEqual({ x: null, y: null });
+    expect((await kit.live("s")).get("user")?.properties).toEqual({ ip: null });
   });
 });
 

@@ -21,6 +21,7 @@ import { EMPTY_TEMPLATE } from "../template/types.js";
 import type { AbandonDeps, AbandonedResource, AbandonedStack } from "./abandon.js";
 import { abandonResource, abandonStack } from "./abandon.js";
 import { adoptionOptions, adoptionTemplate, checkExternalIds, importResource } from "./adopt.js";
+import { checkImmutableParameters } from "./immutable-parameters.js";
 import type { EngineOptions, StackOperationOptions } from "./options.js";
 import { resolveEngineOptions, resolveStackOptions } from "./options.js";
 import { stackCompiler } from "./stack-compiler.js";
@@ -258,6 +259,7 @@ export function createEngine(options: EngineOptions): Engine {
       const converge = opts?.converge ?? false;
       if (typeof converge !== "boolean") throw new InvalidOptionsError("converge", "must be a boolean");
       return withReconcile(stackOptions, retryStart(name, async (stack) => {
+        checkImmutableParameters(await store.loadTemplate(stack.id, stack.templateId), compiled);
         await checkExternalIds(store, stack, compiled);
         return startTraversal(env, {
           stack,
@@ -316,8 +318,10 @@ export function createEngine(options: EngineOptions): Engine {
       );
       const rows = (await store.loadRows(stack.id)).map((r) => ({ ...r, properties: openRecord(r.properties), attributes: openRecord(r.attributes) }));
       const match = await loadTargetMatch(store, stack.id, rows, compiled, "preview");
+      const current = await store.loadTemplate(stack.id, stack.templateId);
+      checkImmutableParameters(current, compiled);
       const observed = opts?.converge === true ? await observeForPreview(stack, rows, types, resolved.logger) : undefined;
-      return previewUpdate(stack, compiled, rows, types, await store.loadTemplate(stack.id, stack.templateId), match, observed);
+      return previewUpdate(stack, compiled, rows, types, current, match, observed);
     },
     async getStack(name) {
       const { stack: stackName, path } = splitStackName(name);

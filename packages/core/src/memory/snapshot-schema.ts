@@ -86,6 +86,7 @@ export const compiledTemplateSchema = z.object({
   secrets: z.string().optional(),
   forget: z.array(z.string()).optional(),
   parameters: jsonObject.optional(),
+  immutableParameters: z.array(z.string()).optional(),
   nested: z
     .record(
       z.string(),

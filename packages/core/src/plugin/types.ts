@@ -133,6 +133,13 @@ export interface ResourceTypeSpec<S extends PropertySchema = PropertySchema, A e
   /** Attribute names the type exposes to `get_attr`, or a record of name to description. */
   readonly attributes?: readonly A[] | Readonly<Record<A, string>>;
   /**
+   * With true, `get_attr` may read any attribute name, not only the declared ones; one the
+   * type never provides (not returned by create/update, no `getAttribute`) reads null. Heat's
+   * `OS::Heat::None` answers every attribute so, letting it stub out any resource.
+   * @default false
+   */
+  readonly anyAttribute?: boolean;
+  /**
    * Properties that can be changed in place by `update`. A change to any other property
    * replaces the resource. `"all"` (the default when `update` is given) allows every property;
    * with no `update` handler every change replaces.

@@ -233,7 +233,7 @@ describe("compileTemplate: references", () => {
 
 describe("compileTemplate: unsupported Heat functions", () => {
   it("rejects HOT and CFN functions Converge does not implement, naming the function and where", () => {
-    for (const fn of ["yaql", "make_url", "resource_facade", "Fn::Join", "Fn::Select", "Ref"]) {
+    for (const fn of ["yaql", "make_url", "resource_facade", "Fn::Join", "Fn::Split", "Ref"]) {
       expectError(
         { resources: { any: { type: "test:misc:Anything", properties: { deep: [{ x: { [fn]: "arg" } }] } } } },
         TemplateValidationError,

@@ -7,6 +7,7 @@ import { DependencyCycleError, InvalidOptionsError } from "../errors.js";
 import { DependencyGraph } from "../graph/dependency-graph.js";
 import type { TypeRegistry } from "../plugin/registry.js";
 import { sealSecrets } from "../secrets/template-secrets.js";
+import { inCfnTermsAfterCompile } from "./cfn/dialect.js";
 import { Redactor, secretLeaves } from "../secrets/redactor.js";
 import { checkNesting } from "./nesting.js";
 import { collectReferences } from "./references.js";
@@ -82,6 +83,10 @@ export interface CompileOptions {
  * The template, and each parameter value, may nest mappings and lists at most
  * `MAX_TEMPLATE_DEPTH` (100) levels deep; this is checked first.
  *
+ * A CloudFormation template (`AWSTemplateFormatVersion` / `HeatTemplateFormatVersion`) is
+ * translated into HOT first (`cfn/translate.ts`); its errors name CFN paths
+ * (`Resources.web.Properties.image`).
+ *
  * @throws TemplateValidationError (or a subclass: ParameterError, UnknownResourceTypeError,
  *   DependencyCycleError, TemplateNestingError, MissingTemplateFileError, TemplateRecursionError,
  *   CompositionLimitError, EnvironmentError) whose `path` names the offending node, e.g.
@@ -106,7 +111,7 @@ export function compileTemplate(template: unknown, options: CompileOptions): Com
     const top = compileScope(comp, { template, stackPath: "", given, runtime: new Set(), hiddenGiven: new Set(), inherited: [], file: undefined, chain: [], depth: 0 });
     return finish(comp, top);
   } catch (error) {
-    throw withoutHidden(error, comp.hiddenValues);
+    throw withoutHidden(inCfnTermsAfterCompile(template, error), comp.hiddenValues);
   }
 }
 
@@ -196,6 +201,7 @@ function finish(comp: Composition, top: ScopeResult): CompiledTemplate {
     ...(nested === undefined ? {} : { nested }),
     parameters: { ...sealHidden(top.params.values, top.params.hidden), ...Object.fromEntries(top.pseudo) },
   };
+  if (top.params.immutable.size > 0) result.immutableParameters = [...top.params.immutable];
   if (comp.hiddenValues.length > 0 || top.params.hidden.size > 0) {
     const hidden = [...top.params.hidden];
     result.hiddenParameters = [...hidden, ...comp.hiddenPaths];

@@ -46,6 +46,9 @@ export const INTRINSIC_FUNCTIONS = [
   "not",
   "and",
   "or",
+  "Fn::Select",
+  "Fn::Base64",
+  "Fn::MemberListToMap",
 ] as const;
 
 /** One of {@link INTRINSIC_FUNCTIONS}. */
@@ -66,11 +69,8 @@ export const UNSUPPORTED_FUNCTIONS: ReadonlySet<string> = new Set([
   "Fn::GetAtt",
   "Fn::GetAZs",
   "Fn::Join",
-  "Fn::Select",
   "Fn::Split",
   "Fn::Replace",
-  "Fn::Base64",
-  "Fn::MemberListToMap",
   "Fn::ResourceFacade",
 ]);
 

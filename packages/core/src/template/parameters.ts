@@ -18,18 +18,21 @@ export interface BoundParameters {
   readonly values: ReadonlyMap<string, unknown>;
   /** Names of the parameters declared `hidden: true`. */
   readonly hidden: ReadonlySet<string>;
+  /** Names of the parameters declared `immutable: true` (an update may not change their values). */
+  readonly immutable: ReadonlySet<string>;
 }
 
-/** Keys a parameter declaration may have (`immutable` and `tags` are accepted and ignored). */
 /** What a coercion error of a hidden parameter says instead of its details (which may quote the value). */
 const HIDDEN_VALUE = "not of that type (a hidden parameter's value is not shown)";
 
+/** Keys a parameter declaration may have (`tags` is accepted and ignored). */
 const DECLARATION_KEYS = new Set(["type", "default", "description", "label", "hidden", "constraints", "immutable", "tags"]);
 
 interface Declaration {
   readonly name: string;
   readonly type: ParameterType;
   readonly hidden: boolean;
+  readonly immutable: boolean;
   readonly constraints: readonly CheckedConstraint[];
   readonly defaultValue: { readonly value: unknown } | undefined;
 }
@@ -73,8 +76,10 @@ export function bindParameters(section: PlainObject, given: unknown, options: Bi
   }
   const values = new Map<string, unknown>();
   const hidden = new Set<string>();
+  const immutable = new Set<string>();
   for (const d of declarations) {
     if (d.hidden) hidden.add(d.name);
+    if (d.immutable) immutable.add(d.name);
     const path = valuePath(d.name);
     let raw = ownValue(supplied, d.name);
     if (raw !== undefined && options.runtime?.has(d.name) === true) {
@@ -96,7 +101,7 @@ export function bindParameters(section: PlainObject, given: unknown, options: Bi
     checkConstraints(d.type, coerced.value, d.constraints, path, d.hidden);
     values.set(d.name, coerced.value);
   }
-  return { values, hidden };
+  return { values, hidden, immutable };
 }
 
 function declare(name: string, decl: unknown): Declaration {
@@ -118,8 +123,10 @@ function declare(name: string, decl: unknown): Declaration {
       throw new TemplateValidationError(joinPath(path, key), `${key} must be a string`);
     }
   }
-  if (decl.hidden !== undefined && typeof decl.hidden !== "boolean") {
-    throw new TemplateValidationError(joinPath(path, "hidden"), "hidden must be true or false");
+  for (const key of ["hidden", "immutable"] as const) {
+    if (decl[key] !== undefined && typeof decl[key] !== "boolean") {
+      throw new TemplateValidationError(joinPath(path, key), `${key} must be true or false`);
+    }
   }
   const hidden = decl.hidden === true;
   const constraints = checkConstraintDeclarations(ptype, decl.constraints, joinPath(path, "constraints"));
@@ -131,5 +138,5 @@ function declare(name: string, decl: unknown): Declaration {
     checkConstraints(ptype, coerced.value, constraints, at, hidden);
     defaultValue = { value: coerced.value };
   }
-  return { name, type: ptype, hidden, constraints, defaultValue };
+  return { name, type: ptype, hidden, immutable: decl.immutable === true, constraints, defaultValue };
 }

@@ -34,6 +34,8 @@ export interface ParameterDefinition {
   readonly label?: string;
   /** Whether the value is secret (redacted in events). */
   readonly hidden?: boolean;
+  /** Whether an update may not change the value (Heat's `immutable`). @default false */
+  readonly immutable?: boolean;
   /** Constraints the value must satisfy. */
   readonly constraints?: readonly ParameterConstraint[];
 }
@@ -63,6 +65,8 @@ export interface ResourceDefinition {
    * string, or a function that folds to one at compile time (e.g. `get_param`).
    */
   readonly external_id?: unknown;
+  /** Update settings (Heat's `update_policy`, e.g. a group's `rolling_update`); a mapping. */
+  readonly update_policy?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -137,6 +141,8 @@ export interface CompiledTemplate {
    * (resources or outputs) reads from it, sorted. Update nodes compute and send exactly these.
    */
   readonly attributeRefs: Readonly<Record<string, readonly string[]>>;
+  /** Names of the parameters declared `immutable: true`, when any. */
+  readonly immutableParameters?: readonly string[];
   /** Names of parameters declared `hidden`, and the property paths they flowed into. */
   readonly hiddenParameters?: readonly string[];
   /**

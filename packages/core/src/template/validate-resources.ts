@@ -177,6 +177,7 @@ export function compileResources(
     if (explicit.length > 0) dependsOn = addAll(dependsOn, scope === undefined ? explicit : explicit.map((dep) => scope.qualify(dep)));
     if (scope !== undefined && scope.inherited.length > 0) dependsOn = addAll(dependsOn, scope.inherited);
     const deletionPolicy = normalizeDeletionPolicy(decl.deletion_policy, path);
+    checkUpdatePolicy(decl.update_policy, path);
     if (decl.description !== undefined && typeof decl.description !== "string") {
       throw new TemplateValidationError(joinPath(path, "description"), "description must be a string");
     }
@@ -265,6 +266,7 @@ function checkDropped(decl: PlainObject, path: string): void {
   checkData(given, propsPath);
   dependencyNames(decl.depends_on, joinPath(path, "depends_on"));
   normalizeDeletionPolicy(decl.deletion_policy, path);
+  checkUpdatePolicy(decl.update_policy, path);
   if (decl.description !== undefined && typeof decl.description !== "string") {
     throw new TemplateValidationError(joinPath(path, "description"), "description must be a string");
   }
@@ -297,4 +299,14 @@ function normalizeDeletionPolicy(value: unknown, resourcePath: string): "delete"
   const policy = typeof value === "string" ? value.toLowerCase() : undefined;
   if (policy === "delete" || policy === "retain") return policy;
   throw new TemplateValidationError(joinPath(resourcePath, "deletion_policy"), `deletion_policy must be Delete or Retain, got ${JSON.stringify(value)}`);
+}
+
+/**
+ * A resource's `update_policy` (Heat's section of update settings, e.g. a group's
+ * `rolling_update`): accepted on every resource as a mapping (or null), as Heat's template
+ * accepts it; the types that act on it read it from the declaration.
+ */
+function checkUpdatePolicy(value: unknown, resourcePath: string): void {
+  if (value === undefined || value === null || isPlainObject(value)) return;
+  throw new TemplateValidationError(joinPath(resourcePath, "update_policy"), `update_policy must be a mapping, got ${kindOf(value)}`);
 }

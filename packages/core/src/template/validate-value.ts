@@ -288,7 +288,7 @@ export class ValueCompiler {
     }
     this.#requireResource(resource, path, "get_attr");
     const type = this.#scope.typeOf(resource);
-    if (type !== undefined && typeof attribute === "string" && !type.attributeNames.includes(attribute)) {
+    if (type !== undefined && type.anyAttribute !== true && typeof attribute === "string" && !type.attributeNames.includes(attribute)) {
       const known = type.attributeNames.length > 0 ? `its attributes are ${type.attributeNames.join(", ")}` : "it has no attributes";
       throw new TemplateValidationError(path, `get_attr: resource "${resource}" (type ${type.type}) has no attribute "${attribute}"; ${known}`);
     }

@@ -51,7 +51,7 @@ function expectFound(
 ): void {
   if (!found.exists) violation(type, check, `${when}, read says resource ${physicalId} does not exist`);
   if (found.physicalId !== physicalId) violation(type, check, `${when}, read reports physical id ${found.physicalId}, not ${physicalId}`);
-  const undeclared = Object.keys(found.attributes ?? {}).filter((a) => !type.attributeNames.includes(a));
+  const undeclared = type.anyAttribute === true ? [] : Object.keys(found.attributes ?? {}).filter((a) => !type.attributeNames.includes(a));
   if (undeclared.length > 0) violation(type, check, `${when}, read reports undeclared attributes ${undeclared.join(", ")}`);
   const reported = found.properties ?? {};
   const secret = new Set(resolved.secrets);

@@ -195,6 +195,22 @@ describe("runResourceTypeContract", () => {
     await expect(check?.run()).rejects.toThrow(/by idempotency key \(physicalId null\), read says resource entry-\S+ does not exist/);
   });
 
+  it("lets a type with anyAttribute return attributes it does not declare, and no other type", async () => {
+    const base = kvType(new Map());
+    const withColour = (anyAttribute: boolean) =>
+      defineResourceType({
+        ...base,
+        anyAttribute,
+        async create(ctx) {
+          const made = await base.create(ctx);
+          return { ...made, attributes: { ...made.attributes, colour: "red" } };
+        },
+      });
+    const run = (type: AnyResourceType) => resourceTypeContractChecks(type, cases).find((c) => c.name === CONTRACT_CHECKS.createRead)?.run();
+    await expect(run(withColour(true))).resolves.toBeUndefined();
+    await expect(run(withColour(false))).rejects.toThrow(/create returned undeclared attributes colour/);
+  });
+
   it("passes a type that logs a secret property: the engine redacts its log lines where they are written", async () => {
     const { error } = await runCheck(CONTRACT_CHECKS.secrets, "logs-password");
     expect(error).toBeUndefined();

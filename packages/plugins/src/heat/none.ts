@@ -19,8 +19,8 @@ const properties = z.object({}).loose();
  * - updates: none, as in Heat - a stack update never updates or replaces it, whatever
  *   changed (`diff` always answers "none", so the engine records the new template without
  *   calling a handler, and previews say `no_change`).
- * - attributes: none. Heat answers null for any attribute; here `get_attr` on it is rejected
- *   when the template is validated, because attributes are declared per type.
+ * - attributes: any name, each null, as in Heat (`anyAttribute`): a template whose real type
+ *   is stubbed out with it keeps its `get_attr`s.
  * - physical id (and `get_resource`): a UUID, stable for the row, so a retried create gives
  *   the same one.
  * - `read`: nothing exists outside the stack, so a resource with a physical id exists with
@@ -31,6 +31,7 @@ export const None: ResourceType<typeof properties, never> = defineResourceType({
   type: NONE_TYPE,
   description: "Accepts any properties and does nothing",
   properties,
+  anyAttribute: true,
   updatable: "all",
   idempotentCreate: true,
   async create(ctx) {

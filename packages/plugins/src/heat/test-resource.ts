@@ -22,7 +22,7 @@ const properties = z.object({
   update_replace: heatBoolean().default(false),
   /** A value that can be stored but not updated: any change of it replaces the resource. */
   update_replace_value: heatString().optional(),
-  /** Make create (and an update that changes `value`) fail after its wait. Delete never fails. */
+  /** Make create, and any update, fail after its wait. Delete never fails. */
   fail: heatBoolean().default(false),
   /** Seconds an action waits before it completes; -1 waits until the operation is aborted. */
   wait_secs: heatNumber().default(0),
@@ -89,8 +89,8 @@ const UPDATABLE = Object.keys(properties.shape).filter((p) => p !== "update_repl
  *   `<stack>-<resource>-<short id>`, recorded before the create's wait starts.
  * - replacement: see {@link testResourceNeedsReplace}; everything else updates in place.
  * - waits and failures as in Heat: create waits, then fails when `fail` is true; an update
- *   waits and may fail only when it changes `value` (other changes complete at once);
- *   delete waits and never fails. Waits honour the operation's AbortSignal.
+ *   waits only when it changes `value` (other changes complete at once), then fails when
+ *   `fail` is true, whatever changed; delete waits and never fails. Waits honour the operation's AbortSignal.
  * - no `read`: it stands for a remote resource but has nothing to observe, so a drift check
  *   reports it unchecked (Heat's stack check: "CHECK not supported") rather than in sync, and
  *   a crash during a create's wait resumes by running the create again (its wait and `fail`
@@ -126,10 +126,9 @@ export function createTestResourceType(options?: TestResourceOptions): ResourceT
       if (testResourceNeedsReplace(ctx.oldProperties, ctx.properties)) {
         throw new UpdateReplace(`${ctx.resourceName}: the change of ${ctx.changed.join(", ")} needs replacement`);
       }
-      if (ctx.changed.includes("value")) {
-        await wait(testResourceWaitSecs(ctx.properties, "update"), ctx.signal);
-        if (ctx.properties.fail) throw failure(ctx.resourceName);
-      }
+      // As in Heat: only a change of `value` waits, but any update with `fail` fails.
+      if (ctx.changed.includes("value")) await wait(testResourceWaitSecs(ctx.properties, "update"), ctx.signal);
+      if (ctx.properties.fail) throw failure(ctx.resourceName);
       await wait(ctx.properties.attr_wait_secs, ctx.signal);
       return { attributes: { output: ctx.properties.value } };
     },

@@ -4,6 +4,7 @@
  * (`instantiate`), its outputs compiled in flattened names.
  */
 import { TemplateValidationError } from "../../errors.js";
+import { withCfnDialect } from "../cfn/dialect.js";
 import { intrinsicName } from "../intrinsics.js";
 import { checkNesting } from "../nesting.js";
 import { bindParameters } from "../parameters.js";
@@ -29,9 +30,15 @@ function prefixOf(stackPath: string): string {
 
 /**
  * Compile one template into the composition. Errors carry paths relative to this template;
- * the caller puts them under the nested-stack resource's path.
+ * the caller puts them under the nested-stack resource's path. A CloudFormation template is
+ * translated into HOT first, its errors given in CFN terms (`cfn/dialect.ts`).
  */
 export function compileScope(comp: Composition, input: ScopeInput): ScopeResult {
+  return withCfnDialect(input, (scope) => compileHotScope(comp, scope));
+}
+
+/** {@link compileScope} of a HOT template. */
+function compileHotScope(comp: Composition, input: ScopeInput): ScopeResult {
   if (input.depth > 0) checkNesting(input.template);
   const sections = checkTopLevel(input.template);
   const bound = bindParameters(sections.parameters, input.given, {
@@ -40,7 +47,7 @@ export function compileScope(comp: Composition, input: ScopeInput): ScopeResult 
     ...(input.valuePath === undefined ? {} : { valuePath: input.valuePath }),
     ...(input.undeclared === undefined ? {} : { undeclared: input.undeclared }),
   });
-  const params: BoundParameters = input.hiddenGiven.size === 0 ? bound : { values: bound.values, hidden: new Set([...bound.hidden, ...input.hiddenGiven]) };
+  const params: BoundParameters = input.hiddenGiven.size === 0 ? bound : { ...bound, hidden: new Set([...bound.hidden, ...input.hiddenGiven]) };
   checkParameterGroups(sections.parameterGroups, new Set(params.values.keys()));
   for (const name of params.hidden) comp.hiddenValues.push(params.values.get(name));
 

@@ -25,6 +25,9 @@ const SAMPLES: Record<string, readonly unknown[]> = {
   not: [true],
   and: [[true, false]],
   or: [[true, false]],
+  "Fn::Select": [["1", ["a", "b"]], ["k", { k: [1] }], ["9", []], [0, null]],
+  "Fn::Base64": ["text"],
+  "Fn::MemberListToMap": [["Name", "Value", [".member.0.Name=a", ".member.0.Value=1"]], ["k", "v", []]],
 };
 
 describe("the function table", () => {

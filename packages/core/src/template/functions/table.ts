@@ -8,6 +8,7 @@ import { CONTAINS, FILTER, LIST_CONCAT, LIST_CONCAT_UNIQUE, MAP_MERGE, MAP_REPLA
 import { AND, EQUALS, NOT, OR } from "./logic.js";
 import { REPEAT } from "./repeat.js";
 import { DIGEST, LIST_JOIN, STR_REPLACE, STR_REPLACE_STRICT, STR_REPLACE_VSTRICT, STR_SPLIT } from "./strings.js";
+import { FN_BASE64, FN_MEMBER_LIST_TO_MAP, FN_SELECT } from "../cfn/data-functions.js";
 
 /** Every function over data, by name. */
 export const FUNCTION_TABLE: ReadonlyMap<string, TemplateFunction> = new Map(
@@ -29,6 +30,9 @@ export const FUNCTION_TABLE: ReadonlyMap<string, TemplateFunction> = new Map(
     NOT,
     AND,
     OR,
+    FN_SELECT,
+    FN_BASE64,
+    FN_MEMBER_LIST_TO_MAP,
   ].map((fn) => [fn.name, fn] as const),
 );
 

@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { createEngine, nextReconcileDue } from "@converge/core";
+import { createEngine } from "@converge/core";
+import { nextReconcileDue } from "@converge/core/internal";
 import { Reality, createScenarioType, verify } from "@converge/core/testing";
 import { createRedisRuntime } from "@converge/runtime-redis";
 import { redisScenarioHarness, testRedis, uniquePrefix } from "@converge/runtime-redis/testing";

@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { Redis } from "ioredis";
-import { createEngine, reconcileOffset } from "@converge/core";
+import { createEngine } from "@converge/core";
+import { reconcileOffset } from "@converge/core/internal";
 import type { Engine } from "@converge/core";
 import { createRedisRuntime } from "@converge/runtime-redis";
 import type { RedisRuntime } from "@converge/runtime-redis";

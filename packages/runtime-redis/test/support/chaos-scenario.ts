@@ -17,7 +17,8 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
-import { StackNotFoundError, StackStateLostError, createEngine, createRandom, errorMessage } from "@converge/core";
+import { StackNotFoundError, StackStateLostError, createEngine, errorMessage } from "@converge/core";
+import { createRandom } from "@converge/core/internal";
 import type { Engine, StackInfo, Template } from "@converge/core";
 import { verify } from "@converge/core/testing";
 import { createRedisRuntime } from "@converge/runtime-redis";

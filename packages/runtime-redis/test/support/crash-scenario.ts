@@ -14,7 +14,8 @@
  */
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
-import { createEngine, createRandom, parseLockHolder } from "@converge/core";
+import { createEngine, parseLockHolder } from "@converge/core";
+import { createRandom } from "@converge/core/internal";
 import type { Engine, ResourceRow, StackInfo, Template } from "@converge/core";
 import { verify } from "@converge/core/testing";
 import { createRedisRuntime } from "@converge/runtime-redis";

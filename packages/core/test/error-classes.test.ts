@@ -12,7 +12,7 @@ type ErrorClass = (abstract new (...args: never[]) => ConvergeError) & { readonl
 
 const errorClasses = (Object.entries(core) as [string, unknown][]).filter(
   (entry): entry is [string, ErrorClass] =>
-    typeof entry[1] === "function" && (entry[1] === ConvergeError || Object.prototype.isPrototypeOf.call(ConvergeError.prototype, (entry[1] as { prototype: unknown }).prototype)),
+    typeof entry[1] === "function" && (entry[1] === ConvergeError || Object.prototype.isPrototypeOf.call(ConvergeError.prototype, (entry[1] as { prototype: object }).prototype)),
 );
 
 /** Give `ctor` the name a minifier would, run `body`, and restore it. */

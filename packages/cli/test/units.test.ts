@@ -16,7 +16,7 @@ import { acquireStateLock } from "../src/state/state-lock.js";
 import { parseDuration, parseParams } from "../src/args.js";
 import { renderDot, renderMermaid } from "../src/render/graph-render.js";
 import { renderFrame } from "../src/render/live-view.js";
-import type { CliIo } from "@converge/cli";
+import { captureIo } from "./support/capture-io.js";
 import type { Progress } from "../src/render/progress.js";
 import { palette } from "../src/render/format.js";
 import { excerpt, positionOfPath } from "../src/template-file.js";
@@ -166,16 +166,7 @@ describe("state lock", () => {
 });
 
 describe("runCli in-process", () => {
-  const io = (): CliIo & { out: string; err: string } => {
-    const captured = { out: "", err: "" };
-    return Object.assign(captured, {
-      stdout: { write: (t: string) => void (captured.out += t) },
-      stderr: { write: (t: string) => void (captured.err += t) },
-      env: { NO_COLOR: "1" },
-      cwd: tempDir(),
-      onInterrupt: () => () => undefined,
-    });
-  };
+  const io = (): ReturnType<typeof captureIo> => captureIo(tempDir());
 
   it("prints usage without a command (exit 2), the version, and command help", async () => {
     const none = io();

@@ -11,6 +11,7 @@ const src = (path: string): string => fileURLToPath(new URL(`./packages/${path}`
  */
 export const alias: { find: RegExp; replacement: string }[] = [
   { find: /^@converge\/core\/testing$/, replacement: src("core/src/testing/index.ts") },
+  { find: /^@converge\/core\/internal$/, replacement: src("core/src/internal.ts") },
   { find: /^@converge\/core$/, replacement: src("core/src/index.ts") },
   { find: /^@converge\/runtime-redis\/testing$/, replacement: src("runtime-redis/src/testing/index.ts") },
   { find: /^@converge\/runtime-redis$/, replacement: src("runtime-redis/src/index.ts") },

@@ -24,6 +24,7 @@ import type { ResourceDefinition, Template } from "@converge/core";
 import { z } from "zod";
 import { createRedisRuntime, startWorker } from "@converge/runtime-redis";
 import { testRedis, uniquePrefix } from "@converge/runtime-redis/testing";
+import { errorsOnlyLogger } from "@converge/core/testing";
 
 const N = Number(process.env.BENCH_N ?? 2000);
 const C = Number(process.env.BENCH_C ?? 16);
@@ -46,7 +47,6 @@ interface Result {
 
 const redis = await testRedis();
 const monitor = new Redis(redis.url);
-const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
 
 /** Commands sent by every ioredis client of this process (BullMQ's included), but the monitor's. */
 let sent = 0;
@@ -144,15 +144,15 @@ const noop = defineResourceType({
 /** A stack run with one worker at concurrency C; payload bytes of every job the runtime adds. */
 async function converge(name: string, template: Template, checks: number): Promise<Result> {
   const prefix = uniquePrefix("bench");
-  const runtime = createRedisRuntime({ connection: redis.url, prefix, logger: quiet });
+  const runtime = createRedisRuntime({ connection: redis.url, prefix, logger: errorsOnlyLogger });
   let payload = 0;
   const addBulk = runtime.queue.addBulk.bind(runtime.queue);
   runtime.queue.addBulk = async (jobs) => {
     for (const job of jobs) payload = Math.max(payload, JSON.stringify(job.data).length);
     return addBulk(jobs);
   };
-  const worker = await startWorker({ runtime, types: [noop], concurrency: C, logger: quiet, engineId: `bench-${prefix}` });
-  const client = createEngine({ runtime, types: [noop], worker: false, logger: quiet });
+  const worker = await startWorker({ runtime, types: [noop], concurrency: C, logger: errorsOnlyLogger, engineId: `bench-${prefix}` });
+  const client = createEngine({ runtime, types: [noop], worker: false, logger: errorsOnlyLogger });
   const result = await measure(name, checks, () => payload, async () => {
     await client.createStack("bench", template);
     const info = await client.waitForStack("bench");

@@ -4,6 +4,7 @@
 import {
   AbandonedStackError,
   InvalidOptionsError,
+  InvalidStackNameError,
   TemplateValidationError,
 } from "@converge/core";
 import { TemplateFileError } from "./template-file.js";
@@ -14,7 +15,7 @@ export const EXIT = {
   OK: 0,
   /** The operation failed (a FAILED or rolled-back stack), or a runtime/state error. */
   FAILED: 1,
-  /** Bad usage or bad input: unknown option, invalid template or parameter. */
+  /** Bad usage or bad input: unknown option, invalid stack name, template or parameter. */
   USAGE: 2,
   /**
    * A plan that needed a confirmation did not get it (answered no, or no terminal to ask and
@@ -27,7 +28,7 @@ export const EXIT = {
 
 /** The exit code an error maps to. */
 export function exitCodeOf(error: unknown): number {
-  if (error instanceof InvalidOptionsError || error instanceof TemplateValidationError || error instanceof TemplateFileError || error instanceof AbandonedStackError) {
+  if (error instanceof InvalidOptionsError || error instanceof InvalidStackNameError || error instanceof TemplateValidationError || error instanceof TemplateFileError || error instanceof AbandonedStackError) {
     return EXIT.USAGE;
   }
   return EXIT.FAILED;

@@ -17,6 +17,8 @@ const REDIS_MODULES: ReadonlySet<string> = new Set([...REDIS_PACKAGES, "bullmq"]
 
 /** An optional package a command needs is not installed; the message says what to install. */
 export class MissingPackageError extends ConvergeError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "MissingPackageError";
   /** The package that could not be loaded. */
   readonly packageName: string;
   /** @param packageName the missing package; @param feature what needs it (`--redis`). */

@@ -24,6 +24,8 @@ export interface TemplateSource {
 
 /** A template error located in its file. `cause` is the core error (its `code` is kept). */
 export class TemplateFileError extends ConvergeError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "TemplateFileError";
   /** The file. */
   readonly file: string;
   /** 1-based line, when known. */

@@ -3,8 +3,8 @@
  * indented text form, nested at any depth by path) and the resource tree of `show`.
  */
 import { describe, expect, it } from "vitest";
-import { renderDot, renderMermaid, renderText } from "@converge/cli";
-import type { GraphInput } from "@converge/cli";
+import { renderDot, renderMermaid, renderText } from "../src/render/graph-render.js";
+import type { GraphInput } from "../src/render/graph-render.js";
 import { comparePaths, nestedRows } from "../src/render/nested-rows.js";
 
 const input: GraphInput = {

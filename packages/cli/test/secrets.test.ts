@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runCli } from "@converge/cli";
-import type { CliIo } from "@converge/cli";
+import { captureIo } from "./support/capture-io.js";
 import { redactUrl } from "../src/redact-url.js";
 
 const SECRET = "pw-Zq81-hidden-value";
@@ -21,16 +21,6 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-function io(cwd: string): CliIo & { out: string; err: string } {
-  const captured = { out: "", err: "" };
-  return Object.assign(captured, {
-    stdout: { write: (t: string) => void (captured.out += t) },
-    stderr: { write: (t: string) => void (captured.err += t) },
-    env: { NO_COLOR: "1" },
-    cwd,
-    onInterrupt: () => () => undefined,
-  });
-}
 
 const TEMPLATE = `parameters:
   pw: { type: string, hidden: true }
@@ -56,7 +46,7 @@ describe("secrets in the CLI", () => {
     dirs.push(cwd);
     writeFileSync(join(cwd, "t.yaml"), TEMPLATE);
     const run = async (argv: string[]): Promise<string> => {
-      const out = io(cwd);
+      const out = captureIo(cwd);
       const code = await runCli(argv, out);
       expect(code, out.err).toBe(0);
       return out.out + out.err;
@@ -95,17 +85,17 @@ describe("secrets in the CLI", () => {
   it("shows no password in errors, and reads the URL from --redis-url-file", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "converge-secrets-"));
     dirs.push(cwd);
-    const bad = io(cwd);
+    const bad = captureIo(cwd);
     expect(await runCli(["list", "--redis", "http://u:secret1@host?password=secret2"], bad)).toBe(2);
     expect(bad.err).toMatch(/expected a redis:\/\/ or rediss:\/\/ URL/);
-    const unreachable = io(cwd);
+    const unreachable = captureIo(cwd);
     expect(await runCli(["list", "--redis", "redis://127.0.0.1:1/0?password=secret3"], unreachable)).not.toBe(0);
     expect(unreachable.err).toContain("redis://127.0.0.1:1/0?password=***");
     writeFileSync(join(cwd, "redis-url"), "redis://:secret4@127.0.0.1:1\n");
-    const fromFile = io(cwd);
+    const fromFile = captureIo(cwd);
     expect(await runCli(["list", "--redis-url-file", "redis-url"], fromFile)).not.toBe(0);
     expect(fromFile.err).toContain("redis://:***@127.0.0.1:1");
-    const both = io(cwd);
+    const both = captureIo(cwd);
     expect(await runCli(["list", "--redis-url-file", "redis-url", "--redis", "redis://127.0.0.1:1"], both)).toBe(2);
     expect(both.err).toMatch(/--redis-url-file.*cannot be used with --redis/);
     for (const text of [bad.err, unreachable.err, fromFile.err, both.err, bad.out, unreachable.out, fromFile.out]) {

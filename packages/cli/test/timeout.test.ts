@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_STACK_TIMEOUT_MS } from "@converge/core";
 import { runCli } from "@converge/cli";
-import type { CliIo } from "@converge/cli";
+import { captureIo } from "./support/capture-io.js";
 
 const TEMPLATE = `resources:
   v:
@@ -22,16 +22,6 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-function io(cwd: string): CliIo & { out: string; err: string } {
-  const captured = { out: "", err: "" };
-  return Object.assign(captured, {
-    stdout: { write: (t: string) => void (captured.out += t) },
-    stderr: { write: (t: string) => void (captured.err += t) },
-    env: { NO_COLOR: "1" },
-    cwd,
-    onInterrupt: () => () => undefined,
-  });
-}
 
 /** The stack's stored timeout, read from the state file. */
 function storedTimeout(cwd: string): unknown {
@@ -45,7 +35,7 @@ describe("converge apply --timeout", () => {
     dirs.push(cwd);
     writeFileSync(join(cwd, "t.yaml"), TEMPLATE);
     const apply = async (...extra: string[]): Promise<void> => {
-      const out = io(cwd);
+      const out = captureIo(cwd);
       expect(await runCli(["apply", "t.yaml", "--stack", "s", ...extra], out), out.err).toBe(0);
     };
     await apply();
@@ -56,7 +46,7 @@ describe("converge apply --timeout", () => {
     expect(storedTimeout(cwd)).toBe(600_000);
     await apply("--timeout", "none");
     expect(storedTimeout(cwd)).toBeNull();
-    const bad = io(cwd);
+    const bad = captureIo(cwd);
     expect(await runCli(["apply", "t.yaml", "--stack", "s", "--timeout", "never"], bad)).toBe(2);
     expect(bad.err).toMatch(/--timeout/);
   });

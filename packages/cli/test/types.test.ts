@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { typesOfModule } from "@converge/cli";
+import { typesOfModule } from "../src/types-loader.js";
 import type { Project } from "./support/cli-process.js";
 import { project, REPO_ROOT } from "./support/cli-process.js";
 import * as noteModule from "./fixtures/note-types.js";

@@ -10,8 +10,14 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createEngine, createMemoryRuntime, InvalidOptionsError } from "@converge/core";
 import type { StackRecord } from "@converge/core";
 import { allTypes } from "@converge/plugins";
-import { ProgressTracker, StateLockedError, acquireStateLock, parseDuration, parseParams, renderDot, renderFrame, renderMermaid, runCli } from "@converge/cli";
-import type { CliIo, Progress } from "@converge/cli";
+import { StateLockedError, runCli } from "@converge/cli";
+import { ProgressTracker } from "../src/render/progress.js";
+import { acquireStateLock } from "../src/state/state-lock.js";
+import { parseDuration, parseParams } from "../src/args.js";
+import { renderDot, renderMermaid } from "../src/render/graph-render.js";
+import { renderFrame } from "../src/render/live-view.js";
+import { captureIo } from "./support/capture-io.js";
+import type { Progress } from "../src/render/progress.js";
 import { palette } from "../src/render/format.js";
 import { excerpt, positionOfPath } from "../src/template-file.js";
 import { redactUrl } from "../src/session-redis.js";
@@ -160,16 +166,7 @@ describe("state lock", () => {
 });
 
 describe("runCli in-process", () => {
-  const io = (): CliIo & { out: string; err: string } => {
-    const captured = { out: "", err: "" };
-    return Object.assign(captured, {
-      stdout: { write: (t: string) => void (captured.out += t) },
-      stderr: { write: (t: string) => void (captured.err += t) },
-      env: { NO_COLOR: "1" },
-      cwd: tempDir(),
-      onInterrupt: () => () => undefined,
-    });
-  };
+  const io = (): ReturnType<typeof captureIo> => captureIo(tempDir());
 
   it("prints usage without a command (exit 2), the version, and command help", async () => {
     const none = io();

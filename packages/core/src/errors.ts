@@ -39,6 +39,7 @@ export const ErrorCode = {
   TEMPLATE_RECURSION: "TEMPLATE_RECURSION",
   COMPOSITION_TOO_LARGE: "COMPOSITION_TOO_LARGE",
   ENVIRONMENT_INVALID: "ENVIRONMENT_INVALID",
+  STACK_NAME_INVALID: "STACK_NAME_INVALID",
 } as const;
 
 /** One of the values of {@link ErrorCode}. */
@@ -51,6 +52,9 @@ const brandRegistry = (name: string): symbol => Symbol.for(`@converge/core/error
  * way; `message` names the resource, property or stack involved and, where possible, the fix.
  */
 export class ConvergeError extends Error {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static readonly errorName: string = "ConvergeError";
+
   /** Machine-readable error code. */
   readonly code: ErrorCode;
 
@@ -58,7 +62,7 @@ export class ConvergeError extends Error {
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.name = new.target.name;
+    this.name = errorNameOf(new.target);
     markBrand(this, new.target);
   }
 
@@ -66,17 +70,26 @@ export class ConvergeError extends Error {
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (typeof value !== "object" || value === null) return false;
     const brands = (value as { [BRANDS]?: ReadonlySet<symbol> })[BRANDS];
-    return brands !== undefined && brands.has(brandRegistry(this.name));
+    return brands !== undefined && brands.has(brandRegistry(errorNameOf(this)));
   }
 }
 
 const BRANDS: unique symbol = Symbol.for("@converge/core/error/brands") as never;
 
+/**
+ * The explicit `errorName` a class declares itself; a subclass made outside this package
+ * (a plugin's `ResourceError`) that declares none is known by its constructor name.
+ */
+function errorNameOf(ctor: unknown): string {
+  const own = Object.getOwnPropertyDescriptor(ctor, "errorName")?.value as unknown;
+  return typeof own === "string" ? own : (ctor as { name: string }).name;
+}
+
 function markBrand(error: ConvergeError, ctor: abstract new (...args: never[]) => unknown): void {
   const set = new Set<symbol>();
   let proto: unknown = ctor;
   while (typeof proto === "function" && proto !== Error && proto !== Function.prototype) {
-    set.add(brandRegistry((proto as { name: string }).name));
+    set.add(brandRegistry(errorNameOf(proto)));
     proto = Object.getPrototypeOf(proto);
   }
   Object.defineProperty(error, BRANDS, { value: set, enumerable: false });
@@ -84,6 +97,9 @@ function markBrand(error: ConvergeError, ctor: abstract new (...args: never[]) =
 
 /** A template (or one of its nodes) is invalid. `path` points at the offending node. */
 export class TemplateValidationError extends ConvergeError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "TemplateValidationError";
+
   /** Dotted path of the offending node, e.g. `resources.web.properties.image`. */
   readonly path: string;
   constructor(path: string, message: string, code: ErrorCode = ErrorCode.TEMPLATE_INVALID) {
@@ -97,6 +113,9 @@ export class TemplateValidationError extends ConvergeError {
  * stack's `files`. `path` names the node that refers to it.
  */
 export class MissingTemplateFileError extends TemplateValidationError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "MissingTemplateFileError";
+
   /** The file name that was looked up. */
   readonly fileName: string;
   constructor(path: string, fileName: string, known: readonly string[]) {
@@ -108,6 +127,9 @@ export class MissingTemplateFileError extends TemplateValidationError {
 
 /** A template resource includes itself, directly or through other templates. */
 export class TemplateRecursionError extends TemplateValidationError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "TemplateRecursionError";
+
   /** The chain of template files, ending with the one included again. */
   readonly chain: readonly string[];
   constructor(path: string, chain: readonly string[]) {
@@ -122,6 +144,9 @@ export class TemplateRecursionError extends TemplateValidationError {
  * not an out-of-memory crash).
  */
 export class CompositionLimitError extends TemplateValidationError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "CompositionLimitError";
+
   constructor(path: string, message: string) {
     super(path, message, ErrorCode.COMPOSITION_TOO_LARGE);
   }
@@ -129,6 +154,9 @@ export class CompositionLimitError extends TemplateValidationError {
 
 /** An environment (Heat's `-e` file format) is malformed. `path` is like `environment[1].resource_registry.X`. */
 export class EnvironmentError extends TemplateValidationError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "EnvironmentError";
+
   constructor(path: string, message: string) {
     super(path, message, ErrorCode.ENVIRONMENT_INVALID);
   }
@@ -136,6 +164,9 @@ export class EnvironmentError extends TemplateValidationError {
 
 /** The template text could not be parsed (JSON or YAML syntax). */
 export class TemplateSyntaxError extends TemplateValidationError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "TemplateSyntaxError";
+
   /** 1-based line of the syntax error, when known. */
   readonly line: number | undefined;
   /** 1-based column of the syntax error, when known. */
@@ -153,6 +184,9 @@ export class TemplateSyntaxError extends TemplateValidationError {
  * (`MAX_TEMPLATE_DEPTH`). `path` names the first node past the limit.
  */
 export class TemplateNestingError extends TemplateValidationError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "TemplateNestingError";
+
   /** The maximum nesting depth that was exceeded. */
   readonly limit: number;
   /** 1-based line in the template text, when the error was found while parsing. */
@@ -170,6 +204,9 @@ export class TemplateNestingError extends TemplateValidationError {
 
 /** The resources of a template depend on each other in a cycle. */
 export class DependencyCycleError extends TemplateValidationError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "DependencyCycleError";
+
   /** The resource names along the cycle, first name repeated at the end. */
   readonly cycle: readonly string[];
   constructor(cycle: readonly string[]) {
@@ -180,6 +217,9 @@ export class DependencyCycleError extends TemplateValidationError {
 
 /** A template names a resource type that no registered plugin provides. */
 export class UnknownResourceTypeError extends TemplateValidationError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "UnknownResourceTypeError";
+
   /** The unknown type name. */
   readonly typeName: string;
   constructor(path: string, typeName: string, known: readonly string[]) {
@@ -191,6 +231,9 @@ export class UnknownResourceTypeError extends TemplateValidationError {
 
 /** A stack parameter is missing or breaks its declared type or constraints. */
 export class ParameterError extends TemplateValidationError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "ParameterError";
+
   constructor(path: string, message: string) {
     super(path, message, ErrorCode.PARAMETER_INVALID);
   }
@@ -214,6 +257,9 @@ export class ImmutableParameterError extends ParameterError {
 
 /** No stack with this name exists. */
 export class StackNotFoundError extends ConvergeError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "StackNotFoundError";
+
   /** The stack name looked up. */
   readonly stackName: string;
   constructor(stackName: string) {
@@ -224,6 +270,9 @@ export class StackNotFoundError extends ConvergeError {
 
 /** A stack with this name already exists (createStack). */
 export class StackExistsError extends ConvergeError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "StackExistsError";
+
   /** The conflicting stack name. */
   readonly stackName: string;
   constructor(stackName: string) {
@@ -239,6 +288,9 @@ export class StackExistsError extends ConvergeError {
  * managed may still exist.
  */
 export class StackStateLostError extends ConvergeError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "StackStateLostError";
+
   /** The stack's name, or its id when the name is not known (a worker sees ids only). */
   readonly stackName: string;
   /** The stack's id, when known. */
@@ -256,8 +308,27 @@ export class StackStateLostError extends ConvergeError {
   }
 }
 
+/**
+ * A stack name is not valid: names are letters, digits, `_ . -`, start with a letter and are
+ * at most 128 characters (a nested stack's name adds `/`-separated resource names).
+ */
+export class InvalidStackNameError extends ConvergeError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "InvalidStackNameError";
+  /** The rejected name, as given (`String(value)` when it was not a string). */
+  readonly stackName: string;
+  constructor(name: unknown) {
+    const shown = typeof name === "string" ? JSON.stringify(name) : String(name);
+    super(ErrorCode.STACK_NAME_INVALID, `invalid stack name ${shown}: use letters, digits, _ . - (starting with a letter, at most 128)`);
+    this.stackName = typeof name === "string" ? name : String(name);
+  }
+}
+
 /** The requested operation does not fit the stack's current state. */
 export class StackStateError extends ConvergeError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "StackStateError";
+
   constructor(message: string) {
     super(ErrorCode.STACK_BUSY, message);
   }
@@ -265,6 +336,9 @@ export class StackStateError extends ConvergeError {
 
 /** Options passed to a factory were invalid. `field` names the bad option. */
 export class InvalidOptionsError extends ConvergeError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "InvalidOptionsError";
+
   /** Dotted name of the invalid option. */
   readonly field: string;
   constructor(field: string, message: string) {
@@ -275,6 +349,9 @@ export class InvalidOptionsError extends ConvergeError {
 
 /** A resource type definition passed to `defineResourceType` is malformed. */
 export class InvalidResourceTypeError extends ConvergeError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "InvalidResourceTypeError";
+
   constructor(typeName: string, message: string) {
     super(ErrorCode.INVALID_TYPE_DEFINITION, `resource type "${typeName}": ${message}`);
   }
@@ -282,6 +359,9 @@ export class InvalidResourceTypeError extends ConvergeError {
 
 /** A plugin broke its contract (e.g. a create that returned no physical id). */
 export class PluginContractError extends ConvergeError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "PluginContractError";
+
   /** The resource type whose handler misbehaved. */
   readonly typeName: string;
   constructor(typeName: string, message: string) {
@@ -295,6 +375,9 @@ export class PluginContractError extends ConvergeError {
  * plugins may subclass it or use {@link RetryableError} / {@link UpdateReplace}.
  */
 export class ResourceError extends ConvergeError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "ResourceError";
+
   /** Whether the engine may retry the operation (with backoff, up to its limit). */
   readonly retryable: boolean;
   /** Suggested delay before a retry, in milliseconds, when the remote side said so. */
@@ -313,6 +396,9 @@ export class ResourceError extends ConvergeError {
 
 /** A transient failure (throttling, a 5xx): the engine retries with backoff. */
 export class RetryableError extends ResourceError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "RetryableError";
+
   constructor(message: string, options?: { retryAfterMs?: number; cause?: unknown }) {
     super(message, { ...options, retryable: true, code: ErrorCode.RETRYABLE });
   }
@@ -320,6 +406,9 @@ export class RetryableError extends ResourceError {
 
 /** Thrown by an `update` handler: this change cannot be made in place, replace the resource. */
 export class UpdateReplace extends ResourceError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "UpdateReplace";
+
   constructor(message = "the change requires replacement") {
     super(message, { code: ErrorCode.UPDATE_REPLACE });
   }
@@ -327,6 +416,9 @@ export class UpdateReplace extends ResourceError {
 
 /** An operation was aborted through its AbortSignal (cancel or timeout). */
 export class AbortedError extends ResourceError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "AbortedError";
+
   constructor(message = "aborted") {
     super(message, { code: ErrorCode.ABORTED });
   }
@@ -334,6 +426,9 @@ export class AbortedError extends ResourceError {
 
 /** A runtime (store or queue) failed or answered something the protocol cannot accept. */
 export class RuntimeError extends ConvergeError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "RuntimeError";
+
   /** @param options.code a more specific code of a subclass (e.g. PERMISSION_DENIED). @default RUNTIME */
   constructor(message: string, options?: { cause?: unknown; code?: ErrorCode }) {
     super(options?.code ?? ErrorCode.RUNTIME, message, options);
@@ -342,6 +437,9 @@ export class RuntimeError extends ConvergeError {
 
 /** A check message could not be decoded; it is failed and never touches a stack. */
 export class CorruptMessageError extends ConvergeError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "CorruptMessageError";
+
   constructor(message: string) {
     super(ErrorCode.CORRUPT_MESSAGE, `corrupt check message: ${message}`);
   }
@@ -353,6 +451,9 @@ export class CorruptMessageError extends ConvergeError {
  * bug or corrupt stored state, never bad user input.
  */
 export class ProtocolError extends ConvergeError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "ProtocolError";
+
   constructor(message: string) {
     super(ErrorCode.PROTOCOL_INVARIANT, `protocol invariant broken: ${message}`);
   }
@@ -360,6 +461,9 @@ export class ProtocolError extends ConvergeError {
 
 /** The engine was declared dead (its liveness lease lapsed); it must stop writing. */
 export class EngineDeadError extends ConvergeError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "EngineDeadError";
+
   constructor(engineId: string) {
     super(ErrorCode.ENGINE_DEAD, `engine "${engineId}" is no longer alive`);
   }
@@ -372,6 +476,9 @@ export class EngineDeadError extends ConvergeError {
  * the row, and is handed back to the queue; whoever runs it next resumes from the row's state.
  */
 export class FencedError extends ConvergeError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "FencedError";
+
   constructor(message: string) {
     super(ErrorCode.FENCED, message);
   }
@@ -382,6 +489,9 @@ export class FencedError extends ConvergeError {
  * version this code does not read. Nothing is restored from it.
  */
 export class SnapshotError extends ConvergeError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "SnapshotError";
+
   /** Where the snapshot came from, e.g. `state file .converge/state.json`. */
   readonly source: string;
   /** Path of the offending value inside the snapshot (`stacks[0].rows[2].version`), `""` for the whole. */
@@ -398,6 +508,9 @@ export class SnapshotError extends ConvergeError {
  * physical id names nothing that exists, or the resource cannot be adopted in the stack's state.
  */
 export class ImportError extends ConvergeError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "ImportError";
+
   /** The logical resource name. */
   readonly resourceName: string;
   /** The physical id that was to be imported. */
@@ -411,6 +524,9 @@ export class ImportError extends ConvergeError {
 
 /** A value given to `adoptStack` is not a well-formed abandoned stack. `path` names the bad node. */
 export class AbandonedStackError extends ConvergeError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "AbandonedStackError";
+
   /** Dotted path of the offending node inside the value (`resources[2].physicalId`), `""` for the whole. */
   readonly path: string;
   constructor(path: string, message: string) {

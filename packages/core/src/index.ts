@@ -1,6 +1,8 @@
 /**
  * `@converge/core`: the template language, dependency graphs, the resource-plugin API, the
- * convergence protocol, the engine API and the in-memory runtime.
+ * engine API, the runtime contract (for runtime authors) and the in-memory runtime.
+ * The protocol's own parts are not public: `@converge/core/internal` holds the few that the
+ * packages of this repository share, with no compatibility promise.
  */
 export * from "./errors.js";
 export { errorMessage } from "./error-message.js";
@@ -28,34 +30,47 @@ export type {
 export * from "./template/index.js";
 export { DependencyGraph } from "./graph/dependency-graph.js";
 export type { DependencyEdge } from "./graph/dependency-graph.js";
-export type * from "./model/types.js";
+export type {
+  CheckMessage,
+  CheckStatus,
+  Direction,
+  GraphNode,
+  NewStackEvent,
+  NodeKey,
+  NodePayload,
+  ReconcilePolicy,
+  ResourceRow,
+  RowAction,
+  RowLock,
+  RowPatch,
+  StackAction,
+  StackEvent,
+  StackOptions,
+  StackRecord,
+  Status,
+  SyncKey,
+  SyncPayload,
+  TraversalGraph,
+} from "./model/types.js";
 export { STACK_NODE, nodeKey, parseNodeKey, toSyncKey } from "./model/types.js";
 export type * from "./runtime/contract.js";
-export { ATTEMPT_PATTERN, describeLockHolder, formatLockHolder, parseLockHolder } from "./runtime/lock-holder.js";
+export { parseLockHolder } from "./runtime/lock-holder.js";
 export type { LockHolder } from "./runtime/lock-holder.js";
 export { createEngine } from "./engine/create-engine.js";
 export type { Engine, EventsOptions, TemplateInput } from "./engine/create-engine.js";
-export { DEFAULT_STACK_TIMEOUT_MS, consoleLogger, resolveEngineOptions, resolveStackOptions } from "./engine/options.js";
+export { DEFAULT_STACK_TIMEOUT_MS, consoleLogger } from "./engine/options.js";
+export type { EngineOptions, StackOperationOptions } from "./engine/options.js";
+export type { RetryPolicy } from "./protocol/env.js";
+export { parseCheckMessage } from "./model/check-message.js";
 export { throttleLogger } from "./engine/throttled-logger.js";
 export { ABANDONED_STACK_VERSION } from "./engine/abandon.js";
 export type { AbandonedResource, AbandonedStack } from "./engine/abandon.js";
 export type { ThrottleOptions, ThrottledLogger } from "./engine/throttled-logger.js";
-export type { EngineOptions, ResolvedEngineOptions, StackOperationOptions } from "./engine/options.js";
 export type { PreviewAction, PreviewEntry, PreviewResult } from "./engine/preview.js";
 export { REDACTED } from "./engine/stack-view.js";
 export type { ResourceInfo, StackInfo } from "./engine/stack-view.js";
-export { processCheck } from "./protocol/process-check.js";
-export { parseCheckMessage, checkMessageSchema } from "./model/check-message.js";
 export { splitStackName } from "./engine/nested-view.js";
 export type { NestedStackInfo } from "./engine/nested-view.js";
-export type { EngineContext, RetryPolicy } from "./protocol/env.js";
-export { AbortRegistry } from "./protocol/abort-registry.js";
-export { nextReconcileDue, reconcileMessage, reconcileOffset } from "./protocol/reconcile.js";
-export type { Observation } from "./protocol/observe.js";
-export { buildTraversalGraph } from "./protocol/traversal-graph.js";
-export type { TraversalGraphInput } from "./protocol/traversal-graph.js";
-export { chooseRows, rowScore } from "./protocol/best-existing.js";
-export type { TargetMatch } from "./protocol/best-existing.js";
 export { createMemoryRuntime } from "./memory/memory-runtime.js";
 export type { MemoryRuntime, MemoryRuntimeOptions, PendingCheck, SnapshotOptions, StepOptions } from "./memory/memory-runtime.js";
 export { MEMORY_SNAPSHOT_FORMAT, MEMORY_SNAPSHOT_VERSION, parseMemorySnapshot } from "./memory/snapshot.js";
@@ -74,5 +89,3 @@ export type { MemoryChanges, QueuedCheckChange, StackChanges, TimerChange } from
 export type { MemoryCheckpoint } from "./memory/memory-runtime.js";
 export { VirtualClock, realClock } from "./memory/clock.js";
 export type { Clock } from "./memory/clock.js";
-export { MemoryStore } from "./memory/memory-store.js";
-export { createRandom } from "./memory/random.js";

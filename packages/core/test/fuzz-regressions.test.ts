@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { UpdateReplace, buildTraversalGraph, defineResourceType } from "@converge/core";
+import { UpdateReplace, defineResourceType } from "@converge/core";
+import { buildTraversalGraph } from "@converge/core/internal";
 import type { MemoryRuntime, NodeKey, ResourceRow, TraversalGraph } from "@converge/core";
 import { Reality, memoryScenarioHarness, verify } from "@converge/core/testing";
 import type { Kit } from "./support/protocol-kit.js";

@@ -6,17 +6,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { createEngine, createMemoryRuntime } from "@converge/core";
-import type { Engine, MemoryRuntime, ResourceDefinition, ResourceInfo, Template } from "@converge/core";
-import { Reality, SCENARIO_TYPE, createScenarioType, verify } from "@converge/core/testing";
+import type { Engine, MemoryRuntime, ResourceInfo, Template } from "@converge/core";
+import { Reality, createScenarioType, silentLogger, verify } from "@converge/core/testing";
 import type { ScenarioTypeOptions } from "@converge/core/testing";
+import { res, tpl } from "./support/protocol-kit.js";
 
-const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-const res = (properties: Record<string, unknown> = {}, dependsOn?: string[]): ResourceDefinition => ({
-  type: SCENARIO_TYPE,
-  properties,
-  ...(dependsOn === undefined ? {} : { depends_on: dependsOn }),
-});
-const tpl = (resources: Record<string, ResourceDefinition>): Template => ({ resources });
 
 interface World {
   readonly runtime: MemoryRuntime;
@@ -30,7 +24,7 @@ function world(options: { order?: "fifo" | "random"; seed?: number; type?: Scena
   const runtime = createMemoryRuntime({ mode: "manual", order: options.order ?? "fifo", seed: options.seed ?? 1 });
   const reality = new Reality();
   const type = createScenarioType(reality, options.type);
-  const engines = (options.engines ?? ["e1"]).map((engineId) => createEngine({ runtime, types: [type], engineId, logger: silent }));
+  const engines = (options.engines ?? ["e1"]).map((engineId) => createEngine({ runtime, types: [type], engineId, logger: silentLogger }));
   return { runtime, reality, engines, engine: engines[0] as Engine };
 }
 

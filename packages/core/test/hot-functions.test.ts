@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createEngine, createMemoryRuntime, defineResourceType } from "@converge/core";
 import type { ResourceInfo } from "@converge/core";
+import { silentLogger } from "@converge/core/testing";
 
 const TEMPLATE = `
 heat_template_version: 2018-08-31
@@ -88,12 +89,11 @@ function serviceType(cloud: Map<string, Record<string, unknown>>) {
   });
 }
 
-const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 function setup() {
   const cloud = new Map<string, Record<string, unknown>>();
   const runtime = createMemoryRuntime({ mode: "manual", order: "random", seed: 3 });
-  const engine = createEngine({ runtime, types: [serviceType(cloud)], logger: silent });
+  const engine = createEngine({ runtime, types: [serviceType(cloud)], logger: silentLogger });
   const live = async (): Promise<Map<string, ResourceInfo>> =>
     new Map((await engine.listResources("site")).filter((r) => r.state !== "DELETE_COMPLETE").map((r) => [r.name, r]));
   return { cloud, runtime, engine, live };

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { TemplateValidationError, createEngine, createMemoryRuntime, defineResourceType, parseMemorySnapshot, parseTemplate } from "@converge/core";
+import { ErrorCode, InvalidStackNameError, TemplateValidationError, createEngine, createMemoryRuntime, defineResourceType, parseMemorySnapshot, parseTemplate } from "@converge/core";
 import type { Engine, MemoryRuntime } from "@converge/core";
 import { silentLogger } from "./support/protocol-kit.js";
 
@@ -169,7 +169,9 @@ describe("stack names", () => {
       () => null,
       (e: unknown) => e,
     );
-    expect(error).toBeInstanceOf(TemplateValidationError);
+    expect(error).toBeInstanceOf(InvalidStackNameError);
+    expect(error).not.toBeInstanceOf(TemplateValidationError);
+    expect(error).toMatchObject({ code: ErrorCode.STACK_NAME_INVALID, stackName: name });
     expect((error as Error).message).toContain(`invalid stack name ${JSON.stringify(name)}`);
   });
 });

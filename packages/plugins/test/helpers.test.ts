@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
-import { getJsonPath, heatBoolean, heatInteger, heatNumber, heatString, mergePatch, parseJsonPath, parseRetryAfter, physicalResourceName, retryDelay, shortId, stableUuid } from "@converge/plugins";
+import { physicalResourceName, shortId, stableUuid } from "@converge/plugins";
+import { getJsonPath, parseJsonPath } from "../src/http/json-path.js";
+import { heatBoolean, heatInteger, heatNumber, heatString } from "../src/heat/heat-schema.js";
+import { mergePatch } from "../src/http/merge-patch.js";
+import { parseRetryAfter } from "../src/http/retry-after.js";
+import { retryDelay } from "../src/http/http-retry.js";
 
 describe("Heat property conversions", () => {
   const parse = (schema: z.ZodType, v: unknown): unknown => {

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AbortedError, PluginContractError, ResourceError, RetryableError, TemplateValidationError, createEngine, createMemoryRuntime } from "@converge/core";
-import type { Logger } from "@converge/core";
-import { CONTRACT_CHECKS, handlerContext, resourceTypeContractChecks } from "@converge/core/testing";
-import { createHttpResourceType, itemUrlOf, projectOnto } from "@converge/plugins";
+import { CONTRACT_CHECKS, handlerContext, resourceTypeContractChecks, silentLogger } from "@converge/core/testing";
+import { createHttpResourceType } from "@converge/plugins";
+import { itemUrlOf, projectOnto } from "../src/http/http-resource.js";
 import type { HttpResourceProperties, Sleep } from "@converge/plugins";
 import type { JsonServer } from "./support/json-server.js";
 import { startJsonServer } from "./support/json-server.js";
 
-const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 let server: JsonServer;
 beforeAll(async () => {
@@ -223,7 +222,7 @@ describe("converge:http:Resource handlers", () => {
   });
 
   it("validates its properties when the template is compiled", () => {
-    const engine = createEngine({ runtime: createMemoryRuntime({ mode: "manual" }), types: [build()], logger: silent });
+    const engine = createEngine({ runtime: createMemoryRuntime({ mode: "manual" }), types: [build()], logger: silentLogger });
     const compile = (properties: Record<string, unknown>) => () =>
       engine.validateTemplate({ resources: { api: { type: "converge:http:Resource", properties } } });
     expect(compile({ url: "ftp://x" })).toThrow(/resources\.api\.properties\.url: url must be an http\(s\) URL/);
@@ -250,7 +249,7 @@ describe("converge:http:Resource handlers", () => {
 describe("converge:http:Resource in a stack", () => {
   it("creates, updates in place, replaces on a url change and deletes, with get_attr on extracted values", async () => {
     const runtime = createMemoryRuntime({ mode: "manual" });
-    const engine = createEngine({ runtime, types: [build()], logger: silent });
+    const engine = createEngine({ runtime, types: [build()], logger: silentLogger });
     const template = (collection: string, name: string) => ({
       heat_template_version: "2018-08-31",
       resources: {

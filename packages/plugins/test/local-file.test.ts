@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AbortedError } from "@converge/core";
 import type { Template } from "@converge/core";
 import { handlerContext } from "@converge/core/testing";
-import { LocalFile, formatFileMode, parseFileMode } from "@converge/plugins";
+import { LocalFile } from "@converge/plugins";
+import { formatFileMode, parseFileMode } from "../src/local/file-mode.js";
 import { stackKit } from "./support/stack-kit.js";
 
 let dir: string;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Template } from "@converge/core";
-import { CHARACTER_CLASSES, RandomString, Value, createRandomStringType, generateRandomString } from "@converge/plugins";
+import { RandomString, Value, createRandomStringType } from "@converge/plugins";
+import { CHARACTER_CLASSES, generateRandomString } from "../src/heat/random-string.js";
 import type { RandomStringProperties } from "@converge/plugins";
 import { stackKit } from "./support/stack-kit.js";
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Template } from "@converge/core";
-import { createTestResourceType, testResourceNeedsReplace, testResourceWaitSecs } from "@converge/plugins";
+import { createTestResourceType } from "@converge/plugins";
+import { testResourceNeedsReplace, testResourceWaitSecs } from "../src/heat/test-resource.js";
 import type { TestResourceProperties } from "@converge/plugins";
 import { recordingSleep, stackKit } from "./support/stack-kit.js";
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { createEngine, createMemoryRuntime } from "@converge/core";
-import type { Logger, Template } from "@converge/core";
-import { handlerContext } from "@converge/core/testing";
-import { None, RandomString, TestResource, Value, coerceValue } from "@converge/plugins";
+import type { Template } from "@converge/core";
+import { handlerContext, silentLogger } from "@converge/core/testing";
+import { None, RandomString, TestResource, Value } from "@converge/plugins";
+import { coerceValue } from "../src/heat/value.js";
 import { stackKit } from "./support/stack-kit.js";
 
-const silentLogger: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 describe("coerceValue", () => {
   const ok = (value: unknown, type: Parameters<typeof coerceValue>[1]) => {

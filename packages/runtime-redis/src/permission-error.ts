@@ -19,6 +19,8 @@ export interface RedisRefusal {
 
 /** Redis refused commands the runtime needs; `refused` names them, the message says what to grant. */
 export class RedisPermissionError extends RuntimeError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "RedisPermissionError";
   /** The refusals, one per command. */
   readonly refused: readonly RedisRefusal[];
   constructor(message: string, refused: readonly RedisRefusal[], options?: { cause?: unknown }) {

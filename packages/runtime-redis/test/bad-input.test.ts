@@ -5,25 +5,18 @@
  * refused naming the field.
  */
 import assert from "node:assert/strict";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { describe, it } from "vitest";
 import { Redis } from "ioredis";
 import { InvalidOptionsError, RuntimeError, createEngine } from "@converge/core";
 import type { Engine, StackRecord } from "@converge/core";
-import { Reality, SCENARIO_TYPE, createScenarioType } from "@converge/core/testing";
+import { Reality, SCENARIO_TYPE, createScenarioType, silentLogger } from "@converge/core/testing";
 import { createRedisRuntime, runtimeKeys } from "@converge/runtime-redis";
 import type { RedisRuntime } from "@converge/runtime-redis";
-import { testRedis, uniquePrefix } from "@converge/runtime-redis/testing";
-import type { TestRedis } from "@converge/runtime-redis/testing";
+import { uniquePrefix } from "@converge/runtime-redis/testing";
+import { useTestRedis } from "./support/suite.js";
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await testRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useTestRedis();
 
-const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 interface Setup {
   readonly runtime: RedisRuntime;
@@ -37,7 +30,7 @@ interface Setup {
 async function setup(): Promise<Setup> {
   const errors: string[] = [];
   const runtime = createRedisRuntime({ connection: redis.url, prefix: uniquePrefix("bad"), mode: "manual", logger: { warn: () => undefined, error: (m) => void errors.push(m) } });
-  const engine = createEngine({ runtime, types: [createScenarioType(new Reality())], engineId: `bad-${uniquePrefix("e")}`, logger: quiet });
+  const engine = createEngine({ runtime, types: [createScenarioType(new Reality())], engineId: `bad-${uniquePrefix("e")}`, logger: silentLogger });
   await engine.createStack("target", { resources: { A: { type: "test:scenario:Resource", properties: { a: "x" } } } });
   await runtime.runUntilIdle();
   const id = (await runtime.store.findStackId("target")) as string;
@@ -175,8 +168,8 @@ describe("options", () => {
 describe("script cache", () => {
   it("runs every script by sha, and again after SCRIPT FLUSH (loaded back on NOSCRIPT)", async () => {
     const admin = new Redis(redis.url);
-    const runtime = createRedisRuntime({ connection: redis.url, prefix: uniquePrefix("flush"), mode: "manual", logger: quiet });
-    const engine = createEngine({ runtime, types: [createScenarioType(new Reality())], engineId: `flush-${uniquePrefix("e")}`, logger: quiet });
+    const runtime = createRedisRuntime({ connection: redis.url, prefix: uniquePrefix("flush"), mode: "manual", logger: silentLogger });
+    const engine = createEngine({ runtime, types: [createScenarioType(new Reality())], engineId: `flush-${uniquePrefix("e")}`, logger: silentLogger });
     try {
       await engine.createStack("s", { resources: { a: { type: SCENARIO_TYPE, properties: { a: "1" } } } });
       await admin.script("FLUSH");

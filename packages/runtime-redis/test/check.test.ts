@@ -4,21 +4,16 @@
  * checked.
  */
 import assert from "node:assert/strict";
-import { afterAll, beforeAll, describe, it } from "vitest";
-import { createEngine, nextReconcileDue } from "@converge/core";
-import { Reality, createScenarioType, verify } from "@converge/core/testing";
+import { describe, it } from "vitest";
+import { createEngine } from "@converge/core";
+import { nextReconcileDue } from "@converge/core/internal";
+import { Reality, createScenarioType, silentLogger, verify } from "@converge/core/testing";
 import { createRedisRuntime } from "@converge/runtime-redis";
-import { redisScenarioHarness, testRedis, uniquePrefix } from "@converge/runtime-redis/testing";
-import type { TestRedis } from "@converge/runtime-redis/testing";
+import { redisScenarioHarness, uniquePrefix } from "@converge/runtime-redis/testing";
 import { decodeRow, decodeRows, ROW_FIELDS } from "../src/codec.js";
+import { useTestRedis } from "./support/suite.js";
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await testRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useTestRedis();
 
 const T = "test:scenario:Resource";
 const template = { resources: { A: { type: T, properties: { a: "1", b: "1" } }, B: { type: T, properties: { a: "1" } }, C: { type: T, properties: { a: "1" } } } };
@@ -74,9 +69,8 @@ describe("updateStack with converge on Redis", () => {
 
 describe("reconcile jobs on Redis", () => {
   it("one delayed job per run (a second schedule of the run is absorbed), not counted in activity", async () => {
-    const quiet = { warn: () => undefined, error: () => undefined };
-    const runtime = createRedisRuntime({ connection: redis.url, prefix: uniquePrefix("rcj"), mode: "manual", logger: quiet });
-    const engine = createEngine({ runtime, types: [createScenarioType(new Reality())], logger: { ...quiet, debug: () => undefined, info: () => undefined } });
+    const runtime = createRedisRuntime({ connection: redis.url, prefix: uniquePrefix("rcj"), mode: "manual", logger: silentLogger });
+    const engine = createEngine({ runtime, types: [createScenarioType(new Reality())], logger: silentLogger });
     try {
       const info = await engine.createStack("s", template, { reconcile: { every: "10m", mode: "report" } });
       await engine.updateStack("s", template); // keeps the policy: schedules the same run again

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { Cluster } from "ioredis";
 import { createEngine } from "@converge/core";
-import { runtimeConformance, verify } from "@converge/core/testing";
+import { errorsOnlyLogger, runtimeConformance, verify } from "@converge/core/testing";
 import { createRedisRuntime, startWorker } from "@converge/runtime-redis";
 import { redisConformanceTarget, redisServerAvailable, startRedisCluster, uniquePrefix } from "@converge/runtime-redis/testing";
 import type { RedisClusterHandle } from "@converge/runtime-redis/testing";
@@ -24,7 +24,6 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
 const connection = (): { cluster: Array<{ host: string; port: number }> } => ({ cluster: cluster.nodes.map((n) => ({ ...n })) });
 
 describe("Redis Cluster", () => {
@@ -32,10 +31,10 @@ describe("Redis Cluster", () => {
     const prefix = uniquePrefix("cluster");
     const client = new Cluster(connection().cluster);
     const cloud = new RedisCloud(client, prefix);
-    const a = createRedisRuntime({ connection: connection(), prefix, logger: quiet });
-    const b = createRedisRuntime({ connection: connection(), prefix, logger: quiet });
-    const api = createEngine({ runtime: a, types: [cloud.type()], worker: false, logger: quiet });
-    const workers = await Promise.all([a, b].map((runtime, i) => startWorker({ runtime, types: [cloud.type(5)], engineId: `cluster-w${i}-${prefix}`, concurrency: 4, logger: quiet })));
+    const a = createRedisRuntime({ connection: connection(), prefix, logger: errorsOnlyLogger });
+    const b = createRedisRuntime({ connection: connection(), prefix, logger: errorsOnlyLogger });
+    const api = createEngine({ runtime: a, types: [cloud.type()], worker: false, logger: errorsOnlyLogger });
+    const workers = await Promise.all([a, b].map((runtime, i) => startWorker({ runtime, types: [cloud.type(5)], engineId: `cluster-w${i}-${prefix}`, concurrency: 4, logger: errorsOnlyLogger })));
     try {
       const v1 = chainsTemplate({ size: 40, chains: 5, a: () => "v1", bang: (i) => (i % 6 === 0 ? "v1" : undefined) });
       await api.createStack("clustered", v1);

@@ -3,18 +3,12 @@
  * at a time from BullMQ) and in auto mode (real BullMQ workers), with peer runtimes standing
  * for other processes.
  */
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { describe, it } from "vitest";
 import { runtimeConformance } from "@converge/core/testing";
-import { redisConformanceTarget, testRedis } from "@converge/runtime-redis/testing";
-import type { TestRedis } from "@converge/runtime-redis/testing";
+import { redisConformanceTarget } from "@converge/runtime-redis/testing";
+import { useTestRedis } from "./support/suite.js";
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await testRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useTestRedis();
 
 for (const mode of ["manual", "auto"] as const) {
   describe(`runtime conformance: Redis runtime, ${mode} mode`, () => {

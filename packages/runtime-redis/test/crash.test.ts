@@ -2,18 +2,11 @@
  * Crash safety against real worker processes killed with SIGKILL while they hold a row in
  * progress, at seeded points of each traversal (see `support/crash-scenario.ts`). `CRASH_SEED` replays a run; `npm run fuzz` runs many seeds.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testRedis } from "@converge/runtime-redis/testing";
-import type { TestRedis } from "@converge/runtime-redis/testing";
+import { describe, expect, it } from "vitest";
 import { crashScenario } from "./support/crash-scenario.js";
+import { useTestRedis } from "./support/suite.js";
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await testRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useTestRedis();
 
 describe("crash safety", () => {
   it("kill -9 of workers holding rows in progress: new workers complete every traversal; nothing created twice or orphaned", { timeout: 240_000 }, async () => {

@@ -6,22 +6,16 @@
  * (`__proto__`, `constructor`) round-trip through the Redis store.
  */
 import assert from "node:assert/strict";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { describe, it } from "vitest";
 import { z } from "zod";
 import { createEngine, defineResourceType, parseTemplate } from "@converge/core";
 import type { Logger } from "@converge/core";
 import { Reality, createScenarioType } from "@converge/core/testing";
 import { createRedisRuntime } from "@converge/runtime-redis";
-import { testRedis, uniquePrefix } from "@converge/runtime-redis/testing";
-import type { TestRedis } from "@converge/runtime-redis/testing";
+import { uniquePrefix } from "@converge/runtime-redis/testing";
+import { useTestRedis } from "./support/suite.js";
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await testRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useTestRedis();
 
 /** The retry options the runtime gives its own jobs (kept after failing, to inspect them). */
 const RETRIED = { attempts: 5, backoff: { type: "exponential", delay: 10 } } as const;

@@ -6,22 +6,16 @@
  */
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { describe, it } from "vitest";
 import { createEngine } from "@converge/core";
 import type { Delivery } from "@converge/core";
 import { Reality, SCENARIO_TYPE, createScenarioType } from "@converge/core/testing";
 import { createRedisRuntime, runtimeKeys } from "@converge/runtime-redis";
-import { testRedis, uniquePrefix } from "@converge/runtime-redis/testing";
-import type { TestRedis } from "@converge/runtime-redis/testing";
+import { uniquePrefix } from "@converge/runtime-redis/testing";
 import { acquireLease } from "../src/lease.js";
+import { useTestRedis } from "./support/suite.js";
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await testRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useTestRedis();
 
 /** Block the event loop for `ms` (a paused process: no timer, no reply is handled meanwhile). */
 function freeze(ms: number): void {

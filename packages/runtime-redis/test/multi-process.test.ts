@@ -7,27 +7,21 @@
  * row's create may have run twice.
  */
 import assert from "node:assert/strict";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { describe, it } from "vitest";
 import { Redis } from "ioredis";
 import { createEngine } from "@converge/core";
 import type { Engine } from "@converge/core";
-import { verify } from "@converge/core/testing";
+import { errorsOnlyLogger, verify } from "@converge/core/testing";
 import { createRedisRuntime } from "@converge/runtime-redis";
 import type { RedisRuntime } from "@converge/runtime-redis";
-import { testRedis, uniquePrefix } from "@converge/runtime-redis/testing";
-import type { TestRedis } from "@converge/runtime-redis/testing";
+import { uniquePrefix } from "@converge/runtime-redis/testing";
 import { RedisCloud } from "./support/redis-cloud.js";
 import { chainsTemplate, resourceName } from "./support/stack-templates.js";
 import { startWorkerProcess } from "./support/worker-processes.js";
 import type { WorkerProcess } from "./support/worker-processes.js";
+import { useTestRedis } from "./support/suite.js";
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await testRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useTestRedis();
 
 /** The reasons of every FAILED event of a stack (for assertion messages). */
 async function failures(api: Engine, name: string): Promise<string> {
@@ -36,15 +30,14 @@ async function failures(api: Engine, name: string): Promise<string> {
   return lines.slice(0, 10).join("\n");
 }
 
-const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
 
 describe("multi-process", () => {
   it("3 worker processes converge a 500-resource stack with replacements and a superseding update", { timeout: 240_000 }, async () => {
     const prefix = uniquePrefix("multi");
     const client = new Redis(redis.url);
     const cloud = new RedisCloud(client, prefix);
-    const runtime: RedisRuntime = createRedisRuntime({ connection: redis.url, prefix, logger: quiet });
-    const api = createEngine({ runtime, types: [cloud.type()], worker: false, logger: quiet });
+    const runtime: RedisRuntime = createRedisRuntime({ connection: redis.url, prefix, logger: errorsOnlyLogger });
+    const api = createEngine({ runtime, types: [cloud.type()], worker: false, logger: errorsOnlyLogger });
     const workers: WorkerProcess[] = [];
     try {
       workers.push(...(await Promise.all([1, 2, 3].map((n) => startWorkerProcess({ redis: redis.url, prefix, engineId: `mp-${n}-${prefix}`, concurrency: 8 })))));

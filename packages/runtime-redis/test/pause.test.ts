@@ -8,26 +8,19 @@
  */
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { describe, it } from "vitest";
 import { createEngine } from "@converge/core";
 import type { Engine, StackInfo, Template } from "@converge/core";
-import { verify } from "@converge/core/testing";
+import { errorsOnlyLogger, verify } from "@converge/core/testing";
 import { createRedisRuntime } from "@converge/runtime-redis";
-import { testRedis, uniquePrefix } from "@converge/runtime-redis/testing";
-import type { TestRedis } from "@converge/runtime-redis/testing";
+import { uniquePrefix } from "@converge/runtime-redis/testing";
 import { CLOUD_TYPE, RedisCloud } from "./support/redis-cloud.js";
 import { startWorkerProcess } from "./support/worker-processes.js";
 import type { WorkerProcess } from "./support/worker-processes.js";
+import { useTestRedis } from "./support/suite.js";
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await testRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useTestRedis();
 
-const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
 const T: Template = {
   resources: {
     A: { type: CLOUD_TYPE, properties: { a: "1" } },
@@ -54,8 +47,8 @@ describe("a worker paused longer than its lease", () => {
     const prefix = uniquePrefix("pause");
     const client = new Redis(redis.url);
     const cloud = new RedisCloud(client, prefix);
-    const runtime = createRedisRuntime({ connection: redis.url, prefix, logger: quiet, leaseTtlMs: 1500 });
-    const api = createEngine({ runtime, types: [cloud.type()], worker: false, logger: quiet, watchdogIntervalMs: 2000 });
+    const runtime = createRedisRuntime({ connection: redis.url, prefix, logger: errorsOnlyLogger, leaseTtlMs: 1500 });
+    const api = createEngine({ runtime, types: [cloud.type()], worker: false, logger: errorsOnlyLogger, watchdogIntervalMs: 2000 });
     const workers: WorkerProcess[] = [];
     try {
       const first = await startWorkerProcess({ redis: redis.url, prefix, engineId: `pause-1-${prefix}`, concurrency: 2, fast: true, holdCreate: "A" });

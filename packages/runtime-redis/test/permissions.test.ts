@@ -14,23 +14,20 @@ import { afterAll, beforeAll, describe, it } from "vitest";
 import { Redis } from "ioredis";
 import { createEngine } from "@converge/core";
 import type { Logger } from "@converge/core";
-import { Reality, SCENARIO_TYPE, createScenarioType, verify } from "@converge/core/testing";
+import { Reality, SCENARIO_TYPE, createScenarioType, silentLogger, verify } from "@converge/core/testing";
 import { RedisPermissionError, createRedisRuntime, minimalRedisAcl, requiredRedisCommands, startWorker } from "@converge/runtime-redis";
-import { createAclUser, testRedis, uniquePrefix } from "@converge/runtime-redis/testing";
-import type { TestRedis } from "@converge/runtime-redis/testing";
+import { createAclUser, uniquePrefix } from "@converge/runtime-redis/testing";
+import { useTestRedis } from "./support/suite.js";
 
-let redis: TestRedis;
+const redis = useTestRedis();
 let admin: Redis;
-beforeAll(async () => {
-  redis = await testRedis();
+beforeAll(() => {
   admin = new Redis(redis.url);
 });
-afterAll(async () => {
+afterAll(() => {
   admin.disconnect();
-  await redis.stop();
 });
 
-const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const T0 = {
   resources: {
     A: { type: SCENARIO_TYPE, properties: {} },
@@ -46,9 +43,9 @@ async function keysOf(prefix: string): Promise<string[]> {
 
 async function refusalOfWorker(prefix: string, rule: string): Promise<RedisPermissionError> {
   const user = await createAclUser(redis.url, rule);
-  const runtime = createRedisRuntime({ connection: user.url, prefix, logger: quiet });
+  const runtime = createRedisRuntime({ connection: user.url, prefix, logger: silentLogger });
   try {
-    const error = await startWorker({ runtime, types: [createScenarioType(new Reality())], logger: quiet }).then(
+    const error = await startWorker({ runtime, types: [createScenarioType(new Reality())], logger: silentLogger }).then(
       () => assert.fail("the worker started"),
       (e: unknown) => e,
     );
@@ -87,10 +84,10 @@ describe("Redis permissions", () => {
     const workerUser = await createAclUser(redis.url, minimalRedisAcl({ prefix, role: "worker" }));
     const apiUser = await createAclUser(redis.url, minimalRedisAcl({ prefix, role: "api" }));
     const reality = new Reality();
-    const w = createRedisRuntime({ connection: workerUser.url, prefix, logger: quiet });
-    const a = createRedisRuntime({ connection: apiUser.url, prefix, logger: quiet });
-    const worker = await startWorker({ runtime: w, types: [createScenarioType(reality)], logger: quiet });
-    const api = createEngine({ runtime: a, types: [createScenarioType(reality)], worker: false, logger: quiet });
+    const w = createRedisRuntime({ connection: workerUser.url, prefix, logger: silentLogger });
+    const a = createRedisRuntime({ connection: apiUser.url, prefix, logger: silentLogger });
+    const worker = await startWorker({ runtime: w, types: [createScenarioType(reality)], logger: silentLogger });
+    const api = createEngine({ runtime: a, types: [createScenarioType(reality)], worker: false, logger: silentLogger });
     try {
       await a.verifyPermissions("api");
       await api.createStack("s", T0);
@@ -128,8 +125,8 @@ describe("Redis permissions", () => {
     const prefix = uniquePrefix("acl");
     const user = await createAclUser(redis.url, `${minimalRedisAcl({ prefix, role: "api" })} -info`);
     for (const checkPermissions of [true, false]) {
-      const runtime = createRedisRuntime({ connection: user.url, prefix, logger: quiet, checkPermissions });
-      const api = createEngine({ runtime, types: [createScenarioType(new Reality())], worker: false, logger: quiet });
+      const runtime = createRedisRuntime({ connection: user.url, prefix, logger: silentLogger, checkPermissions });
+      const api = createEngine({ runtime, types: [createScenarioType(new Reality())], worker: false, logger: silentLogger });
       try {
         const error = await api.createStack("s", T0).then(
           () => assert.fail("the create started"),
@@ -151,9 +148,9 @@ describe("Redis permissions", () => {
     const prefix = uniquePrefix("acl");
     const user = await createAclUser(redis.url, minimalRedisAcl({ prefix, role: "worker" }));
     const warnings: string[] = [];
-    const logger: Logger = { ...quiet, warn: (m) => void warnings.push(m) };
+    const logger: Logger = { ...silentLogger, warn: (m) => void warnings.push(m) };
     const runtime = createRedisRuntime({ connection: user.url, prefix, logger, leaseTtlMs: 300 });
-    const worker = await startWorker({ runtime, types: [createScenarioType(new Reality())], logger: quiet });
+    const worker = await startWorker({ runtime, types: [createScenarioType(new Reality())], logger: silentLogger });
     try {
       await admin.call("ACL", "LOG", "RESET");
       await admin.call("ACL", "SETUSER", user.name, "-set");

@@ -5,28 +5,23 @@
  * Redis before each run starts its check, and a run delivered again starts nothing new).
  */
 import assert from "node:assert/strict";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { describe, it } from "vitest";
 import { Redis } from "ioredis";
-import { createEngine, reconcileOffset } from "@converge/core";
+import { createEngine } from "@converge/core";
+import { reconcileOffset } from "@converge/core/internal";
 import type { Engine } from "@converge/core";
 import { createRedisRuntime } from "@converge/runtime-redis";
 import type { RedisRuntime } from "@converge/runtime-redis";
-import { testRedis, uniquePrefix } from "@converge/runtime-redis/testing";
-import type { TestRedis } from "@converge/runtime-redis/testing";
+import { uniquePrefix } from "@converge/runtime-redis/testing";
 
 import { CLOUD_TYPE, RedisCloud } from "./support/redis-cloud.js";
 import { startWorkerProcess } from "./support/worker-processes.js";
 import type { WorkerProcess } from "./support/worker-processes.js";
+import { errorsOnlyLogger } from "@converge/core/testing";
+import { useTestRedis } from "./support/suite.js";
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await testRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useTestRedis();
 
-const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
 const EVERY = 2000;
 
 /** Follow the stack's events until `count` reconcile checks completed; returns their due times in start order. */
@@ -52,8 +47,8 @@ describe("reconcile on Redis", () => {
     const prefix = uniquePrefix("reconcile");
     const client = new Redis(redis.url);
     const cloud = new RedisCloud(client, prefix);
-    const runtime: RedisRuntime = createRedisRuntime({ connection: redis.url, prefix, logger: quiet });
-    const api = createEngine({ runtime, types: [cloud.type()], worker: false, logger: quiet });
+    const runtime: RedisRuntime = createRedisRuntime({ connection: redis.url, prefix, logger: errorsOnlyLogger });
+    const api = createEngine({ runtime, types: [cloud.type()], worker: false, logger: errorsOnlyLogger });
     const workers: WorkerProcess[] = [];
     try {
       workers.push(...(await Promise.all([1, 2, 3].map((n) => startWorkerProcess({ redis: redis.url, prefix, engineId: `rc-${n}-${prefix}`, fast: true })))));

@@ -4,19 +4,14 @@
  * check delivered twice.
  */
 import assert from "node:assert/strict";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { describe, it } from "vitest";
 import { Reality, scenarios } from "@converge/core/testing";
 import type { Scenario } from "@converge/core/testing";
-import { redisScenarioHarness, testRedis } from "@converge/runtime-redis/testing";
-import type { RedisScenarioHarnessOptions, TestRedis } from "@converge/runtime-redis/testing";
+import { redisScenarioHarness } from "@converge/runtime-redis/testing";
+import type { RedisScenarioHarnessOptions } from "@converge/runtime-redis/testing";
+import { useTestRedis } from "./support/suite.js";
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await testRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useTestRedis();
 
 async function run(scenario: Scenario, options: Omit<RedisScenarioHarnessOptions, "connection"> = {}): Promise<Reality> {
   const reality = new Reality();

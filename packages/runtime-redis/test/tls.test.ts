@@ -7,8 +7,7 @@
 import assert from "node:assert/strict";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { createEngine } from "@converge/core";
-import type { Logger } from "@converge/core";
-import { Reality, SCENARIO_TYPE, createScenarioType, verify } from "@converge/core/testing";
+import { Reality, SCENARIO_TYPE, createScenarioType, silentLogger, verify } from "@converge/core/testing";
 import { createRedisRuntime, startWorker } from "@converge/runtime-redis";
 import { createTestCertificates, startRedisServer, uniquePrefix } from "@converge/runtime-redis/testing";
 import type { RedisServerHandle, TestCertificates } from "@converge/runtime-redis/testing";
@@ -24,7 +23,6 @@ afterAll(async () => {
   certificates?.remove();
 });
 
-const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const T0 = {
   resources: {
     A: { type: SCENARIO_TYPE, properties: {} },
@@ -37,11 +35,11 @@ describe("Redis over TLS", () => {
     assert.match(server.url, /^rediss:\/\//);
     const prefix = uniquePrefix("tls");
     const reality = new Reality();
-    const options = { connection: server.url, prefix, logger: quiet, tls: { ca: certificates.ca } };
+    const options = { connection: server.url, prefix, logger: silentLogger, tls: { ca: certificates.ca } };
     const w = createRedisRuntime(options);
     const a = createRedisRuntime(options);
-    const worker = await startWorker({ runtime: w, types: [createScenarioType(reality)], logger: quiet });
-    const api = createEngine({ runtime: a, types: [createScenarioType(reality)], worker: false, logger: quiet });
+    const worker = await startWorker({ runtime: w, types: [createScenarioType(reality)], logger: silentLogger });
+    const api = createEngine({ runtime: a, types: [createScenarioType(reality)], worker: false, logger: silentLogger });
     try {
       await api.createStack("s", T0);
       assert.equal((await api.waitForStack("s")).state, "CREATE_COMPLETE");

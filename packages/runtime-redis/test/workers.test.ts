@@ -5,24 +5,16 @@
  * timeout fires as a delayed job while a plugin call hangs.
  */
 import assert from "node:assert/strict";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { describe, it } from "vitest";
 import { createEngine } from "@converge/core";
-import type { Logger } from "@converge/core";
-import { Reality, SCENARIO_TYPE, createScenarioType, verify } from "@converge/core/testing";
+import { Reality, SCENARIO_TYPE, createScenarioType, silentLogger, verify } from "@converge/core/testing";
 import { createRedisRuntime, startWorker } from "@converge/runtime-redis";
 import type { RedisRuntime } from "@converge/runtime-redis";
-import { redisServerAvailable, startRedisServer, testRedis, uniquePrefix } from "@converge/runtime-redis/testing";
-import type { TestRedis } from "@converge/runtime-redis/testing";
+import { redisServerAvailable, startRedisServer, uniquePrefix } from "@converge/runtime-redis/testing";
+import { useTestRedis } from "./support/suite.js";
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await testRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useTestRedis();
 
-const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const T0 = {
   resources: {
@@ -37,7 +29,7 @@ const T0 = {
 /** Runtimes over one fresh prefix (as separate processes would make them). */
 function runtimes(count: number, options: { leaseTtlMs?: number } = {}): RedisRuntime[] {
   const prefix = uniquePrefix("workers");
-  return Array.from({ length: count }, () => createRedisRuntime({ connection: redis.url, prefix, logger: quiet, ...options }));
+  return Array.from({ length: count }, () => createRedisRuntime({ connection: redis.url, prefix, logger: silentLogger, ...options }));
 }
 
 async function until(what: string, pred: () => boolean, ms = 15_000): Promise<void> {
@@ -52,8 +44,8 @@ describe("workers in auto mode", () => {
   it("workers of two runtimes converge a stack; events and waitForStack follow the stream", async () => {
     const reality = new Reality();
     const [a, b, api] = runtimes(3) as [RedisRuntime, RedisRuntime, RedisRuntime];
-    const workers = await Promise.all([a, b].map((runtime) => startWorker({ runtime, types: [createScenarioType(reality)], logger: quiet, concurrency: 2 })));
-    const client = createEngine({ runtime: api, types: [createScenarioType(reality)], worker: false, logger: quiet });
+    const workers = await Promise.all([a, b].map((runtime) => startWorker({ runtime, types: [createScenarioType(reality)], logger: silentLogger, concurrency: 2 })));
+    const client = createEngine({ runtime: api, types: [createScenarioType(reality)], worker: false, logger: silentLogger });
     try {
       const followed: string[] = [];
       const controller = new AbortController();
@@ -78,7 +70,7 @@ describe("workers in auto mode", () => {
     const reality = new Reality();
     const [a, b] = runtimes(2) as [RedisRuntime, RedisRuntime];
     const release = reality.block("create", "A");
-    const first = await startWorker({ runtime: a, types: [createScenarioType(reality)], logger: quiet, engineId: "grace-first" });
+    const first = await startWorker({ runtime: a, types: [createScenarioType(reality)], logger: silentLogger, engineId: "grace-first" });
     try {
       await first.engine.createStack("handback", { resources: { A: { type: SCENARIO_TYPE, properties: { a: "1" } } } });
       await until("the first worker is creating A", () => reality.calls.some((c) => c.op === "create" && c.name === "A"));
@@ -86,11 +78,11 @@ describe("workers in auto mode", () => {
       await first.close({ graceMs: 300 });
       assert.ok(Date.now() - started < 10_000, "close waited for the hung check instead of handing it back");
       assert.equal(await a.isAlive("grace-first"), false);
-      const second = await startWorker({ runtime: b, types: [createScenarioType(reality)], logger: quiet, engineId: "grace-second" });
+      const second = await startWorker({ runtime: b, types: [createScenarioType(reality)], logger: silentLogger, engineId: "grace-second" });
       try {
         await until("the second worker resumed the create", () => reality.calls.filter((c) => c.op === "create" && c.name === "A").length >= 2);
         release();
-        const client = createEngine({ runtime: b, types: [createScenarioType(reality)], worker: false, logger: quiet });
+        const client = createEngine({ runtime: b, types: [createScenarioType(reality)], worker: false, logger: silentLogger });
         const done = await client.waitForStack("handback");
         assert.equal(done.state, "CREATE_COMPLETE", done.statusReason);
         assert.equal(reality.live("A").length, 1, "the handed-back create made a second resource");
@@ -108,7 +100,7 @@ describe("workers in auto mode", () => {
     const reality = new Reality();
     const [a] = runtimes(1) as [RedisRuntime];
     const release = reality.block("create", "A");
-    const worker = await startWorker({ runtime: a, types: [createScenarioType(reality)], logger: quiet });
+    const worker = await startWorker({ runtime: a, types: [createScenarioType(reality)], logger: silentLogger });
     try {
       await worker.engine.createStack("finish", { resources: { A: { type: SCENARIO_TYPE, properties: {} } } });
       await until("creating A", () => reality.calls.some((c) => c.op === "create"));
@@ -130,8 +122,8 @@ describe("workers in auto mode", () => {
     const reality = new Reality();
     const [a, api] = runtimes(2) as [RedisRuntime, RedisRuntime];
     reality.block("create", "A");
-    const worker = await startWorker({ runtime: a, types: [createScenarioType(reality)], logger: quiet });
-    const client = createEngine({ runtime: api, types: [createScenarioType(reality)], worker: false, logger: quiet });
+    const worker = await startWorker({ runtime: a, types: [createScenarioType(reality)], logger: silentLogger });
+    const client = createEngine({ runtime: api, types: [createScenarioType(reality)], worker: false, logger: silentLogger });
     try {
       await client.createStack("cancelled", { resources: { A: { type: SCENARIO_TYPE, properties: {} } } }, { disableRollback: true });
       await until("creating A", () => reality.calls.some((c) => c.op === "create"));
@@ -157,7 +149,7 @@ describe("workers in auto mode", () => {
     const reality = new Reality();
     const [a] = runtimes(1) as [RedisRuntime];
     reality.block("create", "A");
-    const worker = await startWorker({ runtime: a, types: [createScenarioType(reality)], logger: quiet });
+    const worker = await startWorker({ runtime: a, types: [createScenarioType(reality)], logger: silentLogger });
     try {
       await worker.engine.createStack("slow", { resources: { A: { type: SCENARIO_TYPE, properties: {} } } }, { timeoutMs: 400, disableRollback: true });
       const done = await worker.engine.waitForStack("slow");
@@ -175,10 +167,10 @@ describe("workers in auto mode", () => {
     const url = `redis://conv:s3cret@127.0.0.1:${server.port}`;
     const reality = new Reality();
     const prefix = uniquePrefix("acl");
-    const [a, api] = [createRedisRuntime({ connection: url, prefix, logger: quiet }), createRedisRuntime({ connection: url, prefix, logger: quiet })];
+    const [a, api] = [createRedisRuntime({ connection: url, prefix, logger: silentLogger }), createRedisRuntime({ connection: url, prefix, logger: silentLogger })];
     try {
-      const worker = await startWorker({ runtime: a, types: [createScenarioType(reality)], logger: quiet });
-      const client = createEngine({ runtime: api, types: [createScenarioType(reality)], worker: false, logger: quiet });
+      const worker = await startWorker({ runtime: a, types: [createScenarioType(reality)], logger: silentLogger });
+      const client = createEngine({ runtime: api, types: [createScenarioType(reality)], worker: false, logger: silentLogger });
       await client.createStack("acl", T0);
       assert.equal((await client.waitForStack("acl")).state, "CREATE_COMPLETE");
       const cancelled: string[] = [];
@@ -186,7 +178,7 @@ describe("workers in auto mode", () => {
       await api.publishCancel("s-acl", "t-acl");
       await until("the cancel reached the other runtime", () => cancelled.includes("s-acl"));
       await worker.close();
-      const denied = createRedisRuntime({ connection: `redis://conv:wrong@127.0.0.1:${server.port}`, prefix, logger: quiet });
+      const denied = createRedisRuntime({ connection: `redis://conv:wrong@127.0.0.1:${server.port}`, prefix, logger: silentLogger });
       await assert.rejects(denied.store.listStackNames(), /WRONGPASS|invalid username-password/);
       await denied.close();
     } finally {

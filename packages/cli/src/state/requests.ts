@@ -32,6 +32,8 @@ export type StateResponse =
 
 /** The owner carried a request out and it failed: its error, as the owner reported it. */
 export class StateOwnerError extends ConvergeError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "StateOwnerError";
   constructor(code: ErrorCode, message: string) {
     super(code, message);
   }

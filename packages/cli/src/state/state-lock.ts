@@ -23,6 +23,8 @@ export interface LockOwner {
 
 /** Another live process holds the state file's lock. */
 export class StateLockedError extends ConvergeError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "StateLockedError";
   /** The lock file. */
   readonly lockFile: string;
   /** Its owner, when readable. */

@@ -4,7 +4,7 @@
  * checks as a worker of the runtime.
  */
 import { randomUUID } from "../platform/node.js";
-import { InvalidOptionsError, StackExistsError, StackNotFoundError, StackStateError, StackStateLostError, TemplateValidationError } from "../errors.js";
+import { InvalidOptionsError, InvalidStackNameError, StackExistsError, StackNotFoundError, StackStateError, StackStateLostError } from "../errors.js";
 import type { StackEvent, StackOptions, StackRecord } from "../model/types.js";
 import { AbortRegistry } from "../protocol/abort-registry.js";
 import type { EngineContext } from "../protocol/env.js";
@@ -53,7 +53,7 @@ export interface Engine {
   readonly engineId: string;
   /** Validate and compile a template without touching any stack. */
   validateTemplate(template: TemplateInput, options?: StackOperationOptions): CompiledTemplate;
-  /** Create a stack; resolves once its traversal started. @throws StackExistsError, TemplateValidationError */
+  /** Create a stack; resolves once its traversal started. @throws StackExistsError, InvalidStackNameError, TemplateValidationError */
   createStack(name: string, template: TemplateInput, options?: StackOperationOptions): Promise<StackInfo>;
   /**
    * Converge a stack to a new template, superseding any traversal in flight. Options not
@@ -137,11 +137,9 @@ const STACK_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
  */
 const LOST_WINDOW_MS = 3_600_000;
 
-/** @throws TemplateValidationError when `name` is not a valid stack name. */
+/** @throws InvalidStackNameError when `name` is not a valid stack name. */
 function checkName(name: string): void {
-  if (typeof name !== "string" || !STACK_NAME.test(name)) {
-    throw new TemplateValidationError("", `invalid stack name ${typeof name === "string" ? JSON.stringify(name) : String(name)}: use letters, digits, _ . - (starting with a letter, at most 128)`);
-  }
+  if (typeof name !== "string" || !STACK_NAME.test(name)) throw new InvalidStackNameError(name);
 }
 
 /** Options as the stack record stores them: the template's hidden parameter values sealed. */

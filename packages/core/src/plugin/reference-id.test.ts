@@ -5,8 +5,8 @@ import { InvalidResourceTypeError } from "../errors.js";
 import { createMemoryRuntime } from "../memory/memory-runtime.js";
 import { defineResourceType } from "./define-resource-type.js";
 import { referenceIdOf } from "./reference-id.js";
+import { silentLogger } from "../testing/loggers.js";
 
-const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** A type referenced by its `token` attribute, as Heat's RandomString is by its value. */
 const Token = defineResourceType({
@@ -42,7 +42,7 @@ describe("referenceId", () => {
 
   it("is what get_resource gives to other resources, outputs and previews", async () => {
     const runtime = createMemoryRuntime({ mode: "manual" });
-    const engine = createEngine({ runtime, types: [Token, Holder], logger: silent });
+    const engine = createEngine({ runtime, types: [Token, Holder], logger: silentLogger });
     const template = (seed: string) => ({
       resources: {
         token: { type: "test:ref:Token", properties: { seed } },

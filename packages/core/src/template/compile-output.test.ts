@@ -3,7 +3,7 @@ import { TemplateValidationError } from "../errors.js";
 import { compileTemplate } from "./compile.js";
 import { parseTemplate } from "./parse.js";
 import { templateDependencyGraph } from "./template-graph.js";
-import { deepFreeze, testTypes, thrownBy } from "./test-fixtures.js";
+import { deepFreeze, testTypes, thrownBy } from "../../test/support/template-fixtures.js";
 
 const STACK = `
 heat_template_version: 2018-08-31

@@ -11,7 +11,7 @@ import { defineResourceType } from "../plugin/define-resource-type.js";
 import { createTypeRegistry } from "../plugin/registry.js";
 import { compileTemplate } from "./compile.js";
 import { parseTemplate } from "./parse.js";
-import { testTypes, thrownBy } from "./test-fixtures.js";
+import { testTypes, thrownBy } from "../../test/support/template-fixtures.js";
 
 type ErrorClass = abstract new (...args: never[]) => TemplateValidationError;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compileTemplate } from "./compile.js";
 import { parseTemplate } from "./parse.js";
-import { PROPERTY_PATH, compileProperty, testTypes, validationError } from "./test-fixtures.js";
+import { PROPERTY_PATH, compileProperty, testTypes, validationError } from "../../test/support/template-fixtures.js";
 
 const parameters = {
   env: { type: "string", default: "test" },

@@ -5,7 +5,7 @@ import { findJsonStructureProblem } from "./json-structure.js";
 import { MAX_TEMPLATE_DEPTH, checkNesting } from "./nesting.js";
 import { parseTemplate } from "./parse.js";
 import { resolveValue } from "./resolve.js";
-import { testTypes, thrownBy } from "./test-fixtures.js";
+import { testTypes, thrownBy } from "../../test/support/template-fixtures.js";
 
 const ANY = "test:misc:Anything";
 

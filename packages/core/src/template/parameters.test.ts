@@ -3,7 +3,7 @@ import { ParameterError, TemplateValidationError } from "../errors.js";
 import { compileTemplate } from "./compile.js";
 import { openSealedProperties, templateSecrets } from "../secrets/template-secrets.js";
 import { coerceParameterValue } from "./parameter-coercion.js";
-import { testTypes, thrownBy } from "./test-fixtures.js";
+import { testTypes, thrownBy } from "../../test/support/template-fixtures.js";
 import type { ParameterType } from "./types.js";
 
 /** Compile a template with one parameter `p` and return p's substituted value. */

@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import { TemplateSyntaxError, TemplateValidationError } from "../errors.js";
 import { findJsonSyntaxProblem, lineColumnAt } from "./json-error-position.js";
 import { parseTemplate } from "./parse.js";
-import { thrownBy } from "./test-fixtures.js";
+import { thrownBy } from "../../test/support/template-fixtures.js";
 
 function syntaxError(text: string, format?: "json" | "yaml" | "auto"): TemplateSyntaxError {
   const error = thrownBy(() => parseTemplate(text, format));

@@ -4,7 +4,7 @@ import { compileTemplate } from "./compile.js";
 import { collectReferences } from "./references.js";
 import { UNKNOWN, containsUnknown, resolveValue } from "./resolve.js";
 import type { ResolveContext } from "./resolve.js";
-import { testTypes, thrownBy } from "./test-fixtures.js";
+import { testTypes, thrownBy } from "../../test/support/template-fixtures.js";
 
 const ids: Record<string, unknown> = { db: "db-123", net: "net-9" };
 const attrs: Record<string, Record<string, unknown>> = {

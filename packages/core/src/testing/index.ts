@@ -4,6 +4,7 @@
  * author's contract kit (`runResourceTypeContract`).
  */
 export { Reality } from "./reality.js";
+export { errorsOnlyLogger, silentLogger } from "./loggers.js";
 export type { FailureSpec, RealityEntry, RealityOp } from "./reality.js";
 export { SCENARIO_TYPE, createScenarioType, verify } from "./scenario-type.js";
 export type { ScenarioTypeOptions, VerifyResult } from "./scenario-type.js";

@@ -7,6 +7,7 @@ import { createEngine } from "../engine/create-engine.js";
 import type { Engine } from "../engine/create-engine.js";
 import { createMemoryRuntime } from "../memory/memory-runtime.js";
 import type { MemoryRuntime } from "../memory/memory-runtime.js";
+import { silentLogger } from "./loggers.js";
 import type { Reality } from "./reality.js";
 import { createScenarioType } from "./scenario-type.js";
 import type { ScenarioTypeOptions } from "./scenario-type.js";
@@ -84,7 +85,7 @@ export function memoryScenarioHarness(options: MemoryScenarioHarnessOptions = {}
       runtime,
       types: [createScenarioType(reality, options.type)],
       engineId: "scenario-engine",
-      logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+      logger: silentLogger,
     });
     return {
       engine,

@@ -3,7 +3,7 @@
  * generators need). Everything random in a fuzz run draws from one of these, so a seed
  * reproduces the run exactly.
  */
-import { createRandom } from "@converge/core";
+import { createRandom } from "@converge/core/internal";
 
 /** Seeded random helpers. */
 export class Rng {

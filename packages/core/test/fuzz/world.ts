@@ -14,7 +14,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { ResourceError, createEngine, createMemoryRuntime, defineResourceType } from "@converge/core";
 import type { AnyResourceType, DeleteContext, Engine, MemoryRuntime, ResourceRow, StackRecord } from "@converge/core";
-import { Reality, createScenarioType } from "@converge/core/testing";
+import { Reality, createScenarioType, silentLogger } from "@converge/core/testing";
 import type { ScenarioTypeOptions } from "@converge/core/testing";
 import type { Rng } from "./rng.js";
 import type { Prop, TemplateModel } from "./template-model.js";
@@ -59,7 +59,6 @@ interface Gate {
  */
 const stepEngine = new AsyncLocalStorage<string>();
 
-const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const isActive = (row: ResourceRow): boolean => !(row.action === "DELETE" && row.status === "COMPLETE");
 
 /** See the file comment. */
@@ -193,7 +192,7 @@ export class World {
       runtime: this.runtime,
       types: [this.type],
       engineId,
-      logger: { ...silent, warn: (m) => void (m.startsWith("watchdog") && this.stats.watchdogResumes++) },
+      logger: { ...silentLogger, warn: (m) => void (m.startsWith("watchdog") && this.stats.watchdogResumes++) },
       watchdogIntervalMs: this.options.watchdogIntervalMs,
       retry: { maxAttempts: 3, initialDelayMs: 100, maxDelayMs: 1000 },
     });

@@ -8,17 +8,19 @@ import type {
   Engine,
   Logger,
   MemoryRuntime,
-  ResourceDefinition,
   ResourceRow,
   RetryPolicy,
   StackRecord,
-  Template,
 } from "@converge/core";
-import { Reality, SCENARIO_TYPE, createScenarioType } from "@converge/core/testing";
+import { Reality, createScenarioType, silentLogger } from "@converge/core/testing";
 import type { ScenarioTypeOptions } from "@converge/core/testing";
 
+/** The shared test loggers and template helpers, re-exported for the protocol tests. */
+export { silentLogger };
+export { res, tpl } from "../../src/testing/scenarios/helpers.js";
+
 /** A logger that prints nothing. */
-export const silentLogger: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
 
 /** Options of {@link setup}. */
 export interface KitOptions {
@@ -104,15 +106,6 @@ export function setup(options: KitOptions = {}): Kit {
   };
 }
 
-/** A scenario-type resource definition. */
-export function res(properties: Record<string, unknown> = {}, dependsOn?: readonly string[]): ResourceDefinition {
-  return { type: SCENARIO_TYPE, properties, ...(dependsOn === undefined ? {} : { depends_on: dependsOn }) };
-}
-
-/** A template of scenario-type resources. */
-export function tpl(resources: Record<string, ResourceDefinition>): Template {
-  return { resources };
-}
 
 /** Let pending microtasks (a started, not awaited step) run until they block. */
 export async function flush(): Promise<void> {

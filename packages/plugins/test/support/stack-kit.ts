@@ -3,12 +3,15 @@
  * run to the end of each operation, with the rows and events at hand.
  */
 import { createEngine, createMemoryRuntime } from "@converge/core";
-import type { AnyResourceType, Engine, Logger, MemoryRuntime, ResourceInfo, StackEvent, StackInfo, StackOperationOptions, Template } from "@converge/core";
+import type { AnyResourceType, Engine, MemoryRuntime, ResourceInfo, StackEvent, StackInfo, StackOperationOptions, Template } from "@converge/core";
 import { AbortedError } from "@converge/core";
+import { silentLogger } from "@converge/core/testing";
+
+export { silentLogger };
 import type { Sleep } from "@converge/plugins";
 
 /** A logger that prints nothing. */
-export const silentLogger: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
 
 /** An engine on a manual memory runtime, with helpers that run each operation to its end. */
 export interface StackKit {

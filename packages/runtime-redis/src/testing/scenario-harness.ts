@@ -4,8 +4,7 @@
  * so every scenario runs against real Redis state and the real queue, deterministically.
  */
 import { createEngine } from "@converge/core";
-import type { Logger } from "@converge/core";
-import { createScenarioType } from "@converge/core/testing";
+import { createScenarioType, silentLogger } from "@converge/core/testing";
 import type { ScenarioHarnessFactory, ScenarioTypeOptions } from "@converge/core/testing";
 import type { RedisConnectionInput } from "../connection.js";
 import { createRedisRuntime } from "../redis-runtime.js";
@@ -25,19 +24,18 @@ export interface RedisScenarioHarnessOptions {
 }
 
 const MAX_STEPS = 100_000;
-const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** A factory of scenario harnesses over manual-mode Redis runtimes, each under its own prefix. */
 export function redisScenarioHarness(options: RedisScenarioHarnessOptions): ScenarioHarnessFactory {
   return async (reality) => {
-    const runtime = createRedisRuntime({ connection: options.connection, prefix: uniquePrefix("scenario"), mode: "manual", logger: silent });
+    const runtime = createRedisRuntime({ connection: options.connection, prefix: uniquePrefix("scenario"), mode: "manual", logger: silentLogger });
     options.onRuntime?.(runtime);
     const engineId = `scenario-${uniquePrefix("engine")}`;
     const engine = createEngine({
       runtime,
       types: [createScenarioType(reality, options.type)],
       engineId,
-      logger: silent,
+      logger: silentLogger,
       // Timers run in real time on Redis; a scenario must never see its watchdog fire.
       watchdogIntervalMs: 3_600_000,
     });

@@ -17,9 +17,10 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
-import { StackNotFoundError, StackStateLostError, createEngine, createRandom, errorMessage } from "@converge/core";
+import { StackNotFoundError, StackStateLostError, createEngine, errorMessage } from "@converge/core";
+import { createRandom } from "@converge/core/internal";
 import type { Engine, StackInfo, Template } from "@converge/core";
-import { verify } from "@converge/core/testing";
+import { silentLogger, verify } from "@converge/core/testing";
 import { createRedisRuntime } from "@converge/runtime-redis";
 import { uniquePrefix } from "@converge/runtime-redis/testing";
 import type { RedisServerHandle, TcpProxy } from "@converge/runtime-redis/testing";
@@ -53,7 +54,6 @@ export interface ChaosScenarioOptions {
 }
 
 const LEASE_MS = 1500;
-const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 /** Every fault the scenario can inject. */
 export const FAULTS: readonly Fault[] = ["kill", "pause", "drop-reply", "redis-restart"];
@@ -66,8 +66,8 @@ export async function chaosScenario(options: ChaosScenarioOptions): Promise<{ re
   const prefix = uniquePrefix("chaos");
   const cloudClient = new Redis(options.cloudUrl);
   const cloud = new RedisCloud(cloudClient, prefix);
-  const runtime = createRedisRuntime({ connection: state.url, prefix, logger: quiet, leaseTtlMs: LEASE_MS });
-  const api = createEngine({ runtime, types: [cloud.type()], worker: false, logger: quiet, watchdogIntervalMs: 2000 });
+  const runtime = createRedisRuntime({ connection: state.url, prefix, logger: silentLogger, leaseTtlMs: LEASE_MS });
+  const api = createEngine({ runtime, types: [cloud.type()], worker: false, logger: silentLogger, watchdogIntervalMs: 2000 });
   let n = 0;
   const spawned: WorkerProcess[] = [];
   const spawnWorker = (): Promise<WorkerProcess> =>

@@ -2,7 +2,7 @@
  * The crash scenario: worker processes are killed with SIGKILL in the middle of a traversal
  * (create, an update with replacements, delete), and new ones started. Kills are driven by
  * the traversal's state, never by the clock, so a run proves the same on a loaded machine as
- * on a quiet one: one resource of each traversal is held in the cloud (its operation waits)
+ * on a errorsOnlyLogger one: one resource of each traversal is held in the cloud (its operation waits)
  * until every kill of that traversal happened, so the traversal cannot end first; each kill
  * waits until a seeded number of resources completed in the traversal, then picks a row that
  * is IN_PROGRESS and locked by a live worker (read from Redis through the runtime) and kills
@@ -14,9 +14,10 @@
  */
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
-import { createEngine, createRandom, parseLockHolder } from "@converge/core";
+import { createEngine, parseLockHolder } from "@converge/core";
+import { createRandom } from "@converge/core/internal";
 import type { Engine, ResourceRow, StackInfo, Template } from "@converge/core";
-import { verify } from "@converge/core/testing";
+import { errorsOnlyLogger, verify } from "@converge/core/testing";
 import { createRedisRuntime } from "@converge/runtime-redis";
 import { uniquePrefix } from "@converge/runtime-redis/testing";
 import { RedisCloud } from "./redis-cloud.js";
@@ -41,7 +42,6 @@ const MAX_COMPLETED_BEFORE_KILL = SIZE / 2;
 /** Guard: a traversal that offers no row to kill for this long fails the run. */
 const NO_VICTIM_MS = 120_000;
 
-const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
 
 /** The engine holding a row's lock, if any. */
 /** The engine id of a row's lock holder (`<engineId>#<attempt>`), or null when unlocked. */
@@ -58,8 +58,8 @@ export async function crashScenario(options: CrashScenarioOptions): Promise<read
   const when = (what: string): string => `${what} (CRASH_SEED=${seed})`;
   const client = new Redis(options.redisUrl);
   const cloud = new RedisCloud(client, prefix);
-  const runtime = createRedisRuntime({ connection: options.redisUrl, prefix, logger: quiet, leaseTtlMs: 1500 });
-  const api = createEngine({ runtime, types: [cloud.type()], worker: false, logger: quiet, watchdogIntervalMs: 2000 });
+  const runtime = createRedisRuntime({ connection: options.redisUrl, prefix, logger: errorsOnlyLogger, leaseTtlMs: 1500 });
+  const api = createEngine({ runtime, types: [cloud.type()], worker: false, logger: errorsOnlyLogger, watchdogIntervalMs: 2000 });
   let n = 0;
   const spawnWorker = (): Promise<WorkerProcess> => startWorkerProcess({ redis: options.redisUrl, prefix, engineId: `crash-${++n}-${prefix}`, concurrency: 4, delayMs: 120, fast: true });
   let workers: WorkerProcess[] = await Promise.all([spawnWorker(), spawnWorker()]);

@@ -3,12 +3,11 @@
  * `redis-server`, or `REDIS_URL`; see `testRedis`) and a logger that says nothing.
  */
 import { afterAll, beforeAll } from "vitest";
-import type { Logger } from "@converge/core";
 import { testRedis } from "@converge/runtime-redis/testing";
 import type { TestRedis } from "@converge/runtime-redis/testing";
 
-/** A logger that drops everything. */
-export const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+/** A logger that drops every line (the shared one of `@converge/core/testing`). */
+export { silentLogger as quiet } from "@converge/core/testing";
 
 /** Start a Redis before the file's tests and stop it after them; `url` is valid inside the tests. */
 export function useTestRedis(): { readonly url: string } {

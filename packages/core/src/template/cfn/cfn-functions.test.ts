@@ -3,7 +3,7 @@ import type { TemplateValidationError } from "../../errors.js";
 import { compileTemplate } from "../compile.js";
 import { resolveValue } from "../resolve.js";
 import type { ResolveContext } from "../resolve.js";
-import { testTypes, validationError } from "../test-fixtures.js";
+import { testTypes, validationError } from "../../../test/support/template-fixtures.js";
 import { translateCfnTemplate } from "./translate.js";
 
 const anything = "test:misc:Anything";

@@ -3,7 +3,7 @@ import { ErrorCode, ParameterError, UnknownResourceTypeError } from "../../error
 import type { TemplateValidationError } from "../../errors.js";
 import { compileTemplate } from "../compile.js";
 import { parseTemplate } from "../parse.js";
-import { testTypes, validationError } from "../test-fixtures.js";
+import { testTypes, validationError } from "../../../test/support/template-fixtures.js";
 import { isCfnTemplate } from "./translate.js";
 
 const server = "test:compute:Server";

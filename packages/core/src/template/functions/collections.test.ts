@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createRandom } from "../../memory/random.js";
 import { jsonEqual } from "../plain-data.js";
 import { UNKNOWN } from "../resolve.js";
-import { compileProperty, expectCompileError, expectRunTimeError, resolveProperty } from "../test-fixtures.js";
+import { compileProperty, expectCompileError, expectRunTimeError, resolveProperty } from "../../../test/support/template-fixtures.js";
 import { LIST_CONCAT_UNIQUE } from "./collections.js";
 
 const out = { get_attr: ["src", "out"] };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { UNKNOWN } from "../resolve.js";
-import { PROPERTY_PATH, compileProperty, expectCompileError, resolveProperty, validationError } from "../test-fixtures.js";
+import { PROPERTY_PATH, compileProperty, expectCompileError, resolveProperty, validationError } from "../../../test/support/template-fixtures.js";
 
 const out = { get_attr: ["src", "out"] };
 

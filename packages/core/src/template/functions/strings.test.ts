@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { UNKNOWN } from "../resolve.js";
-import { PROPERTY_PATH, compileProperty, expectCompileError, expectRunTimeError, resolveProperty } from "../test-fixtures.js";
+import { PROPERTY_PATH, compileProperty, expectCompileError, expectRunTimeError, resolveProperty } from "../../../test/support/template-fixtures.js";
 
 const out = { get_attr: ["src", "out"] };
 

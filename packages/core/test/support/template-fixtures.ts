@@ -1,16 +1,16 @@
 /**
- * Test-only fixtures for the template tests: a few resource types and a registry.
- * Not exported from the package.
+ * Test-only fixtures for the template tests (beside their modules in src/template/): a few
+ * resource types and a registry.
  */
 import { expect } from "vitest";
 import { z } from "zod";
-import { defineResourceType } from "../plugin/define-resource-type.js";
-import { createTypeRegistry } from "../plugin/registry.js";
-import type { TypeRegistry } from "../plugin/registry.js";
-import { TemplateValidationError } from "../errors.js";
-import { compileTemplate } from "./compile.js";
-import { resolveValue } from "./resolve.js";
-import type { ResolveContext } from "./resolve.js";
+import { defineResourceType } from "../../src/plugin/define-resource-type.js";
+import { createTypeRegistry } from "../../src/plugin/registry.js";
+import type { TypeRegistry } from "../../src/plugin/registry.js";
+import { TemplateValidationError } from "../../src/errors.js";
+import { compileTemplate } from "../../src/template/compile.js";
+import { resolveValue } from "../../src/template/resolve.js";
+import type { ResolveContext } from "../../src/template/resolve.js";
 
 const handlers = {
   create: async () => ({ physicalId: "p-1" }),

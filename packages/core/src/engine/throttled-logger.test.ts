@@ -52,4 +52,13 @@ describe("throttleLogger", () => {
     log.warn("other");
     expect(lines).toEqual(["error: down", "error: down (repeated 1 more times in the last 1 s)", "warn: other"]);
   });
+  it("wraps a frozen logger (its methods are read-only) without throwing", () => {
+    const { logger, lines } = recorder();
+    const throttled = throttleLogger(Object.freeze(logger), { now: () => 0 });
+    throttled.warn("w");
+    throttled.warn("w");
+    throttled.info("i");
+    throttled.flush();
+    expect(lines).toEqual(["warn: w", "info: i", "warn: w (repeated 1 more times in the last 10 s)"]);
+  });
 });

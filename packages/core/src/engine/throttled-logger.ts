@@ -68,15 +68,17 @@ export function throttleLogger<L extends Pick<Logger, "warn" | "error">>(logger:
     }
     logger[level](message, fields);
   };
-  const throttled = Object.create(logger) as ThrottledLogger<L>;
-  Object.assign(throttled, {
-    warn: (message: string, fields?: Record<string, unknown>) => log("warn", message, fields),
-    error: (message: string, fields?: Record<string, unknown>) => log("error", message, fields),
-    flush() {
+  // Own properties defined (not assigned) over the logger: a frozen logger's methods are
+  // read-only, so assigning the overrides onto an object inheriting from it would throw.
+  const own = (value: unknown): PropertyDescriptor => ({ value, enumerable: true, writable: true, configurable: true });
+  const throttled = Object.create(logger, {
+    warn: own((message: string, fields?: Record<string, unknown>) => log("warn", message, fields)),
+    error: own((message: string, fields?: Record<string, unknown>) => log("error", message, fields)),
+    flush: own(() => {
       for (const w of windows.values()) summarize(w);
       windows.clear();
       nextEnd = Infinity;
-    },
-  });
+    }),
+  }) as ThrottledLogger<L>;
   return throttled;
 }

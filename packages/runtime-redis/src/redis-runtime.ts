@@ -23,7 +23,7 @@ import type { RedisRole } from "./acl.js";
 import { RedisPermissionError } from "./permission-error.js";
 import { verifyRedisPermissions } from "./permission-check.js";
 import { WorkerHost } from "./worker-host.js";
-import type { RedisStepOptions } from "./worker-host.js";
+import type { RedisStepOptions } from "./host-slot.js";
 
 /** A Redis runtime, with its test and operations controls. */
 export interface RedisRuntime extends Runtime {

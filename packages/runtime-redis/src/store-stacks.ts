@@ -110,8 +110,15 @@ export async function updateStack(ctx: StoreContext, stackId: string, ifTraversa
 }
 
 /**
+ * How many of a deleted stack's newest events stay readable (approximately: the stream is
+ * trimmed to whole internal nodes) until the stream expires `deletedEventsTtlMs` later.
+ */
+export const DELETED_EVENTS_KEPT = 1000;
+
+/**
  * Remove the stack and everything it owns, only while the traversal is current, leaving its
- * tombstone (kept `tombstoneTtlMs`, plus what is left of the stack's timeout); then free its name.
+ * tombstone (kept `tombstoneTtlMs`, plus what is left of the stack's timeout) and its newest
+ * `DELETED_EVENTS_KEPT` events (kept `deletedEventsTtlMs`); then free its name.
  */
 export async function deleteStack(ctx: StoreContext, stackId: string, ifTraversal: string, deletedAt: number): Promise<boolean> {
   const k = ctx.keys.stack(stackId);
@@ -126,7 +133,7 @@ export async function deleteStack(ctx: StoreContext, stackId: string, ifTraversa
     ctx.client,
     "deleteStack",
     [k.stack, k.rows, k.templates, k.graph(t), k.syncIndex(t), k.syncCounts(t), k.gens(t), k.queued, k.events, k.tombstone, k.attempts],
-    [json(t), ctx.deletedEventsTtlMs, json(tombstone), ctx.tombstoneTtlMs + pending],
+    [json(t), ctx.deletedEventsTtlMs, json(tombstone), ctx.tombstoneTtlMs + pending, DELETED_EVENTS_KEPT],
   );
   if (!okOr("deleteStack", reply, ScriptCode.SUPERSEDED)) return false;
   if (typeof name === "string") await runScript(ctx.client, "releaseName", [ctx.keys.names], [name, stackId]);

@@ -13,7 +13,7 @@ import { command } from "./store-context.js";
 const REPLACEMENT_FIELDS = ROW_FIELDS.filter((f) => f !== "id" && f !== "replaces" && f !== "version" && f !== "lockHolder");
 
 /** Hash fields scanned per HSCAN page of `loadRows` (about COUNT / 21 rows). */
-const SCAN_COUNT = 4000;
+const SCAN_COUNT = 1000;
 
 /**
  * Every row of the stack, in id order. Read in pages so no single command is O(rows): HSCAN

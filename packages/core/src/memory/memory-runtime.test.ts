@@ -44,7 +44,7 @@ describe("killEngine hands running checks back", () => {
     await runtime.registerWorker("b", async ({ message }) => {
       ran.push(JSON.stringify(message));
     });
-    runtime.killEngine("a");
+    await runtime.killEngine("a");
     await runtime.idle();
     expect(ran).toEqual([JSON.stringify(check)]);
     expect(await runtime.isAlive("a")).toBe(false);
@@ -66,7 +66,7 @@ describe("killEngine hands running checks back", () => {
     await new Promise<void>((resolve) => setImmediate(resolve));
     expect(runtime.pending()).toEqual([]);
     expect(await runtime.activity("s")).toEqual({ queued: 0, running: 0 }); // watchdog checks are not counted
-    runtime.killEngine("a");
+    await runtime.killEngine("a");
     expect(runtime.pending()).toMatchObject([{ message: check, attempts: 1 }]);
     expect(await runtime.step()).toBe(true);
     expect(ran).toEqual([JSON.stringify(check)]);

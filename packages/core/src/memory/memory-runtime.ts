@@ -15,8 +15,9 @@ import type { CheckMessage } from "../model/types.js";
 import type { CancelListener, CheckHandler, Runtime, StackActivity, WorkerRegistration } from "../runtime/contract.js";
 import { VirtualClock, realClock } from "./clock.js";
 import { DeliveryLeases } from "./delivery-leases.js";
-import { fencedRuntime } from "./fenced-runtime.js";
-import type { LoseReply } from "./fenced-runtime.js";
+import { fencedView } from "../runtime/delivery/fenced-view.js";
+import type { LoseReply } from "../runtime/delivery/fenced-view.js";
+import { runUntil, runUntilIdle } from "../runtime/delivery/scheduler.js";
 import { ChangeTracker } from "./changes.js";
 import type { MemoryChanges } from "./changes.js";
 import { MemoryStore } from "./memory-store.js";
@@ -107,16 +108,15 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
   /** A runtime view for one delivery: fences a dead engine or a handed-back check, counts operations. */
   const scoped = (run: Delivery, crashAfterOps: number | undefined, loseReply: LoseReply | undefined): Runtime => {
     const engineId = run.worker.engineId;
-    let ops = 0;
-    const fence = (): void => {
-      if (dead.has(engineId) || run.handedBack) throw new EngineDeadError(engineId);
-      ops += 1;
-      if (crashAfterOps !== undefined && ops > crashAfterOps) {
-        runtime.killEngine(engineId);
-        throw new EngineDeadError(engineId);
-      }
-    };
-    return fencedRuntime(runtime, store, fence, loseReply);
+    const fence = { engineId, isDead: () => dead.has(engineId) || run.handedBack, kill: () => kill(engineId) };
+    return fencedView(runtime, fence, { ...(crashAfterOps === undefined ? {} : { crashAfterOps }), ...(loseReply === undefined ? {} : { loseReply }) });
+  };
+
+  /** Declare an engine dead now: its running checks go back to the queue, fenced. */
+  const kill = (engineId: string): void => {
+    dead.add(engineId);
+    for (const run of [...running]) if (run.worker.engineId === engineId) handBack(run);
+    schedulePump();
   };
 
   /** Put a running check back in the queue, as BullMQ's stalled-job recovery does; its delivery is fenced from now on. */
@@ -314,28 +314,14 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
       await deliver({ item, worker, handedBack: false }, stepOptions.crashAfterOps, stepOptions.loseReply);
       return true;
     },
-    async runUntilIdle(opts) {
-      const max = opts?.maxSteps ?? 1_000_000;
-      let steps = 0;
-      while (steps < max && (await runtime.step())) steps += 1;
-      return steps;
-    },
-    async runUntil(predicate, opts) {
-      const max = opts?.maxSteps ?? 1_000_000;
-      for (let steps = 0; steps < max; steps++) {
-        if (await predicate()) return true;
-        if (!(await runtime.step())) return predicate();
-      }
-      return predicate();
-    },
+    runUntilIdle: (opts) => runUntilIdle(runtime, opts),
+    runUntil: (predicate, opts) => runUntil(runtime, predicate, opts),
     advanceTime(ms) {
       if (!(clock instanceof VirtualClock)) throw new InvalidOptionsError("clock", "advanceTime() needs a virtual clock");
       clock.advance(ms);
     },
-    killEngine(engineId) {
-      dead.add(engineId);
-      for (const run of [...running]) if (run.worker.engineId === engineId) handBack(run);
-      schedulePump();
+    async killEngine(engineId) {
+      kill(engineId);
     },
     wipeState: () => store.wipe(),
     lapseLease: (engineId) => leases.lapse(engineId),

@@ -45,6 +45,11 @@ export interface MemoryRuntimeOptions {
    * since its previous call - how the CLI persists a runtime in O(changes). @default false
    */
   readonly trackChanges?: boolean;
+  /**
+   * Events each stack's stream keeps (the newest; older ones are dropped), as the Redis
+   * runtime caps its streams - a long-lived runtime's memory stays bounded. @default 100,000
+   */
+  readonly maxEventsPerStack?: number;
 }
 
 /** A snapshot and the ids its queued checks and timers have in the runtime (see `MemoryChanges`). */

@@ -73,3 +73,22 @@ describe("killEngine hands running checks back", () => {
     expect(runtime.snapshot().queue).toEqual([]);
   });
 });
+
+describe("memory runtime event retention", () => {
+  const event = (i: number) => ({ kind: "stack" as const, traversalId: "t", action: "CREATE", status: "IN_PROGRESS", statusReason: `e${i}`, at: i });
+
+  it("keeps the newest maxEventsPerStack events of a stream; a reader behind resumes at the oldest kept", async () => {
+    const runtime = createMemoryRuntime({ mode: "manual", maxEventsPerStack: 10 });
+    for (let i = 1; i <= 25; i++) await runtime.store.appendEvents("s", [event(i) as never]);
+    const kept = await runtime.store.readEvents("s", null);
+    expect(kept.length).toBeGreaterThanOrEqual(10);
+    expect(kept.length).toBeLessThanOrEqual(11);
+    expect(kept.at(-1)?.seq).toBe("25");
+    expect(Number(kept[0]?.seq)).toBe(25 - kept.length + 1);
+    expect((await runtime.store.readEvents("s", "24")).map((e) => e.seq)).toEqual(["25"]);
+  });
+
+  it("refuses a bad maxEventsPerStack", () => {
+    expect(() => createMemoryRuntime({ maxEventsPerStack: 0 })).toThrow(/maxEventsPerStack/);
+  });
+});

@@ -44,7 +44,9 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
   const maxAttempts = options.maxAttempts ?? 5;
   const logger = options.logger ?? silent;
   if (options.fusedOperations !== undefined && typeof options.fusedOperations !== "boolean") throw new InvalidOptionsError("fusedOperations", "must be a boolean");
-  const store = new MemoryStore({ fused: options.fusedOperations ?? true });
+  const maxEventsPerStack = options.maxEventsPerStack ?? 100_000;
+  if (!(Number.isInteger(maxEventsPerStack) && maxEventsPerStack >= 1)) throw new InvalidOptionsError("maxEventsPerStack", "must be an integer >= 1");
+  const store = new MemoryStore({ fused: options.fusedOperations ?? true, maxEventsPerStack });
   const cancelListeners = new Set<CancelListener>();
   const pump: DeliveryPump = new DeliveryPump({
     mode,

@@ -54,7 +54,7 @@ export class MemoryStore implements RuntimeStore {
   /** Tombstones of deleted stacks, oldest first (at most {@link MEMORY_TOMBSTONES_KEPT}). */
   private readonly tombstones = new Map<string, StackTombstone>();
   /** Event streams outlive their stack (a deleted stack's stream stays readable). */
-  readonly events = new EventLog();
+  readonly events: EventLog;
   /** Notes the keys written, when the runtime tracks changes (`trackChanges`). */
   tracker: ChangeTracker | null = null;
 
@@ -253,8 +253,10 @@ export class MemoryStore implements RuntimeStore {
   /**
    * @param options.fused implement the contract's optional fused operations (`writeRowWithEvent`,
    *   `reportNode`); false leaves them out, so core composes them from the basic ones. @default true
+   * @param options.maxEventsPerStack events kept per stack's stream (see `EventLog`). @default 100,000
    */
-  constructor(options: { readonly fused?: boolean } = {}) {
+  constructor(options: { readonly fused?: boolean; readonly maxEventsPerStack?: number } = {}) {
+    this.events = new EventLog(100, options.maxEventsPerStack);
     if (options.fused === false) return;
     this.writeRowWithEvent = async (write, event) => {
       const result = this.applyWrite(write);

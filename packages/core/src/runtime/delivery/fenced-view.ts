@@ -88,16 +88,24 @@ export function fencedView(runtime: Runtime, fence: FenceState, options: FencedV
   const guard = deliveryGuard(fence, options.crashAfterOps);
   const intercept: InterceptOperation = options.intercept ?? ((_operation, _args, apply) => apply());
   const lose = losingReply(options.loseReply);
+  // One fenced wrapper per store method, made on its first use (not one per call).
+  const wrappers = new Map<string | symbol, (...args: unknown[]) => unknown>();
   const store = new Proxy(runtime.store, {
     get(target, prop, receiver) {
       const value: unknown = Reflect.get(target, prop, receiver);
       if (typeof value !== "function") return value;
-      const operation = String(prop);
-      return (...args: unknown[]) => {
-        guard();
-        const apply = (): unknown => (value as (...a: unknown[]) => unknown).apply(target, args);
-        return intercept(operation, args, () => lose(operation, args, apply));
-      };
+      let wrapper = wrappers.get(prop);
+      if (wrapper === undefined) {
+        const operation = String(prop);
+        const method = value as (...a: unknown[]) => unknown;
+        wrapper = (...args: unknown[]) => {
+          guard();
+          const apply = (): unknown => method.apply(target, args);
+          return intercept(operation, args, () => lose(operation, args, apply));
+        };
+        wrappers.set(prop, wrapper);
+      }
+      return wrapper;
     },
   }) as RuntimeStore;
   const fenced =

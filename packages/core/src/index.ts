@@ -56,6 +56,19 @@ export { buildTraversalGraph } from "./protocol/traversal-graph.js";
 export type { TraversalGraphInput } from "./protocol/traversal-graph.js";
 export { chooseRows, rowScore } from "./protocol/best-existing.js";
 export type { TargetMatch } from "./protocol/best-existing.js";
+// The delivery kit every runtime uses (runtime/delivery/): fenced view, stepping, test controls.
+export { deliverUntil, deliveryGuard, fencedView, runUntil, runUntilIdle } from "./runtime/delivery/index.js";
+export type {
+  BaseStepOptions,
+  DeliverUntilOptions,
+  DeliveryTestControls,
+  FenceState,
+  FencedViewOptions,
+  InterceptOperation,
+  LoseReply,
+  RunOptions,
+  SteppableScheduler,
+} from "./runtime/delivery/index.js";
 export { createMemoryRuntime } from "./memory/memory-runtime.js";
 export type { MemoryRuntime, MemoryRuntimeOptions, PendingCheck, SnapshotOptions, StepOptions } from "./memory/memory-runtime.js";
 export { MEMORY_SNAPSHOT_FORMAT, MEMORY_SNAPSHOT_VERSION, parseMemorySnapshot } from "./memory/snapshot.js";

@@ -7,7 +7,7 @@
 import type { Worker } from "bullmq";
 import type { CheckHandler, CheckMessage, CorruptMessageError, Logger, Runtime, RuntimeStore } from "@converge/core";
 import type { ParsedJob } from "./check-queue.js";
-import type { FenceState } from "./delivery-view.js";
+import type { FenceState } from "@converge/core";
 import type { Lease } from "./lease.js";
 import type { KeepFailedJobs } from "./options.js";
 import type { RedisClient } from "./script-loader.js";

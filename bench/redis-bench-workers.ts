@@ -43,7 +43,11 @@ async function largestKeys(monitor: Redis, prefix: string): Promise<string> {
     do {
       const [next, keys] = await monitor.scan(cursor, "MATCH", pattern, "COUNT", 1000);
       cursor = next;
-      for (const key of keys) sizes.push([key.slice(pattern.length - 1), Number(await monitor.memory("USAGE", key))]);
+      for (const key of keys) {
+        const type = await monitor.type(key);
+        const entries = type === "stream" ? ` (${await monitor.xlen(key)} entries)` : "";
+        sizes.push([`${key.slice(pattern.length - 1)}${entries}`, Number(await monitor.memory("USAGE", key))]);
+      }
     } while (cursor !== "0");
   }
   return sizes.sort((a, b) => b[1] - a[1]).slice(0, 5).map(([key, bytes]) => `${key} ${(bytes / 1024).toFixed(0)} KiB`).join(", ");

@@ -9,10 +9,11 @@
  *   so an entry can outlive its job (its producer died between the two). Entries whose score
  *   is older than `verifyAfterMs` are checked against BullMQ, at most `VERIFY_BATCH` of them
  *   per call, oldest first, by one read-only script (`liveJobs-0+`: O(1) per job, never a
- *   scan of the wait list): a dead one is removed, a live one's score is moved to now (the
- *   time it was last verified), so the next call verifies the next oldest. An over-count
- *   would keep the watchdog from ever resuming a stalled traversal; this way every entry is
- *   verified within a bounded number of calls, each call O(VERIFY_BATCH).
+ *   scan of the wait list); a dead one is removed. An over-count would keep the watchdog from
+ *   ever resuming a stalled traversal - but only zero matters to it: entries past the batch
+ *   are counted unverified only while a verified one is live (the stack is not stalled), and
+ *   are verified once the ones before them are claimed or removed. Each call is
+ *   O(VERIFY_BATCH).
  *
  * Watchdog checks are counted in neither (like the memory runtime).
  */
@@ -52,16 +53,14 @@ export async function stackActivity(ctx: ActivityContext, stackId: string): Prom
     command("BullMQ getJobs active", () => ctx.queue.getJobs(["active"])),
   ]);
   const dead: string[] = [];
-  const live: string[] = [];
   if (suspects.length > 0) {
     const reply = await runScript(ctx.client, "liveJobs", suspects.map((jobId) => ctx.queue.toKey(jobId)), []);
     if (!Array.isArray(reply) || reply.length !== suspects.length) throw unexpectedReply("liveJobs", reply);
     const flags: unknown[] = reply;
-    suspects.forEach((jobId, i) => (flags[i] === 1 ? live : dead).push(jobId));
+    suspects.forEach((jobId, i) => {
+      if (flags[i] !== 1) dead.push(jobId);
+    });
   }
-  await Promise.all([
-    dead.length === 0 ? undefined : command("ZREM queued", () => ctx.client.zrem(k.queued, ...dead)),
-    live.length === 0 ? undefined : command("ZADD queued", () => ctx.client.zadd(k.queued, "XX", ...live.flatMap((jobId) => [now, jobId]))),
-  ]);
+  if (dead.length > 0) await command("ZREM queued", () => ctx.client.zrem(k.queued, ...dead));
   return { queued: Math.max(0, total - dead.length), running: active.filter((job) => ofStack(job, stackId)).length };
 }

@@ -19,12 +19,13 @@
 import { cpus, loadavg } from "node:os";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
-import { createEngine, defineResourceType } from "@converge/core";
+import { createEngine } from "@converge/core";
 import type { ResourceDefinition, Template } from "@converge/core";
-import { z } from "zod";
 import { createRedisRuntime, startWorker } from "@converge/runtime-redis";
 import { testRedis, uniquePrefix } from "@converge/runtime-redis/testing";
 import { errorsOnlyLogger } from "@converge/core/testing";
+import { noop } from "./redis-bench-type.js";
+import { runWithWorkerProcesses } from "./redis-bench-workers.js";
 
 const N = Number(process.env.BENCH_N ?? 2000);
 const C = Number(process.env.BENCH_C ?? 16);
@@ -43,6 +44,8 @@ interface Result {
   readonly nodeCpuMs: number;
   /** CPU time of the Redis server, ms. */
   readonly redisCpuMs: number;
+  /** Redis memory the run left (used_memory after - before), bytes. */
+  readonly memoryBytes: number;
 }
 
 const redis = await testRedis();
@@ -72,6 +75,7 @@ async function measure(name: string, checks: number, payloadBytes: () => number,
     return Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1] ?? 0) + Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1] ?? 0);
   };
   const redisBefore = await redisCpu();
+  const memoryBefore = await usedMemory(monitor);
   const start = performance.now();
   await run();
   const ms = performance.now() - start;
@@ -87,7 +91,13 @@ async function measure(name: string, checks: number, payloadBytes: () => number,
     payloadBytes: payloadBytes(),
     nodeCpuMs: (cpu.user + cpu.system) / 1000,
     redisCpuMs,
+    memoryBytes: (await usedMemory(monitor)) - memoryBefore,
   };
+}
+
+/** Redis's used_memory, bytes. */
+async function usedMemory(client: Redis): Promise<number> {
+  return Number(/used_memory:(\d+)/.exec(await client.info("memory"))?.[1] ?? 0);
 }
 
 /** The run of median duration. */
@@ -126,20 +136,6 @@ async function rawBullmq(): Promise<Result> {
   return result;
 }
 
-const noop = defineResourceType({
-  type: "bench:noop:Thing",
-  properties: z.object({ n: z.number().optional() }),
-  attributes: ["n"],
-  async create(ctx) {
-    return { physicalId: `${ctx.resourceName}-${ctx.rowId}`, attributes: { n: ctx.properties.n ?? 0 } };
-  },
-  async update() {
-    return {};
-  },
-  async delete() {
-    return undefined;
-  },
-});
 
 /** A stack run with one worker at concurrency C; payload bytes of every job the runtime adds. */
 async function converge(name: string, template: Template, checks: number): Promise<Result> {
@@ -174,7 +170,21 @@ const chain: Template = { resources: Object.fromEntries(Array.from({ length: CHA
 const leaves = Array.from({ length: FANIN }, (_, i) => `f${i}`);
 const fanIn: Template = { resources: { ...Object.fromEntries(leaves.map((l, i) => [l, thing({ n: i })])), sink: thing({}, leaves) } };
 
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 0);
+
 try {
+  if (WORKERS > 0) {
+    await runWithWorkerProcesses({ url: redis.url, monitor, workers: WORKERS, n: N, concurrency: C, logger: errorsOnlyLogger });
+  } else {
+    await sameProcessRuns();
+  }
+} finally {
+  monitor.disconnect();
+  await redis.stop();
+}
+
+/** (a), (b) and (c) in this process. */
+async function sameProcessRuns(): Promise<void> {
   const results: Result[] = [];
   // (a) and (b) alternate ROUNDS times and each reports its median run, so a load spike of
   // the machine hits both sides of the ratio alike.
@@ -193,17 +203,15 @@ try {
   const load = loadavg().map((l) => l.toFixed(1)).join(" ");
   console.log(`Redis bench: N=${N}, concurrency C=${C}, median of ${ROUNDS} alternating runs of (a) and (b), one process, ${redis.own ? "own redis-server" : redis.url}; ${cpus().length} CPUs, load average ${load}`);
   const width = Math.max(...results.map((r) => r.name.length));
-  console.log(`${"run".padEnd(width)}  ${"checks".padStart(7)}  ${"ms".padStart(8)}  ${"checks/s".padStart(9)}  ${"cmds/check".padStart(10)}  ${"incl. Lua".padStart(9)}  ${"payload B".padStart(9)}  ${"node µs/chk".padStart(11)}  ${"redis µs/chk".padStart(12)}`);
+  console.log(`${"run".padEnd(width)}  ${"checks".padStart(7)}  ${"ms".padStart(8)}  ${"checks/s".padStart(9)}  ${"cmds/check".padStart(10)}  ${"incl. Lua".padStart(9)}  ${"payload B".padStart(9)}  ${"node µs/chk".padStart(11)}  ${"redis µs/chk".padStart(12)}  ${"B/resource".padStart(10)}`);
   for (const r of results) {
     console.log(
-      `${r.name.padEnd(width)}  ${String(r.checks).padStart(7)}  ${r.ms.toFixed(0).padStart(8)}  ${rate(r).toFixed(0).padStart(9)}  ${(r.clientCommands / r.checks).toFixed(1).padStart(10)}  ${(r.allCommands / r.checks).toFixed(1).padStart(9)}  ${String(r.payloadBytes).padStart(9)}  ${((r.nodeCpuMs * 1000) / r.checks).toFixed(0).padStart(11)}  ${((r.redisCpuMs * 1000) / r.checks).toFixed(0).padStart(12)}`,
+      `${r.name.padEnd(width)}  ${String(r.checks).padStart(7)}  ${r.ms.toFixed(0).padStart(8)}  ${rate(r).toFixed(0).padStart(9)}  ${(r.clientCommands / r.checks).toFixed(1).padStart(10)}  ${(r.allCommands / r.checks).toFixed(1).padStart(9)}  ${String(r.payloadBytes).padStart(9)}  ${((r.nodeCpuMs * 1000) / r.checks).toFixed(0).padStart(11)}  ${((r.redisCpuMs * 1000) / r.checks).toFixed(0).padStart(12)}  ${(r.name.startsWith("(a)") ? "-" : (r.memoryBytes / (r.checks - 1)).toFixed(0)).padStart(10)}`,
     );
   }
   const ratio = rate(ours) / rate(raw);
   console.log(`ratio (b)/(a) checks/s: ${ratio.toFixed(2)} (target >= 0.5: ${ratio >= 0.5 ? "met" : "NOT met"})`);
   const payloads = results.slice(1).map((r) => r.payloadBytes);
   console.log(`payload bytes over (b) and (c): ${Math.min(...payloads)}..${Math.max(...payloads)} (ids only; grows only with the digits of a row id)`);
-} finally {
-  monitor.disconnect();
-  await redis.stop();
+  console.log("B/resource: Redis used_memory left by the completed create (rows, templates, events), per resource");
 }

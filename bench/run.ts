@@ -5,6 +5,10 @@
  *   npm run bench                          # compare with bench/baseline.json when present
  *   npm run bench -- --save-baseline       # record this run as the baseline
  *   BENCH_SIZES=1000,10000 npm run bench   # protocol stack sizes (default 1000,10000,100000)
+ *   BENCH_100K=0 npm run bench             # leave out the 100,000 size (slow on a loaded machine)
+ *
+ * After the table: the Heat-shape table (N = 1,000 against Heat 19's figures in
+ * bench/heat-19.json) and the per-check cost by stack size.
  *   BENCH_CLI_SIZE=2000 npm run bench      # CLI apply and YAML parse size (default 20000; 0 skips)
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -13,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import { benchCli } from "./cli-bench.js";
 import { benchComposition } from "./composition-bench.js";
 import { benchGraph } from "./graph-bench.js";
+import { printHeatTable, printPerCheckBySize } from "./heat-table.js";
 import { benchProtocol } from "./protocol-bench.js";
 
 interface Row {
@@ -27,8 +32,12 @@ const baseline: Record<string, number> = existsSync(baselinePath) ? (JSON.parse(
 
 const rows: Row[] = [];
 for (const r of await benchGraph()) rows.push({ name: `graph ${r.name}`, ms: r.ms, detail: `${r.nodes} nodes, ${r.edges} edges` });
-const sizes = (process.env.BENCH_SIZES ?? "1000,10000,100000").split(",").map(Number);
-for (const r of await benchProtocol(sizes)) {
+const sizes = (process.env.BENCH_SIZES ?? "1000,10000,100000")
+  .split(",")
+  .map(Number)
+  .filter((n) => process.env.BENCH_100K !== "0" || n < 100_000);
+const protocol = await benchProtocol(sizes);
+for (const r of protocol) {
   rows.push({
     name: `protocol ${r.name}`,
     ms: r.ms,
@@ -47,6 +56,8 @@ for (const r of rows) {
   const ratio = base === undefined ? "" : (r.ms / base).toFixed(2);
   console.log(`${r.name.padEnd(width)}  ${r.ms.toFixed(1).padStart(9)}  ${(base?.toFixed(1) ?? "-").padStart(9)}  ${ratio.padStart(6)}  ${r.detail}`);
 }
+printHeatTable(protocol);
+printPerCheckBySize(protocol);
 if (process.argv.includes("--save-baseline")) {
   writeFileSync(baselinePath, `${JSON.stringify(Object.fromEntries(rows.map((r) => [r.name, Number(r.ms.toFixed(1))])), null, 2)}\n`);
   console.log(`baseline saved to ${baselinePath}`);

@@ -71,6 +71,19 @@ export { REDACTED } from "./engine/stack-view.js";
 export type { ResourceInfo, StackInfo } from "./engine/stack-view.js";
 export { splitStackName } from "./engine/nested-view.js";
 export type { NestedStackInfo } from "./engine/nested-view.js";
+// The delivery kit every runtime uses (runtime/delivery/): fenced view, stepping, test controls.
+export { deliverUntil, deliveryGuard, fencedView, runUntil, runUntilIdle } from "./runtime/delivery/index.js";
+export type {
+  BaseStepOptions,
+  DeliverUntilOptions,
+  DeliveryTestControls,
+  FenceState,
+  FencedViewOptions,
+  InterceptOperation,
+  LoseReply,
+  RunOptions,
+  SteppableScheduler,
+} from "./runtime/delivery/index.js";
 export { createMemoryRuntime } from "./memory/memory-runtime.js";
 export type { MemoryRuntime, MemoryRuntimeOptions, PendingCheck, SnapshotOptions, StepOptions } from "./memory/memory-runtime.js";
 export { MEMORY_SNAPSHOT_FORMAT, MEMORY_SNAPSHOT_VERSION, parseMemorySnapshot } from "./memory/snapshot.js";

@@ -31,7 +31,7 @@ async function crashAfterCreateOfB(type: ScenarioTypeOptions): Promise<Kit> {
   kit.reality.observe((op) => {
     if (op.op === "create" && op.name === "B" && !killed) {
       killed = true;
-      kit.runtime.killEngine("e1");
+      void kit.runtime.killEngine("e1");
     }
   });
   await kit.engine.createStack("s", T);
@@ -159,7 +159,7 @@ describe("an interrupted create resumed by a newer traversal", () => {
     const { step } = await stepUntilBlocked(kit, "e1");
     await kit.engine.updateStack("s", T2); // B's check in T2 parks behind live e1
     await kit.runtime.runUntilIdle();
-    kit.runtime.killEngine("e1");
+    await kit.runtime.killEngine("e1");
     release();
     await step; // the dead engine's call still made B with T1's properties
     expect(kit.reality.live("B")[0]?.entry.properties.a).toBe("1");
@@ -188,7 +188,7 @@ describe("an engine dies in a plugin call that never returns", () => {
     expect(b).toMatchObject({ action: "CREATE", status: "IN_PROGRESS" });
     expect(kit.runtime.pending().some((p) => p.message.kind === "node" && p.message.rowId === b?.id)).toBe(false);
 
-    kit.runtime.killEngine("e1"); // observed: B is CREATE_IN_PROGRESS, its call in flight
+    await kit.runtime.killEngine("e1"); // observed: B is CREATE_IN_PROGRESS, its call in flight
     expect(kit.runtime.pending().filter((p) => p.message.kind === "node" && p.message.rowId === b?.id)).toHaveLength(1);
     expect(kit.runtime.liveEngines()).toEqual(["e2"]);
     await kit.settle("s");

@@ -117,7 +117,7 @@ describe("an interrupted create of a type with an idempotent create and no read"
     kit.reality.observe((op) => {
       if (op.op === "create" && op.name === "B" && !killed) {
         killed = true;
-        kit.runtime.killEngine("e1");
+        void kit.runtime.killEngine("e1");
       }
     });
     await kit.engine.createStack("s", T);
@@ -189,7 +189,7 @@ describe("an update interrupted by a death, superseded by a target that needs re
     const release = kit.reality.block("update", "A");
     await api.updateStack("s", T2);
     const { step } = await stepUntilBlocked(kit, "e1");
-    kit.runtime.killEngine("e1");
+    await kit.runtime.killEngine("e1");
     release();
     await step; // the dead engine's update reached the cloud; its next write is fenced
     expect((await kit.rowsNamed("s", "A"))[0]).toMatchObject({ action: "UPDATE", status: "IN_PROGRESS", lockHolder: expect.stringMatching(/^e1#/) });
@@ -252,7 +252,7 @@ describe("an interrupted update re-applied with no change left", () => {
     const release = kit.reality.block("update", "A");
     await api.updateStack("s", T2);
     const { step } = await stepUntilBlocked(kit, "e1");
-    kit.runtime.killEngine("e1");
+    await kit.runtime.killEngine("e1");
     release();
     await step;
     expect(kit.reality.live("A")[0]?.entry.properties.a).toBe("2"); // the dead engine's update happened
@@ -311,7 +311,7 @@ describe("a resumed create interrupted again, resumed with other inputs", () => 
       kit.reality.observe((op) => {
         if (op.op === "create" && op.name === "B" && !killed) {
           killed = true;
-          kit.runtime.killEngine("e1");
+          void kit.runtime.killEngine("e1");
         }
       });
       const api = kit.engines[2] as Kit["engine"];

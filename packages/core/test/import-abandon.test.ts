@@ -278,7 +278,7 @@ describe("an import interrupted by a worker death", () => {
     entries.get = (key: string) => {
       if (key === "ext-web" && !killed) {
         killed = true;
-        kit.runtime.killEngine("e1");
+        void kit.runtime.killEngine("e1");
         throw new Error("engine e1 died");
       }
       return get(key);

@@ -104,7 +104,7 @@ describe("memory snapshot round trip", () => {
     expect(b).toMatchObject({ action: "CREATE", status: "IN_PROGRESS", lockHolder: expect.stringMatching(/^e1#/) });
     expect(snapshot.queue.some((q) => q.message.kind === "node" && q.message.rowId === b?.id)).toBe(true);
     // The old process dies while its plugin call is out: the remote create still happens.
-    kit.runtime.killEngine("e1");
+    await kit.runtime.killEngine("e1");
     release();
     await step;
     expect(kit.reality.counts().B).toBe(1);

@@ -96,7 +96,7 @@ describe("watchdog", () => {
     expect((await kit.engine.getStack("s")).state).toBe("UPDATE_IN_PROGRESS");
     expect(kit.runtime.pending()).toEqual([]);
 
-    kit.runtime.killEngine("e1"); // dies: it will never retrigger B
+    await kit.runtime.killEngine("e1"); // dies: it will never retrigger B
     release();
     await step; // the zombie call finished; its next write is fenced and the check re-queued
     await kit.runtime.runUntilIdle(); // the re-queued check is stale and dropped

@@ -12,7 +12,7 @@ describe("an interrupted create whose resource's type then changes (fuzz seed 28
     await kit.engine.createStack("s", tpl({ r: res({ a: "1" }) }));
     const release = kit.reality.block("create", "r");
     const held = await stepUntilBlocked(kit, "e1");
-    kit.runtime.killEngine("e1");
+    await kit.runtime.killEngine("e1");
     release();
     await held.step.catch(() => undefined);
     // The dead engine's create happened; its row is still an interrupted create.
@@ -36,7 +36,7 @@ describe("an interrupted update whose resource's type then changes (fuzz seed 87
     await kit.engine.updateStack("s", tpl({ r: res({ a: "2" }) }));
     const release = kit.reality.block("update", "r");
     const held = await stepUntilBlocked(kit, "e1");
-    kit.runtime.killEngine("e1");
+    await kit.runtime.killEngine("e1");
     release();
     await held.step.catch(() => undefined);
     const nested = { resources: { r: { type: "OS::Heat::Stack", properties: { template: tpl({ x: res({ a: "3" }) }) } } } };

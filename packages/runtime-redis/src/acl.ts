@@ -20,7 +20,7 @@ export type RedisRole = "api" | "worker";
 
 /** Commands called inside the Lua scripts of the runtime and of BullMQ. */
 export const SCRIPT_COMMANDS: readonly string[] = [
-  "DEL", "EXISTS", "GET", "HDEL", "HEXISTS", "HGET", "HGETALL", "HINCRBY", "HKEYS", "HLEN", "HMGET", "HMSET", "HSET",
+  "DEL", "EXISTS", "GET", "HDEL", "HEXISTS", "HGET", "HGETALL", "HINCRBY", "HKEYS", "HLEN", "HMGET", "HMSET", "HSCAN", "HSET",
   "INCR", "INCRBY", "LINDEX", "LLEN", "LPOP", "LPOS", "LPUSH", "LRANGE", "LREM", "LSET", "LTRIM", "PERSIST", "PEXPIRE",
   "PEXPIREAT", "PTTL", "RENAME", "RPOP", "RPOPLPUSH", "RPUSH", "SADD", "SCARD", "SET", "SISMEMBER", "SMEMBERS", "SREM",
   "SSCAN", "TIME", "TYPE", "UNLINK", "XADD", "XDEL", "XLEN", "XRANGE", "XREAD", "XTRIM", "ZADD", "ZCARD", "ZCOUNT",

@@ -26,6 +26,9 @@ import { command } from "./store-context.js";
 /** Checks given their ids by one script call (a long argument list overflows the client's stack). */
 const PREPARE_BATCH = 1000;
 
+/** Jobs added by one BullMQ addBulk (one MULTI: Redis runs it without interruption). */
+export const ENQUEUE_BATCH = 500;
+
 /** Retry policy of jobs whose handler fails with an infrastructure error. */
 export interface JobRetry {
   /** Deliveries in total before the job is dropped. */
@@ -128,13 +131,22 @@ export class CheckQueue {
     private readonly now: () => number,
   ) {}
 
-  /** Enqueue checks in one batch (leaves at once), in order. Returns their job ids. */
+  /**
+   * Enqueue checks (leaves at once), in order, in batches of ENQUEUE_BATCH: BullMQ's addBulk is
+   * one MULTI, which Redis runs without interruption, so a batch of 100k jobs would block it
+   * for seconds; batch by batch, workers start on the first checks while the rest is added.
+   * Returns their job ids.
+   */
   async enqueue(messages: readonly CheckMessage[]): Promise<string[]> {
-    if (messages.length === 0) return [];
-    const prepared = await this.prepare(messages, true);
-    const jobs = messages.map((message, i) => ({ name: prepared.names[i] as string, data: message, opts: this.jobOptions(prepared.ids[i] as string) }));
-    await command("BullMQ addBulk", () => this.queue.addBulk(jobs));
-    return prepared.ids;
+    const ids: string[] = [];
+    for (let from = 0; from < messages.length; from += ENQUEUE_BATCH) {
+      const batch = messages.slice(from, from + ENQUEUE_BATCH);
+      const prepared = await this.prepare(batch, true);
+      const jobs = batch.map((message, i) => ({ name: prepared.names[i] as string, data: message, opts: this.jobOptions(prepared.ids[i] as string) }));
+      await command("BullMQ addBulk", () => this.queue.addBulk(jobs));
+      ids.push(...prepared.ids);
+    }
+    return ids;
   }
 
   /** Enqueue a check to run at `at` epoch ms (a delayed job). */

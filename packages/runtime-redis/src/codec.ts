@@ -182,36 +182,3 @@ export function decodeRow(key: string, rowId: string, values: ReadonlyArray<stri
   }
   return checkRow(key, rowId, out);
 }
-
-const ROW_FIELD_SET: ReadonlySet<string> = new Set<string>(ROW_FIELDS);
-
-/**
- * Every row of a rows hash from its flat HGETALL reply (`[field, value, ...]`), in id order.
- * One pass over the reply: no intermediate object of every field.
- */
-export function decodeRows(key: string, flat: readonly string[]): ResourceRow[] {
-  const byRow = new Map<string, Record<string, unknown>>();
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    const field = flat[i] as string;
-    const cut = field.lastIndexOf(":");
-    if (cut <= 0) throw new RuntimeError(`corrupt rows hash in Redis at ${key}: field ${field}`);
-    const name = field.slice(cut + 1);
-    if (!ROW_FIELD_SET.has(name)) continue;
-    const rowId = field.slice(0, cut);
-    let row = byRow.get(rowId);
-    if (row === undefined) {
-      row = {};
-      byRow.set(rowId, row);
-    }
-    row[name] = parseField(key, field, flat[i + 1] as string);
-  }
-  const rows: ResourceRow[] = [];
-  for (const [rowId, row] of byRow) {
-    for (const field of ROW_FIELDS) {
-      if (!(field in row) && field in OPTIONAL_ROW_FIELDS) row[field] = OPTIONAL_ROW_FIELDS[field];
-      if (!(field in row)) throw new RuntimeError(`corrupt row in Redis at ${key}: row ${rowId} has no ${field}`);
-    }
-    rows.push(checkRow(key, rowId, row));
-  }
-  return rows.sort((a, b) => Number(a.id) - Number(b.id) || a.id.localeCompare(b.id));
-}

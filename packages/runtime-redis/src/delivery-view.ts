@@ -1,10 +1,10 @@
 /**
- * The runtime a check runs with (`Delivery.runtime`): the runtime itself, except that
+ * The runtime a check runs with (`Delivery.runtime`): core's fenced view of the delivery
+ * (`fencedView` of the delivery kit) - every operation first checks that its engine is still
+ * alive here; an engine declared dead (closed past its grace period, or killed in a test) is
+ * fenced: its in-flight checks fail with EngineDeadError on their next operation and write
+ * nothing more, while their jobs go back to the queue - with this runtime's `intercept`:
  *
- * - every operation first checks that its engine is still alive here. An engine declared
- *   dead (closed past its grace period, or killed in a test) is fenced: its in-flight checks
- *   fail with EngineDeadError on their next operation and write nothing more, while their
- *   jobs go back to the queue;
  * - the stack record, the check's row and its first sync point, read atomically by the job's
  *   claim, serve the check's first reads of them (saving three round trips), until the check
  *   writes anything;
@@ -13,20 +13,11 @@
  *   the events of row writes go with the writes (`writeRowWithEvent`, `reportNode`), after
  *   what is buffered.
  */
-import { EngineDeadError } from "@converge/core";
-import type { NewStackEvent, NodeKey, SyncKey, ResourceRow, Runtime, RuntimeStore, StackRecord, SyncPayload } from "@converge/core";
+import { fencedView } from "@converge/core";
+import type { FenceState, InterceptOperation, NewStackEvent, NodeKey, SyncKey, ResourceRow, Runtime, StackRecord, SyncPayload } from "@converge/core";
 
 /** Longest delay of a check's buffered events, ms. */
 export const EVENT_FLUSH_MS = 50;
-
-/** The engine side of a delivery. */
-export interface FenceState {
-  readonly engineId: string;
-  /** True once the engine is dead here. */
-  isDead(): boolean;
-  /** Declare the engine dead (a crash injected by a test step). */
-  kill(): void;
-}
 
 /** Values read by the job's claim, each served once to the check's matching read. */
 export interface Primed {
@@ -42,12 +33,12 @@ export interface Primed {
 }
 
 /** Store reads that leave the claim's values valid (none of them writes what the claim read). */
-const READS: ReadonlySet<string | symbol> = new Set(["loadStack", "loadRow", "readSync", "syncHas", "nodeReported", "loadGraph", "loadTemplate", "loadRows", "findStackId", "listStackNames", "readEvents"]);
+const READS: ReadonlySet<string> = new Set(["loadStack", "loadRow", "readSync", "syncHas", "nodeReported", "loadGraph", "loadTemplate", "loadRows", "findStackId", "listStackNames", "readEvents"]);
 
 /** Store writes that append events of their own. */
-const FUSED_EVENTS: ReadonlySet<string | symbol> = new Set(["writeRowWithEvent", "reportNode"]);
+const FUSED_EVENTS: ReadonlySet<string> = new Set(["writeRowWithEvent", "reportNode"]);
 
-const primeKey = (op: string | symbol, args: readonly unknown[]): string => JSON.stringify([String(op), ...args.slice(0, 3)]);
+const primeKey = (op: string, args: readonly unknown[]): string => JSON.stringify([op, ...args.slice(0, 3)]);
 
 function primeTable(primed: Primed | undefined): Map<string, unknown> {
   const table = new Map<string, unknown>();
@@ -119,62 +110,32 @@ export interface DeliveryViewOptions {
   readonly crashAfterOps?: number;
 }
 
-/** The fenced runtime view of one delivery. */
+/**
+ * The runtime view of one delivery: core's fenced view (`fencedView`: the guard, crash
+ * injection), with this runtime's per-operation behaviour as its `intercept` - the claim's
+ * values served once, events buffered.
+ */
 export function deliveryView(runtime: Runtime, fence: FenceState, options: DeliveryViewOptions = {}): Runtime {
-  let ops = 0;
   const primes = primeTable(options.primed);
-  const guard = (): void => {
-    if (fence.isDead()) throw new EngineDeadError(fence.engineId);
-    ops += 1;
-    if (options.crashAfterOps !== undefined && ops > options.crashAfterOps) {
-      fence.kill();
-      throw new EngineDeadError(fence.engineId);
+  const events = options.events;
+  const intercept: InterceptOperation = (operation, args, apply) => {
+    if (!READS.has(operation)) primes.clear();
+    else if (primes.size > 0) {
+      const key = primeKey(operation, args);
+      if (primes.has(key)) {
+        const value = primes.get(key);
+        primes.delete(key);
+        return Promise.resolve(value);
+      }
     }
+    if (events === undefined) return apply();
+    if (operation === "appendEvents") {
+      events.add(args[0] as string, args[1] as readonly NewStackEvent[]);
+      return Promise.resolve();
+    }
+    // A read sees every event before it; a write that appends its own goes after them.
+    if ((operation === "readEvents" || FUSED_EVENTS.has(operation)) && events.hasPending()) return events.flush().then(apply);
+    return apply();
   };
-  const store = new Proxy(runtime.store, {
-    get(target, prop, receiver) {
-      const value: unknown = Reflect.get(target, prop, receiver);
-      if (typeof value !== "function") return value;
-      return async (...args: unknown[]) => {
-        guard();
-        if (!READS.has(prop)) primes.clear();
-        else if (primes.size > 0) {
-          const key = primeKey(prop, args);
-          if (primes.has(key)) {
-            const value = primes.get(key);
-            primes.delete(key);
-            return value;
-          }
-        }
-        if (options.events !== undefined) {
-          if (prop === "appendEvents") return options.events.add(args[0] as string, args[1] as readonly NewStackEvent[]);
-          // A read sees every event before it; a write that appends its own goes after them.
-          if ((prop === "readEvents" || FUSED_EVENTS.has(prop)) && options.events.hasPending()) await options.events.flush();
-        }
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  }) as RuntimeStore;
-  const fenced =
-    <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      guard();
-      primes.clear();
-      return fn(...args);
-    };
-  return {
-    kind: runtime.kind,
-    store,
-    now: () => runtime.now(),
-    sleep: (ms, signal) => runtime.sleep(ms, signal),
-    enqueue: fenced((messages) => runtime.enqueue(messages)),
-    schedule: fenced((message, at) => runtime.schedule(message, at)),
-    publishCancel: fenced((stackId, traversalId) => runtime.publishCancel(stackId, traversalId)),
-    registerWorker: (engineId, handler, opts) => runtime.registerWorker(engineId, handler, opts),
-    isAlive: (engineId) => runtime.isAlive(engineId),
-    attemptRunning: (engineId, attempt, stackId) => runtime.attemptRunning(engineId, attempt, stackId),
-    activity: (stackId) => runtime.activity(stackId),
-    onCancel: (listener) => runtime.onCancel(listener),
-    close: () => runtime.close(),
-  };
+  return fencedView(runtime, fence, { ...(options.crashAfterOps === undefined ? {} : { crashAfterOps: options.crashAfterOps }), intercept });
 }

@@ -52,7 +52,7 @@ export interface RedisRuntimeOptions {
   readonly shutdownGraceMs?: number;
   /** Approximate cap of a stack's event stream (oldest events trimmed). @default 100000 */
   readonly maxEventsPerStack?: number;
-  /** How long a deleted stack's events stay readable, ms. @default 3600000 */
+  /** How long a deleted stack's newest events (about 1,000) stay readable, ms. @default 3600000 */
   readonly deletedEventsTtlMs?: number;
   /**
    * How long a deleted stack's tombstone is kept, ms (at least 1 h): within it, a stack whose

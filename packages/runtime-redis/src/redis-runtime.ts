@@ -5,7 +5,7 @@
  */
 import { Queue } from "bullmq";
 import { InvalidOptionsError, realClock, throttleLogger } from "@converge/core";
-import type { Runtime } from "@converge/core";
+import type { DeliveryTestControls, Runtime } from "@converge/core";
 import { stackActivity } from "./activity.js";
 import { CancelBus } from "./cancel-bus.js";
 import { CheckQueue } from "./check-queue.js";
@@ -13,20 +13,20 @@ import { resolveConnection } from "./connection.js";
 import { EventStreams } from "./event-stream.js";
 import { runtimeKeys } from "./keys.js";
 import { leaseHeld } from "./lease.js";
-import type { RedisRuntimeOptions } from "./options.js";
+import type { RedisRuntimeOptions, ResolvedRedisRuntimeOptions } from "./options.js";
 import { resolveRedisRuntimeOptions } from "./options.js";
 import { createRedisStore } from "./redis-store.js";
 import type { RedisClient } from "./script-loader.js";
 import type { StoreContext } from "./store-context.js";
 import { command } from "./store-context.js";
 import type { RedisRole } from "./acl.js";
-import { RedisPermissionError } from "./permission-error.js";
-import { verifyRedisPermissions } from "./permission-check.js";
+import { permissionGate } from "./permission-gate.js";
+import { queueControls } from "./queue-controls.js";
 import { WorkerHost } from "./worker-host.js";
-import type { RedisStepOptions } from "./worker-host.js";
+import type { HostSettings, RedisStepOptions } from "./host-slot.js";
 
 /** A Redis runtime, with its test and operations controls. */
-export interface RedisRuntime extends Runtime {
+export interface RedisRuntime extends Runtime, DeliveryTestControls<RedisStepOptions> {
   readonly kind: "redis";
   /** Scheduling mode. */
   readonly mode: "auto" | "manual";
@@ -38,18 +38,12 @@ export interface RedisRuntime extends Runtime {
   readonly client: RedisClient;
   /** Manual mode: take the next job (FIFO) and run it to its end. False when none is waiting. */
   step(options?: RedisStepOptions): Promise<boolean>;
-  /** Manual mode: step until nothing is waiting. Returns the number of steps. */
-  runUntilIdle(options?: { maxSteps?: number }): Promise<number>;
-  /** Manual mode: step until `predicate` holds (tested before each step). False if the queue ran dry first. */
-  runUntil(predicate: () => boolean | Promise<boolean>, options?: { maxSteps?: number }): Promise<boolean>;
   /** Jobs waiting to run now (delayed ones not counted). */
   pending(): Promise<number>;
   /** Resolve when no job is waiting or running (delayed ones not counted), polling BullMQ's counts. */
   idle(options?: { timeoutMs?: number; pollMs?: number }): Promise<void>;
   /** Close one engine: running checks finish within `graceMs`, then go back to the queue. */
   closeWorker(engineId: string, options?: { graceMs?: number }): Promise<void>;
-  /** Declare an engine dead now, as if its process had died (tests): lease gone, writes fenced, checks re-delivered. */
-  killEngine(engineId: string): Promise<void>;
   /** Engines registered with this runtime, alive and not closing. */
   liveEngines(): string[];
   /**
@@ -60,7 +54,22 @@ export interface RedisRuntime extends Runtime {
   verifyPermissions(role?: RedisRole): Promise<void>;
 }
 
-const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** The worker host's settings from the runtime's resolved options. */
+function hostSettings(resolved: ResolvedRedisRuntimeOptions, logger: HostSettings["logger"]): HostSettings {
+  return {
+    mode: resolved.mode,
+    queueName: resolved.queueName,
+    leaseTtlMs: resolved.leaseTtlMs,
+    jobLockMs: resolved.jobLockMs,
+    stalledIntervalMs: resolved.stalledIntervalMs,
+    maxStalledCount: resolved.maxStalledCount,
+    shutdownGraceMs: resolved.shutdownGraceMs,
+    keepFailedJobs: resolved.keepFailedJobs,
+    // Generations of a traversal that is no longer current are kept a day (late duplicates).
+    staleGenerationTtlMs: 24 * 3_600_000,
+    logger,
+  };
+}
 
 /** Create a Redis runtime. @throws InvalidOptionsError naming a bad option */
 export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
@@ -83,18 +92,7 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
   const waiting = async (): Promise<number> => command("BullMQ getJobCounts", () => queue.getWaitingCount());
   const host = new WorkerHost({
     ctx: { ...ctx, store },
-    settings: {
-      mode: resolved.mode,
-      queueName: resolved.queueName,
-      leaseTtlMs: resolved.leaseTtlMs,
-      jobLockMs: resolved.jobLockMs,
-      stalledIntervalMs: resolved.stalledIntervalMs,
-      maxStalledCount: resolved.maxStalledCount,
-      shutdownGraceMs: resolved.shutdownGraceMs,
-      keepFailedJobs: resolved.keepFailedJobs,
-      staleGenerationTtlMs: 24 * 3_600_000,
-      logger: logger,
-    },
+    settings: hostSettings(resolved, logger),
     runtime: () => runtime,
     connectWorker: () => connections.connect(true),
     waiting,
@@ -105,23 +103,9 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
   // adds an attempt, its worker removes it when the attempt ends).
   const attemptRunning = async (engineId: string, attempt: string, stackId: string): Promise<boolean> =>
     host.localAttemptRunning(engineId, attempt) ?? (await command("HGET attempts", () => client.hget(keys.stack(stackId).attempts, attempt))) === engineId;
-  const manualOnly = (what: string): void => {
-    if (resolved.mode !== "manual") throw new InvalidOptionsError("mode", `${what}() needs a manual-mode Redis runtime`);
-  };
 
-  const verified = new Map<RedisRole, Promise<void>>();
-  /** The permission check of `role`, once (a worker's covers an API process's); retried after a failure that is not a refusal. */
-  const verify = (role: RedisRole): Promise<void> => {
-    const known = verified.get(role) ?? (role === "api" ? verified.get("worker") : undefined);
-    if (known !== undefined) return known;
-    const check = verifyRedisPermissions({ connect: () => connections.connect(false), keys, queueName: resolved.queueName }, role);
-    verified.set(role, check);
-    check.catch((error: unknown) => {
-      if (!(error instanceof RedisPermissionError)) verified.delete(role);
-    });
-    return check;
-  };
-  const permitted = (role: RedisRole): Promise<void> | undefined => (resolved.checkPermissions ? verify(role) : undefined);
+  const gate = permissionGate({ connect: () => connections.connect(false), keys, queueName: resolved.queueName, enabled: resolved.checkPermissions });
+  const permitted = (role: RedisRole): Promise<void> | undefined => gate.permitted(role);
 
   const clock = realClock();
   const runtime: RedisRuntime = {
@@ -152,37 +136,11 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
     activity: (stackId) => stackActivity({ client, keys, queue, verifyAfterMs: resolved.activityVerifyAfterMs, now: () => Date.now() }, stackId),
     publishCancel: (stackId, traversalId) => cancels.publish(stackId, traversalId),
     onCancel: (listener) => cancels.onCancel(listener),
-    step: (stepOptions) => host.step(stepOptions),
-    async runUntilIdle(opts) {
-      manualOnly("runUntilIdle");
-      const max = opts?.maxSteps ?? 1_000_000;
-      let steps = 0;
-      while (steps < max && (await host.step())) steps += 1;
-      return steps;
-    },
-    async runUntil(predicate, opts) {
-      manualOnly("runUntil");
-      const max = opts?.maxSteps ?? 1_000_000;
-      for (let steps = 0; steps < max; steps++) {
-        if (await predicate()) return true;
-        if (!(await host.step())) return predicate();
-      }
-      return predicate();
-    },
-    pending: waiting,
-    async idle(opts) {
-      const until = Date.now() + (opts?.timeoutMs ?? 60_000);
-      for (;;) {
-        const counts = await command("BullMQ getJobCounts", () => queue.getJobCounts("waiting", "active", "prioritized"));
-        if ((counts.waiting ?? 0) + (counts.active ?? 0) + (counts.prioritized ?? 0) === 0) return;
-        if (Date.now() > until) throw new InvalidOptionsError("timeoutMs", `the queue is still busy after ${opts?.timeoutMs ?? 60_000} ms: ${JSON.stringify(counts)}`);
-        await delay(opts?.pollMs ?? 20);
-      }
-    },
+    ...queueControls(host, queue, resolved.mode, waiting),
     closeWorker: (engineId, opts) => host.closeEngine(engineId, opts?.graceMs),
     killEngine: (engineId) => host.kill(engineId),
     liveEngines: () => host.liveEngines(),
-    verifyPermissions: (role = "worker") => verify(role),
+    verifyPermissions: (role = "worker") => gate.verify(role),
     close() {
       closed ??= (async () => {
         await host.closeAll();

@@ -2,9 +2,8 @@
  * Row operations: loads, the conditional write (lock acquire/steal/release, locked writes,
  * compare-and-set writes) and idempotent replacement creation - each write one Lua script.
  */
-import { RuntimeError } from "@converge/core";
 import type { NewRow, ReplacementResult, ResourceRow, RowWrite, RowWriteEvent, RowWriteResult } from "@converge/core";
-import { ROW_FIELDS, decodeRow, decodeRows, json, parseStored, rowPatchPairs } from "./codec.js";
+import { ROW_FIELDS, decodeRow, json, parseStored, rowPatchPairs } from "./codec.js";
 import { ScriptCode, refusalOf, unexpectedReply } from "./script-codes.js";
 import { runScript } from "./script-loader.js";
 import type { StoreContext } from "./store-context.js";
@@ -13,13 +12,31 @@ import { command } from "./store-context.js";
 /** Fields of a replacement's row that the caller gives (the script sets id, replaces, version, lock). */
 const REPLACEMENT_FIELDS = ROW_FIELDS.filter((f) => f !== "id" && f !== "replaces" && f !== "version" && f !== "lockHolder");
 
-/** Every row of the stack. */
+/** Hash fields scanned per HSCAN page of `loadRows` (about COUNT / 21 rows). */
+const SCAN_COUNT = 1000;
+
+/**
+ * Every row of the stack, in id order. Read in pages so no single command is O(rows): HSCAN
+ * finds the rows of a page by their "version" field, then one HMGET reads those rows whole
+ * (each row consistent, as written by one script). A row written during the scan is read as
+ * it is then; one deleted during it is skipped.
+ */
 export async function loadRows(ctx: StoreContext, stackId: string): Promise<ResourceRow[]> {
   const key = ctx.keys.stack(stackId).rows;
-  // `call` keeps the flat reply (ioredis turns `hgetall` into an object of every field first).
-  const flat = await command("HGETALL rows", () => ctx.client.call("HGETALL", key));
-  if (!Array.isArray(flat)) throw new RuntimeError(`Redis HGETALL rows returned ${typeof flat}, not a list`);
-  return decodeRows(key, flat as string[]);
+  const rows = new Map<string, ResourceRow>();
+  let cursor = "0";
+  do {
+    const page = await command("HSCAN rows", () => ctx.client.hscan(key, cursor, "MATCH", "*:version", "COUNT", SCAN_COUNT));
+    cursor = page[0];
+    const ids = [...new Set(page[1].filter((_, i) => i % 2 === 0).map((field) => field.slice(0, -":version".length)))].filter((id) => !rows.has(id));
+    if (ids.length === 0) continue;
+    const values = await command("HMGET rows", () => ctx.client.hmget(key, ...ids.flatMap((id) => ROW_FIELDS.map((f) => `${id}:${f}`))));
+    ids.forEach((id, n) => {
+      const fields = values.slice(n * ROW_FIELDS.length, (n + 1) * ROW_FIELDS.length);
+      if (!fields.every((v) => v === null)) rows.set(id, decodeRow(key, id, fields));
+    });
+  } while (cursor !== "0");
+  return [...rows.values()].sort((a, b) => Number(a.id) - Number(b.id) || a.id.localeCompare(b.id));
 }
 
 /** One row, or null. */

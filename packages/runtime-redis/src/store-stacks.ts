@@ -69,15 +69,25 @@ export async function beginTraversal(ctx: StoreContext, input: BeginTraversal): 
   return okOr("beginTraversal", reply, ScriptCode.SUPERSEDED);
 }
 
+/** New rows per insert script: a larger traversal's rows are inserted in chunks of this many before its graph. */
+export const INSERT_CHUNK_ROWS = 200;
+
 /** Insert the traversal's new rows and store its graph, only while it is current. */
 export async function installGraph(ctx: StoreContext, input: InstallGraph): Promise<boolean> {
   const k = ctx.keys.stack(input.stackId);
   const t = input.graph.traversalId;
+  const rows = input.newRows;
+  // A large traversal's rows go first, in chunks, each its own short script.
+  const inline = rows.length <= INSERT_CHUNK_ROWS;
+  for (let i = 0; !inline && i < rows.length; i += INSERT_CHUNK_ROWS) {
+    const chunk = pack(rows.slice(i, i + INSERT_CHUNK_ROWS).flatMap(newRowPairs));
+    if (!okOr("insertRows", await runScript(ctx.client, "insertRows", [k.stack, k.rows], [json(t), chunk]), ScriptCode.SUPERSEDED)) return false;
+  }
   const reply = await runScript(
     ctx.client,
     "installGraph",
     [k.stack, k.rows, k.graph(t), k.syncIndex(t), k.syncCounts(t)],
-    [json(t), json(input.graph), pack(input.newRows.flatMap(newRowPairs))],
+    [json(t), json(input.graph), pack(inline ? rows.flatMap(newRowPairs) : [])],
   );
   return okOr("installGraph", reply, ScriptCode.SUPERSEDED);
 }
@@ -110,8 +120,15 @@ export async function updateStack(ctx: StoreContext, stackId: string, ifTraversa
 }
 
 /**
+ * How many of a deleted stack's newest events stay readable (approximately: the stream is
+ * trimmed to whole internal nodes) until the stream expires `deletedEventsTtlMs` later.
+ */
+export const DELETED_EVENTS_KEPT = 1000;
+
+/**
  * Remove the stack and everything it owns, only while the traversal is current, leaving its
- * tombstone (kept `tombstoneTtlMs`, plus what is left of the stack's timeout); then free its name.
+ * tombstone (kept `tombstoneTtlMs`, plus what is left of the stack's timeout) and its newest
+ * `DELETED_EVENTS_KEPT` events (kept `deletedEventsTtlMs`); then free its name.
  */
 export async function deleteStack(ctx: StoreContext, stackId: string, ifTraversal: string, deletedAt: number): Promise<boolean> {
   const k = ctx.keys.stack(stackId);
@@ -126,7 +143,7 @@ export async function deleteStack(ctx: StoreContext, stackId: string, ifTraversa
     ctx.client,
     "deleteStack",
     [k.stack, k.rows, k.templates, k.graph(t), k.syncIndex(t), k.syncCounts(t), k.gens(t), k.queued, k.events, k.tombstone, k.attempts],
-    [json(t), ctx.deletedEventsTtlMs, json(tombstone), ctx.tombstoneTtlMs + pending],
+    [json(t), ctx.deletedEventsTtlMs, json(tombstone), ctx.tombstoneTtlMs + pending, DELETED_EVENTS_KEPT],
   );
   if (!okOr("deleteStack", reply, ScriptCode.SUPERSEDED)) return false;
   if (typeof name === "string") await runScript(ctx.client, "releaseName", [ctx.keys.names], [name, stackId]);

@@ -10,7 +10,7 @@ import { nextReconcileDue } from "@converge/core/internal";
 import { Reality, createScenarioType, silentLogger, verify } from "@converge/core/testing";
 import { createRedisRuntime } from "@converge/runtime-redis";
 import { redisScenarioHarness, uniquePrefix } from "@converge/runtime-redis/testing";
-import { decodeRow, decodeRows, ROW_FIELDS } from "../src/codec.js";
+import { decodeRow, ROW_FIELDS } from "../src/codec.js";
 import { useTestRedis } from "./support/suite.js";
 
 const redis = useTestRedis();
@@ -99,9 +99,15 @@ describe("codec of rows stored before check fields existed", () => {
     const row = decodeRow("k", "1", ROW_FIELDS.map((f) => values[f] ?? null));
     assert.deepEqual([row.checkStatus, row.driftedProperties, row.checkedAt], [null, [], null]);
   });
-  it("decodeRows reads them as never checked", () => {
-    const [row] = decodeRows("k", old.flatMap((f) => [`1:${f}`, values[f] as string]));
-    assert.deepEqual([row?.checkStatus, row?.driftedProperties, row?.checkedAt], [null, [], null]);
+  it("loadRows reads them as never checked", async () => {
+    const runtime = createRedisRuntime({ connection: redis.url, prefix: uniquePrefix("oldrow"), mode: "manual", checkPermissions: false });
+    try {
+      await runtime.client.hset(`${runtime.prefix}:{s1}:rows`, ...old.flatMap((f) => [`1:${f}`, values[f] as string]));
+      const [row] = await runtime.store.loadRows("s1");
+      assert.deepEqual([row?.name, row?.checkStatus, row?.driftedProperties, row?.checkedAt], ["A", null, [], null]);
+    } finally {
+      await runtime.close();
+    }
   });
   it("a row missing a field that always existed is still corrupt", () => {
     assert.throws(() => decodeRow("k", "1", ROW_FIELDS.map((f) => (f === "status" ? null : values[f] ?? null))), /has no status/);

@@ -1,6 +1,6 @@
 /**
  * A deleted stack leaves nothing behind on Redis but what expires: its tombstone and its event
- * stream (both with a TTL). The running-attempts hash goes with it, including the entries a
+ * stream trimmed to its newest events (both with a TTL). The running-attempts hash goes with it, including the entries a
  * killed worker process could never remove.
  */
 import assert from "node:assert/strict";
@@ -11,6 +11,7 @@ import type { Template } from "@converge/core";
 import { Reality, SCENARIO_TYPE, createScenarioType } from "@converge/core/testing";
 import { createRedisRuntime, runtimeKeys } from "@converge/runtime-redis";
 import { uniquePrefix } from "@converge/runtime-redis/testing";
+import { DELETED_EVENTS_KEPT } from "../src/store-stacks.js";
 import { quiet, useTestRedis } from "./support/suite.js";
 
 const redis = useTestRedis();
@@ -34,12 +35,19 @@ describe("the keys of a deleted stack", () => {
       // What a worker killed mid-check leaves: an attempt entry nobody removes.
       const attempts = runtimeKeys(prefix).stack(id).attempts;
       await client.hset(attempts, "a-of-a-killed-process", "engine-killed");
+      // A long history: only the newest events stay readable after the delete.
+      const filler = Array.from({ length: 5000 }, (_, i) => ({ time: i, kind: "stack" as const, stackName: "s", traversalId: "t", action: "CREATE" as const, status: "IN_PROGRESS" as const, reason: `filler ${i}` }));
+      await runtime.store.appendEvents(id, filler);
       await api.deleteStack("s");
       assert.equal((await api.waitForStack("s")).state, "DELETE_COMPLETE");
       const left = await client.keys(`${prefix}:{${id}}*`);
       assert.ok(left.length > 0, "the tombstone is kept for a while");
       for (const key of left) assert.ok((await client.pttl(key)) > 0, `${key} is left behind without an expiry`);
       assert.equal(await client.exists(attempts), 0);
+      const kept = await client.xlen(runtimeKeys(prefix).stack(id).events);
+      assert.ok(kept >= 1 && kept <= DELETED_EVENTS_KEPT + 200, `${kept} events kept after the delete`);
+      const last = await client.xrevrange(runtimeKeys(prefix).stack(id).events, "+", "-", "COUNT", 1);
+      assert.match(last[0]?.[1][1] ?? "", /DELETE/, "the newest events (the delete's) are the ones kept");
     } finally {
       await api.close();
       await runtime.close();

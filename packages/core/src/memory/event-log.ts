@@ -1,9 +1,16 @@
 /**
  * Append-only event streams per stack with blocking reads (no polling): a reader waiting for
  * new events is woken by the next append, or by its time limit or abort signal.
+ *
+ * Retention: each stream keeps its newest `maxPerStack` events (default 100,000, as the Redis
+ * runtime caps its streams); older ones are dropped in batches, so appends stay O(1)
+ * amortized. A reader behind the retained window resumes at the oldest retained event.
  */
 import type { NewStackEvent, StackEvent } from "../model/types.js";
 import type { EventLogSnapshot } from "./snapshot.js";
+
+/** Events a stream keeps by default (the Redis runtime's stream cap). */
+export const DEFAULT_MAX_EVENTS_PER_STACK = 100_000;
 
 /** Event streams keyed by stack id. */
 export class EventLog {
@@ -12,8 +19,14 @@ export class EventLog {
   private readonly retired: string[] = [];
   private seq = 0;
 
-  /** @param retainDeleted how many deleted stacks' streams stay readable. @default 100 */
-  constructor(private readonly retainDeleted = 100) {}
+  /**
+   * @param retainDeleted how many deleted stacks' streams stay readable. @default 100
+   * @param maxPerStack events kept per stream (the newest). @default 100,000
+   */
+  constructor(
+    private readonly retainDeleted = 100,
+    private readonly maxPerStack = DEFAULT_MAX_EVENTS_PER_STACK,
+  ) {}
 
   /** The stack was deleted: keep its stream readable until `retainDeleted` newer ones retire. */
   retire(stackId: string): void {
@@ -38,6 +51,8 @@ export class EventLog {
       this.streams.set(stackId, stream);
     }
     for (const event of events) stream.push(Object.freeze({ ...event, seq: String(++this.seq) }));
+    // Trim in batches (a tenth of the cap at least) so that an append stays O(1) amortized.
+    if (stream.length > this.maxPerStack + Math.max(1, Math.floor(this.maxPerStack / 10))) stream.splice(0, stream.length - this.maxPerStack);
     const waiting = this.waiters.get(stackId);
     if (waiting !== undefined) {
       this.waiters.delete(stackId);

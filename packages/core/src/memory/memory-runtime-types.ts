@@ -7,7 +7,8 @@ import type { Logger } from "../plugin/types.js";
 import type { Runtime } from "../runtime/contract.js";
 import type { MemoryChanges } from "./changes.js";
 import type { Clock } from "./clock.js";
-import type { LoseReply } from "./fenced-runtime.js";
+import type { LoseReply } from "../runtime/delivery/fenced-view.js";
+import type { BaseStepOptions, DeliveryTestControls } from "../runtime/delivery/test-controls.js";
 import type { MemorySnapshot } from "./snapshot.js";
 
 /** Options of {@link createMemoryRuntime}. */
@@ -44,6 +45,11 @@ export interface MemoryRuntimeOptions {
    * since its previous call - how the CLI persists a runtime in O(changes). @default false
    */
   readonly trackChanges?: boolean;
+  /**
+   * Events each stack's stream keeps (the newest; older ones are dropped), as the Redis
+   * runtime caps its streams - a long-lived runtime's memory stays bounded. @default 100,000
+   */
+  readonly maxEventsPerStack?: number;
 }
 
 /** A snapshot and the ids its queued checks and timers have in the runtime (see `MemoryChanges`). */
@@ -78,44 +84,34 @@ export interface PendingCheck {
 }
 
 /** Options of one manual `step`. */
-export interface StepOptions {
+export interface StepOptions extends BaseStepOptions {
   /** Index into `pending()` of the check to run. @default by the runtime's order */
   readonly index?: number;
-  /** Deliver to this engine. @default round robin over live engines */
-  readonly engineId?: string;
   /** Deliver, but leave a copy in the queue (a duplicate delivery). @default false */
   readonly duplicate?: boolean;
-  /**
-   * Kill the engine after this many runtime operations of the check: the next operation
-   * fails, the engine is dead, the check goes back to the queue.
-   */
-  readonly crashAfterOps?: number;
   /** Lose the reply of one store operation of the check (see {@link LoseReply}). @default no reply lost */
   readonly loseReply?: LoseReply;
 }
 
 /** The memory runtime, with its test controls. */
-export interface MemoryRuntime extends Runtime {
+export interface MemoryRuntime extends Runtime, DeliveryTestControls<StepOptions> {
   /** Scheduling mode. */
   readonly mode: "auto" | "manual";
   /** The clock (a VirtualClock in manual mode unless given). */
   readonly clock: Clock;
   /** Checks waiting, in queue order. */
   pending(): readonly PendingCheck[];
-  /** Manual mode: run one pending check to its end. False when none is pending. */
+  /** Manual mode: run one pending check to its end (engine: round robin over live ones). False when none is pending. */
   step(options?: StepOptions): Promise<boolean>;
-  /** Manual mode: step until nothing is pending. Returns the number of steps. */
-  runUntilIdle(options?: { maxSteps?: number }): Promise<number>;
-  /** Manual mode: step until `predicate` holds (checked before each step). False if the queue ran dry first. */
-  runUntil(predicate: () => boolean | Promise<boolean>, options?: { maxSteps?: number }): Promise<boolean>;
   /** Move a virtual clock forward, firing due timers (timeouts, watchdog). */
   advanceTime(ms: number): void;
   /**
-   * Declare an engine dead: its lease lapses, its running checks go back to the queue (manual
-   * mode: pending again; auto mode: delivered to a live engine) whether or not their handlers
-   * ever return, and each of their later runtime operations throws `EngineDeadError`.
+   * Declare an engine dead (synchronously; the promise is for the shared signature): its
+   * lease lapses, its running checks go back to the queue (manual mode: pending again; auto
+   * mode: delivered to a live engine) whether or not their handlers ever return, and each of
+   * their later runtime operations throws `EngineDeadError`.
    */
-  killEngine(engineId: string): void;
+  killEngine(engineId: string): Promise<void>;
   /**
    * Lose every stack, name, tombstone and event stream, as a store restarted without
    * persistence does (queued checks and timers stay, as workers and their jobs would). The

@@ -44,7 +44,7 @@ describe("killEngine hands running checks back", () => {
     await runtime.registerWorker("b", async ({ message }) => {
       ran.push(JSON.stringify(message));
     });
-    runtime.killEngine("a");
+    await runtime.killEngine("a");
     await runtime.idle();
     expect(ran).toEqual([JSON.stringify(check)]);
     expect(await runtime.isAlive("a")).toBe(false);
@@ -66,10 +66,29 @@ describe("killEngine hands running checks back", () => {
     await new Promise<void>((resolve) => setImmediate(resolve));
     expect(runtime.pending()).toEqual([]);
     expect(await runtime.activity("s")).toEqual({ queued: 0, running: 0 }); // watchdog checks are not counted
-    runtime.killEngine("a");
+    await runtime.killEngine("a");
     expect(runtime.pending()).toMatchObject([{ message: check, attempts: 1 }]);
     expect(await runtime.step()).toBe(true);
     expect(ran).toEqual([JSON.stringify(check)]);
     expect(runtime.snapshot().queue).toEqual([]);
+  });
+});
+
+describe("memory runtime event retention", () => {
+  const event = (i: number) => ({ kind: "stack" as const, traversalId: "t", action: "CREATE", status: "IN_PROGRESS", statusReason: `e${i}`, at: i });
+
+  it("keeps the newest maxEventsPerStack events of a stream; a reader behind resumes at the oldest kept", async () => {
+    const runtime = createMemoryRuntime({ mode: "manual", maxEventsPerStack: 10 });
+    for (let i = 1; i <= 25; i++) await runtime.store.appendEvents("s", [event(i) as never]);
+    const kept = await runtime.store.readEvents("s", null);
+    expect(kept.length).toBeGreaterThanOrEqual(10);
+    expect(kept.length).toBeLessThanOrEqual(11);
+    expect(kept.at(-1)?.seq).toBe("25");
+    expect(Number(kept[0]?.seq)).toBe(25 - kept.length + 1);
+    expect((await runtime.store.readEvents("s", "24")).map((e) => e.seq)).toEqual(["25"]);
+  });
+
+  it("refuses a bad maxEventsPerStack", () => {
+    expect(() => createMemoryRuntime({ maxEventsPerStack: 0 })).toThrow(/maxEventsPerStack/);
   });
 });

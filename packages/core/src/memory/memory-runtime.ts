@@ -9,47 +9,25 @@
  * dead: its liveness lease lapses, its running checks go back to the queue at once and are
  * delivered again to the others (like BullMQ's stalled-job recovery) - even a check whose
  * plugin call never returns - and the dead engine's later operations are refused.
+ *
+ * This file assembles the runtime and owns its timers, snapshots and change tracking; the
+ * queue, workers and deliveries are `delivery-pump.ts`'s, the state `memory-store.ts`'s.
  */
-import { CorruptMessageError, EngineDeadError, FencedError, InvalidOptionsError, StackStateLostError } from "../errors.js";
+import { InvalidOptionsError } from "../errors.js";
 import type { CheckMessage } from "../model/types.js";
-import type { CancelListener, CheckHandler, Runtime, StackActivity, WorkerRegistration } from "../runtime/contract.js";
+import type { CancelListener } from "../runtime/contract.js";
+import { fencedView } from "../runtime/delivery/fenced-view.js";
+import { runUntil, runUntilIdle } from "../runtime/delivery/scheduler.js";
 import { VirtualClock, realClock } from "./clock.js";
-import { DeliveryLeases } from "./delivery-leases.js";
-import { fencedRuntime } from "./fenced-runtime.js";
-import type { LoseReply } from "./fenced-runtime.js";
 import { ChangeTracker } from "./changes.js";
 import type { MemoryChanges } from "./changes.js";
+import { DeliveryPump } from "./delivery-pump.js";
 import { MemoryStore } from "./memory-store.js";
 import { createRandom } from "./random.js";
 import type { QueuedCheckSnapshot } from "./snapshot.js";
 import type { MemoryCheckpoint, MemoryRuntime, MemoryRuntimeOptions, SnapshotOptions } from "./memory-runtime-types.js";
 import { MEMORY_SNAPSHOT_FORMAT, MEMORY_SNAPSHOT_VERSION, isValidatedSnapshot, jsonCopy, markValidated, parseMemorySnapshot, snapshotTombstones } from "./snapshot.js";
 export type { MemoryCheckpoint, MemoryRuntime, MemoryRuntimeOptions, PendingCheck, SnapshotOptions, StepOptions } from "./memory-runtime-types.js";
-import { errorMessage } from "../error-message.js";
-
-interface Worker {
-  readonly engineId: string;
-  readonly handler: CheckHandler;
-  readonly concurrency: number;
-  running: number;
-  closed: boolean;
-  /** Auto-mode deliveries still running (what `close()` waits for). */
-  readonly inflight: Map<Delivery, Promise<void>>;
-}
-
-interface Item {
-  readonly id: number;
-  readonly message: CheckMessage;
-  attempts: number;
-}
-
-/** One delivery of a check to an engine. */
-interface Delivery {
-  readonly item: Item;
-  readonly worker: Worker;
-  /** The check went back to the queue (its engine died): this delivery is fenced. */
-  handedBack: boolean;
-}
 
 const silent = { warn: () => undefined, error: () => undefined };
 
@@ -66,22 +44,20 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
   const maxAttempts = options.maxAttempts ?? 5;
   const logger = options.logger ?? silent;
   if (options.fusedOperations !== undefined && typeof options.fusedOperations !== "boolean") throw new InvalidOptionsError("fusedOperations", "must be a boolean");
-  const store = new MemoryStore({ fused: options.fusedOperations ?? true });
-  const queue: Item[] = [];
-  const running = new Set<Delivery>();
-  const workers = new Map<string, Worker>();
-  const dead = new Set<string>();
-  /** Attempts, lapsed leases, running attempts' signals. */
-  const leases = new DeliveryLeases();
+  const maxEventsPerStack = options.maxEventsPerStack ?? 100_000;
+  if (!(Number.isInteger(maxEventsPerStack) && maxEventsPerStack >= 1)) throw new InvalidOptionsError("maxEventsPerStack", "must be an integer >= 1");
+  const store = new MemoryStore({ fused: options.fusedOperations ?? true, maxEventsPerStack });
   const cancelListeners = new Set<CancelListener>();
-  const idleWaiters = new Set<() => void>();
-  /** Stacks whose lost state was logged (once each). */
-  const lostReported = new Set<string>();
-  let nextId = 0;
-  let roundRobin = 0;
-  let pumping = false;
-  let delivered = 0;
-  let enqueued = 0;
+  const pump: DeliveryPump = new DeliveryPump({
+    mode,
+    order: options.order ?? "fifo",
+    duplicateRate,
+    maxAttempts,
+    random,
+    logger,
+    view: (fence, fencing) => fencedView(runtime, fence, fencing),
+    tracker: () => tracker,
+  });
   /** Scheduled checks not yet due, for snapshots. */
   const timers = new Map<number, { readonly message: CheckMessage; readonly at: number }>();
   /** `${at}|${message JSON}` of every pending timer (an identical one is absorbed). */
@@ -92,128 +68,11 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
   /** Events up to this sequence number were taken. */
   let takenSeq = 0;
 
-  const push = (message: CheckMessage): void => {
-    enqueued += 1;
-    const copies = duplicateRate > 0 && random() < duplicateRate ? 2 : 1;
-    for (let i = 0; i < copies; i++) {
-      const item: Item = { id: ++nextId, message, attempts: 0 };
-      queue.push(item);
-      tracker?.enqueued({ id: item.id, message, attempts: 0 });
-    }
-  };
-
-  const liveWorkers = (): Worker[] => [...workers.values()].filter((w) => !w.closed && !dead.has(w.engineId));
-
-  /** A runtime view for one delivery: fences a dead engine or a handed-back check, counts operations. */
-  const scoped = (run: Delivery, crashAfterOps: number | undefined, loseReply: LoseReply | undefined): Runtime => {
-    const engineId = run.worker.engineId;
-    let ops = 0;
-    const fence = (): void => {
-      if (dead.has(engineId) || run.handedBack) throw new EngineDeadError(engineId);
-      ops += 1;
-      if (crashAfterOps !== undefined && ops > crashAfterOps) {
-        runtime.killEngine(engineId);
-        throw new EngineDeadError(engineId);
-      }
-    };
-    return fencedRuntime(runtime, store, fence, loseReply);
-  };
-
-  /** Put a running check back in the queue, as BullMQ's stalled-job recovery does; its delivery is fenced from now on. */
-  const handBack = (run: Delivery): void => {
-    run.handedBack = true;
-    running.delete(run);
-    run.worker.running -= 1;
-    run.worker.inflight.delete(run);
-    queue.push(run.item);
-  };
-
-  const deliver = async (run: Delivery, crashAfterOps?: number, loseReply?: LoseReply): Promise<void> => {
-    const { worker, item } = run;
-    running.add(run);
-    delivered += 1;
-    worker.running += 1;
-    item.attempts += 1;
-    const lease = leases.open(worker.engineId, () => dead.has(worker.engineId));
-    let requeued = false;
-    try {
-      const { attempt, signal, leaseValid } = lease;
-      await worker.handler({ message: item.message, runtime: scoped(run, crashAfterOps, loseReply), attempt, signal, leaseValid });
-    } catch (error) {
-      if (run.handedBack) {
-        // Already back in the queue (its engine died).
-      } else if (error instanceof EngineDeadError || error instanceof FencedError || dead.has(worker.engineId)) {
-        // Redelivered, as a stalled job (or one a fenced engine gave up) is.
-        handBack(run);
-      } else if (error instanceof CorruptMessageError) {
-        logger.error(`dropping corrupt check: ${error.message}`, { message: item.message });
-      } else if (error instanceof StackStateLostError) {
-        // Nothing to retry: the stack's state is gone. One line per stack says so.
-        if (!lostReported.has(item.message.stackId)) logger.error(error.message, { message: item.message });
-        lostReported.add(item.message.stackId);
-      } else if (item.attempts < maxAttempts) {
-        logger.warn(`check failed, will be redelivered: ${errorMessage(error)}`, { message: item.message });
-        queue.push(item);
-        requeued = true;
-      } else {
-        logger.error(`check failed ${item.attempts} times, dropped: ${errorMessage(error)}`, { message: item.message });
-      }
-    } finally {
-      lease.close();
-      if (!run.handedBack) {
-        running.delete(run);
-        worker.running -= 1;
-        if (!requeued) tracker?.finished(item.id);
-      }
-      schedulePump();
-      notifyIdle();
-    }
-  };
-
-  const schedulePump = (): void => {
-    if (mode !== "auto" || pumping) return;
-    pumping = true;
-    setImmediate(() => {
-      pumping = false;
-      pump();
-    });
-  };
-
-  const pump = (): void => {
-    let progressed = true;
-    while (queue.length > 0 && progressed) {
-      progressed = false;
-      for (const worker of liveWorkers()) {
-        if (queue.length === 0) break;
-        if (worker.running >= worker.concurrency) continue;
-        const run: Delivery = { item: queue.shift() as Item, worker, handedBack: false };
-        const task = deliver(run);
-        worker.inflight.set(run, task);
-        void task.finally(() => worker.inflight.delete(run));
-        progressed = true;
-      }
-    }
-  };
-
-  const notifyIdle = (): void => {
-    if (queue.length > 0 || running.size > 0) return;
-    for (const wake of [...idleWaiters]) wake();
-    idleWaiters.clear();
-  };
-
-  const pickIndex = (index: number | undefined): number => {
-    if (index !== undefined) {
-      if (!Number.isInteger(index) || index < 0 || index >= queue.length) throw new InvalidOptionsError("index", `no pending check at ${index}`);
-      return index;
-    }
-    return options.order === "random" ? Math.floor(random() * queue.length) : 0;
-  };
-
   /** A snapshot with the ids of its queued checks and timers. */
   const capture = (snapshotOptions: SnapshotOptions = {}): MemoryCheckpoint => {
     const max = snapshotOptions.maxEventsPerStack ?? Number.POSITIVE_INFINITY;
     if (!(max >= 0)) throw new InvalidOptionsError("maxEventsPerStack", "must be a number >= 0");
-    const items = [...[...running].map((r) => r.item).sort((a, b) => a.id - b.id), ...queue];
+    const items = [...pump.runningItems(), ...pump.queue];
     const timed = [...timers].sort((a, b) => a[1].at - b[1].at);
     const snapshot = markValidated({
       format: MEMORY_SNAPSHOT_FORMAT,
@@ -236,8 +95,8 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
     now: () => clock.now(),
     sleep: (ms, signal) => clock.sleep(ms, signal),
     async enqueue(messages) {
-      for (const message of messages) push(message);
-      schedulePump();
+      for (const message of messages) pump.push(message);
+      pump.schedulePump();
     },
     async schedule(message, at) {
       // A timer identical to one pending is absorbed, as the Redis runtime's deterministic
@@ -252,37 +111,21 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
         timers.delete(timer);
         tracker?.fired(timer);
         timerKeys.delete(key);
-        push(message);
-        schedulePump();
+        pump.push(message);
+        pump.schedulePump();
       });
     },
-    async registerWorker(engineId, handler, opts): Promise<WorkerRegistration> {
-      if (workers.has(engineId) && !workers.get(engineId)?.closed) throw new InvalidOptionsError("engineId", `engine "${engineId}" is already registered`);
-      const worker: Worker = { engineId, handler, concurrency: opts?.concurrency ?? 16, running: 0, closed: false, inflight: new Map() };
-      workers.set(engineId, worker);
-      dead.delete(engineId);
-      leases.renew(engineId);
-      schedulePump();
-      return {
-        close: async () => {
-          worker.closed = true;
-          await Promise.allSettled([...worker.inflight.values()]);
-        },
-      };
+    async registerWorker(engineId, handler, opts) {
+      return pump.register(engineId, handler, opts?.concurrency ?? 16);
     },
     async isAlive(engineId) {
-      const worker = workers.get(engineId);
-      // A closing engine stays alive until its running checks have drained, so nobody steals
-      // the locks they hold (as the Redis runtime keeps its lease until the drain ends).
-      return worker !== undefined && (!worker.closed || worker.running > 0) && !dead.has(engineId) && !leases.lapsed(engineId);
+      return pump.isAlive(engineId);
     },
     async attemptRunning(engineId, attempt) {
-      return leases.running(engineId, attempt);
+      return pump.leases.running(engineId, attempt);
     },
-    async activity(stackId): Promise<StackActivity> {
-      const counts = (items: Iterable<Item>): number =>
-        [...items].filter((i) => i.message.stackId === stackId && i.message.kind !== "watchdog").length;
-      return { queued: counts(queue), running: counts([...running].map((r) => r.item)) };
+    async activity(stackId) {
+      return pump.activity(stackId);
     },
     async publishCancel(stackId, traversalId) {
       for (const listener of cancelListeners) listener(stackId, traversalId);
@@ -292,56 +135,24 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
       return () => cancelListeners.delete(listener);
     },
     async close() {
-      for (const worker of workers.values()) worker.closed = true;
+      pump.closeAll();
     },
-    pending: () => queue.map((i) => ({ id: i.id, message: i.message, attempts: i.attempts })),
-    async step(stepOptions = {}) {
-      if (mode !== "manual") throw new InvalidOptionsError("mode", "step() needs a manual-mode memory runtime");
-      if (queue.length === 0) return false;
-      const live = liveWorkers();
-      const worker =
-        stepOptions.engineId === undefined
-          ? live[roundRobin++ % Math.max(1, live.length)]
-          : live.find((w) => w.engineId === stepOptions.engineId);
-      if (worker === undefined) throw new InvalidOptionsError("engineId", "no live engine to deliver to");
-      const index = pickIndex(stepOptions.index);
-      const item = queue[index] as Item;
-      if (stepOptions.duplicate === true) {
-        queue.push({ id: ++nextId, message: item.message, attempts: 0 });
-        tracker?.enqueued({ id: nextId, message: item.message, attempts: 0 });
-      }
-      queue.splice(index, 1);
-      await deliver({ item, worker, handedBack: false }, stepOptions.crashAfterOps, stepOptions.loseReply);
-      return true;
-    },
-    async runUntilIdle(opts) {
-      const max = opts?.maxSteps ?? 1_000_000;
-      let steps = 0;
-      while (steps < max && (await runtime.step())) steps += 1;
-      return steps;
-    },
-    async runUntil(predicate, opts) {
-      const max = opts?.maxSteps ?? 1_000_000;
-      for (let steps = 0; steps < max; steps++) {
-        if (await predicate()) return true;
-        if (!(await runtime.step())) return predicate();
-      }
-      return predicate();
-    },
+    pending: () => [...pump.queue].map((i) => ({ id: i.id, message: i.message, attempts: i.attempts })),
+    step: (stepOptions) => pump.step(stepOptions),
+    runUntilIdle: (opts) => runUntilIdle(runtime, opts),
+    runUntil: (predicate, opts) => runUntil(runtime, predicate, opts),
     advanceTime(ms) {
       if (!(clock instanceof VirtualClock)) throw new InvalidOptionsError("clock", "advanceTime() needs a virtual clock");
       clock.advance(ms);
     },
-    killEngine(engineId) {
-      dead.add(engineId);
-      for (const run of [...running]) if (run.worker.engineId === engineId) handBack(run);
-      schedulePump();
+    async killEngine(engineId) {
+      pump.kill(engineId);
     },
     wipeState: () => store.wipe(),
-    lapseLease: (engineId) => leases.lapse(engineId),
-    renewLease: (engineId) => leases.renew(engineId),
-    liveEngines: () => liveWorkers().map((w) => w.engineId),
-    stats: () => ({ delivered, enqueued }),
+    lapseLease: (engineId) => pump.leases.lapse(engineId),
+    renewLease: (engineId) => pump.leases.renew(engineId),
+    liveEngines: () => pump.liveWorkers().map((w) => w.engineId),
+    stats: () => ({ delivered: pump.delivered, enqueued: pump.enqueued }),
     snapshot: (snapshotOptions) => capture(snapshotOptions).snapshot,
     checkpoint(snapshotOptions) {
       const taken = capture(snapshotOptions);
@@ -365,18 +176,13 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
       takenSeq = events.lastSeq;
       return changes;
     },
-    idle: () =>
-      new Promise<void>((resolve) => {
-        if (queue.length === 0 && running.size === 0) return resolve();
-        idleWaiters.add(resolve);
-        schedulePump();
-      }),
+    idle: () => pump.idle(),
   };
   if (state !== undefined) {
     store.importStacks(state.stacks);
     store.events.importState(state.events);
     store.importTombstones(snapshotTombstones(state));
-    for (const check of jsonCopy(state.queue)) queue.push({ id: ++nextId, message: check.message, attempts: check.attempts });
+    for (const check of jsonCopy(state.queue)) pump.add(check.message, check.attempts);
     for (const timer of jsonCopy(state.timers)) void runtime.schedule(timer.message, timer.at);
   }
   if (options.trackChanges === true) {

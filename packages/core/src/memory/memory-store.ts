@@ -1,7 +1,8 @@
 /**
  * The memory runtime's store: every atomic operation of the runtime contract as one
- * synchronous step over maps (so each is trivially atomic). Rows and payloads are cloned on
- * the way in and out, as a real store would serialize them; graphs and templates are frozen.
+ * synchronous step over maps (so each is trivially atomic). What comes in is copied once and
+ * frozen (stack records, rows, sync payloads, graphs, templates); reads hand out the frozen
+ * values themselves - no copy per read - so no caller can change the store's state in place.
  */
 import type { NewStackEvent, ResourceRow, SyncKey, StackEvent, StackRecord, SyncPayload, TraversalGraph } from "../model/types.js";
 import { NEVER_CHECKED, toSyncKey } from "../model/types.js";
@@ -27,7 +28,7 @@ import { collectStackChanges } from "./stack-changes.js";
 import { EventLog } from "./event-log.js";
 import type { StackSnapshot, SyncPointSnapshot } from "./snapshot.js";
 import { jsonCopy } from "./snapshot.js";
-import { clone, deepFreeze } from "./plain-copy.js";
+import { deepFreeze, frozenCopy } from "./plain-copy.js";
 
 interface SyncEntry {
   readonly fields: Map<SyncKey, SyncPayload>;
@@ -53,7 +54,7 @@ export class MemoryStore implements RuntimeStore {
   /** Tombstones of deleted stacks, oldest first (at most {@link MEMORY_TOMBSTONES_KEPT}). */
   private readonly tombstones = new Map<string, StackTombstone>();
   /** Event streams outlive their stack (a deleted stack's stream stays readable). */
-  readonly events = new EventLog();
+  readonly events: EventLog;
   /** Notes the keys written, when the runtime tracks changes (`trackChanges`). */
   tracker: ChangeTracker | null = null;
 
@@ -89,12 +90,12 @@ export class MemoryStore implements RuntimeStore {
     for (const entry of jsonCopy(stacks)) {
       const syncs = new Map<SyncKey, SyncEntry>();
       for (const [node, point] of Object.entries(entry.syncs)) {
-        syncs.set(toSyncKey(node), { fields: new Map(Object.entries(point.fields).map(([sender, payload]) => [toSyncKey(sender), payload])), count: point.count });
+        syncs.set(toSyncKey(node), { fields: new Map(Object.entries(point.fields).map(([sender, payload]) => [toSyncKey(sender), deepFreeze(payload)])), count: point.count });
       }
       this.stacks.set(entry.stack.id, {
-        stack: entry.stack,
+        stack: deepFreeze(entry.stack),
         templates: new Map(Object.entries(entry.templates).map(([id, t]) => [id, deepFreeze(t)])),
-        rows: new Map(entry.rows.map((row) => [row.id, { ...NEVER_CHECKED, ...row }])),
+        rows: new Map(entry.rows.map((row) => [row.id, deepFreeze({ ...NEVER_CHECKED, ...row })])),
         rowCounter: entry.rowCounter,
         graph: entry.graph === null ? null : deepFreeze(entry.graph),
         syncs,
@@ -107,8 +108,8 @@ export class MemoryStore implements RuntimeStore {
     if (this.names.has(stack.name)) return false;
     this.names.set(stack.name, stack.id);
     this.stacks.set(stack.id, {
-      stack: clone(stack),
-      templates: new Map([[stack.templateId, deepFreeze(clone(template))]]),
+      stack: frozenCopy(stack),
+      templates: new Map([[stack.templateId, frozenCopy(template)]]),
       rows: new Map(),
       rowCounter: 0,
       graph: null,
@@ -128,16 +129,16 @@ export class MemoryStore implements RuntimeStore {
   }
 
   async loadStack(stackId: string): Promise<StackRecord | null> {
-    return clone(this.state(stackId)?.stack ?? null);
+    return this.state(stackId)?.stack ?? null;
   }
 
   async beginTraversal(input: BeginTraversal): Promise<boolean> {
     const s = this.state(input.stackId);
     if (s === undefined || s.stack.currentTraversal !== input.expectedTraversal) return false;
-    s.stack = clone(input.stack);
+    s.stack = frozenCopy(input.stack);
     s.graph = null;
     s.syncs = new Map();
-    if (input.template !== undefined) s.templates.set(input.stack.templateId, deepFreeze(clone(input.template)));
+    if (input.template !== undefined) s.templates.set(input.stack.templateId, frozenCopy(input.template));
     this.tracker?.record(input.stackId);
     this.tracker?.graph(input.stackId);
     if (input.template !== undefined) this.tracker?.templates(input.stackId, [input.stack.templateId]);
@@ -147,8 +148,8 @@ export class MemoryStore implements RuntimeStore {
   async installGraph(input: InstallGraph): Promise<boolean> {
     const s = this.state(input.stackId);
     if (s === undefined || s.stack.currentTraversal !== input.graph.traversalId) return false;
-    for (const row of input.newRows) s.rows.set(row.id, { ...NEVER_CHECKED, ...clone(row), version: 1, lockHolder: null });
-    s.graph = deepFreeze(clone(input.graph));
+    for (const row of input.newRows) s.rows.set(row.id, Object.freeze({ ...NEVER_CHECKED, ...frozenCopy(row), version: 1, lockHolder: null }));
+    s.graph = frozenCopy(input.graph);
     s.syncs = new Map();
     this.tracker?.rows(input.stackId, input.newRows.map((row) => row.id));
     this.tracker?.graph(input.stackId);
@@ -178,7 +179,7 @@ export class MemoryStore implements RuntimeStore {
     const s = this.state(stackId);
     if (s === undefined || s.stack.currentTraversal !== ifTraversal) return false;
     if (ifStatus !== undefined && s.stack.status !== ifStatus) return false;
-    s.stack = { ...s.stack, ...clone(patch) };
+    s.stack = Object.freeze({ ...s.stack, ...frozenCopy(patch) });
     this.tracker?.record(stackId);
     return true;
   }
@@ -232,11 +233,11 @@ export class MemoryStore implements RuntimeStore {
   }
 
   async loadRows(stackId: string): Promise<ResourceRow[]> {
-    return [...(this.state(stackId)?.rows.values() ?? [])].map(clone);
+    return [...(this.state(stackId)?.rows.values() ?? [])];
   }
 
   async loadRow(stackId: string, rowId: string): Promise<ResourceRow | null> {
-    return clone(this.state(stackId)?.rows.get(rowId) ?? null);
+    return this.state(stackId)?.rows.get(rowId) ?? null;
   }
 
   async writeRow(write: RowWrite): Promise<RowWriteResult> {
@@ -252,8 +253,10 @@ export class MemoryStore implements RuntimeStore {
   /**
    * @param options.fused implement the contract's optional fused operations (`writeRowWithEvent`,
    *   `reportNode`); false leaves them out, so core composes them from the basic ones. @default true
+   * @param options.maxEventsPerStack events kept per stack's stream (see `EventLog`). @default 100,000
    */
-  constructor(options: { readonly fused?: boolean } = {}) {
+  constructor(options: { readonly fused?: boolean; readonly maxEventsPerStack?: number } = {}) {
+    this.events = new EventLog(100, options.maxEventsPerStack);
     if (options.fused === false) return;
     this.writeRowWithEvent = async (write, event) => {
       const result = this.applyWrite(write);
@@ -281,19 +284,19 @@ export class MemoryStore implements RuntimeStore {
     const row = s?.rows.get(write.rowId);
     if (s === undefined || row === undefined) return { ok: false, reason: "gone", row: null };
     if (write.ifTraversal !== undefined && s.stack.currentTraversal !== write.ifTraversal) {
-      return { ok: false, reason: "superseded", row: clone(row) };
+      return { ok: false, reason: "superseded", row };
     }
-    if (write.ifHolder !== undefined && row.lockHolder !== write.ifHolder) return { ok: false, reason: "locked", row: clone(row) };
-    if (write.ifVersion !== undefined && row.version !== write.ifVersion) return { ok: false, reason: "version", row: clone(row) };
-    const next: ResourceRow = {
+    if (write.ifHolder !== undefined && row.lockHolder !== write.ifHolder) return { ok: false, reason: "locked", row };
+    if (write.ifVersion !== undefined && row.version !== write.ifVersion) return { ok: false, reason: "version", row };
+    const next: ResourceRow = Object.freeze({
       ...row,
-      ...clone(write.patch),
+      ...frozenCopy(write.patch),
       lockHolder: write.setHolder === undefined ? row.lockHolder : write.setHolder,
       version: row.version + 1,
-    };
+    });
     s.rows.set(row.id, next);
     this.tracker?.rows(write.stackId, [row.id]);
-    return { ok: true, row: clone(next) };
+    return { ok: true, row: next };
   }
 
   async createReplacement(
@@ -307,17 +310,17 @@ export class MemoryStore implements RuntimeStore {
     const old = s?.rows.get(oldRowId);
     if (s === undefined || old === undefined) return { ok: false, reason: "gone", row: null };
     const existing = old.replacedBy === null ? undefined : s.rows.get(old.replacedBy);
-    if (existing !== undefined && existing.createdTraversal === traversalId) return { ok: true, row: clone(existing), created: false };
-    if (s.stack.currentTraversal !== traversalId) return { ok: false, reason: "superseded", row: clone(old) };
-    if (old.lockHolder !== null) return { ok: false, reason: "locked", row: clone(old) };
-    if (old.version !== ifVersion) return { ok: false, reason: "version", row: clone(old) };
+    if (existing !== undefined && existing.createdTraversal === traversalId) return { ok: true, row: existing, created: false };
+    if (s.stack.currentTraversal !== traversalId) return { ok: false, reason: "superseded", row: old };
+    if (old.lockHolder !== null) return { ok: false, reason: "locked", row: old };
+    if (old.version !== ifVersion) return { ok: false, reason: "version", row: old };
     const id = String(++s.rowCounter);
-    const created: ResourceRow = { ...NEVER_CHECKED, ...clone(row), id, replaces: oldRowId, version: 1, lockHolder: null };
+    const created: ResourceRow = Object.freeze({ ...NEVER_CHECKED, ...frozenCopy(row), id, replaces: oldRowId, version: 1, lockHolder: null });
     s.rows.set(id, created);
-    s.rows.set(oldRowId, { ...old, replacedBy: id, version: old.version + 1 });
+    s.rows.set(oldRowId, Object.freeze({ ...old, replacedBy: id, version: old.version + 1 }));
     this.tracker?.record(stackId);
     this.tracker?.rows(stackId, [id, oldRowId]);
-    return { ok: true, row: clone(created), created: true };
+    return { ok: true, row: created, created: true };
   }
 
   async completeTraversal(
@@ -335,7 +338,7 @@ export class MemoryStore implements RuntimeStore {
     for (const id of dropped) s.templates.delete(id);
     s.graph = null;
     s.syncs = new Map();
-    s.stack = { ...s.stack, ...clone(patch) };
+    s.stack = Object.freeze({ ...s.stack, ...frozenCopy(patch) });
     this.tracker?.completed(stackId, dropRowIds, dropped);
     return true;
   }
@@ -362,7 +365,7 @@ export class MemoryStore implements RuntimeStore {
       s.syncs.set(node, entry);
     }
     const isNew = !entry.fields.has(sender);
-    entry.fields.set(sender, clone(payload));
+    entry.fields.set(sender, frozenCopy(payload));
     if (counted && isNew) entry.count += 1;
     this.tracker?.sync(s.stack.id, node, sender);
     return entry.count >= required ? "ready" : "waiting";
@@ -378,7 +381,7 @@ export class MemoryStore implements RuntimeStore {
     const s = this.state(stackId);
     if (s === undefined || s.graph === null || s.graph.traversalId !== traversalId) return null;
     const entry = s.syncs.get(node);
-    return new Map([...(entry?.fields ?? new Map<SyncKey, SyncPayload>())].map(([k, v]) => [k, clone(v)]));
+    return new Map(entry?.fields ?? []);
   }
 
   async appendEvents(stackId: string, events: readonly NewStackEvent[]): Promise<void> {

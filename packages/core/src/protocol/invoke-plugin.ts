@@ -66,8 +66,8 @@ export async function invokePlugin<T>(env: CheckEnv, target: PluginCall, call: (
   const { stack, traversalId, row, type, handler } = target;
   const detached = options.detached === true;
   const locked = !detached && options.locked !== false;
-  const own = new AbortController();
-  const { signal, release } = detached ? { signal: own.signal, release: () => undefined } : env.aborts.open(stack.id, traversalId, env.signal);
+  // A detached call gets a signal nothing aborts (one controller only where it is needed).
+  const { signal, release } = detached ? { signal: new AbortController().signal, release: () => undefined } : env.aborts.open(stack.id, traversalId, env.signal);
   const base: BaseContext = {
     stackName: stack.name,
     resourceName: row.name,

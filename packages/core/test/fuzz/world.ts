@@ -275,7 +275,7 @@ export class World {
    * (hung: only the runtime's hand-back of the dead engine's check lets the traversal go on).
    */
   async kill(engineId: string): Promise<void> {
-    this.runtime.killEngine(engineId);
+    await this.runtime.killEngine(engineId);
     await this.quiesce();
   }
 

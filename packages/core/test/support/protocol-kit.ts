@@ -142,7 +142,7 @@ export function killAtCreateCall(kit: Kit, name: string, engineId: string): void
   kit.reality.before = async (op, resource, signal, honourAbort) => {
     if (op === "create" && resource === name && !killed) {
       killed = true;
-      kit.runtime.killEngine(engineId);
+      await kit.runtime.killEngine(engineId);
       throw new Error(`engine ${engineId} died`);
     }
     return before(op, resource, signal, honourAbort);

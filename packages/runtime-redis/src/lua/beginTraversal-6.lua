@@ -27,6 +27,6 @@ hsetPairs(KEYS[1], 4, "")
 if ARGV[2] ~= "" then
   redis.call("HSET", KEYS[2], ARGV[2], ARGV[3])
 end
-redis.call("DEL", KEYS[3], KEYS[6])
+redis.call("UNLINK", KEYS[3], KEYS[6])
 dropSyncPoints(KEYS[4], KEYS[5])
 return OK

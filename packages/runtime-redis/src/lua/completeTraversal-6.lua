@@ -38,7 +38,7 @@ for _, templateId in ipairs(redis.call("HKEYS", KEYS[3])) do
     redis.call("HDEL", KEYS[3], templateId)
   end
 end
-redis.call("DEL", KEYS[4])
+redis.call("UNLINK", KEYS[4])
 dropSyncPoints(KEYS[5], KEYS[6])
 hsetPairs(KEYS[1], 4, "")
 return OK

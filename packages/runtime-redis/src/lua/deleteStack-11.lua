@@ -1,9 +1,11 @@
 --[[
   Remove a stack and everything it owns, only while the traversal is current, and leave its
   tombstone in the same step: the proof that the stack was deleted (a stack record missing
-  without one was lost, e.g. by a restart without persistence). The tombstone and the event
-  stream are kept for a while (followers read the last events), then expire. The caller
-  releases the name afterwards (releaseName-1, another slot).
+  without one was lost, e.g. by a restart without persistence). The tombstone and the last
+  ARGV[5] events of the stream are kept for a while (followers read the last events), then
+  expire. Keys go by UNLINK: their memory is freed off the main thread, so removing a stack of
+  100k rows does not block Redis. The caller releases the name afterwards (releaseName-1,
+  another slot).
 
   KEYS[1] stack hash
   KEYS[2] rows hash
@@ -20,6 +22,7 @@
   ARGV[2] how long the event stream stays readable, ms
   ARGV[3] the tombstone (JSON: stackId, name, traversalId, deletedAt)
   ARGV[4] how long the tombstone is kept, ms
+  ARGV[5] approximate number of the newest events kept in the stream until it expires
 
   Returns 1 (OK), or -2 (SUPERSEDED) when the stack is missing or its traversal differs.
 ]]
@@ -30,7 +33,8 @@ if redis.call("HGET", KEYS[1], "currentTraversal") ~= ARGV[1] then
   return SUPERSEDED
 end
 dropSyncPoints(KEYS[5], KEYS[6])
-redis.call("DEL", KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[7], KEYS[8], KEYS[11])
+redis.call("UNLINK", KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[7], KEYS[8], KEYS[11])
+redis.call("XTRIM", KEYS[9], "MAXLEN", "~", tonumber(ARGV[5]))
 redis.call("PEXPIRE", KEYS[9], tonumber(ARGV[2]))
 redis.call("SET", KEYS[10], ARGV[3], "PX", tonumber(ARGV[4]))
 return OK

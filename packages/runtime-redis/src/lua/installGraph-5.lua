@@ -10,7 +10,8 @@
   ARGV[1] traversal id (JSON)
   ARGV[2] graph JSON
   ARGV[3] the new rows' fields, packed (see unpackList): "<rowId>:<field>", JSON value, ...
-          (every field of every new row, version and lockHolder included)
+          (every field of every new row, version and lockHolder included); empty when the
+          rows were inserted before in chunks (insertRows-2)
 
   Returns 1 (OK), or -2 (SUPERSEDED) when the traversal is not current (nothing written).
 ]]

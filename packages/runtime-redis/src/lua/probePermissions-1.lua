@@ -20,7 +20,7 @@ local probes = {
   PEXPIRE = {s, 1000}, PEXPIREAT = {s, 1}, PERSIST = {s}, PTTL = {s}, RENAME = {s, s2},
   INCR = {n}, INCRBY = {n, 1}, TIME = {},
   HSET = {h, "f", "v"}, HMSET = {h, "f", "v"}, HGET = {h, "f"}, HMGET = {h, "f"}, HGETALL = {h},
-  HDEL = {h, "f"}, HEXISTS = {h, "f"}, HINCRBY = {h, "n", 1}, HKEYS = {h}, HLEN = {h},
+  HDEL = {h, "f"}, HEXISTS = {h, "f"}, HINCRBY = {h, "n", 1}, HKEYS = {h}, HLEN = {h}, HSCAN = {h, 0},
   LPUSH = {l, "v"}, RPUSH = {l, "v"}, LPOP = {l2}, RPOP = {l2}, LRANGE = {l, 0, -1}, LLEN = {l},
   LINDEX = {l, 0}, LPOS = {l, "v"}, LREM = {l2, 0, "v"}, LSET = {l, 0, "v"}, LTRIM = {l2, 0, -1},
   RPOPLPUSH = {l2, l},

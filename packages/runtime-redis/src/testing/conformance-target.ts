@@ -3,6 +3,7 @@
  * a fresh prefix (manual mode: checks stepped from BullMQ; auto mode: real BullMQ workers),
  * with peers - further runtimes over the same prefix, as other processes would make them.
  */
+import { deliverUntil } from "@converge/core";
 import type { ConformanceFactory } from "@converge/core/testing";
 import type { RedisConnectionInput } from "../connection.js";
 import { createRedisRuntime } from "../redis-runtime.js";
@@ -36,17 +37,7 @@ export function redisConformanceTarget(options: RedisConformanceOptions): Confor
     const peers: RedisRuntime[] = [];
     return {
       runtime,
-      async deliverUntil(done, what) {
-        if (mode === "manual") {
-          if (!(await runtime.runUntil(done, { maxSteps: 10_000 }))) throw new Error(`never happened: ${what} (the queue ran dry)`);
-          return;
-        }
-        const until = Date.now() + limit;
-        while (!done()) {
-          if (Date.now() > until) throw new Error(`never happened within ${limit} ms: ${what}`);
-          await realDelay(10);
-        }
-      },
+      deliverUntil: (done, what) => deliverUntil(runtime, done, what, { mode, limitMs: limit, pollMs: 10 }),
       async settle() {
         if (mode === "manual") await runtime.runUntilIdle({ maxSteps: 10_000 });
         else await runtime.idle({ timeoutMs: limit });

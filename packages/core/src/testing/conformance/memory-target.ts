@@ -3,6 +3,7 @@
  * on a virtual clock) or automatic mode (checks run as async tasks on the real clock).
  */
 import { createMemoryRuntime } from "../../memory/memory-runtime.js";
+import { deliverUntil } from "../../runtime/delivery/test-controls.js";
 import type { ConformanceFactory } from "./target.js";
 
 /** Options of {@link memoryConformanceTarget}. */
@@ -25,17 +26,7 @@ export function memoryConformanceTarget(options: MemoryConformanceOptions = {}):
     const runtime = createMemoryRuntime({ mode, fusedOperations: options.fusedOperations ?? true });
     return {
       runtime,
-      async deliverUntil(done, what) {
-        if (mode === "manual") {
-          if (!(await runtime.runUntil(done, { maxSteps: 10_000 }))) throw new Error(`never happened: ${what} (the queue ran dry)`);
-          return;
-        }
-        const until = Date.now() + limit;
-        while (!done()) {
-          if (Date.now() > until) throw new Error(`never happened within ${limit} ms: ${what}`);
-          await realDelay(5);
-        }
-      },
+      deliverUntil: (done, what) => deliverUntil(runtime, done, what, { mode, limitMs: limit }),
       async settle() {
         if (mode === "manual") await runtime.runUntilIdle({ maxSteps: 10_000 });
         else await runtime.idle();
@@ -44,9 +35,7 @@ export function memoryConformanceTarget(options: MemoryConformanceOptions = {}):
         if (mode === "manual") runtime.advanceTime(ms);
         else await realDelay(ms);
       },
-      async killEngine(engineId) {
-        runtime.killEngine(engineId);
-      },
+      killEngine: (engineId) => runtime.killEngine(engineId),
       close: () => runtime.close(),
     };
   };

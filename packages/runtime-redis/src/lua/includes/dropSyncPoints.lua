@@ -9,8 +9,8 @@ local function dropSyncPoints(indexKey, countsKey)
     local page = redis.call("SSCAN", indexKey, cursor, "COUNT", 500)
     cursor = page[1]
     if #page[2] > 0 then
-      redis.call("DEL", unpack(page[2]))
+      redis.call("UNLINK", unpack(page[2]))
     end
   until cursor == "0"
-  redis.call("DEL", indexKey, countsKey)
+  redis.call("UNLINK", indexKey, countsKey)
 end

@@ -1,0 +1,107 @@
+/**
+ * `BENCH_WORKERS=<w> BENCH_N=<n> npm run bench:redis`: a wide stack of n no-op resources
+ * created, then deleted, by w worker processes (`redis-bench-worker.ts`, concurrency BENCH_C
+ * each) while this process is the API. Prints createStack's own time (until the leaves are
+ * queued), create and delete to completion, commands run by Redis per check, Redis memory per
+ * resource after the create and what the delete left. Goals: create <= 30 s at 100k with 4
+ * workers, delete no slower than create, <= 1 KB per resource, back to baseline after delete.
+ */
+import { fork } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { cpus, loadavg } from "node:os";
+import type { Redis } from "ioredis";
+import { createEngine } from "@converge/core";
+import type { Logger, Template } from "@converge/core";
+import { createRedisRuntime } from "@converge/runtime-redis";
+import { uniquePrefix } from "@converge/runtime-redis/testing";
+import { noop } from "./redis-bench-type.js";
+
+/** What the multi-process run needs. */
+export interface WorkersRun {
+  readonly url: string;
+  /** A connection for INFO (not counted). */
+  readonly monitor: Redis;
+  readonly workers: number;
+  readonly n: number;
+  readonly concurrency: number;
+  readonly logger: Logger;
+}
+
+const info = async (monitor: Redis, section: string, field: string): Promise<number> => Number(new RegExp(`${field}:([\\d.]+)`).exec(await monitor.info(section))?.[1] ?? 0);
+
+async function serverCommands(monitor: Redis): Promise<number> {
+  let all = 0;
+  for (const m of (await monitor.info("commandstats")).matchAll(/^cmdstat_(\w+(?:\|\w+)?):calls=(\d+)/gm)) if (!["evalsha", "eval", "info"].includes(m[1] ?? "")) all += Number(m[2]);
+  return all;
+}
+
+/** The five largest keys of the run (MEMORY USAGE), for the memory left after the delete. */
+async function largestKeys(monitor: Redis, prefix: string): Promise<string> {
+  const sizes: Array<[string, number]> = [];
+  for (const pattern of [`${prefix}:*`, `{${prefix}}:*`]) {
+    let cursor = "0";
+    do {
+      const [next, keys] = await monitor.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+      cursor = next;
+      for (const key of keys) {
+        const type = await monitor.type(key);
+        const entries = type === "stream" ? ` (${await monitor.xlen(key)} entries)` : "";
+        sizes.push([`${key.slice(pattern.length - 1)}${entries}`, Number(await monitor.memory("USAGE", key))]);
+      }
+    } while (cursor !== "0");
+  }
+  return sizes.sort((a, b) => b[1] - a[1]).slice(0, 5).map(([key, bytes]) => `${key} ${(bytes / 1024).toFixed(0)} KiB`).join(", ");
+}
+
+/** Start `count` worker processes; resolves once each has its engine registered. */
+async function startWorkers(count: number, env: NodeJS.ProcessEnv): Promise<ChildProcess[]> {
+  return Promise.all(
+    Array.from({ length: count }, () => {
+      const child = fork(new URL("./redis-bench-worker.ts", import.meta.url), [], { execArgv: ["--import", "tsx"], env, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+      return new Promise<ChildProcess>((resolve, reject) => {
+        child.once("message", () => resolve(child));
+        child.once("exit", (code) => reject(new Error(`bench worker exited with ${String(code)} before it was ready`)));
+      });
+    }),
+  );
+}
+
+/** Run the create and delete of a wide stack with worker processes and print the figures. */
+export async function runWithWorkerProcesses(run: WorkersRun): Promise<void> {
+  const prefix = uniquePrefix("bench-w");
+  const children = await startWorkers(run.workers, { ...process.env, BENCH_REDIS_URL: run.url, BENCH_PREFIX: prefix, BENCH_C: String(run.concurrency) });
+  const runtime = createRedisRuntime({ connection: run.url, prefix, logger: run.logger });
+  const api = createEngine({ runtime, types: [noop], worker: false, logger: run.logger });
+  const template: Template = { resources: Object.fromEntries(Array.from({ length: run.n }, (_, i) => [`w${i}`, { type: noop.type, properties: { n: i } }])) };
+  try {
+    const memoryBefore = await info(run.monitor, "memory", "used_memory");
+    const commandsBefore = await serverCommands(run.monitor);
+    const start = performance.now();
+    await api.createStack("bench", template);
+    const started = performance.now() - start;
+    const created = await api.waitForStack("bench");
+    const createMs = performance.now() - start;
+    if (created.state !== "CREATE_COMPLETE") throw new Error(`create: ${created.state} ${created.statusReason}`);
+    const memoryCreated = await info(run.monitor, "memory", "used_memory");
+    const commandsCreated = await serverCommands(run.monitor);
+    const deleteStart = performance.now();
+    await api.deleteStack("bench");
+    const deleted = await api.waitForStack("bench");
+    const deleteMs = performance.now() - deleteStart;
+    if (deleted.state !== "DELETE_COMPLETE") throw new Error(`delete: ${deleted.state} ${deleted.statusReason}`);
+    const commandsDeleted = await serverCommands(run.monitor);
+    const memoryDeleted = await info(run.monitor, "memory", "used_memory");
+    const load = loadavg().map((l) => l.toFixed(1)).join(" ");
+    console.log(`Redis bench, worker processes: N=${run.n}, ${run.workers} workers at concurrency ${run.concurrency}; ${cpus().length} CPUs, load average ${load}`);
+    console.log(`create: ${(createMs / 1000).toFixed(1)} s (createStack itself ${(started / 1000).toFixed(1)} s), ${((commandsCreated - commandsBefore) / (run.n + 1)).toFixed(1)} Redis commands per check`);
+    console.log(`delete: ${(deleteMs / 1000).toFixed(1)} s, ${((commandsDeleted - commandsCreated) / (run.n + 1)).toFixed(1)} Redis commands per check`);
+    console.log(`Redis memory: ${((memoryCreated - memoryBefore) / run.n).toFixed(0)} B per resource after the create; ${((memoryDeleted - memoryBefore) / 1024).toFixed(0)} KiB left after the delete, largest keys: ${await largestKeys(run.monitor, prefix)}`);
+  } finally {
+    await api.close();
+    await runtime.close();
+    await Promise.all(children.map((child) => new Promise((resolve) => {
+      child.once("exit", resolve);
+      child.kill("SIGTERM");
+    })));
+  }
+}

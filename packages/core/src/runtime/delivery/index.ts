@@ -1,0 +1,16 @@
+/**
+ * The delivery kit: what every runtime (memory, Redis) uses to hand a check to an engine -
+ * the fenced view of one delivery, manual stepping, the test controls with one signature and
+ * the conformance wait loop.
+ *
+ * The contract between a runtime and `processCheck` for the claim's read-ahead is explicit:
+ * a runtime whose claim already read the stack and the check's row passes them as
+ * `Delivery.claim` (runtime/contract.ts); `processCheck` uses them for its first two reads
+ * instead of reading again. No proxy keyed on method names serves them.
+ */
+export { deliveryGuard, fencedView } from "./fenced-view.js";
+export type { FenceState, FencedViewOptions, InterceptOperation, LoseReply } from "./fenced-view.js";
+export { runUntil, runUntilIdle } from "./scheduler.js";
+export type { RunOptions, SteppableScheduler } from "./scheduler.js";
+export { deliverUntil } from "./test-controls.js";
+export type { BaseStepOptions, DeliverUntilOptions, DeliveryTestControls } from "./test-controls.js";

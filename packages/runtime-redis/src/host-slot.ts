@@ -1,0 +1,79 @@
+/**
+ * The shared vocabulary of a runtime's worker host: its settings and dependencies, one
+ * registered engine (`Slot`) and what became of one delivered job (`Outcome`). The host
+ * (`worker-host.ts`) keeps the slots; `claim.ts` claims a job, `delivery-run.ts` runs it,
+ * `bull-worker.ts` and `step-worker.ts` deliver jobs in auto and manual mode.
+ */
+import type { Worker } from "bullmq";
+import type { CheckHandler, CheckMessage, CorruptMessageError, Logger, Runtime, RuntimeStore } from "@converge/core";
+import type { ParsedJob } from "./check-queue.js";
+import type { FenceState } from "@converge/core";
+import type { Lease } from "./lease.js";
+import type { KeepFailedJobs } from "./options.js";
+import type { RedisClient } from "./script-loader.js";
+import type { StoreContext } from "./store-context.js";
+
+/** Settings of the host (from the runtime's resolved options). */
+export interface HostSettings {
+  readonly mode: "auto" | "manual";
+  readonly queueName: string;
+  readonly leaseTtlMs: number;
+  readonly jobLockMs: number;
+  readonly stalledIntervalMs: number;
+  readonly maxStalledCount: number;
+  readonly shutdownGraceMs: number;
+  /** Failed jobs kept for inspection (BullMQ's `removeOnFail` of the workers). */
+  readonly keepFailedJobs: KeepFailedJobs;
+  readonly staleGenerationTtlMs: number;
+  readonly logger: Pick<Logger, "warn" | "error">;
+}
+
+/** What the host needs from the runtime. */
+export interface HostDeps {
+  /** The store context, and the store itself (for the checks' buffered events). */
+  readonly ctx: StoreContext & { readonly store: RuntimeStore };
+  readonly settings: HostSettings;
+  /** The full runtime, wrapped per delivery. */
+  readonly runtime: () => Runtime;
+  /** A new connection for a BullMQ worker (`maxRetriesPerRequest: null`). */
+  readonly connectWorker: () => RedisClient;
+  /** Waiting jobs (manual mode: to tell "no engine" from "nothing to do"). */
+  readonly waiting: () => Promise<number>;
+  /** Enqueue a copy of a check (a duplicate delivery); returns its job id. */
+  readonly enqueueCopy: (message: CheckMessage) => Promise<readonly string[]>;
+}
+
+/** Options of a manual `step`. */
+export interface RedisStepOptions {
+  /** Deliver to this engine. @default round robin over live engines */
+  readonly engineId?: string;
+  /** After the check ran, enqueue it once more (a duplicate delivery; copies are not copied again). @default false */
+  readonly duplicate?: boolean;
+  /** Kill the engine after this many runtime operations of the check; its job goes back to the queue. */
+  readonly crashAfterOps?: number;
+}
+
+/** One engine registered with the host. */
+export interface Slot extends FenceState {
+  readonly handler: CheckHandler;
+  readonly lease: Lease;
+  dead: boolean;
+  closed: boolean;
+  closing: Promise<void> | null;
+  bull: Worker | null;
+  connection: RedisClient | null;
+  /** Hand-back triggers of the slot's running checks, by job id. */
+  readonly inflight: Map<string, () => void>;
+  /** Attempts running on this engine, and their deliveries' abort controllers. */
+  readonly attempts: Map<string, AbortController>;
+}
+
+/** What became of one delivered job. */
+export type Outcome =
+  | { readonly kind: "done"; readonly job: ParsedJob }
+  | { readonly kind: "handback"; readonly job: ParsedJob | null }
+  | { readonly kind: "failed"; readonly job: ParsedJob | null; readonly error: unknown }
+  | { readonly kind: "corrupt"; readonly error: CorruptMessageError };
+
+/** Anything thrown, as an Error. */
+export const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));

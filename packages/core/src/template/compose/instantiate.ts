@@ -28,6 +28,8 @@ export interface NestedSpec {
   readonly name: string;
   /** Its type after registry mapping. */
   readonly typeName: string;
+  /** Its type as the template names it (before registry mapping). */
+  readonly declaredType: string;
   /** Its compiled properties. */
   readonly properties: PlainObject;
   /** Properties known only at run time. */
@@ -76,6 +78,7 @@ export function instantiateNested(comp: Composition, spec: NestedSpec): void {
     properties: { type: spec.typeName, stack_id: stackId },
     dependsOn: [...deps].sort(),
     deletionPolicy: "delete",
+    displayType: spec.declaredType,
   });
   comp.explicit.set(spec.name, [...deps]);
   comp.nested.set(spec.name, {
@@ -225,7 +228,7 @@ function instantiateMember(comp: Composition, name: string, member: MemberDefini
   const typeName = mapTypeName(comp.env, member.type, local, typePath, parent.file);
   const type = comp.types.get(typeName);
   if (type !== undefined) {
-    addPlainMember(comp, name, type, member.properties, explicit, path);
+    addPlainMember(comp, name, type, member.properties, explicit, path, member.type);
     return;
   }
   if (builtinNestedKind(typeName) === undefined && !looksLikeTemplateFile(typeName) && !comp.files.has(typeName, parent.file)) {
@@ -235,6 +238,7 @@ function instantiateMember(comp: Composition, name: string, member: MemberDefini
   instantiateNested(comp, {
     name,
     typeName,
+    declaredType: member.type,
     properties: member.properties,
     runtime,
     hidden: parent.hidden.size > 0 ? new Set(Object.keys(member.properties)) : new Set(),

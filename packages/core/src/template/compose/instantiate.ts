@@ -21,6 +21,7 @@ import { NESTED_STACK_TYPE } from "./nested-type.js";
 import { PAUSE_TYPE } from "./pause-type.js";
 import { NESTED_SEPARATOR, PARENT_PATH, nestedStackId, underPath } from "./paths.js";
 import { checkRecursion, countResources, sealHidden } from "./checks.js";
+import { checkFacade } from "./facade.js";
 
 /** A nested-stack resource to expand. */
 export interface NestedSpec {
@@ -120,6 +121,7 @@ function expandTemplate(comp: Composition, spec: NestedSpec): Child {
   const typePath = joinPath(spec.path, "type");
   const found = comp.files.template(spec.typeName, spec.file, typePath);
   checkRecursion(spec.chain, found.name, typePath);
+  checkFacade(comp, spec.declaredType, found.name, found.template, spec.file, spec.path);
   try {
     const scope = comp.compileChild({
       template: found.template,

@@ -8,12 +8,9 @@
  * the harness as Heat's server would apply them (the last template, environment and files;
  * parameters merged). A nested stack's resources are listed through the parent's rows: the
  * path of each row (`test1/test2`) stands for Heat's nested stack identifier.
- *
- * DIFFERS FROM HEAT (kept as `it.fails`, so they turn red once the behaviour matches):
- * `listResources` names a resource whose type is a registry alias by the type it maps to
- * (`OS::Heat::RandomString`, or the provider file `provider.template`), where Heat keeps the
- * type the template names (`My::TestResource`). The "in Converge" tests after them check the
- * same sequences with the mapped type.
+ * `listResources` names a resource by the type the template names (`My::TestResource`), as
+ * Heat does; the "in Converge" tests after them check the type it maps to, which Converge
+ * shows as `ResourceInfo.implementation` (`OS::Heat::RandomString`, `Converge::NestedStack`).
  */
 import { describe, expect, it } from "vitest";
 import { HeatKit } from "./support/heat-kit.js";
@@ -115,7 +112,7 @@ describe("UpdateStackTest", () => {
     expect(await heat.physicalId(stack, "test1")).toBe(original);
   });
 
-  it.fails("test_stack_update_provider (differs: Converge lists the registry-mapped type, Heat the type the template names)", async () => {
+  it("test_stack_update_provider", async () => {
     const heat = new HeatKit();
     const template = changeRsrcProperties(testTemplateOneResource, ["test1"], { value: "test_provider_template" });
     const files: Record<string, string> = { "provider.template": JSON.stringify(template) };
@@ -132,7 +129,7 @@ describe("UpdateStackTest", () => {
     expect(await nestedResources(heat, stack, "test1")).toEqual({ test1: "OS::Heat::TestResource", test2: "OS::Heat::TestResource" });
   });
 
-  it.fails("test_stack_update_alias_type (differs: Converge lists the registry-mapped type, Heat the type the template names)", async () => {
+  it("test_stack_update_alias_type", async () => {
     const heat = new HeatKit();
     const env = { resource_registry: { "My::TestResource": "OS::Heat::RandomString", "My::TestResource2": "OS::Heat::RandomString" } };
     const stack = await heat.stackCreate(providerTemplate, { environment: env });
@@ -147,7 +144,7 @@ describe("UpdateStackTest", () => {
     expect(after.attributes.value).toBe(res.attributes.value);
   });
 
-  it.fails("test_stack_update_alias_changes (differs: Converge lists the registry-mapped type, Heat the type the template names)", async () => {
+  it("test_stack_update_alias_changes", async () => {
     const heat = new HeatKit();
     const stack = await heat.stackCreate(providerTemplate, { environment: { resource_registry: { "My::TestResource": "OS::Heat::RandomString" } } });
     const res = await heat.resource(stack, "test1");
@@ -157,7 +154,7 @@ describe("UpdateStackTest", () => {
     expect((await heat.resource(stack, "test1")).physicalId).not.toBe(res.physicalId);
   });
 
-  it.fails("test_stack_update_provider_type (differs: Converge lists the registry-mapped type, Heat the type the template names)", async () => {
+  it("test_stack_update_provider_type", async () => {
     const heat = new HeatKit();
     const template = changeRsrcProperties(testTemplateOneResource, ["test1"], { value: "test_provider_template" });
     const files = { "provider.template": JSON.stringify(template) };
@@ -176,7 +173,7 @@ describe("UpdateStackTest", () => {
     if (inner !== undefined) expect(await heat.physicalId(stack, "test1/test1")).toBe(inner.physicalId);
   });
 
-  it.fails("test_stack_update_provider_group (differs: Converge lists the registry-mapped type, Heat the type the template names)", async () => {
+  it("test_stack_update_provider_group", async () => {
     const heat = new HeatKit();
     const template = changeRsrcProperties(testTemplateOneResource, ["test1"], { value: "test_provider_group_template" });
     const files: Record<string, string> = { "provider.template": JSON.stringify(template) };
@@ -195,7 +192,7 @@ describe("UpdateStackTest", () => {
     }
   });
 
-  it.fails("test_stack_update_provider_group_patch (differs: Converge lists the registry-mapped type, Heat the type the template names)", async () => {
+  it("test_stack_update_provider_group_patch", async () => {
     const heat = new HeatKit();
     const template = changeRsrcProperties(testTemplateOneResource, ["test1"], { value: "test_provider_group_template" });
     const files = { "provider.template": JSON.stringify(template) };
@@ -214,7 +211,7 @@ describe("UpdateStackTest", () => {
     expect(await heat.listResources(stack)).toEqual({ aresource: "OS::Heat::TestResource" });
   });
 
-  it.fails("test_stack_update_with_new_env (differs: Converge lists the registry-mapped type, Heat the type the template names)", async () => {
+  it("test_stack_update_with_new_env", async () => {
     const heat = new HeatKit();
     const stack = await heat.stackCreate(testTemplateOneResource);
     const template = changeRsrcProperties(testTemplateOneResource, ["test1"], { fail: true });
@@ -342,17 +339,19 @@ resources:
   });
 });
 
-describe("UpdateStackTest in Converge (types named as they map)", () => {
+describe("UpdateStackTest in Converge (the implementing type of an alias)", () => {
   it("test_stack_update_alias_type: the same physical resource after the alias changes", async () => {
     const heat = new HeatKit();
     const env = { resource_registry: { "My::TestResource": "OS::Heat::RandomString", "My::TestResource2": "OS::Heat::RandomString" } };
     const stack = await heat.stackCreate(providerTemplate, { environment: env });
     const res = await heat.resource(stack, "test1");
-    expect(res.type).toBe("OS::Heat::RandomString");
+    expect(res.implementation).toBe("OS::Heat::RandomString");
     const update = structuredClone(providerTemplate);
     update.resources.test1.type = "My::TestResource2";
     await heat.updateStack(stack, update, { environment: env });
     const after = await heat.resource(stack, "test1");
+    expect(after.type).toBe("My::TestResource2");
+    expect(after.implementation).toBe("OS::Heat::RandomString");
     expect(after.physicalId).toBe(res.physicalId);
     expect(after.attributes.value).toBe(res.attributes.value);
   });
@@ -363,7 +362,8 @@ describe("UpdateStackTest in Converge (types named as they map)", () => {
     const res = await heat.resource(stack, "test1");
     await heat.updateStack(stack, providerTemplate, { environment: { resource_registry: { "My::TestResource": "OS::Heat::TestResource" } } });
     const after = await heat.resource(stack, "test1");
-    expect(after.type).toBe("OS::Heat::TestResource");
+    expect(after.type).toBe("My::TestResource");
+    expect(after.implementation).toBe("OS::Heat::TestResource");
     expect(after.physicalId).not.toBe(res.physicalId);
   });
 
@@ -373,7 +373,8 @@ describe("UpdateStackTest in Converge (types named as they map)", () => {
     const files: Record<string, string> = { "provider.template": JSON.stringify(template) };
     const env = { resource_registry: { "My::TestResource": "provider.template" } };
     const stack = await heat.stackCreate(providerGroupTemplate, { files, environment: env });
-    expect(await nestedResources(heat, stack, "test_group")).toEqual({ "0": "provider.template", "1": "provider.template" });
+    expect(await nestedResources(heat, stack, "test_group")).toEqual({ "0": "My::TestResource", "1": "My::TestResource" });
+    expect((await heat.resource(stack, "test_group/0")).implementation).toBe("Converge::NestedStack");
     const ids = [await heat.physicalId(stack, "test_group/0/test1"), await heat.physicalId(stack, "test_group/1/test1")];
     files["provider.template"] = JSON.stringify(changeRsrcProperties(testTemplateTwoResource, ["test1", "test2"], { value: "test_provider_group_template" }));
     await heat.updateStack(stack, providerGroupTemplate, { environment: env, files });

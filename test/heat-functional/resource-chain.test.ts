@@ -3,11 +3,6 @@
  *
  * Ported: every test of ResourceChainTests. Heat's nested stack of the chain
  * (`group_nested_identifier`) is `STACK/my-chain` here.
- *
- * DIFFERS FROM HEAT (kept as `it.fails`, so they turn red once the behaviour matches):
- * TEMPLATE_SIMPLE's output `get_attr: [my-chain, resource.0, value]` is refused when the
- * template compiles ("cannot walk into a nested output computed by get_resource (key
- * "value")"), so test_create and test_update, which create it, fail from the start.
  */
 import { describe, expect, it } from "vitest";
 import { HeatKit } from "./support/heat-kit.js";
@@ -46,7 +41,7 @@ resources:
 `;
 
 describe("ResourceChainTests", () => {
-  it.fails("test_create (differs: get_attr [chain, resource.0, value] of a member is refused at compile time)", async () => {
+  it("test_create", async () => {
     const heat = new HeatKit();
     const stack = await heat.stackCreate(TEMPLATE_SIMPLE, { parameters: { "string-length": 8 } });
     expect(await heat.listResources(stack)).toEqual({ "my-chain": "OS::Heat::ResourceChain" });
@@ -67,7 +62,7 @@ describe("ResourceChainTests", () => {
     expect(resourceAttrs["1"]?.length).toBe(8);
   });
 
-  it.fails("test_update (differs: get_attr [chain, resource.0, value] of a member is refused at compile time)", async () => {
+  it("test_update", async () => {
     const heat = new HeatKit();
     const params = { "string-length": 8 };
     const stack = await heat.stackCreate(TEMPLATE_SIMPLE, { parameters: params });

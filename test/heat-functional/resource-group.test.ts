@@ -16,11 +16,6 @@
  * Converge's nested stacks are part of the stack's one traversal and have no timeout of their
  * own, so the port checks the create (with batch_create and the stack timeout) completes.
  *
- * DIFFERS FROM HEAT (kept as `it.fails`, so they turn red once the behaviour matches): a group
- * member whose type is a registry alias (`My::RandomString`) is listed with the type it maps to
- * (`OS::Heat::RandomString`, or the provider file), where Heat keeps the alias; each such test
- * runs a second time "in Converge", expecting the mapped type, with the same other assertions.
- *
  * Not ported: test_validation (the format of Heat's `stacks.validate` API answer) and
  * ResourceGroupAdoptTest (Heat's adopt-data format; Converge adopts its own abandoned-stack
  * format, covered by abandon-adopt.test.ts).
@@ -33,11 +28,8 @@ import { policyTemplate, template } from "./templates/resource-group.js";
 
 const randomEnv = { resource_registry: { "My::RandomString": "OS::Heat::RandomString" } };
 
-/**
- * The type a group member of `My::RandomString` is listed with: Heat's (the alias), or
- * Converge's (what the alias maps to); each test runs with both (see the module comment).
- */
-let memberType = "My::RandomString";
+/** The type a group member of `My::RandomString` is listed with: the alias, as in Heat. */
+const memberType = "My::RandomString";
 
 async function validateResources(heat: HeatKit, stack: string, expectedCount: number): Promise<void> {
   const resources = await heat.listResources(`${stack}/random_group`);
@@ -94,12 +86,7 @@ resources:
     }
     expect(await heat.output(stack, "all_values")).toEqual(outputs);
   };
-  it.fails("test_create (differs: Converge lists the registry-mapped type, Heat the type the template names)", async () => {
-    memberType = "My::RandomString";
-    await testCreate();
-  });
-  it("test_create in Converge (members named by the type the alias maps to)", async () => {
-    memberType = "OS::Heat::RandomString";
+  it("test_create", async () => {
     await testCreate();
   });
 
@@ -153,12 +140,7 @@ resources:
     await heat.updateStack(stack, template.replace("count: 0", "count: 3"), { environment: randomEnv });
     await validateResources(heat, stack, 3);
   };
-  it.fails("test_update_increase_decrease_count (differs: Converge lists the registry-mapped type, Heat the type the template names)", async () => {
-    memberType = "My::RandomString";
-    await testUpdateIncreaseDecreaseCount();
-  });
-  it("test_update_increase_decrease_count in Converge (members named by the type the alias maps to)", async () => {
-    memberType = "OS::Heat::RandomString";
+  it("test_update_increase_decrease_count", async () => {
     await testUpdateIncreaseDecreaseCount();
   });
 
@@ -196,12 +178,7 @@ resources:
     expect(await heat.physicalId(stack, "random_group")).toBe(initialGroupId);
     expect(await heat.physicalId(stack, "random_group/0")).not.toBe(initialResId);
   };
-  it.fails("test_props_update (differs: Converge lists the registry-mapped type, Heat the type the template names)", async () => {
-    memberType = "My::RandomString";
-    await testPropsUpdate();
-  });
-  it("test_props_update in Converge (members named by the type the alias maps to)", async () => {
-    memberType = "OS::Heat::RandomString";
+  it("test_props_update", async () => {
     await testPropsUpdate();
   });
 
@@ -217,12 +194,7 @@ resources:
     expect(await heat.physicalId(stack, "random_group")).toBe(initialGroupId);
     expect(await heat.output(stack, "random1")).toBe(initialRand);
   };
-  it.fails("test_update_nochange (differs: Converge lists the registry-mapped type, Heat the type the template names)", async () => {
-    memberType = "My::RandomString";
-    await testUpdateNochange();
-  });
-  it("test_update_nochange in Converge (members named by the type the alias maps to)", async () => {
-    memberType = "OS::Heat::RandomString";
+  it("test_update_nochange", async () => {
     await testUpdateNochange();
   });
 
@@ -259,12 +231,7 @@ outputs:
     expect(await heat.physicalId(stack, "random_group")).toBe(initialGroupId);
     expect(await heat.output(stack, "random1")).not.toBe(initialRand);
   };
-  it.fails("test_update_nochange_resource_needs_update (differs: Converge lists the registry-mapped type, Heat the type the template names)", async () => {
-    memberType = "My::RandomString";
-    await testUpdateNochangeResourceNeedsUpdate();
-  });
-  it("test_update_nochange_resource_needs_update in Converge (members named by the type the alias maps to)", async () => {
-    memberType = "my_random.yaml";
+  it("test_update_nochange_resource_needs_update", async () => {
     await testUpdateNochangeResourceNeedsUpdate();
   });
 });

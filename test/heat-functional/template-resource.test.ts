@@ -20,9 +20,7 @@
  * TemplateResourceFacadeTest (`resource_facade` is not supported), test_check_fail (a stack
  * check records its result in a row's `checkStatus` - the row keeps its CREATE_COMPLETE state,
  * and a TestResource, having no read, is UNCHECKED - it skips rows that were never created,
- * such as check_failed, and the stack ends CHECK_COMPLETE where Heat's ends CHECK_FAILED), ValidateFacadeTest.test_missing_param (Heat checks the provider
- * a per-resource registry entry names against the facade type's template; Converge compiles
- * the provider as it is).
+ * such as check_failed, and the stack ends CHECK_COMPLETE where Heat's ends CHECK_FAILED).
  *
  * Not ported: TemplateResourceAdoptTest (Heat's abandon/adopt data format),
  * TemplateResourceSuspendResumeTest (Converge has no suspend/resume).
@@ -183,7 +181,7 @@ describe("TemplateResourceErrorMessageTest", () => {
 
 describe("ValidateFacadeTest", () => {
   const V = "ValidateFacadeTest";
-  it.fails("test_missing_param (differs: a per-resource provider is not checked against the facade the global registry names)", async () => {
+  it("test_missing_param", async () => {
     const heat = new HeatKit();
     const template = tmpl(`${V}.template`).replace("      two: post\n", "");
     const error = await heat

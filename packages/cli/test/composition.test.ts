@@ -141,7 +141,8 @@ describe("a composed stack from the command line", () => {
     const at = (pattern: RegExp): number => lines.findIndex((l) => pattern.test(l));
     expect(at(/^ {2}NAME\s+ROW/)).toBeGreaterThan(0);
     expect(at(/^ {2}db\s+\d+\s/)).toBeLessThan(at(/^ {4}password\s+\d+\s+OS::Heat::RandomString\s+CREATE_COMPLETE/));
-    expect(at(/^ {2}web\s+\d+\s+Converge::NestedStack\s/)).toBeLessThan(at(/^ {4}0\s+\d+\s+Converge::NestedStack\s/));
+    expect(at(/^ {2}db\s+\d+\s+My::Database\s/)).toBeGreaterThan(0);
+    expect(at(/^ {2}web\s+\d+\s+OS::Heat::ResourceGroup\s/)).toBeLessThan(at(/^ {4}0\s+\d+\s+nested\/web-server.yaml\s/));
     expect(at(/^ {4}0\s/)).toBeLessThan(at(/^ {6}config\s+\d+\s+OS::Heat::Value\s+CREATE_COMPLETE/));
     expect(at(/^ {6}config\s/)).toBeGreaterThan(0);
 

@@ -53,6 +53,18 @@ describe("composition errors", () => {
   const files = { "child.yaml": child };
   const check = (template: Template, opts: StackOperationOptions) => () => e.validateTemplate(template, opts);
 
+  it("a per-resource provider must offer what the global registry's facade declares (Heat's facade check)", () => {
+    const facade = "parameters:\n  size: { type: string }\n  zone: { type: string, default: a }\noutputs:\n  out: { value: x }\n";
+    const environment = (provider: string) => ({ resource_registry: { "My::Db": "facade.yaml", resources: { app: { "My::Db": provider } } } });
+    const withFacade = { ...files, "facade.yaml": facade, "no-out.yaml": child.replace(/outputs:[\s\S]*$/, ""), "no-size.yaml": "resources: {}\noutputs:\n  out: { value: 1 }\n" };
+    // child.yaml has `size` and `out` (and need not declare the facade's optional `zone`).
+    expect(() => e.validateTemplate(app({ size: "small" }, "My::Db"), { files: withFacade, environment: environment("child.yaml") })).not.toThrow();
+    const noSize = failure(check(app({}, "My::Db"), { files: withFacade, environment: environment("no-size.yaml") }), TemplateValidationError, "resources.app.type");
+    expect(noSize.message).toMatch(/required property size for facade My::Db \(facade\.yaml\) is missing in provider no-size\.yaml/);
+    const noOut = failure(check(app({ size: "small" }, "My::Db"), { files: withFacade, environment: environment("no-out.yaml") }), TemplateValidationError, "resources.app.type");
+    expect(noOut.message).toMatch(/attribute out for facade My::Db \(facade\.yaml\) is missing in provider no-out\.yaml/);
+  });
+
   it("a missing file names the node and the files there are", () => {
     const error = failure(check(app({ size: "small" }, "nope.yaml"), { files }), MissingTemplateFileError, "resources.app.type");
     expect(error.message).toMatch(/file "nope\.yaml" is not in the stack's files \(files: child\.yaml\)/);

@@ -126,12 +126,17 @@ describe("protocol through nesting", () => {
     expect(kit.engine.validateTemplate(group(2, "v2", policy), { files }).resources["g/pause-1"]).toBeUndefined();
     await kit.engine.updateStack("s", group(2, "v2", policy));
     await kit.settle("s");
-    const pause = (await kit.engine.listResources("s")).find((r) => r.name === "g/pause-1");
-    expect(pause).toMatchObject({ type: PAUSE_TYPE, state: "CREATE_COMPLETE", nestedStack: "g" });
+    // The pause is an internal row: stored, never listed as a resource.
+    const pause = (await kit.rows("s")).find((r) => r.name === "g/pause-1");
+    expect(pause).toMatchObject({ type: PAUSE_TYPE, action: "CREATE", status: "COMPLETE" });
+    expect((await kit.engine.listResources("s")).map((r) => r.name)).not.toContain("g/pause-1");
     expect((at.get("g/1/server") ?? 0) - (at.get("g/0/server") ?? 0)).toBeGreaterThanOrEqual(45_000);
     await expectConverged(kit, "s", group(2, "v2", policy), { files });
     // A no-op update does not pause again; a change of the members does.
-    const pauseState = async (): Promise<string | undefined> => (await kit.engine.listResources("s")).find((r) => r.name === "g/pause-1")?.state;
+    const pauseState = async (): Promise<string | undefined> => {
+      const row = (await kit.rows("s")).find((r) => r.name === "g/pause-1");
+      return row === undefined ? undefined : `${row.action}_${row.status}`;
+    };
     const before = kit.runtime.now();
     await kit.engine.updateStack("s", group(2, "v2", policy));
     await kit.settle("s");

@@ -248,11 +248,12 @@ resource_registry:
     await kit.engine.updateStack("e", template);
     await kit.settle("e");
     expect((await kit.engine.getStack("e")).parameters).toMatchObject({ p1: "CORRECT", p2: "CORRECT" });
-    expect((await kit.engine.listResources("e")).map((r) => `${r.name}:${r.type}`)).toEqual([
-      `r1:${SCENARIO_TYPE}`,
-      `r2:${SCENARIO_TYPE}`,
-      `r3a:${SCENARIO_TYPE}`,
-      `r3b:${SCENARIO_TYPE}`,
+    // Listed by the type the template names (as Heat does), implemented by the mapped type.
+    expect((await kit.engine.listResources("e")).map((r) => `${r.name}:${r.type}:${r.implementation}`)).toEqual([
+      `r1:test::R1:${SCENARIO_TYPE}`,
+      `r2:test::R2:${SCENARIO_TYPE}`,
+      `r3a:test::R3:${SCENARIO_TYPE}`,
+      `r3b:test::R3:${SCENARIO_TYPE}`,
     ]);
   });
 });

@@ -17,15 +17,6 @@ import type { Engine, Logger, MemoryRuntime, PreviewResult, ResourceInfo, StackI
 import { None, RandomString, Value, createTestResourceType } from "@converge/plugins";
 import { expect } from "vitest";
 
-/**
- * The type of the internal row that stands for a nested stack (a template resource, group or
- * chain); Heat lists such a resource with its own type, which the nested stack's view gives.
- */
-const NESTED_STACK_TYPE = "Converge::NestedStack";
-
-/** Internal rows Heat has no resource for: a rolling update's pauses between batches. */
-const INTERNAL_TYPES: ReadonlySet<string> = new Set(["Converge::Pause"]);
-
 /** A logger that prints nothing. */
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -258,14 +249,14 @@ export class HeatKit {
   async listResources(name: string, filter: (r: ResourceInfo) => boolean = () => true): Promise<Record<string, string>> {
     const cut = name.indexOf("/");
     const prefix = cut < 0 ? "" : `${name.slice(cut + 1)}/`;
-    const rows = (await this.engine.listResources(name)).filter((r) => r.state !== "DELETE_COMPLETE" && !INTERNAL_TYPES.has(r.type) && filter(r));
+    const rows = (await this.engine.listResources(name)).filter((r) => r.state !== "DELETE_COMPLETE" && filter(r));
     const out: Record<string, string> = {};
     for (const r of rows) {
       if (!r.name.startsWith(prefix)) continue;
       const own = r.name.slice(prefix.length);
       if (own.includes("/")) continue;
       if (Object.prototype.hasOwnProperty.call(out, own)) throw new Error(`several rows named ${r.name}`);
-      out[own] = r.type === NESTED_STACK_TYPE ? await this.#nestedType(`${name.split("/")[0] as string}/${r.name}`) : r.type;
+      out[own] = r.type;
     }
     return out;
   }
@@ -274,14 +265,8 @@ export class HeatKit {
   async groupRows(name: string, group: string): Promise<ResourceInfo[]> {
     const prefix = `${group}/`;
     return (await this.engine.listResources(`${name}/${group}`)).filter(
-      (r) => r.state !== "DELETE_COMPLETE" && !INTERNAL_TYPES.has(r.type) && r.name.startsWith(prefix) && !r.name.slice(prefix.length).includes("/"),
+      (r) => r.state !== "DELETE_COMPLETE" && r.name.startsWith(prefix) && !r.name.slice(prefix.length).includes("/"),
     );
-  }
-
-  /** The type of the nested stack `stack/path` as its parent names it. */
-  async #nestedType(name: string): Promise<string> {
-    const info = await this.engine.getStack(name);
-    return "type" in info && typeof info.type === "string" ? info.type : NESTED_STACK_TYPE;
   }
 
   /** The live row of `resource` (a path inside nested stacks: `group/0/test1`). */

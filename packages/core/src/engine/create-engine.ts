@@ -32,7 +32,8 @@ import { observeForPreview } from "./preview-observe.js";
 import type { ResourceInfo, StackInfo } from "./stack-view.js";
 import { nestedStackInfo, splitStackName, withNestedStack } from "./nested-view.js";
 import { NESTED_SEPARATOR } from "../template/compose/paths.js";
-import { resolveOutputs, toResourceInfo, toStackInfo } from "./stack-view.js";
+import { displayTypes, resolveOutputs, toResourceInfo, toStackInfo } from "./stack-view.js";
+import { PAUSE_TYPE } from "../template/compose/pause-type.js";
 
 /** A template given as an object or as JSON/YAML text. */
 export type TemplateInput = Template | string;
@@ -332,12 +333,12 @@ export function createEngine(options: EngineOptions): Engine {
     async listResources(name) {
       const { stack: stackName, path } = splitStackName(name);
       const stack = await load(stackName);
-      const rows = await store.loadRows(stack.id);
       const prefix = path === null ? "" : `${path}${NESTED_SEPARATOR}`;
+      const rows = (await store.loadRows(stack.id)).filter((r) => r.name.startsWith(prefix) && r.type !== PAUSE_TYPE);
+      const display = await displayTypes(rows, (id) => store.loadTemplate(stack.id, id));
       return rows
-        .filter((r) => r.name.startsWith(prefix))
         .sort((a, b) => Number(a.id) - Number(b.id) || a.id.localeCompare(b.id))
-        .map((r) => toResourceInfo(r, types));
+        .map((r) => toResourceInfo(r, types, display.get(r.id)));
     },
     events(name, opts) {
       return followEvents(name, opts ?? {});

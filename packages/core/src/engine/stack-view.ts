@@ -58,8 +58,13 @@ export interface ResourceInfo {
   readonly path: readonly string[];
   /** The nested stack it belongs to (`app` for `app/db`), or null for a top-level resource. */
   readonly nestedStack: string | null;
-  /** Type name. */
+  /**
+   * Type name as the template names it (Heat's `resource_type`): a registry alias
+   * (`My::Thing`), a nested stack's file name or `OS::Heat::ResourceGroup`.
+   */
   readonly type: string;
+  /** The registered type that implements it (`Converge::NestedStack` for a nested stack). */
+  readonly implementation: string;
   /** Physical id. */
   readonly physicalId: string | null;
   /** Last action. */
@@ -93,11 +98,31 @@ export interface ResourceInfo {
 export { REDACTED };
 
 /**
+ * The type each row's template names it by (`row id → display type`), for the rows whose
+ * compiled resource carries a `displayType` (registry aliases, nested stacks): read from the
+ * template the row last converged with, each template loaded once.
+ */
+export async function displayTypes(
+  rows: readonly ResourceRow[],
+  loadTemplate: (templateId: string) => Promise<CompiledTemplate | null>,
+): Promise<Map<string, string>> {
+  const templates = new Map<string, Promise<CompiledTemplate | null>>();
+  const out = new Map<string, string>();
+  for (const row of rows) {
+    let template = templates.get(row.templateId);
+    if (template === undefined) templates.set(row.templateId, (template = loadTemplate(row.templateId).catch(() => null)));
+    const resource = ownValue((await template)?.resources ?? {}, row.name) as CompiledTemplate["resources"][string] | undefined;
+    if (resource?.displayType !== undefined && resource.type === row.type) out.set(row.id, resource.displayType);
+  }
+  return out;
+}
+
+/**
  * Build the view of a row. Its properties and attributes were redacted when they were
  * written (the sealed originals are left out); the type's secret properties are redacted
  * again when the type is known (rows written before redaction at write time).
  */
-export function toResourceInfo(row: ResourceRow, types: TypeRegistry): ResourceInfo {
+export function toResourceInfo(row: ResourceRow, types: TypeRegistry, displayType?: string): ResourceInfo {
   const secret = new Set(types.get(row.type)?.secretProperties ?? []);
   const properties = openView(row.properties);
   for (const k of Object.keys(properties)) if (secret.has(k)) properties[k] = REDACTED;
@@ -106,7 +131,8 @@ export function toResourceInfo(row: ResourceRow, types: TypeRegistry): ResourceI
     name: row.name,
     path: splitResourcePath(row.name),
     nestedStack: parentStackPath(row.name),
-    type: row.type,
+    type: displayType ?? row.type,
+    implementation: row.type,
     physicalId: row.physicalId,
     action: row.action,
     status: row.status,

@@ -115,6 +115,12 @@ export interface CompiledResource {
   readonly deletionPolicy: "delete" | "retain";
   /** Physical id of an existing resource to import instead of creating one (`external_id`). */
   readonly externalId?: string;
+  /**
+   * The type as the template names it, when that differs from `type`: a registry alias
+   * (`My::Thing`), or a nested stack's file name / `OS::Heat::ResourceGroup` / `OS::Heat::Stack`.
+   * Listings show it (as Heat does); convergence uses `type` only.
+   */
+  readonly displayType?: string;
 }
 
 /** A compiled output. */

@@ -188,6 +188,7 @@ export function compileResources(
       dependsOn: dependsOn === undefined ? NO_NAMES : [...dependsOn].sort(),
       deletionPolicy,
       ...(externalId === undefined ? {} : { externalId }),
+      ...(mappedName === typeName ? {} : { displayType: typeName }),
     };
     const compiledName = scope === undefined ? name : scope.qualify(name);
     setOwn(resources, compiledName, resource);

@@ -21,6 +21,7 @@ import { NESTED_STACK_TYPE } from "./nested-type.js";
 import { PAUSE_TYPE } from "./pause-type.js";
 import { NESTED_SEPARATOR, PARENT_PATH, nestedStackId, underPath } from "./paths.js";
 import { checkRecursion, countResources, sealHidden } from "./checks.js";
+import { checkFacade } from "./facade.js";
 
 /** A nested-stack resource to expand. */
 export interface NestedSpec {
@@ -28,6 +29,8 @@ export interface NestedSpec {
   readonly name: string;
   /** Its type after registry mapping. */
   readonly typeName: string;
+  /** Its type as the template names it (before registry mapping). */
+  readonly declaredType: string;
   /** Its compiled properties. */
   readonly properties: PlainObject;
   /** Properties known only at run time. */
@@ -76,6 +79,7 @@ export function instantiateNested(comp: Composition, spec: NestedSpec): void {
     properties: { type: spec.typeName, stack_id: stackId },
     dependsOn: [...deps].sort(),
     deletionPolicy: "delete",
+    displayType: spec.declaredType,
   });
   comp.explicit.set(spec.name, [...deps]);
   comp.nested.set(spec.name, {
@@ -117,6 +121,7 @@ function expandTemplate(comp: Composition, spec: NestedSpec): Child {
   const typePath = joinPath(spec.path, "type");
   const found = comp.files.template(spec.typeName, spec.file, typePath);
   checkRecursion(spec.chain, found.name, typePath);
+  checkFacade(comp, spec.declaredType, found.name, found.template, spec.file, spec.path);
   try {
     const scope = comp.compileChild({
       template: found.template,
@@ -225,7 +230,7 @@ function instantiateMember(comp: Composition, name: string, member: MemberDefini
   const typeName = mapTypeName(comp.env, member.type, local, typePath, parent.file);
   const type = comp.types.get(typeName);
   if (type !== undefined) {
-    addPlainMember(comp, name, type, member.properties, explicit, path);
+    addPlainMember(comp, name, type, member.properties, explicit, path, member.type);
     return;
   }
   if (builtinNestedKind(typeName) === undefined && !looksLikeTemplateFile(typeName) && !comp.files.has(typeName, parent.file)) {
@@ -235,6 +240,7 @@ function instantiateMember(comp: Composition, name: string, member: MemberDefini
   instantiateNested(comp, {
     name,
     typeName,
+    declaredType: member.type,
     properties: member.properties,
     runtime,
     hidden: parent.hidden.size > 0 ? new Set(Object.keys(member.properties)) : new Set(),

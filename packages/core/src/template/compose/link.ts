@@ -125,9 +125,10 @@ export class Linker {
       const member = node.members[at];
       // As in Heat, a member the group does not have (count 0, removed) reads as nothing.
       if (member === undefined) return null;
-      if (match[2] === undefined) return this.#walk(node, ref(member), rest, path);
-      const [first, ...more] = match[2].split(".");
-      return this.#walk(node, attr(member, first), [...more, ...rest], path);
+      if (match[2] === undefined && rest.length === 0) return ref(member);
+      // As in Heat, the key after `resource.N` is the member's attribute (`[chain, resource.0, value]`).
+      const [first, ...more] = match[2] === undefined ? rest : [...match[2].split("."), ...rest];
+      return this.#walk(node, attr(member, first), more, path);
     }
     return this.#walk(node, node.members.map((member) => attr(member, attribute)), rest, path);
   }

@@ -31,7 +31,15 @@ function shapeOf(type: AnyResourceType): { shape: Record<string, z.ZodType>; req
  * Check a member's compiled properties against its type and add it.
  * @throws TemplateValidationError at `PATH.properties.P`.
  */
-export function addPlainMember(comp: Composition, name: string, type: AnyResourceType, props: PlainObject, explicit: readonly string[], path: string): void {
+export function addPlainMember(
+  comp: Composition,
+  name: string,
+  type: AnyResourceType,
+  props: PlainObject,
+  explicit: readonly string[],
+  path: string,
+  declaredType: string = type.type,
+): void {
   countResources(comp, 1, name, path);
   const propsPath = joinPath(path, "properties");
   const { shape, required } = shapeOf(type);
@@ -71,6 +79,7 @@ export function addPlainMember(comp: Composition, name: string, type: AnyResourc
   }
   const deps = new Set(collectReferences(props).resources);
   for (const dep of explicit) deps.add(dep);
-  setOwn(comp.resources, name, { type: type.type, properties, dependsOn: [...deps].sort(), deletionPolicy: "delete" });
+  const display = declaredType === type.type ? {} : { displayType: declaredType };
+  setOwn(comp.resources, name, { type: type.type, properties, dependsOn: [...deps].sort(), deletionPolicy: "delete", ...display });
   comp.explicit.set(name, explicit);
 }

@@ -121,6 +121,7 @@ function compileHotScope(comp: Composition, input: ScopeInput): ScopeResult {
     instantiateNested(comp, {
       name: qualify(name),
       typeName: mapped.get(name) as string,
+      declaredType: decl.type as string,
       properties: props.values,
       runtime: props.runtime,
       hidden: props.hidden,

@@ -123,6 +123,12 @@ export interface Engine {
    * physical id (no create call), without automatic rollback. @throws AbandonedStackError
    */
   adoptStack(name: string, abandoned: AbandonedStack): Promise<StackInfo>;
+  /**
+   * Resolves once the engine's worker is registered with the runtime (lease held, checks
+   * delivered to it) - at once for an engine made with `worker: false`.
+   * @throws what the runtime's `registerWorker` threw (e.g. the engine id is alive elsewhere)
+   */
+  ready(): Promise<void>;
   /** Stop processing checks and release the liveness lease. */
   close(): Promise<void>;
 }
@@ -375,6 +381,7 @@ export function createEngine(options: EngineOptions): Engine {
       const { template, abandoned: parsed } = adoptionTemplate(abandoned, types);
       return startCreate(name, template, adoptionOptions(parsed), "ADOPT");
     },
+    ready: () => ready,
     async close() {
       await ready.catch(() => undefined);
       unsubscribe?.();

@@ -6,7 +6,7 @@
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import { InvalidOptionsError, consoleLogger, createEngine, throttleLogger } from "@converge/core";
-import type { Engine, EngineOptions, Logger, Runtime, WorkerRegistration } from "@converge/core";
+import type { Engine, EngineOptions, Logger } from "@converge/core";
 import type { RedisRuntime } from "./redis-runtime.js";
 
 /** Options of {@link startWorker}. */
@@ -43,27 +43,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RedisWor
   if (typeof runtime !== "object" || runtime === null || runtime.kind !== "redis") throw new InvalidOptionsError("runtime", "must be a runtime made by createRedisRuntime()");
   const engineId = options.engineId ?? `worker-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   if (typeof engineId !== "string" || engineId === "") throw new InvalidOptionsError("engineId", "must be a non-empty string");
-  let settle: { resolve: () => void; reject: (error: unknown) => void } | undefined;
-  const registered = new Promise<void>((resolve, reject) => {
-    settle = { resolve, reject };
-  });
-  // The engine registers itself in the background; this view reports how that went, and
-  // turns a refused registration into an error of startWorker instead of the engine's.
-  const view: Runtime = {
-    ...runtime,
-    async registerWorker(id, handler, opts): Promise<WorkerRegistration> {
-      try {
-        const registration = await runtime.registerWorker(id, handler, opts);
-        settle?.resolve();
-        return registration;
-      } catch (error) {
-        settle?.reject(error);
-        return { close: async () => undefined };
-      }
-    },
-  };
   const engine = createEngine({
-    runtime: view,
+    runtime,
     types: options.types,
     engineId,
     worker: true,
@@ -73,8 +54,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RedisWor
     ...(options.retry === undefined ? {} : { retry: options.retry }),
     ...(options.watchdogIntervalMs === undefined ? {} : { watchdogIntervalMs: options.watchdogIntervalMs }),
   });
+  // A refused registration (the engine id alive elsewhere) is an error of startWorker.
   try {
-    await registered;
+    await engine.ready();
   } catch (error) {
     await engine.close();
     throw error;

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "../platform/node.js";
 import { InvalidOptionsError, InvalidStackNameError, StackExistsError, StackNotFoundError, StackStateError, StackStateLostError } from "../errors.js";
-import type { StackEvent, StackOptions, StackRecord } from "../model/types.js";
+import type { StackOptions, StackRecord } from "../model/types.js";
 import { AbortRegistry } from "../protocol/abort-registry.js";
 import type { EngineContext } from "../protocol/env.js";
 import { startRollback } from "../protocol/rollback.js";
@@ -16,118 +16,28 @@ import { loadTargetMatch, startTraversal } from "../protocol/start-traversal.js"
 import type { WorkerRegistration } from "../runtime/contract.js";
 import { openRecord } from "../secrets/sealing-store.js";
 import { openParameters, sealParameters } from "../secrets/template-secrets.js";
-import type { CompiledTemplate, Template } from "../template/types.js";
+import type { CompiledTemplate } from "../template/types.js";
 import { EMPTY_TEMPLATE } from "../template/types.js";
-import type { AbandonDeps, AbandonedResource, AbandonedStack } from "./abandon.js";
+import type { AbandonDeps } from "./abandon.js";
 import { abandonResource, abandonStack } from "./abandon.js";
 import { adoptionOptions, adoptionTemplate, checkExternalIds, importResource } from "./adopt.js";
 import { checkImmutableParameters } from "./immutable-parameters.js";
 import type { EngineOptions, StackOperationOptions } from "./options.js";
 import { resolveEngineOptions, resolveStackOptions } from "./options.js";
 import { stackCompiler } from "./stack-compiler.js";
+import { followEvents } from "./follow-events.js";
 import { storedEnvironment } from "./stored-environment.js";
 import type { EnvironmentInput } from "../template/compose/environment.js";
-import { previewUpdate, type PreviewResult } from "./preview.js";
+import { previewUpdate } from "./preview.js";
 import { observeForPreview } from "./preview-observe.js";
-import type { ResourceInfo, StackInfo } from "./stack-view.js";
-import { nestedStackInfo, splitStackName, withNestedStack } from "./nested-view.js";
+import type { StackInfo } from "./stack-view.js";
+import { nestedStackInfo, splitStackName } from "./nested-view.js";
 import { NESTED_SEPARATOR } from "../template/compose/paths.js";
 import { displayTypes, resolveOutputs, toResourceInfo, toStackInfo } from "./stack-view.js";
 import { PAUSE_TYPE } from "../template/compose/pause-type.js";
 
-/** A template given as an object or as JSON/YAML text. */
-export type TemplateInput = Template | string;
-
-/** Options of `events`. */
-export interface EventsOptions {
-  /** Keep following new events until `signal` aborts or the consumer stops. @default false */
-  readonly follow?: boolean;
-  /** Start after this sequence number (exclusive). @default from the beginning */
-  readonly after?: string;
-  /** Stops a following iteration. */
-  readonly signal?: AbortSignal;
-}
-
-/** The engine. */
-export interface Engine {
-  /** This engine's id (lock holder name, liveness lease). */
-  readonly engineId: string;
-  /** Validate and compile a template without touching any stack. */
-  validateTemplate(template: TemplateInput, options?: StackOperationOptions): CompiledTemplate;
-  /** Create a stack; resolves once its traversal started. @throws StackExistsError, InvalidStackNameError, TemplateValidationError */
-  createStack(name: string, template: TemplateInput, options?: StackOperationOptions): Promise<StackInfo>;
-  /**
-   * Converge a stack to a new template, superseding any traversal in flight. Options not
-   * given keep the stack's previous values (parameters included).
-   */
-  updateStack(name: string, template: TemplateInput, options?: StackOperationOptions): Promise<StackInfo>;
-  /**
-   * Check a stack against reality (Heat's `stack check`): a CHECK traversal reads every
-   * created resource through its type's `read` and records IN_SYNC, DRIFTED (which
-   * properties), MISSING or UNCHECKED (no `read`) per row; it changes nothing and any update
-   * or delete supersedes it. Resolves once started. @throws StackStateError while IN_PROGRESS
-   */
-  checkStack(name: string): Promise<StackInfo>;
-  /** Delete a stack (converge to the empty template), superseding any traversal in flight. */
-  deleteStack(name: string): Promise<StackInfo>;
-  /** Roll back to the last completed template (or to empty if none). Allowed while IN_PROGRESS or FAILED. */
-  rollbackStack(name: string): Promise<StackInfo>;
-  /**
-   * Cancel the traversal in flight: in-flight plugin calls are aborted; with `rollback`
-   * (default) a rollback starts, without it the stack is marked `<ACTION>_FAILED` "cancelled".
-   * A check is only stopped (`CHECK_FAILED` "cancelled"): it changed nothing to roll back.
-   */
-  cancelUpdate(name: string, options?: { rollback?: boolean }): Promise<StackInfo>;
-  /** What an update to `template` would do to each resource, without doing it. */
-  previewUpdate(name: string, template: TemplateInput, options?: StackOperationOptions): Promise<PreviewResult>;
-  /**
-   * The stack's state and outputs. `getStack("stack/app")` shows one nested stack (a
-   * `NestedStackInfo`: its parameters, outputs, members and a status from its rows).
-   * @throws StackNotFoundError
-   */
-  getStack(name: string): Promise<StackInfo>;
-  /** Names of every stack. */
-  listStacks(): Promise<string[]>;
-  /**
-   * Every row of the stack (all incarnations of every resource); `listResources("stack/app")`
-   * only those of nested stack `app` (at any depth).
-   */
-  listResources(name: string): Promise<ResourceInfo[]>;
-  /**
-   * The stack's events (stack and resource state changes), optionally followed live. A
-   * resource event of a nested resource carries `nestedStack`; `events("stack/app")` gives
-   * the stack's events and those of nested stack `app`'s resources (at any depth).
-   */
-  events(name: string, options?: EventsOptions): AsyncIterable<StackEvent>;
-  /** Resolve when the current traversal (and any rollback it starts) ends. */
-  waitForStack(name: string, options?: { signal?: AbortSignal }): Promise<StackInfo>;
-  /**
-   * Adopt the existing resource `physicalId` as resource `name` of the stack (whose template
-   * names it, and which has no live row for it): an update traversal to the current template
-   * with `external_id` set on that resource, so it is read (never created), then managed.
-   * @throws ImportError
-   */
-  importResource(stackName: string, name: string, physicalId: string): Promise<StackInfo>;
-  /**
-   * Stop managing a settled stack without deleting anything (Heat's abandon): its records are
-   * removed (leaving a tombstone), no plugin is called; returns what `adoptStack` takes back.
-   * @throws StackStateError while IN_PROGRESS
-   */
-  abandonStack(name: string): Promise<AbandonedStack>;
-  /**
-   * Stop managing one resource without deleting it (`terraform state rm`): an update to the
-   * current template without it, whose cleanup forgets its row. A later template that names
-   * it again creates a new one. @throws StackStateError when anything still refers to it
-   */
-  abandonResource(stackName: string, name: string): Promise<AbandonedResource>;
-  /**
-   * Create stack `name` from an abandoned stack, every resource imported through its
-   * physical id (no create call), without automatic rollback. @throws AbandonedStackError
-   */
-  adoptStack(name: string, abandoned: AbandonedStack): Promise<StackInfo>;
-  /** Stop processing checks and release the liveness lease. */
-  close(): Promise<void>;
-}
+export type { Engine, EventsOptions, TemplateInput } from "./engine-types.js";
+import type { Engine } from "./engine-types.js";
 
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
 
@@ -341,7 +251,7 @@ export function createEngine(options: EngineOptions): Engine {
         .map((r) => toResourceInfo(r, types, display.get(r.id)));
     },
     events(name, opts) {
-      return followEvents(name, opts ?? {});
+      return followEvents({ store, load }, name, opts ?? {});
     },
     async waitForStack(name, opts) {
       const known = recent(name);
@@ -378,6 +288,7 @@ export function createEngine(options: EngineOptions): Engine {
       const { template, abandoned: parsed } = adoptionTemplate(abandoned, types);
       return startCreate(name, template, adoptionOptions(parsed), "ADOPT");
     },
+    ready: () => ready,
     async close() {
       await ready.catch(() => undefined);
       unsubscribe?.();
@@ -442,32 +353,6 @@ export function createEngine(options: EngineOptions): Engine {
     if (!ok) return null;
     await store.appendEvents(stack.id, [{ time: runtime.now(), kind: "stack", stackName: stack.name, traversalId, action: stack.action, status: "FAILED", reason }]);
     return traversalId;
-  }
-
-  async function* followEvents(fullName: string, opts: EventsOptions): AsyncGenerator<StackEvent> {
-    const { stack: name, path } = splitStackName(fullName);
-    const stack = await load(name);
-    let after = opts.after ?? null;
-    let deleted = false;
-    const stopped = (): boolean => opts.signal?.aborted === true;
-    for (;;) {
-      if (stopped()) return;
-      const batch = await store.readEvents(stack.id, after, {
-        ...(opts.follow === true ? { blockMs: 1000 } : {}),
-        ...(opts.signal ? { signal: opts.signal } : {}),
-      });
-      for (const event of batch) {
-        after = event.seq;
-        const nested = withNestedStack(event, path);
-        if (nested !== null) yield nested;
-      }
-      if (opts.follow !== true && batch.length === 0) return;
-      // A quiet stretch of a follow: a stack that vanished without a tombstone was lost.
-      if (batch.length === 0 && !deleted && !stopped() && (await store.loadStack(stack.id)) === null) {
-        if ((await store.loadTombstone(stack.id)) === null) throw new StackStateLostError({ name, id: stack.id });
-        deleted = true;
-      }
-    }
   }
 
   return engine;

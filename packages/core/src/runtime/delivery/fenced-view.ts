@@ -98,11 +98,18 @@ export function fencedView(runtime: Runtime, fence: FenceState, options: FencedV
       if (wrapper === undefined) {
         const operation = String(prop);
         const method = value as (...a: unknown[]) => unknown;
-        wrapper = (...args: unknown[]) => {
-          guard();
-          const apply = (): unknown => method.apply(target, args);
-          return intercept(operation, args, () => lose(operation, args, apply));
-        };
+        // Without a hook or an injected fault (production), the guard and the call only.
+        wrapper =
+          options.intercept === undefined && options.loseReply === undefined
+            ? (...args: unknown[]) => {
+                guard();
+                return method.apply(target, args);
+              }
+            : (...args: unknown[]) => {
+                guard();
+                const apply = (): unknown => method.apply(target, args);
+                return intercept(operation, args, () => lose(operation, args, apply));
+              };
         wrappers.set(prop, wrapper);
       }
       return wrapper;

@@ -244,6 +244,9 @@ export class ParameterError extends TemplateValidationError {
  * ImmutableParameterModified). `path` is the first one's (`parameters.NAME`); `names` lists them all.
  */
 export class ImmutableParameterError extends ParameterError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "ImmutableParameterError";
+
   /** The immutable parameters whose values the update changes, in declaration order. */
   readonly names: readonly string[];
   constructor(names: readonly string[]) {

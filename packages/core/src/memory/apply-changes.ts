@@ -3,14 +3,13 @@
  * it took the last of them. Used to read a state journal (a snapshot, then the changes one
  * runtime appended). The result is not validated here; pass it to `parseMemorySnapshot`.
  */
-import { toSyncKey } from "../model/types.js";
 import type { SyncKey, ResourceRow, StackEvent, StackRecord, SyncPayload, TraversalGraph } from "../model/types.js";
 import type { StackTombstone } from "../runtime/contract.js";
 import type { CompiledTemplate } from "../template/types.js";
 import type { MemoryChanges, StackChanges } from "./changes.js";
 import { MEMORY_TOMBSTONES_KEPT } from "./memory-store.js";
 import type { MemorySnapshot, QueuedCheckSnapshot, StackSnapshot, SyncPointSnapshot, TimerSnapshot } from "./snapshot.js";
-import { snapshotTombstones } from "./snapshot.js";
+import { snapshotTombstones, syncPointsOf } from "./snapshot.js";
 
 /** How many deleted stacks' event streams a memory store keeps (its `EventLog` default). */
 const RETIRED_STREAMS_KEPT = 100;
@@ -39,9 +38,7 @@ function own<T>(entries: Iterable<readonly [string, T]>): Record<string, T> {
 }
 
 function toBuild(entry: StackSnapshot): StackBuild {
-  const syncs = new Map(
-    Object.entries(entry.syncs).map(([node, point]) => [toSyncKey(node), { fields: new Map(Object.entries(point.fields).map(([sender, payload]) => [toSyncKey(sender), payload])), count: point.count }]),
-  );
+  const syncs = syncPointsOf(entry.syncs);
   return {
     stack: entry.stack,
     templates: new Map(Object.entries(entry.templates)),

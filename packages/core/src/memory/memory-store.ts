@@ -5,7 +5,7 @@
  * values themselves - no copy per read - so no caller can change the store's state in place.
  */
 import type { NewStackEvent, ResourceRow, SyncKey, StackEvent, StackRecord, SyncPayload, TraversalGraph } from "../model/types.js";
-import { NEVER_CHECKED, toSyncKey } from "../model/types.js";
+import { NEVER_CHECKED } from "../model/types.js";
 import type {
   StackTombstone,
   BeginTraversal,
@@ -27,7 +27,7 @@ import type { ChangeTracker, StackChanges } from "./changes.js";
 import { collectStackChanges } from "./stack-changes.js";
 import { EventLog } from "./event-log.js";
 import type { StackSnapshot, SyncPointSnapshot } from "./snapshot.js";
-import { jsonCopy } from "./snapshot.js";
+import { jsonCopy, syncPointsOf } from "./snapshot.js";
 import { deepFreeze, frozenCopy } from "./plain-copy.js";
 
 interface SyncEntry {
@@ -88,10 +88,7 @@ export class MemoryStore implements RuntimeStore {
   importStacks(stacks: readonly StackSnapshot[]): void {
     if (this.stacks.size > 0) throw new InvalidOptionsError("state", "a snapshot can only be loaded into an empty memory store");
     for (const entry of jsonCopy(stacks)) {
-      const syncs = new Map<SyncKey, SyncEntry>();
-      for (const [node, point] of Object.entries(entry.syncs)) {
-        syncs.set(toSyncKey(node), { fields: new Map(Object.entries(point.fields).map(([sender, payload]) => [toSyncKey(sender), deepFreeze(payload)])), count: point.count });
-      }
+      const syncs: Map<SyncKey, SyncEntry> = syncPointsOf(entry.syncs, deepFreeze);
       this.stacks.set(entry.stack.id, {
         stack: deepFreeze(entry.stack),
         templates: new Map(Object.entries(entry.templates).map(([id, t]) => [id, deepFreeze(t)])),

@@ -16,7 +16,8 @@
  * and resumes (DESIGN.md section 6, W-E); the watchdog timer is saved too (W-D).
  */
 import { SnapshotError } from "../errors.js";
-import type { CheckMessage, NodeKey, ResourceRow, StackEvent, StackRecord, SyncPayload, TraversalGraph } from "../model/types.js";
+import { toSyncKey } from "../model/types.js";
+import type { CheckMessage, NodeKey, ResourceRow, StackEvent, StackRecord, SyncKey, SyncPayload, TraversalGraph } from "../model/types.js";
 import type { StackTombstone } from "../runtime/contract.js";
 import type { CompiledTemplate } from "../template/types.js";
 import { memorySnapshotSchema } from "./snapshot-schema.js";
@@ -248,4 +249,19 @@ export function snapshotTombstones(snapshot: MemorySnapshot): StackTombstone[] {
     const last = Object.hasOwn(snapshot.events.streams, stackId) ? snapshot.events.streams[stackId]?.at(-1) : undefined;
     return last === undefined ? [] : [{ stackId, name: last.stackName, traversalId: last.traversalId, deletedAt: last.time }];
   });
+}
+
+/**
+ * A stack snapshot's sync points as the memory store keeps them: typed keys, each payload
+ * passed through `payload` (e.g. to freeze it).
+ */
+export function syncPointsOf(
+  syncs: Readonly<Record<string, SyncPointSnapshot>>,
+  payload: (value: SyncPayload) => SyncPayload = (value) => value,
+): Map<SyncKey, { readonly fields: Map<SyncKey, SyncPayload>; count: number }> {
+  const points = new Map<SyncKey, { readonly fields: Map<SyncKey, SyncPayload>; count: number }>();
+  for (const [node, point] of Object.entries(syncs)) {
+    points.set(toSyncKey(node), { fields: new Map(Object.entries(point.fields).map(([sender, value]) => [toSyncKey(sender), payload(value)])), count: point.count });
+  }
+  return points;
 }

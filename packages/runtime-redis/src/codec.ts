@@ -1,7 +1,9 @@
 /**
- * How records are stored: one hash field per record property, each value JSON text. Scripts
- * compare and copy that text and never decode user data, so values come back exactly as
- * written (no Lua cjson round trip that would turn `[]` into `{}`).
+ * How records are stored: a stack record is one hash field per property, each value JSON
+ * text; a row is one hash field whose value packs the JSON texts of its properties in
+ * ROW_FIELDS order (see `pack`). Scripts compare and copy that text and never decode user
+ * data, so values come back exactly as written (no Lua cjson round trip that would turn `[]`
+ * into `{}`).
  */
 import { RuntimeError, errorMessage } from "@converge/core";
 import type { NewRow, ResourceRow, RowPatch, StackRecord } from "@converge/core";
@@ -95,6 +97,24 @@ export function pack(list: readonly string[]): string {
   return out;
 }
 
+/**
+ * Split a packed list (the inverse of `pack`). @throws RuntimeError naming `key` when the
+ * text is not a packed list
+ */
+export function unpack(key: string, packed: string): string[] {
+  const out: string[] = [];
+  const bytes = Buffer.from(packed, "utf8");
+  let pos = 0;
+  while (pos < bytes.length) {
+    const colon = bytes.indexOf(58, pos);
+    const len = colon < 0 ? Number.NaN : Number(bytes.toString("latin1", pos, colon));
+    if (!Number.isInteger(len) || len < 0 || colon + 1 + len > bytes.length) throw new RuntimeError(`corrupt packed value in Redis at ${key}: bad length at byte ${pos}`);
+    out.push(bytes.toString("utf8", colon + 1, colon + 1 + len));
+    pos = colon + 1 + len;
+  }
+  return out;
+}
+
 /** `[field, JSON, ...]` of the stack record fields present in `record`. */
 export function stackPairs(record: Partial<StackRecord>): string[] {
   const pairs: string[] = [];
@@ -104,9 +124,20 @@ export function stackPairs(record: Partial<StackRecord>): string[] {
   return pairs;
 }
 
-/** A stack record from a hash (HGETALL), null when the hash is empty. @throws RuntimeError when corrupt */
+/**
+ * The layout of a stack's rows, stored in the stack hash ("_rowLayout") by createStack:
+ * one hash field per row, packed (mirrors ROW_LAYOUT of `lua/includes/rowLayout.lua`).
+ */
+export const ROW_LAYOUT = "packed";
+
+/** A stack record from a hash (HGETALL), null when the hash is empty. @throws RuntimeError when corrupt or in an older layout */
 export function decodeStack(key: string, hash: Readonly<Record<string, string>>): StackRecord | null {
   if (Object.keys(hash).length === 0) return null;
+  if (hash._rowSeq !== undefined && hash._rowLayout !== ROW_LAYOUT) {
+    throw new RuntimeError(
+      `stack at ${key} was stored by an older @converge/runtime-redis (rows with one hash field per property) and cannot be read by this version: export it with the version that stored it (converge state export) and import it with this one`,
+    );
+  }
   const out: Record<string, unknown> = {};
   for (const field of STACK_FIELDS) {
     const text = hash[field];
@@ -136,12 +167,14 @@ export function rowPatchPairs(patch: RowPatch): string[] {
   return pairs;
 }
 
-/** `["<id>:<field>", JSON, ...]` of a new row, version 1 and unlocked. */
+/** The stored text of a whole row: its fields' JSON in ROW_FIELDS order, packed. */
+export function encodeRow(row: ResourceRow): string {
+  return pack(ROW_FIELDS.map((field) => json(row[field])));
+}
+
+/** `[rowId, packed row]` of a new row, version 1 and unlocked. */
 export function newRowPairs(row: NewRow): string[] {
-  const full: ResourceRow = { ...NEVER_CHECKED_ROW, ...row, version: 1, lockHolder: null };
-  const pairs: string[] = [];
-  for (const field of ROW_FIELDS) pairs.push(`${row.id}:${field}`, json(full[field]));
-  return pairs;
+  return [row.id, encodeRow({ ...NEVER_CHECKED_ROW, ...row, version: 1, lockHolder: null })];
 }
 
 /**
@@ -163,6 +196,11 @@ function checkRow(key: string, rowId: string, out: Record<string, unknown>): Res
     throw new RuntimeError(`corrupt row in Redis at ${key}: row ${rowId} has a bad id or version`);
   }
   return out as unknown as ResourceRow;
+}
+
+/** A row from its stored (packed) text. @throws RuntimeError when corrupt */
+export function decodePackedRow(key: string, rowId: string, packed: string): ResourceRow {
+  return decodeRow(key, rowId, unpack(`${key} field ${rowId}`, packed));
 }
 
 /** A row from its fields in ROW_FIELDS order (null entries = missing). @throws RuntimeError when corrupt */

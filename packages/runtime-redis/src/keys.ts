@@ -3,8 +3,8 @@
  * `{<stackId>}`, so each script touches one cluster slot; the BullMQ queue's prefix is a hash
  * tag of its own (`{<prefix>}`), so all queue keys share a slot too.
  *
- *   <prefix>:{<stackId>}:stack                  hash   stack record (field -> JSON), _rowSeq
- *   <prefix>:{<stackId>}:rows                   hash   "<rowId>:<field>" -> JSON
+ *   <prefix>:{<stackId>}:stack                  hash   stack record (field -> JSON), _rowSeq, _rowLayout
+ *   <prefix>:{<stackId>}:rows                   hash   row id -> packed row (codec.ts encodeRow)
  *   <prefix>:{<stackId>}:templates              hash   template id -> JSON
  *   <prefix>:{<stackId>}:graph:<traversal>      string graph JSON
  *   <prefix>:{<stackId>}:sync:<len>:<traversal>:<node>  hash  sender -> payload JSON

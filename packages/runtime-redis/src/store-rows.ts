@@ -3,7 +3,7 @@
  * compare-and-set writes) and idempotent replacement creation - each write one Lua script.
  */
 import type { NewRow, ReplacementResult, ResourceRow, RowWrite, RowWriteEvent, RowWriteResult } from "@converge/core";
-import { ROW_FIELDS, decodeRow, json, parseStored, rowPatchPairs } from "./codec.js";
+import { ROW_FIELDS, decodePackedRow, decodeRow, json, parseStored, rowPatchPairs } from "./codec.js";
 import { ScriptCode, refusalOf, unexpectedReply } from "./script-codes.js";
 import { runScript } from "./script-loader.js";
 import type { StoreContext } from "./store-context.js";
@@ -12,29 +12,26 @@ import { command } from "./store-context.js";
 /** Fields of a replacement's row that the caller gives (the script sets id, replaces, version, lock). */
 const REPLACEMENT_FIELDS = ROW_FIELDS.filter((f) => f !== "id" && f !== "replaces" && f !== "version" && f !== "lockHolder");
 
-/** Hash fields scanned per HSCAN page of `loadRows` (about COUNT / 21 rows). */
-const SCAN_COUNT = 1000;
+/** Rows asked per HSCAN page of `loadRows` (one row is one hash field). */
+const SCAN_COUNT = 500;
 
 /**
- * Every row of the stack, in id order. Read in pages so no single command is O(rows): HSCAN
- * finds the rows of a page by their "version" field, then one HMGET reads those rows whole
- * (each row consistent, as written by one script). A row written during the scan is read as
- * it is then; one deleted during it is skipped.
+ * Every row of the stack, in id order. Read in pages so no single command is O(rows): each
+ * HSCAN page returns its rows whole (one field per row, each as written by one script). A
+ * row written during the scan is read as it is then; one deleted during it is skipped.
  */
 export async function loadRows(ctx: StoreContext, stackId: string): Promise<ResourceRow[]> {
   const key = ctx.keys.stack(stackId).rows;
   const rows = new Map<string, ResourceRow>();
   let cursor = "0";
   do {
-    const page = await command("HSCAN rows", () => ctx.client.hscan(key, cursor, "MATCH", "*:version", "COUNT", SCAN_COUNT));
+    const page = await command("HSCAN rows", () => ctx.client.hscan(key, cursor, "COUNT", SCAN_COUNT));
     cursor = page[0];
-    const ids = [...new Set(page[1].filter((_, i) => i % 2 === 0).map((field) => field.slice(0, -":version".length)))].filter((id) => !rows.has(id));
-    if (ids.length === 0) continue;
-    const values = await command("HMGET rows", () => ctx.client.hmget(key, ...ids.flatMap((id) => ROW_FIELDS.map((f) => `${id}:${f}`))));
-    ids.forEach((id, n) => {
-      const fields = values.slice(n * ROW_FIELDS.length, (n + 1) * ROW_FIELDS.length);
-      if (!fields.every((v) => v === null)) rows.set(id, decodeRow(key, id, fields));
-    });
+    const entries = page[1];
+    for (let i = 0; i + 1 < entries.length; i += 2) {
+      const id = entries[i] as string;
+      if (!rows.has(id)) rows.set(id, decodePackedRow(key, id, entries[i + 1] as string));
+    }
   } while (cursor !== "0");
   return [...rows.values()].sort((a, b) => Number(a.id) - Number(b.id) || a.id.localeCompare(b.id));
 }
@@ -42,8 +39,8 @@ export async function loadRows(ctx: StoreContext, stackId: string): Promise<Reso
 /** One row, or null. */
 export async function loadRow(ctx: StoreContext, stackId: string, rowId: string): Promise<ResourceRow | null> {
   const key = ctx.keys.stack(stackId).rows;
-  const values = await command("HMGET row", () => ctx.client.hmget(key, ...ROW_FIELDS.map((f) => `${rowId}:${f}`)));
-  return values.every((v) => v === null) ? null : decodeRow(key, rowId, values);
+  const packed = await command("HGET row", () => ctx.client.hget(key, rowId));
+  return packed === null ? null : decodePackedRow(key, rowId, packed);
 }
 
 /** Decode a `{code, row...}` reply of writeRow / createReplacement. */

@@ -14,6 +14,7 @@ import { createRedisRuntime, runtimeKeys } from "@converge/runtime-redis";
 import type { RedisRuntime } from "@converge/runtime-redis";
 import { uniquePrefix } from "@converge/runtime-redis/testing";
 import { useTestRedis } from "./support/suite.js";
+import { ROW_FIELDS, pack, unpack } from "../src/codec.js";
 
 const redis = useTestRedis();
 
@@ -107,7 +108,9 @@ describe("Lua errors and corrupt state", () => {
     try {
       await raw.hset(k.stack, "_rowSeq", "not-a-number");
       await assert.rejects(s.runtime.store.allocateRowIds(s.stack.id, 2), (e: unknown) => e instanceof RuntimeError && /allocateRowIds/.test(e.message) && /not an integer/.test(e.message));
-      await raw.hset(k.rows, "1:version", "abc");
+      const fields = unpack(k.rows, (await raw.hget(k.rows, "1")) ?? "");
+      fields[ROW_FIELDS.indexOf("version")] = "abc";
+      await raw.hset(k.rows, "1", pack(fields));
       await assert.rejects(s.runtime.store.writeRow({ stackId: s.stack.id, rowId: "1", patch: { statusReason: "x" } }), (e: unknown) => e instanceof RuntimeError && /writeRow/.test(e.message));
       await raw.hset(k.stack, "status", "{broken");
       await assert.rejects(s.runtime.store.loadStack(s.stack.id), (e: unknown) => e instanceof RuntimeError && e.message.includes(k.stack) && /field status/.test(e.message));

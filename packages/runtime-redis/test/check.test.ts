@@ -5,12 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "vitest";
-import { createEngine } from "@converge/core";
+import { RuntimeError, createEngine } from "@converge/core";
 import { nextReconcileDue } from "@converge/core/internal";
 import { Reality, createScenarioType, silentLogger, verify } from "@converge/core/testing";
 import { createRedisRuntime } from "@converge/runtime-redis";
 import { redisScenarioHarness, uniquePrefix } from "@converge/runtime-redis/testing";
-import { decodeRow, ROW_FIELDS } from "../src/codec.js";
+import { decodeRow, pack, ROW_FIELDS } from "../src/codec.js";
 import { useTestRedis } from "./support/suite.js";
 
 const redis = useTestRedis();
@@ -102,9 +102,21 @@ describe("codec of rows stored before check fields existed", () => {
   it("loadRows reads them as never checked", async () => {
     const runtime = createRedisRuntime({ connection: redis.url, prefix: uniquePrefix("oldrow"), mode: "manual", checkPermissions: false });
     try {
-      await runtime.client.hset(`${runtime.prefix}:{s1}:rows`, ...old.flatMap((f) => [`1:${f}`, values[f] as string]));
+      await runtime.client.hset(`${runtime.prefix}:{s1}:rows`, "1", pack(old.map((f) => values[f] as string)));
       const [row] = await runtime.store.loadRows("s1");
       assert.deepEqual([row?.name, row?.checkStatus, row?.driftedProperties, row?.checkedAt], ["A", null, [], null]);
+    } finally {
+      await runtime.close();
+    }
+  });
+  it("a stack stored with one hash field per row property (an older layout) is refused, naming the way out", async () => {
+    const runtime = createRedisRuntime({ connection: redis.url, prefix: uniquePrefix("oldlayout"), mode: "manual", checkPermissions: false });
+    try {
+      const engine = createEngine({ runtime, types: [], worker: false, logger: silentLogger });
+      const info = await engine.createStack("old", { resources: {} });
+      await runtime.client.hdel(`${runtime.prefix}:{${info.id}}:stack`, "_rowLayout");
+      await assert.rejects(runtime.store.loadStack(info.id), (e: unknown) => e instanceof RuntimeError && /older @converge\/runtime-redis/.test(e.message) && /state export/.test(e.message));
+      await engine.close();
     } finally {
       await runtime.close();
     }

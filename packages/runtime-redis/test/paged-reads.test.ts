@@ -1,6 +1,6 @@
 /**
  * Reads that must never be one O(stack) command: `loadRows` pages through the rows hash
- * (HSCAN + HMGET), and the watchdog's activity test verifies old queued entries against
+ * (HSCAN pages, each row one field), and the watchdog's activity test verifies old queued entries against
  * BullMQ in a bounded batch with one O(1)-per-job script (`liveJobs`), never LPOS over the
  * wait list.
  */
@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "vitest";
 import { createRedisRuntime } from "@converge/runtime-redis";
 import { uniquePrefix } from "@converge/runtime-redis/testing";
-import { ROW_FIELDS } from "../src/codec.js";
+import { ROW_FIELDS, pack } from "../src/codec.js";
 import { quiet, useTestRedis } from "./support/suite.js";
 
 const redis = useTestRedis();
@@ -19,7 +19,7 @@ const rowFields = (id: number): string[] => {
     action: '"INIT"', status: '"COMPLETE"', statusReason: '""', requires: "[]", replaces: "null", replacedBy: "null", createdTraversal: '"x"',
     deletionPolicy: '"delete"', lockHolder: "null", version: "1", updatedAt: "0", checkStatus: "null", driftedProperties: "[]", checkedAt: "null",
   };
-  return ROW_FIELDS.flatMap((f) => [`${id}:${f}`, values[f] as string]);
+  return [String(id), pack(ROW_FIELDS.map((f) => values[f] as string))];
 };
 
 describe("loadRows", () => {

@@ -12,7 +12,7 @@ import { CorruptMessageError } from "@converge/core";
 import type { CheckMessage } from "@converge/core";
 import { ScriptCode, runtimeKeys } from "@converge/runtime-redis";
 import { jobIdBase, parseJob } from "../src/check-queue.js";
-import { ROW_FIELDS } from "../src/codec.js";
+import { ROW_FIELDS, ROW_LAYOUT } from "../src/codec.js";
 import { luaScripts } from "../src/lua/scripts.js";
 
 const luaDir = fileURLToPath(new URL("../src/lua/", import.meta.url));
@@ -28,6 +28,10 @@ describe("Lua scripts", () => {
     const match = /local ROW_FIELDS = \{([^}]*)\}/.exec(read("includes/rowFields.lua"));
     const lua = [...(match?.[1] ?? "").matchAll(/"(\w+)"/g)].map((m) => m[1]);
     assert.deepEqual(lua, [...ROW_FIELDS]);
+  });
+
+  it("ROW_LAYOUT of rowLayout.lua is the codec's", () => {
+    assert.equal(/local ROW_LAYOUT = "(\w+)"/.exec(read("includes/rowLayout.lua"))?.[1], ROW_LAYOUT);
   });
 
   it("every script's header lists each of its KEYS and what it returns", () => {

@@ -21,7 +21,6 @@
 --- @include "hashPairs"
 --- @include "rowFields"
 --- @include "dropSyncPoints"
---- @include "unpackList"
 
 if redis.call("HGET", KEYS[1], "currentTraversal") ~= ARGV[1] then
   return SUPERSEDED

@@ -19,34 +19,51 @@
     {-1} (GONE) when the stack or the old row does not exist.
 ]]
 --- @include "codes"
---- @include "hashPairs"
 --- @include "rowFields"
 
 local oldId = ARGV[1]
-if redis.call("EXISTS", KEYS[1]) == 0 or not rowExists(KEYS[2], oldId) then
+if redis.call("EXISTS", KEYS[1]) == 0 then
   return {GONE}
 end
-local replacedBy = rowField(KEYS[2], oldId, "replacedBy")
-if replacedBy and replacedBy ~= "null" then
-  local existing = cjson.decode(replacedBy)
-  if rowExists(KEYS[2], existing) and rowField(KEYS[2], existing, "createdTraversal") == ARGV[3] then
-    return withRow(EXISTING, KEYS[2], existing)
+local old = readRow(KEYS[2], oldId)
+if #old == 0 then
+  return {GONE}
+end
+local replacedBy = old[ROW_INDEX.replacedBy]
+if replacedBy ~= "null" then
+  local existingId = cjson.decode(replacedBy)
+  local existing = readRow(KEYS[2], existingId)
+  if #existing > 0 and existing[ROW_INDEX.createdTraversal] == ARGV[3] then
+    table.insert(existing, 1, EXISTING)
+    return existing
   end
 end
+local refusal = nil
 if redis.call("HGET", KEYS[1], "currentTraversal") ~= ARGV[3] then
-  return withRow(SUPERSEDED, KEYS[2], oldId)
+  refusal = SUPERSEDED
+elseif old[ROW_INDEX.lockHolder] ~= "null" then
+  refusal = LOCKED
+elseif tonumber(old[ROW_INDEX.version]) ~= tonumber(ARGV[4]) then
+  refusal = VERSION
 end
-if rowField(KEYS[2], oldId, "lockHolder") ~= "null" then
-  return withRow(LOCKED, KEYS[2], oldId)
-end
-if tonumber(rowField(KEYS[2], oldId, "version")) ~= tonumber(ARGV[4]) then
-  return withRow(VERSION, KEYS[2], oldId)
+if refusal ~= nil then
+  table.insert(old, 1, refusal)
+  return old
 end
 local id = tostring(redis.call("HINCRBY", KEYS[1], "_rowSeq", 1))
-local prefix = id .. ":"
-hsetPairs(KEYS[2], 5, prefix)
-redis.call("HSET", KEYS[2], prefix .. "id", '"' .. id .. '"', prefix .. "replaces", ARGV[2],
-  prefix .. "version", 1, prefix .. "lockHolder", "null")
-redis.call("HSET", KEYS[2], oldId .. ":replacedBy", '"' .. id .. '"')
-redis.call("HINCRBY", KEYS[2], oldId .. ":version", 1)
+local row = {}
+for i = 5, #ARGV - 1, 2 do
+  local at = ROW_INDEX[ARGV[i]]
+  if at ~= nil then
+    row[at] = ARGV[i + 1]
+  end
+end
+row[ROW_INDEX.id] = '"' .. id .. '"'
+row[ROW_INDEX.replaces] = ARGV[2]
+row[ROW_INDEX.version] = "1"
+row[ROW_INDEX.lockHolder] = "null"
+writeRowFields(KEYS[2], id, row)
+old[ROW_INDEX.replacedBy] = '"' .. id .. '"'
+old[ROW_INDEX.version] = tostring(tonumber(old[ROW_INDEX.version]) + 1)
+writeRowFields(KEYS[2], oldId, old)
 return withRow(OK, KEYS[2], id)

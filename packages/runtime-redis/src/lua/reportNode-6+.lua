@@ -31,24 +31,23 @@
   {1, 1, node, ...} (OK) and the targets that are ready, in order.
 ]]
 --- @include "codes"
---- @include "hashPairs"
 --- @include "rowFields"
 --- @include "conditionalWrite"
 
 local rowId = ARGV[2]
 local patchEnd = 9 + tonumber(ARGV[9])
 if rowId ~= "" then
-  local code = conditionalWrite(KEYS[1], KEYS[2], rowId, ARGV[3], ARGV[4], ARGV[5], ARGV[6], 10, patchEnd)
+  local code, row = conditionalWrite(KEYS[1], KEYS[2], rowId, ARGV[3], ARGV[4], ARGV[5], ARGV[6], 10, patchEnd)
   if code == GONE then
     return {0, GONE}
   end
   if code ~= OK then
-    local reply = withRow(code, KEYS[2], rowId)
-    table.insert(reply, 1, 0)
-    return reply
+    table.insert(row, 1, code)
+    table.insert(row, 1, 0)
+    return row
   end
   if ARGV[7] ~= "" then
-    appendRowEvent(KEYS[3], ARGV[8], KEYS[2], rowId, ARGV[7])
+    appendRowEvent(KEYS[3], ARGV[8], row, ARGV[7])
   end
 end
 if redis.call("EXISTS", KEYS[4]) == 0 then

@@ -23,16 +23,16 @@
     {-1} (GONE) when the stack or the row does not exist.
 ]]
 --- @include "codes"
---- @include "hashPairs"
 --- @include "rowFields"
 --- @include "conditionalWrite"
 
 local rowId = ARGV[1]
-local code = conditionalWrite(KEYS[1], KEYS[2], rowId, ARGV[2], ARGV[3], ARGV[4], ARGV[5], 8, #ARGV)
+local code, row = conditionalWrite(KEYS[1], KEYS[2], rowId, ARGV[2], ARGV[3], ARGV[4], ARGV[5], 8, #ARGV)
 if code == GONE then
   return {GONE}
 end
 if code == OK and ARGV[6] ~= "" then
-  appendRowEvent(KEYS[3], ARGV[7], KEYS[2], rowId, ARGV[6])
+  appendRowEvent(KEYS[3], ARGV[7], row, ARGV[6])
 end
-return withRow(code, KEYS[2], rowId)
+table.insert(row, 1, code)
+return row

@@ -1,44 +1,55 @@
 --[[
   The conditional row write shared by writeRow and reportNode, and the resource event a write
-  records. Needs the "codes", "rowFields" and "hashPairs" includes.
+  records. Needs the "codes" and "rowFields" includes.
 
   conditionalWrite(stackKey, rowsKey, rowId, ifTraversal, ifVersion, ifHolder, setHolder,
   patchFrom, patchTo) checks, in this order, that the stack and the row exist (else GONE),
   that the stack's currentTraversal is ifTraversal (JSON; "" = any, else SUPERSEDED), that
   the lock holder is ifHolder (JSON; "" = any, else LOCKED) and that the version is
   ifVersion ("" = any, else VERSION); then writes the patch ARGV[patchFrom..patchTo] (field,
-  JSON value, ...), the new holder (JSON; "" = keep) and bumps the version. Returns OK or the
-  refusal code; nothing is written when refused.
+  JSON value, ...), the new holder (JSON; "" = keep) and bumps the version: the row is read
+  once and written back once. Returns OK or the refusal code, and the row's fields as they
+  are after the call (empty when GONE); nothing is written when refused.
 ]]
 local function conditionalWrite(stackKey, rowsKey, rowId, ifTraversal, ifVersion, ifHolder, setHolder, patchFrom, patchTo)
-  if redis.call("EXISTS", stackKey) == 0 or not rowExists(rowsKey, rowId) then
-    return GONE
+  if redis.call("EXISTS", stackKey) == 0 then
+    return GONE, {}
+  end
+  local row = readRow(rowsKey, rowId)
+  if #row == 0 then
+    return GONE, row
   end
   if ifTraversal ~= "" and redis.call("HGET", stackKey, "currentTraversal") ~= ifTraversal then
-    return SUPERSEDED
+    return SUPERSEDED, row
   end
-  if ifHolder ~= "" and rowField(rowsKey, rowId, "lockHolder") ~= ifHolder then
-    return LOCKED
+  if ifHolder ~= "" and row[ROW_INDEX.lockHolder] ~= ifHolder then
+    return LOCKED, row
   end
-  if ifVersion ~= "" and tonumber(rowField(rowsKey, rowId, "version")) ~= tonumber(ifVersion) then
-    return VERSION
+  if ifVersion ~= "" and tonumber(row[ROW_INDEX.version]) ~= tonumber(ifVersion) then
+    return VERSION, row
   end
-  hsetRange(rowsKey, patchFrom, patchTo, rowId .. ":")
+  for i = patchFrom, patchTo - 1, 2 do
+    local at = ROW_INDEX[ARGV[i]]
+    if at ~= nil then
+      row[at] = ARGV[i + 1]
+    end
+  end
   if setHolder ~= "" then
-    redis.call("HSET", rowsKey, rowId .. ":lockHolder", setHolder)
+    row[ROW_INDEX.lockHolder] = setHolder
   end
-  redis.call("HINCRBY", rowsKey, rowId .. ":version", 1)
-  return OK
+  row[ROW_INDEX.version] = tostring(tonumber(row[ROW_INDEX.version]) + 1)
+  writeRowFields(rowsKey, rowId, row)
+  return OK, row
 end
 
 --[[
-  Append the resource event of a written row to the stack's stream (trimmed to about maxLen):
-  `rest` is the event's JSON object without kind, resourceName, rowId and physicalId, which
-  come from the row as written (its stored JSON text, spliced in as is).
+  Append the resource event of a written row (its fields, as written) to the stack's stream
+  (trimmed to about maxLen): `rest` is the event's JSON object without kind, resourceName,
+  rowId and physicalId, which come from the row (its stored JSON text, spliced in as is).
 ]]
-local function appendRowEvent(eventsKey, maxLen, rowsKey, rowId, rest)
-  local f = redis.call("HMGET", rowsKey, rowId .. ":name", rowId .. ":id", rowId .. ":physicalId")
-  local json = '{"kind":"resource","resourceName":' .. f[1] .. ',"rowId":' .. f[2] .. ',"physicalId":' .. f[3]
+local function appendRowEvent(eventsKey, maxLen, row, rest)
+  local json = '{"kind":"resource","resourceName":' .. row[ROW_INDEX.name] .. ',"rowId":' .. row[ROW_INDEX.id] ..
+    ',"physicalId":' .. row[ROW_INDEX.physicalId]
   if #rest > 2 then
     json = json .. "," .. string.sub(rest, 2)
   else

@@ -1,34 +1,60 @@
 --[[
-  Rows of a stack live in one hash, field "<rowId>:<name>" -> JSON value, one field per
-  ResourceRow property, so scripts compare and copy JSON text and never decode or re-encode
-  user data. ROW_FIELDS is the order of every row reply; it mirrors ROW_FIELDS of
-  src/codec.ts (a test checks both).
+  Rows of a stack live in one hash, one field per row: "<rowId>" -> the row packed as one
+  string, its properties' JSON texts in ROW_FIELDS order, each "<byte length>:<JSON>" (the
+  format of pack() in src/codec.ts). One HGET reads a row whole and one HSET writes it, with
+  no per-property field names stored. Scripts compare and copy JSON text and never decode or
+  re-encode user data. ROW_FIELDS is the order of every row reply; it mirrors ROW_FIELDS of
+  src/codec.ts (a test checks both). Needs the "unpackList" include.
 ]]
+--- @include "unpackList"
+
 local ROW_FIELDS = {"id", "name", "type", "templateId", "physicalId", "properties", "attributes",
   "action", "status", "statusReason", "requires", "replaces", "replacedBy", "createdTraversal",
   "deletionPolicy", "lockHolder", "version", "updatedAt", "checkStatus", "driftedProperties", "checkedAt"}
 
--- Whether the row exists ("version" is written with every row and removed with it).
-local function rowExists(rowsKey, rowId)
-  return redis.call("HEXISTS", rowsKey, rowId .. ":version") == 1
+-- Position of each property in ROW_FIELDS.
+local ROW_INDEX = {}
+for i, name in ipairs(ROW_FIELDS) do
+  ROW_INDEX[name] = i
 end
 
--- One field of a row (JSON text, or false when absent).
-local function rowField(rowsKey, rowId, name)
-  return redis.call("HGET", rowsKey, rowId .. ":" .. name)
-end
-
-local function rowFieldNames(rowId)
-  local fields = {}
-  for i, name in ipairs(ROW_FIELDS) do
-    fields[i] = rowId .. ":" .. name
+-- The packed text of a row's fields (a list in ROW_FIELDS order).
+local function packRow(fields)
+  local parts = {}
+  for i = 1, #ROW_FIELDS do
+    local value = fields[i] or "null"
+    parts[i] = #value .. ":" .. value
   end
-  return fields
+  return table.concat(parts)
 end
 
--- Every field of a row, in ROW_FIELDS order.
+-- Whether the row exists.
+local function rowExists(rowsKey, rowId)
+  return redis.call("HEXISTS", rowsKey, rowId) == 1
+end
+
+-- Every field of a row, in ROW_FIELDS order (JSON texts); an empty list when the row is absent.
 local function readRow(rowsKey, rowId)
-  return redis.call("HMGET", rowsKey, unpack(rowFieldNames(rowId)))
+  local packed = redis.call("HGET", rowsKey, rowId)
+  if not packed then
+    return {}
+  end
+  return unpackList(packed)
+end
+
+-- One field of a row (JSON text, or false when the row is absent): only the fields up to it are split.
+local function rowField(rowsKey, rowId, name)
+  local packed = redis.call("HGET", rowsKey, rowId)
+  if not packed then
+    return false
+  end
+  local at = ROW_INDEX[name]
+  return unpackList(packed, at)[at] or false
+end
+
+-- Store a row's fields (a list in ROW_FIELDS order).
+local function writeRowFields(rowsKey, rowId, fields)
+  redis.call("HSET", rowsKey, rowId, packRow(fields))
 end
 
 -- A reply: the code followed by the row's fields.
@@ -38,7 +64,7 @@ local function withRow(code, rowsKey, rowId)
   return reply
 end
 
--- Remove every field of a row.
+-- Remove a row.
 local function dropRow(rowsKey, rowId)
-  redis.call("HDEL", rowsKey, unpack(rowFieldNames(rowId)))
+  redis.call("HDEL", rowsKey, rowId)
 end

@@ -10,6 +10,7 @@
  *   <prefix>:{<stackId>}:sync:<len>:<traversal>:<node>  hash  sender -> payload JSON
  *   <prefix>:{<stackId>}:syncs:<traversal>      set    sync point keys of the traversal
  *   <prefix>:{<stackId>}:counts:<traversal>     hash   node -> senders counted
+ *   <prefix>:{<stackId>}:synctrash              set    sync-point index sets still to drain
  *   <prefix>:{<stackId>}:gens:<traversal>       hash   check -> job generation
  *   <prefix>:{<stackId>}:queued                 zset   job id -> enqueue time
  *   <prefix>:{<stackId>}:attempts               hash   running check attempt -> engine id
@@ -33,6 +34,8 @@ export interface StackKeys {
   readonly tombstone: string;
   /** Running check attempts of the stack (attempt token -> engine id). */
   readonly attempts: string;
+  /** Sync-point index sets of traversals that are over, whose sync points are still to drop. */
+  readonly syncTrash: string;
   graph(traversalId: string): string;
   sync(traversalId: string, node: string): string;
   syncIndex(traversalId: string): string;
@@ -101,6 +104,7 @@ function stackKeys(prefix: string, stackId: string): StackKeys {
     templates: `${base}:templates`,
     queued: `${base}:queued`,
     attempts: `${base}:attempts`,
+    syncTrash: `${base}:synctrash`,
     events: `${base}:events`,
     tombstone: `${base}:tombstone`,
     graph: (t) => `${base}:graph:${t}`,

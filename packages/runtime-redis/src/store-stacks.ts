@@ -63,10 +63,12 @@ export async function beginTraversal(ctx: StoreContext, input: BeginTraversal): 
   const reply = await runScript(
     ctx.client,
     "beginTraversal",
-    [k.stack, k.templates, k.graph(old), k.syncIndex(old), k.syncCounts(old), k.gens(old)],
+    [k.stack, k.templates, k.graph(old), k.syncIndex(old), k.syncCounts(old), k.gens(old), k.syncTrash],
     [json(old), input.template === undefined ? "" : input.stack.templateId, input.template === undefined ? "" : json(input.template), ...stackPairs(input.stack)],
   );
-  return okOr("beginTraversal", reply, ScriptCode.SUPERSEDED);
+  if (!okOr("beginTraversal", reply, ScriptCode.SUPERSEDED)) return false;
+  await drainSyncTrash(ctx, input.stackId);
+  return true;
 }
 
 /** New rows per insert script: a larger traversal's rows are inserted in chunks of this many before its graph. */
@@ -86,7 +88,7 @@ export async function installGraph(ctx: StoreContext, input: InstallGraph): Prom
   const reply = await runScript(
     ctx.client,
     "installGraph",
-    [k.stack, k.rows, k.graph(t), k.syncIndex(t), k.syncCounts(t)],
+    [k.stack, k.rows, k.graph(t), k.syncIndex(t), k.syncCounts(t), k.syncTrash],
     [json(t), json(input.graph), pack(inline ? rows.flatMap(newRowPairs) : [])],
   );
   return okOr("installGraph", reply, ScriptCode.SUPERSEDED);
@@ -142,10 +144,11 @@ export async function deleteStack(ctx: StoreContext, stackId: string, ifTraversa
   const reply = await runScript(
     ctx.client,
     "deleteStack",
-    [k.stack, k.rows, k.templates, k.graph(t), k.syncIndex(t), k.syncCounts(t), k.gens(t), k.queued, k.events, k.tombstone, k.attempts],
+    [k.stack, k.rows, k.templates, k.graph(t), k.syncIndex(t), k.syncCounts(t), k.gens(t), k.queued, k.events, k.tombstone, k.attempts, k.syncTrash],
     [json(t), ctx.deletedEventsTtlMs, json(tombstone), ctx.tombstoneTtlMs + pending, DELETED_EVENTS_KEPT],
   );
   if (!okOr("deleteStack", reply, ScriptCode.SUPERSEDED)) return false;
+  await drainSyncTrash(ctx, stackId);
   if (typeof name === "string") await runScript(ctx.client, "releaseName", [ctx.keys.names], [name, stackId]);
   return true;
 }
@@ -169,6 +172,18 @@ export async function loadTemplate(ctx: StoreContext, stackId: string, templateI
   return text === null ? null : (parseStored(key, templateId, text) as CompiledTemplate);
 }
 
+/** Rows dropped per script by a completion (the last chunk goes with completeTraversal). */
+export const DROP_CHUNK_ROWS = 2000;
+
+/**
+ * Drop what is left of the sync points of traversals that are over, a page per script
+ * (`drainSyncPoints`), until the stack's trash set is empty.
+ */
+async function drainSyncTrash(ctx: StoreContext, stackId: string): Promise<void> {
+  const trash = ctx.keys.stack(stackId).syncTrash;
+  while ((await runScript(ctx.client, "drainSyncPoints", [trash], [])) === 1);
+}
+
 /** Final purge of a completed traversal (DESIGN.md section 4 step 6). */
 export async function completeTraversal(
   ctx: StoreContext,
@@ -180,11 +195,19 @@ export async function completeTraversal(
 ): Promise<boolean> {
   const k = ctx.keys.stack(stackId);
   const t = traversalId;
+  // Most rows to drop go first, in chunks, each its own short script; the last chunk with the purge.
+  let from = 0;
+  for (; dropRowIds.length - from > DROP_CHUNK_ROWS; from += DROP_CHUNK_ROWS) {
+    const chunk = pack(dropRowIds.slice(from, from + DROP_CHUNK_ROWS));
+    if (!okOr("dropRows", await runScript(ctx.client, "dropRows", [k.stack, k.rows], [json(t), chunk]), ScriptCode.SUPERSEDED)) return false;
+  }
   const reply = await runScript(
     ctx.client,
     "completeTraversal",
-    [k.stack, k.rows, k.templates, k.graph(t), k.syncIndex(t), k.syncCounts(t)],
-    [json(t), pack(dropRowIds), pack(keepTemplateIds), ...stackPairs(patch)],
+    [k.stack, k.rows, k.templates, k.graph(t), k.syncIndex(t), k.syncCounts(t), k.syncTrash],
+    [json(t), pack(dropRowIds.slice(from)), pack(keepTemplateIds), ...stackPairs(patch)],
   );
-  return okOr("completeTraversal", reply, ScriptCode.SUPERSEDED);
+  if (!okOr("completeTraversal", reply, ScriptCode.SUPERSEDED)) return false;
+  await drainSyncTrash(ctx, stackId);
+  return true;
 }

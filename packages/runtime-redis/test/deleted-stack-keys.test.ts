@@ -36,8 +36,11 @@ describe("the keys of a deleted stack", () => {
       const attempts = runtimeKeys(prefix).stack(id).attempts;
       await client.hset(attempts, "a-of-a-killed-process", "engine-killed");
       // A long history: only the newest events stay readable after the delete.
-      const filler = Array.from({ length: 5000 }, (_, i) => ({ time: i, kind: "stack" as const, stackName: "s", traversalId: "t", action: "CREATE" as const, status: "IN_PROGRESS" as const, reason: `filler ${i}` }));
-      await runtime.store.appendEvents(id, filler);
+      // Over 10,000: an approximate XTRIM stops after that many entries unless told LIMIT 0.
+      for (let batch = 0; batch < 5; batch++) {
+        const filler = Array.from({ length: 5000 }, (_, i) => ({ time: i, kind: "stack" as const, stackName: "s", traversalId: "t", action: "CREATE" as const, status: "IN_PROGRESS" as const, reason: `filler ${batch}.${i}` }));
+        await runtime.store.appendEvents(id, filler);
+      }
       await api.deleteStack("s");
       assert.equal((await api.waitForStack("s")).state, "DELETE_COMPLETE");
       const left = await client.keys(`${prefix}:{${id}}*`);

@@ -1,7 +1,7 @@
 --[[
   Insert a chunk of a traversal's new rows (version 1, unlocked), only while the traversal is
   current. A large traversal's rows go in chunks of bounded size (so no call blocks Redis long),
-  then installGraph-5 stores the graph with one small compare-and-set. A chunk refused because
+  then installGraph-6 stores the graph with one small compare-and-set. A chunk refused because
   the traversal was superseded writes nothing, and every later chunk is refused too: a newer
   traversal, which reads the rows after its own compare-and-set, sees every row written.
 

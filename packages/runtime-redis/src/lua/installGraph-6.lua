@@ -7,6 +7,7 @@
   KEYS[3] graph of the traversal
   KEYS[4] sync-point index of the traversal
   KEYS[5] sync-point readiness counts of the traversal
+  KEYS[6] sync-point trash set of the stack (see includes/dropSyncPoints.lua)
   ARGV[1] traversal id (JSON)
   ARGV[2] graph JSON
   ARGV[3] the new rows' fields, packed (see unpackList): "<rowId>:<field>", JSON value, ...
@@ -25,5 +26,5 @@ if redis.call("HGET", KEYS[1], "currentTraversal") ~= ARGV[1] then
 end
 hsetList(KEYS[2], unpackList(ARGV[3]), "")
 redis.call("SET", KEYS[3], ARGV[2])
-dropSyncPoints(KEYS[4], KEYS[5])
+dropSyncPoints(KEYS[4], KEYS[5], KEYS[6])
 return OK

@@ -10,8 +10,10 @@
   KEYS[4] graph of the traversal
   KEYS[5] sync-point index of the traversal
   KEYS[6] sync-point readiness counts of the traversal
+  KEYS[7] sync-point trash set of the stack (see includes/dropSyncPoints.lua)
   ARGV[1] traversal id (JSON)
-  ARGV[2] ids of the rows to drop, packed (see unpackList)
+  ARGV[2] ids of the rows to drop, packed (see unpackList): the last chunk of them, the others
+          dropped before by dropRows-2
   ARGV[3] ids of the templates to keep, packed
   ARGV[4..] the stack patch: field, JSON value, ...
 
@@ -38,6 +40,6 @@ for _, templateId in ipairs(redis.call("HKEYS", KEYS[3])) do
   end
 end
 redis.call("UNLINK", KEYS[4])
-dropSyncPoints(KEYS[5], KEYS[6])
+dropSyncPoints(KEYS[5], KEYS[6], KEYS[7])
 hsetPairs(KEYS[1], 4, "")
 return OK

@@ -1,0 +1,66 @@
+/**
+ * What a traversal leaves when it ends goes in bounded pages, never in one O(N) script: the
+ * rows a completion drops (`dropRows` chunks, the last with `completeTraversal`) and the sync
+ * points of a traversal that is over (a page in the script that ends it, the rest through the
+ * stack's sync-point trash set, drained a page per `drainSyncPoints`). Read from Redis's own
+ * command counts: a page is one HDEL / UNLINK inside a script.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "vitest";
+import { Redis } from "ioredis";
+import { createEngine } from "@converge/core";
+import { createRedisRuntime, runtimeKeys } from "@converge/runtime-redis";
+import { uniquePrefix } from "@converge/runtime-redis/testing";
+import { encodeRow } from "../src/codec.js";
+import { quiet, useTestRedis } from "./support/suite.js";
+
+const redis = useTestRedis();
+
+/** Calls of each command Redis ran so far (scripts' inner calls included). */
+async function calls(client: Redis): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const m of (await client.info("commandstats")).matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)) out.set(m[1] ?? "", Number(m[2]));
+  return out;
+}
+
+const ROWS = 4500;
+const SYNC_POINTS = 1200;
+
+describe("the end of a traversal", () => {
+  it("drops its rows and sync points in pages, and leaves no sync point or trash behind", { timeout: 60_000 }, async () => {
+    const prefix = uniquePrefix("paged-drops");
+    const admin = new Redis(redis.url);
+    const runtime = createRedisRuntime({ connection: redis.url, prefix, mode: "manual", checkPermissions: false, logger: quiet });
+    const engine = createEngine({ runtime, types: [], worker: false, logger: quiet });
+    try {
+      const info = await engine.createStack("s", { resources: {} });
+      const stack = await runtime.store.loadStack(info.id);
+      assert.ok(stack !== null);
+      const t = stack.currentTraversal;
+      const k = runtimeKeys(prefix).stack(info.id);
+      // Deleted rows a completion drops, and the sync points of a live traversal.
+      const ids = Array.from({ length: ROWS }, (_, i) => String(1000 + i));
+      for (let i = 0; i < ROWS; i += 500) {
+        const pairs = ids.slice(i, i + 500).flatMap((id) => [id, encodeRow({ id, name: `r${id}`, type: "t", templateId: stack.templateId, physicalId: null, properties: {}, attributes: {}, action: "DELETE", status: "COMPLETE", statusReason: "", requires: [], replaces: null, replacedBy: null, createdTraversal: t, deletionPolicy: "delete", lockHolder: null, version: 2, updatedAt: 0, checkStatus: null, driftedProperties: [], checkedAt: null })]);
+        await admin.hset(k.rows, ...pairs);
+      }
+      await admin.set(k.graph(t), "{}");
+      for (let i = 0; i < SYNC_POINTS; i++) await runtime.store.syncMerge(info.id, t, `U:${i}`, "U:x", null, true, 2);
+      assert.equal(await admin.scard(k.syncIndex(t)), SYNC_POINTS);
+      const before = await calls(admin);
+      assert.ok(await runtime.store.completeTraversal(info.id, t, ids, [stack.templateId], { status: "COMPLETE" }));
+      const after = await calls(admin);
+      const ran = (name: string): number => (after.get(name) ?? 0) - (before.get(name) ?? 0);
+      assert.equal(await admin.hlen(k.rows), 0);
+      assert.equal((await admin.keys(`${prefix}:{${info.id}}:sync:*`)).length, 0, "sync points left behind");
+      assert.equal(await admin.exists(k.syncIndex(t), k.syncCounts(t), k.syncTrash), 0);
+      assert.ok(ran("hdel") >= Math.ceil(ROWS / 500), `rows dropped in ${ran("hdel")} HDEL calls`);
+      assert.ok(ran("unlink") >= Math.ceil(SYNC_POINTS / 500), `sync points dropped in ${ran("unlink")} UNLINK calls`);
+      assert.ok(ran("evalsha") + ran("eval") >= 3 + 2, "the drops are spread over several scripts");
+    } finally {
+      await engine.close();
+      await runtime.close();
+      admin.disconnect();
+    }
+  });
+});

@@ -6,7 +6,7 @@
  * always points at a stack that was stored.
  */
 import { RuntimeError } from "@converge/core";
-import type { BeginTraversal, CompiledTemplate, InstallGraph, StackRecord, StackTombstone, TraversalGraph } from "@converge/core";
+import type { BeginTraversal, CompiledTemplate, InstallGraph, NewRow, StackRecord, StackTombstone, TraversalGraph } from "@converge/core";
 import { decodeStack, json, newRowPairs, pack, parseStored, stackPairs } from "./codec.js";
 import { ScriptCode, okOr, unexpectedReply } from "./script-codes.js";
 import { runScript } from "./script-loader.js";
@@ -74,6 +74,27 @@ export async function beginTraversal(ctx: StoreContext, input: BeginTraversal): 
 /** New rows per insert script: a larger traversal's rows are inserted in chunks of this many before its graph. */
 export const INSERT_CHUNK_ROWS = 200;
 
+/** Insert script calls in flight at once (one connection runs them in order: a pipeline). */
+const INSERT_WINDOW = 8;
+
+/**
+ * Insert new rows of the current traversal `t` in chunks, each its own short script and a
+ * compare-and-set on the traversal, a few chunks in flight at once. False when superseded:
+ * a refused chunk writes nothing, and so does every later one (the traversal stays superseded).
+ */
+export async function insertRows(ctx: StoreContext, stackId: string, t: string, rows: readonly NewRow[]): Promise<boolean> {
+  const k = ctx.keys.stack(stackId);
+  for (let from = 0; from < rows.length; from += INSERT_CHUNK_ROWS * INSERT_WINDOW) {
+    const calls: Array<Promise<unknown>> = [];
+    for (let i = from; i < Math.min(rows.length, from + INSERT_CHUNK_ROWS * INSERT_WINDOW); i += INSERT_CHUNK_ROWS) {
+      calls.push(runScript(ctx.client, "insertRows", [k.stack, k.rows], [json(t), pack(rows.slice(i, i + INSERT_CHUNK_ROWS).flatMap(newRowPairs))]));
+    }
+    const replies = await Promise.all(calls);
+    if (!replies.every((reply) => okOr("insertRows", reply, ScriptCode.SUPERSEDED))) return false;
+  }
+  return true;
+}
+
 /** Insert the traversal's new rows and store its graph, only while it is current. */
 export async function installGraph(ctx: StoreContext, input: InstallGraph): Promise<boolean> {
   const k = ctx.keys.stack(input.stackId);
@@ -81,10 +102,7 @@ export async function installGraph(ctx: StoreContext, input: InstallGraph): Prom
   const rows = input.newRows;
   // A large traversal's rows go first, in chunks, each its own short script.
   const inline = rows.length <= INSERT_CHUNK_ROWS;
-  for (let i = 0; !inline && i < rows.length; i += INSERT_CHUNK_ROWS) {
-    const chunk = pack(rows.slice(i, i + INSERT_CHUNK_ROWS).flatMap(newRowPairs));
-    if (!okOr("insertRows", await runScript(ctx.client, "insertRows", [k.stack, k.rows], [json(t), chunk]), ScriptCode.SUPERSEDED)) return false;
-  }
+  if (!inline && !(await insertRows(ctx, input.stackId, t, rows))) return false;
   const reply = await runScript(
     ctx.client,
     "installGraph",

@@ -1,15 +1,16 @@
 /**
  * Starting a traversal (DESIGN.md section 3): CAS the stack to a new traversal id, choose the
- * rows, build and store the graph once, then enqueue every leaf in one batch.
+ * rows, build and store the graph once, then enqueue the leaves (a large traversal's streamed:
+ * see `stream-install.ts`).
  */
-import type { CheckMessage, ResourceRow, StackAction, StackOptions, StackRecord } from "../model/types.js";
+import type { ResourceRow, StackAction, StackOptions, StackRecord } from "../model/types.js";
 import { randomUUID } from "../platform/node.js";
 import type { NewRow, Runtime, RuntimeStore } from "../runtime/contract.js";
 import type { CompiledTemplate } from "../template/types.js";
 import type { TargetMatch } from "./best-existing.js";
 import { chooseRows, contestedNames, isActiveRow, isSettledRow } from "./best-existing.js";
 import { stackEvent } from "./events.js";
-import { nodeMessage } from "./report.js";
+import { installAndEnqueue } from "./stream-install.js";
 import { buildTraversalGraph } from "./traversal-graph.js";
 
 /** What a traversal start needs from its caller's environment. */
@@ -104,11 +105,7 @@ export async function startTraversal(env: TraversalEnv, start: StartTraversal): 
     chosen: chosenIds,
     existing: rows,
   });
-  if (!(await env.store.installGraph({ stackId: stack.id, graph, newRows }))) return traversalId;
-
-  const leaves: CheckMessage[] = graph.leaves.map((key) => nodeMessage(stack.id, traversalId, key));
-  if (graph.roots.length === 0) leaves.push({ kind: "complete", stackId: stack.id, traversalId });
-  await env.runtime.enqueue(leaves);
+  await installAndEnqueue(env, stack.id, graph, newRows);
   return traversalId;
 }
 

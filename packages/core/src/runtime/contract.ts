@@ -167,6 +167,13 @@ export interface RuntimeStore {
    * current. Returns false if superseded (nothing written).
    */
   installGraph(input: InstallGraph): Promise<boolean>;
+  /**
+   * Optional: insert more new rows of the current traversal after its graph is installed
+   * (version 1, unlocked; ids from `allocateRowIds`), only while the traversal is current.
+   * Returns false if superseded (nothing written). With it, a large traversal's leaf rows are
+   * streamed: their leaves enqueued chunk by chunk as the rows land.
+   */
+  insertRows?(stackId: string, traversalId: string, rows: readonly NewRow[]): Promise<boolean>;
   /** Reserve `count` fresh row ids for the stack (never reused). */
   allocateRowIds(stackId: string, count: number): Promise<string[]>;
   /** Load a traversal graph; null when the traversal was purged or superseded. */

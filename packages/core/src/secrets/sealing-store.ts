@@ -186,6 +186,7 @@ class SealingStore implements RuntimeStore {
   readonly writeRowWithEvent?: (write: RowWrite, event: RowWriteEvent) => Promise<RowWriteResult>;
   readonly reportNode?: (report: NodeReport) => Promise<NodeReportResult>;
   readonly nodeReported?: (stackId: string, traversalId: string, node: NodeKey) => Promise<boolean>;
+  readonly insertRows?: (stackId: string, traversalId: string, rows: readonly NewRow[]) => Promise<boolean>;
 
   constructor(store: RuntimeStore, sealer: Sealer) {
     this.#store = store;
@@ -194,6 +195,8 @@ class SealingStore implements RuntimeStore {
     if (store.writeRowWithEvent !== undefined) this.writeRowWithEvent = (write, event) => this.#writeRowWithEvent(write, event);
     if (store.reportNode !== undefined) this.reportNode = (report) => this.#reportNode(report);
     if (store.nodeReported !== undefined) this.nodeReported = store.nodeReported.bind(store);
+    const insertRows = store.insertRows?.bind(store);
+    if (insertRows !== undefined) this.insertRows = (stackId, traversalId, rows) => insertRows(stackId, traversalId, rows.map((r) => this.#sealer.newRow(r, r.id)));
   }
 
   createStack(stack: StackRecord, template: CompiledTemplate): Promise<boolean> {

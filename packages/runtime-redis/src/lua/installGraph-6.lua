@@ -10,8 +10,9 @@
   KEYS[6] sync-point trash set of the stack (see includes/dropSyncPoints.lua)
   ARGV[1] traversal id (JSON)
   ARGV[2] graph JSON
-  ARGV[3] the new rows' fields, packed (see unpackList): "<rowId>:<field>", JSON value, ...
-          (every field of every new row, version and lockHolder included); empty when the
+  ARGV[3] the new rows' fields, packed (see unpackList): row id, packed row (see
+          includes/rowFields.lua), ...
+          (every new row whole: version 1, unlocked); empty when the
           rows were inserted before in chunks (insertRows-2)
 
   Returns 1 (OK), or -2 (SUPERSEDED) when the traversal is not current (nothing written).

@@ -1,0 +1,57 @@
+/**
+ * Installing a traversal's graph and enqueueing its leaves, streamed for a large traversal
+ * (issue 11): when the store can insert rows after the graph (`RuntimeStore.insertRows`), a
+ * traversal with many new leaf rows installs its graph with the rows no leaf check can reach
+ * first plus a first chunk of leaf rows, enqueues those leaves, then inserts the other leaf
+ * rows chunk by chunk, enqueueing each chunk's leaves as it lands - so first checks run while
+ * the rest is still being written.
+ *
+ * Why this keeps every guarantee: a check only runs once its message is enqueued, and a leaf's
+ * message is enqueued after its row landed; a node that is not a leaf runs only after one of
+ * its requirements reported, and its row went in before the graph. Each chunk is a
+ * compare-and-set on the traversal: once a newer traversal's CAS is done, no chunk of this one
+ * is written (nor its leaves enqueued), so the newer one, which reads rows after its own CAS,
+ * sees every row this one wrote and no check of this one ever acts on a row it does not see.
+ */
+import type { CheckMessage, NodeKey, TraversalGraph } from "../model/types.js";
+import { parseNodeKey } from "../model/types.js";
+import type { NewRow, Runtime, RuntimeStore } from "../runtime/contract.js";
+import { nodeMessage } from "./report.js";
+
+/** New leaf rows per streamed chunk (one `insertRows` then one `enqueue` of their leaves). */
+export const STREAM_CHUNK_ROWS = 1000;
+
+/** What installing needs. */
+export interface InstallEnv {
+  readonly store: RuntimeStore;
+  readonly runtime: Runtime;
+}
+
+/**
+ * Store the graph with the new rows and enqueue the leaves (and the `complete` message of a
+ * traversal without nodes). Returns false when the traversal was superseded meanwhile.
+ */
+export async function installAndEnqueue(env: InstallEnv, stackId: string, graph: TraversalGraph, newRows: readonly NewRow[]): Promise<boolean> {
+  const traversalId = graph.traversalId;
+  const message = (key: NodeKey): CheckMessage => nodeMessage(stackId, traversalId, key);
+  const insertRows = env.store.insertRows?.bind(env.store);
+  // Update leaves by row id (a new row has no cleanup node).
+  const leafOf = new Map<string, NodeKey>();
+  for (const key of graph.leaves) {
+    const { direction, rowId } = parseNodeKey(key);
+    if (direction === "U") leafOf.set(rowId, key);
+  }
+  const late = insertRows === undefined ? [] : newRows.filter((row) => leafOf.has(row.id)).slice(STREAM_CHUNK_ROWS);
+  const lateIds = new Set(late.map((row) => row.id));
+  const first = late.length === 0 ? newRows : newRows.filter((row) => !lateIds.has(row.id));
+  if (!(await env.store.installGraph({ stackId, graph, newRows: first }))) return false;
+  const leaves: CheckMessage[] = graph.leaves.filter((key) => !(key.startsWith("U:") && lateIds.has(parseNodeKey(key).rowId))).map(message);
+  if (graph.roots.length === 0) leaves.push({ kind: "complete", stackId, traversalId });
+  await env.runtime.enqueue(leaves);
+  for (let i = 0; insertRows !== undefined && i < late.length; i += STREAM_CHUNK_ROWS) {
+    const chunk = late.slice(i, i + STREAM_CHUNK_ROWS);
+    if (!(await insertRows(stackId, traversalId, chunk))) return false;
+    await env.runtime.enqueue(chunk.map((row) => message(leafOf.get(row.id) as NodeKey)));
+  }
+  return true;
+}

@@ -1,9 +1,11 @@
 /**
- * A stack's events in a Redis stream (`XADD ... MAXLEN ~`). The sequence number of an event
+ * A stack's events in a Redis stream (`XADD ... MAXLEN ~`); a resource event written with its
+ * row is stored compact (see `decodeEntry`). The sequence number of an event
  * is its stream id. Reads that wait for new events use `XREAD BLOCK` on a connection of a
  * small pool of blocking connections (a blocked connection serves nobody else); an abort
  * drops that connection, which ends the wait at once. No polling.
  */
+import { RuntimeError } from "@converge/core";
 import type { NewStackEvent, StackEvent } from "@converge/core";
 import { json, parseStored } from "./codec.js";
 import { redisFailure, unexpectedReply } from "./script-codes.js";
@@ -95,7 +97,18 @@ export class EventStreams {
   }
 }
 
+/**
+ * An event from its stream entry: field "e", the event's JSON; or field "r", a resource event
+ * written with its row (`lua/includes/conditionalWrite.lua`), compact: the JSON list
+ * [resourceName, rowId, physicalId, time, stackName, traversalId, action, status, reason].
+ */
 function decodeEntry(key: string, [id, fields]: Entry): StackEvent {
+  if (fields[0] === "r" && fields[1] !== undefined) {
+    const list = parseStored(key, id, fields[1]);
+    if (!Array.isArray(list) || list.length !== 9) throw new RuntimeError(`corrupt event in Redis at ${key} entry ${id}: expected a list of 9 resource event fields`);
+    const [resourceName, rowId, physicalId, time, stackName, traversalId, action, status, reason] = list as unknown[];
+    return { time, stackName, traversalId, action, status, reason, kind: "resource", resourceName, rowId, physicalId, seq: id } as StackEvent;
+  }
   const at = fields.indexOf("e");
   const text = at >= 0 ? fields[at + 1] : undefined;
   if (text === undefined) throw unexpectedReply(`XRANGE ${key}`, fields);

@@ -64,11 +64,15 @@ export function writeConditions(write: RowWrite): Array<string | number> {
   ];
 }
 
-/** The JSON the scripts complete into a row write's event (everything but what the row gives). */
+/**
+ * What the scripts complete into a row write's event (everything but what the row gives): the
+ * JSON list `[time, stackName, traversalId, action, status, reason]`, the tail of the stored
+ * resource event (see `event-stream.ts`).
+ */
 export function eventRest(event: RowWriteEvent | undefined): string {
   if (event === undefined) return "";
   const { time, stackName, traversalId, action, status, reason } = event;
-  return json({ time, stackName, traversalId, action, status, reason });
+  return json([time, stackName, traversalId, action, status, reason]);
 }
 
 /** Conditional row write (with the resource event of an accepted write, when given); bumps the version. */

@@ -19,7 +19,8 @@
   ARGV[4] write condition: version or ""
   ARGV[5] write condition: lock holder (JSON) or ""
   ARGV[6] new lock holder (JSON) or "" to keep it
-  ARGV[7] the write's event (JSON object without kind, resourceName, rowId, physicalId) or ""
+  ARGV[7] the write's event (JSON list [time, stackName, traversalId, action, status, reason],
+          see appendRowEvent) or ""
   ARGV[8] approximate maximum length of the event stream
   ARGV[9] number n of patch arguments (field, JSON value, ...)
   ARGV[10 .. 9+n] the patch

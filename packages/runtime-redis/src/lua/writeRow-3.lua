@@ -12,8 +12,8 @@
   ARGV[3] required version (integer), or "" for no condition
   ARGV[4] required lock holder (JSON: a string or null), or "" for no condition
   ARGV[5] new lock holder (JSON), or "" to keep it
-  ARGV[6] the event as a JSON object without kind, resourceName, rowId and physicalId (taken
-          from the written row), or "" for no event
+  ARGV[6] the event's JSON list [time, stackName, traversalId, action, status, reason] (the
+          row gives the rest, see appendRowEvent), or "" for no event
   ARGV[7] approximate maximum length of the event stream
   ARGV[8..] patch: field, JSON value, ...
 

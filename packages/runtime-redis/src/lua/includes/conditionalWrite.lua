@@ -44,16 +44,12 @@ end
 
 --[[
   Append the resource event of a written row (its fields, as written) to the stack's stream
-  (trimmed to about maxLen): `rest` is the event's JSON object without kind, resourceName,
-  rowId and physicalId, which come from the row (its stored JSON text, spliced in as is).
+  (trimmed to about maxLen), compact: field "r", a JSON list [resourceName, rowId, physicalId,
+  time, stackName, traversalId, action, status, reason] (decoded by src/event-stream.ts). The
+  first three come from the row (its stored JSON text, spliced in as is); `rest` is the JSON
+  list of the others.
 ]]
 local function appendRowEvent(eventsKey, maxLen, row, rest)
-  local json = '{"kind":"resource","resourceName":' .. row[ROW_INDEX.name] .. ',"rowId":' .. row[ROW_INDEX.id] ..
-    ',"physicalId":' .. row[ROW_INDEX.physicalId]
-  if #rest > 2 then
-    json = json .. "," .. string.sub(rest, 2)
-  else
-    json = json .. "}"
-  end
-  redis.call("XADD", eventsKey, "MAXLEN", "~", maxLen, "*", "e", json)
+  local json = "[" .. row[ROW_INDEX.name] .. "," .. row[ROW_INDEX.id] .. "," .. row[ROW_INDEX.physicalId] .. "," .. string.sub(rest, 2)
+  redis.call("XADD", eventsKey, "MAXLEN", "~", maxLen, "*", "r", json)
 end

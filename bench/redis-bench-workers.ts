@@ -90,12 +90,15 @@ export async function runWithWorkerProcesses(run: WorkersRun): Promise<void> {
     const deleteMs = performance.now() - deleteStart;
     if (deleted.state !== "DELETE_COMPLETE") throw new Error(`delete: ${deleted.state} ${deleted.statusReason}`);
     const commandsDeleted = await serverCommands(run.monitor);
+    // UNLINK frees large keys on a background thread: read memory once that is done.
+    for (let i = 0; i < 100 && (await info(run.monitor, "memory", "lazyfree_pending_objects")) > 0; i++) await new Promise((r) => setTimeout(r, 100));
     const memoryDeleted = await info(run.monitor, "memory", "used_memory");
+    const clients = await info(run.monitor, "memory", "mem_clients_normal");
     const load = loadavg().map((l) => l.toFixed(1)).join(" ");
     console.log(`Redis bench, worker processes: N=${run.n}, ${run.workers} workers at concurrency ${run.concurrency}; ${cpus().length} CPUs, load average ${load}`);
     console.log(`create: ${(createMs / 1000).toFixed(1)} s (createStack itself ${(started / 1000).toFixed(1)} s), ${((commandsCreated - commandsBefore) / (run.n + 1)).toFixed(1)} Redis commands per check`);
     console.log(`delete: ${(deleteMs / 1000).toFixed(1)} s, ${((commandsDeleted - commandsCreated) / (run.n + 1)).toFixed(1)} Redis commands per check`);
-    console.log(`Redis memory: ${((memoryCreated - memoryBefore) / run.n).toFixed(0)} B per resource after the create; ${((memoryDeleted - memoryBefore) / 1024).toFixed(0)} KiB left after the delete, largest keys: ${await largestKeys(run.monitor, prefix)}`);
+    console.log(`Redis memory: ${((memoryCreated - memoryBefore) / run.n).toFixed(0)} B per resource after the create; ${((memoryDeleted - memoryBefore) / 1024).toFixed(0)} KiB left after the delete (of which ${(clients / 1024).toFixed(0)} KiB client buffers), largest keys: ${await largestKeys(run.monitor, prefix)}`);
   } finally {
     await api.close();
     await runtime.close();

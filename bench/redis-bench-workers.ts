@@ -7,6 +7,7 @@
  * workers, delete no slower than create, <= 1 KB per resource, back to baseline after delete.
  */
 import { fork } from "node:child_process";
+import { createHash } from "node:crypto";
 import type { ChildProcess } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import type { Redis } from "ioredis";
@@ -14,6 +15,7 @@ import { createEngine } from "@converge/core";
 import type { Logger, Template } from "@converge/core";
 import { createRedisRuntime } from "@converge/runtime-redis";
 import { uniquePrefix } from "@converge/runtime-redis/testing";
+import { luaScripts } from "../packages/runtime-redis/src/lua/scripts.js";
 import { noop } from "./redis-bench-type.js";
 
 /** What the multi-process run needs. */
@@ -53,6 +55,23 @@ async function largestKeys(monitor: Redis, prefix: string): Promise<string> {
   return sizes.sort((a, b) => b[1] - a[1]).slice(0, 5).map(([key, bytes]) => `${key} ${(bytes / 1024).toFixed(0)} KiB`).join(", ");
 }
 
+/** Script names by SHA1 (SLOWLOG shows EVALSHA's SHA). */
+const scriptNames = new Map(Object.entries(luaScripts).map(([name, script]) => [createHash("sha1").update(script.lua).digest("hex"), name]));
+
+/**
+ * SLOWLOG entries over 50 ms since the reset, the slowest first (command, or script name, and
+ * ms), and the slowest plain command of a few arguments - O(1) work, so its time is the
+ * machine's preemption noise.
+ */
+async function slowEntries(monitor: Redis): Promise<string> {
+  const log = ((await monitor.slowlog("GET", 128)) as Array<[number, number, number, string[]]>).filter((e) => !["config", "slowlog", "info"].includes(String(e[3][0]).toLowerCase()));
+  const name = (args: string[]): string => (/^evalsha/i.test(String(args[0])) ? (scriptNames.get(String(args[1])) ?? "EVALSHA (BullMQ)") : String(args[0]).toUpperCase());
+  const plain = log.filter((e) => e[3].length <= 12 && !/^eval/i.test(String(e[3][0])));
+  const noise = Math.max(0, ...plain.map((e) => e[2])) / 1000;
+  const top = [...log].sort((a, b) => b[2] - a[2]).slice(0, 5).map((e) => `${name(e[3])} ${(e[2] / 1000).toFixed(0)} ms`);
+  return `${log.length} SLOWLOG entries over 50 ms${top.length > 0 ? `, slowest: ${top.join(", ")}` : ""}; slowest plain O(1) command (machine noise): ${noise.toFixed(0)} ms`;
+}
+
 /** Start `count` worker processes; resolves once each has its engine registered. */
 async function startWorkers(count: number, env: NodeJS.ProcessEnv): Promise<ChildProcess[]> {
   return Promise.all(
@@ -74,6 +93,9 @@ export async function runWithWorkerProcesses(run: WorkersRun): Promise<void> {
   const api = createEngine({ runtime, types: [noop], worker: false, logger: run.logger });
   const template: Template = { resources: Object.fromEntries(Array.from({ length: run.n }, (_, i) => [`w${i}`, { type: noop.type, properties: { n: i } }])) };
   try {
+    await run.monitor.config("SET", "slowlog-log-slower-than", "50000");
+    await run.monitor.config("SET", "slowlog-max-len", "128");
+    await run.monitor.slowlog("RESET");
     const memoryBefore = await info(run.monitor, "memory", "used_memory");
     const commandsBefore = await serverCommands(run.monitor);
     const start = performance.now();
@@ -99,6 +121,7 @@ export async function runWithWorkerProcesses(run: WorkersRun): Promise<void> {
     console.log(`create: ${(createMs / 1000).toFixed(1)} s (createStack itself ${(started / 1000).toFixed(1)} s), ${((commandsCreated - commandsBefore) / (run.n + 1)).toFixed(1)} Redis commands per check`);
     console.log(`delete: ${(deleteMs / 1000).toFixed(1)} s, ${((commandsDeleted - commandsCreated) / (run.n + 1)).toFixed(1)} Redis commands per check`);
     console.log(`Redis memory: ${((memoryCreated - memoryBefore) / run.n).toFixed(0)} B per resource after the create; ${((memoryDeleted - memoryBefore) / 1024).toFixed(0)} KiB left after the delete (of which ${(clients / 1024).toFixed(0)} KiB client buffers), largest keys: ${await largestKeys(run.monitor, prefix)}`);
+    console.log(`Redis calls: ${await slowEntries(run.monitor)}`);
   } finally {
     await api.close();
     await runtime.close();

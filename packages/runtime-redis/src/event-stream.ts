@@ -10,6 +10,7 @@ import type { NewStackEvent, StackEvent } from "@converge/core";
 import { json, parseStored } from "./codec.js";
 import { redisFailure, unexpectedReply } from "./script-codes.js";
 import { runScript } from "./script-loader.js";
+import { DELETED_EVENTS_KEPT } from "./store-stacks.js";
 import type { RedisClient } from "./script-loader.js";
 import type { StoreContext } from "./store-context.js";
 import { command } from "./store-context.js";
@@ -47,7 +48,7 @@ export class EventStreams {
   async append(stackId: string, events: readonly NewStackEvent[]): Promise<void> {
     if (events.length === 0) return;
     const k = this.ctx.keys.stack(stackId);
-    const ids = await runScript(this.ctx.client, "appendEvents", [k.stack, k.events], [this.ctx.maxEventsPerStack, ...events.map(json)]);
+    const ids = await runScript(this.ctx.client, "appendEvents", [k.stack, k.events], [this.ctx.maxEventsPerStack, DELETED_EVENTS_KEPT, ...events.map(json)]);
     if (!Array.isArray(ids)) throw unexpectedReply("appendEvents", ids);
   }
 

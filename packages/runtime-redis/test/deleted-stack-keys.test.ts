@@ -51,6 +51,11 @@ describe("the keys of a deleted stack", () => {
       assert.ok(kept >= 1 && kept <= DELETED_EVENTS_KEPT + 200, `${kept} events kept after the delete`);
       const last = await client.xrevrange(runtimeKeys(prefix).stack(id).events, "+", "-", "COUNT", 1);
       assert.match(last[0]?.[1][1] ?? "", /DELETE/, "the newest events (the delete's) are the ones kept");
+      // Events that arrive after the delete (a late check's) do not grow the stream back.
+      const late = Array.from({ length: 3000 }, (_, i) => ({ time: i, kind: "stack" as const, stackName: "s", traversalId: "t", action: "DELETE" as const, status: "IN_PROGRESS" as const, reason: `late ${i}` }));
+      await runtime.store.appendEvents(id, late);
+      const after = await client.xlen(runtimeKeys(prefix).stack(id).events);
+      assert.ok(after <= DELETED_EVENTS_KEPT + 200, `${after} events after late appends to a deleted stack`);
     } finally {
       await api.close();
       await runtime.close();

@@ -55,6 +55,11 @@ async function largestKeys(monitor: Redis, prefix: string): Promise<string> {
   return sizes.sort((a, b) => b[1] - a[1]).slice(0, 5).map(([key, bytes]) => `${key} ${(bytes / 1024).toFixed(0)} KiB`).join(", ");
 }
 
+/** CPU time the Redis server has used (user + system), s. */
+async function redisCpuS(monitor: Redis): Promise<number> {
+  return (await info(monitor, "cpu", "used_cpu_user")) + (await info(monitor, "cpu", "used_cpu_sys"));
+}
+
 /** Script names by SHA1 (SLOWLOG shows EVALSHA's SHA). */
 const scriptNames = new Map(Object.entries(luaScripts).map(([name, script]) => [createHash("sha1").update(script.lua).digest("hex"), name]));
 
@@ -97,6 +102,7 @@ export async function runWithWorkerProcesses(run: WorkersRun): Promise<void> {
     await run.monitor.config("SET", "slowlog-max-len", "128");
     await run.monitor.slowlog("RESET");
     const memoryBefore = await info(run.monitor, "memory", "used_memory");
+    const cpuBefore = await redisCpuS(run.monitor);
     const commandsBefore = await serverCommands(run.monitor);
     const start = performance.now();
     await api.createStack("bench", template);
@@ -106,20 +112,23 @@ export async function runWithWorkerProcesses(run: WorkersRun): Promise<void> {
     if (created.state !== "CREATE_COMPLETE") throw new Error(`create: ${created.state} ${created.statusReason}`);
     const memoryCreated = await info(run.monitor, "memory", "used_memory");
     const commandsCreated = await serverCommands(run.monitor);
+    const cpuCreated = await redisCpuS(run.monitor);
     const deleteStart = performance.now();
     await api.deleteStack("bench");
     const deleted = await api.waitForStack("bench");
     const deleteMs = performance.now() - deleteStart;
     if (deleted.state !== "DELETE_COMPLETE") throw new Error(`delete: ${deleted.state} ${deleted.statusReason}`);
     const commandsDeleted = await serverCommands(run.monitor);
+    const cpuDeleted = await redisCpuS(run.monitor);
     // UNLINK frees large keys on a background thread: read memory once that is done.
     for (let i = 0; i < 100 && (await info(run.monitor, "memory", "lazyfree_pending_objects")) > 0; i++) await new Promise((r) => setTimeout(r, 100));
     const memoryDeleted = await info(run.monitor, "memory", "used_memory");
     const clients = await info(run.monitor, "memory", "mem_clients_normal");
     const load = loadavg().map((l) => l.toFixed(1)).join(" ");
     console.log(`Redis bench, worker processes: N=${run.n}, ${run.workers} workers at concurrency ${run.concurrency}; ${cpus().length} CPUs, load average ${load}`);
-    console.log(`create: ${(createMs / 1000).toFixed(1)} s (createStack itself ${(started / 1000).toFixed(1)} s), ${((commandsCreated - commandsBefore) / (run.n + 1)).toFixed(1)} Redis commands per check`);
+    console.log(`create: ${(createMs / 1000).toFixed(1)} s (createStack itself ${(started / 1000).toFixed(1)} s), ${((commandsCreated - commandsBefore) / (run.n + 1)).toFixed(1)} Redis commands per check, Redis CPU ${(cpuCreated - cpuBefore).toFixed(1)} s`);
     console.log(`delete: ${(deleteMs / 1000).toFixed(1)} s, ${((commandsDeleted - commandsCreated) / (run.n + 1)).toFixed(1)} Redis commands per check`);
+    console.log(`delete Redis CPU: ${(cpuDeleted - cpuCreated).toFixed(1)} s`);
     console.log(`Redis memory: ${((memoryCreated - memoryBefore) / run.n).toFixed(0)} B per resource after the create; ${((memoryDeleted - memoryBefore) / 1024).toFixed(0)} KiB left after the delete (of which ${(clients / 1024).toFixed(0)} KiB client buffers), largest keys: ${await largestKeys(run.monitor, prefix)}`);
     console.log(`Redis calls: ${await slowEntries(run.monitor)}`);
   } finally {

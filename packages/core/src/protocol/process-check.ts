@@ -15,6 +15,7 @@ import { checkUpdateNode } from "./check-update.js";
 import { loadGraph } from "./engine-cache.js";
 import type { CheckEnv, EngineContext } from "./env.js";
 import { rowWriteEvent } from "./events.js";
+import { ClaimedReads, firstRow, firstStack } from "./first-reads.js";
 import { assertStackNotLost, watchGone } from "./lost-state.js";
 import { checkReconcile } from "./reconcile.js";
 import { retrigger } from "./report.js";
@@ -36,6 +37,7 @@ export async function processCheck(engine: EngineContext, delivery: Delivery): P
     ...(delivery.signal === undefined ? {} : { signal: delivery.signal }),
     holder: formatLockHolder(engine.engineId, delivery.attempt),
     ...(delivery.leaseValid === undefined ? {} : { leaseValid: delivery.leaseValid }),
+    ...(delivery.claim === undefined ? {} : { claim: new ClaimedReads(delivery.claim, watch.note) }),
   };
   await dispatch(delivered, message);
   // A missing stack is fine only when it was deleted (a stale message); otherwise it was lost.
@@ -50,12 +52,13 @@ function isTimer(message: CheckMessage): boolean {
 }
 
 async function dispatch(delivered: CheckEnv, message: CheckMessage): Promise<void> {
-  const stack = await delivered.store.loadStack(message.stackId);
+  // The first reads: from the delivery's claim when the runtime gave one (first-reads.ts).
+  const stack = await firstStack(delivered, message.stackId);
   if (stack === null) return;
   // Everything this check writes is redacted where it is written (secrets/sealing-store.ts).
   const env = await redactingEnv(delivered, stack);
   if (message.kind === "node") {
-    const row = await env.store.loadRow(stack.id, message.rowId);
+    const row = await firstRow(env, stack.id, message.rowId);
     if (row === null) return;
     if (message.traversalId !== stack.currentTraversal) return handleStale(env, stack, row);
     if (stack.status !== "IN_PROGRESS") return;

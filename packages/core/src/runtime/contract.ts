@@ -285,10 +285,37 @@ export interface RuntimeStore {
   ): Promise<StackEvent[]>;
 }
 
+/**
+ * What a runtime read when it claimed a delivery, in the same atomic step (see
+ * {@link Delivery.claim}). Each value is the state at the claim, for the delivered message's
+ * stack, row, traversal and node; a value the claim did not read is absent.
+ */
+export interface DeliveryClaim {
+  /** The stack record (null: no such stack). */
+  readonly stack: StackRecord | null;
+  /** A node check's row, by id (`value` null: no such row). */
+  readonly row?: { readonly rowId: string; readonly value: ResourceRow | null };
+  /**
+   * The check's first sync point - a node check's own node, `STACK_NODE` for `complete` - as
+   * `readSync` answers (`value` null: the traversal is gone).
+   */
+  readonly sync?: { readonly traversalId: string; readonly node: SyncKey; readonly value: ReadonlyMap<SyncKey, SyncPayload> | null };
+  /** Whether a node check's node already reported, as `nodeReported` answers. */
+  readonly reported?: { readonly traversalId: string; readonly node: NodeKey; readonly value: boolean };
+}
+
 /** A check being processed: the message and the runtime view to use for it. */
 export interface Delivery {
   /** The message (untrusted: validate before use). */
   readonly message: unknown;
+  /**
+   * What the runtime read when it claimed this delivery (a runtime that claims with one
+   * atomic script can read the check's first state with it and save the round trips).
+   * `processCheck` answers its first read of each value from it - only reads made before the
+   * check's first write - and reads the store for everything else. Absent: every read goes
+   * to the store.
+   */
+  readonly claim?: DeliveryClaim;
   /**
    * The runtime to use for this check (its `store` included). Runtimes may wrap it - the
    * memory runtime fences a crashed engine's operations - so always use this one inside

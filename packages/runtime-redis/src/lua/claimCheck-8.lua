@@ -23,6 +23,8 @@
   ARGV[8] "1" to read whether the node ARGV[2] reported, "0" not to
   ARGV[9] the attempt's token
   ARGV[10] the engine id running it
+  ARGV[11..] attempts of this stack that ended (removed from KEYS[8] first, whatever the rest
+             finds: see src/attempt-ends.ts)
 
   Returns {stack record as a flat list field, JSON value, ... (empty: no such stack),
            the row's fields in ROW_FIELDS order (empty: no row read),
@@ -32,6 +34,9 @@
 ]]
 --- @include "rowFields"
 
+if #ARGV > 10 then
+  redis.call("HDEL", KEYS[8], unpack(ARGV, 11))
+end
 if redis.call("EXISTS", KEYS[1]) == 0 then
   return {{}, {}, {0}, 0}
 end

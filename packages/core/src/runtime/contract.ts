@@ -120,8 +120,13 @@ export type NodeReportResult =
   | { readonly kind: "refused"; readonly reason: WriteRefusal; readonly row: ResourceRow | null }
   /** The write (if any) was made, but the traversal is gone (superseded or purged): nothing was merged. */
   | { readonly kind: "gone" }
-  /** Merged into every target; `ready` lists the targets that became (or still are) ready, in order. */
-  | { readonly kind: "reported"; readonly ready: readonly SyncKey[] };
+  /**
+   * Merged into every target; `ready` lists the targets that became (or still are) ready, in
+   * order. `enqueued`: the runtime already enqueued their checks, as `Runtime.enqueue` would
+   * (a runtime that prepares their jobs in the report's own step saves round trips); absent
+   * or false, core enqueues them.
+   */
+  | { readonly kind: "reported"; readonly ready: readonly SyncKey[]; readonly enqueued?: boolean };
 
 /**
  * Proof that a stack was deleted: written atomically with the stack's removal when its

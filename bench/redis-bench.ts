@@ -15,6 +15,11 @@
  * (a) and (b) run BENCH_ROUNDS times, alternating, and the median run of each is printed.
  *
  *   BENCH_N=2000 BENCH_C=16 BENCH_CHAIN=200 BENCH_FANIN=500 BENCH_ROUNDS=3 npm run bench:redis
+ *
+ * BENCH_TRACE=1 also prints, per run, the commands this process sent per check by name (script
+ * calls by script name, BullMQ's as "bullmq") with their mean argument bytes.
+ * BENCH_WORKERS=<w> runs with worker processes instead (`redis-bench-workers.ts`;
+ * BENCH_SHAPE=chain for a chain).
  */
 import { createHash } from "node:crypto";
 import { cpus, loadavg } from "node:os";
@@ -193,7 +198,7 @@ const WORKERS = Number(process.env.BENCH_WORKERS ?? 0);
 
 try {
   if (WORKERS > 0) {
-    await runWithWorkerProcesses({ url: redis.url, monitor, workers: WORKERS, n: N, concurrency: C, logger: errorsOnlyLogger });
+    await runWithWorkerProcesses({ url: redis.url, monitor, workers: WORKERS, n: N, concurrency: C, logger: errorsOnlyLogger, shape: process.env.BENCH_SHAPE === "chain" ? "chain" : "wide" });
   } else {
     await sameProcessRuns();
   }

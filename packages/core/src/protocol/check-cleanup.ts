@@ -10,11 +10,10 @@ import { ABANDON_REASON, deleteLock, deleteLockedRow } from "./delete-row.js";
 import { loadTemplate } from "./engine-cache.js";
 import type { CheckEnv } from "./env.js";
 import { rowWriteEvent } from "./events.js";
-import { firstReported, firstSync } from "./first-reads.js";
 import { holderState, lockRow } from "./locking.js";
 import type { StepResult } from "./node-run.js";
 import { runRounds } from "./node-run.js";
-import { reportCleanup, retrigger } from "./report.js";
+import { nodeReported, reportCleanup, retrigger } from "./report.js";
 
 /** True when the row is kept by this traversal: chosen for its name and not replaced. */
 export function keptByTraversal(graph: TraversalGraph, row: ResourceRow): boolean {
@@ -26,9 +25,9 @@ export async function checkCleanupNode(env: CheckEnv, stack: StackRecord, graph:
   const node = nodeKey("C", first.id);
   const spec = graph.nodes[node];
   if (spec === undefined) return;
-  const sync = await firstSync(env, stack.id, graph.traversalId, node);
+  const sync = await env.store.readSync(stack.id, graph.traversalId, node);
   if (sync === null) return retrigger(env, stack.id, first.id);
-  if (!spec.requires.every((pred) => sync.has(pred)) || (await firstReported(env, stack.id, graph, node))) return;
+  if (!spec.requires.every((pred) => sync.has(pred)) || (await nodeReported(env, stack.id, graph, node))) return;
   await runRounds(env, stack, graph, first, node, async (row) => {
     if (row !== null) return cleanupStep(env, stack, graph, row);
     await reportCleanup(env, stack.id, graph, first.id);

@@ -10,7 +10,6 @@ import { completeCheck } from "./check-stack.js";
 import { deleteLock, deleteLockedRow } from "./delete-row.js";
 import type { CheckEnv } from "./env.js";
 import { rowWriteEvent, stackEvent } from "./events.js";
-import { firstSync } from "./first-reads.js";
 import { holderState, lockRow } from "./locking.js";
 import { casWrite } from "./row-writes.js";
 
@@ -62,7 +61,7 @@ export function deletionOrder(rows: readonly ResourceRow[]): ResourceRow[] {
 /** Handle a `complete` message of the current traversal. */
 export async function checkComplete(env: CheckEnv, stack: StackRecord, graph: TraversalGraph): Promise<void> {
   const traversalId = graph.traversalId;
-  const sync = await firstSync(env, stack.id, traversalId, STACK_NODE);
+  const sync = await env.store.readSync(stack.id, traversalId, STACK_NODE);
   if (sync === null || !graph.roots.every((root) => sync.has(root))) return;
   if (stack.action === "CHECK") return completeCheck(env, stack, graph);
   const rows = await env.store.loadRows(stack.id);

@@ -11,7 +11,6 @@ import { loadTemplate } from "./engine-cache.js";
 import type { CheckEnv } from "./env.js";
 import { rowEvent, rowWriteEvent } from "./events.js";
 import { failTraversal } from "./fail.js";
-import { firstReported, firstSync } from "./first-reads.js";
 import { importRow, importsRow } from "./import-row.js";
 import { failureMessage } from "./invoke-plugin.js";
 import { holderState, lockRow } from "./locking.js";
@@ -19,7 +18,7 @@ import { changedProperties, collectInputs, resolveProperties } from "./node-inpu
 import type { StepResult, UpdateRun } from "./node-run.js";
 import { runRounds } from "./node-run.js";
 import { observeRow } from "./observe.js";
-import { nodeMessage, retrigger } from "./report.js";
+import { nodeMessage, nodeReported, retrigger } from "./report.js";
 import { casWrite, lockedWrite } from "./row-writes.js";
 import { noChange, replaceRow, updateRow } from "./update-ops.js";
 
@@ -44,10 +43,10 @@ export async function updateNodeOf(env: CheckEnv, stackId: string, graph: Traver
 export async function checkUpdateNode(env: CheckEnv, stack: StackRecord, graph: TraversalGraph, first: ResourceRow): Promise<void> {
   const node = await updateNodeOf(env, stack.id, graph, first);
   if (node === null) return;
-  const sync = await firstSync(env, stack.id, graph.traversalId, node);
+  const sync = await env.store.readSync(stack.id, graph.traversalId, node);
   if (sync === null) return retrigger(env, stack.id, first.id);
   const inputs = collectInputs(graph, node, sync);
-  if (inputs === null || (await firstReported(env, stack.id, graph, node))) return;
+  if (inputs === null || (await nodeReported(env, stack.id, graph, node))) return;
   const template = await loadTemplate(env, stack.id, graph.templateId);
   const resource = template?.resources[first.name];
   if (template === null || resource === undefined) return;

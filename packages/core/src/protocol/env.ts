@@ -8,7 +8,6 @@ import type { Logger } from "../plugin/types.js";
 import type { Runtime, RuntimeStore } from "../runtime/contract.js";
 import type { CompiledTemplate } from "../template/types.js";
 import type { AbortRegistry } from "./abort-registry.js";
-import type { ClaimedReads } from "./first-reads.js";
 
 /** Retry behaviour for retryable plugin errors. */
 export interface RetryPolicy {
@@ -54,6 +53,4 @@ export interface CheckEnv extends EngineContext {
   readonly holder: string;
   /** Whether the engine's lease is certainly held now (`Delivery.leaseValid`); absent: always. */
   readonly leaseValid?: () => boolean;
-  /** What the delivery's claim read, for the check's first reads (`first-reads.ts`); absent: none. */
-  readonly claim?: ClaimedReads;
 }

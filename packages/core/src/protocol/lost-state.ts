@@ -23,28 +23,23 @@ export interface GoneWatch {
   readonly store: RuntimeStore;
   /** True once an answer of the store said something was gone. */
   sawGone(): boolean;
-  /** Note an answer given for the store (a value of the delivery's claim). */
-  note(answer: unknown): void;
 }
 
 /** Wrap a check's store to notice "gone" answers (a cheap test per call; no extra round trip). */
 export function watchGone(store: RuntimeStore): GoneWatch {
   let gone = false;
-  const note = (answer: unknown): void => {
-    if (!gone && looksGone(answer)) gone = true;
-  };
   const watched = new Proxy(store, {
     get(target, prop, receiver) {
       const value: unknown = Reflect.get(target, prop, receiver);
       if (typeof value !== "function" || prop === "readEvents" || prop === "appendEvents") return value;
       return async (...args: unknown[]) => {
         const result: unknown = await (value as (...a: unknown[]) => unknown).apply(target, args);
-        note(result);
+        if (!gone && looksGone(result)) gone = true;
         return result;
       };
     },
   });
-  return { store: watched, sawGone: () => gone, note };
+  return { store: watched, sawGone: () => gone };
 }
 
 /**

@@ -5,6 +5,7 @@ import { parseCheckMessage } from "../model/check-message.js";
 import type { CheckMessage, ResourceRow, StackRecord } from "../model/types.js";
 import { nodeKey } from "../model/types.js";
 import type { Delivery } from "../runtime/contract.js";
+import { claimedStore } from "../runtime/delivery/claimed-store.js";
 import { formatLockHolder } from "../runtime/lock-holder.js";
 import { redactingEnv } from "../secrets/stack-secrets.js";
 import { isActiveRow } from "./best-existing.js";
@@ -15,7 +16,6 @@ import { checkUpdateNode } from "./check-update.js";
 import { loadGraph } from "./engine-cache.js";
 import type { CheckEnv, EngineContext } from "./env.js";
 import { rowWriteEvent } from "./events.js";
-import { ClaimedReads, firstRow, firstStack } from "./first-reads.js";
 import { assertStackNotLost, watchGone } from "./lost-state.js";
 import { checkReconcile } from "./reconcile.js";
 import { retrigger } from "./report.js";
@@ -29,7 +29,9 @@ import { checkTimeout, checkWatchdog, timeOut } from "./watchdog.js";
  */
 export async function processCheck(engine: EngineContext, delivery: Delivery): Promise<void> {
   const message = parseCheckMessage(delivery.message);
-  const watch = watchGone(delivery.runtime.store);
+  // What the runtime read when it claimed the delivery answers the check's first reads.
+  const store = delivery.claim === undefined ? delivery.runtime.store : claimedStore(delivery.runtime.store, delivery.claim);
+  const watch = watchGone(store);
   const delivered: CheckEnv = {
     ...engine,
     runtime: delivery.runtime,
@@ -37,7 +39,6 @@ export async function processCheck(engine: EngineContext, delivery: Delivery): P
     ...(delivery.signal === undefined ? {} : { signal: delivery.signal }),
     holder: formatLockHolder(engine.engineId, delivery.attempt),
     ...(delivery.leaseValid === undefined ? {} : { leaseValid: delivery.leaseValid }),
-    ...(delivery.claim === undefined ? {} : { claim: new ClaimedReads(delivery.claim, watch.note) }),
   };
   await dispatch(delivered, message);
   // A missing stack is fine only when it was deleted (a stale message); otherwise it was lost.
@@ -52,13 +53,12 @@ function isTimer(message: CheckMessage): boolean {
 }
 
 async function dispatch(delivered: CheckEnv, message: CheckMessage): Promise<void> {
-  // The first reads: from the delivery's claim when the runtime gave one (first-reads.ts).
-  const stack = await firstStack(delivered, message.stackId);
+  const stack = await delivered.store.loadStack(message.stackId);
   if (stack === null) return;
   // Everything this check writes is redacted where it is written (secrets/sealing-store.ts).
   const env = await redactingEnv(delivered, stack);
   if (message.kind === "node") {
-    const row = await firstRow(env, stack.id, message.rowId);
+    const row = await env.store.loadRow(stack.id, message.rowId);
     if (row === null) return;
     if (message.traversalId !== stack.currentTraversal) return handleStale(env, stack, row);
     if (stack.status !== "IN_PROGRESS") return;

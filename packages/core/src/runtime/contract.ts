@@ -305,7 +305,7 @@ export interface DeliveryClaim {
    * `readSync` answers (`value` null: the traversal is gone).
    */
   readonly sync?: { readonly traversalId: string; readonly node: SyncKey; readonly value: ReadonlyMap<SyncKey, SyncPayload> | null };
-  /** Whether a node check's node already reported, as `nodeReported` answers. */
+  /** Whether a node check's node already reported, as the store's `nodeReported` answers (used with a store that has it). */
   readonly reported?: { readonly traversalId: string; readonly node: NodeKey; readonly value: boolean };
 }
 

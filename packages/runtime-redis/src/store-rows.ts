@@ -56,7 +56,7 @@ function rowReply(ctx: StoreContext, stackId: string, script: string, reply: unk
   return { code, row: decodeRow(key, rowId, fields) };
 }
 
-/** The arguments of a conditional write's conditions (ARGV of writeRow-3 from the row id, and of reportNode-8+). */
+/** The arguments of a conditional write's conditions (ARGV of writeRow-3 from the row id, and of reportNode-6+). */
 export function writeConditions(write: RowWrite): Array<string | number> {
   return [
     write.rowId,

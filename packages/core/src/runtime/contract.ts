@@ -7,6 +7,7 @@
  */
 import type { CompiledTemplate } from "../template/types.js";
 import type { RowWriteEvent } from "../model/events.js";
+import type { DeliveryClaim } from "./delivery-claim.js";
 import type {
   CheckMessage,
   NewStackEvent,
@@ -81,6 +82,9 @@ export interface InstallGraph {
   /** Rows to insert with the graph (ids from `allocateRowIds`). */
   readonly newRows: readonly NewRow[];
 }
+
+/** What a runtime read when it claimed a delivery (`Delivery.claim`). */
+export type { DeliveryClaim } from "./delivery-claim.js";
 
 /** The resource event of a row write (defined with the model: runtimes complete it alike). */
 export type { RowWriteEvent } from "../model/events.js";
@@ -288,25 +292,6 @@ export interface RuntimeStore {
     afterSeq: string | null,
     options?: { blockMs?: number; limit?: number; signal?: AbortSignal },
   ): Promise<StackEvent[]>;
-}
-
-/**
- * What a runtime read when it claimed a delivery, in the same atomic step (see
- * {@link Delivery.claim}). Each value is the state at the claim, for the delivered message's
- * stack, row, traversal and node; a value the claim did not read is absent.
- */
-export interface DeliveryClaim {
-  /** The stack record (null: no such stack). */
-  readonly stack: StackRecord | null;
-  /** A node check's row, by id (`value` null: no such row). */
-  readonly row?: { readonly rowId: string; readonly value: ResourceRow | null };
-  /**
-   * The check's first sync point - a node check's own node, `STACK_NODE` for `complete` - as
-   * `readSync` answers (`value` null: the traversal is gone).
-   */
-  readonly sync?: { readonly traversalId: string; readonly node: SyncKey; readonly value: ReadonlyMap<SyncKey, SyncPayload> | null };
-  /** Whether a node check's node already reported, as the store's `nodeReported` answers (used with a store that has it). */
-  readonly reported?: { readonly traversalId: string; readonly node: NodeKey; readonly value: boolean };
 }
 
 /** A check being processed: the message and the runtime view to use for it. */

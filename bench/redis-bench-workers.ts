@@ -1,5 +1,6 @@
 /**
  * `BENCH_WORKERS=<w> BENCH_N=<n> npm run bench:redis`: a wide stack of n no-op resources
+ * (`BENCH_SHAPE=chain`: a chain of n, each resource reading the previous one's attribute)
  * created, then deleted, by w worker processes (`redis-bench-worker.ts`, concurrency BENCH_C
  * each) while this process is the API. Prints createStack's own time (until the leaves are
  * queued), create and delete to completion, commands run by Redis per check, Redis memory per
@@ -27,6 +28,8 @@ export interface WorkersRun {
   readonly n: number;
   readonly concurrency: number;
   readonly logger: Logger;
+  /** The stack's shape. @default "wide" */
+  readonly shape?: "wide" | "chain";
 }
 
 const info = async (monitor: Redis, section: string, field: string): Promise<number> => Number(new RegExp(`${field}:([\\d.]+)`).exec(await monitor.info(section))?.[1] ?? 0);
@@ -96,7 +99,10 @@ export async function runWithWorkerProcesses(run: WorkersRun): Promise<void> {
   const children = await startWorkers(run.workers, { ...process.env, BENCH_REDIS_URL: run.url, BENCH_PREFIX: prefix, BENCH_C: String(run.concurrency) });
   const runtime = createRedisRuntime({ connection: run.url, prefix, logger: run.logger });
   const api = createEngine({ runtime, types: [noop], worker: false, logger: run.logger });
-  const template: Template = { resources: Object.fromEntries(Array.from({ length: run.n }, (_, i) => [`w${i}`, { type: noop.type, properties: { n: i } }])) };
+  const chain = run.shape === "chain";
+  const template: Template = {
+    resources: Object.fromEntries(Array.from({ length: run.n }, (_, i) => [`w${i}`, { type: noop.type, properties: { n: chain && i > 0 ? { get_attr: [`w${i - 1}`, "n"] } : i } }])),
+  };
   try {
     await run.monitor.config("SET", "slowlog-log-slower-than", "50000");
     await run.monitor.config("SET", "slowlog-max-len", "128");
@@ -125,7 +131,7 @@ export async function runWithWorkerProcesses(run: WorkersRun): Promise<void> {
     const memoryDeleted = await info(run.monitor, "memory", "used_memory");
     const clients = await info(run.monitor, "memory", "mem_clients_normal");
     const load = loadavg().map((l) => l.toFixed(1)).join(" ");
-    console.log(`Redis bench, worker processes: N=${run.n}, ${run.workers} workers at concurrency ${run.concurrency}; ${cpus().length} CPUs, load average ${load}`);
+    console.log(`Redis bench, worker processes: ${chain ? "chain" : "wide"} N=${run.n}, ${run.workers} workers at concurrency ${run.concurrency}; ${cpus().length} CPUs, load average ${load}`);
     console.log(`create: ${(createMs / 1000).toFixed(1)} s (createStack itself ${(started / 1000).toFixed(1)} s), ${((commandsCreated - commandsBefore) / (run.n + 1)).toFixed(1)} Redis commands per check, Redis CPU ${(cpuCreated - cpuBefore).toFixed(1)} s`);
     console.log(`delete: ${(deleteMs / 1000).toFixed(1)} s, ${((commandsDeleted - commandsCreated) / (run.n + 1)).toFixed(1)} Redis commands per check`);
     console.log(`delete Redis CPU: ${(cpuDeleted - cpuCreated).toFixed(1)} s`);

@@ -15,7 +15,13 @@
  * (a) and (b) run BENCH_ROUNDS times, alternating, and the median run of each is printed.
  *
  *   BENCH_N=2000 BENCH_C=16 BENCH_CHAIN=200 BENCH_FANIN=500 BENCH_ROUNDS=3 npm run bench:redis
+ *
+ * BENCH_TRACE=1 also prints, per run, the commands this process sent per check by name (script
+ * calls by script name, BullMQ's as "bullmq") with their mean argument bytes.
+ * BENCH_WORKERS=<w> runs with worker processes instead (`redis-bench-workers.ts`;
+ * BENCH_SHAPE=chain for a chain).
  */
+import { createHash } from "node:crypto";
 import { cpus, loadavg } from "node:os";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
@@ -26,6 +32,7 @@ import { testRedis, uniquePrefix } from "@converge/runtime-redis/testing";
 import { errorsOnlyLogger } from "@converge/core/testing";
 import { noop } from "./redis-bench-type.js";
 import { runWithWorkerProcesses } from "./redis-bench-workers.js";
+import { luaScripts } from "../packages/runtime-redis/src/lua/scripts.js";
 
 const N = Number(process.env.BENCH_N ?? 2000);
 const C = Number(process.env.BENCH_C ?? 16);
@@ -53,9 +60,23 @@ const monitor = new Redis(redis.url);
 
 /** Commands sent by every ioredis client of this process (BullMQ's included), but the monitor's. */
 let sent = 0;
+/** BENCH_TRACE=1: commands sent by name (scripts by their name), per run. */
+const TRACE = process.env.BENCH_TRACE === "1";
+const traced = new Map<string, number>();
+const tracedBytes = new Map<string, number>();
+const scriptNames = new Map(Object.entries(luaScripts).map(([name, script]) => [createHash("sha1").update(script.lua).digest("hex"), name]));
 const sendCommand = Redis.prototype.sendCommand;
 Redis.prototype.sendCommand = function (this: Redis, ...args: Parameters<Redis["sendCommand"]>) {
-  if (this !== monitor) sent += 1;
+  if (this !== monitor) {
+    sent += 1;
+    if (TRACE) {
+      const cmd = args[0] as { name: string; args: unknown[] };
+      const name = cmd.name === "evalsha" ? `evalsha ${scriptNames.get(String(cmd.args[0])) ?? "bullmq"}` : cmd.name;
+      traced.set(name, (traced.get(name) ?? 0) + 1);
+      const bytes = cmd.args.reduce<number>((sum, a) => sum + (typeof a === "string" ? Buffer.byteLength(a) : Buffer.isBuffer(a) ? a.length : String(a).length), 0);
+      tracedBytes.set(name, (tracedBytes.get(name) ?? 0) + bytes);
+    }
+  }
   return sendCommand.apply(this, args);
 };
 
@@ -68,6 +89,8 @@ async function commandCounts(): Promise<{ client: number; all: number }> {
 }
 
 async function measure(name: string, checks: number, payloadBytes: () => number, run: () => Promise<void>): Promise<Result> {
+  traced.clear();
+  tracedBytes.clear();
   const before = await commandCounts();
   const cpuBefore = process.cpuUsage();
   const redisCpu = async (): Promise<number> => {
@@ -82,6 +105,7 @@ async function measure(name: string, checks: number, payloadBytes: () => number,
   const cpu = process.cpuUsage(cpuBefore);
   const redisCpuMs = ((await redisCpu()) - redisBefore) * 1000;
   const after = await commandCounts();
+  if (TRACE) console.log(`${name}: client commands per check: ${[...traced].sort((x, y) => y[1] - x[1]).map(([c, n]) => `${c} ${(n / checks).toFixed(2)} (${((tracedBytes.get(c) ?? 0) / n).toFixed(0)} B)`).join(", ")}`);
   return {
     name,
     checks,
@@ -174,7 +198,7 @@ const WORKERS = Number(process.env.BENCH_WORKERS ?? 0);
 
 try {
   if (WORKERS > 0) {
-    await runWithWorkerProcesses({ url: redis.url, monitor, workers: WORKERS, n: N, concurrency: C, logger: errorsOnlyLogger });
+    await runWithWorkerProcesses({ url: redis.url, monitor, workers: WORKERS, n: N, concurrency: C, logger: errorsOnlyLogger, shape: process.env.BENCH_SHAPE === "chain" ? "chain" : "wide" });
   } else {
     await sameProcessRuns();
   }

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "vitest";
-import type { RuntimeStore } from "@converge/core";
+import type { CheckMessage, RuntimeStore } from "@converge/core";
 import { nodeKey } from "@converge/core";
 import { memoryConformanceTarget, runtimeConformance } from "@converge/core/testing";
 import type { ConformanceFactory } from "@converge/core/testing";
@@ -77,5 +77,25 @@ describe("runtime conformance catches broken runtimes", () => {
       })),
       /^completeTraversal purges/,
     );
+  });
+
+  it("a claim that says a row is gone while the store has it", async () => {
+    const base = memoryConformanceTarget();
+    const lying: ConformanceFactory = async () => {
+      const target = await base();
+      const runtime = target.runtime;
+      const registerWorker: typeof runtime.registerWorker = (engineId, handler, options) =>
+        runtime.registerWorker(
+          engineId,
+          async (delivery) => {
+            const message = delivery.message as CheckMessage;
+            const claim = message.kind === "node" ? { stack: await runtime.store.loadStack(message.stackId), row: { rowId: message.rowId, value: null } } : undefined;
+            return handler(claim === undefined ? delivery : { ...delivery, claim });
+          },
+          options,
+        );
+      return { ...target, runtime: { ...runtime, registerWorker } };
+    };
+    await failsCase(lying, /^a delivery's claim, when the runtime gives one/);
   });
 });

@@ -5,7 +5,7 @@
  * (works the same from src/, dist/ ESM, dist/ CJS and bundlers).
  *
  * - A script's key count comes from its file name (`syncMerge-3.lua` -> 3 KEYS;
- *   `reportNode-6+.lua` -> at least 6 KEYS, then as many as a call passes).
+ *   `reportNode-8+.lua` -> at least 6 KEYS, then as many as a call passes).
  * - A line `--- @include "name"` is replaced by `includes/name.lua`, recursively; each
  *   include is inlined at most once per script (later mentions become empty).
  *

@@ -121,6 +121,21 @@ export function parseJob(job: Pick<Job, "id" | "name" | "data">): ParsedJob {
   return { message, generation: Number(generation), jobId: id };
 }
 
+/** A check whose job id and name were given by a script (`prepareChecks-4`, `reportNode-8+`). */
+export interface PreparedCheck {
+  readonly message: CheckMessage;
+  readonly jobId: string;
+  readonly name: string;
+}
+
+/** Adds checks whose jobs are prepared (`CheckQueue.addPrepared`). */
+export type AddPrepared = (checks: readonly PreparedCheck[]) => Promise<void>;
+
+/** The readable job name of a check from the names a script read (JSON text, or null). */
+export function preparedName(message: CheckMessage, stackName: unknown, rowName: unknown): string {
+  return jobName(message, storedName(stackName), storedName(rowName));
+}
+
 /** Enqueues and schedules checks as jobs. */
 export class CheckQueue {
   constructor(
@@ -147,6 +162,14 @@ export class CheckQueue {
       ids.push(...prepared.ids);
     }
     return ids;
+  }
+
+  /** Add checks whose job ids and names a script gave (in batches of ENQUEUE_BATCH). */
+  async addPrepared(checks: readonly PreparedCheck[]): Promise<void> {
+    for (let from = 0; from < checks.length; from += ENQUEUE_BATCH) {
+      const jobs = checks.slice(from, from + ENQUEUE_BATCH).map((c) => ({ name: c.name, data: c.message, opts: this.jobOptions(c.jobId) }));
+      await command("BullMQ addBulk", () => this.queue.addBulk(jobs));
+    }
   }
 
   /** Enqueue a check to run at `at` epoch ms (a delayed job). */

@@ -2,13 +2,14 @@
  * The claim of a delivered job (`claimCheck-8`, one script call): the job is forgotten as
  * queued, its check's generation moves past it, the attempt is recorded as running, and the
  * stack record, the check's row, its first sync point and its report mark are read in the same
- * step. Those reads prime the delivery's first store reads (`delivery-view.ts`).
+ * step. What it read is the delivery's claim (`Delivery.claim` of core's runtime contract),
+ * which answers the check's first reads of them.
  */
 import { nodeKey } from "@converge/core";
+import type { DeliveryClaim } from "@converge/core";
 import { claimArgs, firstSyncRead } from "./check-queue.js";
 import type { ParsedJob } from "./check-queue.js";
 import { decodeRow, decodeStackFlat } from "./codec.js";
-import type { Primed } from "./delivery-view.js";
 import { unexpectedReply } from "./script-codes.js";
 import { runScript } from "./script-loader.js";
 import type { StoreContext } from "./store-context.js";
@@ -19,6 +20,8 @@ export interface Claimant {
   readonly attempt: string;
   readonly engineId: string;
   readonly staleGenerationTtlMs: number;
+  /** Ended attempts of the job's stack for the claim to remove (`attempt-ends.ts`). */
+  readonly ended?: readonly string[];
 }
 
 type ClaimReply = [string[], Array<string | null>, Array<string | number>, 0 | 1];
@@ -27,9 +30,9 @@ const isClaimReply = (reply: unknown): reply is ClaimReply =>
   Array.isArray(reply) && Array.isArray(reply[0]) && Array.isArray(reply[1]) && Array.isArray(reply[2]) && (reply[3] === 0 || reply[3] === 1);
 
 /** Claim a validated job for an attempt; returns what the claim read. @throws RuntimeError on an unexpected reply */
-export async function claimJob(ctx: StoreContext, parsed: ParsedJob, claimant: Claimant): Promise<Primed> {
+export async function claimJob(ctx: StoreContext, parsed: ParsedJob, claimant: Claimant): Promise<DeliveryClaim> {
   const claim = claimArgs(ctx, parsed, claimant.staleGenerationTtlMs, claimant.attempt, claimant.engineId);
-  const reply = await runScript(ctx.client, "claimCheck", claim.keys, claim.args);
+  const reply = await runScript(ctx.client, "claimCheck", claim.keys, claimant.ended === undefined || claimant.ended.length === 0 ? claim.args : [...claim.args, ...claimant.ended]);
   if (!isClaimReply(reply)) throw unexpectedReply("claimCheck", reply);
   const [stackFields, rowFields, syncReply, reported] = reply;
   const message = parsed.message;
@@ -37,7 +40,6 @@ export async function claimJob(ctx: StoreContext, parsed: ParsedJob, claimant: C
   const syncNode = firstSyncRead(message);
   const stored = stackFields.length > 0;
   return {
-    stackId: message.stackId,
     stack: decodeStackFlat(k.stack, stackFields),
     ...(message.kind === "node" && stored
       ? { row: { rowId: message.rowId, value: rowFields.every((v) => v === null) ? null : decodeRow(k.rows, message.rowId, rowFields) } }

@@ -1,28 +1,30 @@
 /**
  * One delivered job, from validation to its outcome: the job is parsed (a corrupt one is
- * reported as such), claimed as a fresh attempt (`claim.ts`), then handled with the fenced
- * runtime view of the delivery (`delivery-view.ts`). A hand-back (the engine closes past its
+ * reported as such), claimed as a fresh attempt (`claim.ts`: what the claim read is the
+ * delivery's `claim`), then handled with the fenced runtime view of the delivery
+ * (`delivery-view.ts`). A hand-back (the engine closes past its
  * grace period) aborts the delivery's signal and wins the race against the handler. A fenced
  * check writes nothing more and goes back to the queue; otherwise its buffered events are
- * appended before the outcome is reported. The attempt is removed again when the job ends.
+ * appended before the outcome is reported. The attempt is removed again when the job ends
+ * (`attempt-ends.ts`: by the next claim of the same stack, or within a few ms).
  */
 import { randomUUID } from "node:crypto";
 import type { Job } from "bullmq";
+import type { DeliveryClaim } from "@converge/core";
 import { CorruptMessageError, EngineDeadError, FencedError } from "@converge/core";
 import { isTracked, parseJob } from "./check-queue.js";
 import type { ParsedJob } from "./check-queue.js";
+import type { AttemptEnds } from "./attempt-ends.js";
 import { claimJob } from "./claim.js";
 import { EventBuffer, deliveryView } from "./delivery-view.js";
 import type { HostDeps, Outcome, Slot } from "./host-slot.js";
 import { command } from "./store-context.js";
 
-/** Records the end of an attempt (`HDEL` of the stack's attempts hash, retried). */
-export type EndAttempt = (attemptsKey: string, attempt: string) => void;
 
 type Handled = "done" | "handback" | { readonly error: unknown };
 
 /** Validate, claim and handle one job on `slot`. */
-export async function runJob(deps: HostDeps, endAttempt: EndAttempt, slot: Slot, job: Job, crashAfterOps?: number): Promise<Outcome> {
+export async function runJob(deps: HostDeps, ends: AttemptEnds, slot: Slot, job: Job, crashAfterOps?: number): Promise<Outcome> {
   let parsed: ParsedJob;
   try {
     parsed = parseJob(job);
@@ -35,24 +37,33 @@ export async function runJob(deps: HostDeps, endAttempt: EndAttempt, slot: Slot,
   const delivery = new AbortController();
   slot.attempts.set(attempt, delivery);
   try {
-    return await runClaimed(deps, slot, parsed, attempt, delivery, crashAfterOps);
+    return await runClaimed(deps, ends, slot, parsed, attempt, delivery, crashAfterOps);
   } finally {
     slot.attempts.delete(attempt);
-    endAttempt(deps.ctx.keys.stack(parsed.message.stackId).attempts, attempt);
+    ends.end(deps.ctx.keys.stack(parsed.message.stackId).attempts, attempt);
   }
 }
 
 /** Claim and handle a validated job as `attempt`. */
-async function runClaimed(deps: HostDeps, slot: Slot, parsed: ParsedJob, attempt: string, delivery: AbortController, crashAfterOps: number | undefined): Promise<Outcome> {
+async function runClaimed(deps: HostDeps, ends: AttemptEnds, slot: Slot, parsed: ParsedJob, attempt: string, delivery: AbortController, crashAfterOps: number | undefined): Promise<Outcome> {
   const { ctx } = deps;
   const message = parsed.message;
-  const primed = await claimJob(ctx, parsed, { attempt, engineId: slot.engineId, staleGenerationTtlMs: deps.settings.staleGenerationTtlMs });
+  // The claim also removes the attempts of this stack that ended (one call instead of an HDEL each).
+  const attemptsKey = ctx.keys.stack(message.stackId).attempts;
+  const ended = ends.take(attemptsKey);
+  let claim: DeliveryClaim;
+  try {
+    claim = await claimJob(ctx, parsed, { attempt, engineId: slot.engineId, staleGenerationTtlMs: deps.settings.staleGenerationTtlMs, ended });
+  } catch (error) {
+    ends.restore(attemptsKey, ended);
+    throw error;
+  }
   const events = new EventBuffer((stackId, list) => ctx.store.appendEvents(stackId, list));
-  const runtime = deliveryView(deps.runtime(), slot, { primed, events, ...(crashAfterOps === undefined ? {} : { crashAfterOps }) });
+  const runtime = deliveryView(deps.runtime(), slot, { events, ...(crashAfterOps === undefined ? {} : { crashAfterOps }) });
   const result = await handleRacingHandBack(slot, parsed.jobId, delivery, (signal) => {
     const lapses = slot.lease.lapses();
     const leaseValid = (): boolean => slot.lease.valid() && slot.lease.lapses() === lapses;
-    return slot.handler({ message, runtime, signal, attempt, leaseValid });
+    return slot.handler({ message, claim, runtime, signal, attempt, leaseValid });
   });
   // A fenced check (lease lapsed, row taken over) stops without writing: back to the queue too.
   const back = result === "handback" || slot.dead || (typeof result === "object" && (result.error instanceof EngineDeadError || result.error instanceof FencedError));

@@ -4,51 +4,20 @@
  * alive here; an engine declared dead (closed past its grace period, or killed in a test) is
  * fenced: its in-flight checks fail with EngineDeadError on their next operation and write
  * nothing more, while their jobs go back to the queue - with this runtime's `intercept`:
- *
- * - the stack record, the check's row and its first sync point, read atomically by the job's
- *   claim, serve the check's first reads of them (saving three round trips), until the check
- *   writes anything;
- * - events are buffered and appended in one script call when the check ends, or at most
- *   `EVENT_FLUSH_MS` after they were emitted (so a long plugin call's IN_PROGRESS event shows);
- *   the events of row writes go with the writes (`writeRowWithEvent`, `reportNode`), after
- *   what is buffered.
+ * events are buffered and appended in one script call when the check ends, or at most
+ * `EVENT_FLUSH_MS` after they were emitted (so a long plugin call's IN_PROGRESS event shows);
+ * the events of row writes go with the writes (`writeRowWithEvent`, `reportNode`), after what
+ * is buffered. What the job's claim read is not served here: it goes to the check as
+ * `Delivery.claim` (`claim.ts`), which core's `processCheck` uses for its first reads.
  */
 import { fencedView } from "@converge/core";
-import type { FenceState, InterceptOperation, NewStackEvent, NodeKey, SyncKey, ResourceRow, Runtime, StackRecord, SyncPayload } from "@converge/core";
+import type { FenceState, InterceptOperation, NewStackEvent, Runtime } from "@converge/core";
 
 /** Longest delay of a check's buffered events, ms. */
 export const EVENT_FLUSH_MS = 50;
 
-/** Values read by the job's claim, each served once to the check's matching read. */
-export interface Primed {
-  readonly stackId: string;
-  /** The stack (null: no such stack). */
-  readonly stack: StackRecord | null;
-  /** The row of a node check, when read (null: no such row). */
-  readonly row?: { readonly rowId: string; readonly value: ResourceRow | null };
-  /** The check's first sync point, when read (null: its traversal is gone). */
-  readonly sync?: { readonly traversalId: string; readonly node: SyncKey; readonly value: Map<SyncKey, SyncPayload> | null };
-  /** Whether the check's node already reported (`nodeReported`), when read. */
-  readonly reported?: { readonly traversalId: string; readonly node: NodeKey; readonly value: boolean };
-}
-
-/** Store reads that leave the claim's values valid (none of them writes what the claim read). */
-const READS: ReadonlySet<string> = new Set(["loadStack", "loadRow", "readSync", "syncHas", "nodeReported", "loadGraph", "loadTemplate", "loadRows", "findStackId", "listStackNames", "readEvents"]);
-
 /** Store writes that append events of their own. */
 const FUSED_EVENTS: ReadonlySet<string> = new Set(["writeRowWithEvent", "reportNode"]);
-
-const primeKey = (op: string, args: readonly unknown[]): string => JSON.stringify([op, ...args.slice(0, 3)]);
-
-function primeTable(primed: Primed | undefined): Map<string, unknown> {
-  const table = new Map<string, unknown>();
-  if (primed === undefined) return table;
-  table.set(primeKey("loadStack", [primed.stackId]), primed.stack);
-  if (primed.row !== undefined) table.set(primeKey("loadRow", [primed.stackId, primed.row.rowId]), primed.row.value);
-  if (primed.sync !== undefined) table.set(primeKey("readSync", [primed.stackId, primed.sync.traversalId, primed.sync.node]), primed.sync.value);
-  if (primed.reported !== undefined) table.set(primeKey("nodeReported", [primed.stackId, primed.reported.traversalId, primed.reported.node]), primed.reported.value);
-  return table;
-}
 
 /** A check's buffered events, appended in order. */
 export class EventBuffer {
@@ -103,7 +72,6 @@ export class EventBuffer {
 
 /** Options of {@link deliveryView}. */
 export interface DeliveryViewOptions {
-  readonly primed?: Primed;
   /** Where the check's events go. @default appended at once */
   readonly events?: EventBuffer;
   /** Kill the engine after this many operations of the check (test crash injection). */
@@ -112,23 +80,13 @@ export interface DeliveryViewOptions {
 
 /**
  * The runtime view of one delivery: core's fenced view (`fencedView`: the guard, crash
- * injection), with this runtime's per-operation behaviour as its `intercept` - the claim's
- * values served once, events buffered.
+ * injection), with this runtime's per-operation behaviour as its `intercept`: events buffered.
+ * (What the job's claim read goes to the check as `Delivery.claim`, not through this view.)
  */
 export function deliveryView(runtime: Runtime, fence: FenceState, options: DeliveryViewOptions = {}): Runtime {
-  const primes = primeTable(options.primed);
   const events = options.events;
+  if (events === undefined) return fencedView(runtime, fence, options.crashAfterOps === undefined ? {} : { crashAfterOps: options.crashAfterOps });
   const intercept: InterceptOperation = (operation, args, apply) => {
-    if (!READS.has(operation)) primes.clear();
-    else if (primes.size > 0) {
-      const key = primeKey(operation, args);
-      if (primes.has(key)) {
-        const value = primes.get(key);
-        primes.delete(key);
-        return Promise.resolve(value);
-      }
-    }
-    if (events === undefined) return apply();
     if (operation === "appendEvents") {
       events.add(args[0] as string, args[1] as readonly NewStackEvent[]);
       return Promise.resolve();

@@ -56,12 +56,14 @@ export class EventStreams {
   async read(stackId: string, afterSeq: string | null, options: ReadOptions = {}): Promise<StackEvent[]> {
     const key = this.ctx.keys.stack(stackId).events;
     const limit = Math.max(1, Math.floor(options.limit ?? DEFAULT_LIMIT));
+    // A waiting read is one XREAD BLOCK: it answers at once when events are there already
+    // (an XRANGE first would cost a second command on every wake-up of a follower).
+    if (options.blockMs !== undefined && options.blockMs > 0 && options.signal?.aborted !== true && !this.closed) {
+      return (await this.blockingRead(key, afterSeq ?? "0-0", limit, options.blockMs, options.signal)).map((e) => decodeEntry(key, e));
+    }
     const start = afterSeq === null ? "-" : `(${afterSeq}`;
     const entries = (await command("XRANGE events", () => this.ctx.client.xrange(key, start, "+", "COUNT", limit))) as Entry[];
-    if (entries.length > 0 || options.blockMs === undefined || options.blockMs <= 0 || options.signal?.aborted === true || this.closed) {
-      return entries.map((e) => decodeEntry(key, e));
-    }
-    return (await this.blockingRead(key, afterSeq ?? "0-0", limit, options.blockMs, options.signal)).map((e) => decodeEntry(key, e));
+    return entries.map((e) => decodeEntry(key, e));
   }
 
   /** Close every blocking connection (waiting reads end with no events). */

@@ -82,11 +82,17 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
   const client = connections.main;
   const ctx: StoreContext = { client, keys, maxEventsPerStack: resolved.maxEventsPerStack, deletedEventsTtlMs: resolved.deletedEventsTtlMs, tombstoneTtlMs: resolved.tombstoneTtlMs };
   const events = new EventStreams(ctx, () => connections.connect(false));
-  const store = createRedisStore(ctx, events);
+  const gate = permissionGate({ connect: () => connections.connect(false), keys, queueName: resolved.queueName, enabled: resolved.checkPermissions });
+  const permitted = (role: RedisRole): Promise<void> | undefined => gate.permitted(role);
   const queueConnection = connections.connect(true);
   const queue = new Queue(resolved.queueName, { connection: queueConnection, prefix: keys.queuePrefix });
   queue.on("error", (error) => logger.warn(`BullMQ queue: ${error.message}`));
   const checks = new CheckQueue(ctx, queue, { attempts: resolved.maxAttempts, delayMs: resolved.retryDelayMs }, () => Date.now());
+  // A report enqueues the checks it made ready itself (their jobs prepared by its own script).
+  const store = createRedisStore(ctx, events, async (prepared) => {
+    await permitted("api");
+    await checks.addPrepared(prepared);
+  });
   const cancels = new CancelBus(client, keys.cancelChannel, () => connections.connect(false), logger);
   let closed: Promise<void> | null = null;
   const waiting = async (): Promise<number> => command("BullMQ getJobCounts", () => queue.getWaitingCount());
@@ -104,8 +110,6 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
   const attemptRunning = async (engineId: string, attempt: string, stackId: string): Promise<boolean> =>
     host.localAttemptRunning(engineId, attempt) ?? (await command("HGET attempts", () => client.hget(keys.stack(stackId).attempts, attempt))) === engineId;
 
-  const gate = permissionGate({ connect: () => connections.connect(false), keys, queueName: resolved.queueName, enabled: resolved.checkPermissions });
-  const permitted = (role: RedisRole): Promise<void> | undefined => gate.permitted(role);
 
   const clock = realClock();
   const runtime: RedisRuntime = {

@@ -1,10 +1,15 @@
 /**
- * A node's report in one script (`reportNode-6+.lua`): its completion write with the write's
+ * A node's report in one script (`reportNode-8+.lua`): its completion write with the write's
  * event, the merge into each target's sync point and the report mark - the contract's
- * optional `reportNode` - and the mark's read, `nodeReported`.
+ * optional `reportNode` - and the mark's read, `nodeReported`. With the runtime's queue, the
+ * same script prepares the ready targets' jobs (ids with generations, queued marks, names, as
+ * `prepareChecks-4` does), which are added to BullMQ in the next call: the report answers
+ * `enqueued`, and core does not enqueue them again (one round trip less per report).
  */
-import type { NodeKey, NodeReport, NodeReportResult } from "@converge/core";
-import { toSyncKey } from "@converge/core";
+import type { CheckMessage, NodeKey, NodeReport, NodeReportResult, SyncKey } from "@converge/core";
+import { STACK_NODE, parseNodeKey, toSyncKey } from "@converge/core";
+import type { AddPrepared, PreparedCheck } from "./check-queue.js";
+import { checkField, jobIdBase, preparedName } from "./check-queue.js";
 import { json, rowPatchPairs } from "./codec.js";
 import { ScriptCode, unexpectedReply } from "./script-codes.js";
 import { runScript } from "./script-loader.js";
@@ -17,17 +22,29 @@ export function reportMark(node: NodeKey): string {
   return `reported:${node}`;
 }
 
-/** Report a node (the contract's `reportNode`). */
-export async function reportNode(ctx: StoreContext, report: NodeReport): Promise<NodeReportResult> {
-  const k = ctx.keys.stack(report.stackId);
-  const t = report.traversalId;
-  const keys = [k.stack, k.rows, k.events, k.graph(t), k.syncIndex(t), k.syncCounts(t)];
+/** The check that runs sync point `key` once it is ready. */
+function readyCheck(stackId: string, traversalId: string, key: SyncKey): CheckMessage {
+  if (key === STACK_NODE) return { kind: "complete", stackId, traversalId };
+  const { direction, rowId } = parseNodeKey(key);
+  return { kind: "node", stackId, traversalId, rowId, direction };
+}
+
+/**
+ * Report a node (the contract's `reportNode`); with `add` (the runtime's queue), the ready
+ * targets' checks are enqueued too.
+ */
+export async function reportNode(ctx: StoreContext, report: NodeReport, add?: AddPrepared): Promise<NodeReportResult> {
+  const { stackId, traversalId: t } = report;
+  const k = ctx.keys.stack(stackId);
+  const keys = [k.stack, k.rows, k.events, k.graph(t), k.syncIndex(t), k.syncCounts(t), k.gens(t), k.queued];
   const write = report.write;
   const patch = write === undefined ? [] : rowPatchPairs(write.patch);
-  const args: Array<string | number> = [report.sender, ...(write === undefined ? ["", "", "", "", ""] : writeConditions(write)), eventRest(report.event), ctx.maxEventsPerStack, patch.length, ...patch];
+  // "<stack>|<traversal>|" of every job id of the traversal (jobIdBase without the check).
+  const base = add === undefined ? "" : jobIdBase({ kind: "complete", stackId, traversalId: t }).slice(0, -"complete".length);
+  const args: Array<string | number> = [report.sender, ...(write === undefined ? ["", "", "", "", ""] : writeConditions(write)), eventRest(report.event), ctx.maxEventsPerStack, Date.now(), base, patch.length, ...patch];
   for (const target of report.targets) {
     keys.push(k.sync(t, target.node));
-    args.push(target.node, target.required, json(target.payload));
+    args.push(target.node, target.required, json(target.payload), add === undefined ? "" : encodeURIComponent(checkField(readyCheck(stackId, t, target.node))));
   }
   const reply = await runScript(ctx.client, "reportNode", keys, args);
   if (!Array.isArray(reply) || (reply[0] !== 0 && reply[0] !== 1)) throw unexpectedReply("reportNode", reply);
@@ -38,7 +55,18 @@ export async function reportNode(ctx: StoreContext, report: NodeReport): Promise
   }
   if (reply[1] === ScriptCode.GONE) return { kind: "gone" };
   if (reply[1] !== ScriptCode.OK) throw unexpectedReply("reportNode", reply);
-  return { kind: "reported", ready: reply.slice(2).map((key) => toSyncKey(String(key))) };
+  if (add === undefined) return { kind: "reported", ready: reply.slice(2).map((key) => toSyncKey(String(key))) };
+  if ((reply.length - 3) % 3 !== 0) throw unexpectedReply("reportNode", reply);
+  const ready: SyncKey[] = [];
+  const checks: PreparedCheck[] = [];
+  for (let i = 3; i < reply.length; i += 3) {
+    const key = toSyncKey(String(reply[i]));
+    const message = readyCheck(stackId, t, key);
+    ready.push(key);
+    checks.push({ message, jobId: `${jobIdBase(message)}|${Number(reply[i + 1])}`, name: preparedName(message, reply[2], reply[i + 2]) });
+  }
+  if (checks.length > 0) await add(checks);
+  return { kind: "reported", ready, enqueued: true };
 }
 
 /** Whether `node` reported in the traversal (its mark; gone with the traversal's counts). */

@@ -18,6 +18,7 @@ import { shutDownBull, startBullWorker } from "./bull-worker.js";
 import { runJob } from "./delivery-run.js";
 import type { HostDeps, Outcome, RedisStepOptions, Slot } from "./host-slot.js";
 import { asError } from "./host-slot.js";
+import { AttemptEnds } from "./attempt-ends.js";
 import { acquireLease } from "./lease.js";
 import { LostStacks } from "./lost-stacks.js";
 import { StepWorker } from "./step-worker.js";
@@ -30,13 +31,12 @@ export class WorkerHost {
   private readonly slots = new Map<string, Slot>();
   private readonly lost: LostStacks;
   private readonly stepper: StepWorker;
-  /** Ends of attempts not yet recorded in Redis (it was unreachable): retried. */
-  private readonly unrecordedEnds = new Map<string, string>();
-  private retryEnds: NodeJS.Timeout | null = null;
-  private readonly run = (slot: Slot, job: Job, crashAfterOps?: number): Promise<Outcome> =>
-    runJob(this.deps, (key, attempt) => this.endAttempt(key, attempt), slot, job, crashAfterOps);
+  /** Ends of attempts not yet recorded in Redis. */
+  private readonly ends: AttemptEnds;
+  private readonly run = (slot: Slot, job: Job, crashAfterOps?: number): Promise<Outcome> => runJob(this.deps, this.ends, slot, job, crashAfterOps);
 
   constructor(private readonly deps: HostDeps) {
+    this.ends = new AttemptEnds(() => deps.ctx.client, deps.settings.logger, deps.settings.mode === "manual");
     this.lost = new LostStacks(deps.ctx.store, deps.settings.logger);
     this.stepper = new StepWorker(deps, this.lost, this.run);
   }
@@ -132,6 +132,7 @@ export class WorkerHost {
   async closeAll(graceMs = this.deps.settings.shutdownGraceMs): Promise<void> {
     await Promise.allSettled([...this.slots.keys()].map((id) => this.closeEngine(id, graceMs)));
     await this.stepper.close();
+    await this.ends.flush();
   }
 
   /** Manual mode: run the next check to its end. False when nothing is waiting. */
@@ -149,20 +150,5 @@ export class WorkerHost {
     if (slot === undefined || slot.dead) return;
     if (slot.attempts.size > 0) this.deps.settings.logger.warn(`engine ${engineId}: its liveness lease lapsed; aborting the plugin calls of its ${slot.attempts.size} running checks`);
     for (const controller of slot.attempts.values()) controller.abort(`the liveness lease of engine ${engineId} lapsed`);
-  }
-
-  /** Record that an attempt ended (retried until Redis takes it: a stale entry would park others). */
-  private endAttempt(key: string, attempt: string): void {
-    const field = `${key}\n${attempt}`;
-    this.unrecordedEnds.delete(field);
-    command("HDEL attempts", () => this.deps.ctx.client.hdel(key, attempt)).catch((error: unknown) => {
-      this.deps.settings.logger.warn(`cannot record the end of check attempt ${attempt}, will retry: ${asError(error).message}`);
-      this.unrecordedEnds.set(field, key);
-      this.retryEnds ??= setTimeout(() => {
-        this.retryEnds = null;
-        for (const [pending, pendingKey] of [...this.unrecordedEnds]) this.endAttempt(pendingKey, pending.slice(pendingKey.length + 1));
-      }, 1000);
-      this.retryEnds.unref();
-    });
   }
 }

@@ -5,6 +5,7 @@ import { parseCheckMessage } from "../model/check-message.js";
 import type { CheckMessage, ResourceRow, StackRecord } from "../model/types.js";
 import { nodeKey } from "../model/types.js";
 import type { Delivery } from "../runtime/contract.js";
+import { claimedStore } from "../runtime/delivery/claimed-store.js";
 import { formatLockHolder } from "../runtime/lock-holder.js";
 import { redactingEnv } from "../secrets/stack-secrets.js";
 import { isActiveRow } from "./best-existing.js";
@@ -28,7 +29,9 @@ import { checkTimeout, checkWatchdog, timeOut } from "./watchdog.js";
  */
 export async function processCheck(engine: EngineContext, delivery: Delivery): Promise<void> {
   const message = parseCheckMessage(delivery.message);
-  const watch = watchGone(delivery.runtime.store);
+  // What the runtime read when it claimed the delivery answers the check's first reads.
+  const store = delivery.claim === undefined ? delivery.runtime.store : claimedStore(delivery.runtime.store, delivery.claim);
+  const watch = watchGone(store);
   const delivered: CheckEnv = {
     ...engine,
     runtime: delivery.runtime,

@@ -145,7 +145,7 @@ export async function propagate(env: CheckEnv, report: Propagation): Promise<Nod
     ...(write === undefined ? {} : { write }),
     ...(event === undefined ? {} : { event }),
   });
-  if (result.kind === "reported" && result.ready.length > 0) {
+  if (result.kind === "reported" && result.ready.length > 0 && result.enqueued !== true) {
     await env.runtime.enqueue(result.ready.map((key) => readyMessage(stackId, graph.traversalId, key)));
   }
   return result;

@@ -7,6 +7,7 @@
  */
 import type { CompiledTemplate } from "../template/types.js";
 import type { RowWriteEvent } from "../model/events.js";
+import type { DeliveryClaim } from "./delivery-claim.js";
 import type {
   CheckMessage,
   NewStackEvent,
@@ -82,6 +83,9 @@ export interface InstallGraph {
   readonly newRows: readonly NewRow[];
 }
 
+/** What a runtime read when it claimed a delivery (`Delivery.claim`). */
+export type { DeliveryClaim } from "./delivery-claim.js";
+
 /** The resource event of a row write (defined with the model: runtimes complete it alike). */
 export type { RowWriteEvent } from "../model/events.js";
 
@@ -120,8 +124,13 @@ export type NodeReportResult =
   | { readonly kind: "refused"; readonly reason: WriteRefusal; readonly row: ResourceRow | null }
   /** The write (if any) was made, but the traversal is gone (superseded or purged): nothing was merged. */
   | { readonly kind: "gone" }
-  /** Merged into every target; `ready` lists the targets that became (or still are) ready, in order. */
-  | { readonly kind: "reported"; readonly ready: readonly SyncKey[] };
+  /**
+   * Merged into every target; `ready` lists the targets that became (or still are) ready, in
+   * order. `enqueued`: the runtime already enqueued their checks, as `Runtime.enqueue` would
+   * (a runtime that prepares their jobs in the report's own step saves round trips); absent
+   * or false, core enqueues them.
+   */
+  | { readonly kind: "reported"; readonly ready: readonly SyncKey[]; readonly enqueued?: boolean };
 
 /**
  * Proof that a stack was deleted: written atomically with the stack's removal when its
@@ -296,6 +305,14 @@ export interface RuntimeStore {
 export interface Delivery {
   /** The message (untrusted: validate before use). */
   readonly message: unknown;
+  /**
+   * What the runtime read when it claimed this delivery (a runtime that claims with one
+   * atomic script can read the check's first state with it and save the round trips).
+   * `processCheck` answers its first read of each value from it - only reads made before the
+   * check's first write - and reads the store for everything else. Absent: every read goes
+   * to the store.
+   */
+  readonly claim?: DeliveryClaim;
   /**
    * The runtime to use for this check (its `store` included). Runtimes may wrap it - the
    * memory runtime fences a crashed engine's operations - so always use this one inside

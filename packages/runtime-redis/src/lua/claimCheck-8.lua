@@ -23,6 +23,8 @@
   ARGV[8] "1" to read whether the node ARGV[2] reported, "0" not to
   ARGV[9] the attempt's token
   ARGV[10] the engine id running it
+  ARGV[11..] attempts of this stack that ended (removed from KEYS[8] first, whatever the rest
+             finds: see src/attempt-ends.ts)
 
   Returns {stack record as a flat list field, JSON value, ... (empty: no such stack),
            the row's fields in ROW_FIELDS order (empty: no row read),
@@ -32,15 +34,27 @@
 ]]
 --- @include "rowFields"
 
-if redis.call("EXISTS", KEYS[1]) == 0 then
+if #ARGV > 10 then
+  redis.call("HDEL", KEYS[8], unpack(ARGV, 11))
+end
+-- The stack record is read first: it answers whether the stack exists and its traversal.
+local stack = redis.call("HGETALL", KEYS[1])
+if #stack == 0 then
   return {{}, {}, {0}, 0}
+end
+local current = false
+for i = 1, #stack, 2 do
+  if stack[i] == "currentTraversal" then
+    current = stack[i + 1]
+    break
+  end
 end
 redis.call("ZREM", KEYS[2], ARGV[1])
 redis.call("HSET", KEYS[8], ARGV[9], ARGV[10])
 local gen = tonumber(ARGV[3])
 if tonumber(redis.call("HGET", KEYS[4], ARGV[2]) or "0") == gen then
   redis.call("HSET", KEYS[4], ARGV[2], gen + 1)
-  if redis.call("HGET", KEYS[1], "currentTraversal") ~= ARGV[4] then
+  if current ~= ARGV[4] then
     redis.call("PEXPIRE", KEYS[4], tonumber(ARGV[5]))
   end
 end
@@ -61,4 +75,4 @@ local reported = 0
 if ARGV[8] == "1" then
   reported = redis.call("HEXISTS", KEYS[7], "reported:" .. ARGV[2])
 end
-return {redis.call("HGETALL", KEYS[1]), row, sync, reported}
+return {stack, row, sync, reported}

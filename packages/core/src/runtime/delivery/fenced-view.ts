@@ -7,9 +7,9 @@
  * while its plugin call still runs. A test may inject a crash after N operations
  * (`crashAfterOps`) or lose the reply of one store operation (`loseReply`).
  *
- * The claim's read-ahead is not done here: a runtime whose claim reads the stack and the row
- * with the job hands them to the check as `Delivery.claim` (runtime/contract.ts), which
- * `processCheck` uses for its first reads. A runtime that must see each operation of the
+ * The claim's read-ahead is not done here: a runtime whose claim reads the check's first state
+ * with the job hands it to the check as `Delivery.claim` (runtime/contract.ts), which
+ * `processCheck` reads through first (`claimed-store.ts`). A runtime that must see each operation of the
  * check (buffered events, per-operation bookkeeping) passes `intercept`.
  */
 import { EngineDeadError, RuntimeError } from "../../errors.js";

@@ -4,9 +4,10 @@
  * the conformance wait loop.
  *
  * The contract between a runtime and `processCheck` for the claim's read-ahead is explicit:
- * a runtime whose claim already read the stack and the check's row passes them as
- * `Delivery.claim` (runtime/contract.ts); `processCheck` uses them for its first two reads
- * instead of reading again. No proxy keyed on method names serves them.
+ * a runtime whose claim of a job already read the check's first state (stack, row, sync
+ * point, report mark) passes it as `Delivery.claim` (runtime/contract.ts); `processCheck`
+ * reads through `claimedStore` (`claimed-store.ts`), which answers the first read of each
+ * claimed value from it, until the check's first write. No proxy keyed on method names.
  */
 export { deliveryGuard, fencedView } from "./fenced-view.js";
 export type { FenceState, FencedViewOptions, InterceptOperation, LoseReply } from "./fenced-view.js";

@@ -4,8 +4,10 @@
  * death of an engine, schedule, and activity counts.
  */
 import assert from "node:assert/strict";
+import { isDeepStrictEqual } from "node:util";
 import { EngineDeadError } from "../../errors.js";
 import type { CheckMessage, StackRecord } from "../../model/types.js";
+import { nodeKey } from "../../model/types.js";
 import type { CheckHandler, Delivery } from "../../runtime/contract.js";
 import { installStack } from "./fixtures.js";
 import type { CaseSpec } from "./target.js";
@@ -191,6 +193,42 @@ export const deliveryCases: readonly CaseSpec[] = [
       for (const a of during) assert.ok(a.running >= 1, `a running check was not counted as running: ${JSON.stringify(a)}`);
       assert.deepEqual(await runtime.activity(stack.id), { queued: 0, running: 0 });
       assert.deepEqual(await runtime.activity(other.stack.id), { queued: 0, running: 0 });
+      await reg.close();
+    },
+  },
+  {
+    name: "a delivery's claim, when the runtime gives one, holds the state as the store has it at the claim",
+    async body(t) {
+      const { runtime } = t;
+      const { stack, rowIds } = await installStack(runtime, 2);
+      const [first, second] = rowIds.map(String) as [string, string];
+      await runtime.store.syncMerge(stack.id, stack.currentTraversal, nodeKey("U", second), nodeKey("U", first), { rowId: first, name: "r", refId: null, attributes: {} }, true, 1);
+      const problems: string[] = [];
+      const seen: SeenDelivery[] = [];
+      const reg = await runtime.registerWorker(
+        "conf-claim",
+        recordingHandler("conf-claim", seen, async (d) => {
+          const claim = d.claim;
+          if (claim === undefined) return;
+          const m = d.message as CheckMessage;
+          const store = runtime.store;
+          const same = (what: string, claimed: unknown, stored: unknown): void => {
+            if (!isDeepStrictEqual(claimed, stored)) problems.push(`${what} of ${key(m)}: claimed ${JSON.stringify(claimed)}, stored ${JSON.stringify(stored)}`);
+          };
+          same("stack", claim.stack, await store.loadStack(m.stackId));
+          if (claim.row !== undefined) same("row", claim.row.value, await store.loadRow(m.stackId, claim.row.rowId));
+          if (claim.row !== undefined && (m.kind !== "node" || claim.row.rowId !== m.rowId)) problems.push(`the claim of ${key(m)} holds row ${claim.row.rowId}`);
+          if (claim.sync !== undefined) {
+            const stored = await store.readSync(m.stackId, claim.sync.traversalId, claim.sync.node);
+            same("sync point", claim.sync.value === null ? null : [...claim.sync.value], stored === null ? null : [...stored]);
+          }
+          if (claim.reported !== undefined) same("reported", claim.reported.value, (await store.nodeReported?.(m.stackId, claim.reported.traversalId, claim.reported.node)) ?? claim.reported.value);
+        }),
+      );
+      const batch: CheckMessage[] = [nodeCheck(stack, first), nodeCheck(stack, second), nodeCheck(stack, first, "C"), { kind: "complete", stackId: stack.id, traversalId: stack.currentTraversal }];
+      await runtime.enqueue(batch);
+      await t.deliverUntil(() => batch.every((m) => count(seen, m) > 0), "every check delivered");
+      assert.deepEqual(problems, [], "a claim differs from the store");
       await reg.close();
     },
   },

@@ -5,10 +5,13 @@
  * so a runtime with the fused operations is held to exactly what the composition does.
  */
 import assert from "node:assert/strict";
-import type { NodeKey, NodePayload, StackEvent } from "../../model/types.js";
+import { isDeepStrictEqual } from "node:util";
+import type { CheckMessage, NodeKey, NodePayload, StackEvent } from "../../model/types.js";
 import { nodeReported, reportNode, reportTargets } from "../../protocol/report.js";
 import { writeWithEvent } from "../../protocol/row-writes.js";
-import type { RowWrite, RowWriteEvent, Runtime } from "../../runtime/contract.js";
+import type { NodeReportResult, RowWrite, RowWriteEvent, Runtime } from "../../runtime/contract.js";
+import type { SeenDelivery } from "./delivery-cases.js";
+import { recordingHandler } from "./delivery-cases.js";
 import { installStack, mustLoadRow, supersede } from "./fixtures.js";
 import type { CaseSpec } from "./target.js";
 import { nodeKey } from "../../model/types.js";
@@ -23,6 +26,11 @@ const event = (traversalId: string, stackName: string, reason: string): RowWrite
   status: "COMPLETE",
   reason,
 });
+
+/** A report's answer without `enqueued` (whether the runtime enqueued the ready checks itself). */
+function answer(result: NodeReportResult): NodeReportResult {
+  return result.kind === "reported" ? { kind: "reported", ready: result.ready } : result;
+}
 
 async function events(runtime: Runtime, stackId: string): Promise<StackEvent[]> {
   return runtime.store.readEvents(stackId, null);
@@ -73,7 +81,7 @@ export const fusedCases: readonly CaseSpec[] = [
       assert.equal(await nodeReported({ store }, stack.id, graph, sender), false, "reported before any report");
       const write: RowWrite = { stackId: stack.id, rowId: first, ifHolder: null, patch: { physicalId: "p-1", action: "CREATE", status: "COMPLETE" } };
       const result = await reportNode({ store }, { stackId: stack.id, traversalId, sender, targets: reportTargets(graph, sender, payload(first)), write, event: event(traversalId, stack.name, "done") });
-      assert.deepEqual(result, { kind: "reported", ready: [nodeKey("U", second)] });
+      assert.deepEqual(answer(result), { kind: "reported", ready: [nodeKey("U", second)] });
       const sync = await store.readSync(stack.id, traversalId, nodeKey("U", second));
       assert.deepEqual(sync === null ? null : [...sync], [[sender, payload(first)]], "the target's sync point does not hold the sender's payload");
       assert.equal((await mustLoadRow(store, stack.id, first)).physicalId, "p-1", "the write was not made");
@@ -87,8 +95,8 @@ export const fusedCases: readonly CaseSpec[] = [
     async body({ runtime }) {
       const { store } = runtime;
       const { stack, traversalId } = await installStack(runtime, 1);
-      const report = (sender: NodeKey) =>
-        reportNode({ store }, { stackId: stack.id, traversalId, sender, targets: [{ node: "U:9", required: 2, payload: null }, { node: "U:8", required: 1, payload: payload("7") }] });
+      const report = async (sender: NodeKey) =>
+        answer(await reportNode({ store }, { stackId: stack.id, traversalId, sender, targets: [{ node: "U:9", required: 2, payload: null }, { node: "U:8", required: 1, payload: payload("7") }] }));
       assert.deepEqual(await report("U:1"), { kind: "reported", ready: ["U:8"] });
       assert.deepEqual(await report("U:1"), { kind: "reported", ready: ["U:8"] }, "a re-sent report was counted twice");
       assert.deepEqual(await report("U:2"), { kind: "reported", ready: ["U:9", "U:8"] });
@@ -126,6 +134,24 @@ export const fusedCases: readonly CaseSpec[] = [
       assert.equal((await mustLoadRow(store, stack.id, first)).statusReason, "finished late", "the write of a gone traversal was not made");
       assert.equal(await store.syncHas(stack.id, traversalId, nodeKey("U", rowIds[1] ?? ""), sender), false);
       assert.equal(await nodeReported({ store }, stack.id, graph, sender), false, "a gone traversal answers reported");
+    },
+  },
+  {
+    name: "reportNode that answers enqueued has enqueued the checks of the ready targets",
+    async body(t) {
+      const { runtime } = t;
+      const { store } = runtime;
+      const { stack, traversalId, rowIds, graph } = await installStack(runtime, 2);
+      const [first, second] = rowIds as [string, string];
+      const sender = nodeKey("U", first);
+      const result = await reportNode({ store }, { stackId: stack.id, traversalId, sender, targets: reportTargets(graph, sender, payload(first)) });
+      assert.deepEqual(answer(result), { kind: "reported", ready: [nodeKey("U", second)] });
+      if (result.kind !== "reported" || result.enqueued !== true) return;
+      const seen: SeenDelivery[] = [];
+      const reg = await runtime.registerWorker("conf-enqueued", recordingHandler("conf-enqueued", seen));
+      const ready: CheckMessage = { kind: "node", stackId: stack.id, traversalId, rowId: second, direction: "U" };
+      await t.deliverUntil(() => seen.some((s) => isDeepStrictEqual(s.message, ready)), "the ready target's check delivered");
+      await reg.close();
     },
   },
 ];

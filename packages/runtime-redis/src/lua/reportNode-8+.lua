@@ -4,7 +4,9 @@
   unless the traversal's graph is gone, `sender` := payload merged and counted into each
   target's sync point exactly as syncMerge does (one field per arrival), and the report
   recorded (field "reported:<sender>" of the readiness counts, read by claimCheck and
-  nodeReported).
+  nodeReported). When asked (ARGV[10] not ""), the checks of the targets that are ready get
+  their job ids as prepareChecks-4 gives them - the generation of each check, the job
+  recorded as queued - and the names of their jobs, so they go to BullMQ in the next call.
 
   KEYS[1] stack hash
   KEYS[2] rows hash
@@ -12,7 +14,9 @@
   KEYS[4] graph of the traversal (its existence means "the traversal is live")
   KEYS[5] sync-point index of the traversal
   KEYS[6] sync-point readiness counts of the traversal (node -> count; report marks)
-  KEYS[7..] the targets' sync point hashes, in report order
+  KEYS[7] check generations of the traversal (hash: check field -> generation)
+  KEYS[8] queued checks of the stack (zset: job id -> enqueue time)
+  KEYS[9..] the targets' sync point hashes, in report order
   ARGV[1] sender node key
   ARGV[2] row id of the write, or "" for no write
   ARGV[3] write condition: currentTraversal (JSON) or ""
@@ -22,23 +26,29 @@
   ARGV[7] the write's event (JSON list [time, stackName, traversalId, action, status, reason],
           see appendRowEvent) or ""
   ARGV[8] approximate maximum length of the event stream
-  ARGV[9] number n of patch arguments (field, JSON value, ...)
-  ARGV[10 .. 9+n] the patch
-  then per target, in the order of KEYS[7..]: node key, required count, payload JSON
+  ARGV[9] now, epoch ms
+  ARGV[10] the job id base of the traversal's checks without the check ("<stack>|<traversal>|",
+           URI-encoded parts), or "" not to prepare the ready targets' jobs
+  ARGV[11] number n of patch arguments (field, JSON value, ...)
+  ARGV[12 .. 11+n] the patch
+  then per target, in the order of KEYS[9..]: node key, required count, payload JSON, its
+  check's field URI-encoded (the job id part)
 
   Returns {0, code, row fields in ROW_FIELDS order} when the write is refused (-2 SUPERSEDED,
   -4 LOCKED, -3 VERSION; {0, -1} GONE without fields): nothing written or merged;
   {1, -1} (GONE) when the traversal's graph does not exist (the write, if any, was made);
-  {1, 1, node, ...} (OK) and the targets that are ready, in order.
+  {1, 1, node, ...} (OK) and the targets that are ready, in order - or, when preparing,
+  {1, 1, stack name JSON or false, then per ready target: node, generation, row name JSON or
+  false}.
 ]]
 --- @include "codes"
 --- @include "rowFields"
 --- @include "conditionalWrite"
 
 local rowId = ARGV[2]
-local patchEnd = 9 + tonumber(ARGV[9])
+local patchEnd = 11 + tonumber(ARGV[11])
 if rowId ~= "" then
-  local code, row = conditionalWrite(KEYS[1], KEYS[2], rowId, ARGV[3], ARGV[4], ARGV[5], ARGV[6], 10, patchEnd)
+  local code, row = conditionalWrite(KEYS[1], KEYS[2], rowId, ARGV[3], ARGV[4], ARGV[5], ARGV[6], 12, patchEnd)
   if code == GONE then
     return {0, GONE}
   end
@@ -55,9 +65,13 @@ if redis.call("EXISTS", KEYS[4]) == 0 then
   return {1, GONE}
 end
 local sender = ARGV[1]
+local prepare = ARGV[10] ~= ""
 local reply = {1, OK}
+if prepare then
+  reply[3] = redis.call("HGET", KEYS[1], "name")
+end
 local arg = patchEnd + 1
-for i = 7, #KEYS do
+for i = 9, #KEYS do
   local node = ARGV[arg]
   local count
   if redis.call("HSET", KEYS[i], sender, ARGV[arg + 2]) == 1 then
@@ -68,8 +82,21 @@ for i = 7, #KEYS do
   end
   if count >= tonumber(ARGV[arg + 1]) then
     reply[#reply + 1] = node
+    if prepare then
+      local field = node
+      local name = false
+      if node == "$stack" then
+        field = "complete"
+      else
+        name = rowField(KEYS[2], string.sub(node, 3), "name")
+      end
+      local gen = tonumber(redis.call("HGET", KEYS[7], field) or "0")
+      redis.call("ZADD", KEYS[8], tonumber(ARGV[9]), ARGV[10] .. ARGV[arg + 3] .. "|" .. gen)
+      reply[#reply + 1] = gen
+      reply[#reply + 1] = name
+    end
   end
-  arg = arg + 3
+  arg = arg + 4
 end
 redis.call("HSET", KEYS[6], "reported:" .. sender, 1)
 return reply

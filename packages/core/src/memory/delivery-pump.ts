@@ -126,8 +126,17 @@ export class DeliveryPump {
     let requeued = false;
     try {
       const fence: FenceState = { engineId, isDead: () => this.dead.has(engineId) || run.handedBack, kill: () => this.kill(engineId) };
-      const { attempt, signal, leaseValid } = lease;
-      await worker.handler({ message: item.message, runtime: this.settings.view(fence, fencing), attempt, signal, leaseValid });
+      const runtime = this.settings.view(fence, fencing);
+      // The signal is made only if the check reads it (see DeliveryLeases).
+      await worker.handler({
+        message: item.message,
+        runtime,
+        attempt: lease.attempt,
+        get signal() {
+          return lease.signal;
+        },
+        leaseValid: lease.leaseValid,
+      });
     } catch (error) {
       requeued = this.failed(run, error);
     } finally {

@@ -5,7 +5,6 @@
  * values themselves - no copy per read - so no caller can change the store's state in place.
  */
 import type { NewStackEvent, ResourceRow, SyncKey, StackEvent, StackRecord, SyncPayload, TraversalGraph } from "../model/types.js";
-import { NEVER_CHECKED } from "../model/types.js";
 import type {
   StackTombstone,
   BeginTraversal,
@@ -29,6 +28,7 @@ import { EventLog } from "./event-log.js";
 import type { StackSnapshot, SyncPointSnapshot } from "./snapshot.js";
 import { jsonCopy, syncPointsOf } from "./snapshot.js";
 import { deepFreeze, frozenCopy } from "./plain-copy.js";
+import { patchedRow, storedRow } from "./stored-row.js";
 
 interface SyncEntry {
   readonly fields: Map<SyncKey, SyncPayload>;
@@ -92,7 +92,7 @@ export class MemoryStore implements RuntimeStore {
       this.stacks.set(entry.stack.id, {
         stack: deepFreeze(entry.stack),
         templates: new Map(Object.entries(entry.templates).map(([id, t]) => [id, deepFreeze(t)])),
-        rows: new Map(entry.rows.map((row) => [row.id, deepFreeze({ ...NEVER_CHECKED, ...row })])),
+        rows: new Map(entry.rows.map((row) => [row.id, storedRow(row, row.lockHolder, row.version)])),
         rowCounter: entry.rowCounter,
         graph: entry.graph === null ? null : deepFreeze(entry.graph),
         syncs,
@@ -145,7 +145,7 @@ export class MemoryStore implements RuntimeStore {
   async installGraph(input: InstallGraph): Promise<boolean> {
     const s = this.state(input.stackId);
     if (s === undefined || s.stack.currentTraversal !== input.graph.traversalId) return false;
-    for (const row of input.newRows) s.rows.set(row.id, Object.freeze({ ...NEVER_CHECKED, ...frozenCopy(row), version: 1, lockHolder: null }));
+    for (const row of input.newRows) s.rows.set(row.id, storedRow(row, null, 1));
     s.graph = frozenCopy(input.graph);
     s.syncs = new Map();
     this.tracker?.rows(input.stackId, input.newRows.map((row) => row.id));
@@ -285,12 +285,7 @@ export class MemoryStore implements RuntimeStore {
     }
     if (write.ifHolder !== undefined && row.lockHolder !== write.ifHolder) return { ok: false, reason: "locked", row };
     if (write.ifVersion !== undefined && row.version !== write.ifVersion) return { ok: false, reason: "version", row };
-    const next: ResourceRow = Object.freeze({
-      ...row,
-      ...frozenCopy(write.patch),
-      lockHolder: write.setHolder === undefined ? row.lockHolder : write.setHolder,
-      version: row.version + 1,
-    });
+    const next = patchedRow(row, write.patch, write.setHolder === undefined ? row.lockHolder : write.setHolder, row.version + 1);
     s.rows.set(row.id, next);
     this.tracker?.rows(write.stackId, [row.id]);
     return { ok: true, row: next };
@@ -312,9 +307,9 @@ export class MemoryStore implements RuntimeStore {
     if (old.lockHolder !== null) return { ok: false, reason: "locked", row: old };
     if (old.version !== ifVersion) return { ok: false, reason: "version", row: old };
     const id = String(++s.rowCounter);
-    const created: ResourceRow = Object.freeze({ ...NEVER_CHECKED, ...frozenCopy(row), id, replaces: oldRowId, version: 1, lockHolder: null });
+    const created = storedRow({ ...row, id, replaces: oldRowId }, null, 1);
     s.rows.set(id, created);
-    s.rows.set(oldRowId, Object.freeze({ ...old, replacedBy: id, version: old.version + 1 }));
+    s.rows.set(oldRowId, patchedRow(old, { replacedBy: id }, old.lockHolder, old.version + 1));
     this.tracker?.record(stackId);
     this.tracker?.rows(stackId, [id, oldRowId]);
     return { ok: true, row: created, created: true };

@@ -26,7 +26,7 @@ const Noop = defineResourceType({
 });
 const n = Number(process.env.N ?? 100_000);
 const template = (v: number): Template => {
-  const resources: NonNullable<Template["resources"]> = {};
+  const resources: Record<string, NonNullable<Template["resources"]>[string]> = {};
   for (let i = 0; i < n; i++) resources[`r${i}`] = { type: TYPE, properties: { v } };
   return { resources };
 };
@@ -42,8 +42,8 @@ retained("start");
 const phase = async (label: string, act: () => Promise<unknown>): Promise<void> => {
   const start = Date.now();
   await act();
-  await engine.waitForStack("s");
-  console.log(`${label.padEnd(14)} ${String(Date.now() - start).padStart(6)} ms`);
+  const done = await engine.waitForStack("s");
+  console.log(`${label.padEnd(14)} ${String(Date.now() - start).padStart(6)} ms  ${done.state}`);
   retained(`after ${label}`);
 };
 await phase("create", () => engine.createStack("s", template(1)));

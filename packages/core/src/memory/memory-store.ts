@@ -19,7 +19,6 @@ import type {
   RuntimeStore,
   SyncResult,
 } from "../runtime/contract.js";
-import { completeRowEvent } from "../model/events.js";
 import { InvalidOptionsError } from "../errors.js";
 import type { CompiledTemplate } from "../template/types.js";
 import type { ChangeTracker, StackChanges } from "./changes.js";
@@ -257,14 +256,14 @@ export class MemoryStore implements RuntimeStore {
     if (options.fused === false) return;
     this.writeRowWithEvent = async (write, event) => {
       const result = this.applyWrite(write);
-      if (result.ok) this.appendToStream(write.stackId, [completeRowEvent(event, result.row)]);
+      if (result.ok) this.appendRowEvent(write.stackId, event, result.row);
       return result;
     };
     this.reportNode = async (report) => {
       if (report.write !== undefined) {
         const written = this.applyWrite(report.write);
         if (!written.ok) return { kind: "refused", reason: written.reason, row: written.row };
-        if (report.event !== undefined) this.appendToStream(report.write.stackId, [completeRowEvent(report.event, written.row)]);
+        if (report.event !== undefined) this.appendRowEvent(report.write.stackId, report.event, written.row);
       }
       const s = this.state(report.stackId);
       if (s === undefined || s.graph === null || s.graph.traversalId !== report.traversalId) return { kind: "gone" };
@@ -378,6 +377,11 @@ export class MemoryStore implements RuntimeStore {
 
   async appendEvents(stackId: string, events: readonly NewStackEvent[]): Promise<void> {
     this.appendToStream(stackId, events);
+  }
+
+  private appendRowEvent(stackId: string, event: RowWriteEvent, row: ResourceRow): void {
+    this.events.appendRowEvent(stackId, event, row);
+    this.tracker?.eventStreams.add(stackId);
   }
 
   private appendToStream(stackId: string, events: readonly NewStackEvent[]): void {

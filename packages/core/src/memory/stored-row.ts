@@ -38,50 +38,53 @@ const ROW_FIELDS: ReadonlySet<string> = new Set([
 
 const NO_NAMES: readonly string[] = Object.freeze([]);
 
-/** Whether every own key of `value` is a row field (else the row is kept as it comes, by spreading). */
-function onlyRowFields(value: object): boolean {
-  for (const key in value) if (!ROW_FIELDS.has(key)) return false;
-  return true;
-}
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** `patch[key]` copied and frozen when the patch sets it, else `row[key]`. */
-function field<K extends keyof ResourceRow>(patch: Partial<ResourceRow>, row: ResourceRow, key: K): ResourceRow[K] {
-  const value = patch[key];
-  if (value !== undefined) return frozenCopy(value) as ResourceRow[K];
-  return key in patch ? (value as ResourceRow[K]) : row[key];
+/** A row never written: the check fields of a never-checked row, every other field unset. */
+const BLANK_ROW = { checkStatus: null, driftedProperties: NO_NAMES, checkedAt: null } as unknown as ResourceRow;
+
+/** A shallow copy of a row, every field in the fixed order (read with monomorphic loads). */
+function copyRow(r: ResourceRow): Mutable<ResourceRow> {
+  return {
+    id: r.id,
+    name: r.name,
+    type: r.type,
+    templateId: r.templateId,
+    physicalId: r.physicalId,
+    properties: r.properties,
+    attributes: r.attributes,
+    action: r.action,
+    status: r.status,
+    statusReason: r.statusReason,
+    requires: r.requires,
+    replaces: r.replaces,
+    replacedBy: r.replacedBy,
+    createdTraversal: r.createdTraversal,
+    deletionPolicy: r.deletionPolicy,
+    lockHolder: r.lockHolder,
+    version: r.version,
+    updatedAt: r.updatedAt,
+    checkStatus: r.checkStatus,
+    driftedProperties: r.driftedProperties,
+    checkedAt: r.checkedAt,
+  };
 }
 
 /**
  * `row` with `patch` applied and the lock and version set, frozen: what
  * `Object.freeze({ ...row, ...frozenCopy(patch), lockHolder, version })` gives, with the shape
- * every stored row shares. `row` must be a stored (frozen) row.
+ * every stored row shares (a patch with a key that is no row field keeps the spread).
+ * `row` must be a stored (frozen) row.
  */
 export function patchedRow(row: ResourceRow, patch: object, lockHolder: string | null, version: number): ResourceRow {
-  if (!onlyRowFields(patch)) return Object.freeze({ ...row, ...frozenCopy(patch), lockHolder, version });
-  const p = patch as Partial<ResourceRow>;
-  return Object.freeze({
-    id: field(p, row, "id"),
-    name: field(p, row, "name"),
-    type: field(p, row, "type"),
-    templateId: field(p, row, "templateId"),
-    physicalId: field(p, row, "physicalId"),
-    properties: field(p, row, "properties"),
-    attributes: field(p, row, "attributes"),
-    action: field(p, row, "action"),
-    status: field(p, row, "status"),
-    statusReason: field(p, row, "statusReason"),
-    requires: field(p, row, "requires"),
-    replaces: field(p, row, "replaces"),
-    replacedBy: field(p, row, "replacedBy"),
-    createdTraversal: field(p, row, "createdTraversal"),
-    deletionPolicy: field(p, row, "deletionPolicy"),
-    lockHolder,
-    version,
-    updatedAt: field(p, row, "updatedAt"),
-    checkStatus: field(p, row, "checkStatus"),
-    driftedProperties: field(p, row, "driftedProperties"),
-    checkedAt: field(p, row, "checkedAt"),
-  });
+  const next = copyRow(row) as unknown as Record<string, unknown>;
+  for (const key in patch) {
+    if (!ROW_FIELDS.has(key)) return Object.freeze({ ...row, ...frozenCopy(patch), lockHolder, version });
+    next[key] = frozenCopy((patch as Record<string, unknown>)[key]);
+  }
+  next.lockHolder = lockHolder;
+  next.version = version;
+  return Object.freeze(next) as unknown as ResourceRow;
 }
 
 /**
@@ -89,8 +92,5 @@ export function patchedRow(row: ResourceRow, patch: object, lockHolder: string |
  * check fields of a never-checked row when absent, and the lock and version given.
  */
 export function storedRow(source: object, lockHolder: string | null, version: number): ResourceRow {
-  const base = source as Partial<ResourceRow>;
-  const empty = { checkStatus: null, driftedProperties: NO_NAMES, checkedAt: null } as ResourceRow;
-  if (!onlyRowFields(source)) return Object.freeze({ ...empty, ...frozenCopy(source), lockHolder, version });
-  return patchedRow(empty, base, lockHolder, version);
+  return patchedRow(BLANK_ROW, source, lockHolder, version);
 }

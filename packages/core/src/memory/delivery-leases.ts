@@ -29,6 +29,11 @@ interface EngineLeases {
   readonly controllers: Set<AbortController>;
 }
 
+/** Whether an engine was declared dead (the runtime's pump). */
+export interface EngineLiveness {
+  isDead(engineId: string): boolean;
+}
+
 /** One attempt (the object its check gets as {@link AttemptLease}). */
 class Attempt implements AttemptLease {
   #controller: AbortController | null = null;
@@ -40,7 +45,7 @@ class Attempt implements AttemptLease {
     private readonly engine: EngineLeases,
     private readonly engineId: string,
     private readonly lapses: number,
-    private readonly dead: () => boolean,
+    private readonly engines: EngineLiveness,
   ) {}
 
   get signal(): AbortSignal {
@@ -54,7 +59,7 @@ class Attempt implements AttemptLease {
   }
 
   /** (A bound function: the check may hand it on.) */
-  readonly leaseValid = (): boolean => !this.dead() && !this.engine.lapsed && this.engine.lapses === this.lapses;
+  readonly leaseValid = (): boolean => !this.engines.isDead(this.engineId) && !this.engine.lapsed && this.engine.lapses === this.lapses;
 
   close(): void {
     this.#closed = true;
@@ -82,12 +87,12 @@ export class DeliveryLeases {
     return engine;
   }
 
-  /** Start an attempt of `engineId`; `dead()` says whether the engine died meanwhile. */
-  open(engineId: string, dead: () => boolean): AttemptLease {
+  /** Start an attempt of `engineId`; `engines` says whether the engine died meanwhile. */
+  open(engineId: string, engines: EngineLiveness): AttemptLease {
     const attempt = `a${++this.#seq}`;
     this.#attempts.set(attempt, engineId);
     const engine = this.#engine(engineId);
-    return new Attempt(attempt, this, engine, engineId, engine.lapses, dead);
+    return new Attempt(attempt, this, engine, engineId, engine.lapses, engines);
   }
 
   /** An attempt ended (see {@link AttemptLease.close}). */

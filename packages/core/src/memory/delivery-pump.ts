@@ -6,9 +6,10 @@
 import { CorruptMessageError, EngineDeadError, FencedError, InvalidOptionsError, StackStateLostError } from "../errors.js";
 import { errorMessage } from "../error-message.js";
 import type { CheckMessage } from "../model/types.js";
-import type { CheckHandler, Runtime, StackActivity, WorkerRegistration } from "../runtime/contract.js";
+import type { CheckHandler, Delivery as CheckDelivery, Runtime, StackActivity, WorkerRegistration } from "../runtime/contract.js";
 import type { FenceState, FencedViewOptions } from "../runtime/delivery/fenced-view.js";
 import type { ChangeTracker } from "./changes.js";
+import type { AttemptLease } from "./delivery-leases.js";
 import { DeliveryLeases } from "./delivery-leases.js";
 import { FifoQueue } from "./fifo-queue.js";
 import type { MemoryRuntimeOptions, StepOptions } from "./memory-runtime-types.js";
@@ -59,6 +60,31 @@ class Delivery implements FenceState {
     this.pump.kill(this.engineId);
   }
 }
+
+/**
+ * What a handler gets for one delivery: a class, so that the signal is a getter on the
+ * prototype (made only if the check reads it, see `DeliveryLeases`) and every delivery has the
+ * same shape.
+ */
+class HandedCheck implements CheckDelivery {
+  readonly attempt: string;
+  readonly leaseValid: () => boolean;
+
+  constructor(
+    readonly message: CheckMessage,
+    readonly runtime: Runtime,
+    private readonly lease: AttemptLease,
+  ) {
+    this.attempt = lease.attempt;
+    this.leaseValid = lease.leaseValid;
+  }
+
+  get signal(): AbortSignal {
+    return this.lease.signal;
+  }
+}
+
+const NO_FAULTS: FencedViewOptions = Object.freeze({});
 
 /** Auto mode: deliveries started from the end of another delivery, before a macrotask turn is due. */
 const DIRECT_PUMPS = 512;
@@ -152,27 +178,17 @@ export class DeliveryPump {
     if (worker.inflight === 0 && worker.drained.length > 0) for (const wake of worker.drained.splice(0)) wake();
   }
 
-  private async deliver(run: Delivery, fencing: FencedViewOptions = {}): Promise<void> {
+  private async deliver(run: Delivery, fencing?: FencedViewOptions): Promise<void> {
     const { worker, item } = run;
     this.running.add(run);
     this.delivered += 1;
     worker.running += 1;
     item.attempts += 1;
     const engineId = worker.engineId;
-    const lease = this.leases.open(engineId, () => this.dead.has(engineId));
+    const lease = this.leases.open(engineId, this);
     let requeued = false;
     try {
-      const runtime = this.settings.view(run, fencing);
-      // The signal is made only if the check reads it (see DeliveryLeases).
-      await worker.handler({
-        message: item.message,
-        runtime,
-        attempt: lease.attempt,
-        get signal() {
-          return lease.signal;
-        },
-        leaseValid: lease.leaseValid,
-      });
+      await worker.handler(new HandedCheck(item.message, this.settings.view(run, fencing ?? NO_FAULTS), lease));
     } catch (error) {
       requeued = this.failed(run, error);
     } finally {

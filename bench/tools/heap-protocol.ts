@@ -1,7 +1,8 @@
 /**
  * Heap helper: the heap the memory runtime retains after a wide stack's create (and, with
- * PHASE=update, a full update), measured after a forced GC; SNAP=<file> writes a heap
- * snapshot at the end (see ARCHITECTURE.md, performance notes):
+ * PHASE=update, a full update), measured after a forced GC; LIVE_MS=<ms> also forces a GC that
+ * often during each phase (the most it keeps live); SNAP=<file> writes a heap snapshot at the
+ * end (see ARCHITECTURE.md, performance notes):
  *
  *   N=100000 SNAP=/tmp/c100k.heapsnapshot node --expose-gc --import tsx bench/tools/heap-protocol.ts
  */
@@ -41,9 +42,15 @@ const engine = createEngine({ runtime, types: [Noop], concurrency: 64, logger: {
 retained("start");
 const phase = async (label: string, act: () => Promise<unknown>): Promise<void> => {
   const start = Date.now();
+  // With LIVE_MS, a forced GC every LIVE_MS during the phase: the most it kept live.
+  let live = 0;
+  const every = Number(process.env.LIVE_MS ?? 0);
+  const sampler = every > 0 ? setInterval(() => (gc(), (live = Math.max(live, process.memoryUsage().heapUsed))), every) : undefined;
   await act();
   const done = await engine.waitForStack("s");
-  console.log(`${label.padEnd(14)} ${String(Date.now() - start).padStart(6)} ms  ${done.state}`);
+  clearInterval(sampler);
+  const liveNote = every > 0 ? `, at most ${(live / 2 ** 20).toFixed(0)} MiB live during the phase` : "";
+  console.log(`${label.padEnd(14)} ${String(Date.now() - start).padStart(6)} ms  ${done.state}${liveNote}`);
   retained(`after ${label}`);
 };
 await phase("create", () => engine.createStack("s", template(1)));

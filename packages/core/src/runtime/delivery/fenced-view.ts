@@ -92,13 +92,20 @@ interface DeliveryFence {
 /** Fenced store prototypes, one per store: made on the store's first delivery. */
 const storePrototypes = new WeakMap<object, object>();
 
-/** Every method name of `store` (own and inherited, up to `Object.prototype`). */
-function methodNames(store: object): Set<string> {
-  const names = new Set<string>();
+/**
+ * Every property of `store` (own and inherited, up to `Object.prototype`; the nearest wins) and
+ * whether it is a method - read from the descriptors, so no getter runs here.
+ */
+function storeProperties(store: object): Map<string, boolean> {
+  const found = new Map<string, boolean>();
   for (let o: object | null = store; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
-    for (const name of Object.getOwnPropertyNames(o)) if (name !== "constructor") names.add(name);
+    for (const name of Object.getOwnPropertyNames(o)) {
+      if (name === "constructor" || found.has(name)) continue;
+      const descriptor = Object.getOwnPropertyDescriptor(o, name);
+      found.set(name, typeof descriptor?.value === "function");
+    }
   }
-  return names;
+  return found;
 }
 
 /**
@@ -112,13 +119,12 @@ function fencedStorePrototype(target: RuntimeStore): object {
   if (known !== undefined) return known;
   const proto: Record<string, unknown> = {};
   const source = target as unknown as Record<string, unknown>;
-  for (const name of methodNames(target)) {
-    const value = source[name];
-    if (typeof value !== "function") {
+  for (const [name, isMethod] of storeProperties(target)) {
+    if (!isMethod) {
       Object.defineProperty(proto, name, { get: () => source[name], enumerable: true });
       continue;
     }
-    const method = value as (...args: unknown[]) => unknown;
+    const method = source[name] as (...args: unknown[]) => unknown;
     proto[name] = function fencedOperation(this: DeliveryFence, ...args: unknown[]): unknown {
       this.guard();
       if (this.hook === undefined) return method.apply(target, args);

@@ -93,6 +93,26 @@ describe("fencedView of a store's shape", () => {
   });
 });
 
+describe("fencedView under a wrapper", () => {
+  it("stays fenced when a Proxy that wraps every function-valued property sits on top (as watchGone does)", async () => {
+    const runtime = createMemoryRuntime({ mode: "manual" });
+    const state = { dead: false };
+    const fenced = fencedView(runtime, fenceOf(state)).store;
+    const wrapped = new Proxy(fenced, {
+      get(target, prop, receiver) {
+        const value: unknown = Reflect.get(target, prop, receiver);
+        if (typeof value !== "function" || prop === "appendEvents") return value;
+        return async (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(target, args);
+      },
+    });
+    state.dead = true;
+    const event = { time: 0, kind: "stack", stackName: "s", traversalId: "t", action: "CREATE", status: "COMPLETE", reason: "" } as const;
+    expect(() => wrapped.appendEvents("s1", [event])).toThrow(EngineDeadError);
+    await expect(wrapped.findStackId("x")).rejects.toThrow(EngineDeadError);
+    expect(runtime.store.events.lastSeq).toBe(0);
+  });
+});
+
 describe("stepping", () => {
   const counter = (n: number): SteppableScheduler & { done: number } => {
     const s = {

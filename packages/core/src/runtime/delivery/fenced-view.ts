@@ -80,13 +80,25 @@ function losingReply(loseReply: LoseReply | undefined): (operation: string, args
   };
 }
 
-/** What the shared fenced methods read of one delivery (`this` of a fenced store). */
+/** What the shared fenced methods read of one delivery (held by its fenced store under {@link FENCE}). */
 interface DeliveryFence {
   readonly guard: () => void;
   /** Undefined without a hook or an injected fault (production): the guard and the call only. */
   readonly hook: InterceptOperation | undefined;
   /** The `intercept` option, for `enqueue`, `schedule` and `publishCancel` (no lost replies there). */
   readonly runtimeHook: InterceptOperation | undefined;
+}
+
+/**
+ * The key of a fenced store's {@link DeliveryFence}: a symbol holding a plain object (no
+ * function), so that a wrapper of the fenced store that wraps its function-valued properties
+ * (`watchGone`'s Proxy) hands it through untouched.
+ */
+const FENCE = Symbol("fence");
+
+/** A fenced store: its delivery's fence (the methods are on its prototype). */
+interface FencedStore {
+  readonly [FENCE]: DeliveryFence;
 }
 
 /** Fenced store prototypes, one per store: made on the store's first delivery. */
@@ -125,10 +137,12 @@ function fencedStorePrototype(target: RuntimeStore): object {
       continue;
     }
     const method = source[name] as (...args: unknown[]) => unknown;
-    proto[name] = function fencedOperation(this: DeliveryFence, ...args: unknown[]): unknown {
-      this.guard();
-      if (this.hook === undefined) return method.apply(target, args);
-      return this.hook(name, args, () => method.apply(target, args));
+    proto[name] = function fencedOperation(this: FencedStore | undefined, ...args: unknown[]): unknown {
+      const fence = this?.[FENCE];
+      if (fence === undefined) throw new RuntimeError(`fenced store operation ${name} called without its store (call it as a method)`);
+      fence.guard();
+      if (fence.hook === undefined) return method.apply(target, args);
+      return fence.hook(name, args, () => method.apply(target, args));
     };
   }
   storePrototypes.set(target, proto);
@@ -145,9 +159,8 @@ class FencedRuntime implements Runtime {
     private readonly fence: DeliveryFence,
   ) {
     this.kind = inner.kind;
-    const store = Object.create(fencedStorePrototype(inner.store)) as { guard: DeliveryFence["guard"]; hook: DeliveryFence["hook"] };
-    store.guard = fence.guard;
-    store.hook = fence.hook;
+    const store = Object.create(fencedStorePrototype(inner.store)) as { [FENCE]: DeliveryFence };
+    store[FENCE] = fence;
     this.store = store as unknown as RuntimeStore;
   }
 

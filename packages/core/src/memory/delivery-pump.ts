@@ -6,9 +6,10 @@
 import { CorruptMessageError, EngineDeadError, FencedError, InvalidOptionsError, StackStateLostError } from "../errors.js";
 import { errorMessage } from "../error-message.js";
 import type { CheckMessage } from "../model/types.js";
-import type { CheckHandler, Runtime, StackActivity, WorkerRegistration } from "../runtime/contract.js";
+import type { CheckHandler, Delivery as CheckDelivery, Runtime, StackActivity, WorkerRegistration } from "../runtime/contract.js";
 import type { FenceState, FencedViewOptions } from "../runtime/delivery/fenced-view.js";
 import type { ChangeTracker } from "./changes.js";
+import type { AttemptLease } from "./delivery-leases.js";
 import { DeliveryLeases } from "./delivery-leases.js";
 import { FifoQueue } from "./fifo-queue.js";
 import type { MemoryRuntimeOptions, StepOptions } from "./memory-runtime-types.js";
@@ -19,8 +20,10 @@ interface Worker {
   readonly concurrency: number;
   running: number;
   closed: boolean;
-  /** Auto-mode deliveries still running (what `close()` waits for). */
-  readonly inflight: Map<Delivery, Promise<void>>;
+  /** Auto-mode deliveries still running and not handed back (what `close()` waits for). */
+  inflight: number;
+  /** `close()` calls waiting for `inflight` to reach 0. */
+  readonly drained: Array<() => void>;
 }
 
 /** A check in the queue (or running). */
@@ -33,13 +36,58 @@ export interface QueueItem {
   attempts: number;
 }
 
-/** One delivery of a check to an engine. */
-interface Delivery {
-  readonly item: QueueItem;
-  readonly worker: Worker;
+/** One delivery of a check to an engine; its fence (see `FenceState`) too. */
+class Delivery implements FenceState {
   /** The check went back to the queue (its engine died): this delivery is fenced. */
-  handedBack: boolean;
+  handedBack = false;
+  readonly engineId: string;
+
+  constructor(
+    readonly item: QueueItem,
+    readonly worker: Worker,
+    /** Started by the auto-mode pump (counted in `worker.inflight`). */
+    readonly auto: boolean,
+    private readonly pump: DeliveryPump,
+  ) {
+    this.engineId = worker.engineId;
+  }
+
+  isDead(): boolean {
+    return this.handedBack || this.pump.isDead(this.engineId);
+  }
+
+  kill(): void {
+    this.pump.kill(this.engineId);
+  }
 }
+
+/**
+ * What a handler gets for one delivery: a class, so that the signal is a getter on the
+ * prototype (made only if the check reads it, see `DeliveryLeases`) and every delivery has the
+ * same shape.
+ */
+class HandedCheck implements CheckDelivery {
+  readonly attempt: string;
+  readonly leaseValid: () => boolean;
+
+  constructor(
+    readonly message: CheckMessage,
+    readonly runtime: Runtime,
+    private readonly lease: AttemptLease,
+  ) {
+    this.attempt = lease.attempt;
+    this.leaseValid = lease.leaseValid;
+  }
+
+  get signal(): AbortSignal {
+    return this.lease.signal;
+  }
+}
+
+const NO_FAULTS: FencedViewOptions = Object.freeze({});
+
+/** Auto mode: deliveries started from the end of another delivery, before a macrotask turn is due. */
+const DIRECT_PUMPS = 512;
 
 /** What the pump needs from its runtime. */
 export interface PumpSettings {
@@ -69,6 +117,8 @@ export class DeliveryPump {
   private nextId = 0;
   private roundRobin = 0;
   private pumping = false;
+  /** Auto mode: pumps left before the next one waits for a macrotask (timers and I/O run then). */
+  private directPumps = DIRECT_PUMPS;
   /** Checks delivered and enqueued so far. */
   delivered = 0;
   enqueued = 0;
@@ -95,6 +145,11 @@ export class DeliveryPump {
     return [...this.running].map((r) => r.item).sort((a, b) => a.id - b.id);
   }
 
+  /** Whether `engineId` was declared dead. */
+  isDead(engineId: string): boolean {
+    return this.dead.has(engineId);
+  }
+
   liveWorkers(): Worker[] {
     return [...this.workers.values()].filter((w) => !w.closed && !this.dead.has(w.engineId));
   }
@@ -111,23 +166,29 @@ export class DeliveryPump {
     run.handedBack = true;
     this.running.delete(run);
     run.worker.running -= 1;
-    run.worker.inflight.delete(run);
+    this.settle(run);
     this.queue.push(run.item);
   }
 
-  private async deliver(run: Delivery, fencing: FencedViewOptions = {}): Promise<void> {
+  /** An auto-mode delivery ended or was handed back: `close()` no longer waits for it. */
+  private settle(run: Delivery): void {
+    if (!run.auto) return;
+    const worker = run.worker;
+    worker.inflight -= 1;
+    if (worker.inflight === 0 && worker.drained.length > 0) for (const wake of worker.drained.splice(0)) wake();
+  }
+
+  private async deliver(run: Delivery, fencing?: FencedViewOptions): Promise<void> {
     const { worker, item } = run;
     this.running.add(run);
     this.delivered += 1;
     worker.running += 1;
     item.attempts += 1;
     const engineId = worker.engineId;
-    const lease = this.leases.open(engineId, () => this.dead.has(engineId));
+    const lease = this.leases.open(engineId, this);
     let requeued = false;
     try {
-      const fence: FenceState = { engineId, isDead: () => this.dead.has(engineId) || run.handedBack, kill: () => this.kill(engineId) };
-      const { attempt, signal, leaseValid } = lease;
-      await worker.handler({ message: item.message, runtime: this.settings.view(fence, fencing), attempt, signal, leaseValid });
+      await worker.handler(new HandedCheck(item.message, this.settings.view(run, fencing ?? NO_FAULTS), lease));
     } catch (error) {
       requeued = this.failed(run, error);
     } finally {
@@ -136,8 +197,9 @@ export class DeliveryPump {
         this.running.delete(run);
         worker.running -= 1;
         if (!requeued) this.settings.tracker()?.finished(item.id);
+        this.settle(run);
       }
-      this.schedulePump();
+      this.pumpNext();
       this.notifyIdle();
     }
   }
@@ -172,8 +234,21 @@ export class DeliveryPump {
     this.pumping = true;
     setImmediate(() => {
       this.pumping = false;
+      this.directPumps = DIRECT_PUMPS;
       this.pump();
     });
+  }
+
+  /**
+   * Auto mode, a delivery ended: refill the free slots at once (no macrotask per check), up to
+   * {@link DIRECT_PUMPS} times; then wait for the next turn of the event loop, so checks that
+   * never leave the microtask queue cannot starve timers and I/O.
+   */
+  private pumpNext(): void {
+    if (this.settings.mode !== "auto" || this.queue.length === 0) return;
+    if (this.pumping || this.directPumps <= 0) return this.schedulePump();
+    this.directPumps -= 1;
+    this.pump();
   }
 
   private pump(): void {
@@ -184,10 +259,9 @@ export class DeliveryPump {
       for (const worker of live) {
         if (this.queue.length === 0) break;
         if (worker.closed || this.dead.has(worker.engineId) || worker.running >= worker.concurrency) continue;
-        const run: Delivery = { item: this.queue.shift() as QueueItem, worker, handedBack: false };
-        const task = this.deliver(run);
-        worker.inflight.set(run, task);
-        void task.finally(() => worker.inflight.delete(run));
+        const run = new Delivery(this.queue.shift() as QueueItem, worker, true, this);
+        worker.inflight += 1;
+        void this.deliver(run);
         progressed = true;
       }
     }
@@ -220,7 +294,7 @@ export class DeliveryPump {
     if (options.duplicate === true) this.add(item.message, 0);
     this.queue.removeAt(index);
     const fencing = { ...(options.crashAfterOps === undefined ? {} : { crashAfterOps: options.crashAfterOps }), ...(options.loseReply === undefined ? {} : { loseReply: options.loseReply }) };
-    await this.deliver({ item, worker, handedBack: false }, fencing);
+    await this.deliver(new Delivery(item, worker, false, this), fencing);
     return true;
   }
 
@@ -235,7 +309,7 @@ export class DeliveryPump {
   /** Register an engine's handler. @throws InvalidOptionsError when the engine id is registered and not closed */
   register(engineId: string, handler: CheckHandler, concurrency: number): WorkerRegistration {
     if (this.workers.has(engineId) && !this.workers.get(engineId)?.closed) throw new InvalidOptionsError("engineId", `engine "${engineId}" is already registered`);
-    const worker: Worker = { engineId, handler, concurrency, running: 0, closed: false, inflight: new Map() };
+    const worker: Worker = { engineId, handler, concurrency, running: 0, closed: false, inflight: 0, drained: [] };
     this.workers.set(engineId, worker);
     this.dead.delete(engineId);
     this.leases.renew(engineId);
@@ -243,7 +317,7 @@ export class DeliveryPump {
     return {
       close: async () => {
         worker.closed = true;
-        await Promise.allSettled([...worker.inflight.values()]);
+        if (worker.inflight > 0) await new Promise<void>((resolve) => worker.drained.push(resolve));
       },
     };
   }

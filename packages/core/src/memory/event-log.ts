@@ -6,7 +6,9 @@
  * runtime caps its streams); older ones are dropped in batches, so appends stay O(1)
  * amortized. A reader behind the retained window resumes at the oldest retained event.
  */
-import type { NewStackEvent, StackEvent } from "../model/types.js";
+import type { RowWriteEvent } from "../model/events.js";
+import type { NewStackEvent, ResourceRow, StackEvent } from "../model/types.js";
+import { storedEvent, storedRowEvent } from "./stored-event.js";
 import type { EventLogSnapshot } from "./snapshot.js";
 
 /** Events a stream keeps by default (the Redis runtime's stream cap). */
@@ -45,12 +47,29 @@ export class EventLog {
 
   /** Append events, assigning increasing sequence numbers; wakes blocked readers. */
   append(stackId: string, events: readonly NewStackEvent[]): void {
+    const stream = this.stream(stackId);
+    for (const event of events) stream.push(storedEvent(event, String(++this.seq)));
+    this.appended(stackId, stream);
+  }
+
+  /** Append the resource event of a write's `event` once `row` is written (`completeRowEvent`, built once). */
+  appendRowEvent(stackId: string, event: RowWriteEvent, row: Pick<ResourceRow, "id" | "name" | "physicalId">): void {
+    const stream = this.stream(stackId);
+    stream.push(storedRowEvent(event, row, String(++this.seq)));
+    this.appended(stackId, stream);
+  }
+
+  private stream(stackId: string): StackEvent[] {
     let stream = this.streams.get(stackId);
     if (stream === undefined) {
       stream = [];
       this.streams.set(stackId, stream);
     }
-    for (const event of events) stream.push(Object.freeze({ ...event, seq: String(++this.seq) }));
+    return stream;
+  }
+
+  /** After an append: trim the stream, wake its readers. */
+  private appended(stackId: string, stream: StackEvent[]): void {
     // Trim in batches (a tenth of the cap at least) so that an append stays O(1) amortized.
     if (stream.length > this.maxPerStack + Math.max(1, Math.floor(this.maxPerStack / 10))) stream.splice(0, stream.length - this.maxPerStack);
     const waiting = this.waiters.get(stackId);
@@ -116,7 +135,7 @@ export class EventLog {
   importState(state: EventLogSnapshot): void {
     this.streams.clear();
     this.retired.length = 0;
-    for (const [stackId, stream] of Object.entries(state.streams)) this.streams.set(stackId, stream.map((e) => Object.freeze({ ...e })));
+    for (const [stackId, stream] of Object.entries(state.streams)) this.streams.set(stackId, stream.map((e) => storedEvent(e, e.seq)));
     this.retired.push(...state.retired.filter((id) => this.streams.has(id)));
     this.seq = state.seq;
   }

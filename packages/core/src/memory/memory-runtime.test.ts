@@ -92,3 +92,48 @@ describe("memory runtime event retention", () => {
     expect(() => createMemoryRuntime({ maxEventsPerStack: 0 })).toThrow(/maxEventsPerStack/);
   });
 });
+
+describe("auto-mode pump", () => {
+  const check = { kind: "watchdog", stackId: "s", traversalId: "t" } as const;
+
+  it("delivers checks that never leave the microtask queue without starving the event loop", async () => {
+    const runtime = createMemoryRuntime({ mode: "auto" });
+    const total = 20_000;
+    let handled = 0;
+    let all = (): void => undefined;
+    const done = new Promise<void>((resolve) => (all = resolve));
+    await runtime.registerWorker("a", async () => {
+      handled += 1;
+      if (handled === total) all();
+    });
+    await runtime.enqueue(Array.from({ length: total }, () => check));
+    // A macrotask queued behind the deliveries still gets its turn while checks remain.
+    const seenAtTurn = await new Promise<number>((resolve) => setImmediate(() => setImmediate(() => resolve(handled))));
+    expect(seenAtTurn).toBeGreaterThan(0);
+    expect(seenAtTurn).toBeLessThan(total);
+    await done;
+    expect(runtime.stats().delivered).toBe(total);
+    await runtime.close();
+  });
+
+  it("close() waits for the engine's running auto-mode checks", async () => {
+    const runtime = createMemoryRuntime({ mode: "auto" });
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let finished = 0;
+    const registration = await runtime.registerWorker(
+      "a",
+      async () => {
+        await gate;
+        finished += 1;
+      },
+      { concurrency: 4 },
+    );
+    await runtime.enqueue([check, check, check]);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const closing = registration.close().then(() => finished);
+    release();
+    expect(await closing).toBe(3);
+    await runtime.close();
+  });
+});

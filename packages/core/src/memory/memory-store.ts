@@ -5,7 +5,6 @@
  * values themselves - no copy per read - so no caller can change the store's state in place.
  */
 import type { NewStackEvent, ResourceRow, SyncKey, StackEvent, StackRecord, SyncPayload, TraversalGraph } from "../model/types.js";
-import { NEVER_CHECKED } from "../model/types.js";
 import type {
   StackTombstone,
   BeginTraversal,
@@ -20,7 +19,6 @@ import type {
   RuntimeStore,
   SyncResult,
 } from "../runtime/contract.js";
-import { completeRowEvent } from "../model/events.js";
 import { InvalidOptionsError } from "../errors.js";
 import type { CompiledTemplate } from "../template/types.js";
 import type { ChangeTracker, StackChanges } from "./changes.js";
@@ -29,6 +27,7 @@ import { EventLog } from "./event-log.js";
 import type { StackSnapshot, SyncPointSnapshot } from "./snapshot.js";
 import { jsonCopy, syncPointsOf } from "./snapshot.js";
 import { deepFreeze, frozenCopy } from "./plain-copy.js";
+import { patchedRow, storedRow } from "./stored-row.js";
 
 interface SyncEntry {
   readonly fields: Map<SyncKey, SyncPayload>;
@@ -92,7 +91,7 @@ export class MemoryStore implements RuntimeStore {
       this.stacks.set(entry.stack.id, {
         stack: deepFreeze(entry.stack),
         templates: new Map(Object.entries(entry.templates).map(([id, t]) => [id, deepFreeze(t)])),
-        rows: new Map(entry.rows.map((row) => [row.id, deepFreeze({ ...NEVER_CHECKED, ...row })])),
+        rows: new Map(entry.rows.map((row) => [row.id, storedRow(row, row.lockHolder, row.version)])),
         rowCounter: entry.rowCounter,
         graph: entry.graph === null ? null : deepFreeze(entry.graph),
         syncs,
@@ -145,7 +144,7 @@ export class MemoryStore implements RuntimeStore {
   async installGraph(input: InstallGraph): Promise<boolean> {
     const s = this.state(input.stackId);
     if (s === undefined || s.stack.currentTraversal !== input.graph.traversalId) return false;
-    for (const row of input.newRows) s.rows.set(row.id, Object.freeze({ ...NEVER_CHECKED, ...frozenCopy(row), version: 1, lockHolder: null }));
+    for (const row of input.newRows) s.rows.set(row.id, storedRow(row, null, 1));
     s.graph = frozenCopy(input.graph);
     s.syncs = new Map();
     this.tracker?.rows(input.stackId, input.newRows.map((row) => row.id));
@@ -257,14 +256,14 @@ export class MemoryStore implements RuntimeStore {
     if (options.fused === false) return;
     this.writeRowWithEvent = async (write, event) => {
       const result = this.applyWrite(write);
-      if (result.ok) this.appendToStream(write.stackId, [completeRowEvent(event, result.row)]);
+      if (result.ok) this.appendRowEvent(write.stackId, event, result.row);
       return result;
     };
     this.reportNode = async (report) => {
       if (report.write !== undefined) {
         const written = this.applyWrite(report.write);
         if (!written.ok) return { kind: "refused", reason: written.reason, row: written.row };
-        if (report.event !== undefined) this.appendToStream(report.write.stackId, [completeRowEvent(report.event, written.row)]);
+        if (report.event !== undefined) this.appendRowEvent(report.write.stackId, report.event, written.row);
       }
       const s = this.state(report.stackId);
       if (s === undefined || s.graph === null || s.graph.traversalId !== report.traversalId) return { kind: "gone" };
@@ -285,12 +284,7 @@ export class MemoryStore implements RuntimeStore {
     }
     if (write.ifHolder !== undefined && row.lockHolder !== write.ifHolder) return { ok: false, reason: "locked", row };
     if (write.ifVersion !== undefined && row.version !== write.ifVersion) return { ok: false, reason: "version", row };
-    const next: ResourceRow = Object.freeze({
-      ...row,
-      ...frozenCopy(write.patch),
-      lockHolder: write.setHolder === undefined ? row.lockHolder : write.setHolder,
-      version: row.version + 1,
-    });
+    const next = patchedRow(row, write.patch, write.setHolder === undefined ? row.lockHolder : write.setHolder, row.version + 1);
     s.rows.set(row.id, next);
     this.tracker?.rows(write.stackId, [row.id]);
     return { ok: true, row: next };
@@ -312,9 +306,9 @@ export class MemoryStore implements RuntimeStore {
     if (old.lockHolder !== null) return { ok: false, reason: "locked", row: old };
     if (old.version !== ifVersion) return { ok: false, reason: "version", row: old };
     const id = String(++s.rowCounter);
-    const created: ResourceRow = Object.freeze({ ...NEVER_CHECKED, ...frozenCopy(row), id, replaces: oldRowId, version: 1, lockHolder: null });
+    const created = storedRow({ ...row, id, replaces: oldRowId }, null, 1);
     s.rows.set(id, created);
-    s.rows.set(oldRowId, Object.freeze({ ...old, replacedBy: id, version: old.version + 1 }));
+    s.rows.set(oldRowId, patchedRow(old, { replacedBy: id }, old.lockHolder, old.version + 1));
     this.tracker?.record(stackId);
     this.tracker?.rows(stackId, [id, oldRowId]);
     return { ok: true, row: created, created: true };
@@ -383,6 +377,11 @@ export class MemoryStore implements RuntimeStore {
 
   async appendEvents(stackId: string, events: readonly NewStackEvent[]): Promise<void> {
     this.appendToStream(stackId, events);
+  }
+
+  private appendRowEvent(stackId: string, event: RowWriteEvent, row: ResourceRow): void {
+    this.events.appendRowEvent(stackId, event, row);
+    this.tracker?.eventStreams.add(stackId);
   }
 
   private appendToStream(stackId: string, events: readonly NewStackEvent[]): void {

@@ -55,6 +55,64 @@ describe("fencedView", () => {
   });
 });
 
+describe("fencedView of a store's shape", () => {
+  it("has the store's methods and only those, reads other properties through, fences each view on its own", async () => {
+    class Base {
+      async findStackId(name: string): Promise<string | null> {
+        return name === "known" ? "s1" : null;
+      }
+    }
+    class Store extends Base {
+      calls = 0;
+      readonly fused?: () => Promise<number>;
+      constructor(withFused: boolean) {
+        super();
+        if (withFused) this.fused = async () => ++this.calls;
+      }
+      override async findStackId(name: string): Promise<string | null> {
+        this.calls += 1;
+        return super.findStackId(name);
+      }
+    }
+    const build = (store: Store) => ({ ...createMemoryRuntime({ mode: "manual" }), store }) as unknown as Parameters<typeof fencedView>[0];
+    const bare = fencedView(build(new Store(false)), fenceOf({ dead: false })).store as unknown as Store;
+    expect(bare.fused).toBeUndefined();
+    const store = new Store(true);
+    const live = { dead: false };
+    const dead = { dead: false };
+    const a = fencedView(build(store), fenceOf(live)).store as unknown as Store;
+    const b = fencedView(build(store), fenceOf(dead)).store as unknown as Store;
+    expect(await a.findStackId("known")).toBe("s1");
+    expect(await a.fused?.()).toBe(2);
+    expect(a.calls).toBe(2);
+    dead.dead = true;
+    expect(() => b.findStackId("known")).toThrow(EngineDeadError);
+    expect(() => b.fused?.()).toThrow(EngineDeadError);
+    expect(await a.findStackId("other")).toBeNull();
+    expect(b.calls).toBe(3);
+  });
+});
+
+describe("fencedView under a wrapper", () => {
+  it("stays fenced when a Proxy that wraps every function-valued property sits on top (as watchGone does)", async () => {
+    const runtime = createMemoryRuntime({ mode: "manual" });
+    const state = { dead: false };
+    const fenced = fencedView(runtime, fenceOf(state)).store;
+    const wrapped = new Proxy(fenced, {
+      get(target, prop, receiver) {
+        const value: unknown = Reflect.get(target, prop, receiver);
+        if (typeof value !== "function" || prop === "appendEvents") return value;
+        return async (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(target, args);
+      },
+    });
+    state.dead = true;
+    const event = { time: 0, kind: "stack", stackName: "s", traversalId: "t", action: "CREATE", status: "COMPLETE", reason: "" } as const;
+    expect(() => wrapped.appendEvents("s1", [event])).toThrow(EngineDeadError);
+    await expect(wrapped.findStackId("x")).rejects.toThrow(EngineDeadError);
+    expect(runtime.store.events.lastSeq).toBe(0);
+  });
+});
+
 describe("stepping", () => {
   const counter = (n: number): SteppableScheduler & { done: number } => {
     const s = {

@@ -80,60 +80,144 @@ function losingReply(loseReply: LoseReply | undefined): (operation: string, args
   };
 }
 
+/** What the shared fenced methods read of one delivery (held by its fenced store under {@link FENCE}). */
+interface DeliveryFence {
+  readonly guard: () => void;
+  /** Undefined without a hook or an injected fault (production): the guard and the call only. */
+  readonly hook: InterceptOperation | undefined;
+  /** The `intercept` option, for `enqueue`, `schedule` and `publishCancel` (no lost replies there). */
+  readonly runtimeHook: InterceptOperation | undefined;
+}
+
+/**
+ * The key of a fenced store's {@link DeliveryFence}: a symbol holding a plain object (no
+ * function), so that a wrapper of the fenced store that wraps its function-valued properties
+ * (`watchGone`'s Proxy) hands it through untouched.
+ */
+const FENCE = Symbol("fence");
+
+/** A fenced store: its delivery's fence (the methods are on its prototype). */
+interface FencedStore {
+  readonly [FENCE]: DeliveryFence;
+}
+
+/** Fenced store prototypes, one per store: made on the store's first delivery. */
+const storePrototypes = new WeakMap<object, object>();
+
+/**
+ * Every property of `store` (own and inherited, up to `Object.prototype`; the nearest wins) and
+ * whether it is a method - read from the descriptors, so no getter runs here.
+ */
+function storeProperties(store: object): Map<string, boolean> {
+  const found = new Map<string, boolean>();
+  for (let o: object | null = store; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+    for (const name of Object.getOwnPropertyNames(o)) {
+      if (name === "constructor" || found.has(name)) continue;
+      const descriptor = Object.getOwnPropertyDescriptor(o, name);
+      found.set(name, typeof descriptor?.value === "function");
+    }
+  }
+  return found;
+}
+
+/**
+ * The prototype of every fenced view of `target`: one method per store method that passes
+ * the delivery's guard (and its hook, if any) then calls the store - so a fenced call is one
+ * function call and a fence check, and a delivery costs one object, not a wrapper per method.
+ * Other properties read through to the store.
+ */
+function fencedStorePrototype(target: RuntimeStore): object {
+  const known = storePrototypes.get(target);
+  if (known !== undefined) return known;
+  const proto: Record<string, unknown> = {};
+  const source = target as unknown as Record<string, unknown>;
+  for (const [name, isMethod] of storeProperties(target)) {
+    if (!isMethod) {
+      Object.defineProperty(proto, name, { get: () => source[name], enumerable: true });
+      continue;
+    }
+    const method = source[name] as (...args: unknown[]) => unknown;
+    proto[name] = function fencedOperation(this: FencedStore | undefined, ...args: unknown[]): unknown {
+      const fence = this?.[FENCE];
+      if (fence === undefined) throw new RuntimeError(`fenced store operation ${name} called without its store (call it as a method)`);
+      fence.guard();
+      if (fence.hook === undefined) return method.apply(target, args);
+      return fence.hook(name, args, () => method.apply(target, args));
+    };
+  }
+  storePrototypes.set(target, proto);
+  return proto;
+}
+
+/** The fenced runtime of one delivery (see {@link fencedView}). */
+class FencedRuntime implements Runtime {
+  readonly kind: string;
+  readonly store: RuntimeStore;
+
+  constructor(
+    private readonly inner: Runtime,
+    private readonly fence: DeliveryFence,
+  ) {
+    this.kind = inner.kind;
+    const store = Object.create(fencedStorePrototype(inner.store)) as { [FENCE]: DeliveryFence };
+    store[FENCE] = fence;
+    this.store = store as unknown as RuntimeStore;
+  }
+
+  /** A fenced operation of the runtime (not of its store). */
+  private async fenced<R>(operation: string, args: readonly unknown[], apply: () => Promise<R>): Promise<R> {
+    this.fence.guard();
+    const hook = this.fence.runtimeHook;
+    return hook === undefined ? apply() : (hook(operation, args, apply) as Promise<R>);
+  }
+
+  now(): number {
+    return this.inner.now();
+  }
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return this.inner.sleep(ms, signal);
+  }
+  enqueue(messages: Parameters<Runtime["enqueue"]>[0]): Promise<void> {
+    return this.fenced("enqueue", [messages], () => this.inner.enqueue(messages));
+  }
+  schedule(message: Parameters<Runtime["schedule"]>[0], at: number): Promise<void> {
+    return this.fenced("schedule", [message, at], () => this.inner.schedule(message, at));
+  }
+  publishCancel(stackId: string, traversalId: string): Promise<void> {
+    return this.fenced("publishCancel", [stackId, traversalId], () => this.inner.publishCancel(stackId, traversalId));
+  }
+  registerWorker(...args: Parameters<Runtime["registerWorker"]>): ReturnType<Runtime["registerWorker"]> {
+    return this.inner.registerWorker(...args);
+  }
+  isAlive(engineId: string): Promise<boolean> {
+    return this.inner.isAlive(engineId);
+  }
+  attemptRunning(engineId: string, attempt: string, stackId: string): Promise<boolean> {
+    return this.inner.attemptRunning(engineId, attempt, stackId);
+  }
+  activity(stackId: string): ReturnType<Runtime["activity"]> {
+    return this.inner.activity(stackId);
+  }
+  onCancel(listener: Parameters<Runtime["onCancel"]>[0]): () => void {
+    return this.inner.onCancel(listener);
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
 /**
  * The runtime a delivered check runs with: `runtime` with every store operation and every
- * `enqueue`, `schedule` and `publishCancel` fenced by `fence` (see the module comment).
+ * `enqueue`, `schedule` and `publishCancel` fenced by `fence` (see the module comment). Its
+ * methods are methods (call them on the view, do not detach them).
  */
 export function fencedView(runtime: Runtime, fence: FenceState, options: FencedViewOptions = {}): Runtime {
   const guard = deliveryGuard(fence, options.crashAfterOps);
-  const intercept: InterceptOperation = options.intercept ?? ((_operation, _args, apply) => apply());
-  const lose = losingReply(options.loseReply);
-  // One fenced wrapper per store method, made on its first use (not one per call).
-  const wrappers = new Map<string | symbol, (...args: unknown[]) => unknown>();
-  const store = new Proxy(runtime.store, {
-    get(target, prop, receiver) {
-      const value: unknown = Reflect.get(target, prop, receiver);
-      if (typeof value !== "function") return value;
-      let wrapper = wrappers.get(prop);
-      if (wrapper === undefined) {
-        const operation = String(prop);
-        const method = value as (...a: unknown[]) => unknown;
-        // Without a hook or an injected fault (production), the guard and the call only.
-        wrapper =
-          options.intercept === undefined && options.loseReply === undefined
-            ? (...args: unknown[]) => {
-                guard();
-                return method.apply(target, args);
-              }
-            : (...args: unknown[]) => {
-                guard();
-                const apply = (): unknown => method.apply(target, args);
-                return intercept(operation, args, () => lose(operation, args, apply));
-              };
-        wrappers.set(prop, wrapper);
-      }
-      return wrapper;
-    },
-  }) as RuntimeStore;
-  const fenced =
-    <A extends unknown[], R>(operation: string, fn: (...a: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      guard();
-      return intercept(operation, args, () => fn(...args)) as Promise<R>;
-    };
-  return {
-    kind: runtime.kind,
-    store,
-    now: () => runtime.now(),
-    sleep: (ms, signal) => runtime.sleep(ms, signal),
-    enqueue: fenced("enqueue", (messages) => runtime.enqueue(messages)),
-    schedule: fenced("schedule", (message, at) => runtime.schedule(message, at)),
-    publishCancel: fenced("publishCancel", (stackId, traversalId) => runtime.publishCancel(stackId, traversalId)),
-    registerWorker: (engineId, handler, opts) => runtime.registerWorker(engineId, handler, opts),
-    isAlive: (engineId) => runtime.isAlive(engineId),
-    attemptRunning: (engineId, attempt, stackId) => runtime.attemptRunning(engineId, attempt, stackId),
-    activity: (stackId) => runtime.activity(stackId),
-    onCancel: (listener) => runtime.onCancel(listener),
-    close: () => runtime.close(),
-  };
+  let hook: InterceptOperation | undefined;
+  if (options.intercept !== undefined || options.loseReply !== undefined) {
+    const intercept: InterceptOperation = options.intercept ?? ((_operation, _args, apply) => apply());
+    const lose = losingReply(options.loseReply);
+    hook = (operation, args, apply) => intercept(operation, args, () => lose(operation, args, apply));
+  }
+  return new FencedRuntime(runtime, { guard, hook, runtimeHook: options.intercept });
 }

@@ -109,7 +109,7 @@ describe("fencedView under a wrapper", () => {
     const event = { time: 0, kind: "stack", stackName: "s", traversalId: "t", action: "CREATE", status: "COMPLETE", reason: "" } as const;
     expect(() => wrapped.appendEvents("s1", [event])).toThrow(EngineDeadError);
     await expect(wrapped.findStackId("x")).rejects.toThrow(EngineDeadError);
-    expect(runtime.store.events.lastSeq).toBe(0);
+    expect(await runtime.store.readEvents("s1", null)).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * The memory runtime's delivery side: the queue of checks, the registered workers (engines),
  * auto-mode pumping and manual stepping, hand-back of a dead engine's running checks, retries.
- * The store, snapshots and change tracking are `memory-runtime.ts`'s.
+ * The store is `memory-store.ts`'s, snapshots `memory-snapshots.ts`'s, change tracking `memory-tracking.ts`'s.
  */
 import { CorruptMessageError, EngineDeadError, FencedError, InvalidOptionsError, RuntimeStateError, StackStateLostError } from "../errors.js";
 import { errorMessage } from "../error-message.js";

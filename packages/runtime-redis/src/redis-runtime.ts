@@ -4,7 +4,7 @@
  * leases as TTL keys; cancellations over pub/sub.
  */
 import { Queue } from "bullmq";
-import { InvalidOptionsError, RuntimeStateError, realClock, throttleLogger } from "@converge/core";
+import { RuntimeStateError, realClock, throttleLogger } from "@converge/core";
 import type { DeliveryTestControls, Runtime } from "@converge/core";
 import { stackActivity } from "./activity.js";
 import { CancelBus } from "./cancel-bus.js";

@@ -83,6 +83,17 @@ export default defineConfig(
   },
 
   {
+    // Small functions in library code: a factory or operation that grows past 80 lines is
+    // split by responsibility (tests and benches are exempt).
+    name: "converge/small-functions",
+    files: ["packages/*/src/**/*.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "max-lines-per-function": ["error", { max: 80, skipBlankLines: true, skipComments: true }],
+    },
+  },
+
+  {
     name: "converge/javascript",
     files: jsFiles,
     // Plain JS config files (eslint.config.js): no type information.

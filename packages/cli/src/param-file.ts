@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { InvalidOptionsError, TemplateValidationError, parseTemplate } from "@converge/core";
+import { InvalidOptionsError, TemplateValidationError, errorMessage, parseTemplate } from "@converge/core";
 import { locate } from "./template-file.js";
 import { isEmptyDocument } from "./tree/environment-file.js";
 
@@ -23,7 +23,7 @@ export function readParamFiles(files: readonly string[], cwd: string): Record<st
       text = readFileSync(resolve(cwd, file), "utf8");
     } catch (error) {
       const code = (error as { code?: unknown }).code;
-      throw new InvalidOptionsError("--param-file", code === "ENOENT" ? `file "${file}" does not exist` : `cannot read "${file}": ${(error as Error).message}`);
+      throw new InvalidOptionsError("--param-file", code === "ENOENT" ? `file "${file}" does not exist` : `cannot read "${file}": ${errorMessage(error)}`);
     }
     if (isEmptyDocument(text)) continue;
     let values: Record<string, unknown>;

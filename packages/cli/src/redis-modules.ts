@@ -5,7 +5,7 @@
  * they are not installed, the command fails with a {@link MissingPackageError} naming what to
  * install.
  */
-import { ConvergeError, ErrorCode } from "@converge/core";
+import { ConvergeError, ErrorCode, errorMessage } from "@converge/core";
 import type { startWorker } from "@converge/runtime-redis";
 import type * as SessionRedis from "./session-redis.js";
 
@@ -43,7 +43,7 @@ export interface RedisModules extends Pick<typeof SessionRedis, "connectRedisRun
 export function missingPackageOf(error: unknown): string | null {
   const code = (error as { code?: unknown } | null)?.code;
   if (code !== "ERR_MODULE_NOT_FOUND" && code !== "MODULE_NOT_FOUND") return null;
-  const name = /Cannot find (?:package|module) '([^']+)'/.exec((error as Error).message)?.[1];
+  const name = /Cannot find (?:package|module) '([^']+)'/.exec(errorMessage(error))?.[1];
   if (name === undefined) return null;
   const bare = name.startsWith("@") ? name.split("/").slice(0, 2).join("/") : (name.split("/")[0] ?? name);
   return REDIS_MODULES.has(bare) ? bare : null;

@@ -40,6 +40,7 @@ export const ErrorCode = {
   COMPOSITION_TOO_LARGE: "COMPOSITION_TOO_LARGE",
   ENVIRONMENT_INVALID: "ENVIRONMENT_INVALID",
   STACK_NAME_INVALID: "STACK_NAME_INVALID",
+  RUNTIME_STATE: "RUNTIME_STATE",
 } as const;
 
 /** One of the values of {@link ErrorCode}. */
@@ -347,6 +348,25 @@ export class InvalidOptionsError extends ConvergeError {
   constructor(field: string, message: string) {
     super(ErrorCode.INVALID_OPTIONS, `invalid option "${field}": ${message}`);
     this.field = field;
+  }
+}
+
+/**
+ * A call does not fit the runtime's current state - the options were fine: the runtime is
+ * closed, an engine id is already registered (or alive in another process), a snapshot is
+ * loaded into a store that is not empty, no live engine is there to deliver to, the queue did
+ * not go idle in time. `subject` names what is in the wrong state.
+ */
+export class RuntimeStateError extends ConvergeError {
+  /** The class's name, fixed so minified builds keep it (its `name` and `instanceof` brand). */
+  static override readonly errorName: string = "RuntimeStateError";
+
+  /** What is in the wrong state (`runtime`, `engine "e1"`, `memory store`, `queue`). */
+  readonly subject: string;
+  /** @param subject what is in the wrong state; @param message what is wrong with it, and what to do. */
+  constructor(subject: string, message: string) {
+    super(ErrorCode.RUNTIME_STATE, message);
+    this.subject = subject;
   }
 }
 

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import * as core from "@converge/core";
-import { ConvergeError, ErrorCode, InvalidStackNameError, ResourceError, StackNotFoundError, TemplateValidationError, createEngine, createMemoryRuntime } from "@converge/core";
+import { ConvergeError, ErrorCode, InvalidOptionsError, InvalidStackNameError, ResourceError, RuntimeStateError, StackNotFoundError, TemplateValidationError, createEngine, createMemoryRuntime } from "@converge/core";
+import { MemoryStore } from "@converge/core/internal";
 import { silentLogger } from "./support/protocol-kit.js";
 
 type ErrorClass = (abstract new (...args: never[]) => ConvergeError) & { readonly errorName: string };
@@ -74,5 +75,41 @@ describe("InvalidStackNameError", () => {
   it("names the rejected value, a non-string too", () => {
     expect(new InvalidStackNameError("9bad")).toMatchObject({ stackName: "9bad", message: expect.stringContaining('invalid stack name "9bad"') as unknown });
     expect(new InvalidStackNameError(42).stackName).toBe("42");
+  });
+});
+
+describe("RuntimeStateError", () => {
+  it("is what a runtime throws for a call its state refuses, not an InvalidOptionsError", async () => {
+    const runtime = createMemoryRuntime({ mode: "manual" });
+    await runtime.registerWorker("e1", async () => undefined);
+    const error: unknown = await runtime.registerWorker("e1", async () => undefined).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(RuntimeStateError);
+    expect(error).not.toBeInstanceOf(InvalidOptionsError);
+    expect(error).toMatchObject({ code: ErrorCode.RUNTIME_STATE, name: "RuntimeStateError", subject: 'engine "e1"' });
+    expect((error as Error).message).toContain('engine "e1" is already registered');
+    await runtime.close();
+  });
+
+  it("names a step with no live engine to deliver to", async () => {
+    const runtime = createMemoryRuntime({ mode: "manual" });
+    await runtime.enqueue([{ kind: "watchdog", stackId: "s", traversalId: "t" } as never]);
+    await expect(runtime.step()).rejects.toMatchObject({ code: ErrorCode.RUNTIME_STATE, subject: "engine" });
+    await runtime.close();
+  });
+
+  it("refuses a snapshot loaded into a memory store that holds stacks", async () => {
+    const runtime = createMemoryRuntime({ mode: "manual" });
+    const engine = createEngine({ runtime, types: [], logger: silentLogger });
+    await engine.createStack("s", { heat_template_version: "2018-08-31", resources: {} });
+    await runtime.runUntilIdle();
+    const snapshot = runtime.snapshot();
+    const store = runtime.store as MemoryStore;
+    expect(() => store.importStacks(snapshot.stacks)).toThrow(RuntimeStateError);
+    expect(() => new MemoryStore({ fused: true, maxEventsPerStack: 10 }).importStacks(snapshot.stacks)).not.toThrow();
+    await engine.close();
+    await runtime.close();
   });
 });

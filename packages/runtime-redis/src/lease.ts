@@ -4,7 +4,7 @@
  * stolen. One lease per engine id at a time: a second live registration is refused.
  */
 import { randomUUID } from "node:crypto";
-import { InvalidOptionsError } from "@converge/core";
+import { RuntimeStateError } from "@converge/core";
 import type { RuntimeKeys } from "./keys.js";
 import { runScript } from "./script-loader.js";
 import type { RedisClient } from "./script-loader.js";
@@ -39,7 +39,7 @@ export interface LeaseOptions {
   readonly onLapse?: () => void;
 }
 
-/** Take the engine's lease. @throws InvalidOptionsError when the engine id is alive (here or in another process) */
+/** Take the engine's lease. @throws RuntimeStateError when the engine id is alive (here or in another process) */
 export async function acquireLease(options: LeaseOptions): Promise<Lease> {
   const { client, keys, engineId, ttlMs } = options;
   const key = keys.lease(engineId);
@@ -47,7 +47,7 @@ export async function acquireLease(options: LeaseOptions): Promise<Lease> {
   const sentAt = Date.now();
   const taken = await command("SET lease", () => client.set(key, token, "PX", ttlMs, "NX"));
   if (taken !== "OK") {
-    throw new InvalidOptionsError("engineId", `engine "${engineId}" is registered and alive (its liveness lease is held, in this or another process); use a unique engine id per worker process`);
+    throw new RuntimeStateError(`engine "${engineId}"`, `engine "${engineId}" is registered and alive (its liveness lease is held, in this or another process); use a unique engine id per worker process`);
   }
   let released = false;
   let validUntil = sentAt + ttlMs;

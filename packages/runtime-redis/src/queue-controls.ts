@@ -3,7 +3,7 @@
  * delivery kit's `runUntil` / `runUntilIdle` over the worker host), waiting jobs, and `idle`.
  */
 import type { Queue } from "bullmq";
-import { InvalidOptionsError, runUntil, runUntilIdle } from "@converge/core";
+import { InvalidOptionsError, RuntimeStateError, runUntil, runUntilIdle } from "@converge/core";
 import type { RunOptions } from "@converge/core";
 import type { RedisStepOptions } from "./host-slot.js";
 import { command } from "./store-context.js";
@@ -41,7 +41,7 @@ export function queueControls(host: WorkerHost, queue: Queue, mode: "auto" | "ma
       for (;;) {
         const counts = await command("BullMQ getJobCounts", () => queue.getJobCounts("waiting", "active", "prioritized"));
         if ((counts.waiting ?? 0) + (counts.active ?? 0) + (counts.prioritized ?? 0) === 0) return;
-        if (Date.now() > until) throw new InvalidOptionsError("timeoutMs", `the queue is still busy after ${options?.timeoutMs ?? 60_000} ms: ${JSON.stringify(counts)}`);
+        if (Date.now() > until) throw new RuntimeStateError("queue", `the queue is still busy after ${options?.timeoutMs ?? 60_000} ms: ${JSON.stringify(counts)}`);
         await delay(options?.pollMs ?? 20);
       }
     },

@@ -4,7 +4,7 @@
  * leases as TTL keys; cancellations over pub/sub.
  */
 import { Queue } from "bullmq";
-import { InvalidOptionsError, realClock, throttleLogger } from "@converge/core";
+import { RuntimeStateError, realClock, throttleLogger } from "@converge/core";
 import type { DeliveryTestControls, Runtime } from "@converge/core";
 import { stackActivity } from "./activity.js";
 import { CancelBus } from "./cancel-bus.js";
@@ -71,7 +71,7 @@ function hostSettings(resolved: ResolvedRedisRuntimeOptions, logger: HostSetting
   };
 }
 
-/** Create a Redis runtime. @throws InvalidOptionsError naming a bad option */
+/** Create a Redis runtime. @throws InvalidOptionsError naming a bad option (a closed runtime's calls: RuntimeStateError) */
 export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
   const resolved = resolveRedisRuntimeOptions(options);
   // Connection, queue, worker, lease and cancel errors repeat while Redis is down or refuses a
@@ -130,7 +130,7 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
       await checks.schedule(message, at);
     },
     async registerWorker(engineId, handler, opts) {
-      if (closed !== null) throw new InvalidOptionsError("runtime", "this Redis runtime is closed");
+      if (closed !== null) throw new RuntimeStateError("runtime", "this Redis runtime is closed");
       await permitted("worker");
       await cancels.ready();
       return host.register(engineId, handler, opts?.concurrency ?? 16);

@@ -37,7 +37,7 @@ export interface RedisWorker {
   close(options?: { graceMs?: number }): Promise<void>;
 }
 
-/** Start a worker. @throws InvalidOptionsError when an option is bad or the engine id is alive elsewhere */
+/** Start a worker. @throws InvalidOptionsError when an option is bad; RuntimeStateError when the engine id is alive elsewhere */
 export async function startWorker(options: StartWorkerOptions): Promise<RedisWorker> {
   const runtime = options?.runtime;
   if (typeof runtime !== "object" || runtime === null || runtime.kind !== "redis") throw new InvalidOptionsError("runtime", "must be a runtime made by createRedisRuntime()");

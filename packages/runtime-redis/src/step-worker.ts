@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { UnrecoverableError, Worker } from "bullmq";
 import type { Job } from "bullmq";
-import { InvalidOptionsError, StackStateLostError } from "@converge/core";
+import { InvalidOptionsError, RuntimeStateError, StackStateLostError } from "@converge/core";
 import type { HostDeps, Outcome, RedisStepOptions, Slot } from "./host-slot.js";
 import { asError } from "./host-slot.js";
 import type { LostStacks } from "./lost-stacks.js";
@@ -31,13 +31,13 @@ export class StepWorker {
     private readonly run: RunStep,
   ) {}
 
-  /** Run the next check to its end on a live slot. False when nothing is waiting. @throws InvalidOptionsError when no (named) engine is live */
+  /** Run the next check to its end on a live slot. False when nothing is waiting. @throws RuntimeStateError when no (named) engine is live */
   async step(live: readonly Slot[], options: RedisStepOptions = {}): Promise<boolean> {
     if (this.deps.settings.mode !== "manual") throw new InvalidOptionsError("mode", "step() needs a manual-mode Redis runtime");
     const slot = options.engineId === undefined ? live[this.roundRobin++ % Math.max(1, live.length)] : live.find((s) => s.engineId === options.engineId);
     if (slot === undefined) {
       if ((await this.deps.waiting()) === 0) return false;
-      throw new InvalidOptionsError("engineId", options.engineId === undefined ? "no live engine to deliver to" : `engine "${options.engineId}" is not registered and alive`);
+      throw new RuntimeStateError(options.engineId === undefined ? "engine" : `engine "${options.engineId}"`, options.engineId === undefined ? "no live engine to deliver to" : `engine "${options.engineId}" is not registered and alive`);
     }
     const token = randomUUID();
     const job = (await this.getWorker().getNextJob(token, { block: false })) as Job | undefined;

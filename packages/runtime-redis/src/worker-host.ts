@@ -12,7 +12,7 @@
  * their plugin calls stop, and no new one starts.
  */
 import type { Job } from "bullmq";
-import { InvalidOptionsError } from "@converge/core";
+import { InvalidOptionsError, RuntimeStateError } from "@converge/core";
 import type { CheckHandler, WorkerRegistration } from "@converge/core";
 import { shutDownBull, startBullWorker } from "./bull-worker.js";
 import { runJob } from "./delivery-run.js";
@@ -41,12 +41,12 @@ export class WorkerHost {
     this.stepper = new StepWorker(deps, this.lost, this.run);
   }
 
-  /** Register an engine. @throws InvalidOptionsError when the id is registered (here or, alive, elsewhere) */
+  /** Register an engine. @throws InvalidOptionsError for a bad id or concurrency; RuntimeStateError when the id is registered (here or, alive, elsewhere) */
   async register(engineId: string, handler: CheckHandler, concurrency: number): Promise<WorkerRegistration> {
     if (typeof engineId !== "string" || engineId === "" || engineId.length > 200) throw new InvalidOptionsError("engineId", "must be a non-empty string of at most 200 characters");
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new InvalidOptionsError("concurrency", `must be an integer >= 1, got ${String(concurrency)}`);
     const existing = this.slots.get(engineId);
-    if (existing !== undefined && !existing.dead) throw new InvalidOptionsError("engineId", `engine "${engineId}" is already registered with this runtime`);
+    if (existing !== undefined && !existing.dead) throw new RuntimeStateError(`engine "${engineId}"`, `engine "${engineId}" is already registered with this runtime`);
     const { settings } = this.deps;
     const lease = await acquireLease({
       client: this.deps.ctx.client,

@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { InvalidOptionsError, SnapshotError } from "@converge/core";
+import { InvalidOptionsError, SnapshotError, errorMessage } from "@converge/core";
 import { HELP_OPTION, RUNTIME_OPTIONS, stringOption } from "../args.js";
 import type { Command } from "../command.js";
 import type { CommandContext } from "../context.js";
@@ -24,7 +24,7 @@ async function exportCommand(ctx: CommandContext, name: string): Promise<number>
   try {
     writeFileSync(resolve(ctx.io.cwd, out), json, { mode: 0o600 });
   } catch (error) {
-    throw new InvalidOptionsError("--out", `cannot write "${out}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new InvalidOptionsError("--out", `cannot write "${out}": ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
   }
   ctx.print(`stack ${name} exported: ${exported.rows.length} row(s), ${Object.keys(exported.templates).length} template(s), ${exported.events.length} event(s) to ${out}`);
   return EXIT.OK;
@@ -35,14 +35,14 @@ async function importCommand(ctx: CommandContext, file: string): Promise<number>
   try {
     text = readFileSync(resolve(ctx.io.cwd, file), "utf8");
   } catch (error) {
-    throw new InvalidOptionsError("FILE", `cannot read "${file}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new InvalidOptionsError("FILE", `cannot read "${file}": ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
   }
   const source = `stack export ${file}`;
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new SnapshotError(source, "", `is not valid JSON (${(error as Error).message.replace(/\s+/g, " ")})`);
+    throw new SnapshotError(source, "", `is not valid JSON (${errorMessage(error).replace(/\s+/g, " ")})`);
   }
   const exported = parseStackExport(json, source);
   const name = stringOption(ctx.args, "stack") ?? exported.stack.name;

@@ -8,7 +8,7 @@
  * cut short by a crash) is ignored; any other bad line is a `SnapshotError`.
  */
 import { readFileSync } from "node:fs";
-import { SnapshotError, applyMemoryChanges, parseMemorySnapshot } from "@converge/core";
+import { SnapshotError, applyMemoryChanges, errorMessage, parseMemorySnapshot } from "@converge/core";
 import type { MemoryChanges, MemorySnapshot, SnapshotIds } from "@converge/core";
 import { readStateFile } from "./state-file.js";
 
@@ -51,7 +51,7 @@ export function readJournal(path: string): JournalContent | null {
     text = readFileSync(path, "utf8");
   } catch (error) {
     if ((error as { code?: unknown }).code === "ENOENT") return null;
-    throw new SnapshotError(`state journal ${path}`, "", `cannot be read: ${(error as Error).message}`);
+    throw new SnapshotError(`state journal ${path}`, "", `cannot be read: ${errorMessage(error)}`);
   }
   const end = text.lastIndexOf("\n");
   if (end < 0) return null; // not even a complete first line: a write cut short
@@ -60,7 +60,7 @@ export function readJournal(path: string): JournalContent | null {
     try {
       return JSON.parse(line) as unknown;
     } catch (error) {
-      throw new SnapshotError(`state journal ${path}`, `line ${n}`, `is not valid JSON (${(error as Error).message}); move the journal away to read the state without it`);
+      throw new SnapshotError(`state journal ${path}`, `line ${n}`, `is not valid JSON (${errorMessage(error)}); move the journal away to read the state without it`);
     }
   };
   const header = parse(lines[0] ?? "", 1) as Partial<JournalHeader> | null;
@@ -102,7 +102,7 @@ export function readState(statePath: string): StateRead {
     try {
       folded = applyMemoryChanges(snapshot, journal.changes, journal.header);
     } catch (error) {
-      throw new SnapshotError(source, "", `the journal's changes do not apply (${(error as Error).message}); move the journal away to read the state without it`);
+      throw new SnapshotError(source, "", `the journal's changes do not apply (${errorMessage(error)}); move the journal away to read the state without it`);
     }
     return { state: parseMemorySnapshot({ ...folded, stateId: snapshot.stateId }, { source }), journaled: journal.changes.length };
   }

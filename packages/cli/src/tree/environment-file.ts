@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { InvalidOptionsError, TemplateValidationError, parseTemplate } from "@converge/core";
+import { InvalidOptionsError, TemplateValidationError, errorMessage, parseTemplate } from "@converge/core";
 import type { TemplateSource } from "../template-file.js";
 import { locate } from "../template-file.js";
 import type { FileReference } from "./template-refs.js";
@@ -51,7 +51,7 @@ export function readEnvironmentFile(file: string, cwd: string, renaming: Environ
     text = readFileSync(path, "utf8");
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    throw new InvalidOptionsError("--environment", code === "ENOENT" ? `file "${file}" does not exist` : `cannot read "${file}": ${(error as Error).message}`);
+    throw new InvalidOptionsError("--environment", code === "ENOENT" ? `file "${file}" does not exist` : `cannot read "${file}": ${errorMessage(error)}`);
   }
   const source: TreeFile = { file, text };
   if (isEmptyDocument(text)) return { environment: {}, source };

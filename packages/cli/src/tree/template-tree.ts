@@ -17,7 +17,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { TemplateValidationError } from "@converge/core";
+import { TemplateValidationError, errorMessage } from "@converge/core";
 import type { Template } from "@converge/core";
 import type { TemplateSource } from "../template-file.js";
 import { locate, readTemplateFile } from "../template-file.js";
@@ -108,7 +108,7 @@ function referTo(reader: Reader, reference: FileReference, base: string, from: T
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     const what = reference.kind === "template" ? "template file" : "file";
-    const problem = code === "ENOENT" ? "does not exist" : `cannot be read (${String(code ?? (error as Error).message)})`;
+    const problem = code === "ENOENT" ? "does not exist" : `cannot be read (${String(code ?? errorMessage(error))})`;
     throw locate(from, new TemplateValidationError(reference.path, `${what} "${reference.written}" ${problem} (looked for ${shown(reader.cwd, path)})`));
   }
   const source: TreeFile = { file: shown(reader.cwd, path), text };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InvalidOptionsError } from "../errors.js";
+import { RuntimeStateError } from "../errors.js";
 import { createMemoryRuntime } from "../memory/memory-runtime.js";
 import { createEngine } from "./create-engine.js";
 
@@ -18,7 +18,7 @@ describe("engine.ready()", () => {
     const runtime = createMemoryRuntime({ mode: "manual" });
     await runtime.registerWorker("e1", async () => undefined);
     const engine = createEngine({ runtime, types: [], engineId: "e1", logger: quiet });
-    await expect(engine.ready()).rejects.toThrow(InvalidOptionsError);
+    await expect(engine.ready()).rejects.toThrow(RuntimeStateError);
     await engine.close();
   });
 

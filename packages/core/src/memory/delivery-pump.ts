@@ -1,9 +1,9 @@
 /**
  * The memory runtime's delivery side: the queue of checks, the registered workers (engines),
  * auto-mode pumping and manual stepping, hand-back of a dead engine's running checks, retries.
- * The store, snapshots and change tracking are `memory-runtime.ts`'s.
+ * The store is `memory-store.ts`'s, snapshots `memory-snapshots.ts`'s, change tracking `memory-tracking.ts`'s.
  */
-import { CorruptMessageError, EngineDeadError, FencedError, InvalidOptionsError, StackStateLostError } from "../errors.js";
+import { CorruptMessageError, EngineDeadError, FencedError, InvalidOptionsError, RuntimeStateError, StackStateLostError } from "../errors.js";
 import { errorMessage } from "../error-message.js";
 import type { CheckMessage } from "../model/types.js";
 import type { CheckHandler, Delivery as CheckDelivery, Runtime, StackActivity, WorkerRegistration } from "../runtime/contract.js";
@@ -288,7 +288,7 @@ export class DeliveryPump {
     if (this.queue.length === 0) return false;
     const live = this.liveWorkers();
     const worker = options.engineId === undefined ? live[this.roundRobin++ % Math.max(1, live.length)] : live.find((w) => w.engineId === options.engineId);
-    if (worker === undefined) throw new InvalidOptionsError("engineId", "no live engine to deliver to");
+    if (worker === undefined) throw new RuntimeStateError("engine", "no live engine to deliver to");
     const index = this.pickIndex(options.index);
     const item = this.queue.at(index) as QueueItem;
     if (options.duplicate === true) this.add(item.message, 0);
@@ -306,9 +306,9 @@ export class DeliveryPump {
     return this.settings.order === "random" ? Math.floor(this.settings.random() * this.queue.length) : 0;
   }
 
-  /** Register an engine's handler. @throws InvalidOptionsError when the engine id is registered and not closed */
+  /** Register an engine's handler. @throws RuntimeStateError when the engine id is registered and not closed */
   register(engineId: string, handler: CheckHandler, concurrency: number): WorkerRegistration {
-    if (this.workers.has(engineId) && !this.workers.get(engineId)?.closed) throw new InvalidOptionsError("engineId", `engine "${engineId}" is already registered`);
+    if (this.workers.has(engineId) && !this.workers.get(engineId)?.closed) throw new RuntimeStateError(`engine "${engineId}"`, `engine "${engineId}" is already registered`);
     const worker: Worker = { engineId, handler, concurrency, running: 0, closed: false, inflight: 0, drained: [] };
     this.workers.set(engineId, worker);
     this.dead.delete(engineId);

@@ -19,7 +19,7 @@ import type {
   RuntimeStore,
   SyncResult,
 } from "../runtime/contract.js";
-import { InvalidOptionsError } from "../errors.js";
+import { RuntimeStateError } from "../errors.js";
 import type { CompiledTemplate } from "../template/types.js";
 import type { ChangeTracker, StackChanges } from "./changes.js";
 import { collectStackChanges } from "./stack-changes.js";
@@ -82,10 +82,10 @@ export class MemoryStore implements RuntimeStore {
 
   /**
    * Load stacks from a validated snapshot into an empty store.
-   * @throws InvalidOptionsError when the store already holds stacks.
+   * @throws RuntimeStateError when the store already holds stacks.
    */
   importStacks(stacks: readonly StackSnapshot[]): void {
-    if (this.stacks.size > 0) throw new InvalidOptionsError("state", "a snapshot can only be loaded into an empty memory store");
+    if (this.stacks.size > 0) throw new RuntimeStateError("memory store", "a snapshot can only be loaded into an empty memory store");
     for (const entry of jsonCopy(stacks)) {
       const syncs: Map<SyncKey, SyncEntry> = syncPointsOf(entry.syncs, deepFreeze);
       this.stacks.set(entry.stack.id, {

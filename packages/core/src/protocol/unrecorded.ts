@@ -43,13 +43,13 @@ export async function unrecordedCreate(made: UnrecordedCreate): Promise<void> {
   if (current?.physicalId === physicalId) return;
   const fields = { stack: stack.name, resource: row.name, rowId: row.id, physicalId, holder: current?.lockHolder ?? null };
   if (current !== null && current.lockHolder !== null && (await holderState(env, stack.id, current)) === "alive") {
-    return orphan(env, stack, traversalId, row, physicalId, `the row is being taken over by ${current.lockHolder}, which may adopt it`, fields);
+    return orphan(made, `the row is being taken over by ${current.lockHolder}, which may adopt it`, fields);
   }
   env.logger.warn(`the create of ${row.name} made ${physicalId} but could not record it (row ${row.id} was taken over); deleting it`, fields);
   try {
     await invokePlugin(env, { stack, traversalId, row, type, handler: "delete" }, (base) => type.delete({ ...base, physicalId, properties }), { detached: true });
   } catch (error) {
-    return orphan(env, stack, traversalId, row, physicalId, `deleting it failed: ${errorMessage(error)}`, fields);
+    return orphan(made, `deleting it failed: ${errorMessage(error)}`, fields);
   }
 }
 
@@ -64,15 +64,8 @@ export function unrecordedUpdate(env: CheckEnv, stack: StackRecord, row: Resourc
 }
 
 /** Report an orphaned resource: an error log line and a DELETE_FAILED event naming it. */
-async function orphan(
-  env: CheckEnv,
-  stack: StackRecord,
-  traversalId: string,
-  row: ResourceRow,
-  physicalId: string,
-  why: string,
-  fields: Record<string, unknown>,
-): Promise<void> {
+async function orphan(made: UnrecordedCreate, why: string, fields: Record<string, unknown>): Promise<void> {
+  const { env, stack, traversalId, row, physicalId } = made;
   const reason = `orphaned resource ${physicalId}: the create of ${row.name} made it but could not record it, and ${why}; delete it by hand if it is not ${row.name}'s resource`;
   env.logger.error(reason, fields);
   await rowEvent(env, stack, { ...row, physicalId }, rowWriteEvent(env, stack, traversalId, "DELETE", "FAILED", reason));

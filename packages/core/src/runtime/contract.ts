@@ -376,6 +376,7 @@ export interface Runtime {
   /**
    * Register a worker (engine) that processes checks, with a liveness lease renewed by the
    * runtime while registered.
+   * @throws RuntimeStateError when the engine id is registered and not closed (or alive elsewhere)
    */
   registerWorker(engineId: string, handler: CheckHandler, options?: { concurrency?: number }): Promise<WorkerRegistration>;
   /** Whether the engine's liveness lease is current. */

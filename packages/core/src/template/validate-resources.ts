@@ -79,6 +79,92 @@ interface TypeFacts {
   readonly required: readonly string[];
 }
 
+/** One resource's type while its properties are compiled. */
+interface PropertyContext {
+  readonly type: AnyResourceType;
+  readonly fact: TypeFacts;
+  /** The type name as written (errors name it). */
+  readonly typeName: string;
+  readonly compiler: ValueCompiler;
+  /** Where the paths of properties that use hidden values are collected. */
+  readonly hiddenPaths: string[];
+}
+
+/** A resource's compiled properties and the resources they refer to. */
+interface CompiledProperties {
+  readonly properties: PlainObject;
+  readonly references: Set<string> | undefined;
+}
+
+/** Validate one given property's name. @throws TemplateValidationError at `propPath` */
+function checkPropertyName(ctx: PropertyContext, prop: string, propPath: string): void {
+  const { type, typeName } = ctx;
+  if (prop === "__proto__") {
+    // A zod object schema drops this key from its result: refuse it rather than lose it.
+    throw new TemplateValidationError(propPath, `a property cannot be named "__proto__" (type ${typeName} would never receive it)`);
+  }
+  if (!ctx.fact.declared.has(prop) && !type.acceptsUnknownProperties) {
+    const known = type.propertyNames.length > 0 ? `its properties are ${type.propertyNames.join(", ")}` : "it has no properties";
+    throw new TemplateValidationError(propPath, `unknown property "${prop}" for type ${typeName}; ${known}`);
+  }
+}
+
+/** Check a literal value against its property's schema. @throws TemplateValidationError at the offending sub-path */
+function checkLiteralProperty(field: z.ZodType, value: unknown, propPath: string): void {
+  const result = field.safeParse(value);
+  if (result.success) return;
+  const issue = result.error.issues[0];
+  const sub = (issue?.path ?? []).reduce<string>((p, k) => joinPath(p, String(k)), propPath);
+  throw new TemplateValidationError(sub, issue?.message ?? "invalid value");
+}
+
+/**
+ * Compile a resource's given properties: each name, its intrinsics, its schema when literal;
+ * then the required ones, the whole object when all are literal, and the sealing of hidden
+ * and secret values. @throws TemplateValidationError at the offending property
+ */
+function compileProperties(ctx: PropertyContext, given: PlainObject, propsPath: string): CompiledProperties {
+  const { type, fact, typeName, compiler } = ctx;
+  const properties: PlainObject = {};
+  let references: Set<string> | undefined;
+  let allLiteral = true;
+  const omitted = new Set<string>();
+  const hiddenProps: string[] = [];
+  for (const prop of Object.keys(given)) {
+    const raw = given[prop];
+    if (raw === undefined) continue;
+    const propPath = joinPath(propsPath, prop);
+    checkPropertyName(ctx, prop, propPath);
+    const compiled = compiler.compile(raw, propPath);
+    if (compiled.value === OMITTED) {
+      omitted.add(prop);
+      continue;
+    }
+    if (compiler.references.length > 0) references = addAll(references, compiler.references);
+    if (compiler.usedHidden) {
+      ctx.hiddenPaths.push(propPath);
+      hiddenProps.push(prop);
+    }
+    allLiteral &&= compiled.literal;
+    const field = ownValue(fact.shape, prop) as z.ZodType | undefined;
+    if (compiled.literal && field !== undefined) checkLiteralProperty(field, compiled.value, propPath);
+    setOwn(properties, prop, compiled.value);
+  }
+  for (const prop of fact.required) {
+    if (ownValue(properties, prop) === undefined) {
+      const why = omitted.has(prop) ? " (an if without a value for a false condition left it out)" : "";
+      throw new TemplateValidationError(joinPath(propsPath, prop), `required property "${prop}" of type ${typeName} is missing${why}`);
+    }
+  }
+  if (allLiteral) checkWholeObject(type, properties, propsPath);
+  // Validated in clear, stored sealed: no stored template holds a hidden parameter's value
+  // or a secret property in clear.
+  for (const prop of new Set([...hiddenProps, ...(type.secretProperties ?? [])])) {
+    if (ownValue(properties, prop) !== undefined) setOwn(properties, prop, sealMarker(properties[prop]));
+  }
+  return { properties, references };
+}
+
 /**
  * Validate and compile every resource of the stack, in key order (after
  * {@link selectResources}): `type`, each given property (unknown name, then intrinsics, then
@@ -122,57 +208,9 @@ export function compileResources(
     const propsPath = joinPath(path, "properties");
     const given = decl.properties ?? NO_PROPERTIES;
     if (!isPlainObject(given)) throw new TemplateValidationError(propsPath, `properties must be a mapping, got ${kindOf(given)}`);
-    const properties: PlainObject = {};
-    let dependsOn: Set<string> | undefined;
-    let allLiteral = true;
-    const omitted = new Set<string>();
-    const hiddenProps: string[] = [];
-    for (const prop of Object.keys(given)) {
-      const raw = given[prop];
-      if (raw === undefined) continue;
-      const propPath = joinPath(propsPath, prop);
-      if (prop === "__proto__") {
-        // A zod object schema drops this key from its result: refuse it rather than lose it.
-        throw new TemplateValidationError(propPath, `a property cannot be named "__proto__" (type ${typeName} would never receive it)`);
-      }
-      if (!fact.declared.has(prop) && !type.acceptsUnknownProperties) {
-        const known = type.propertyNames.length > 0 ? `its properties are ${type.propertyNames.join(", ")}` : "it has no properties";
-        throw new TemplateValidationError(propPath, `unknown property "${prop}" for type ${typeName}; ${known}`);
-      }
-      const compiled = compiler.compile(raw, propPath);
-      if (compiled.value === OMITTED) {
-        omitted.add(prop);
-        continue;
-      }
-      if (compiler.references.length > 0) dependsOn = addAll(dependsOn, compiler.references);
-      if (compiler.usedHidden) {
-        hiddenPaths.push(propPath);
-        hiddenProps.push(prop);
-      }
-      allLiteral &&= compiled.literal;
-      const field = ownValue(fact.shape, prop) as z.ZodType | undefined;
-      if (compiled.literal && field !== undefined) {
-        const result = field.safeParse(compiled.value);
-        const issue = result.success ? undefined : result.error.issues[0];
-        if (!result.success) {
-          const sub = (issue?.path ?? []).reduce<string>((p, k) => joinPath(p, String(k)), propPath);
-          throw new TemplateValidationError(sub, issue?.message ?? "invalid value");
-        }
-      }
-      setOwn(properties, prop, compiled.value);
-    }
-    for (const prop of fact.required) {
-      if (ownValue(properties, prop) === undefined) {
-        const why = omitted.has(prop) ? " (an if without a value for a false condition left it out)" : "";
-        throw new TemplateValidationError(joinPath(propsPath, prop), `required property "${prop}" of type ${typeName} is missing${why}`);
-      }
-    }
-    if (allLiteral) checkWholeObject(type, properties, propsPath);
-    // Validated in clear, stored sealed: no stored template holds a hidden parameter's value
-    // or a secret property in clear.
-    for (const prop of new Set([...hiddenProps, ...(type.secretProperties ?? [])])) {
-      if (ownValue(properties, prop) !== undefined) setOwn(properties, prop, sealMarker(properties[prop]));
-    }
+    const compiledProps = compileProperties({ type, fact, typeName, compiler, hiddenPaths }, given, propsPath);
+    const properties = compiledProps.properties;
+    let dependsOn = compiledProps.references;
     const explicit = explicitDependencies(decl.depends_on, name, selection, path);
     if (explicit.length > 0) dependsOn = addAll(dependsOn, scope === undefined ? explicit : explicit.map((dep) => scope.qualify(dep)));
     if (scope !== undefined && scope.inherited.length > 0) dependsOn = addAll(dependsOn, scope.inherited);

@@ -106,6 +106,31 @@ export interface ContractStack {
   close(): Promise<void>;
 }
 
+/** Run a start; a template the compiler refuses is the cases' fault (the field that gave the properties). */
+async function startWith<T>(field: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof TemplateValidationError) throw new InvalidOptionsError(field, `the template compiler rejects these properties: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Delete the stack if it still exists (best effort), then release the engine and the runtime. */
+async function closeStack(runtime: MemoryRuntime, engine: Engine, name: string): Promise<void> {
+  try {
+    if ((await engine.listStacks()).includes(name)) {
+      await engine.deleteStack(name);
+      await runtime.runUntilIdle({ maxSteps: 10_000 });
+    }
+  } catch {
+    // Best effort: a check that failed may leave the stack in any state.
+  } finally {
+    await engine.close();
+    await runtime.close();
+  }
+}
+
 let stacks = 0;
 
 /** Build a {@link ContractStack} for one check. */
@@ -133,22 +158,14 @@ export function contractStack(type: AnyResourceType, resolved: ResolvedCases, ch
     const failed = rows.find((r) => r.status === "FAILED");
     return failed === undefined ? "" : ` (${failed.name} ${failed.action}_FAILED: ${failed.statusReason})`;
   };
-  const start = async <T>(field: string, run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run();
-    } catch (error) {
-      if (error instanceof TemplateValidationError) throw new InvalidOptionsError(field, `the template compiler rejects these properties: ${error.message}`);
-      throw error;
-    }
-  };
   const options = { disableRollback: true };
   const begin = async (properties: ContractProperties, field: string, via: Engine = engine): Promise<void> => {
-    await start(field, () => via.createStack(name, template(properties), options));
+    await startWith(field, () => via.createStack(name, template(properties), options));
     stackId = await runtime.store.findStackId(name);
   };
   const converge = async (action: "create" | "update", properties: ContractProperties, field: string): Promise<StackInfo> => {
     if (action === "create") await begin(properties, field);
-    else await start(field, () => engine.updateStack(name, template(properties), options));
+    else await startWith(field, () => engine.updateStack(name, template(properties), options));
     await settle(`stack ${action}`);
     const info = await engine.getStack(name);
     const want = action === "create" ? "CREATE_COMPLETE" : "UPDATE_COMPLETE";
@@ -189,18 +206,6 @@ export function contractStack(type: AnyResourceType, resolved: ResolvedCases, ch
     async events() {
       return stackId === null ? [] : runtime.store.readEvents(stackId, null);
     },
-    async close() {
-      try {
-        if ((await engine.listStacks()).includes(name)) {
-          await engine.deleteStack(name);
-          await runtime.runUntilIdle({ maxSteps: 10_000 });
-        }
-      } catch {
-        // Best effort: a check that failed may leave the stack in any state.
-      } finally {
-        await engine.close();
-        await runtime.close();
-      }
-    },
+    close: () => closeStack(runtime, engine, name),
   };
 }

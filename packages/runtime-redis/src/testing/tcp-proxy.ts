@@ -71,72 +71,84 @@ interface Armed {
   readonly resolve: (command: RedisCommandArgs) => void;
 }
 
+/** What the proxy's connections share: open sockets, the armed drop, the count of drops. */
+interface ProxyState {
+  readonly sockets: Set<Socket>;
+  armed: Armed | null;
+  dropped: number;
+}
+
+/** Target of the proxy. */
+type ProxyTarget = { readonly host?: string; readonly port: number };
+
+/**
+ * Proxy one client connection to a new server connection: commands pass through (the armed
+ * matcher sees each), replies pass back in order except the reply to a matched command,
+ * which is dropped with the connection reset.
+ */
+function proxyConnection(state: ProxyState, target: ProxyTarget, client: Socket): void {
+  const server = connect({ host: target.host ?? "127.0.0.1", port: target.port });
+  state.sockets.add(client).add(server);
+  /** One entry per command sent and not yet answered: what to do when its reply is dropped, if it is to be. */
+  const waiting: Array<(() => void) | null> = [];
+  let fromClient = Buffer.alloc(0);
+  let fromServer = Buffer.alloc(0);
+  const reset = (): void => {
+    client.destroy();
+    server.destroy();
+  };
+  client.on("data", (chunk: Buffer) => {
+    server.write(chunk);
+    fromClient = Buffer.concat([fromClient, chunk]);
+    for (;;) {
+      const end = respEnd(fromClient, 0);
+      if (end < 0) break;
+      let drop: (() => void) | null = null;
+      if (state.armed !== null && fromClient[0] === 0x2a) {
+        const args = commandArgs(fromClient, 0, end);
+        const hit = state.armed;
+        if (hit.match(args)) {
+          state.armed = null;
+          drop = () => hit.resolve(args);
+        }
+      }
+      waiting.push(drop);
+      fromClient = fromClient.subarray(end);
+    }
+  });
+  server.on("data", (chunk: Buffer) => {
+    fromServer = Buffer.concat([fromServer, chunk]);
+    let forward = 0;
+    for (;;) {
+      const end = respEnd(fromServer, forward);
+      if (end < 0) break;
+      const owner = waiting.shift() ?? null;
+      if (owner !== null) {
+        // The reply to the matched command: never delivered; the connection is reset.
+        if (forward > 0) client.write(fromServer.subarray(0, forward));
+        state.dropped += 1;
+        reset();
+        owner();
+        return;
+      }
+      forward = end;
+    }
+    if (forward > 0) client.write(fromServer.subarray(0, forward));
+    fromServer = fromServer.subarray(forward);
+  });
+  for (const socket of [client, server]) {
+    socket.on("error", reset);
+    socket.on("close", () => {
+      state.sockets.delete(socket);
+      reset();
+    });
+  }
+}
+
 /** Start a proxy forwarding to `target` (a redis-server). */
 export async function startTcpProxy(target: { readonly host?: string; readonly port: number }): Promise<TcpProxy> {
-  const sockets = new Set<Socket>();
-  let armed: Armed | null = null;
-  let dropped = 0;
-
-  const onConnection = (client: Socket): void => {
-    const server = connect({ host: target.host ?? "127.0.0.1", port: target.port });
-    sockets.add(client).add(server);
-    /** One entry per command sent and not yet answered: what to do when its reply is dropped, if it is to be. */
-    const waiting: Array<(() => void) | null> = [];
-    let fromClient = Buffer.alloc(0);
-    let fromServer = Buffer.alloc(0);
-    const reset = (): void => {
-      client.destroy();
-      server.destroy();
-    };
-    client.on("data", (chunk: Buffer) => {
-      server.write(chunk);
-      fromClient = Buffer.concat([fromClient, chunk]);
-      for (;;) {
-        const end = respEnd(fromClient, 0);
-        if (end < 0) break;
-        let drop: (() => void) | null = null;
-        if (armed !== null && fromClient[0] === 0x2a) {
-          const args = commandArgs(fromClient, 0, end);
-          const hit = armed;
-          if (hit.match(args)) {
-            armed = null;
-            drop = () => hit.resolve(args);
-          }
-        }
-        waiting.push(drop);
-        fromClient = fromClient.subarray(end);
-      }
-    });
-    server.on("data", (chunk: Buffer) => {
-      fromServer = Buffer.concat([fromServer, chunk]);
-      let forward = 0;
-      for (;;) {
-        const end = respEnd(fromServer, forward);
-        if (end < 0) break;
-        const owner = waiting.shift() ?? null;
-        if (owner !== null) {
-          // The reply to the matched command: never delivered; the connection is reset.
-          if (forward > 0) client.write(fromServer.subarray(0, forward));
-          dropped += 1;
-          reset();
-          owner();
-          return;
-        }
-        forward = end;
-      }
-      if (forward > 0) client.write(fromServer.subarray(0, forward));
-      fromServer = fromServer.subarray(forward);
-    });
-    for (const socket of [client, server]) {
-      socket.on("error", reset);
-      socket.on("close", () => {
-        sockets.delete(socket);
-        reset();
-      });
-    }
-  };
-
-  const listener: Server = createServer(onConnection);
+  const state: ProxyState = { sockets: new Set(), armed: null, dropped: 0 };
+  const listener: Server = createServer((client) => proxyConnection(state, target, client));
   await new Promise<void>((resolve, reject) => {
     listener.once("error", reject);
     listener.listen(0, "127.0.0.1", () => resolve());
@@ -147,12 +159,12 @@ export async function startTcpProxy(target: { readonly host?: string; readonly p
     url: `redis://127.0.0.1:${port}`,
     dropReplyTo(match) {
       return new Promise((resolve) => {
-        armed = { match, resolve };
+        state.armed = { match, resolve };
       });
     },
-    dropped: () => dropped,
+    dropped: () => state.dropped,
     async close() {
-      for (const socket of sockets) socket.destroy();
+      for (const socket of state.sockets) socket.destroy();
       await new Promise<void>((resolve) => listener.close(() => resolve()));
     },
   };

@@ -13,6 +13,7 @@
  *                                                       # { env: prod }
  * ```
  */
+import { errorMessage } from "../../error-message.js";
 import { isPlainObject } from "../plain-data.js";
 import { fail } from "../functions/definition.js";
 import type { TemplateFunction } from "../functions/definition.js";
@@ -27,7 +28,7 @@ function parseJsonCollection(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    return fail(`the collection is a string that is not JSON (${(error as Error).message})`);
+    return fail(`the collection is a string that is not JSON (${errorMessage(error)})`);
   }
 }
 

@@ -37,10 +37,8 @@ export function compileScope(comp: Composition, input: ScopeInput): ScopeResult 
   return withCfnDialect(input, (scope) => compileHotScope(comp, scope));
 }
 
-/** {@link compileScope} of a HOT template. */
-function compileHotScope(comp: Composition, input: ScopeInput): ScopeResult {
-  if (input.depth > 0) checkNesting(input.template);
-  const sections = checkTopLevel(input.template);
+/** Bind the template's parameters to the given values (hidden ones noted for redaction). */
+function bindScopeParameters(comp: Composition, input: ScopeInput, sections: ReturnType<typeof checkTopLevel>): BoundParameters {
   const bound = bindParameters(sections.parameters, input.given, {
     runtime: input.runtime,
     defaults: comp.env.parameterDefaults,
@@ -50,13 +48,20 @@ function compileHotScope(comp: Composition, input: ScopeInput): ScopeResult {
   const params: BoundParameters = input.hiddenGiven.size === 0 ? bound : { ...bound, hidden: new Set([...bound.hidden, ...input.hiddenGiven]) };
   checkParameterGroups(sections.parameterGroups, new Set(params.values.keys()));
   for (const name of params.hidden) comp.hiddenValues.push(params.values.get(name));
+  return params;
+}
 
-  const prefix = prefixOf(input.stackPath);
-  const section = sections.resources;
-  const resourceNames = new Set(Object.keys(section));
+/** Each resource's type after the environment's mappings, and which resources are nested stacks. */
+interface ResourceKinds {
+  readonly mapped: Map<string, string>;
+  readonly nested: Set<string>;
+}
+
+/** Map each declared type through the environment and find the nested-stack resources. */
+function resourceKinds(comp: Composition, input: ScopeInput, section: PlainObject): ResourceKinds {
   const mapped = new Map<string, string>();
   const nested = new Set<string>();
-  for (const name of resourceNames) {
+  for (const name of Object.keys(section)) {
     const decl = section[name];
     if (!isPlainObject(decl) || typeof decl.type !== "string") continue;
     const typeName = mapTypeName(comp.env, decl.type, name, joinPath(joinPath("resources", name), "type"), input.file);
@@ -65,6 +70,19 @@ function compileHotScope(comp: Composition, input: ScopeInput): ScopeResult {
       nested.add(name);
     }
   }
+  return { mapped, nested };
+}
+
+/** {@link compileScope} of a HOT template. */
+function compileHotScope(comp: Composition, input: ScopeInput): ScopeResult {
+  if (input.depth > 0) checkNesting(input.template);
+  const sections = checkTopLevel(input.template);
+  const params = bindScopeParameters(comp, input, sections);
+  const prefix = prefixOf(input.stackPath);
+  const section = sections.resources;
+  const resourceNames = new Set(Object.keys(section));
+  const kinds = resourceKinds(comp, input, section);
+  const { mapped, nested } = kinds;
   const qualify = (name: string): string => `${prefix}${name}`;
   const pseudo = pseudoParameters(comp, input.stackPath);
   const compiler = new ValueCompiler({
@@ -87,16 +105,39 @@ function compileHotScope(comp: Composition, input: ScopeInput): ScopeResult {
   compiler.dropResources(selection.dropped);
   const live = [...resourceNames].filter((name) => !selection.dropped.has(name));
   countResources(comp, live.length, input.stackPath);
+  const scope: ResourceScope = { comp, input, section, selection, kinds, compiler, qualify };
+  addPlainResources(scope);
+  expandNestedResources(scope);
+  const outputs = compileOutputs(sections.outputs, compiler, conditions);
+  mergeAttributeRefs(comp, compiler);
+  if (input.depth === 0) for (const path of outputs.hiddenPaths) comp.hiddenPaths.push(path);
+  return { outputs: outputs.outputs, params, members: live.map(qualify), description: sections.description, pseudo };
+}
 
+/** One template's resources being compiled into the composition. */
+interface ResourceScope {
+  readonly comp: Composition;
+  readonly input: ScopeInput;
+  readonly section: PlainObject;
+  readonly selection: ReturnType<typeof selectResources>;
+  readonly kinds: ResourceKinds;
+  readonly compiler: ValueCompiler;
+  readonly qualify: (name: string) => string;
+}
+
+/** Compile the template's plain resources into the composition under their flattened names. */
+function addPlainResources(scope: ResourceScope): void {
+  const { comp, input, section, selection, kinds, compiler, qualify } = scope;
+  const prefix = prefixOf(input.stackPath);
   const compiled = compileResources(section, selection, comp.types, compiler, {
     qualify,
-    nested,
+    nested: kinds.nested,
     inherited: input.inherited,
-    mapType: (name) => mapped.get(name),
+    mapType: (name) => kinds.mapped.get(name),
   });
   // Explicit dependencies matter only where linking may rewrite a resource's properties: in a
   // template with nested stacks, or in a nested template (its parameters may read them).
-  const linkable = nested.size > 0 || input.depth > 0;
+  const linkable = kinds.nested.size > 0 || input.depth > 0;
   for (const [name, resource] of compiled.entries) {
     setOwn(comp.resources, name, resource);
     if (!linkable) continue;
@@ -106,13 +147,17 @@ function compileHotScope(comp: Composition, input: ScopeInput): ScopeResult {
   }
   const where = input.stackPath === "" ? "" : `${input.stackPath.split(NESTED_SEPARATOR).map((part) => `resources.${part}`).join(".")}.`;
   for (const path of compiled.hiddenPaths) comp.hiddenPaths.push(`${where}${path}`);
+}
 
-  for (const name of resourceNames) {
-    if (!nested.has(name) || selection.dropped.has(name)) continue;
+/** Expand each selected nested-stack resource into the composition (`instantiate.ts`). */
+function expandNestedResources(scope: ResourceScope): void {
+  const { comp, input, section, selection, kinds, compiler, qualify } = scope;
+  for (const name of Object.keys(section)) {
+    if (!kinds.nested.has(name) || selection.dropped.has(name)) continue;
     const path = joinPath("resources", name);
     const decl = section[name] as PlainObject;
     const explicit = explicitDependencies(decl.depends_on, name, selection, path).map(qualify);
-    const props = compileNestedProperties(compiler, decl, path, builtinNestedKind(mapped.get(name) as string) === "stack");
+    const props = compileNestedProperties(compiler, decl, path, builtinNestedKind(kinds.mapped.get(name) as string) === "stack");
     for (const key of Object.keys(decl)) {
       if (key === "external_id" && decl.external_id !== undefined && decl.external_id !== null) {
         throw new TemplateValidationError(joinPath(path, key), "a nested stack cannot be imported with external_id");
@@ -120,7 +165,7 @@ function compileHotScope(comp: Composition, input: ScopeInput): ScopeResult {
     }
     instantiateNested(comp, {
       name: qualify(name),
-      typeName: mapped.get(name) as string,
+      typeName: kinds.mapped.get(name) as string,
       declaredType: decl.type as string,
       properties: props.values,
       runtime: props.runtime,
@@ -133,15 +178,15 @@ function compileHotScope(comp: Composition, input: ScopeInput): ScopeResult {
       path,
     });
   }
+}
 
-  const outputs = compileOutputs(sections.outputs, compiler, conditions);
+/** Add the attributes this template's values read (`get_attr`) to the composition's. */
+function mergeAttributeRefs(comp: Composition, compiler: ValueCompiler): void {
   for (const [name, attrs] of compiler.attributeRefs) {
     let set = comp.attributeRefs.get(name);
     if (set === undefined) comp.attributeRefs.set(name, (set = new Set()));
     for (const attribute of attrs) set.add(attribute);
   }
-  if (input.depth === 0) for (const path of outputs.hiddenPaths) comp.hiddenPaths.push(path);
-  return { outputs: outputs.outputs, params, members: live.map(qualify), description: sections.description, pseudo };
 }
 
 /** The compiled properties of a nested-stack resource: its child's parameter values. */

@@ -4,7 +4,7 @@
  * rules across runtimes.
  */
 import assert from "node:assert/strict";
-import { InvalidOptionsError } from "../../errors.js";
+import { RuntimeStateError } from "../../errors.js";
 import type { CheckMessage } from "../../model/types.js";
 import type { Runtime } from "../../runtime/contract.js";
 import { nodeCheck, recordingHandler } from "./delivery-cases.js";
@@ -47,8 +47,8 @@ export const livenessCases: readonly CaseSpec[] = [
       const first = await runtime.registerWorker("conf-dup", async () => undefined);
       await assert.rejects(
         async () => runtime.registerWorker("conf-dup", async () => undefined),
-        (error: unknown) => error instanceof InvalidOptionsError,
-        "registering a live engine id twice must throw InvalidOptionsError",
+        (error: unknown) => error instanceof RuntimeStateError,
+        "registering a live engine id twice must throw RuntimeStateError",
       );
       await first.close();
       const again = await runtime.registerWorker("conf-dup", async () => undefined);

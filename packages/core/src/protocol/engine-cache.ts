@@ -44,6 +44,11 @@ export async function loadGraph(env: CheckEnv, stackId: string, traversalId: str
 }
 
 /** Load a template through the engine's cache. */
-export async function loadTemplate(env: CheckEnv, stackId: string, templateId: string): Promise<CompiledTemplate | null> {
+export async function loadTemplate(env: Pick<CheckEnv, "store" | "templateCache">, stackId: string, templateId: string): Promise<CompiledTemplate | null> {
   return cached(env.templateCache, `${stackId}/${templateId}`, () => env.store.loadTemplate(stackId, templateId));
+}
+
+/** The template the engine's cache holds, if it does (no load, no wait). */
+export function cachedTemplate(env: Pick<CheckEnv, "templateCache">, stackId: string, templateId: string): CompiledTemplate | undefined {
+  return env.templateCache.get(`${stackId}/${templateId}`);
 }

@@ -60,6 +60,11 @@ export class Redactor {
     return this.#whole.size === 0 && this.#secretProperties(type).length === 0;
   }
 
+  /** Whether a row of `type` has secret properties (whose values a read learns). */
+  learnsFrom(type: string | undefined): boolean {
+    return this.#secretProperties(type).length > 0;
+  }
+
   /** Learn secret strings. */
   add(secrets: Iterable<string>): void {
     let grew = false;

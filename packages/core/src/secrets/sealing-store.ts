@@ -21,6 +21,7 @@ import type {
   NodeReport,
   NodeReportResult,
   ReplacementResult,
+  ReportTarget,
   RowWrite,
   RowWriteEvent,
   RowWriteResult,
@@ -58,6 +59,11 @@ export function openView(stored: Fields): Record<string, unknown> {
   return out;
 }
 
+/** Whether a stored properties/attributes field carries sealed values (or their secrets). */
+function isSealed(stored: Fields): boolean {
+  return Object.prototype.hasOwnProperty.call(stored, SEALED_KEY) || Object.prototype.hasOwnProperty.call(stored, SECRETS_KEY);
+}
+
 /** The secrets a sealed field says it holds (learned by whoever reads it). */
 function secretsOf(stored: Fields): string[] {
   const sealed = Object.prototype.hasOwnProperty.call(stored, SECRETS_KEY) ? stored[SECRETS_KEY] : undefined;
@@ -65,21 +71,21 @@ function secretsOf(stored: Fields): string[] {
   return Array.isArray(list) ? list.filter((s): s is string => typeof s === "string") : [];
 }
 
-/** Every secret property name of each registry (for rows whose type is not known). */
-const allSecretProperties = new WeakMap<TypeRegistry, readonly string[]>();
+/** The secret property names by type of each registry (a type it does not know: every type's, failing closed). */
+const secretPropertiesOf = new WeakMap<TypeRegistry, (type: string | undefined) => readonly string[]>();
 
 /** The redactor of a type registry (a type it does not know: every type's secret properties, failing closed). */
 export function registryRedactor(types: TypeRegistry, secrets: Iterable<string>): Redactor {
-  let all = allSecretProperties.get(types);
-  if (all === undefined) {
-    all = [...new Set(types.names().flatMap((n) => types.get(n)?.secretProperties ?? []))];
-    allSecretProperties.set(types, all);
+  let byType = secretPropertiesOf.get(types);
+  if (byType === undefined) {
+    const every = [...new Set(types.names().flatMap((n) => types.get(n)?.secretProperties ?? []))];
+    byType = (type) => {
+      const known = type === undefined ? undefined : types.get(type);
+      return known === undefined ? every : (known.secretProperties ?? []);
+    };
+    secretPropertiesOf.set(types, byType);
   }
-  const every = all;
-  return new Redactor(secrets, (type) => {
-    const known = type === undefined ? undefined : types.get(type);
-    return known === undefined ? every : (known.secretProperties ?? []);
-  });
+  return new Redactor(secrets, byType);
 }
 
 const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
@@ -105,6 +111,8 @@ class Sealer {
   /** A row as read: real properties and attributes; its secrets learned. */
   open(row: ResourceRow): ResourceRow {
     this.#rowTypes.set(row.id, row.type);
+    // Nothing sealed in the row and nothing to learn from it: the row as stored is the real one.
+    if (!isSealed(row.properties) && !isSealed(row.attributes) && !this.#redactor.learnsFrom(row.type)) return row;
     this.#redactor.add(secretsOf(row.properties));
     this.#redactor.add(secretsOf(row.attributes));
     const properties = openRecord(row.properties);
@@ -134,22 +142,27 @@ class Sealer {
 
   /** A conditional row write as stored. */
   write(write: RowWrite): RowWrite {
-    return { ...write, patch: this.patch(write.rowId, write.patch) };
+    const patch = this.patch(write.rowId, write.patch);
+    return patch === write.patch ? write : { ...write, patch };
   }
 
   /** A new row as stored. */
   newRow<R extends Omit<NewRow, "id">>(row: R, id?: string): R {
-    return { ...row, ...this.patch(id, row) };
+    const patch = this.patch(id, row);
+    return patch === row ? row : { ...row, ...patch };
   }
 
   /** An event as stored: its reason redacted. */
   event<E extends RowWriteEvent | NewStackEvent>(event: E): E {
-    return { ...event, reason: this.#redactor.text(event.reason) };
+    const reason = this.#redactor.text(event.reason);
+    return reason === event.reason ? event : { ...event, reason };
   }
 
   /** A stack record or patch as stored: its reason redacted. */
   stack<S extends Partial<StackRecord>>(stack: S): S {
-    return stack.statusReason === undefined ? stack : { ...stack, statusReason: this.#redactor.text(stack.statusReason) };
+    if (stack.statusReason === undefined) return stack;
+    const statusReason = this.#redactor.text(stack.statusReason);
+    return statusReason === stack.statusReason ? stack : { ...stack, statusReason };
   }
 
   /**
@@ -160,6 +173,22 @@ class Sealer {
     if (payload === null || this.#redactor.empty) return payload;
     if (sameJson(this.#redactor.value(payload.attributes), payload.attributes)) return payload;
     return { ...payload, attributes: { [SEALED_KEY]: seal(payload.attributes), [SECRETS_KEY]: seal(this.#redactor.secretsIn(payload.attributes)) } };
+  }
+
+  /** A node report as stored: its payloads, write and event as stored (the report itself when nothing changes). */
+  report(report: NodeReport): NodeReport {
+    let targets: ReportTarget[] | undefined;
+    for (let i = 0; i < report.targets.length; i++) {
+      const target = report.targets[i] as ReportTarget;
+      const payload = this.payload(target.payload);
+      if (payload === target.payload) continue;
+      targets ??= [...report.targets];
+      targets[i] = { ...target, payload };
+    }
+    const write = report.write === undefined ? undefined : this.write(report.write);
+    const event = report.event === undefined ? undefined : this.event(report.event);
+    if (targets === undefined && write === report.write && event === report.event) return report;
+    return { ...report, targets: targets ?? report.targets, ...(write === undefined ? {} : { write }), ...(event === undefined ? {} : { event }) };
   }
 
   /** A sync payload as read: real attributes; their secrets learned. */
@@ -191,9 +220,10 @@ class SealingStore implements RuntimeStore {
     this.#store = store;
     this.#sealer = sealer;
     // The optional fused operations exist exactly when the runtime has them.
-    if (store.writeRowWithEvent !== undefined) this.writeRowWithEvent = (write, event) => this.#writeRowWithEvent(write, event);
-    if (store.reportNode !== undefined) this.reportNode = (report) => this.#reportNode(report);
-    if (store.nodeReported !== undefined) this.nodeReported = store.nodeReported.bind(store);
+    // (Shared prototype functions, not closures: a check makes one of these stores.)
+    if (store.writeRowWithEvent !== undefined) this.writeRowWithEvent = SealingStore.prototype.fusedWriteRowWithEvent;
+    if (store.reportNode !== undefined) this.reportNode = SealingStore.prototype.fusedReportNode;
+    if (store.nodeReported !== undefined) this.nodeReported = SealingStore.prototype.fusedNodeReported;
   }
 
   createStack(stack: StackRecord, template: CompiledTemplate): Promise<boolean> {
@@ -256,7 +286,13 @@ class SealingStore implements RuntimeStore {
   }
   async readSync(stackId: string, traversalId: string, node: SyncKey): Promise<Map<SyncKey, SyncPayload> | null> {
     const sync = await this.#store.readSync(stackId, traversalId, node);
-    return sync === null ? null : new Map([...sync].map(([k, p]) => [k, this.#sealer.openPayload(p)]));
+    if (sync === null) return null;
+    let opened: Map<SyncKey, SyncPayload> | undefined;
+    for (const [key, payload] of sync) {
+      const open = this.#sealer.openPayload(payload);
+      if (open !== payload) (opened ??= new Map(sync)).set(key, open);
+    }
+    return opened ?? sync;
   }
   appendEvents(stackId: string, events: readonly NewStackEvent[]): Promise<void> {
     return this.#store.appendEvents(stackId, events.map((e) => this.#sealer.event(e)));
@@ -265,19 +301,21 @@ class SealingStore implements RuntimeStore {
     return this.#store.readEvents(...args);
   }
 
-  async #writeRowWithEvent(write: RowWrite, event: RowWriteEvent): Promise<RowWriteResult> {
+  /** `writeRowWithEvent`, present when the runtime has it. */
+  private async fusedWriteRowWithEvent(write: RowWrite, event: RowWriteEvent): Promise<RowWriteResult> {
     const result = await (this.#store.writeRowWithEvent as NonNullable<RuntimeStore["writeRowWithEvent"]>).call(this.#store, this.#sealer.write(write), this.#sealer.event(event));
     return this.#sealer.openResult(result);
   }
 
-  async #reportNode(report: NodeReport): Promise<NodeReportResult> {
+  /** `nodeReported`, present when the runtime has it. */
+  private fusedNodeReported(stackId: string, traversalId: string, node: NodeKey): Promise<boolean> {
+    return (this.#store.nodeReported as NonNullable<RuntimeStore["nodeReported"]>).call(this.#store, stackId, traversalId, node);
+  }
+
+  /** `reportNode`, present when the runtime has it. */
+  private async fusedReportNode(report: NodeReport): Promise<NodeReportResult> {
     const sealer = this.#sealer;
-    const result = await (this.#store.reportNode as NonNullable<RuntimeStore["reportNode"]>).call(this.#store, {
-      ...report,
-      targets: report.targets.map((t) => ({ ...t, payload: sealer.payload(t.payload) })),
-      ...(report.write === undefined ? {} : { write: sealer.write(report.write) }),
-      ...(report.event === undefined ? {} : { event: sealer.event(report.event) }),
-    });
+    const result = await (this.#store.reportNode as NonNullable<RuntimeStore["reportNode"]>).call(this.#store, sealer.report(report));
     return result.kind === "refused" ? sealer.openResult(result) : result;
   }
 }

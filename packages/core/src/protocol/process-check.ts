@@ -4,9 +4,10 @@
 import { parseCheckMessage } from "../model/check-message.js";
 import type { CheckMessage, ResourceRow, StackRecord } from "../model/types.js";
 import { nodeKey } from "../model/types.js";
-import type { Delivery } from "../runtime/contract.js";
+import type { Delivery, RuntimeStore } from "../runtime/contract.js";
 import { formatLockHolder } from "../runtime/lock-holder.js";
-import { redactingEnv } from "../secrets/stack-secrets.js";
+import { sealingStore } from "../secrets/sealing-store.js";
+import { redactingLogger, stackRedactor } from "../secrets/stack-secrets.js";
 import { isActiveRow } from "./best-existing.js";
 import { checkCleanupNode } from "./check-cleanup.js";
 import { checkComplete } from "./check-complete.js";
@@ -29,15 +30,7 @@ import { checkTimeout, checkWatchdog, timeOut } from "./watchdog.js";
 export async function processCheck(engine: EngineContext, delivery: Delivery): Promise<void> {
   const message = parseCheckMessage(delivery.message);
   const watch = watchGone(delivery.runtime.store);
-  const delivered: CheckEnv = {
-    ...engine,
-    runtime: delivery.runtime,
-    store: watch.store,
-    ...(delivery.signal === undefined ? {} : { signal: delivery.signal }),
-    holder: formatLockHolder(engine.engineId, delivery.attempt),
-    ...(delivery.leaseValid === undefined ? {} : { leaseValid: delivery.leaseValid }),
-  };
-  await dispatch(delivered, message);
+  await dispatch(engine, delivery, watch.store, message);
   // A missing stack is fine only when it was deleted (a stale message); otherwise it was lost.
   // Timers are the exception: they are scheduled before a create writes its record, so a
   // create that then failed leaves timers for a stack that never existed (loss of a real
@@ -45,15 +38,32 @@ export async function processCheck(engine: EngineContext, delivery: Delivery): P
   if (watch.sawGone() && !isTimer(message)) await assertStackNotLost(delivery.runtime.store, message.stackId);
 }
 
+/**
+ * The environment of a check of `stack`, made once: the delivery's runtime, signal and lease,
+ * and a store and logger that redact the stack's secrets where they write
+ * (secrets/sealing-store.ts).
+ */
+async function checkEnv(engine: EngineContext, delivery: Delivery, store: RuntimeStore, stack: StackRecord): Promise<CheckEnv> {
+  const redactor = await stackRedactor({ store, templateCache: engine.templateCache, types: engine.types }, stack);
+  return {
+    ...engine,
+    runtime: delivery.runtime,
+    store: sealingStore(store, redactor),
+    logger: redactingLogger(engine.logger, redactor),
+    signal: delivery.signal,
+    holder: formatLockHolder(engine.engineId, delivery.attempt),
+    leaseValid: delivery.leaseValid,
+  };
+}
+
 function isTimer(message: CheckMessage): boolean {
   return message.kind === "timeout" || message.kind === "watchdog" || message.kind === "reconcile";
 }
 
-async function dispatch(delivered: CheckEnv, message: CheckMessage): Promise<void> {
-  const stack = await delivered.store.loadStack(message.stackId);
+async function dispatch(engine: EngineContext, delivery: Delivery, store: RuntimeStore, message: CheckMessage): Promise<void> {
+  const stack = await store.loadStack(message.stackId);
   if (stack === null) return;
-  // Everything this check writes is redacted where it is written (secrets/sealing-store.ts).
-  const env = await redactingEnv(delivered, stack);
+  const env = await checkEnv(engine, delivery, store, stack);
   if (message.kind === "node") {
     const row = await env.store.loadRow(stack.id, message.rowId);
     if (row === null) return;

@@ -1,7 +1,8 @@
 /**
  * The secrets of a stack as a check sees them: a redactor made from the hidden parameter
- * values of the stack's target and previous templates, the store that redacts with it, and
- * a logger that does too.
+ * values of the stack's target and previous templates, and a logger that redacts with it
+ * (the store that does is `sealing-store.ts`; a check's environment is made with both in
+ * `protocol/process-check.ts`).
  *
  * A check makes one redactor (it learns the secrets of the rows the check reads), but what
  * it starts from - the hidden values of the stack's templates - is computed once per
@@ -14,7 +15,7 @@ import type { CheckEnv } from "../protocol/env.js";
 import { cachedTemplate, loadTemplate } from "../protocol/engine-cache.js";
 import type { CompiledTemplate } from "../template/types.js";
 import type { Redactor } from "./redactor.js";
-import { registryRedactor, sealingStore } from "./sealing-store.js";
+import { registryRedactor } from "./sealing-store.js";
 import { templateSecrets } from "./template-secrets.js";
 
 type TemplateEnv = Pick<CheckEnv, "store" | "templateCache">;
@@ -55,12 +56,6 @@ async function stackValues(env: TemplateEnv, stack: StackRecord): Promise<readon
 /** The redactor of a stack: its target and previous templates' hidden values, its types' secret properties. */
 export async function stackRedactor(env: Pick<CheckEnv, "store" | "templateCache" | "types">, stack: StackRecord): Promise<Redactor> {
   return registryRedactor(env.types, await stackValues(env, stack));
-}
-
-/** `env` whose store and logger redact the stack's secrets where they write. */
-export async function redactingEnv(env: CheckEnv, stack: StackRecord): Promise<CheckEnv> {
-  const redactor = await stackRedactor(env, stack);
-  return { ...env, store: sealingStore(env.store, redactor), logger: redactingLogger(env.logger, redactor) };
 }
 
 /** A logger that redacts secrets from messages and from the string values of its fields. */

@@ -36,6 +36,19 @@ export type ResolvedProperties =
   | { readonly ok: true; readonly properties: Record<string, unknown>; readonly requires: string[] }
   | { readonly ok: false; readonly message: string };
 
+/** Each compiled resource's properties with their sealed values opened (templates are immutable). */
+const openedProperties = new WeakMap<Readonly<Record<string, unknown>>, Readonly<Record<string, unknown>>>();
+
+/** `resource`'s properties with their sealed values opened (once per compiled resource). */
+function openedPropertiesOf(resource: CompiledResource): Readonly<Record<string, unknown>> {
+  let opened = openedProperties.get(resource.properties);
+  if (opened === undefined) {
+    opened = openSealedProperties(resource.properties);
+    openedProperties.set(resource.properties, opened);
+  }
+  return opened;
+}
+
 /** Resolve the intrinsics of a resource's properties with its inputs and validate them. */
 export function resolveProperties(
   resource: CompiledResource,
@@ -47,7 +60,7 @@ export function resolveProperties(
   };
   let resolved: unknown;
   try {
-    resolved = resolveValue(openSealedProperties(resource.properties), {
+    resolved = resolveValue(openedPropertiesOf(resource), {
       getResource: (name) => inputs.get(name)?.refId ?? missing(name),
       getAttr: (name, attribute) => {
         const payload = inputs.get(name) ?? missing(name);

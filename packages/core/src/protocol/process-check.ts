@@ -45,11 +45,18 @@ export async function processCheck(engine: EngineContext, delivery: Delivery): P
  */
 async function checkEnv(engine: EngineContext, delivery: Delivery, store: RuntimeStore, stack: StackRecord): Promise<CheckEnv> {
   const redactor = await stackRedactor({ store, templateCache: engine.templateCache, types: engine.types }, stack);
+  // Field by field (one shape for every check), not a spread of the engine's context.
   return {
-    ...engine,
     runtime: delivery.runtime,
-    store: sealingStore(store, redactor),
+    engineId: engine.engineId,
+    types: engine.types,
     logger: redactingLogger(engine.logger, redactor),
+    retry: engine.retry,
+    watchdogIntervalMs: engine.watchdogIntervalMs,
+    aborts: engine.aborts,
+    graphCache: engine.graphCache,
+    templateCache: engine.templateCache,
+    store: sealingStore(store, redactor),
     signal: delivery.signal,
     holder: formatLockHolder(engine.engineId, delivery.attempt),
     leaseValid: delivery.leaseValid,

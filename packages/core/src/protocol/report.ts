@@ -28,7 +28,15 @@ export function nodeMessage(stackId: string, traversalId: string, key: NodeKey):
 }
 
 /** The order in which a node reports to its successors: cleanups first, then updates. */
-function reportOrder(requiredBy: readonly NodeKey[]): NodeKey[] {
+function reportOrder(requiredBy: readonly NodeKey[]): readonly NodeKey[] {
+  // Most lists are in that order already (or hold one kind): no copy then.
+  let updates = false;
+  let ordered = true;
+  for (const key of requiredBy) {
+    if (!isCleanupKey(key)) updates = true;
+    else if (updates) ordered = false;
+  }
+  if (ordered) return requiredBy;
   return [...requiredBy].sort((a, b) => (isCleanupKey(a) === isCleanupKey(b) ? 0 : isCleanupKey(a) ? -1 : 1));
 }
 

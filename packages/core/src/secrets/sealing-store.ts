@@ -93,11 +93,12 @@ const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON
 /** Seals what one check writes and opens what it reads, with the stack's redactor. */
 class Sealer {
   readonly #redactor: Redactor;
-  /** Type of each row seen, for the patches that do not name it. */
-  readonly #rowTypes = new Map<string, string>();
+  /** Type of each row seen, for the patches that do not name it (only when types have secret properties). */
+  readonly #rowTypes: Map<string, string> | undefined;
 
   constructor(redactor: Redactor) {
     this.#redactor = redactor;
+    this.#rowTypes = redactor.typed ? new Map() : undefined;
   }
 
   /**
@@ -110,7 +111,7 @@ class Sealer {
 
   /** A row as read: real properties and attributes; its secrets learned. */
   open(row: ResourceRow): ResourceRow {
-    this.#rowTypes.set(row.id, row.type);
+    this.#rowTypes?.set(row.id, row.type);
     // Nothing sealed in the row and nothing to learn from it: the row as stored is the real one.
     if (!isSealed(row.properties) && !isSealed(row.attributes) && !this.#redactor.learnsFrom(row.type)) return row;
     this.#redactor.add(secretsOf(row.properties));
@@ -127,8 +128,8 @@ class Sealer {
 
   /** A row patch as stored: view fields redacted, real values sealed. */
   patch(rowId: string | undefined, patch: RowPatch): RowPatch {
-    const type = patch.type ?? (rowId === undefined ? undefined : this.#rowTypes.get(rowId));
-    if (patch.type !== undefined && rowId !== undefined) this.#rowTypes.set(rowId, patch.type);
+    const type = patch.type ?? (rowId === undefined ? undefined : this.#rowTypes?.get(rowId));
+    if (patch.type !== undefined && rowId !== undefined) this.#rowTypes?.set(rowId, patch.type);
     const r = this.#redactor;
     if (patch.properties !== undefined) r.learnProperties(type, patch.properties);
     if (r.quiet(type)) return patch;

@@ -16,7 +16,7 @@ import { checkUpdateNode } from "./check-update.js";
 import { loadGraph } from "./engine-cache.js";
 import type { CheckEnv, EngineContext } from "./env.js";
 import { rowWriteEvent } from "./events.js";
-import { assertStackNotLost, watchGone } from "./lost-state.js";
+import { GoneWatch, assertStackNotLost } from "./lost-state.js";
 import { checkReconcile } from "./reconcile.js";
 import { retrigger } from "./report.js";
 import { casWrite } from "./row-writes.js";
@@ -29,22 +29,23 @@ import { checkTimeout, checkWatchdog, timeOut } from "./watchdog.js";
  */
 export async function processCheck(engine: EngineContext, delivery: Delivery): Promise<void> {
   const message = parseCheckMessage(delivery.message);
-  const watch = watchGone(delivery.runtime.store);
-  await dispatch(engine, delivery, watch.store, message);
+  const watch = new GoneWatch();
+  await dispatch(engine, delivery, watch, message);
   // A missing stack is fine only when it was deleted (a stale message); otherwise it was lost.
   // Timers are the exception: they are scheduled before a create writes its record, so a
   // create that then failed leaves timers for a stack that never existed (loss of a real
   // stack is seen by its checks and by the API).
-  if (watch.sawGone() && !isTimer(message)) await assertStackNotLost(delivery.runtime.store, message.stackId);
+  if (watch.gone && !isTimer(message)) await assertStackNotLost(delivery.runtime.store, message.stackId);
 }
 
 /**
  * The environment of a check of `stack`, made once: the delivery's runtime, signal and lease,
  * and a store and logger that redact the stack's secrets where they write
- * (secrets/sealing-store.ts).
+ * (secrets/sealing-store.ts); `watch` sees the store's answers.
  */
-async function checkEnv(engine: EngineContext, delivery: Delivery, store: RuntimeStore, stack: StackRecord): Promise<CheckEnv> {
-  const redactor = await stackRedactor({ store, templateCache: engine.templateCache, types: engine.types }, stack);
+async function checkEnv(engine: EngineContext, delivery: Delivery, watch: GoneWatch, stack: StackRecord): Promise<CheckEnv> {
+  const store = delivery.runtime.store;
+  const redactor = await stackRedactor({ store, templateCache: engine.templateCache, types: engine.types, watch }, stack);
   // Field by field (one shape for every check), not a spread of the engine's context.
   return {
     runtime: delivery.runtime,
@@ -56,7 +57,7 @@ async function checkEnv(engine: EngineContext, delivery: Delivery, store: Runtim
     aborts: engine.aborts,
     graphCache: engine.graphCache,
     templateCache: engine.templateCache,
-    store: sealingStore(store, redactor),
+    store: sealingStore(store, redactor, watch),
     signal: delivery.signal,
     holder: formatLockHolder(engine.engineId, delivery.attempt),
     leaseValid: delivery.leaseValid,
@@ -67,10 +68,10 @@ function isTimer(message: CheckMessage): boolean {
   return message.kind === "timeout" || message.kind === "watchdog" || message.kind === "reconcile";
 }
 
-async function dispatch(engine: EngineContext, delivery: Delivery, store: RuntimeStore, message: CheckMessage): Promise<void> {
-  const stack = await store.loadStack(message.stackId);
+async function dispatch(engine: EngineContext, delivery: Delivery, watch: GoneWatch, message: CheckMessage): Promise<void> {
+  const stack = watch.note(await delivery.runtime.store.loadStack(message.stackId));
   if (stack === null) return;
-  const env = await checkEnv(engine, delivery, store, stack);
+  const env = await checkEnv(engine, delivery, watch, stack);
   if (message.kind === "node") {
     const row = await env.store.loadRow(stack.id, message.rowId);
     if (row === null) return;

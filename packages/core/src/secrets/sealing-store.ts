@@ -200,9 +200,21 @@ class Sealer {
   }
 }
 
-/** Wrap `store` so that writes are redacted (real values sealed) and reads are opened. */
-export function sealingStore(store: RuntimeStore, redactor: Redactor): RuntimeStore {
-  return new SealingStore(store, new Sealer(redactor));
+/** Sees every answer of a check's store but its events' (`protocol/lost-state.ts` notes "gone" ones). */
+export interface AnswerWatch {
+  /** Look at `answer`; give it back. */
+  note<T>(answer: T): T;
+}
+
+const NO_WATCH: AnswerWatch = { note: (answer) => answer };
+
+/**
+ * Wrap `store` so that writes are redacted (real values sealed) and reads are opened, and
+ * `watch` sees every answer (one wrapper per check does both: each layer is a promise more
+ * per store call).
+ */
+export function sealingStore(store: RuntimeStore, redactor: Redactor, watch: AnswerWatch = NO_WATCH): RuntimeStore {
+  return new SealingStore(store, new Sealer(redactor), watch);
 }
 
 /**
@@ -213,13 +225,15 @@ export function sealingStore(store: RuntimeStore, redactor: Redactor): RuntimeSt
 class SealingStore implements RuntimeStore {
   readonly #store: RuntimeStore;
   readonly #sealer: Sealer;
+  readonly #watch: AnswerWatch;
   readonly writeRowWithEvent?: (write: RowWrite, event: RowWriteEvent) => Promise<RowWriteResult>;
   readonly reportNode?: (report: NodeReport) => Promise<NodeReportResult>;
   readonly nodeReported?: (stackId: string, traversalId: string, node: NodeKey) => Promise<boolean>;
 
-  constructor(store: RuntimeStore, sealer: Sealer) {
+  constructor(store: RuntimeStore, sealer: Sealer, watch: AnswerWatch) {
     this.#store = store;
     this.#sealer = sealer;
+    this.#watch = watch;
     // The optional fused operations exist exactly when the runtime has them.
     // (Shared prototype functions, not closures: a check makes one of these stores.)
     if (store.writeRowWithEvent !== undefined) this.writeRowWithEvent = SealingStore.prototype.fusedWriteRowWithEvent;
@@ -227,66 +241,66 @@ class SealingStore implements RuntimeStore {
     if (store.nodeReported !== undefined) this.nodeReported = SealingStore.prototype.fusedNodeReported;
   }
 
-  createStack(stack: StackRecord, template: CompiledTemplate): Promise<boolean> {
-    return this.#store.createStack(this.#sealer.stack(stack), template);
+  async createStack(stack: StackRecord, template: CompiledTemplate): Promise<boolean> {
+    return this.#watch.note(await this.#store.createStack(this.#sealer.stack(stack), template));
   }
-  findStackId(name: string): Promise<string | null> {
-    return this.#store.findStackId(name);
+  async findStackId(name: string): Promise<string | null> {
+    return this.#watch.note(await this.#store.findStackId(name));
   }
-  listStackNames(): Promise<string[]> {
-    return this.#store.listStackNames();
+  async listStackNames(): Promise<string[]> {
+    return this.#watch.note(await this.#store.listStackNames());
   }
-  loadStack(stackId: string): Promise<StackRecord | null> {
-    return this.#store.loadStack(stackId);
+  async loadStack(stackId: string): Promise<StackRecord | null> {
+    return this.#watch.note(await this.#store.loadStack(stackId));
   }
-  beginTraversal(input: BeginTraversal): Promise<boolean> {
-    return this.#store.beginTraversal({ ...input, stack: this.#sealer.stack(input.stack) });
+  async beginTraversal(input: BeginTraversal): Promise<boolean> {
+    return this.#watch.note(await this.#store.beginTraversal({ ...input, stack: this.#sealer.stack(input.stack) }));
   }
-  installGraph(input: InstallGraph): Promise<boolean> {
-    return this.#store.installGraph({ ...input, newRows: input.newRows.map((r) => this.#sealer.newRow(r, r.id)) });
+  async installGraph(input: InstallGraph): Promise<boolean> {
+    return this.#watch.note(await this.#store.installGraph({ ...input, newRows: input.newRows.map((r) => this.#sealer.newRow(r, r.id)) }));
   }
-  allocateRowIds(stackId: string, count: number): Promise<string[]> {
-    return this.#store.allocateRowIds(stackId, count);
+  async allocateRowIds(stackId: string, count: number): Promise<string[]> {
+    return this.#watch.note(await this.#store.allocateRowIds(stackId, count));
   }
-  loadGraph(stackId: string, traversalId: string): Promise<TraversalGraph | null> {
-    return this.#store.loadGraph(stackId, traversalId);
+  async loadGraph(stackId: string, traversalId: string): Promise<TraversalGraph | null> {
+    return this.#watch.note(await this.#store.loadGraph(stackId, traversalId));
   }
-  updateStack(...[stackId, ifTraversal, patch, ifStatus]: Parameters<RuntimeStore["updateStack"]>): Promise<boolean> {
-    return this.#store.updateStack(stackId, ifTraversal, this.#sealer.stack(patch), ifStatus);
+  async updateStack(...[stackId, ifTraversal, patch, ifStatus]: Parameters<RuntimeStore["updateStack"]>): Promise<boolean> {
+    return this.#watch.note(await this.#store.updateStack(stackId, ifTraversal, this.#sealer.stack(patch), ifStatus));
   }
-  deleteStack(stackId: string, ifTraversal: string, deletedAt: number): Promise<boolean> {
-    return this.#store.deleteStack(stackId, ifTraversal, deletedAt);
+  async deleteStack(stackId: string, ifTraversal: string, deletedAt: number): Promise<boolean> {
+    return this.#watch.note(await this.#store.deleteStack(stackId, ifTraversal, deletedAt));
   }
-  loadTombstone(stackId: string): ReturnType<RuntimeStore["loadTombstone"]> {
-    return this.#store.loadTombstone(stackId);
+  async loadTombstone(stackId: string): ReturnType<RuntimeStore["loadTombstone"]> {
+    return this.#watch.note(await this.#store.loadTombstone(stackId));
   }
-  loadTemplate(stackId: string, templateId: string): Promise<CompiledTemplate | null> {
-    return this.#store.loadTemplate(stackId, templateId);
+  async loadTemplate(stackId: string, templateId: string): Promise<CompiledTemplate | null> {
+    return this.#watch.note(await this.#store.loadTemplate(stackId, templateId));
   }
   async loadRows(stackId: string): Promise<ResourceRow[]> {
-    return (await this.#store.loadRows(stackId)).map((r) => this.#sealer.open(r));
+    return this.#watch.note(await this.#store.loadRows(stackId)).map((r) => this.#sealer.open(r));
   }
   async loadRow(stackId: string, rowId: string): Promise<ResourceRow | null> {
-    const row = await this.#store.loadRow(stackId, rowId);
+    const row = this.#watch.note(await this.#store.loadRow(stackId, rowId));
     return row === null ? null : this.#sealer.open(row);
   }
   async writeRow(write: RowWrite): Promise<RowWriteResult> {
-    return this.#sealer.openResult(await this.#store.writeRow(this.#sealer.write(write)));
+    return this.#sealer.openResult(this.#watch.note(await this.#store.writeRow(this.#sealer.write(write))));
   }
   async createReplacement(...[stackId, oldRowId, traversalId, ifVersion, row]: Parameters<RuntimeStore["createReplacement"]>): Promise<ReplacementResult> {
-    return this.#sealer.openResult(await this.#store.createReplacement(stackId, oldRowId, traversalId, ifVersion, this.#sealer.newRow(row)));
+    return this.#sealer.openResult(this.#watch.note(await this.#store.createReplacement(stackId, oldRowId, traversalId, ifVersion, this.#sealer.newRow(row))));
   }
-  completeTraversal(...[stackId, traversalId, drop, keep, patch]: Parameters<RuntimeStore["completeTraversal"]>): Promise<boolean> {
-    return this.#store.completeTraversal(stackId, traversalId, drop, keep, this.#sealer.stack(patch));
+  async completeTraversal(...[stackId, traversalId, drop, keep, patch]: Parameters<RuntimeStore["completeTraversal"]>): Promise<boolean> {
+    return this.#watch.note(await this.#store.completeTraversal(stackId, traversalId, drop, keep, this.#sealer.stack(patch)));
   }
-  syncMerge(...[stackId, traversalId, node, sender, payload, counted, required]: Parameters<RuntimeStore["syncMerge"]>): Promise<SyncResult> {
-    return this.#store.syncMerge(stackId, traversalId, node, sender, this.#sealer.payload(payload), counted, required);
+  async syncMerge(...[stackId, traversalId, node, sender, payload, counted, required]: Parameters<RuntimeStore["syncMerge"]>): Promise<SyncResult> {
+    return this.#watch.note(await this.#store.syncMerge(stackId, traversalId, node, sender, this.#sealer.payload(payload), counted, required));
   }
-  syncHas(stackId: string, traversalId: string, node: SyncKey, sender: SyncKey): Promise<boolean> {
-    return this.#store.syncHas(stackId, traversalId, node, sender);
+  async syncHas(stackId: string, traversalId: string, node: SyncKey, sender: SyncKey): Promise<boolean> {
+    return this.#watch.note(await this.#store.syncHas(stackId, traversalId, node, sender));
   }
   async readSync(stackId: string, traversalId: string, node: SyncKey): Promise<Map<SyncKey, SyncPayload> | null> {
-    const sync = await this.#store.readSync(stackId, traversalId, node);
+    const sync = this.#watch.note(await this.#store.readSync(stackId, traversalId, node));
     if (sync === null) return null;
     let opened: Map<SyncKey, SyncPayload> | undefined;
     for (const [key, payload] of sync) {
@@ -305,18 +319,18 @@ class SealingStore implements RuntimeStore {
   /** `writeRowWithEvent`, present when the runtime has it. */
   private async fusedWriteRowWithEvent(write: RowWrite, event: RowWriteEvent): Promise<RowWriteResult> {
     const result = await (this.#store.writeRowWithEvent as NonNullable<RuntimeStore["writeRowWithEvent"]>).call(this.#store, this.#sealer.write(write), this.#sealer.event(event));
-    return this.#sealer.openResult(result);
+    return this.#sealer.openResult(this.#watch.note(result));
   }
 
   /** `nodeReported`, present when the runtime has it. */
-  private fusedNodeReported(stackId: string, traversalId: string, node: NodeKey): Promise<boolean> {
-    return (this.#store.nodeReported as NonNullable<RuntimeStore["nodeReported"]>).call(this.#store, stackId, traversalId, node);
+  private async fusedNodeReported(stackId: string, traversalId: string, node: NodeKey): Promise<boolean> {
+    return this.#watch.note(await (this.#store.nodeReported as NonNullable<RuntimeStore["nodeReported"]>).call(this.#store, stackId, traversalId, node));
   }
 
   /** `reportNode`, present when the runtime has it. */
   private async fusedReportNode(report: NodeReport): Promise<NodeReportResult> {
     const sealer = this.#sealer;
-    const result = await (this.#store.reportNode as NonNullable<RuntimeStore["reportNode"]>).call(this.#store, sealer.report(report));
+    const result = this.#watch.note(await (this.#store.reportNode as NonNullable<RuntimeStore["reportNode"]>).call(this.#store, sealer.report(report)));
     return result.kind === "refused" ? sealer.openResult(result) : result;
   }
 }

@@ -15,10 +15,11 @@ import type { CheckEnv } from "../protocol/env.js";
 import { cachedTemplate, loadTemplate } from "../protocol/engine-cache.js";
 import type { CompiledTemplate } from "../template/types.js";
 import type { Redactor } from "./redactor.js";
+import type { AnswerWatch } from "./sealing-store.js";
 import { registryRedactor } from "./sealing-store.js";
 import { templateSecrets } from "./template-secrets.js";
 
-type TemplateEnv = Pick<CheckEnv, "store" | "templateCache">;
+type TemplateEnv = Pick<CheckEnv, "store" | "templateCache"> & { readonly watch?: AnswerWatch };
 
 const NO_VALUES: readonly string[] = [];
 
@@ -39,7 +40,8 @@ function valuesOf(template: CompiledTemplate | null): readonly string[] {
 /** The hidden values of one of a stack's templates: from the engine's cache when it holds it. */
 function templateValues(env: TemplateEnv, stackId: string, templateId: string): readonly string[] | Promise<readonly string[]> {
   const hit = cachedTemplate(env, stackId, templateId);
-  return hit !== undefined ? valuesOf(hit) : loadTemplate(env, stackId, templateId).then(valuesOf);
+  if (hit !== undefined) return valuesOf(hit);
+  return loadTemplate(env, stackId, templateId).then((template) => valuesOf(env.watch === undefined ? template : env.watch.note(template)));
 }
 
 /** The hidden values of the stack's target and previous templates. */
@@ -53,8 +55,11 @@ async function stackValues(env: TemplateEnv, stack: StackRecord): Promise<readon
   return current.length === 0 ? previous : [...current, ...previous];
 }
 
-/** The redactor of a stack: its target and previous templates' hidden values, its types' secret properties. */
-export async function stackRedactor(env: Pick<CheckEnv, "store" | "templateCache" | "types">, stack: StackRecord): Promise<Redactor> {
+/**
+ * The redactor of a stack: its target and previous templates' hidden values, its types'
+ * secret properties (`env.watch` sees the templates loaded).
+ */
+export async function stackRedactor(env: TemplateEnv & Pick<CheckEnv, "types">, stack: StackRecord): Promise<Redactor> {
   return registryRedactor(env.types, await stackValues(env, stack));
 }
 

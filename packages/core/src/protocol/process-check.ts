@@ -4,7 +4,7 @@
 import { parseCheckMessage } from "../model/check-message.js";
 import type { CheckMessage, ResourceRow, StackRecord } from "../model/types.js";
 import { nodeKey } from "../model/types.js";
-import type { Delivery, RuntimeStore } from "../runtime/contract.js";
+import type { Delivery } from "../runtime/contract.js";
 import { formatLockHolder } from "../runtime/lock-holder.js";
 import { sealingStore } from "../secrets/sealing-store.js";
 import { redactingLogger, stackRedactor } from "../secrets/stack-secrets.js";

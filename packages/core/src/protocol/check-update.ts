@@ -60,7 +60,8 @@ export async function checkUpdateNode(env: CheckEnv, stack: StackRecord, graph: 
     return failTraversal(env, stack.id, graph.traversalId, `Resource ${first.name}: ${resolved.message}`, first.id);
   }
   const run: UpdateRun = {
-    observations: new Map(),
+    // Only a converging update observes (once per node check).
+    ...(stack.converge === true ? { observations: new Map() } : {}),
     env,
     stack,
     graph,

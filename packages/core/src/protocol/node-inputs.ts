@@ -7,6 +7,7 @@ import { errorMessage } from "../error-message.js";
 import type { NodeKey, NodePayload, SyncKey, SyncPayload, TraversalGraph } from "../model/types.js";
 import type { AnyResourceType } from "../plugin/types.js";
 import { openSealedProperties } from "../secrets/template-secrets.js";
+import type { ResolveContext } from "../template/index.js";
 import { resolveValue } from "../template/index.js";
 import { ownValue } from "../template/plain-data.js";
 import type { CompiledResource } from "../template/types.js";
@@ -55,18 +56,9 @@ export function resolveProperties(
   type: AnyResourceType,
   inputs: ReadonlyMap<string, NodePayload>,
 ): ResolvedProperties {
-  const missing = (name: string): never => {
-    throw new ProtocolError(`no data from "${name}" reached this resource`);
-  };
   let resolved: unknown;
   try {
-    resolved = resolveValue(openedPropertiesOf(resource), {
-      getResource: (name) => inputs.get(name)?.refId ?? missing(name),
-      getAttr: (name, attribute) => {
-        const payload = inputs.get(name) ?? missing(name);
-        return ownValue(payload.attributes, attribute) ?? null;
-      },
-    });
+    resolved = resolveValue(openedPropertiesOf(resource), new InputsContext(inputs));
   } catch (error) {
     return { ok: false, message: `cannot resolve properties: ${errorMessage(error)}` };
   }
@@ -76,8 +68,33 @@ export function resolveProperties(
     const where = issue === undefined || issue.path.length === 0 ? "" : ` at properties.${issue.path.join(".")}`;
     return { ok: false, message: `invalid resolved properties${where}: ${issue?.message ?? "rejected by schema"}` };
   }
-  const requires = [...new Set([...inputs.values()].map((p) => p.rowId))].sort();
+  const requires = inputs.size === 0 ? [] : [...new Set([...inputs.values()].map((p) => p.rowId))].sort();
   return { ok: true, properties: parsed.data as Record<string, unknown>, requires };
+}
+
+/** Resolution reads the predecessors' payloads (one object per check, no closures). */
+class InputsContext implements ResolveContext {
+  readonly #inputs: ReadonlyMap<string, NodePayload>;
+
+  constructor(inputs: ReadonlyMap<string, NodePayload>) {
+    this.#inputs = inputs;
+  }
+
+  getResource(name: string): unknown {
+    return this.#inputs.get(name)?.refId ?? missing(name);
+  }
+
+  getAttr(name: string, attribute: string): unknown {
+    return ownValue(this.#payload(name).attributes, attribute) ?? null;
+  }
+
+  #payload(name: string): NodePayload {
+    return this.#inputs.get(name) ?? missing(name);
+  }
+}
+
+function missing(name: string): never {
+  throw new ProtocolError(`no data from "${name}" reached this resource`);
 }
 
 /** Structural equality of JSON-like values. */

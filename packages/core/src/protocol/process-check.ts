@@ -7,7 +7,7 @@ import { nodeKey } from "../model/types.js";
 import type { Delivery } from "../runtime/contract.js";
 import { formatLockHolder } from "../runtime/lock-holder.js";
 import { sealingStore } from "../secrets/sealing-store.js";
-import { redactingLogger, stackRedactor } from "../secrets/stack-secrets.js";
+import { redactingLogger, stackRedactor, stackSecretValues } from "../secrets/stack-secrets.js";
 import { isActiveRow } from "./best-existing.js";
 import { checkCleanupNode } from "./check-cleanup.js";
 import { checkComplete } from "./check-complete.js";
@@ -39,13 +39,14 @@ export async function processCheck(engine: EngineContext, delivery: Delivery): P
 }
 
 /**
- * The environment of a check of `stack`, made once: the delivery's runtime, signal and lease,
- * and a store and logger that redact the stack's secrets where they write
- * (secrets/sealing-store.ts); `watch` sees the store's answers.
+ * The environment of a check, made once: the delivery's runtime, signal and lease, and a
+ * store and logger that redact the stack's secrets (hidden `values` of its templates, and
+ * what the check learns) where they write (secrets/sealing-store.ts); `watch` sees the
+ * store's answers.
  */
-async function checkEnv(engine: EngineContext, delivery: Delivery, watch: GoneWatch, stack: StackRecord): Promise<CheckEnv> {
+function checkEnv(engine: EngineContext, delivery: Delivery, watch: GoneWatch, values: readonly string[]): CheckEnv {
   const store = delivery.runtime.store;
-  const redactor = await stackRedactor({ store, templateCache: engine.templateCache, types: engine.types, watch }, stack);
+  const redactor = stackRedactor(engine.types, values);
   // Field by field (one shape for every check), not a spread of the engine's context.
   return {
     runtime: delivery.runtime,
@@ -71,7 +72,9 @@ function isTimer(message: CheckMessage): boolean {
 async function dispatch(engine: EngineContext, delivery: Delivery, watch: GoneWatch, message: CheckMessage): Promise<void> {
   const stack = watch.note(await delivery.runtime.store.loadStack(message.stackId));
   if (stack === null) return;
-  const env = await checkEnv(engine, delivery, watch, stack);
+  const store = delivery.runtime.store;
+  const values = stackSecretValues({ store, templateCache: engine.templateCache, watch }, stack);
+  const env = checkEnv(engine, delivery, watch, Array.isArray(values) ? values : await values);
   if (message.kind === "node") {
     const row = await env.store.loadRow(stack.id, message.rowId);
     if (row === null) return;

@@ -10,6 +10,7 @@
  * templates are cached starts without waiting on the store.
  */
 import type { StackRecord } from "../model/types.js";
+import type { TypeRegistry } from "../plugin/registry.js";
 import type { Logger } from "../plugin/types.js";
 import type { CheckEnv } from "../protocol/env.js";
 import { cachedTemplate, loadTemplate } from "../protocol/engine-cache.js";
@@ -37,30 +38,40 @@ function valuesOf(template: CompiledTemplate | null): readonly string[] {
   return values;
 }
 
-/** The hidden values of one of a stack's templates: from the engine's cache when it holds it. */
+/** The hidden values of one of a stack's templates: at once when the engine's cache holds it. */
 function templateValues(env: TemplateEnv, stackId: string, templateId: string): readonly string[] | Promise<readonly string[]> {
   const hit = cachedTemplate(env, stackId, templateId);
   if (hit !== undefined) return valuesOf(hit);
-  return loadTemplate(env, stackId, templateId).then((template) => valuesOf(env.watch === undefined ? template : env.watch.note(template)));
+  return Promise.resolve(loadTemplate(env, stackId, templateId)).then((template) => valuesOf(env.watch === undefined ? template : env.watch.note(template)));
 }
 
-/** The hidden values of the stack's target and previous templates. */
-async function stackValues(env: TemplateEnv, stack: StackRecord): Promise<readonly string[]> {
+/**
+ * The hidden values of the stack's target and previous templates: at once when the engine's
+ * cache holds both (no promise: this runs for every check), else as a promise.
+ */
+export function stackSecretValues(env: TemplateEnv, stack: StackRecord): readonly string[] | Promise<readonly string[]> {
   const target = templateValues(env, stack.id, stack.templateId);
-  const current = Array.isArray(target) ? target : await target;
-  if (stack.prevTemplateId === null || stack.prevTemplateId === stack.templateId) return current;
+  if (stack.prevTemplateId === null || stack.prevTemplateId === stack.templateId) return target;
   const prev = templateValues(env, stack.id, stack.prevTemplateId);
-  const previous = Array.isArray(prev) ? prev : await prev;
+  if (!isPromise(target) && !isPromise(prev)) return joined(target, prev);
+  return Promise.all([target, prev]).then(([current, previous]) => joined(current, previous));
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return value instanceof Promise;
+}
+
+function joined(current: readonly string[], previous: readonly string[]): readonly string[] {
   if (previous.length === 0) return current;
   return current.length === 0 ? previous : [...current, ...previous];
 }
 
 /**
- * The redactor of a stack: its target and previous templates' hidden values, its types'
- * secret properties (`env.watch` sees the templates loaded).
+ * The redactor of a stack: its target and previous templates' hidden values (see
+ * {@link stackSecretValues}), its types' secret properties.
  */
-export async function stackRedactor(env: TemplateEnv & Pick<CheckEnv, "types">, stack: StackRecord): Promise<Redactor> {
-  return registryRedactor(env.types, await stackValues(env, stack));
+export function stackRedactor(types: TypeRegistry, values: readonly string[]): Redactor {
+  return registryRedactor(types, values);
 }
 
 /** A logger that redacts secrets from messages and from the string values of its fields. */

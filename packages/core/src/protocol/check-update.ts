@@ -77,10 +77,11 @@ export async function checkUpdateNode(env: CheckEnv, stack: StackRecord, graph: 
 
 async function decide(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
   const { env, stack, graph } = run;
-  const holder = await holderState(env, stack.id, row);
+  const held = holderState(env, stack.id, row);
+  const holder = typeof held === "string" ? held : await held;
   if (holder === "alive") return "done"; // parked: the holder retriggers the row when it is done
   if (row.action === "INIT" || (row.action === "CREATE" && row.status === "IN_PROGRESS")) {
-    return (await importsRow(run, row)) ? importRow(run, row) : createRow(run, row);
+    return run.resource.externalId !== undefined && (await importsRow(run, row)) ? importRow(run, row) : createRow(run, row);
   }
   if (row.replacedBy !== null) {
     const replacement = await env.store.loadRow(stack.id, row.replacedBy);

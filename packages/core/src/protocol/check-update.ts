@@ -47,7 +47,8 @@ export async function checkUpdateNode(env: CheckEnv, stack: StackRecord, graph: 
   if (sync === null) return retrigger(env, stack.id, first.id);
   const inputs = collectInputs(graph, node, sync);
   if (inputs === null || (await nodeReported(env, stack.id, graph, node))) return;
-  const template = await loadTemplate(env, stack.id, graph.templateId);
+  const cached = loadTemplate(env, stack.id, graph.templateId);
+  const template = cached instanceof Promise ? await cached : cached;
   const resource = template?.resources[first.name];
   if (template === null || resource === undefined) return;
   const type = env.types.get(resource.type);

@@ -81,7 +81,8 @@ async function dispatch(engine: EngineContext, delivery: Delivery, watch: GoneWa
     if (message.traversalId !== stack.currentTraversal) return handleStale(env, stack, row);
     if (stack.status !== "IN_PROGRESS") return;
     if (stack.deadline !== null && env.runtime.now() >= stack.deadline) return timeOut(env, stack);
-    const graph = await loadGraph(env, stack.id, message.traversalId);
+    const cached = loadGraph(env, stack.id, message.traversalId);
+    const graph = cached instanceof Promise ? await cached : cached;
     if (graph === null) return;
     if (stack.action === "CHECK") return message.direction === "U" ? checkObserveNode(env, stack, graph, row) : undefined;
     return message.direction === "U" ? checkUpdateNode(env, stack, graph, row) : checkCleanupNode(env, stack, graph, row);

@@ -81,8 +81,12 @@ export function mergeSync(env: StoreEnv, merge: SyncMerge): Promise<SyncResult> 
  * Report a node (fused when the runtime has `reportNode`): the write with its event, then
  * the merges in order. Composed, a merge that finds the traversal gone stops the report.
  */
-export async function reportNode(env: StoreEnv, report: NodeReport): Promise<NodeReportResult> {
-  if (env.store.reportNode !== undefined) return env.store.reportNode(report);
+export function reportNode(env: StoreEnv, report: NodeReport): Promise<NodeReportResult> {
+  // The fused operation's promise as it is (no async wrapper: this runs for every check).
+  return env.store.reportNode !== undefined ? env.store.reportNode(report) : composedReport(env, report);
+}
+
+async function composedReport(env: StoreEnv, report: NodeReport): Promise<NodeReportResult> {
   if (report.write !== undefined) {
     const written = await writeWithEvent(env, report.write, report.event);
     if (!written.ok) return { kind: "refused", reason: written.reason, row: written.row };
@@ -106,7 +110,7 @@ export async function reportNode(env: StoreEnv, report: NodeReport): Promise<Nod
  * completion point of a wide stack holds an entry per root), which a runtime with
  * `nodeReported` may serve from the check's first reads.
  */
-export async function nodeReported(env: StoreEnv, stackId: string, graph: TraversalGraph, key: NodeKey): Promise<boolean> {
+export function nodeReported(env: StoreEnv, stackId: string, graph: TraversalGraph, key: NodeKey): boolean | Promise<boolean> {
   if (graph.nodes[key] === undefined) return false;
   if (env.store.nodeReported !== undefined) return env.store.nodeReported(stackId, graph.traversalId, key);
   const last = reportTargets(graph, key, null).at(-1);

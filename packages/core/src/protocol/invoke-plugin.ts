@@ -57,12 +57,19 @@ export async function fence(env: CheckEnv, stackId: string, row: Pick<ResourceRo
   }
 }
 
-/** Never aborted: the signal of a detached call (one, shared). */
-const NEVER_ABORTED = new AbortController().signal;
-
 /** The abort state of a call: its delivery's and traversal's (`AbortRegistry`), or never aborted (detached). */
 type CallState = Pick<CallSignal, "aborted" | "reason" | "signal">;
-const DETACHED: CallState = { aborted: false, reason: undefined, signal: NEVER_ABORTED };
+
+/** A detached call's state: never aborted; its own signal (listeners a handler adds die with it), made when read. */
+class DetachedCall implements CallState {
+  readonly aborted = false;
+  readonly reason = undefined;
+  #signal: AbortSignal | undefined;
+
+  get signal(): AbortSignal {
+    return (this.#signal ??= new AbortController().signal);
+  }
+}
 
 /**
  * Run `call` with a fresh handler context, retrying retryable failures with exponential
@@ -77,7 +84,7 @@ export async function invokePlugin<T>(env: CheckEnv, target: PluginCall, call: (
   const detached = options.detached === true;
   const locked = !detached && options.locked !== false;
   const opened = detached ? undefined : env.aborts.open(stack.id, traversalId, env.signal);
-  const state: CallState = opened ?? DETACHED;
+  const state: CallState = opened ?? new DetachedCall();
   const base = baseContext(state, stack, row, new ScopedLogger(env.logger, stack.name, row.name, type.type, handler));
   try {
     let delay = env.retry.initialDelayMs;

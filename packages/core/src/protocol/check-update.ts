@@ -41,7 +41,9 @@ export async function updateNodeOf(env: CheckEnv, stackId: string, graph: Traver
 
 /** Check the update node of `row` in the stack's current traversal. */
 export async function checkUpdateNode(env: CheckEnv, stack: StackRecord, graph: TraversalGraph, first: ResourceRow): Promise<void> {
-  const node = await updateNodeOf(env, stack.id, graph, first);
+  // The row's own node (the common case) is known without a read.
+  const own = nodeKey("U", first.id);
+  const node = graph.nodes[own] !== undefined ? own : await updateNodeOf(env, stack.id, graph, first);
   if (node === null) return;
   const sync = await env.store.readSync(stack.id, graph.traversalId, node);
   if (sync === null) return retrigger(env, stack.id, first.id);

@@ -94,11 +94,11 @@ async function decide(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
       return "done";
     }
   }
-  const changed = changedProperties(row.properties, run.properties);
-  // Another type (the template changed it, e.g. a resource became a nested stack) is never
-  // updated in place: an interrupted update of the old type is marked FAILED, then replaced.
-  const inPlace = row.type === run.resource.type && changed.every((p) => run.type.isUpdatable(p));
   if (row.status === "IN_PROGRESS" && row.action === "UPDATE") {
+    const changed = changedProperties(row.properties, run.properties);
+    // Another type (the template changed it, e.g. a resource became a nested stack) is never
+    // updated in place: an interrupted update of the old type is marked FAILED, then replaced.
+    const inPlace = row.type === run.resource.type && changed.every((p) => run.type.isUpdatable(p));
     // An interrupted update: updates set the desired state, so re-apply it. If the new target
     // needs a replacement instead, the row is marked FAILED (and unlocked) first: a row still
     // locked by the dead engine cannot be replaced.
@@ -119,7 +119,7 @@ async function decide(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
  * - what the resource is (its recorded properties, or what a converge observed).
  */
 function settle(run: UpdateRun, row: ResourceRow, current: Readonly<Record<string, unknown>>): Promise<StepResult> {
-  const changed = changedProperties({ ...current }, run.properties);
+  const changed = changedProperties(current, run.properties);
   const inPlace = changed.every((p) => run.type.isUpdatable(p));
   const verdict = run.type.diff?.(current, run.properties) ?? (changed.length === 0 ? "none" : "update");
   if (verdict === "none") return noChange(run, row);

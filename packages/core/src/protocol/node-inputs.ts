@@ -110,7 +110,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 }
 
 /** Names of the properties whose values differ. */
-export function changedProperties(oldProps: Record<string, unknown>, newProps: Record<string, unknown>): string[] {
+export function changedProperties(oldProps: Readonly<Record<string, unknown>>, newProps: Readonly<Record<string, unknown>>): string[] {
   const keys = new Set([...Object.keys(oldProps), ...Object.keys(newProps)]);
   return [...keys].filter((k) => !deepEqual(oldProps[k], newProps[k])).sort();
 }

@@ -25,7 +25,21 @@ export interface RowWriteEvent {
   readonly reason: string;
 }
 
-/** The resource event `event` stands for, once `row` is written. */
+/**
+ * The resource event `event` stands for, once `row` is written (one object of one shape,
+ * built field by field: this runs for every accepted write).
+ */
 export function completeRowEvent(event: RowWriteEvent, row: Pick<ResourceRow, "id" | "name" | "physicalId">): NewStackEvent {
-  return { ...event, kind: "resource", resourceName: row.name, rowId: row.id, physicalId: row.physicalId };
+  return {
+    time: event.time,
+    stackName: event.stackName,
+    traversalId: event.traversalId,
+    action: event.action,
+    status: event.status,
+    reason: event.reason,
+    kind: "resource",
+    resourceName: row.name,
+    rowId: row.id,
+    physicalId: row.physicalId,
+  };
 }

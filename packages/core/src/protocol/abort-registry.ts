@@ -1,42 +1,102 @@
 /**
- * Tracks the AbortControllers of in-flight plugin calls by traversal, so a cancellation (or a
- * stack timeout) published by the runtime reaches every call of that traversal on this engine.
- * A call may also follow one more signal: its delivery's, aborted when the runtime takes the
- * check back from this engine.
+ * Tracks the in-flight plugin calls by traversal, so a cancellation (or a stack timeout)
+ * published by the runtime reaches every call of that traversal on this engine. A call may
+ * also follow one more signal: its delivery's, aborted when the runtime takes the check back
+ * from this engine.
+ *
+ * A call's `AbortSignal` is made only when something reads it (a handler that honours its
+ * signal, a retry's sleep): most calls finish without anyone looking, and an AbortController
+ * with its listeners is a measurable share of a cheap check. Until then the call answers
+ * `aborted` from its traversal's state and its delivery's signal.
  */
 
-/** Registry of abort controllers keyed by (stack, traversal). */
+/** The calls of one traversal on this engine. */
+class TraversalCalls {
+  /** Why the traversal was aborted (calls opened later start aborted). */
+  reason: string | undefined = undefined;
+  /** Calls open now. */
+  open = 0;
+  /** The signals made so far by the open calls. */
+  readonly controllers = new Set<AbortController>();
+}
+
+/** The abort state of one plugin call (see the module comment). */
+export class CallSignal {
+  readonly #calls: TraversalCalls;
+  readonly #linked: AbortSignal | undefined;
+  #controller: AbortController | undefined;
+  #follow: (() => void) | undefined;
+
+  /** @internal made by {@link AbortRegistry.open} */
+  constructor(calls: TraversalCalls, linked: AbortSignal | undefined) {
+    this.#calls = calls;
+    this.#linked = linked;
+  }
+
+  /** Whether the call is aborted: its traversal was, or its delivery was taken back. */
+  get aborted(): boolean {
+    if (this.#controller !== undefined) return this.#controller.signal.aborted;
+    return this.#calls.reason !== undefined || this.#linked?.aborted === true;
+  }
+
+  /** Why the call was aborted (undefined while it is not). */
+  get reason(): unknown {
+    if (this.#controller !== undefined) return this.#controller.signal.aborted ? (this.#controller.signal.reason as unknown) : undefined;
+    if (this.#calls.reason !== undefined) return this.#calls.reason;
+    return this.#linked?.aborted === true ? (this.#linked.reason ?? "handed back") : undefined;
+  }
+
+  /** The call's signal (made on first read, aborted with the traversal or the delivery). */
+  get signal(): AbortSignal {
+    if (this.#controller !== undefined) return this.#controller.signal;
+    const controller = new AbortController();
+    this.#controller = controller;
+    const linked = this.#linked;
+    if (this.#calls.reason !== undefined) controller.abort(this.#calls.reason);
+    else if (linked?.aborted === true) controller.abort(linked.reason ?? "handed back");
+    else if (linked !== undefined) {
+      this.#follow = () => controller.abort(linked.reason ?? "handed back");
+      linked.addEventListener("abort", this.#follow, { once: true });
+    }
+    this.#calls.controllers.add(controller);
+    return controller.signal;
+  }
+
+  /** @internal the call ended (by {@link AbortRegistry.release}) */
+  close(): TraversalCalls {
+    if (this.#follow !== undefined) this.#linked?.removeEventListener("abort", this.#follow);
+    if (this.#controller !== undefined) this.#calls.controllers.delete(this.#controller);
+    return this.#calls;
+  }
+}
+
+/** Registry of the in-flight plugin calls keyed by (stack, traversal). */
 export class AbortRegistry {
-  private readonly byTraversal = new Map<string, Set<AbortController>>();
+  private readonly byTraversal = new Map<string, TraversalCalls>();
   private readonly aborted = new Map<string, string>();
 
   /**
-   * A controller for a call of the given traversal, also aborted with `linked` (a delivery's
-   * signal) when given; release it with the returned function.
+   * The abort state of a call of the given traversal, also aborted with `linked` (a
+   * delivery's signal) when given; end it with {@link release}.
    */
-  open(stackId: string, traversalId: string, linked?: AbortSignal): { signal: AbortSignal; release: () => void } {
+  open(stackId: string, traversalId: string, linked?: AbortSignal): CallSignal {
     const key = `${stackId}/${traversalId}`;
-    const controller = new AbortController();
-    const reason = this.aborted.get(key);
-    if (reason !== undefined) controller.abort(reason);
-    const follow = (): void => controller.abort(linked?.reason ?? "handed back");
-    if (linked?.aborted === true) follow();
-    else linked?.addEventListener("abort", follow, { once: true });
-    let set = this.byTraversal.get(key);
-    if (set === undefined) {
-      set = new Set();
-      this.byTraversal.set(key, set);
+    let calls = this.byTraversal.get(key);
+    if (calls === undefined) {
+      calls = new TraversalCalls();
+      calls.reason = this.aborted.get(key);
+      this.byTraversal.set(key, calls);
     }
-    set.add(controller);
-    const owned = set;
-    return {
-      signal: controller.signal,
-      release: () => {
-        linked?.removeEventListener("abort", follow);
-        owned.delete(controller);
-        if (owned.size === 0 && this.byTraversal.get(key) === owned) this.byTraversal.delete(key);
-      },
-    };
+    calls.open++;
+    return new CallSignal(calls, linked);
+  }
+
+  /** The call ended: forget it (and its traversal once no call of it is open). */
+  release(stackId: string, traversalId: string, call: CallSignal): void {
+    const calls = call.close();
+    if (--calls.open > 0) return;
+    const key = `${stackId}/${traversalId}`;
+    if (this.byTraversal.get(key) === calls) this.byTraversal.delete(key);
   }
 
   /** Abort every in-flight call of the traversal (and calls opened for it later). */
@@ -44,6 +104,9 @@ export class AbortRegistry {
     const key = `${stackId}/${traversalId}`;
     this.aborted.set(key, reason);
     if (this.aborted.size > 1024) this.aborted.delete(this.aborted.keys().next().value as string);
-    for (const controller of this.byTraversal.get(key) ?? []) controller.abort(reason);
+    const calls = this.byTraversal.get(key);
+    if (calls === undefined) return;
+    calls.reason ??= reason;
+    for (const controller of calls.controllers) controller.abort(reason);
   }
 }

@@ -93,15 +93,28 @@ export function chooseRows(
   match?: TargetMatch,
 ): Map<string, ResourceRow> {
   const wanted = [...names];
-  const byName = new Map<string, ResourceRow[]>(wanted.map((name) => [name, []]));
-  for (const row of rows) if (isActiveRow(row)) byName.get(row.name)?.push(row);
+  const wantedSet = new Set(wanted);
+  // The active rows of each wanted name: one row (most names), or a list when several compete.
+  const byName = new Map<string, ResourceRow | ResourceRow[]>();
+  for (const row of rows) {
+    if (!wantedSet.has(row.name) || !isActiveRow(row)) continue;
+    const seen = byName.get(row.name);
+    if (seen === undefined) byName.set(row.name, row);
+    else if (Array.isArray(seen)) seen.push(row);
+    else byName.set(row.name, [seen, row]);
+  }
   const chosen = new Map<string, ResourceRow>();
   const matcher = match === undefined ? undefined : new Matcher(match, chosen);
   for (const name of matcher?.order(wanted) ?? wanted) {
-    const candidates = byName.get(name) ?? [];
+    const found = byName.get(name);
+    if (found === undefined) continue;
+    if (!Array.isArray(found)) {
+      chosen.set(name, found);
+      continue;
+    }
     let best: { row: ResourceRow; score: number } | undefined;
-    for (const row of candidates) {
-      const matches = matcher !== undefined && candidates.length > 1 && row.templateId !== newTarget && matcher.matches(row);
+    for (const row of found) {
+      const matches = matcher !== undefined && row.templateId !== newTarget && matcher.matches(row);
       const score = rowScore(row, prevTarget, newTarget, matches);
       if (best === undefined || better(row, score, best.row, best.score)) best = { row, score };
     }

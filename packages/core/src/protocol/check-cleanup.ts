@@ -41,7 +41,8 @@ async function cleanupStep(env: CheckEnv, stack: StackRecord, graph: TraversalGr
     return "done";
   }
   const traversalId = graph.traversalId;
-  if ((await holderState(env, stack.id, row)) === "alive") return "done"; // parked
+  const held = holderState(env, stack.id, row);
+  if ((typeof held === "string" ? held : await held) === "alive") return "done"; // parked
   if (row.action === "INIT") {
     const write: RowWrite = {
       stackId: stack.id,

@@ -3,8 +3,8 @@
  * rows that are not part of the target and had no cleanup node (W-I), purge, and mark the
  * stack COMPLETE - or remove it after a DELETE.
  */
-import type { ResourceRow, StackRecord, TraversalGraph } from "../model/types.js";
-import { STACK_NODE, graphNodes, isUpdateKey, parseNodeKey } from "../model/types.js";
+import type { NodeKey, ResourceRow, StackRecord, TraversalGraph } from "../model/types.js";
+import { STACK_NODE, isUpdateKey, parseNodeKey } from "../model/types.js";
 import { isActiveRow } from "./best-existing.js";
 import { completeCheck } from "./check-stack.js";
 import { deleteLock, deleteLockedRow } from "./delete-row.js";
@@ -19,7 +19,7 @@ import { casWrite } from "./row-writes.js";
  */
 export function currentRowIds(graph: TraversalGraph, rows: ReadonlyMap<string, ResourceRow>): Set<string> {
   const current = new Set<string>();
-  for (const [key] of graphNodes(graph)) {
+  for (const key of Object.keys(graph.nodes) as NodeKey[]) {
     if (!isUpdateKey(key)) continue;
     let row = rows.get(parseNodeKey(key).rowId);
     for (let hops = 0; row !== undefined && row.replacedBy !== null && hops < 16; hops++) {

@@ -41,13 +41,16 @@ export async function updateNodeOf(env: CheckEnv, stackId: string, graph: Traver
 
 /** Check the update node of `row` in the stack's current traversal. */
 export async function checkUpdateNode(env: CheckEnv, stack: StackRecord, graph: TraversalGraph, first: ResourceRow): Promise<void> {
-  const node = await updateNodeOf(env, stack.id, graph, first);
+  // The row's own node (the common case) is known without a read.
+  const own = nodeKey("U", first.id);
+  const node = graph.nodes[own] !== undefined ? own : await updateNodeOf(env, stack.id, graph, first);
   if (node === null) return;
   const sync = await env.store.readSync(stack.id, graph.traversalId, node);
   if (sync === null) return retrigger(env, stack.id, first.id);
   const inputs = collectInputs(graph, node, sync);
   if (inputs === null || (await nodeReported(env, stack.id, graph, node))) return;
-  const template = await loadTemplate(env, stack.id, graph.templateId);
+  const cached = loadTemplate(env, stack.id, graph.templateId);
+  const template = cached instanceof Promise ? await cached : cached;
   const resource = template?.resources[first.name];
   if (template === null || resource === undefined) return;
   const type = env.types.get(resource.type);
@@ -60,7 +63,8 @@ export async function checkUpdateNode(env: CheckEnv, stack: StackRecord, graph: 
     return failTraversal(env, stack.id, graph.traversalId, `Resource ${first.name}: ${resolved.message}`, first.id);
   }
   const run: UpdateRun = {
-    observations: new Map(),
+    // Only a converging update observes (once per node check).
+    ...(stack.converge === true ? { observations: new Map() } : {}),
     env,
     stack,
     graph,
@@ -76,10 +80,11 @@ export async function checkUpdateNode(env: CheckEnv, stack: StackRecord, graph: 
 
 async function decide(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
   const { env, stack, graph } = run;
-  const holder = await holderState(env, stack.id, row);
+  const held = holderState(env, stack.id, row);
+  const holder = typeof held === "string" ? held : await held;
   if (holder === "alive") return "done"; // parked: the holder retriggers the row when it is done
   if (row.action === "INIT" || (row.action === "CREATE" && row.status === "IN_PROGRESS")) {
-    return (await importsRow(run, row)) ? importRow(run, row) : createRow(run, row);
+    return run.resource.externalId !== undefined && (await importsRow(run, row)) ? importRow(run, row) : createRow(run, row);
   }
   if (row.replacedBy !== null) {
     const replacement = await env.store.loadRow(stack.id, row.replacedBy);
@@ -89,11 +94,11 @@ async function decide(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
       return "done";
     }
   }
-  const changed = changedProperties(row.properties, run.properties);
-  // Another type (the template changed it, e.g. a resource became a nested stack) is never
-  // updated in place: an interrupted update of the old type is marked FAILED, then replaced.
-  const inPlace = row.type === run.resource.type && changed.every((p) => run.type.isUpdatable(p));
   if (row.status === "IN_PROGRESS" && row.action === "UPDATE") {
+    const changed = changedProperties(row.properties, run.properties);
+    // Another type (the template changed it, e.g. a resource became a nested stack) is never
+    // updated in place: an interrupted update of the old type is marked FAILED, then replaced.
+    const inPlace = row.type === run.resource.type && changed.every((p) => run.type.isUpdatable(p));
     // An interrupted update: updates set the desired state, so re-apply it. If the new target
     // needs a replacement instead, the row is marked FAILED (and unlocked) first: a row still
     // locked by the dead engine cannot be replaced.
@@ -114,7 +119,7 @@ async function decide(run: UpdateRun, row: ResourceRow): Promise<StepResult> {
  * - what the resource is (its recorded properties, or what a converge observed).
  */
 function settle(run: UpdateRun, row: ResourceRow, current: Readonly<Record<string, unknown>>): Promise<StepResult> {
-  const changed = changedProperties({ ...current }, run.properties);
+  const changed = changedProperties(current, run.properties);
   const inPlace = changed.every((p) => run.type.isUpdatable(p));
   const verdict = run.type.diff?.(current, run.properties) ?? (changed.length === 0 ? "none" : "update");
   if (verdict === "none") return noChange(run, row);

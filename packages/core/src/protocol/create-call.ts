@@ -9,7 +9,7 @@ import { FencedError, PluginContractError } from "../errors.js";
 import type { ResourceRow, StackRecord } from "../model/types.js";
 import type { AnyResourceType, CreateResult } from "../plugin/types.js";
 import type { CheckEnv } from "./env.js";
-import { invokePlugin } from "./invoke-plugin.js";
+import { handlerContext, invokePlugin } from "./invoke-plugin.js";
 import { lockedWrite } from "./row-writes.js";
 
 /** One call of `create` (see the module comment). */
@@ -40,16 +40,17 @@ export interface MadeResource {
 export async function callCreate(call: CreateCall, made: MadeResource = { id: null }): Promise<CreateResult> {
   const { env, stack, row, type } = call;
   const result = await invokePlugin(env, { stack, traversalId: call.traversalId, row, type, handler: "create" }, (base) =>
-    type.create({
-      ...base,
-      properties: call.properties,
-      setPhysicalId: async (id: string) => {
-        made.id = id;
-        const w = await lockedWrite(env, stack.id, row.id, { physicalId: id }, false);
-        if (!w.ok) throw new FencedError(`create of ${row.name} made ${id}, but row ${row.id} is no longer locked by this check`);
-        call.onRecorded?.();
-      },
-    }),
+    type.create(
+      handlerContext(base, {
+        properties: call.properties,
+        setPhysicalId: async (id: string) => {
+          made.id = id;
+          const w = await lockedWrite(env, stack.id, row.id, { physicalId: id }, false);
+          if (!w.ok) throw new FencedError(`create of ${row.name} made ${id}, but row ${row.id} is no longer locked by this check`);
+          call.onRecorded?.();
+        },
+      }),
+    ),
   );
   const valid = typeof result === "object" && result !== null && typeof result.physicalId === "string" && result.physicalId !== "";
   if (!valid) throw new PluginContractError(type.type, "create must return { physicalId: non-empty string }");

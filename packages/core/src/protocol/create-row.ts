@@ -17,7 +17,7 @@ import type { MadeResource } from "./create-call.js";
 import { callCreate } from "./create-call.js";
 import { rowWriteEvent } from "./events.js";
 import { failNode, failTraversal } from "./fail.js";
-import { failureMessage, invokePlugin } from "./invoke-plugin.js";
+import { failureMessage, handlerContext, invokePlugin } from "./invoke-plugin.js";
 import { lockRow } from "./locking.js";
 import { deepEqual } from "./node-inputs.js";
 import type { StepResult, UpdateRun } from "./node-run.js";
@@ -82,7 +82,7 @@ async function resumeCreate(target: UpdateRun, locked: ResourceRow, stolenFrom: 
     let found;
     try {
       found = await invokePlugin(env, { stack, traversalId: traversal(run), row: locked, type, handler: "read" }, (base) =>
-        read({ ...base, physicalId: locked.physicalId, properties: locked.properties }),
+        read(handlerContext(base, { physicalId: locked.physicalId, properties: locked.properties })),
       );
     } catch (error) {
       await failNode(env, stack, traversal(run), locked, "CREATE", failureMessage(error));

@@ -16,7 +16,7 @@ import { callCreate } from "./create-call.js";
 import type { CheckEnv } from "./env.js";
 import { rowWriteEvent } from "./events.js";
 import { failNode, failTraversal } from "./fail.js";
-import { failureMessage, invokePlugin } from "./invoke-plugin.js";
+import { failureMessage, handlerContext, invokePlugin } from "./invoke-plugin.js";
 import { reportCleanup } from "./report.js";
 import { lockedWrite, lockedWriteSpec } from "./row-writes.js";
 
@@ -87,12 +87,12 @@ export async function deleteLockedRow(
       if (physicalId === null && read !== undefined) {
         // An interrupted create may have made the resource without recording its id.
         const found = await invokePlugin(env, { stack, traversalId, row, type, handler: "read" }, (base) =>
-          read({ ...base, physicalId: null, properties: row.properties }),
+          read(handlerContext(base, { physicalId: null, properties: row.properties })),
         );
         if (found.exists) physicalId = found.physicalId;
       }
       const id = physicalId;
-      await invokePlugin(env, { stack, traversalId, row, type, handler: "delete" }, (base) => type.delete({ ...base, physicalId: id, properties: row.properties }));
+      await invokePlugin(env, { stack, traversalId, row, type, handler: "delete" }, (base) => type.delete(handlerContext(base, { physicalId: id, properties: row.properties })));
     } catch (error) {
       await failNode(env, stack, traversalId, row, "DELETE", failureMessage(error));
       return false;

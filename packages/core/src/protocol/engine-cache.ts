@@ -10,11 +10,12 @@ import type { CheckEnv } from "./env.js";
 const inFlight = new WeakMap<Map<string, unknown>, Map<string, Promise<unknown>>>();
 
 /**
- * A value through a per-engine cache of immutable values (at most 64 kept). Concurrent
+ * A value through a per-engine cache of immutable values (at most 64 kept): a hit at once
+ * (no promise: this runs several times per check), a miss as a promise. Concurrent
  * checks that miss the cache for the same key share one load: the first checks of a
  * traversal all need its graph and template at the same moment.
  */
-async function cached<T>(cache: Map<string, T>, key: string, load: () => Promise<T | null>): Promise<T | null> {
+function cached<T>(cache: Map<string, T>, key: string, load: () => Promise<T | null>): T | Promise<T | null> {
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
   let loads = inFlight.get(cache);
@@ -38,12 +39,17 @@ async function cached<T>(cache: Map<string, T>, key: string, load: () => Promise
   return loading;
 }
 
-/** Load a graph through the engine's cache. */
-export async function loadGraph(env: CheckEnv, stackId: string, traversalId: string): Promise<TraversalGraph | null> {
+/** Load a graph through the engine's cache (a hit is given at once, not as a promise: await either). */
+export function loadGraph(env: CheckEnv, stackId: string, traversalId: string): TraversalGraph | Promise<TraversalGraph | null> {
   return cached(env.graphCache, traversalId, () => env.store.loadGraph(stackId, traversalId));
 }
 
-/** Load a template through the engine's cache. */
-export async function loadTemplate(env: CheckEnv, stackId: string, templateId: string): Promise<CompiledTemplate | null> {
+/** Load a template through the engine's cache (a hit is given at once, not as a promise: await either). */
+export function loadTemplate(env: Pick<CheckEnv, "store" | "templateCache">, stackId: string, templateId: string): CompiledTemplate | Promise<CompiledTemplate | null> {
   return cached(env.templateCache, `${stackId}/${templateId}`, () => env.store.loadTemplate(stackId, templateId));
+}
+
+/** The template the engine's cache holds, if it does (no load, no wait). */
+export function cachedTemplate(env: Pick<CheckEnv, "templateCache">, stackId: string, templateId: string): CompiledTemplate | undefined {
+  return env.templateCache.get(`${stackId}/${templateId}`);
 }

@@ -14,7 +14,7 @@ import type { ResourceRow, RowPatch } from "../model/types.js";
 import type { ReadResult } from "../plugin/types.js";
 import { rowWriteEvent } from "./events.js";
 import { failTraversal } from "./fail.js";
-import { failureMessage, invokePlugin } from "./invoke-plugin.js";
+import { failureMessage, handlerContext, invokePlugin } from "./invoke-plugin.js";
 import { lockRow } from "./locking.js";
 import type { StepResult, UpdateRun } from "./node-run.js";
 import { collectAttributes, createInputs } from "./node-run.js";
@@ -63,7 +63,7 @@ export async function importRow(run: UpdateRun, row: ResourceRow): Promise<StepR
   try {
     if (read === undefined) throw new ImportError(row.name, externalId, `type ${type.type} has no read`);
     found = await invokePlugin(env, { stack, traversalId, row: locked, type, handler: "read" }, (base) =>
-      read({ ...base, physicalId: externalId, properties: run.properties }),
+      read(handlerContext(base, { physicalId: externalId, properties: run.properties })),
     );
     if (!found.exists) throw new ImportError(row.name, externalId, `no such ${type.type} exists`);
     attributes = await collectAttributes(run, locked, found.physicalId, found.attributes ?? {});

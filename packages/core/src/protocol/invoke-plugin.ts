@@ -8,6 +8,7 @@ import { errorMessage } from "../error-message.js";
 import { AbortedError, ConvergeError, FencedError, ResourceError } from "../errors.js";
 import type { ResourceRow, StackRecord } from "../model/types.js";
 import type { AnyResourceType, BaseContext, Logger } from "../plugin/types.js";
+import type { CallSignal } from "./abort-registry.js";
 import type { CheckEnv } from "./env.js";
 
 /** Which handler is called (for messages). */
@@ -56,51 +57,96 @@ export async function fence(env: CheckEnv, stackId: string, row: Pick<ResourceRo
   }
 }
 
+/** The abort state of a call: its delivery's and traversal's (`AbortRegistry`), or never aborted (detached). */
+type CallState = Pick<CallSignal, "aborted" | "reason" | "signal">;
+
+/** A detached call's state: never aborted; its own signal (listeners a handler adds die with it), made when read. */
+class DetachedCall implements CallState {
+  readonly aborted = false;
+  readonly reason = undefined;
+  #signal: AbortSignal | undefined;
+
+  get signal(): AbortSignal {
+    return (this.#signal ??= new AbortController().signal);
+  }
+}
+
 /**
  * Run `call` with a fresh handler context, retrying retryable failures with exponential
  * backoff up to the engine's limit. Every try is fenced first (see {@link InvokeOptions}).
  * Errors come back as {@link ResourceError} (or {@link AbortedError} when the traversal was
- * cancelled), or {@link FencedError} when the check may no longer act on the row.
+ * cancelled), or {@link FencedError} when the check may no longer act on the row. The
+ * context's `signal` is made when first read (`AbortRegistry`); build a handler's context
+ * from the base with {@link handlerContext}, which keeps it so.
  */
 export async function invokePlugin<T>(env: CheckEnv, target: PluginCall, call: (base: BaseContext) => Promise<T>, options: InvokeOptions = {}): Promise<T> {
   const { stack, traversalId, row, type, handler } = target;
   const detached = options.detached === true;
   const locked = !detached && options.locked !== false;
-  // A detached call gets a signal nothing aborts (one controller only where it is needed).
-  const { signal, release } = detached ? { signal: new AbortController().signal, release: () => undefined } : env.aborts.open(stack.id, traversalId, env.signal);
-  const base: BaseContext = {
-    stackName: stack.name,
-    resourceName: row.name,
-    rowId: row.id,
-    signal,
-    deadline: stack.deadline ?? undefined,
-    logger: scopedLogger(env.logger, { stack: stack.name, resource: row.name, type: type.type, handler }),
-    idempotencyKey: idempotencyKey(stack.id, row.id),
-  };
-  // Aborted because the lease was lost: fenced, not a failure of the resource.
-  const stopped = (): Error =>
-    env.leaseValid?.() === false ? new FencedError(`${handler} of ${row.name} aborted: the liveness lease of engine ${env.engineId} lapsed`) : new AbortedError(`${handler} aborted: ${String(signal.reason)}`);
+  const opened = detached ? undefined : env.aborts.open(stack.id, traversalId, env.signal);
+  const state: CallState = opened ?? new DetachedCall();
+  const base = baseContext(state, stack, row, new ScopedLogger(env.logger, stack.name, row.name, type.type, handler));
   try {
     let delay = env.retry.initialDelayMs;
     for (let attempt = 1; ; attempt++) {
-      if (signal.aborted) throw stopped();
+      if (state.aborted) throw stopped(env, row, handler, state);
       if (locked) await fence(env, stack.id, row, handler);
       try {
         return await call(base);
       } catch (raw) {
-        if (signal.aborted) throw stopped();
+        if (state.aborted) throw stopped(env, row, handler, state);
         if (raw instanceof FencedError) throw raw;
         const error = normalizeError(raw, type, handler);
         if (!error.retryable || attempt >= env.retry.maxAttempts) throw error;
         const wait = Math.min(env.retry.maxDelayMs, Math.max(delay, error.retryAfterMs ?? 0));
         base.logger.warn(`retryable failure, retrying in ${wait} ms`, { attempt, error: error.message });
-        await env.runtime.sleep(wait, signal).catch(() => undefined);
+        await env.runtime.sleep(wait, state.signal).catch(() => undefined);
         delay = Math.min(env.retry.maxDelayMs, delay * env.retry.backoffFactor);
       }
     }
   } finally {
-    release();
+    if (opened !== undefined) env.aborts.release(stack.id, traversalId, opened);
   }
+}
+
+/** Why an aborted call stopped: its engine's lease was lost (fenced, not a failure of the resource), or it was cancelled. */
+function stopped(env: CheckEnv, row: Pick<ResourceRow, "name">, handler: HandlerName, state: CallState): Error {
+  return env.leaseValid?.() === false
+    ? new FencedError(`${handler} of ${row.name} aborted: the liveness lease of engine ${env.engineId} lapsed`)
+    : new AbortedError(`${handler} aborted: ${String(state.reason)}`);
+}
+
+function baseContext(state: CallState, stack: StackRecord, row: Pick<ResourceRow, "id" | "name">, logger: Logger): BaseContext {
+  return {
+    stackName: stack.name,
+    resourceName: row.name,
+    rowId: row.id,
+    get signal(): AbortSignal {
+      return state.signal;
+    },
+    deadline: stack.deadline ?? undefined,
+    logger,
+    idempotencyKey: idempotencyKey(stack.id, row.id),
+  };
+}
+
+/**
+ * A handler's context: `base` with `extra`. Its `signal` is read from the base when first
+ * read (a spread of the base would make the base's signal at once: see {@link invokePlugin}).
+ */
+export function handlerContext<E extends object>(base: BaseContext, extra: E): BaseContext & E {
+  return {
+    stackName: base.stackName,
+    resourceName: base.resourceName,
+    rowId: base.rowId,
+    get signal(): AbortSignal {
+      return base.signal;
+    },
+    deadline: base.deadline,
+    logger: base.logger,
+    idempotencyKey: base.idempotencyKey,
+    ...extra,
+  };
 }
 
 /**
@@ -121,11 +167,36 @@ export function normalizeError(raw: unknown, type: AnyResourceType, handler: Han
   return new ResourceError(`${type.type} ${handler} failed: ${message}`, { cause: raw });
 }
 
-function scopedLogger(logger: Logger, fields: Record<string, unknown>): Logger {
-  return {
-    debug: (m, f) => logger.debug(m, { ...fields, ...f }),
-    info: (m, f) => logger.info(m, { ...fields, ...f }),
-    warn: (m, f) => logger.warn(m, { ...fields, ...f }),
-    error: (m, f) => logger.error(m, { ...fields, ...f }),
-  };
+/** A logger that adds the call's stack, resource, type and handler to every entry's fields. */
+class ScopedLogger implements Logger {
+  readonly #logger: Logger;
+  readonly #stack: string;
+  readonly #resource: string;
+  readonly #type: string;
+  readonly #handler: HandlerName;
+
+  constructor(logger: Logger, stack: string, resource: string, type: string, handler: HandlerName) {
+    this.#logger = logger;
+    this.#stack = stack;
+    this.#resource = resource;
+    this.#type = type;
+    this.#handler = handler;
+  }
+
+  debug(message: string, fields?: Record<string, unknown>): void {
+    this.#logger.debug(message, this.#fields(fields));
+  }
+  info(message: string, fields?: Record<string, unknown>): void {
+    this.#logger.info(message, this.#fields(fields));
+  }
+  warn(message: string, fields?: Record<string, unknown>): void {
+    this.#logger.warn(message, this.#fields(fields));
+  }
+  error(message: string, fields?: Record<string, unknown>): void {
+    this.#logger.error(message, this.#fields(fields));
+  }
+
+  #fields(fields: Record<string, unknown> | undefined): Record<string, unknown> {
+    return { stack: this.#stack, resource: this.#resource, type: this.#type, handler: this.#handler, ...fields };
+  }
 }

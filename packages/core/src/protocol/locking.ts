@@ -31,11 +31,18 @@ export type LockOutcome =
  */
 export type HolderState = "free" | "mine" | "alive" | "dead";
 
-/** Classify the holder of `row`'s lock (a row of stack `stackId`). */
-export async function holderState(env: CheckEnv, stackId: string, row: ResourceRow): Promise<HolderState> {
+/**
+ * Classify the holder of `row`'s lock (a row of stack `stackId`): at once when the row is
+ * free or this attempt's (no promise for the common case), else as a promise.
+ */
+export function holderState(env: CheckEnv, stackId: string, row: ResourceRow): HolderState | Promise<HolderState> {
   if (row.lockHolder === null) return "free";
   if (row.lockHolder === env.holder) return "mine";
-  const { engineId, attempt } = parseLockHolder(row.lockHolder);
+  return heldBy(env, stackId, row.lockHolder);
+}
+
+async function heldBy(env: CheckEnv, stackId: string, lockHolder: string): Promise<HolderState> {
+  const { engineId, attempt } = parseLockHolder(lockHolder);
   if (!(await env.runtime.isAlive(engineId))) return "dead";
   if (attempt === null) return "alive";
   return (await env.runtime.attemptRunning(engineId, attempt, stackId)) ? "alive" : "dead";
@@ -50,7 +57,8 @@ export async function lockRow(
   patch: RowPatch,
   event?: RowWriteEvent,
 ): Promise<LockOutcome> {
-  const state = await holderState(env, stackId, row);
+  const held = holderState(env, stackId, row);
+  const state = typeof held === "string" ? held : await held;
   if (state === "alive") return { kind: "parked" };
   const write: RowWrite = {
     stackId,

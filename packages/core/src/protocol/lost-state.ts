@@ -17,29 +17,20 @@ function looksGone(value: unknown): boolean {
   return answer.reason === "gone" || answer.kind === "gone";
 }
 
-/** A check's store that notes whether any answer said "gone" (nothing else changes). */
-export interface GoneWatch {
-  /** The store to run the check with. */
-  readonly store: RuntimeStore;
+/**
+ * Notes whether any answer of a check's store said something was gone (a cheap test per
+ * answer, no extra round trip): the check's store (`secrets/sealing-store.ts`) shows it
+ * every answer but its events'.
+ */
+export class GoneWatch {
   /** True once an answer of the store said something was gone. */
-  sawGone(): boolean;
-}
+  gone = false;
 
-/** Wrap a check's store to notice "gone" answers (a cheap test per call; no extra round trip). */
-export function watchGone(store: RuntimeStore): GoneWatch {
-  let gone = false;
-  const watched = new Proxy(store, {
-    get(target, prop, receiver) {
-      const value: unknown = Reflect.get(target, prop, receiver);
-      if (typeof value !== "function" || prop === "readEvents" || prop === "appendEvents") return value;
-      return async (...args: unknown[]) => {
-        const result: unknown = await (value as (...a: unknown[]) => unknown).apply(target, args);
-        if (!gone && looksGone(result)) gone = true;
-        return result;
-      };
-    },
-  });
-  return { store: watched, sawGone: () => gone };
+  /** Look at `answer`; give it back. */
+  note<T>(answer: T): T {
+    if (!this.gone && looksGone(answer)) this.gone = true;
+    return answer;
+  }
 }
 
 /**

@@ -7,6 +7,7 @@ import { errorMessage } from "../error-message.js";
 import type { NodeKey, NodePayload, SyncKey, SyncPayload, TraversalGraph } from "../model/types.js";
 import type { AnyResourceType } from "../plugin/types.js";
 import { openSealedProperties } from "../secrets/template-secrets.js";
+import type { ResolveContext } from "../template/index.js";
 import { resolveValue } from "../template/index.js";
 import { ownValue } from "../template/plain-data.js";
 import type { CompiledResource } from "../template/types.js";
@@ -36,24 +37,28 @@ export type ResolvedProperties =
   | { readonly ok: true; readonly properties: Record<string, unknown>; readonly requires: string[] }
   | { readonly ok: false; readonly message: string };
 
+/** Each compiled resource's properties with their sealed values opened (templates are immutable). */
+const openedProperties = new WeakMap<Readonly<Record<string, unknown>>, Readonly<Record<string, unknown>>>();
+
+/** `resource`'s properties with their sealed values opened (once per compiled resource). */
+function openedPropertiesOf(resource: CompiledResource): Readonly<Record<string, unknown>> {
+  let opened = openedProperties.get(resource.properties);
+  if (opened === undefined) {
+    opened = openSealedProperties(resource.properties);
+    openedProperties.set(resource.properties, opened);
+  }
+  return opened;
+}
+
 /** Resolve the intrinsics of a resource's properties with its inputs and validate them. */
 export function resolveProperties(
   resource: CompiledResource,
   type: AnyResourceType,
   inputs: ReadonlyMap<string, NodePayload>,
 ): ResolvedProperties {
-  const missing = (name: string): never => {
-    throw new ProtocolError(`no data from "${name}" reached this resource`);
-  };
   let resolved: unknown;
   try {
-    resolved = resolveValue(openSealedProperties(resource.properties), {
-      getResource: (name) => inputs.get(name)?.refId ?? missing(name),
-      getAttr: (name, attribute) => {
-        const payload = inputs.get(name) ?? missing(name);
-        return ownValue(payload.attributes, attribute) ?? null;
-      },
-    });
+    resolved = resolveValue(openedPropertiesOf(resource), new InputsContext(inputs));
   } catch (error) {
     return { ok: false, message: `cannot resolve properties: ${errorMessage(error)}` };
   }
@@ -63,8 +68,33 @@ export function resolveProperties(
     const where = issue === undefined || issue.path.length === 0 ? "" : ` at properties.${issue.path.join(".")}`;
     return { ok: false, message: `invalid resolved properties${where}: ${issue?.message ?? "rejected by schema"}` };
   }
-  const requires = [...new Set([...inputs.values()].map((p) => p.rowId))].sort();
+  const requires = inputs.size === 0 ? [] : [...new Set([...inputs.values()].map((p) => p.rowId))].sort();
   return { ok: true, properties: parsed.data as Record<string, unknown>, requires };
+}
+
+/** Resolution reads the predecessors' payloads (one object per check, no closures). */
+class InputsContext implements ResolveContext {
+  readonly #inputs: ReadonlyMap<string, NodePayload>;
+
+  constructor(inputs: ReadonlyMap<string, NodePayload>) {
+    this.#inputs = inputs;
+  }
+
+  getResource(name: string): unknown {
+    return this.#inputs.get(name)?.refId ?? missing(name);
+  }
+
+  getAttr(name: string, attribute: string): unknown {
+    return ownValue(this.#payload(name).attributes, attribute) ?? null;
+  }
+
+  #payload(name: string): NodePayload {
+    return this.#inputs.get(name) ?? missing(name);
+  }
+}
+
+function missing(name: string): never {
+  throw new ProtocolError(`no data from "${name}" reached this resource`);
 }
 
 /** Structural equality of JSON-like values. */
@@ -80,7 +110,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 }
 
 /** Names of the properties whose values differ. */
-export function changedProperties(oldProps: Record<string, unknown>, newProps: Record<string, unknown>): string[] {
+export function changedProperties(oldProps: Readonly<Record<string, unknown>>, newProps: Readonly<Record<string, unknown>>): string[] {
   const keys = new Set([...Object.keys(oldProps), ...Object.keys(newProps)]);
   return [...keys].filter((k) => !deepEqual(oldProps[k], newProps[k])).sort();
 }

@@ -12,7 +12,7 @@ import type { RowWrite, RowWriteEvent } from "../runtime/contract.js";
 import { ownValue, setOwn } from "../template/plain-data.js";
 import type { CompiledResource } from "../template/types.js";
 import type { CheckEnv } from "./env.js";
-import { invokePlugin } from "./invoke-plugin.js";
+import { handlerContext, invokePlugin } from "./invoke-plugin.js";
 import type { Observation } from "./observe.js";
 import { nodeMessage, propagate, retrigger } from "./report.js";
 
@@ -122,7 +122,7 @@ export async function collectAttributes(
       getAttribute === undefined
         ? null
         : await invokePlugin(run.env, { stack: run.stack, traversalId: run.graph.traversalId, row, type: run.type, handler: "getAttribute" }, (base) =>
-            getAttribute({ ...base, physicalId, properties: run.properties }, name),
+            getAttribute(handlerContext(base, { physicalId, properties: run.properties }), name),
             { locked },
           );
     setOwn(attributes, name, value);

@@ -9,7 +9,7 @@ import { isDeepStrictEqual } from "../platform/node.js";
 import type { AnyResourceType } from "../plugin/types.js";
 import { ownValue } from "../template/plain-data.js";
 import type { CheckEnv } from "./env.js";
-import { invokePlugin } from "./invoke-plugin.js";
+import { handlerContext, invokePlugin } from "./invoke-plugin.js";
 
 /** What an observation of one row found. */
 export type Observation =
@@ -71,7 +71,7 @@ export async function observeRow(
   const read = type.read?.bind(type);
   if (read === undefined) return { kind: "unchecked" };
   const expected = desired ?? row.properties;
-  const result = await invokePlugin(env, { stack, traversalId, row, type, handler: "read" }, (base) => read({ ...base, physicalId: row.physicalId, properties: row.properties }), {
+  const result = await invokePlugin(env, { stack, traversalId, row, type, handler: "read" }, (base) => read(handlerContext(base, { physicalId: row.physicalId, properties: row.properties })), {
     locked: false,
   });
   if (!result.exists) return { kind: "missing" };

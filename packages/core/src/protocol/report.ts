@@ -28,7 +28,15 @@ export function nodeMessage(stackId: string, traversalId: string, key: NodeKey):
 }
 
 /** The order in which a node reports to its successors: cleanups first, then updates. */
-function reportOrder(requiredBy: readonly NodeKey[]): NodeKey[] {
+function reportOrder(requiredBy: readonly NodeKey[]): readonly NodeKey[] {
+  // Most lists are in that order already (or hold one kind): no copy then.
+  let updates = false;
+  let ordered = true;
+  for (const key of requiredBy) {
+    if (!isCleanupKey(key)) updates = true;
+    else if (updates) ordered = false;
+  }
+  if (ordered) return requiredBy;
   return [...requiredBy].sort((a, b) => (isCleanupKey(a) === isCleanupKey(b) ? 0 : isCleanupKey(a) ? -1 : 1));
 }
 
@@ -73,8 +81,12 @@ export function mergeSync(env: StoreEnv, merge: SyncMerge): Promise<SyncResult> 
  * Report a node (fused when the runtime has `reportNode`): the write with its event, then
  * the merges in order. Composed, a merge that finds the traversal gone stops the report.
  */
-export async function reportNode(env: StoreEnv, report: NodeReport): Promise<NodeReportResult> {
-  if (env.store.reportNode !== undefined) return env.store.reportNode(report);
+export function reportNode(env: StoreEnv, report: NodeReport): Promise<NodeReportResult> {
+  // The fused operation's promise as it is (no async wrapper: this runs for every check).
+  return env.store.reportNode !== undefined ? env.store.reportNode(report) : composedReport(env, report);
+}
+
+async function composedReport(env: StoreEnv, report: NodeReport): Promise<NodeReportResult> {
   if (report.write !== undefined) {
     const written = await writeWithEvent(env, report.write, report.event);
     if (!written.ok) return { kind: "refused", reason: written.reason, row: written.row };
@@ -98,7 +110,7 @@ export async function reportNode(env: StoreEnv, report: NodeReport): Promise<Nod
  * completion point of a wide stack holds an entry per root), which a runtime with
  * `nodeReported` may serve from the check's first reads.
  */
-export async function nodeReported(env: StoreEnv, stackId: string, graph: TraversalGraph, key: NodeKey): Promise<boolean> {
+export function nodeReported(env: StoreEnv, stackId: string, graph: TraversalGraph, key: NodeKey): boolean | Promise<boolean> {
   if (graph.nodes[key] === undefined) return false;
   if (env.store.nodeReported !== undefined) return env.store.nodeReported(stackId, graph.traversalId, key);
   const last = reportTargets(graph, key, null).at(-1);

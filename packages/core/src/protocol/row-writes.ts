@@ -11,11 +11,16 @@ import type { RowWrite, RowWriteEvent, RowWriteResult, RuntimeStore } from "../r
 import type { CheckEnv } from "./env.js";
 
 /** A row write that records `event` when accepted (one fused operation when the runtime has it). */
-export async function writeWithEvent(env: { readonly store: RuntimeStore }, write: RowWrite, event: RowWriteEvent | undefined): Promise<RowWriteResult> {
+export function writeWithEvent(env: { readonly store: RuntimeStore }, write: RowWrite, event: RowWriteEvent | undefined): Promise<RowWriteResult> {
+  // The store's promise as it is (no async wrapper: this runs for every check).
   if (event === undefined) return env.store.writeRow(write);
   if (env.store.writeRowWithEvent !== undefined) return env.store.writeRowWithEvent(write, event);
-  const result = await env.store.writeRow(write);
-  if (result.ok) await env.store.appendEvents(write.stackId, [completeRowEvent(event, result.row)]);
+  return composedWrite(env.store, write, event);
+}
+
+async function composedWrite(store: RuntimeStore, write: RowWrite, event: RowWriteEvent): Promise<RowWriteResult> {
+  const result = await store.writeRow(write);
+  if (result.ok) await store.appendEvents(write.stackId, [completeRowEvent(event, result.row)]);
   return result;
 }
 
@@ -34,7 +39,7 @@ export function lockedWriteSpec(env: CheckEnv, stackId: string, rowId: string, p
  * A write under a lock this engine holds (with its event). A refusal means the lock was
  * stolen (this engine was presumed dead): the caller must stop without further writes.
  */
-export async function lockedWrite(
+export function lockedWrite(
   env: CheckEnv,
   stackId: string,
   rowId: string,
@@ -58,7 +63,7 @@ export function casWriteSpec(env: CheckEnv, stackId: string, traversalId: string
 }
 
 /** A compare-and-set write of an unlocked row (in the current traversal, when given), with its event. */
-export async function casWrite(
+export function casWrite(
   env: CheckEnv,
   stackId: string,
   traversalId: string | undefined,

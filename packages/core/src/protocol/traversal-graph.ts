@@ -67,7 +67,9 @@ export function buildTraversalGraph(input: TraversalGraphInput): TraversalGraph 
     if (id === undefined) throw new ProtocolError(`no row chosen for resource "${name}"`);
     return id;
   };
-  for (const [name, resource] of Object.entries(input.template.resources)) {
+  const resources = input.template.resources;
+  for (const name of Object.keys(resources)) {
+    const resource = resources[name] as CompiledTemplate["resources"][string];
     const self = nodeKey("U", rowOf(name));
     add(self);
     for (const dep of resource.dependsOn) edge(self, nodeKey("U", rowOf(dep)));
@@ -77,7 +79,7 @@ export function buildTraversalGraph(input: TraversalGraphInput): TraversalGraph 
   for (const row of input.existing) add(nodeKey("C", row.id));
   for (const row of input.existing) {
     const cleanup = nodeKey("C", row.id);
-    for (const required of new Set(row.requires)) {
+    for (const required of row.requires.length < 2 ? row.requires : new Set(row.requires)) {
       if (existing.has(required) && required !== row.id) edge(nodeKey("C", required), cleanup);
     }
     const update = nodeKey("U", row.id);
@@ -112,7 +114,9 @@ export function buildTraversalGraph(input: TraversalGraphInput): TraversalGraph 
   const updateLeaves: NodeKey[] = [];
   for (const key of order) {
     const node = nodes.get(key) as MutableNode;
-    record[key] = { requires: dedupe(node.requires), requiredBy: dedupe(node.requiredBy) };
+    node.requires = dedupe(node.requires);
+    node.requiredBy = dedupe(node.requiredBy);
+    record[key] = node;
     if (node.requiredBy.length === 0) roots.push(key);
     if (node.requires.length === 0) (isCleanupKey(key) ? cleanupLeaves : updateLeaves).push(key);
   }

@@ -17,7 +17,7 @@ import type { ResourceRow, StackRecord } from "../model/types.js";
 import type { AnyResourceType } from "../plugin/types.js";
 import type { CheckEnv } from "./env.js";
 import { rowEvent, rowWriteEvent } from "./events.js";
-import { invokePlugin } from "./invoke-plugin.js";
+import { handlerContext, invokePlugin } from "./invoke-plugin.js";
 import { holderState } from "./locking.js";
 
 /** A resource a check's create made and could not record (see {@link unrecordedCreate}). */
@@ -47,7 +47,7 @@ export async function unrecordedCreate(made: UnrecordedCreate): Promise<void> {
   }
   env.logger.warn(`the create of ${row.name} made ${physicalId} but could not record it (row ${row.id} was taken over); deleting it`, fields);
   try {
-    await invokePlugin(env, { stack, traversalId, row, type, handler: "delete" }, (base) => type.delete({ ...base, physicalId, properties }), { detached: true });
+    await invokePlugin(env, { stack, traversalId, row, type, handler: "delete" }, (base) => type.delete(handlerContext(base, { physicalId, properties })), { detached: true });
   } catch (error) {
     return orphan(made, `deleting it failed: ${errorMessage(error)}`, fields);
   }

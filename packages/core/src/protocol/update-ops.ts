@@ -8,7 +8,7 @@ import type { ResourceRow, RowPatch } from "../model/types.js";
 import { nodeKey } from "../model/types.js";
 import { rowEvent, rowWriteEvent } from "./events.js";
 import { failNode } from "./fail.js";
-import { failureMessage, invokePlugin } from "./invoke-plugin.js";
+import { failureMessage, handlerContext, invokePlugin } from "./invoke-plugin.js";
 import { lockRow } from "./locking.js";
 import type { StepResult, UpdateRun } from "./node-run.js";
 import { afterPatch, collectAttributes, finish } from "./node-run.js";
@@ -46,7 +46,7 @@ export async function updateRow(run: UpdateRun, row: ResourceRow, changed: strin
     if (update === undefined || locked.physicalId === null) throw new UpdateReplace("cannot update in place");
     const physicalId = locked.physicalId;
     const result = await invokePlugin(env, { stack, traversalId: traversal(run), row: locked, type: run.type, handler: "update" }, (base) =>
-      update({ ...base, physicalId, properties: run.properties, oldProperties: run.oldProperties ?? locked.properties, changed, attributes: locked.attributes }),
+      update(handlerContext(base, { physicalId, properties: run.properties, oldProperties: run.oldProperties ?? locked.properties, changed, attributes: locked.attributes })),
     );
     updated = true;
     attributes = await collectAttributes(run, locked, physicalId, { ...locked.attributes, ...(result?.attributes ?? {}) });

@@ -34,9 +34,12 @@ export function secretLeaves(value: unknown, out: string[] = [], top = true): st
   return out;
 }
 
+const NONE: ReadonlySet<string> = new Set<string>();
+
 /** Redacts the secrets of one stack. Secrets are added as they are learned, never removed. */
 export class Redactor {
-  readonly #whole = new Set<string>();
+  /** The known secrets (a shared empty set until the first one is learned: most stacks have none). */
+  #whole: ReadonlySet<string> = NONE;
   #substrings: string[] = [];
   readonly #secretProperties: (type: string | undefined) => readonly string[];
 
@@ -60,12 +63,26 @@ export class Redactor {
     return this.#whole.size === 0 && this.#secretProperties(type).length === 0;
   }
 
+  /**
+   * Whether some type has secret properties (those of a type not known: every type's), so
+   * what to redact in a row depends on its type.
+   */
+  get typed(): boolean {
+    return this.#secretProperties(undefined).length > 0;
+  }
+
+  /** Whether a row of `type` has secret properties (whose values a read learns). */
+  learnsFrom(type: string | undefined): boolean {
+    return this.#secretProperties(type).length > 0;
+  }
+
   /** Learn secret strings. */
   add(secrets: Iterable<string>): void {
     let grew = false;
     for (const secret of secrets) {
       if (secret === "" || this.#whole.has(secret)) continue;
-      this.#whole.add(secret);
+      if (this.#whole === NONE) this.#whole = new Set<string>();
+      (this.#whole as Set<string>).add(secret);
       grew = true;
     }
     // Longest first, so a secret that contains another is replaced whole.

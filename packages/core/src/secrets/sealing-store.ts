@@ -21,6 +21,7 @@ import type {
   NodeReport,
   NodeReportResult,
   ReplacementResult,
+  ReportTarget,
   RowWrite,
   RowWriteEvent,
   RowWriteResult,
@@ -58,6 +59,11 @@ export function openView(stored: Fields): Record<string, unknown> {
   return out;
 }
 
+/** Whether a stored properties/attributes field carries sealed values (or their secrets). */
+function isSealed(stored: Fields): boolean {
+  return Object.prototype.hasOwnProperty.call(stored, SEALED_KEY) || Object.prototype.hasOwnProperty.call(stored, SECRETS_KEY);
+}
+
 /** The secrets a sealed field says it holds (learned by whoever reads it). */
 function secretsOf(stored: Fields): string[] {
   const sealed = Object.prototype.hasOwnProperty.call(stored, SECRETS_KEY) ? stored[SECRETS_KEY] : undefined;
@@ -65,21 +71,21 @@ function secretsOf(stored: Fields): string[] {
   return Array.isArray(list) ? list.filter((s): s is string => typeof s === "string") : [];
 }
 
-/** Every secret property name of each registry (for rows whose type is not known). */
-const allSecretProperties = new WeakMap<TypeRegistry, readonly string[]>();
+/** The secret property names by type of each registry (a type it does not know: every type's, failing closed). */
+const secretPropertiesOf = new WeakMap<TypeRegistry, (type: string | undefined) => readonly string[]>();
 
 /** The redactor of a type registry (a type it does not know: every type's secret properties, failing closed). */
 export function registryRedactor(types: TypeRegistry, secrets: Iterable<string>): Redactor {
-  let all = allSecretProperties.get(types);
-  if (all === undefined) {
-    all = [...new Set(types.names().flatMap((n) => types.get(n)?.secretProperties ?? []))];
-    allSecretProperties.set(types, all);
+  let byType = secretPropertiesOf.get(types);
+  if (byType === undefined) {
+    const every = [...new Set(types.names().flatMap((n) => types.get(n)?.secretProperties ?? []))];
+    byType = (type) => {
+      const known = type === undefined ? undefined : types.get(type);
+      return known === undefined ? every : (known.secretProperties ?? []);
+    };
+    secretPropertiesOf.set(types, byType);
   }
-  const every = all;
-  return new Redactor(secrets, (type) => {
-    const known = type === undefined ? undefined : types.get(type);
-    return known === undefined ? every : (known.secretProperties ?? []);
-  });
+  return new Redactor(secrets, byType);
 }
 
 const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
@@ -87,11 +93,12 @@ const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON
 /** Seals what one check writes and opens what it reads, with the stack's redactor. */
 class Sealer {
   readonly #redactor: Redactor;
-  /** Type of each row seen, for the patches that do not name it. */
-  readonly #rowTypes = new Map<string, string>();
+  /** Type of each row seen, for the patches that do not name it (only when types have secret properties). */
+  readonly #rowTypes: Map<string, string> | undefined;
 
   constructor(redactor: Redactor) {
     this.#redactor = redactor;
+    this.#rowTypes = redactor.typed ? new Map() : undefined;
   }
 
   /**
@@ -104,7 +111,9 @@ class Sealer {
 
   /** A row as read: real properties and attributes; its secrets learned. */
   open(row: ResourceRow): ResourceRow {
-    this.#rowTypes.set(row.id, row.type);
+    this.#rowTypes?.set(row.id, row.type);
+    // Nothing sealed in the row and nothing to learn from it: the row as stored is the real one.
+    if (!isSealed(row.properties) && !isSealed(row.attributes) && !this.#redactor.learnsFrom(row.type)) return row;
     this.#redactor.add(secretsOf(row.properties));
     this.#redactor.add(secretsOf(row.attributes));
     const properties = openRecord(row.properties);
@@ -119,8 +128,8 @@ class Sealer {
 
   /** A row patch as stored: view fields redacted, real values sealed. */
   patch(rowId: string | undefined, patch: RowPatch): RowPatch {
-    const type = patch.type ?? (rowId === undefined ? undefined : this.#rowTypes.get(rowId));
-    if (patch.type !== undefined && rowId !== undefined) this.#rowTypes.set(rowId, patch.type);
+    const type = patch.type ?? (rowId === undefined ? undefined : this.#rowTypes?.get(rowId));
+    if (patch.type !== undefined && rowId !== undefined) this.#rowTypes?.set(rowId, patch.type);
     const r = this.#redactor;
     if (patch.properties !== undefined) r.learnProperties(type, patch.properties);
     if (r.quiet(type)) return patch;
@@ -134,22 +143,27 @@ class Sealer {
 
   /** A conditional row write as stored. */
   write(write: RowWrite): RowWrite {
-    return { ...write, patch: this.patch(write.rowId, write.patch) };
+    const patch = this.patch(write.rowId, write.patch);
+    return patch === write.patch ? write : { ...write, patch };
   }
 
   /** A new row as stored. */
   newRow<R extends Omit<NewRow, "id">>(row: R, id?: string): R {
-    return { ...row, ...this.patch(id, row) };
+    const patch = this.patch(id, row);
+    return patch === row ? row : { ...row, ...patch };
   }
 
   /** An event as stored: its reason redacted. */
   event<E extends RowWriteEvent | NewStackEvent>(event: E): E {
-    return { ...event, reason: this.#redactor.text(event.reason) };
+    const reason = this.#redactor.text(event.reason);
+    return reason === event.reason ? event : { ...event, reason };
   }
 
   /** A stack record or patch as stored: its reason redacted. */
   stack<S extends Partial<StackRecord>>(stack: S): S {
-    return stack.statusReason === undefined ? stack : { ...stack, statusReason: this.#redactor.text(stack.statusReason) };
+    if (stack.statusReason === undefined) return stack;
+    const statusReason = this.#redactor.text(stack.statusReason);
+    return statusReason === stack.statusReason ? stack : { ...stack, statusReason };
   }
 
   /**
@@ -162,6 +176,22 @@ class Sealer {
     return { ...payload, attributes: { [SEALED_KEY]: seal(payload.attributes), [SECRETS_KEY]: seal(this.#redactor.secretsIn(payload.attributes)) } };
   }
 
+  /** A node report as stored: its payloads, write and event as stored (the report itself when nothing changes). */
+  report(report: NodeReport): NodeReport {
+    let targets: ReportTarget[] | undefined;
+    for (let i = 0; i < report.targets.length; i++) {
+      const target = report.targets[i] as ReportTarget;
+      const payload = this.payload(target.payload);
+      if (payload === target.payload) continue;
+      targets ??= [...report.targets];
+      targets[i] = { ...target, payload };
+    }
+    const write = report.write === undefined ? undefined : this.write(report.write);
+    const event = report.event === undefined ? undefined : this.event(report.event);
+    if (targets === undefined && write === report.write && event === report.event) return report;
+    return { ...report, targets: targets ?? report.targets, ...(write === undefined ? {} : { write }), ...(event === undefined ? {} : { event }) };
+  }
+
   /** A sync payload as read: real attributes; their secrets learned. */
   openPayload(payload: SyncPayload): SyncPayload {
     if (payload === null || !Object.prototype.hasOwnProperty.call(payload.attributes, SEALED_KEY)) return payload;
@@ -170,9 +200,21 @@ class Sealer {
   }
 }
 
-/** Wrap `store` so that writes are redacted (real values sealed) and reads are opened. */
-export function sealingStore(store: RuntimeStore, redactor: Redactor): RuntimeStore {
-  return new SealingStore(store, new Sealer(redactor));
+/** Sees every answer of a check's store but its events' (`protocol/lost-state.ts` notes "gone" ones). */
+export interface AnswerWatch {
+  /** Look at `answer`; give it back. */
+  note<T>(answer: T): T;
+}
+
+const NO_WATCH: AnswerWatch = { note: (answer) => answer };
+
+/**
+ * Wrap `store` so that writes are redacted (real values sealed) and reads are opened, and
+ * `watch` sees every answer (one wrapper per check does both: each layer is a promise more
+ * per store call).
+ */
+export function sealingStore(store: RuntimeStore, redactor: Redactor, watch: AnswerWatch = NO_WATCH): RuntimeStore {
+  return new SealingStore(store, new Sealer(redactor), watch);
 }
 
 /**
@@ -183,83 +225,91 @@ export function sealingStore(store: RuntimeStore, redactor: Redactor): RuntimeSt
 class SealingStore implements RuntimeStore {
   readonly #store: RuntimeStore;
   readonly #sealer: Sealer;
+  readonly #watch: AnswerWatch;
   readonly writeRowWithEvent?: (write: RowWrite, event: RowWriteEvent) => Promise<RowWriteResult>;
   readonly reportNode?: (report: NodeReport) => Promise<NodeReportResult>;
   readonly nodeReported?: (stackId: string, traversalId: string, node: NodeKey) => Promise<boolean>;
   readonly insertRows?: (stackId: string, traversalId: string, rows: readonly NewRow[]) => Promise<boolean>;
 
-  constructor(store: RuntimeStore, sealer: Sealer) {
+  constructor(store: RuntimeStore, sealer: Sealer, watch: AnswerWatch) {
     this.#store = store;
     this.#sealer = sealer;
+    this.#watch = watch;
     // The optional fused operations exist exactly when the runtime has them.
-    if (store.writeRowWithEvent !== undefined) this.writeRowWithEvent = (write, event) => this.#writeRowWithEvent(write, event);
-    if (store.reportNode !== undefined) this.reportNode = (report) => this.#reportNode(report);
-    if (store.nodeReported !== undefined) this.nodeReported = store.nodeReported.bind(store);
-    const insertRows = store.insertRows?.bind(store);
-    if (insertRows !== undefined) this.insertRows = (stackId, traversalId, rows) => insertRows(stackId, traversalId, rows.map((r) => this.#sealer.newRow(r, r.id)));
+    // (Shared prototype functions, not closures: a check makes one of these stores.)
+    if (store.writeRowWithEvent !== undefined) this.writeRowWithEvent = SealingStore.prototype.fusedWriteRowWithEvent;
+    if (store.reportNode !== undefined) this.reportNode = SealingStore.prototype.fusedReportNode;
+    if (store.nodeReported !== undefined) this.nodeReported = SealingStore.prototype.fusedNodeReported;
+    if (store.insertRows !== undefined) this.insertRows = SealingStore.prototype.optionalInsertRows;
   }
 
-  createStack(stack: StackRecord, template: CompiledTemplate): Promise<boolean> {
-    return this.#store.createStack(this.#sealer.stack(stack), template);
+  async createStack(stack: StackRecord, template: CompiledTemplate): Promise<boolean> {
+    return this.#watch.note(await this.#store.createStack(this.#sealer.stack(stack), template));
   }
-  findStackId(name: string): Promise<string | null> {
-    return this.#store.findStackId(name);
+  async findStackId(name: string): Promise<string | null> {
+    return this.#watch.note(await this.#store.findStackId(name));
   }
-  listStackNames(): Promise<string[]> {
-    return this.#store.listStackNames();
+  async listStackNames(): Promise<string[]> {
+    return this.#watch.note(await this.#store.listStackNames());
   }
-  loadStack(stackId: string): Promise<StackRecord | null> {
-    return this.#store.loadStack(stackId);
+  async loadStack(stackId: string): Promise<StackRecord | null> {
+    return this.#watch.note(await this.#store.loadStack(stackId));
   }
-  beginTraversal(input: BeginTraversal): Promise<boolean> {
-    return this.#store.beginTraversal({ ...input, stack: this.#sealer.stack(input.stack) });
+  async beginTraversal(input: BeginTraversal): Promise<boolean> {
+    return this.#watch.note(await this.#store.beginTraversal({ ...input, stack: this.#sealer.stack(input.stack) }));
   }
-  installGraph(input: InstallGraph): Promise<boolean> {
-    return this.#store.installGraph({ ...input, newRows: input.newRows.map((r) => this.#sealer.newRow(r, r.id)) });
+  async installGraph(input: InstallGraph): Promise<boolean> {
+    return this.#watch.note(await this.#store.installGraph({ ...input, newRows: input.newRows.map((r) => this.#sealer.newRow(r, r.id)) }));
   }
-  allocateRowIds(stackId: string, count: number): Promise<string[]> {
-    return this.#store.allocateRowIds(stackId, count);
+  async allocateRowIds(stackId: string, count: number): Promise<string[]> {
+    return this.#watch.note(await this.#store.allocateRowIds(stackId, count));
   }
-  loadGraph(stackId: string, traversalId: string): Promise<TraversalGraph | null> {
-    return this.#store.loadGraph(stackId, traversalId);
+  async loadGraph(stackId: string, traversalId: string): Promise<TraversalGraph | null> {
+    return this.#watch.note(await this.#store.loadGraph(stackId, traversalId));
   }
-  updateStack(...[stackId, ifTraversal, patch, ifStatus]: Parameters<RuntimeStore["updateStack"]>): Promise<boolean> {
-    return this.#store.updateStack(stackId, ifTraversal, this.#sealer.stack(patch), ifStatus);
+  async updateStack(...[stackId, ifTraversal, patch, ifStatus]: Parameters<RuntimeStore["updateStack"]>): Promise<boolean> {
+    return this.#watch.note(await this.#store.updateStack(stackId, ifTraversal, this.#sealer.stack(patch), ifStatus));
   }
-  deleteStack(stackId: string, ifTraversal: string, deletedAt: number): Promise<boolean> {
-    return this.#store.deleteStack(stackId, ifTraversal, deletedAt);
+  async deleteStack(stackId: string, ifTraversal: string, deletedAt: number): Promise<boolean> {
+    return this.#watch.note(await this.#store.deleteStack(stackId, ifTraversal, deletedAt));
   }
-  loadTombstone(stackId: string): ReturnType<RuntimeStore["loadTombstone"]> {
-    return this.#store.loadTombstone(stackId);
+  async loadTombstone(stackId: string): ReturnType<RuntimeStore["loadTombstone"]> {
+    return this.#watch.note(await this.#store.loadTombstone(stackId));
   }
-  loadTemplate(stackId: string, templateId: string): Promise<CompiledTemplate | null> {
-    return this.#store.loadTemplate(stackId, templateId);
+  async loadTemplate(stackId: string, templateId: string): Promise<CompiledTemplate | null> {
+    return this.#watch.note(await this.#store.loadTemplate(stackId, templateId));
   }
   async loadRows(stackId: string): Promise<ResourceRow[]> {
-    return (await this.#store.loadRows(stackId)).map((r) => this.#sealer.open(r));
+    return this.#watch.note(await this.#store.loadRows(stackId)).map((r) => this.#sealer.open(r));
   }
   async loadRow(stackId: string, rowId: string): Promise<ResourceRow | null> {
-    const row = await this.#store.loadRow(stackId, rowId);
+    const row = this.#watch.note(await this.#store.loadRow(stackId, rowId));
     return row === null ? null : this.#sealer.open(row);
   }
   async writeRow(write: RowWrite): Promise<RowWriteResult> {
-    return this.#sealer.openResult(await this.#store.writeRow(this.#sealer.write(write)));
+    return this.#sealer.openResult(this.#watch.note(await this.#store.writeRow(this.#sealer.write(write))));
   }
   async createReplacement(...[stackId, oldRowId, traversalId, ifVersion, row]: Parameters<RuntimeStore["createReplacement"]>): Promise<ReplacementResult> {
-    return this.#sealer.openResult(await this.#store.createReplacement(stackId, oldRowId, traversalId, ifVersion, this.#sealer.newRow(row)));
+    return this.#sealer.openResult(this.#watch.note(await this.#store.createReplacement(stackId, oldRowId, traversalId, ifVersion, this.#sealer.newRow(row))));
   }
-  completeTraversal(...[stackId, traversalId, drop, keep, patch]: Parameters<RuntimeStore["completeTraversal"]>): Promise<boolean> {
-    return this.#store.completeTraversal(stackId, traversalId, drop, keep, this.#sealer.stack(patch));
+  async completeTraversal(...[stackId, traversalId, drop, keep, patch]: Parameters<RuntimeStore["completeTraversal"]>): Promise<boolean> {
+    return this.#watch.note(await this.#store.completeTraversal(stackId, traversalId, drop, keep, this.#sealer.stack(patch)));
   }
-  syncMerge(...[stackId, traversalId, node, sender, payload, counted, required]: Parameters<RuntimeStore["syncMerge"]>): Promise<SyncResult> {
-    return this.#store.syncMerge(stackId, traversalId, node, sender, this.#sealer.payload(payload), counted, required);
+  async syncMerge(...[stackId, traversalId, node, sender, payload, counted, required]: Parameters<RuntimeStore["syncMerge"]>): Promise<SyncResult> {
+    return this.#watch.note(await this.#store.syncMerge(stackId, traversalId, node, sender, this.#sealer.payload(payload), counted, required));
   }
-  syncHas(stackId: string, traversalId: string, node: SyncKey, sender: SyncKey): Promise<boolean> {
-    return this.#store.syncHas(stackId, traversalId, node, sender);
+  async syncHas(stackId: string, traversalId: string, node: SyncKey, sender: SyncKey): Promise<boolean> {
+    return this.#watch.note(await this.#store.syncHas(stackId, traversalId, node, sender));
   }
   async readSync(stackId: string, traversalId: string, node: SyncKey): Promise<Map<SyncKey, SyncPayload> | null> {
-    const sync = await this.#store.readSync(stackId, traversalId, node);
-    return sync === null ? null : new Map([...sync].map(([k, p]) => [k, this.#sealer.openPayload(p)]));
+    const sync = this.#watch.note(await this.#store.readSync(stackId, traversalId, node));
+    if (sync === null) return null;
+    let opened: Map<SyncKey, SyncPayload> | undefined;
+    for (const [key, payload] of sync) {
+      const open = this.#sealer.openPayload(payload);
+      if (open !== payload) (opened ??= new Map(sync)).set(key, open);
+    }
+    return opened ?? sync;
   }
   appendEvents(stackId: string, events: readonly NewStackEvent[]): Promise<void> {
     return this.#store.appendEvents(stackId, events.map((e) => this.#sealer.event(e)));
@@ -268,19 +318,27 @@ class SealingStore implements RuntimeStore {
     return this.#store.readEvents(...args);
   }
 
-  async #writeRowWithEvent(write: RowWrite, event: RowWriteEvent): Promise<RowWriteResult> {
+  /** `writeRowWithEvent`, present when the runtime has it. */
+  private async fusedWriteRowWithEvent(write: RowWrite, event: RowWriteEvent): Promise<RowWriteResult> {
     const result = await (this.#store.writeRowWithEvent as NonNullable<RuntimeStore["writeRowWithEvent"]>).call(this.#store, this.#sealer.write(write), this.#sealer.event(event));
-    return this.#sealer.openResult(result);
+    return this.#sealer.openResult(this.#watch.note(result));
   }
 
-  async #reportNode(report: NodeReport): Promise<NodeReportResult> {
+  /** `nodeReported`, present when the runtime has it. */
+  private async fusedNodeReported(stackId: string, traversalId: string, node: NodeKey): Promise<boolean> {
+    return this.#watch.note(await (this.#store.nodeReported as NonNullable<RuntimeStore["nodeReported"]>).call(this.#store, stackId, traversalId, node));
+  }
+
+  /** `insertRows`, present when the runtime has it: the rows sealed as `installGraph`'s are. */
+  private async optionalInsertRows(stackId: string, traversalId: string, rows: readonly NewRow[]): Promise<boolean> {
+    const insert = this.#store.insertRows as NonNullable<RuntimeStore["insertRows"]>;
+    return this.#watch.note(await insert.call(this.#store, stackId, traversalId, rows.map((r) => this.#sealer.newRow(r, r.id))));
+  }
+
+  /** `reportNode`, present when the runtime has it. */
+  private async fusedReportNode(report: NodeReport): Promise<NodeReportResult> {
     const sealer = this.#sealer;
-    const result = await (this.#store.reportNode as NonNullable<RuntimeStore["reportNode"]>).call(this.#store, {
-      ...report,
-      targets: report.targets.map((t) => ({ ...t, payload: sealer.payload(t.payload) })),
-      ...(report.write === undefined ? {} : { write: sealer.write(report.write) }),
-      ...(report.event === undefined ? {} : { event: sealer.event(report.event) }),
-    });
+    const result = this.#watch.note(await (this.#store.reportNode as NonNullable<RuntimeStore["reportNode"]>).call(this.#store, sealer.report(report)));
     return result.kind === "refused" ? sealer.openResult(result) : result;
   }
 }

@@ -42,12 +42,16 @@ export interface ResolveContext {
  *   `get_param` or `if`, which only {@link compileTemplate} can decide.
  */
 export function resolveValue(value: unknown, ctx: ResolveContext, path = ""): unknown {
-  if (Array.isArray(value)) return value.map((item, i) => resolveValue(item, ctx, joinPath(path, i)));
+  // Leaves are copied as they are (no path is built for them: this runs for every check).
+  if (Array.isArray(value)) return value.map((item, i) => (isLeaf(item) ? item : resolveValue(item, ctx, joinPath(path, i))));
   if (!isPlainObject(value)) return value;
   const fn = intrinsicName(value);
   if (fn === undefined) {
     const out: PlainObject = {};
-    for (const key of Object.keys(value)) setOwn(out, key, resolveValue(value[key], ctx, joinPath(path, key)));
+    for (const key of Object.keys(value)) {
+      const item = value[key];
+      setOwn(out, key, isLeaf(item) ? item : resolveValue(item, ctx, joinPath(path, key)));
+    }
     return out;
   }
   const arg = intrinsicArgument(value, fn);
@@ -83,6 +87,11 @@ export function resolveValue(value: unknown, ctx: ResolveContext, path = ""): un
       return containsUnknown(resolved) ? UNKNOWN : invokeFunction(definition, resolved, path);
     }
   }
+}
+
+/** Whether `value` resolves to itself (not an object: no function, nothing inside to resolve). */
+function isLeaf(value: unknown): boolean {
+  return typeof value !== "object" || value === null;
 }
 
 /** True when {@link UNKNOWN} occurs anywhere in `value` (iterative deep walk). */

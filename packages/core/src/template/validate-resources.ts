@@ -128,7 +128,7 @@ function compileProperties(ctx: PropertyContext, given: PlainObject, propsPath: 
   const properties: PlainObject = {};
   let references: Set<string> | undefined;
   let allLiteral = true;
-  const omitted = new Set<string>();
+  let omitted: Set<string> | undefined;
   const hiddenProps: string[] = [];
   for (const prop of Object.keys(given)) {
     const raw = given[prop];
@@ -137,7 +137,7 @@ function compileProperties(ctx: PropertyContext, given: PlainObject, propsPath: 
     checkPropertyName(ctx, prop, propPath);
     const compiled = compiler.compile(raw, propPath);
     if (compiled.value === OMITTED) {
-      omitted.add(prop);
+      (omitted ??= new Set()).add(prop);
       continue;
     }
     if (compiler.references.length > 0) references = addAll(references, compiler.references);
@@ -152,15 +152,17 @@ function compileProperties(ctx: PropertyContext, given: PlainObject, propsPath: 
   }
   for (const prop of fact.required) {
     if (ownValue(properties, prop) === undefined) {
-      const why = omitted.has(prop) ? " (an if without a value for a false condition left it out)" : "";
+      const why = omitted?.has(prop) === true ? " (an if without a value for a false condition left it out)" : "";
       throw new TemplateValidationError(joinPath(propsPath, prop), `required property "${prop}" of type ${typeName} is missing${why}`);
     }
   }
   if (allLiteral) checkWholeObject(type, properties, propsPath);
   // Validated in clear, stored sealed: no stored template holds a hidden parameter's value
   // or a secret property in clear.
-  for (const prop of new Set([...hiddenProps, ...(type.secretProperties ?? [])])) {
-    if (ownValue(properties, prop) !== undefined) setOwn(properties, prop, sealMarker(properties[prop]));
+  if (hiddenProps.length > 0 || (type.secretProperties?.length ?? 0) > 0) {
+    for (const prop of new Set([...hiddenProps, ...(type.secretProperties ?? [])])) {
+      if (ownValue(properties, prop) !== undefined) setOwn(properties, prop, sealMarker(properties[prop]));
+    }
   }
   return { properties, references };
 }

@@ -41,11 +41,11 @@ describe("runtime conformance catches broken runtimes", () => {
     const seen = new Set<string>();
     await failsCase(
       broken((store) => ({
-        syncMerge: async (stackId, traversalId, node, sender, payload, counted, required) => {
-          const key = `${traversalId}/${node}/${sender}`;
+        syncMerge: async (merge) => {
+          const key = `${merge.traversalId}/${merge.node}/${merge.sender}`;
           const again = seen.has(key);
           seen.add(key);
-          return store.syncMerge(stackId, traversalId, node, again ? nodeKey("U", `${sender}#again`) : sender, payload, counted, required);
+          return store.syncMerge({ ...merge, sender: again ? nodeKey("U", `${merge.sender}#again`) : merge.sender });
         },
       })),
       /^syncMerge counts each counted sender once/,

@@ -53,7 +53,7 @@ export function createRedisStore(ctx: StoreContext, events: EventStreams, addPre
     nodeReported: (stackId, traversalId, node) => nodeReported(ctx, stackId, traversalId, node),
     createReplacement: (stackId, oldRowId, traversalId, ifVersion, row) => createReplacement(ctx, stackId, oldRowId, traversalId, ifVersion, row),
     completeTraversal: (stackId, traversalId, drop, keep, patch) => completeTraversal(ctx, stackId, traversalId, drop, keep, patch),
-    syncMerge: (stackId, traversalId, node, sender, payload, counted, required) => syncMerge(ctx, stackId, traversalId, node, sender, payload, counted, required),
+    syncMerge: (merge) => syncMerge(ctx, merge),
     syncHas: (stackId, traversalId, node, sender) => syncHas(ctx, stackId, traversalId, node, sender),
     readSync: (stackId, traversalId, node) => readSync(ctx, stackId, traversalId, node),
     appendEvents: (stackId, list) => events.append(stackId, list),

@@ -3,7 +3,7 @@
  * (traversal, node): sender -> payload JSON, so an arrival writes one field; readiness counts
  * in one hash per traversal; "gone" = the traversal's graph key no longer exists.
  */
-import type { SyncKey, SyncPayload, SyncResult } from "@converge/core";
+import type { SyncKey, SyncMergeInput, SyncPayload, SyncResult } from "@converge/core";
 import { toSyncKey } from "@converge/core";
 import { json, parseStored } from "./codec.js";
 import { ScriptCode, unexpectedReply } from "./script-codes.js";
@@ -12,16 +12,7 @@ import type { StoreContext } from "./store-context.js";
 import { command } from "./store-context.js";
 
 /** Atomic merge-and-test of a sync point. */
-export async function syncMerge(
-  ctx: StoreContext,
-  stackId: string,
-  traversalId: string,
-  node: SyncKey,
-  sender: SyncKey,
-  payload: SyncPayload,
-  counted: boolean,
-  required: number,
-): Promise<SyncResult> {
+export async function syncMerge(ctx: StoreContext, { stackId, traversalId, node, sender, payload, counted, required }: SyncMergeInput): Promise<SyncResult> {
   const k = ctx.keys.stack(stackId);
   const reply = await runScript(
     ctx.client,

@@ -45,7 +45,7 @@ describe("the end of a traversal", () => {
         await admin.hset(k.rows, ...pairs);
       }
       await admin.set(k.graph(t), "{}");
-      for (let i = 0; i < SYNC_POINTS; i++) await runtime.store.syncMerge(info.id, t, `U:${i}`, "U:x", null, true, 2);
+      for (let i = 0; i < SYNC_POINTS; i++) await runtime.store.syncMerge({ stackId: info.id, traversalId: t, node: `U:${i}`, sender: "U:x", payload: null, counted: true, required: 2 });
       assert.equal(await admin.scard(k.syncIndex(t)), SYNC_POINTS);
       const before = await calls(admin);
       assert.ok(await runtime.store.completeTraversal(info.id, t, ids, [stack.templateId], { status: "COMPLETE" }));

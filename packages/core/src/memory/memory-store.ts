@@ -17,6 +17,7 @@ import type {
   RowWriteEvent,
   RowWriteResult,
   RuntimeStore,
+  SyncMergeInput,
   SyncResult,
 } from "../runtime/contract.js";
 import { RuntimeStateError } from "../errors.js";
@@ -334,15 +335,7 @@ export class MemoryStore implements RuntimeStore {
     return true;
   }
 
-  async syncMerge(
-    stackId: string,
-    traversalId: string,
-    node: SyncKey,
-    sender: SyncKey,
-    payload: SyncPayload,
-    counted: boolean,
-    required: number,
-  ): Promise<SyncResult> {
+  async syncMerge({ stackId, traversalId, node, sender, payload, counted, required }: SyncMergeInput): Promise<SyncResult> {
     const s = this.state(stackId);
     if (s === undefined || s.graph === null || s.graph.traversalId !== traversalId) return "gone";
     return this.merge(s, node, sender, payload, counted, required);

@@ -74,7 +74,7 @@ export interface SyncMerge {
 
 /** Merge `merge.sender`'s entry into `merge.target`'s sync point: ready, waiting, or gone. */
 export function mergeSync(env: StoreEnv, merge: SyncMerge): Promise<SyncResult> {
-  return env.store.syncMerge(merge.stackId, merge.traversalId, merge.target, merge.sender, merge.payload, merge.counted, merge.required);
+  return env.store.syncMerge({ stackId: merge.stackId, traversalId: merge.traversalId, node: merge.target, sender: merge.sender, payload: merge.payload, counted: merge.counted, required: merge.required });
 }
 
 /**

@@ -247,15 +247,7 @@ export interface RuntimeStore {
    * and the field is new, count it. Answers "ready" once the count reaches `required`,
    * "waiting" before, and "gone" when the traversal's graph no longer exists.
    */
-  syncMerge(
-    stackId: string,
-    traversalId: string,
-    node: SyncKey,
-    sender: SyncKey,
-    payload: SyncPayload,
-    counted: boolean,
-    required: number,
-  ): Promise<SyncResult>;
+  syncMerge(merge: SyncMergeInput): Promise<SyncResult>;
   /**
    * Whether a sync point holds an entry of `sender`, in O(1) whatever the number of entries.
    * False when the traversal is gone.
@@ -299,6 +291,22 @@ export interface RuntimeStore {
     afterSeq: string | null,
     options?: { blockMs?: number; limit?: number; signal?: AbortSignal },
   ): Promise<StackEvent[]>;
+}
+
+/** One arrival at a sync point: the input of {@link RuntimeStore.syncMerge}. */
+export interface SyncMergeInput {
+  readonly stackId: string;
+  readonly traversalId: string;
+  /** The sync point: the node (or the stack's completion point) that waits. */
+  readonly node: SyncKey;
+  /** Who arrives: the entry's field. */
+  readonly sender: SyncKey;
+  /** What it brings (null: an arrival without data, e.g. a cleanup's). */
+  readonly payload: SyncPayload;
+  /** Whether a new entry counts toward `required`. */
+  readonly counted: boolean;
+  /** Counted entries the sync point needs to be ready. */
+  readonly required: number;
 }
 
 /** A check being processed: the message and the runtime view to use for it. */

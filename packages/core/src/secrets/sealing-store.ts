@@ -26,6 +26,7 @@ import type {
   RowWriteEvent,
   RowWriteResult,
   RuntimeStore,
+  SyncMergeInput,
   SyncResult,
 } from "../runtime/contract.js";
 import type { CompiledTemplate } from "../template/types.js";
@@ -295,8 +296,8 @@ class SealingStore implements RuntimeStore {
   async completeTraversal(...[stackId, traversalId, drop, keep, patch]: Parameters<RuntimeStore["completeTraversal"]>): Promise<boolean> {
     return this.#watch.note(await this.#store.completeTraversal(stackId, traversalId, drop, keep, this.#sealer.stack(patch)));
   }
-  async syncMerge(...[stackId, traversalId, node, sender, payload, counted, required]: Parameters<RuntimeStore["syncMerge"]>): Promise<SyncResult> {
-    return this.#watch.note(await this.#store.syncMerge(stackId, traversalId, node, sender, this.#sealer.payload(payload), counted, required));
+  async syncMerge(merge: SyncMergeInput): Promise<SyncResult> {
+    return this.#watch.note(await this.#store.syncMerge({ ...merge, payload: this.#sealer.payload(merge.payload) }));
   }
   async syncHas(stackId: string, traversalId: string, node: SyncKey, sender: SyncKey): Promise<boolean> {
     return this.#watch.note(await this.#store.syncHas(stackId, traversalId, node, sender));

@@ -76,7 +76,7 @@ export function claimedStore(store: RuntimeStore, claim: DeliveryClaim): Runtime
     writeRow: (write) => wrote(store.writeRow(write)),
     createReplacement: (stackId, oldRowId, traversalId, ifVersion, newRow) => wrote(store.createReplacement(stackId, oldRowId, traversalId, ifVersion, newRow)),
     completeTraversal: (stackId, traversalId, drop, keep, patch) => wrote(store.completeTraversal(stackId, traversalId, drop, keep, patch)),
-    syncMerge: (stackId, traversalId, node, sender, payload, counted, required) => wrote(store.syncMerge(stackId, traversalId, node, sender, payload, counted, required)),
+    syncMerge: (merge) => wrote(store.syncMerge(merge)),
     appendEvents: (stackId, events) => wrote(store.appendEvents(stackId, events)),
     ...(writeRowWithEvent === undefined ? {} : { writeRowWithEvent: (write: RowWrite, event: RowWriteEvent) => wrote(writeRowWithEvent.call(store, write, event)) }),
     ...(reportNode === undefined ? {} : { reportNode: (report: NodeReport) => wrote(reportNode.call(store, report)) }),

@@ -202,7 +202,7 @@ export const deliveryCases: readonly CaseSpec[] = [
       const { runtime } = t;
       const { stack, rowIds } = await installStack(runtime, 2);
       const [first, second] = rowIds.map(String) as [string, string];
-      await runtime.store.syncMerge(stack.id, stack.currentTraversal, nodeKey("U", second), nodeKey("U", first), { rowId: first, name: "r", refId: null, attributes: {} }, true, 1);
+      await runtime.store.syncMerge({ stackId: stack.id, traversalId: stack.currentTraversal, node: nodeKey("U", second), sender: nodeKey("U", first), payload: { rowId: first, name: "r", refId: null, attributes: {} }, counted: true, required: 1 });
       const problems: string[] = [];
       const seen: SeenDelivery[] = [];
       const reg = await runtime.registerWorker(

@@ -100,7 +100,7 @@ export const fusedCases: readonly CaseSpec[] = [
       assert.deepEqual(await report("U:1"), { kind: "reported", ready: ["U:8"] });
       assert.deepEqual(await report("U:1"), { kind: "reported", ready: ["U:8"] }, "a re-sent report was counted twice");
       assert.deepEqual(await report("U:2"), { kind: "reported", ready: ["U:9", "U:8"] });
-      assert.equal(await store.syncMerge(stack.id, traversalId, "U:9", "U:3", null, true, 4), "waiting", "the report's merges were not counted as syncMerge counts");
+      assert.equal(await store.syncMerge({ stackId: stack.id, traversalId, node: "U:9", sender: "U:3", payload: null, counted: true, required: 4 }), "waiting", "the report's merges were not counted as syncMerge counts");
     },
   },
   {

@@ -109,7 +109,7 @@ export const peerCases: readonly CaseSpec[] = [
       const peer = await (t.peer as () => Promise<Runtime>)();
       const { stack, traversalId, rowIds } = await installStack(t.runtime, 2);
       assert.deepEqual(await peer.store.loadStack(stack.id), stack);
-      assert.equal(await peer.store.syncMerge(stack.id, traversalId, nodeKey("U", String(rowIds[1])), nodeKey("U", String(rowIds[0])), null, true, 1), "ready");
+      assert.equal(await peer.store.syncMerge({ stackId: stack.id, traversalId, node: nodeKey("U", String(rowIds[1])), sender: nodeKey("U", String(rowIds[0])), payload: null, counted: true, required: 1 }), "ready");
       assert.deepEqual([...((await t.runtime.store.readSync(stack.id, traversalId, nodeKey("U", String(rowIds[1])))) ?? [])], [[nodeKey("U", String(rowIds[0])), null]]);
       const reading = t.runtime.store.readEvents(stack.id, null, { blockMs: 20_000 });
       await new Promise((resolve) => setTimeout(resolve, 50));

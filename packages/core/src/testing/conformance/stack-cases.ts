@@ -81,11 +81,11 @@ export const stackCases: readonly CaseSpec[] = [
       const { store } = runtime;
       const { stack, traversalId, rowIds } = await installStack(runtime, 2);
       const node = nodeKey("U", String(rowIds[1]));
-      assert.equal(await store.syncMerge(stack.id, traversalId, node, nodeKey("U", String(rowIds[0])), null, true, 2), "waiting");
+      assert.equal(await store.syncMerge({ stackId: stack.id, traversalId, node, sender: nodeKey("U", String(rowIds[0])), payload: null, counted: true, required: 2 }), "waiting");
       await supersede(runtime, stack);
       assert.equal(await store.loadGraph(stack.id, traversalId), null, "the superseded graph is still readable");
       assert.equal(await store.readSync(stack.id, traversalId, node), null, "the superseded sync point is still readable");
-      assert.equal(await store.syncMerge(stack.id, traversalId, node, "U:other", null, true, 2), "gone");
+      assert.equal(await store.syncMerge({ stackId: stack.id, traversalId, node, sender: "U:other", payload: null, counted: true, required: 2 }), "gone");
       assert.equal((await store.loadRows(stack.id)).length, 2, "beginTraversal must keep the rows");
     },
   },
@@ -164,7 +164,7 @@ export const stackCases: readonly CaseSpec[] = [
       assert.equal(await store.loadRow(stack.id, rowIds[0] as string), null);
       assert.equal(await store.loadTemplate(stack.id, stack.templateId), null);
       assert.equal(await store.loadGraph(stack.id, traversalId), null);
-      assert.equal(await store.syncMerge(stack.id, traversalId, nodeKey("U", String(rowIds[1])), "U:x", null, true, 1), "gone");
+      assert.equal(await store.syncMerge({ stackId: stack.id, traversalId, node: nodeKey("U", String(rowIds[1])), sender: "U:x", payload: null, counted: true, required: 1 }), "gone");
       const again = fixtureStack({ name: stack.name });
       assert.equal(await store.createStack(again, fixtureTemplate()), true, "the name of a deleted stack is still taken");
       assert.equal(await store.findStackId(stack.name), again.id);
@@ -195,7 +195,7 @@ export const stackCases: readonly CaseSpec[] = [
       assert.equal(await store.beginTraversal({ stackId: stack.id, expectedTraversal: tb.currentTraversal, stack: tc, template: fixtureTemplate("kept") }), true);
       const t = tc.currentTraversal;
       assert.equal(await store.installGraph({ stackId: stack.id, graph: { ...graph, traversalId: t, templateId: keep }, newRows: [] }), true);
-      assert.equal(await store.syncMerge(stack.id, t, nodeKey("U", String(rowIds[1])), nodeKey("U", String(rowIds[0])), null, true, 1), "ready");
+      assert.equal(await store.syncMerge({ stackId: stack.id, traversalId: t, node: nodeKey("U", String(rowIds[1])), sender: nodeKey("U", String(rowIds[0])), payload: null, counted: true, required: 1 }), "ready");
       const patch = { status: "COMPLETE", statusReason: "Stack UPDATE completed successfully", prevTemplateId: keep } as const;
       assert.equal(await store.completeTraversal(stack.id, tb.currentTraversal, [rowIds[0] as string], [keep], patch), false);
       assert.equal((await store.loadRows(stack.id)).length, 3, "a refused completeTraversal dropped rows");
@@ -208,7 +208,7 @@ export const stackCases: readonly CaseSpec[] = [
       assert.equal(await store.loadTemplate(stack.id, stack.templateId), null);
       assert.equal(await store.loadGraph(stack.id, t), null);
       assert.equal(await store.readSync(stack.id, t, nodeKey("U", String(rowIds[1]))), null);
-      assert.equal(await store.syncMerge(stack.id, t, nodeKey("U", String(rowIds[1])), "U:late", null, true, 1), "gone");
+      assert.equal(await store.syncMerge({ stackId: stack.id, traversalId: t, node: nodeKey("U", String(rowIds[1])), sender: "U:late", payload: null, counted: true, required: 1 }), "gone");
       assert.deepEqual(await store.loadStack(stack.id), { ...tc, ...patch });
     },
   },

@@ -23,7 +23,7 @@ export const syncCases: readonly CaseSpec[] = [
     async body({ runtime }) {
       const { store } = runtime;
       const { stack, traversalId } = await installStack(runtime, 1);
-      const merge = (sender: NodeKey, counted = true): Promise<string> => store.syncMerge(stack.id, traversalId, "U:9", sender, payload(sender), counted, 2);
+      const merge = (sender: NodeKey, counted = true): Promise<string> => store.syncMerge({ stackId: stack.id, traversalId, node: "U:9", sender, payload: payload(sender), counted, required: 2 });
       assert.equal(await merge("U:1"), "waiting");
       assert.equal(await merge("U:1"), "waiting", "a re-sent sender was counted twice");
       assert.equal(await merge("U:2"), "ready");
@@ -36,11 +36,11 @@ export const syncCases: readonly CaseSpec[] = [
     async body({ runtime }) {
       const { store } = runtime;
       const { stack, traversalId } = await installStack(runtime, 1);
-      assert.equal(await store.syncMerge(stack.id, traversalId, "U:5", "U:5", null, false, 1), "waiting", "an uncounted sender was counted");
+      assert.equal(await store.syncMerge({ stackId: stack.id, traversalId, node: "U:5", sender: "U:5", payload: null, counted: false, required: 1 }), "waiting", "an uncounted sender was counted");
       const entries = await store.readSync(stack.id, traversalId, "U:5");
       assert.deepEqual(entries && [...entries], [["U:5", null]]);
-      assert.equal(await store.syncMerge(stack.id, traversalId, "U:5", "U:4", null, true, 1), "ready");
-      assert.equal(await store.syncMerge(stack.id, traversalId, "C:6", "C:6", null, false, 0), "ready");
+      assert.equal(await store.syncMerge({ stackId: stack.id, traversalId, node: "U:5", sender: "U:4", payload: null, counted: true, required: 1 }), "ready");
+      assert.equal(await store.syncMerge({ stackId: stack.id, traversalId, node: "C:6", sender: "C:6", payload: null, counted: false, required: 0 }), "ready");
     },
   },
   {
@@ -51,9 +51,9 @@ export const syncCases: readonly CaseSpec[] = [
       const empty = await store.readSync(stack.id, traversalId, "U:77");
       assert.ok(empty !== null, "readSync of a live traversal must not answer null");
       assert.equal(empty.size, 0);
-      await store.syncMerge(stack.id, traversalId, "U:9", "U:1", payload("1"), true, 3);
-      await store.syncMerge(stack.id, traversalId, "U:9", "U:1", payload("1", { a: "second", tricky: { ...TRICKY_VALUES } }), true, 3);
-      await store.syncMerge(stack.id, traversalId, "U:9", "C:2", null, true, 3);
+      await store.syncMerge({ stackId: stack.id, traversalId, node: "U:9", sender: "U:1", payload: payload("1"), counted: true, required: 3 });
+      await store.syncMerge({ stackId: stack.id, traversalId, node: "U:9", sender: "U:1", payload: payload("1", { a: "second", tricky: { ...TRICKY_VALUES } }), counted: true, required: 3 });
+      await store.syncMerge({ stackId: stack.id, traversalId, node: "U:9", sender: "C:2", payload: null, counted: true, required: 3 });
       const read = await store.readSync(stack.id, traversalId, "U:9");
       assert.ok(read !== null);
       assert.deepEqual(new Map(read), new Map([["C:2", null], ["U:1", payload("1", { a: "second", tricky: { ...TRICKY_VALUES } })]]));
@@ -65,8 +65,8 @@ export const syncCases: readonly CaseSpec[] = [
       const { store } = runtime;
       const { stack, traversalId } = await installStack(runtime, 1);
       assert.equal(await store.syncHas(stack.id, traversalId, "U:9", "U:1"), false, "an untouched point has no entry");
-      await store.syncMerge(stack.id, traversalId, "U:9", "U:1", payload("1"), true, 3);
-      await store.syncMerge(stack.id, traversalId, "U:9", "U:9", null, false, 3);
+      await store.syncMerge({ stackId: stack.id, traversalId, node: "U:9", sender: "U:1", payload: payload("1"), counted: true, required: 3 });
+      await store.syncMerge({ stackId: stack.id, traversalId, node: "U:9", sender: "U:9", payload: null, counted: false, required: 3 });
       assert.equal(await store.syncHas(stack.id, traversalId, "U:9", "U:1"), true);
       assert.equal(await store.syncHas(stack.id, traversalId, "U:9", "U:9"), true, "an uncounted entry is an entry");
       assert.equal(await store.syncHas(stack.id, traversalId, "U:9", "U:2"), false);
@@ -81,10 +81,10 @@ export const syncCases: readonly CaseSpec[] = [
       const { store } = runtime;
       const a = await installStack(runtime, 1);
       const b = await installStack(runtime, 1);
-      assert.equal(await store.syncMerge(a.stack.id, a.traversalId, "U:1", "U:0", null, true, 1), "ready");
-      assert.equal(await store.syncMerge(a.stack.id, a.traversalId, "U:2", "U:9", null, true, 2), "waiting", "counts leaked between nodes");
+      assert.equal(await store.syncMerge({ stackId: a.stack.id, traversalId: a.traversalId, node: "U:1", sender: "U:0", payload: null, counted: true, required: 1 }), "ready");
+      assert.equal(await store.syncMerge({ stackId: a.stack.id, traversalId: a.traversalId, node: "U:2", sender: "U:9", payload: null, counted: true, required: 2 }), "waiting", "counts leaked between nodes");
       assert.equal((await store.readSync(a.stack.id, a.traversalId, "U:2"))?.has("U:0"), false, "entries leaked between nodes");
-      assert.equal(await store.syncMerge(b.stack.id, b.traversalId, "U:1", "U:8", null, true, 2), "waiting", "counts leaked between stacks");
+      assert.equal(await store.syncMerge({ stackId: b.stack.id, traversalId: b.traversalId, node: "U:1", sender: "U:8", payload: null, counted: true, required: 2 }), "waiting", "counts leaked between stacks");
       assert.equal((await store.readSync(b.stack.id, b.traversalId, "U:1"))?.size, 1);
     },
   },
@@ -94,7 +94,7 @@ export const syncCases: readonly CaseSpec[] = [
       const { store } = runtime;
       const { stack, traversalId } = await installStack(runtime, 1);
       const senders = Array.from({ length: 24 }, (_, i) => nodeKey("U", String(i + 100)));
-      const results = await Promise.all(senders.map((s) => store.syncMerge(stack.id, traversalId, "U:1", s, payload(s), true, senders.length)));
+      const results = await Promise.all(senders.map((s) => store.syncMerge({ stackId: stack.id, traversalId, node: "U:1", sender: s, payload: payload(s), counted: true, required: senders.length })));
       assert.equal(results.filter((r) => r === "ready").length, 1, `expected one ready among ${results.join(",")}`);
       assert.equal((await store.readSync(stack.id, traversalId, "U:1"))?.size, senders.length);
     },
@@ -105,12 +105,12 @@ export const syncCases: readonly CaseSpec[] = [
       const { store } = runtime;
       const stack = fixtureStack();
       await store.createStack(stack, fixtureTemplate());
-      assert.equal(await store.syncMerge(stack.id, stack.currentTraversal, "U:1", "U:0", null, true, 1), "gone", "no graph installed yet");
+      assert.equal(await store.syncMerge({ stackId: stack.id, traversalId: stack.currentTraversal, node: "U:1", sender: "U:0", payload: null, counted: true, required: 1 }), "gone", "no graph installed yet");
       assert.equal(await store.readSync(stack.id, stack.currentTraversal, "U:1"), null);
-      assert.equal(await store.syncMerge("no-such-id", "t-x", "U:1", "U:0", null, true, 1), "gone", "unknown stack");
+      assert.equal(await store.syncMerge({ stackId: "no-such-id", traversalId: "t-x", node: "U:1", sender: "U:0", payload: null, counted: true, required: 1 }), "gone", "unknown stack");
       const installed = await installStack(runtime, 1);
       await supersede(runtime, installed.stack);
-      assert.equal(await store.syncMerge(installed.stack.id, installed.traversalId, "U:1", "U:0", null, true, 1), "gone", "superseded traversal");
+      assert.equal(await store.syncMerge({ stackId: installed.stack.id, traversalId: installed.traversalId, node: "U:1", sender: "U:0", payload: null, counted: true, required: 1 }), "gone", "superseded traversal");
     },
   },
 ];

@@ -47,7 +47,9 @@ async function oneClaimedDelivery(make: MakeClaim) {
           claimNext = null;
           if (claiming === null) return handler(delivery);
           const claim = await claiming(delivery.message as CheckMessage, runtime.store);
-          return handler({ ...delivery, claim, runtime: { ...delivery.runtime, store: recording(delivery.runtime.store) } });
+          // The delivery's runtime is a class instance (fenced view): derive from it, not a spread.
+          const view = Object.assign(Object.create(delivery.runtime) as Runtime, { store: recording(delivery.runtime.store) });
+          return handler({ ...delivery, claim, runtime: view });
         },
         options,
       ),

@@ -61,26 +61,24 @@ class Delivery implements FenceState {
   }
 }
 
-/**
- * What a handler gets for one delivery: a class, so that the signal is a getter on the
- * prototype (made only if the check reads it, see `DeliveryLeases`) and every delivery has the
- * same shape.
- */
+/** What a handler gets for one delivery: a class, so that every delivery has the same shape. */
 class HandedCheck implements CheckDelivery {
   readonly attempt: string;
   readonly leaseValid: () => boolean;
+  /**
+   * An own field, not a getter: a handler that wraps the delivery with a spread
+   * (`{ ...delivery, ... }`) keeps it (`processCheck` reads it at once anyway).
+   */
+  readonly signal: AbortSignal;
 
   constructor(
     readonly message: CheckMessage,
     readonly runtime: Runtime,
-    private readonly lease: AttemptLease,
+    lease: AttemptLease,
   ) {
     this.attempt = lease.attempt;
     this.leaseValid = lease.leaseValid;
-  }
-
-  get signal(): AbortSignal {
-    return this.lease.signal;
+    this.signal = lease.signal;
   }
 }
 

@@ -77,11 +77,20 @@ async function measure(name: string, delivered: () => number, run: () => Promise
   return { name, ms, checks, checksPerSecond: checks / (ms / 1000), peakHeapMiB: peak / 2 ** 20 };
 }
 
-/** Run the protocol benchmark for the given sizes and shapes. */
+/**
+ * Run the protocol benchmark for the given sizes and shapes, after one unrecorded warm-up
+ * pass of every shape at 1,000 resources (so V8's compile time is not billed to the first
+ * size measured: "per-check cost by N" compares steady states). `BENCH_WARMUP=0` skips it.
+ */
 export async function benchProtocol(
   sizes: readonly number[] = [1_000, 10_000, 100_000],
   shapes: readonly Shape[] = ["wide", "chain", "fan-in"],
 ): Promise<ProtocolBenchResult[]> {
+  if (process.env.BENCH_WARMUP !== "0") await runSizes([1_000], shapes);
+  return runSizes(sizes, shapes);
+}
+
+async function runSizes(sizes: readonly number[], shapes: readonly Shape[]): Promise<ProtocolBenchResult[]> {
   const results: ProtocolBenchResult[] = [];
   for (const size of sizes) {
     for (const shape of shapes) {

@@ -6,6 +6,7 @@
  *   npm run bench -- --save-baseline       # record this run as the baseline
  *   BENCH_SIZES=1000,10000 npm run bench   # protocol stack sizes (default 1000,10000,100000)
  *   BENCH_100K=0 npm run bench             # leave out the 100,000 size (slow on a loaded machine)
+ *   BENCH_WARMUP=0 npm run bench           # no unrecorded warm-up pass (1,000 of each shape) first
  *
  * After the table: the Heat-shape table (N = 1,000 against Heat 19's figures in
  * bench/heat-19.json) and the per-check cost by stack size.

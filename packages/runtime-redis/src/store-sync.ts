@@ -32,14 +32,37 @@ export async function syncHas(ctx: StoreContext, stackId: string, traversalId: s
   return (await command("HEXISTS sync", () => ctx.client.hexists(key, sender))) === 1;
 }
 
-/** A sync point's entries; null when the traversal is gone. */
+/**
+ * Entries of a sync point read by one script; a larger one (a fan-in's, a wide stack's
+ * completion point) is read in HSCAN pages of this size, so no call is O(N). Also the limit
+ * of `claimCheck-8`'s read.
+ */
+export const SYNC_READ_PAGE = 1000;
+
+/**
+ * A sync point's entries; null when the traversal is gone. A large one is read in pages: each
+ * sender's entry is written once (a re-sent arrival writes the same payload), so entries read
+ * in different pages belong together; the traversal is tested again after the last page.
+ */
 export async function readSync(ctx: StoreContext, stackId: string, traversalId: string, node: SyncKey): Promise<Map<SyncKey, SyncPayload> | null> {
   const k = ctx.keys.stack(stackId);
   const key = k.sync(traversalId, node);
-  const reply = await runScript(ctx.client, "readSync", [k.graph(traversalId), key], []);
+  const reply = await runScript(ctx.client, "readSync", [k.graph(traversalId), key], [SYNC_READ_PAGE]);
   if (reply === null) return null;
+  if (reply === 0) return readSyncPaged(ctx, k.graph(traversalId), key);
   if (!Array.isArray(reply)) throw unexpectedReply("readSync", reply);
   return decodeSync(key, reply.map(String));
+}
+
+async function readSyncPaged(ctx: StoreContext, graphKey: string, key: string): Promise<Map<SyncKey, SyncPayload> | null> {
+  const entries = new Map<SyncKey, SyncPayload>();
+  let cursor = "0";
+  do {
+    const page = await command("HSCAN sync", () => ctx.client.hscan(key, cursor, "COUNT", SYNC_READ_PAGE));
+    cursor = page[0];
+    for (const [sender, payload] of decodeSync(key, page[1])) entries.set(sender, payload);
+  } while (cursor !== "0");
+  return (await command("EXISTS graph", () => ctx.client.exists(graphKey))) === 1 ? entries : null;
 }
 
 /** A sync point's entries from a flat `[sender, payload JSON, ...]` reply. */

@@ -19,7 +19,9 @@
   ARGV[4] traversal id (JSON)
   ARGV[5] how long generations of a traversal that is not current are kept, ms
   ARGV[6] the row id of a node check, or "" (no row to read)
-  ARGV[7] "1" to read the sync point, "0" not to
+  ARGV[7] "1" to read the sync point, "0" not to (it is not read either when it holds more than
+          1,000 entries - a fan-in's or a wide stack's completion point: the check then reads it
+          in pages, readSync, so no claim is O(N))
   ARGV[8] "1" to read whether the node ARGV[2] reported, "0" not to
   ARGV[9] the attempt's token
   ARGV[10] the engine id running it
@@ -28,7 +30,8 @@
 
   Returns {stack record as a flat list field, JSON value, ... (empty: no such stack),
            the row's fields in ROW_FIELDS order (empty: no row read),
-           {0} when the sync point was not read, {1} when its traversal has no graph,
+           {0} when the sync point was not read (or is too large), {1} when its traversal has
+           no graph,
            or {2, sender, payload JSON, ...},
            1 when the node reported, else 0}.
 ]]
@@ -66,7 +69,7 @@ local sync = {0}
 if ARGV[7] == "1" then
   if redis.call("EXISTS", KEYS[5]) == 0 then
     sync = {1}
-  else
+  elseif redis.call("HLEN", KEYS[6]) <= 1000 then
     sync = redis.call("HGETALL", KEYS[6])
     table.insert(sync, 1, 2)
   end

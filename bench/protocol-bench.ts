@@ -29,7 +29,8 @@ export interface ProtocolBenchResult {
 
 const TYPE = "bench:noop:Thing";
 let counter = 0;
-const Noop = defineResourceType({
+/** The bench's resource type: no-op handlers, an id attribute. */
+export const Noop = defineResourceType({
   type: TYPE,
   properties: z.object({ after: z.string().optional(), v: z.number().optional() }),
   attributes: ["id"],
@@ -43,9 +44,11 @@ const Noop = defineResourceType({
   async delete() {},
 });
 
-type Shape = "wide" | "chain" | "fan-in";
+/** A stack shape of the bench. */
+export type Shape = "wide" | "chain" | "fan-in";
 
-function template(shape: Shape, size: number, v: number): Template {
+/** A stack of `size` {@link Noop} resources in `shape`, every property `v` set to `v`. */
+export function template(shape: Shape, size: number, v: number): Template {
   const resources: Record<string, NonNullable<Template["resources"]>[string]> = {};
   for (let i = 0; i < size - (shape === "fan-in" ? 1 : 0); i++) {
     resources[`r${i}`] =

@@ -7,30 +7,11 @@
  *   N=100000 SNAP=/tmp/c100k.heapsnapshot node --expose-gc --import tsx bench/tools/heap-protocol.ts
  */
 import v8 from "node:v8";
-import { z } from "zod";
-import { createEngine, createMemoryRuntime, defineResourceType, type Template } from "../../packages/core/src/index.js";
+import { createEngine, createMemoryRuntime } from "../../packages/core/src/index.js";
+import { Noop, template as shaped } from "../protocol-bench.js";
 
-const TYPE = "bench:noop:Thing";
-let counter = 0;
-const Noop = defineResourceType({
-  type: TYPE,
-  properties: z.object({ v: z.number().optional() }),
-  attributes: ["id"],
-  async create() {
-    const id = `n${++counter}`;
-    return { physicalId: id, attributes: { id } };
-  },
-  async update() {
-    return {};
-  },
-  async delete() {},
-});
 const n = Number(process.env.N ?? 100_000);
-const template = (v: number): Template => {
-  const resources: Record<string, NonNullable<Template["resources"]>[string]> = {};
-  for (let i = 0; i < n; i++) resources[`r${i}`] = { type: TYPE, properties: { v } };
-  return { resources };
-};
+const template = (v: number) => shaped("wide", n, v);
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 const retained = (label: string): void => {
   gc();

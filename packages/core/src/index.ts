@@ -52,7 +52,7 @@ export type {
   SyncPayload,
   TraversalGraph,
 } from "./model/types.js";
-export { STACK_NODE, nodeKey, parseNodeKey, toSyncKey } from "./model/types.js";
+export { RESOURCE_ROW_FIELDS, STACK_NODE, nodeKey, parseNodeKey, toSyncKey } from "./model/types.js";
 export type * from "./runtime/contract.js";
 export { parseLockHolder } from "./runtime/lock-holder.js";
 export type { LockHolder } from "./runtime/lock-holder.js";

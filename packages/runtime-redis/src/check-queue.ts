@@ -22,6 +22,7 @@ import { unexpectedReply } from "./script-codes.js";
 import { runScript } from "./script-loader.js";
 import type { StoreContext } from "./store-context.js";
 import { command } from "./store-context.js";
+import { SYNC_READ_PAGE } from "./store-sync.js";
 
 /** Checks given their ids by one script call (a long argument list overflows the client's stack). */
 const PREPARE_BATCH = 1000;
@@ -257,6 +258,7 @@ export function claimArgs(ctx: StoreContext, job: ParsedJob, staleGenerationTtlM
       m.kind === "node" ? "1" : "0",
       attempt,
       engineId,
+      String(SYNC_READ_PAGE),
     ],
   };
 }

@@ -5,36 +5,14 @@
  * data, so values come back exactly as written (no Lua cjson round trip that would turn `[]`
  * into `{}`).
  */
-import { RuntimeError, errorMessage } from "@converge/core";
+import { RESOURCE_ROW_FIELDS, RuntimeError, errorMessage } from "@converge/core";
 import type { NewRow, ResourceRow, RowPatch, StackRecord } from "@converge/core";
 
 /** The check fields of a never-checked row (`NEVER_CHECKED` of the core model). */
 const NEVER_CHECKED_ROW = { checkStatus: null, driftedProperties: [], checkedAt: null } as const;
 
 /** Row properties in the order of every row reply (mirrors ROW_FIELDS of `lua/includes/rowFields.lua`). */
-export const ROW_FIELDS = [
-  "id",
-  "name",
-  "type",
-  "templateId",
-  "physicalId",
-  "properties",
-  "attributes",
-  "action",
-  "status",
-  "statusReason",
-  "requires",
-  "replaces",
-  "replacedBy",
-  "createdTraversal",
-  "deletionPolicy",
-  "lockHolder",
-  "version",
-  "updatedAt",
-  "checkStatus",
-  "driftedProperties",
-  "checkedAt",
-] as const satisfies ReadonlyArray<keyof ResourceRow>;
+export const ROW_FIELDS = RESOURCE_ROW_FIELDS;
 
 /**
  * Row fields added after rows were first stored (issue 13's check results): a row written

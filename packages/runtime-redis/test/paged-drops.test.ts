@@ -12,16 +12,10 @@ import { createEngine } from "@converge/core";
 import { createRedisRuntime, runtimeKeys } from "@converge/runtime-redis";
 import { uniquePrefix } from "@converge/runtime-redis/testing";
 import { encodeRow } from "../src/codec.js";
+import { commandsDuring } from "./support/command-stats.js";
 import { quiet, useTestRedis } from "./support/suite.js";
 
 const redis = useTestRedis();
-
-/** Calls of each command Redis ran so far (scripts' inner calls included). */
-async function calls(client: Redis): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  for (const m of (await client.info("commandstats")).matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)) out.set(m[1] ?? "", Number(m[2]));
-  return out;
-}
 
 const ROWS = 4500;
 const SYNC_POINTS = 1200;
@@ -47,10 +41,8 @@ describe("the end of a traversal", () => {
       await admin.set(k.graph(t), "{}");
       for (let i = 0; i < SYNC_POINTS; i++) await runtime.store.syncMerge({ stackId: info.id, traversalId: t, node: `U:${i}`, sender: "U:x", payload: null, counted: true, required: 2 });
       assert.equal(await admin.scard(k.syncIndex(t)), SYNC_POINTS);
-      const before = await calls(admin);
-      assert.ok(await runtime.store.completeTraversal(info.id, t, ids, [stack.templateId], { status: "COMPLETE" }));
-      const after = await calls(admin);
-      const ran = (name: string): number => (after.get(name) ?? 0) - (before.get(name) ?? 0);
+      const { result: completed, ran } = await commandsDuring(admin, () => runtime.store.completeTraversal(info.id, t, ids, [stack.templateId], { status: "COMPLETE" }));
+      assert.ok(completed);
       assert.equal(await admin.hlen(k.rows), 0);
       assert.equal((await admin.keys(`${prefix}:{${info.id}}:sync:*`)).length, 0, "sync points left behind");
       assert.equal(await admin.exists(k.syncIndex(t), k.syncCounts(t), k.syncTrash), 0);

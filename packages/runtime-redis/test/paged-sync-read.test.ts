@@ -12,15 +12,10 @@ import type { SyncKey } from "@converge/core";
 import { createRedisRuntime, runtimeKeys } from "@converge/runtime-redis";
 import { uniquePrefix } from "@converge/runtime-redis/testing";
 import { SYNC_READ_PAGE } from "../src/store-sync.js";
+import { commandsDuring } from "./support/command-stats.js";
 import { quiet, useTestRedis } from "./support/suite.js";
 
 const redis = useTestRedis();
-
-async function calls(client: Redis): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  for (const m of (await client.info("commandstats")).matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)) out.set(m[1] ?? "", Number(m[2]));
-  return out;
-}
 
 describe("readSync of a large sync point", () => {
   it("reads every entry in HSCAN pages, not one HGETALL, and answers null once the traversal is gone", { timeout: 60_000 }, async () => {
@@ -43,10 +38,7 @@ describe("readSync of a large sync point", () => {
       await runtime.store.syncMerge({ stackId: info.id, traversalId: t, node: "U:small", sender: "U:1", payload: payload(1), counted: true, required: 1 });
       assert.deepEqual([...((await runtime.store.readSync(info.id, t, "U:small")) ?? new Map()).keys()], ["U:1"]);
 
-      const before = await calls(admin);
-      const read = await runtime.store.readSync(info.id, t, "U:hub");
-      const after = await calls(admin);
-      const ran = (name: string): number => (after.get(name) ?? 0) - (before.get(name) ?? 0);
+      const { result: read, ran } = await commandsDuring(admin, () => runtime.store.readSync(info.id, t, "U:hub"));
       assert.ok(read !== null);
       assert.equal(read.size, count);
       assert.deepEqual(read.get("U:1234"), payload(1234));

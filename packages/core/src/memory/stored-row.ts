@@ -9,32 +9,11 @@
  * share one map (and its frozen transition).
  */
 import type { ResourceRow } from "../model/types.js";
+import { RESOURCE_ROW_FIELDS } from "../model/types.js";
 import { frozenCopy } from "./plain-copy.js";
 
 /** Every field of a {@link ResourceRow}. */
-const ROW_FIELDS: ReadonlySet<string> = new Set([
-  "id",
-  "name",
-  "type",
-  "templateId",
-  "physicalId",
-  "properties",
-  "attributes",
-  "action",
-  "status",
-  "statusReason",
-  "requires",
-  "replaces",
-  "replacedBy",
-  "createdTraversal",
-  "deletionPolicy",
-  "lockHolder",
-  "version",
-  "updatedAt",
-  "checkStatus",
-  "driftedProperties",
-  "checkedAt",
-]);
+const ROW_FIELDS: ReadonlySet<string> = new Set(RESOURCE_ROW_FIELDS);
 
 const NO_NAMES: readonly string[] = Object.freeze([]);
 

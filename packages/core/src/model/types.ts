@@ -134,6 +134,34 @@ export interface ResourceRow {
   readonly checkedAt: number | null;
 }
 
+/**
+ * Every field of a {@link ResourceRow}, in one fixed order: the order a runtime may store a
+ * row's values in (the Redis runtime packs them so) and the shape the memory store builds.
+ */
+export const RESOURCE_ROW_FIELDS = [
+  "id",
+  "name",
+  "type",
+  "templateId",
+  "physicalId",
+  "properties",
+  "attributes",
+  "action",
+  "status",
+  "statusReason",
+  "requires",
+  "replaces",
+  "replacedBy",
+  "createdTraversal",
+  "deletionPolicy",
+  "lockHolder",
+  "version",
+  "updatedAt",
+  "checkStatus",
+  "driftedProperties",
+  "checkedAt",
+] as const satisfies ReadonlyArray<keyof ResourceRow>;
+
 /** The check fields of a row that was never checked (what rows without them read as). */
 export const NEVER_CHECKED = { checkStatus: null, driftedProperties: [], checkedAt: null } as const satisfies Pick<
   ResourceRow,

@@ -20,12 +20,13 @@
   ARGV[5] how long generations of a traversal that is not current are kept, ms
   ARGV[6] the row id of a node check, or "" (no row to read)
   ARGV[7] "1" to read the sync point, "0" not to (it is not read either when it holds more than
-          1,000 entries - a fan-in's or a wide stack's completion point: the check then reads it
-          in pages, readSync, so no claim is O(N))
+          ARGV[11] entries - a fan-in's or a wide stack's completion point: the check then reads
+          it in pages, readSync, so no claim is O(N))
   ARGV[8] "1" to read whether the node ARGV[2] reported, "0" not to
   ARGV[9] the attempt's token
   ARGV[10] the engine id running it
-  ARGV[11..] attempts of this stack that ended (removed from KEYS[8] first, whatever the rest
+  ARGV[11] the most sync point entries the claim reads (SYNC_READ_PAGE of store-sync.ts)
+  ARGV[12..] attempts of this stack that ended (removed from KEYS[8] first, whatever the rest
              finds: see src/attempt-ends.ts)
 
   Returns {stack record as a flat list field, JSON value, ... (empty: no such stack),
@@ -37,8 +38,8 @@
 ]]
 --- @include "rowFields"
 
-if #ARGV > 10 then
-  redis.call("HDEL", KEYS[8], unpack(ARGV, 11))
+if #ARGV > 11 then
+  redis.call("HDEL", KEYS[8], unpack(ARGV, 12))
 end
 -- The stack record is read first: it answers whether the stack exists and its traversal.
 local stack = redis.call("HGETALL", KEYS[1])
@@ -69,7 +70,7 @@ local sync = {0}
 if ARGV[7] == "1" then
   if redis.call("EXISTS", KEYS[5]) == 0 then
     sync = {1}
-  elseif redis.call("HLEN", KEYS[6]) <= 1000 then
+  elseif redis.call("HLEN", KEYS[6]) <= tonumber(ARGV[11]) then
     sync = redis.call("HGETALL", KEYS[6])
     table.insert(sync, 1, 2)
   end

@@ -14,23 +14,9 @@ import { joinPath } from "./plain-data.js";
  */
 export const MAX_TEMPLATE_DEPTH = 100;
 
-/** One open container of the walk: its members (keys or a length) and the next to visit. */
-interface Frame {
-  readonly value: object;
-  readonly keys: readonly string[] | null;
-  readonly size: number;
-  next: number;
-}
-
-function frameOf(value: object): Frame {
-  if (Array.isArray(value)) return { value, keys: null, size: value.length, next: 0 };
-  const keys = Object.keys(value);
-  return { value, keys, size: keys.length, next: 0 };
-}
-
 /**
  * Check that `value` nests mappings and lists at most `limit` levels deep (`value` itself,
- * when a mapping or list, is level 1). Iterative: safe on any depth; linear in the size.
+ * when a mapping or list, is level 1). Safe on any depth; linear in the size.
  * @param path the template path of `value` (prefix of the error's path).
  * @throws TemplateNestingError at the path of the first container past the limit.
  */
@@ -41,22 +27,37 @@ export function checkNesting(value: unknown, path = "", limit = MAX_TEMPLATE_DEP
 
 /**
  * The keys and indexes leading from `value` to its first mapping or list nested more than
- * `limit` levels deep, or null when there is none. Iterative: safe on any depth.
+ * `limit` levels deep, or null when there is none. Safe on any depth: the walk recurses at
+ * most `limit` levels (it stops at the first container past the limit), and it allocates
+ * nothing unless it finds one (every compile walks the whole template: 100,000 resources
+ * made a frame object and a key list per container).
  */
 export function findTooDeep(value: unknown, limit = MAX_TEMPLATE_DEPTH): (string | number)[] | null {
   if (typeof value !== "object" || value === null) return null;
-  const stack: Frame[] = [frameOf(value)];
-  for (;;) {
-    const top = stack[stack.length - 1];
-    if (top === undefined) return null;
-    if (top.next >= top.size) {
-      stack.pop();
-      continue;
+  const path: (string | number)[] = [];
+  return tooDeepBelow(value, 1, limit, path) ? path.reverse() : null;
+}
+
+/**
+ * Whether a container below `container` (at level `level`) is nested past `limit`; when it
+ * is, `path` gets the keys leading to it, innermost first.
+ */
+function tooDeepBelow(container: object, level: number, limit: number, path: (string | number)[]): boolean {
+  if (Array.isArray(container)) {
+    for (let i = 0; i < container.length; i++) {
+      if (tooDeepAt(container[i], level, limit, path)) return path.push(i) > 0;
     }
-    const index = top.next++;
-    const child: unknown = top.keys === null ? (top.value as unknown[])[index] : (top.value as Record<string, unknown>)[top.keys[index] as string];
-    if (typeof child !== "object" || child === null) continue;
-    if (stack.length >= limit) return stack.map((frame) => (frame.keys === null ? frame.next - 1 : (frame.keys[frame.next - 1] as string)));
-    stack.push(frameOf(child));
+    return false;
   }
+  for (const key in container) {
+    if (!Object.prototype.hasOwnProperty.call(container, key)) continue;
+    if (tooDeepAt((container as Record<string, unknown>)[key], level, limit, path)) return path.push(key) > 0;
+  }
+  return false;
+}
+
+/** Whether `child` (a member of a container at `level`) is, or holds, a container past `limit`. */
+function tooDeepAt(child: unknown, level: number, limit: number, path: (string | number)[]): boolean {
+  if (typeof child !== "object" || child === null) return false;
+  return level >= limit || tooDeepBelow(child, level + 1, limit, path);
 }

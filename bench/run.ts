@@ -9,7 +9,8 @@
  *   BENCH_WARMUP=0 npm run bench           # no unrecorded warm-up pass (1,000 of each shape) first
  *
  * After the table: the Heat-shape table (N = 1,000 against Heat 19's figures in
- * bench/heat-19.json) and the per-check cost by stack size.
+ * bench/heat-19.json, beside the same phases in steady state) and the per-check cost by stack size.
+ *   BENCH_STEADY_ROUNDS=5 npm run bench    # rounds of the steady Heat-shape phases (0 skips them)
  *   BENCH_CLI_SIZE=2000 npm run bench      # CLI apply and YAML parse size (default 20000; 0 skips)
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -18,7 +19,7 @@ import { fileURLToPath } from "node:url";
 import { benchCli } from "./cli-bench.js";
 import { benchComposition } from "./composition-bench.js";
 import { benchGraph } from "./graph-bench.js";
-import { printHeatTable, printPerCheckBySize } from "./heat-table.js";
+import { printHeatTable, printPerCheckBySize, steadyHeatPhases } from "./heat-table.js";
 import { benchProtocol } from "./protocol-bench.js";
 
 interface Row {
@@ -38,6 +39,7 @@ const sizes = (process.env.BENCH_SIZES ?? "1000,10000,100000")
   .map(Number)
   .filter((n) => process.env.BENCH_100K !== "0" || n < 100_000);
 const protocol = await benchProtocol(sizes);
+const steady = sizes.includes(1_000) ? await steadyHeatPhases() : [];
 for (const r of protocol) {
   rows.push({
     name: `protocol ${r.name}`,
@@ -57,7 +59,7 @@ for (const r of rows) {
   const ratio = base === undefined ? "" : (r.ms / base).toFixed(2);
   console.log(`${r.name.padEnd(width)}  ${r.ms.toFixed(1).padStart(9)}  ${(base?.toFixed(1) ?? "-").padStart(9)}  ${ratio.padStart(6)}  ${r.detail}`);
 }
-printHeatTable(protocol);
+printHeatTable(protocol, steady);
 printPerCheckBySize(protocol);
 if (process.argv.includes("--save-baseline")) {
   writeFileSync(baselinePath, `${JSON.stringify(Object.fromEntries(rows.map((r) => [r.name, Number(r.ms.toFixed(1))])), null, 2)}\n`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { NodeKey, ResourceRow } from "../model/types.js";
+import type { GraphNode, NodeKey, ResourceRow, TraversalGraph } from "../model/types.js";
+import { isCleanupKey, nodeKey } from "../model/types.js";
 import type { CompiledTemplate } from "../template/types.js";
 import { chooseRows, rowScore } from "./best-existing.js";
 import { buildTraversalGraph } from "./traversal-graph.js";
@@ -70,6 +71,83 @@ describe("buildTraversalGraph", () => {
     const graph = buildTraversalGraph({ traversalId: "T", templateId: "e", template: { resources: {}, outputs: {}, attributeRefs: {} }, chosen: new Map(), existing: [] });
     expect(graph.roots).toEqual([]);
     expect(graph.leaves).toEqual([]);
+  });
+});
+
+/**
+ * The graph as DESIGN.md section 3 step 4 states it, built the plain way (string-keyed
+ * nodes, edges added as they are found): the model the numbered builder must match exactly,
+ * node order and edge order included.
+ */
+function modelGraph(template: CompiledTemplate, chosen: ReadonlyMap<string, string>, existing: readonly ResourceRow[]): TraversalGraph {
+  const nodes = new Map<NodeKey, { requires: NodeKey[]; requiredBy: NodeKey[] }>();
+  const add = (key: NodeKey) => nodes.get(key) ?? (nodes.set(key, { requires: [], requiredBy: [] }).get(key) as { requires: NodeKey[]; requiredBy: NodeKey[] });
+  const edge = (after: NodeKey, before: NodeKey) => {
+    add(after).requires.push(before);
+    add(before).requiredBy.push(after);
+  };
+  for (const [name, resource] of Object.entries(template.resources)) {
+    const self = nodeKey("U", chosen.get(name) as string);
+    add(self);
+    for (const dep of resource.dependsOn) edge(self, nodeKey("U", chosen.get(dep) as string));
+  }
+  const ids = new Set(existing.map((r) => r.id));
+  for (const r of existing) add(nodeKey("C", r.id));
+  for (const r of existing) {
+    for (const required of new Set(r.requires)) if (ids.has(required) && required !== r.id) edge(nodeKey("C", required), nodeKey("C", r.id));
+    if (nodes.has(nodeKey("U", r.id))) edge(nodeKey("C", r.id), nodeKey("U", r.id));
+  }
+  const reaches = (from: NodeKey, to: NodeKey): boolean => {
+    const seen = new Set([from]);
+    const stack = [from];
+    for (let key = stack.pop(); key !== undefined; key = stack.pop()) {
+      if (key === to) return true;
+      for (const next of nodes.get(key)?.requires ?? []) if (!seen.has(next)) stack.push(...(seen.add(next), [next]));
+    }
+    return false;
+  };
+  for (const r of existing) {
+    if (r.replaces === null || !ids.has(r.replaces)) continue;
+    if (!reaches(nodeKey("C", r.id), nodeKey("C", r.replaces))) edge(nodeKey("C", r.replaces), nodeKey("C", r.id));
+  }
+  const record: Record<NodeKey, GraphNode> = {};
+  for (const [key, node] of nodes) record[key] = { requires: [...new Set(node.requires)], requiredBy: [...new Set(node.requiredBy)] };
+  const keys = [...nodes.keys()];
+  const leaves = keys.filter((k) => record[k]?.requires.length === 0);
+  return {
+    traversalId: "T",
+    templateId: "t",
+    nodes: record,
+    roots: keys.filter((k) => record[k]?.requiredBy.length === 0),
+    leaves: [...leaves.filter(isCleanupKey), ...leaves.filter((k) => !isCleanupKey(k))],
+  };
+}
+
+describe("buildTraversalGraph matches the plain model", () => {
+  /** A small deterministic generator (no dependency on Math.random: failures replay). */
+  const lcg = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+
+  it("on random templates and rows (shared rows, stale requires, replacements, duplicates)", () => {
+    for (let seed = 1; seed <= 300; seed++) {
+      const rnd = lcg(seed);
+      const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+      const names = Array.from({ length: 1 + Math.floor(rnd() * 8) }, (_, i) => `r${i}`);
+      const rowIds = Array.from({ length: 1 + Math.floor(rnd() * 10) }, (_, i) => String(i));
+      // Dependencies point anywhere, later names included (a name may be seen as a dependency first).
+      const resources = Object.fromEntries(names.map((n) => [n, res(names.filter((d) => d !== n && rnd() < 0.3))]));
+      const chosen = new Map(names.map((n) => [n, rnd() < 0.6 ? pick(rowIds) : `new${n}`]));
+      const existing = rowIds.filter(() => rnd() < 0.7).map((id) =>
+        row(id, pick(names), {
+          requires: Array.from({ length: Math.floor(rnd() * 4) }, () => pick([...rowIds, id, "gone"])),
+          replaces: rnd() < 0.3 ? pick([...rowIds, "gone"]) : null,
+        }),
+      );
+      const template: CompiledTemplate = { resources, outputs: {}, attributeRefs: {} };
+      const graph = buildTraversalGraph({ traversalId: "T", templateId: "t", template, chosen, existing });
+      const model = modelGraph(template, chosen, existing);
+      expect(Object.keys(graph.nodes), `seed ${seed}`).toEqual(Object.keys(model.nodes));
+      expect(graph, `seed ${seed}`).toEqual(model);
+    }
   });
 });
 

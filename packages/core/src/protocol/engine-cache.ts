@@ -9,13 +9,18 @@ import type { CheckEnv } from "./env.js";
 /** Loads in flight per cache, shared by the checks that need the same value at once. */
 const inFlight = new WeakMap<Map<string, unknown>, Map<string, Promise<unknown>>>();
 
+/** Graphs kept per engine; stacks whose templates are kept, and templates kept per stack. */
+const GRAPHS_KEPT = 64;
+const STACKS_KEPT = 64;
+const TEMPLATES_KEPT_PER_STACK = 4;
+
 /**
- * A value through a per-engine cache of immutable values (at most 64 kept): a hit at once
- * (no promise: this runs several times per check), a miss as a promise. Concurrent
+ * A value through a per-engine cache of immutable values (at most `limit` kept): a hit at
+ * once (no promise: this runs several times per check), a miss as a promise. Concurrent
  * checks that miss the cache for the same key share one load: the first checks of a
  * traversal all need its graph and template at the same moment.
  */
-function cached<T>(cache: Map<string, T>, key: string, load: () => Promise<T | null>): T | Promise<T | null> {
+function cached<T>(cache: Map<string, T>, key: string, limit: number, load: () => Promise<T | null>): T | Promise<T | null> {
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
   let loads = inFlight.get(cache);
@@ -29,7 +34,7 @@ function cached<T>(cache: Map<string, T>, key: string, load: () => Promise<T | n
   const loading = load()
     .then((value) => {
       if (value !== null) {
-        if (cache.size > 64) cache.delete(cache.keys().next().value as string);
+        if (cache.size >= limit) cache.delete(cache.keys().next().value as string);
         cache.set(key, value);
       }
       return value;
@@ -41,15 +46,32 @@ function cached<T>(cache: Map<string, T>, key: string, load: () => Promise<T | n
 
 /** Load a graph through the engine's cache (a hit is given at once, not as a promise: await either). */
 export function loadGraph(env: CheckEnv, stackId: string, traversalId: string): TraversalGraph | Promise<TraversalGraph | null> {
-  return cached(env.graphCache, traversalId, () => env.store.loadGraph(stackId, traversalId));
+  return cached(env.graphCache, traversalId, GRAPHS_KEPT, () => env.store.loadGraph(stackId, traversalId));
+}
+
+/**
+ * The cached templates of one stack (made when `create`). Two levels, not one key
+ * `${stackId}/${templateId}`: a check looks templates up two or three times, and a key of
+ * two ids concatenated had to be built, flattened and hashed each time.
+ */
+function stackTemplates(env: Pick<CheckEnv, "templateCache">, stackId: string, create: boolean): Map<string, CompiledTemplate> | undefined {
+  const stacks = env.templateCache;
+  let templates = stacks.get(stackId);
+  if (templates === undefined && create) {
+    if (stacks.size >= STACKS_KEPT) stacks.delete(stacks.keys().next().value as string);
+    templates = new Map();
+    stacks.set(stackId, templates);
+  }
+  return templates;
 }
 
 /** Load a template through the engine's cache (a hit is given at once, not as a promise: await either). */
 export function loadTemplate(env: Pick<CheckEnv, "store" | "templateCache">, stackId: string, templateId: string): CompiledTemplate | Promise<CompiledTemplate | null> {
-  return cached(env.templateCache, `${stackId}/${templateId}`, () => env.store.loadTemplate(stackId, templateId));
+  const templates = stackTemplates(env, stackId, true) as Map<string, CompiledTemplate>;
+  return cached(templates, templateId, TEMPLATES_KEPT_PER_STACK, () => env.store.loadTemplate(stackId, templateId));
 }
 
 /** The template the engine's cache holds, if it does (no load, no wait). */
 export function cachedTemplate(env: Pick<CheckEnv, "templateCache">, stackId: string, templateId: string): CompiledTemplate | undefined {
-  return env.templateCache.get(`${stackId}/${templateId}`);
+  return stackTemplates(env, stackId, false)?.get(templateId);
 }

@@ -39,8 +39,8 @@ export interface EngineContext {
   readonly aborts: AbortRegistry;
   /** Per-engine cache of traversal graphs (they never change once stored). */
   readonly graphCache: Map<string, TraversalGraph>;
-  /** Per-engine cache of compiled templates by `${stackId}/${templateId}` (immutable). */
-  readonly templateCache: Map<string, CompiledTemplate>;
+  /** Per-engine cache of compiled templates (immutable): by stack id, then template id. */
+  readonly templateCache: Map<string, Map<string, CompiledTemplate>>;
 }
 
 /** The environment of one check: engine context plus the delivery's store. */

@@ -27,10 +27,11 @@ export interface ResourceSelection {
 
 /**
  * Check each resource declaration's kind and keys and decide its `condition` (a condition
- * name, a boolean or a condition function), in key order.
+ * name, a boolean or a condition function), in key order. `names`: the section's keys as a
+ * set, when the caller has made it already.
  * @throws TemplateValidationError at `resources.NAME`, an unknown key, or `resources.NAME.condition…`.
  */
-export function selectResources(section: PlainObject, conditions: Conditions): ResourceSelection {
+export function selectResources(section: PlainObject, conditions: Conditions, names?: ReadonlySet<string>): ResourceSelection {
   const dropped = new Map<string, string>();
   for (const name of Object.keys(section)) {
     const path = joinPath("resources", name);
@@ -47,14 +48,12 @@ export function selectResources(section: PlainObject, conditions: Conditions): R
       dropped.set(name, typeof condition === "string" ? `its condition "${condition}" is false` : "its condition is false");
     }
   }
-  return { names: new Set(Object.keys(section)), dropped };
+  return { names: names ?? new Set(Object.keys(section)), dropped };
 }
 
 /** What compiling the resources produced. */
 export interface CompiledResources {
-  /** Compiled resources in template key order. */
-  readonly resources: Record<string, CompiledResource>;
-  /** The same resources as `[name, resource]` entries, in template key order. */
+  /** The compiled resources as `[name, resource]` entries, in template key order. */
   readonly entries: readonly (readonly [string, CompiledResource])[];
   /** Property paths (`resources.X.properties.P`) a hidden parameter flowed into. */
   readonly hiddenPaths: readonly string[];
@@ -183,7 +182,6 @@ export function compileResources(
   compiler: ValueCompiler,
   scope?: ResourceScope,
 ): CompiledResources {
-  const resources: Record<string, CompiledResource> = {};
   const entries: (readonly [string, CompiledResource])[] = [];
   const hiddenPaths: string[] = [];
   const facts = new Map<AnyResourceType, TypeFacts>();
@@ -230,11 +228,9 @@ export function compileResources(
       ...(externalId === undefined ? {} : { externalId }),
       ...(mappedName === typeName ? {} : { displayType: typeName }),
     };
-    const compiledName = scope === undefined ? name : scope.qualify(name);
-    setOwn(resources, compiledName, resource);
-    entries.push([compiledName, resource]);
+    entries.push([scope === undefined ? name : scope.qualify(name), resource]);
   }
-  return { resources, entries, hiddenPaths };
+  return { entries, hiddenPaths };
 }
 
 const NO_PROPERTIES: PlainObject = Object.freeze({});

@@ -157,6 +157,8 @@ const MAX_ALIAS_HOPS = 32;
  * @throws EnvironmentError on a loop of aliases.
  */
 export function mapTypeName(env: ResolvedEnvironment, typeName: string, resourceName: string, path: string, fromFile?: string): string {
+  // No registry (the common case): every name is its own, with nothing to allocate per resource.
+  if (env.registry.size === 0 && env.perResource.size === 0) return typeName;
   let current = typeName;
   const seen: string[] = [typeName];
   const own = env.perResource.get(resourceName);

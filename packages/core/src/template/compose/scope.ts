@@ -101,7 +101,7 @@ function compileHotScope(comp: Composition, input: ScopeInput): ScopeResult {
   });
   const conditions = compiler.useConditions(sections.conditions);
   conditions.evaluateAll();
-  const selection = selectResources(section, conditions);
+  const selection = selectResources(section, conditions, resourceNames);
   compiler.dropResources(selection.dropped);
   const live = [...resourceNames].filter((name) => !selection.dropped.has(name));
   countResources(comp, live.length, input.stackPath);

@@ -29,7 +29,8 @@ export function nodeMessage(stackId: string, traversalId: string, key: NodeKey):
 
 /** The order in which a node reports to its successors: cleanups first, then updates. */
 function reportOrder(requiredBy: readonly NodeKey[]): readonly NodeKey[] {
-  // Most lists are in that order already (or hold one kind): no copy then.
+  // A graph built by `buildTraversalGraph` stores them in that order: no copy then (a graph
+  // stored by an older version may not).
   let updates = false;
   let ordered = true;
   for (const key of requiredBy) {

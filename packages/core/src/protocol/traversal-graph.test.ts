@@ -111,7 +111,9 @@ function modelGraph(template: CompiledTemplate, chosen: ReadonlyMap<string, stri
     if (!reaches(nodeKey("C", r.id), nodeKey("C", r.replaces))) edge(nodeKey("C", r.replaces), nodeKey("C", r.id));
   }
   const record: Record<NodeKey, GraphNode> = {};
-  for (const [key, node] of nodes) record[key] = { requires: [...new Set(node.requires)], requiredBy: [...new Set(node.requiredBy)] };
+  // A node's successors are stored in the order it reports to them: cleanups first.
+  const reportOrder = (keys: NodeKey[]) => [...keys.filter(isCleanupKey), ...keys.filter((k) => !isCleanupKey(k))];
+  for (const [key, node] of nodes) record[key] = { requires: [...new Set(node.requires)], requiredBy: reportOrder([...new Set(node.requiredBy)]) };
   const keys = [...nodes.keys()];
   const leaves = keys.filter((k) => record[k]?.requires.length === 0);
   return {

@@ -168,15 +168,21 @@ function reaches(requires: readonly (readonly number[])[], from: number, to: num
   return false;
 }
 
-/** The stored graph: nodes in the order they were made, their edges in edge order without repeats. */
+/**
+ * The stored graph: nodes in the order they were made, their edges in edge order without
+ * repeats - a node's successors with the cleanup nodes first (the order it reports to them
+ * in, `report.ts`: stored so, no check has to sort them).
+ */
 function assemble(b: GraphBuilder, input: TraversalGraphInput): TraversalGraph {
   const { keys, after, before } = b;
   const requires: NodeKey[][] = keys.map(() => []);
   const requiredBy: NodeKey[][] = keys.map(() => []);
-  for (let e = 0; e < after.length; e++) {
-    const [later, earlier] = [after[e] as number, before[e] as number];
-    (requires[later] as NodeKey[]).push(keys[earlier] as NodeKey);
-    (requiredBy[earlier] as NodeKey[]).push(keys[later] as NodeKey);
+  for (let e = 0; e < after.length; e++) (requires[after[e] as number] as NodeKey[]).push(keys[before[e] as number] as NodeKey);
+  for (const cleanups of [true, false]) {
+    for (let e = 0; e < after.length; e++) {
+      const later = keys[after[e] as number] as NodeKey;
+      if (isCleanupKey(later) === cleanups) (requiredBy[before[e] as number] as NodeKey[]).push(later);
+    }
   }
   const record: Record<NodeKey, GraphNode> = {};
   const roots: NodeKey[] = [];

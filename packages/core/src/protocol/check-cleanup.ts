@@ -27,7 +27,7 @@ export async function checkCleanupNode(env: CheckEnv, stack: StackRecord, graph:
   if (spec === undefined) return;
   const sync = await env.store.readSync(stack.id, graph.traversalId, node);
   if (sync === null) return retrigger(env, stack.id, first.id);
-  if (!spec.requires.every((pred) => sync.has(pred)) || (await nodeReported(env, stack.id, graph, node))) return;
+  if (!spec.requires.every((pred) => sync.has(pred)) || (await nodeReported(env, stack.id, graph, node, spec))) return;
   await runRounds(env, stack, graph, first, node, async (row) => {
     if (row !== null) return cleanupStep(env, stack, graph, row);
     await reportCleanup(env, stack.id, graph, first.id);

@@ -43,12 +43,14 @@ export async function updateNodeOf(env: CheckEnv, stackId: string, graph: Traver
 export async function checkUpdateNode(env: CheckEnv, stack: StackRecord, graph: TraversalGraph, first: ResourceRow): Promise<void> {
   // The row's own node (the common case) is known without a read.
   const own = nodeKey("U", first.id);
-  const node = graph.nodes[own] !== undefined ? own : await updateNodeOf(env, stack.id, graph, first);
+  const ownSpec = graph.nodes[own];
+  const node = ownSpec !== undefined ? own : await updateNodeOf(env, stack.id, graph, first);
   if (node === null) return;
+  const spec = node === own ? ownSpec : graph.nodes[node];
   const sync = await env.store.readSync(stack.id, graph.traversalId, node);
   if (sync === null) return retrigger(env, stack.id, first.id);
-  const inputs = collectInputs(graph, node, sync);
-  if (inputs === null || (await nodeReported(env, stack.id, graph, node))) return;
+  const inputs = collectInputs(graph, node, sync, spec);
+  if (inputs === null || (await nodeReported(env, stack.id, graph, node, spec))) return;
   const cached = loadTemplate(env, stack.id, graph.templateId);
   const template = cached instanceof Promise ? await cached : cached;
   const resource = template?.resources[first.name];

@@ -4,7 +4,7 @@
  */
 import { ProtocolError } from "../errors.js";
 import { errorMessage } from "../error-message.js";
-import type { NodeKey, NodePayload, SyncKey, SyncPayload, TraversalGraph } from "../model/types.js";
+import type { GraphNode, NodeKey, NodePayload, SyncKey, SyncPayload, TraversalGraph } from "../model/types.js";
 import type { AnyResourceType } from "../plugin/types.js";
 import { openSealedProperties } from "../secrets/template-secrets.js";
 import type { ResolveContext } from "../template/index.js";
@@ -15,13 +15,15 @@ import type { CompiledResource } from "../template/types.js";
 /**
  * The update payloads of every predecessor of `node`, by resource name, or null when some
  * predecessor has not reported (the node is not ready: a spurious or early delivery).
+ * `spec`: the node as the caller looked it up already (a lookup in a 200,000-key graph is
+ * ~0.5 µs of memory latency).
  */
 export function collectInputs(
   graph: TraversalGraph,
   node: NodeKey,
   sync: ReadonlyMap<SyncKey, SyncPayload>,
+  spec: GraphNode | undefined = graph.nodes[node],
 ): Map<string, NodePayload> | null {
-  const spec = graph.nodes[node];
   if (spec === undefined) return null;
   const inputs = new Map<string, NodePayload>();
   for (const pred of spec.requires) {

@@ -11,7 +11,7 @@
  * - `retrigger`: a row whose traversal is gone (or whose lock was released) reports each of
  *   its nodes in the newest traversal to itself, which fires the ready ones.
  */
-import type { CheckMessage, NodeKey, SyncKey, SyncPayload, TraversalGraph } from "../model/types.js";
+import type { CheckMessage, GraphNode, NodeKey, SyncKey, SyncPayload, TraversalGraph } from "../model/types.js";
 import { STACK_NODE, isCleanupKey, nodeKey, parseNodeKey } from "../model/types.js";
 import type { NodeReport, NodeReportResult, ReportTarget, RowWrite, RowWriteEvent, RuntimeStore, SyncResult } from "../runtime/contract.js";
 import { loadGraph } from "./engine-cache.js";
@@ -47,7 +47,11 @@ function reportOrder(requiredBy: readonly NodeKey[]): readonly NodeKey[] {
  */
 export function reportTargets(graph: TraversalGraph, sender: NodeKey, payload: SyncPayload): ReportTarget[] {
   const node = graph.nodes[sender];
-  if (node === undefined) return [];
+  return node === undefined ? [] : targetsOf(graph, node, payload);
+}
+
+/** {@link reportTargets} of a node already looked up. */
+function targetsOf(graph: TraversalGraph, node: GraphNode, payload: SyncPayload): ReportTarget[] {
   const targets: ReportTarget[] = [];
   for (const successor of reportOrder(node.requiredBy)) {
     const target = graph.nodes[successor];
@@ -111,10 +115,10 @@ async function composedReport(env: StoreEnv, report: NodeReport): Promise<NodeRe
  * completion point of a wide stack holds an entry per root), which a runtime with
  * `nodeReported` may serve from the check's first reads.
  */
-export function nodeReported(env: StoreEnv, stackId: string, graph: TraversalGraph, key: NodeKey): boolean | Promise<boolean> {
-  if (graph.nodes[key] === undefined) return false;
+export function nodeReported(env: StoreEnv, stackId: string, graph: TraversalGraph, key: NodeKey, spec: GraphNode | undefined = graph.nodes[key]): boolean | Promise<boolean> {
+  if (spec === undefined) return false;
   if (env.store.nodeReported !== undefined) return env.store.nodeReported(stackId, graph.traversalId, key);
-  const last = reportTargets(graph, key, null).at(-1);
+  const last = targetsOf(graph, spec, null).at(-1);
   return last !== undefined && env.store.syncHas(stackId, graph.traversalId, last.node, key);
 }
 
@@ -144,7 +148,8 @@ function readyMessage(stackId: string, traversalId: string, key: SyncKey): Check
  */
 export async function propagate(env: CheckEnv, report: Propagation): Promise<NodeReportResult> {
   const { stackId, graph, sender, write, event } = report;
-  if (graph.nodes[sender] === undefined) {
+  const node = graph.nodes[sender];
+  if (node === undefined) {
     // Not a node of this graph (cannot happen for a check of it): only the write is made.
     if (write === undefined) return { kind: "reported", ready: [] };
     const written = await writeWithEvent(env, write, event);
@@ -154,7 +159,7 @@ export async function propagate(env: CheckEnv, report: Propagation): Promise<Nod
     stackId,
     traversalId: graph.traversalId,
     sender,
-    targets: reportTargets(graph, sender, report.payload),
+    targets: targetsOf(graph, node, report.payload),
     ...(write === undefined ? {} : { write }),
     ...(event === undefined ? {} : { event }),
   });

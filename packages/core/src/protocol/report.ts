@@ -155,14 +155,9 @@ export async function propagate(env: CheckEnv, report: Propagation): Promise<Nod
     const written = await writeWithEvent(env, write, event);
     return written.ok ? { kind: "reported", ready: [] } : { kind: "refused", reason: written.reason, row: written.row };
   }
-  const result = await reportNode(env, {
-    stackId,
-    traversalId: graph.traversalId,
-    sender,
-    targets: targetsOf(graph, node, report.payload),
-    ...(write === undefined ? {} : { write }),
-    ...(event === undefined ? {} : { event }),
-  });
+  // One literal of one shape (an absent write or event is `undefined`, as the contract's
+  // optional fields are read), not spreads of conditional objects: this runs for every check.
+  const result = await reportNode(env, { stackId, traversalId: graph.traversalId, sender, targets: targetsOf(graph, node, report.payload), write, event });
   if (result.kind === "reported" && result.ready.length > 0 && result.enqueued !== true) {
     await env.runtime.enqueue(result.ready.map((key) => readyMessage(stackId, graph.traversalId, key)));
   }

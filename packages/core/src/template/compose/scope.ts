@@ -152,6 +152,7 @@ function addPlainResources(scope: ResourceScope): void {
 /** Expand each selected nested-stack resource into the composition (`instantiate.ts`). */
 function expandNestedResources(scope: ResourceScope): void {
   const { comp, input, section, selection, kinds, compiler, qualify } = scope;
+  if (kinds.nested.size === 0) return; // most templates: no walk over every resource name
   for (const name of Object.keys(section)) {
     if (!kinds.nested.has(name) || selection.dropped.has(name)) continue;
     const path = joinPath("resources", name);

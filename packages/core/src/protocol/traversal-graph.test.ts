@@ -67,6 +67,16 @@ describe("buildTraversalGraph", () => {
     expect(sorted(graph.roots)).toEqual(["C:1", "C:2", "U:3"]);
   });
 
+  it("is deep-frozen (a store that keeps frozen values shares it instead of copying it)", () => {
+    const graph = buildTraversalGraph({
+      traversalId: "T", templateId: "t2",
+      template: { resources: { A: res([]), N: res(["A"]) }, outputs: {}, attributeRefs: {} },
+      chosen: new Map([["A", "1"], ["N", "3"]]), existing: [row("1", "A"), row("2", "Gone")],
+    });
+    const node = graph.nodes["U:3"];
+    for (const value of [graph, graph.nodes, graph.roots, graph.leaves, node, node?.requires, node?.requiredBy]) expect(Object.isFrozen(value)).toBe(true);
+  });
+
   it("an empty stack and empty template has no nodes", () => {
     const graph = buildTraversalGraph({ traversalId: "T", templateId: "e", template: { resources: {}, outputs: {}, attributeRefs: {} }, chosen: new Map(), existing: [] });
     expect(graph.roots).toEqual([]);

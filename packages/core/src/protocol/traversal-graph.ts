@@ -171,7 +171,9 @@ function reaches(requires: readonly (readonly number[])[], from: number, to: num
 /**
  * The stored graph: nodes in the order they were made, their edges in edge order without
  * repeats - a node's successors with the cleanup nodes first (the order it reports to them
- * in, `report.ts`: stored so, no check has to sort them).
+ * in, `report.ts`: stored so, no check has to sort them). Deep-frozen as it is made: a graph
+ * never changes once built, and a store that keeps values frozen (the memory runtime's)
+ * shares a frozen graph instead of copying its 200,000 nodes.
  */
 function assemble(b: GraphBuilder, input: TraversalGraphInput): TraversalGraph {
   const { keys, after, before } = b;
@@ -190,18 +192,18 @@ function assemble(b: GraphBuilder, input: TraversalGraphInput): TraversalGraph {
   const updateLeaves: NodeKey[] = [];
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as NodeKey;
-    const node: GraphNode = { requires: dedupe(requires[i] as NodeKey[]), requiredBy: dedupe(requiredBy[i] as NodeKey[]) };
+    const node: GraphNode = Object.freeze({ requires: Object.freeze(dedupe(requires[i] as NodeKey[])), requiredBy: Object.freeze(dedupe(requiredBy[i] as NodeKey[])) });
     record[key] = node;
     if (node.requiredBy.length === 0) roots.push(key);
     if (node.requires.length === 0) (isCleanupKey(key) ? cleanupLeaves : updateLeaves).push(key);
   }
-  return {
+  return Object.freeze({
     traversalId: input.traversalId,
     templateId: input.templateId,
-    nodes: record,
-    roots,
-    leaves: [...cleanupLeaves, ...updateLeaves],
-  };
+    nodes: Object.freeze(record),
+    roots: Object.freeze(roots),
+    leaves: Object.freeze([...cleanupLeaves, ...updateLeaves]),
+  });
 }
 
 function dedupe(keys: NodeKey[]): NodeKey[] {

@@ -71,7 +71,8 @@ export async function checkComplete(env: CheckEnv, stack: StackRecord, graph: Tr
   for (const row of deletionOrder(sweep)) {
     if (!(await sweepRow(env, stack, traversalId, row))) return;
   }
-  const drop = rows.filter((r) => !isActiveRow(r) || sweep.includes(r)).map((r) => r.id);
+  const swept = new Set(sweep);
+  const drop = rows.filter((r) => !isActiveRow(r) || swept.has(r)).map((r) => r.id);
   const reason = `Stack ${stack.action} completed successfully`;
   if (stack.action === "DELETE") {
     await stackEvent(env, stack, traversalId, "DELETE", "COMPLETE", reason);

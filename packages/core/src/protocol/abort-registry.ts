@@ -9,15 +9,21 @@
  * with its listeners is a measurable share of a cheap check. Until then the call answers
  * `aborted` from its traversal's state and its delivery's signal.
  */
+import { ProtocolError } from "../errors.js";
 
 /** The calls of one traversal on this engine. */
 class TraversalCalls {
+  constructor(
+    /** The stack of the traversal. */
+    readonly stackId: string,
+  ) {}
+
   /** Why the traversal was aborted (calls opened later start aborted). */
   reason: string | undefined = undefined;
   /** Calls open now. */
   open = 0;
-  /** The signals made so far by the open calls. */
-  readonly controllers = new Set<AbortController>();
+  /** The signals made so far by the open calls (made with the first: most calls make none). */
+  controllers: Set<AbortController> | undefined = undefined;
 }
 
 /** The abort state of one plugin call (see the module comment). */
@@ -58,34 +64,42 @@ export class CallSignal {
       this.#follow = () => controller.abort(linked.reason ?? "handed back");
       linked.addEventListener("abort", this.#follow, { once: true });
     }
-    this.#calls.controllers.add(controller);
+    (this.#calls.controllers ??= new Set()).add(controller);
     return controller.signal;
   }
 
   /** @internal the call ended (by {@link AbortRegistry.release}) */
   close(): TraversalCalls {
     if (this.#follow !== undefined) this.#linked?.removeEventListener("abort", this.#follow);
-    if (this.#controller !== undefined) this.#calls.controllers.delete(this.#controller);
+    if (this.#controller !== undefined) this.#calls.controllers?.delete(this.#controller);
     return this.#calls;
   }
 }
 
-/** Registry of the in-flight plugin calls keyed by (stack, traversal). */
+/**
+ * Registry of the in-flight plugin calls by traversal. Keyed by the traversal id, with its
+ * stack checked: traversal ids are UUIDs made by `startTraversal`, unique across stacks (the
+ * engine's graph cache relies on it too), and a key of the stack id and traversal id
+ * concatenated had to be built and hashed for every plugin call.
+ */
 export class AbortRegistry {
   private readonly byTraversal = new Map<string, TraversalCalls>();
-  private readonly aborted = new Map<string, string>();
+  /** Why each recently aborted traversal was (calls opened later start aborted). */
+  private readonly aborted = new Map<string, { readonly stackId: string; readonly reason: string }>();
 
   /**
    * The abort state of a call of the given traversal, also aborted with `linked` (a
    * delivery's signal) when given; end it with {@link release}.
    */
   open(stackId: string, traversalId: string, linked?: AbortSignal): CallSignal {
-    const key = `${stackId}/${traversalId}`;
-    let calls = this.byTraversal.get(key);
+    let calls = this.byTraversal.get(traversalId);
     if (calls === undefined) {
-      calls = new TraversalCalls();
-      calls.reason = this.aborted.get(key);
-      this.byTraversal.set(key, calls);
+      calls = new TraversalCalls(stackId);
+      const aborted = this.aborted.size === 0 ? undefined : this.aborted.get(traversalId);
+      if (aborted?.stackId === stackId) calls.reason = aborted.reason;
+      this.byTraversal.set(traversalId, calls);
+    } else if (calls.stackId !== stackId) {
+      throw new ProtocolError(`traversal ${traversalId} belongs to stack ${calls.stackId}, not ${stackId}`);
     }
     calls.open++;
     return new CallSignal(calls, linked);
@@ -95,18 +109,16 @@ export class AbortRegistry {
   release(stackId: string, traversalId: string, call: CallSignal): void {
     const calls = call.close();
     if (--calls.open > 0) return;
-    const key = `${stackId}/${traversalId}`;
-    if (this.byTraversal.get(key) === calls) this.byTraversal.delete(key);
+    if (this.byTraversal.get(traversalId) === calls) this.byTraversal.delete(traversalId);
   }
 
   /** Abort every in-flight call of the traversal (and calls opened for it later). */
   abort(stackId: string, traversalId: string, reason: string): void {
-    const key = `${stackId}/${traversalId}`;
-    this.aborted.set(key, reason);
+    this.aborted.set(traversalId, { stackId, reason });
     if (this.aborted.size > 1024) this.aborted.delete(this.aborted.keys().next().value as string);
-    const calls = this.byTraversal.get(key);
-    if (calls === undefined) return;
+    const calls = this.byTraversal.get(traversalId);
+    if (calls === undefined || calls.stackId !== stackId) return;
     calls.reason ??= reason;
-    for (const controller of calls.controllers) controller.abort(reason);
+    for (const controller of calls.controllers ?? []) controller.abort(reason);
   }
 }

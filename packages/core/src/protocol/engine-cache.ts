@@ -9,9 +9,9 @@ import type { CheckEnv } from "./env.js";
 /** Loads in flight per cache, shared by the checks that need the same value at once. */
 const inFlight = new WeakMap<Map<string, unknown>, Map<string, Promise<unknown>>>();
 
-/** Graphs kept per engine; stacks whose templates are kept, and templates kept per stack. */
+/** Graphs kept per engine; templates kept per engine, and at most per stack. */
 const GRAPHS_KEPT = 64;
-const STACKS_KEPT = 64;
+const TEMPLATES_KEPT = 64;
 const TEMPLATES_KEPT_PER_STACK = 4;
 
 /**
@@ -49,29 +49,61 @@ export function loadGraph(env: CheckEnv, stackId: string, traversalId: string): 
   return cached(env.graphCache, traversalId, GRAPHS_KEPT, () => env.store.loadGraph(stackId, traversalId));
 }
 
+/** Template loads in flight per engine cache, by `${stackId}/${templateId}` (a key made on a miss only). */
+const templateLoads = new WeakMap<Map<string, Map<string, CompiledTemplate>>, Map<string, Promise<CompiledTemplate | null>>>();
+
 /**
- * The cached templates of one stack (made when `create`). Two levels, not one key
- * `${stackId}/${templateId}`: a check looks templates up two or three times, and a key of
- * two ids concatenated had to be built, flattened and hashed each time.
+ * Load a template through the engine's cache (a hit is given at once, not as a promise:
+ * await either). The cache has two levels, stack id then template id, not one key
+ * `${stackId}/${templateId}`: a check looks templates up two or three times, and a key of two
+ * ids concatenated had to be built, flattened and hashed each time. Concurrent misses of one
+ * template share one load.
  */
-function stackTemplates(env: Pick<CheckEnv, "templateCache">, stackId: string, create: boolean): Map<string, CompiledTemplate> | undefined {
+export function loadTemplate(env: Pick<CheckEnv, "store" | "templateCache">, stackId: string, templateId: string): CompiledTemplate | Promise<CompiledTemplate | null> {
+  const hit = cachedTemplate(env, stackId, templateId);
+  if (hit !== undefined) return hit;
   const stacks = env.templateCache;
-  let templates = stacks.get(stackId);
-  if (templates === undefined && create) {
-    if (stacks.size >= STACKS_KEPT) stacks.delete(stacks.keys().next().value as string);
-    templates = new Map();
-    stacks.set(stackId, templates);
+  let loads = templateLoads.get(stacks);
+  if (loads === undefined) {
+    loads = new Map();
+    templateLoads.set(stacks, loads);
   }
-  return templates;
+  const key = `${stackId}/${templateId}`;
+  const running = loads.get(key);
+  if (running !== undefined) return running;
+  const owned = loads;
+  const loading = env.store
+    .loadTemplate(stackId, templateId)
+    .then((template) => {
+      if (template !== null) keepTemplate(stacks, stackId, templateId, template);
+      return template;
+    })
+    .finally(() => owned.delete(key));
+  owned.set(key, loading);
+  return loading;
 }
 
-/** Load a template through the engine's cache (a hit is given at once, not as a promise: await either). */
-export function loadTemplate(env: Pick<CheckEnv, "store" | "templateCache">, stackId: string, templateId: string): CompiledTemplate | Promise<CompiledTemplate | null> {
-  const templates = stackTemplates(env, stackId, true) as Map<string, CompiledTemplate>;
-  return cached(templates, templateId, TEMPLATES_KEPT_PER_STACK, () => env.store.loadTemplate(stackId, templateId));
+/**
+ * Keep a loaded template: its stack becomes the most recent one; at most
+ * {@link TEMPLATES_KEPT_PER_STACK} per stack and {@link TEMPLATES_KEPT} in all (the least
+ * recent stacks' go first).
+ */
+function keepTemplate(stacks: Map<string, Map<string, CompiledTemplate>>, stackId: string, templateId: string, template: CompiledTemplate): void {
+  const templates = stacks.get(stackId) ?? new Map<string, CompiledTemplate>();
+  stacks.delete(stackId);
+  stacks.set(stackId, templates);
+  if (templates.size >= TEMPLATES_KEPT_PER_STACK) templates.delete(templates.keys().next().value as string);
+  templates.set(templateId, template);
+  let total = 0;
+  for (const kept of stacks.values()) total += kept.size;
+  for (const [id, kept] of stacks) {
+    if (total <= TEMPLATES_KEPT || id === stackId) break;
+    total -= kept.size;
+    stacks.delete(id);
+  }
 }
 
 /** The template the engine's cache holds, if it does (no load, no wait). */
 export function cachedTemplate(env: Pick<CheckEnv, "templateCache">, stackId: string, templateId: string): CompiledTemplate | undefined {
-  return stackTemplates(env, stackId, false)?.get(templateId);
+  return env.templateCache.get(stackId)?.get(templateId);
 }

@@ -179,7 +179,7 @@ function parseField(key: string, field: string, text: string): unknown {
 }
 
 /** Check a decoded row's identity fields. @throws RuntimeError when corrupt */
-function checkRow(key: string, rowId: string, out: Record<string, unknown>): ResourceRow {
+function checkRow(key: string, rowId: string, out: Record<keyof ResourceRow, unknown>): ResourceRow {
   if (typeof out.version !== "number" || typeof out.id !== "string") {
     throw new RuntimeError(`corrupt row in Redis at ${key}: row ${rowId} has a bad id or version`);
   }
@@ -191,20 +191,43 @@ export function decodePackedRow(key: string, rowId: string, packed: string): Res
   return decodeRow(key, rowId, unpack(`${key} field ${rowId}`, packed));
 }
 
-/** A row from its fields in ROW_FIELDS order (null entries = missing). @throws RuntimeError when corrupt */
+/** Position of each row property in ROW_FIELDS (the order of stored and replied rows). */
+const AT = Object.fromEntries(ROW_FIELDS.map((field, i) => [field, i])) as Readonly<Record<keyof ResourceRow, number>>;
+
+/**
+ * A row from its fields in ROW_FIELDS order (null entries = missing). Built as one object
+ * literal, so every row has the same hidden class with in-object properties: a spread of a row
+ * (`{ ...row, ...patch }`, core's row updates) then takes V8's fast path (~0.1 µs; a row built
+ * by adding its properties one by one cost ~2.6 µs per spread). @throws RuntimeError when corrupt
+ */
 export function decodeRow(key: string, rowId: string, values: ReadonlyArray<string | null | undefined>): ResourceRow {
-  const out: Record<string, unknown> = {};
-  for (let i = 0; i < ROW_FIELDS.length; i++) {
-    const field = ROW_FIELDS[i] as string;
-    const text = values[i];
-    if ((text === null || text === undefined) && field in OPTIONAL_ROW_FIELDS) {
-      out[field] = OPTIONAL_ROW_FIELDS[field];
-      continue;
-    }
-    if (text === null || text === undefined) {
-      throw new RuntimeError(`corrupt row in Redis at ${key}: row ${rowId} has no ${field}`);
-    }
-    out[field] = parseField(key, `${rowId}:${field}`, text);
-  }
-  return checkRow(key, rowId, out);
+  const f = (field: keyof ResourceRow): unknown => {
+    const text = values[AT[field]];
+    if (text !== null && text !== undefined) return parseField(key, `${rowId}:${field}`, text);
+    if (field in OPTIONAL_ROW_FIELDS) return OPTIONAL_ROW_FIELDS[field];
+    throw new RuntimeError(`corrupt row in Redis at ${key}: row ${rowId} has no ${field}`);
+  };
+  return checkRow(key, rowId, {
+    id: f("id"),
+    name: f("name"),
+    type: f("type"),
+    templateId: f("templateId"),
+    physicalId: f("physicalId"),
+    properties: f("properties"),
+    attributes: f("attributes"),
+    action: f("action"),
+    status: f("status"),
+    statusReason: f("statusReason"),
+    requires: f("requires"),
+    replaces: f("replaces"),
+    replacedBy: f("replacedBy"),
+    createdTraversal: f("createdTraversal"),
+    deletionPolicy: f("deletionPolicy"),
+    lockHolder: f("lockHolder"),
+    version: f("version"),
+    updatedAt: f("updatedAt"),
+    checkStatus: f("checkStatus"),
+    driftedProperties: f("driftedProperties"),
+    checkedAt: f("checkedAt"),
+  });
 }

@@ -70,9 +70,14 @@ local sync = {0}
 if ARGV[7] == "1" then
   if redis.call("EXISTS", KEYS[5]) == 0 then
     sync = {1}
-  elseif redis.call("HLEN", KEYS[6]) <= tonumber(ARGV[11]) then
-    sync = redis.call("HGETALL", KEYS[6])
-    table.insert(sync, 1, 2)
+  else
+    local entries = redis.call("HLEN", KEYS[6])
+    if entries == 0 then
+      sync = {2}
+    elseif entries <= tonumber(ARGV[11]) then
+      sync = redis.call("HGETALL", KEYS[6])
+      table.insert(sync, 1, 2)
+    end
   end
 end
 local reported = 0

@@ -66,9 +66,10 @@ if redis.call("EXISTS", KEYS[4]) == 0 then
 end
 local sender = ARGV[1]
 local prepare = ARGV[10] ~= ""
+-- The stack's name (for the ready targets' job names) is read once a target is ready.
 local reply = {1, OK}
 if prepare then
-  reply[3] = redis.call("HGET", KEYS[1], "name")
+  reply[3] = false
 end
 local arg = patchEnd + 1
 for i = 9, #KEYS do
@@ -83,6 +84,9 @@ for i = 9, #KEYS do
   if count >= tonumber(ARGV[arg + 1]) then
     reply[#reply + 1] = node
     if prepare then
+      if reply[3] == false then
+        reply[3] = redis.call("HGET", KEYS[1], "name")
+      end
       local field = node
       local name = false
       if node == "$stack" then

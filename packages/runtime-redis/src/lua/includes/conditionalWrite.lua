@@ -12,14 +12,19 @@
   are after the call (empty when GONE); nothing is written when refused.
 ]]
 local function conditionalWrite(stackKey, rowsKey, rowId, ifTraversal, ifVersion, ifHolder, setHolder, patchFrom, patchTo)
-  if redis.call("EXISTS", stackKey) == 0 then
+  -- With a traversal condition, its read answers whether the stack exists (one call, not two).
+  local current = false
+  if ifTraversal ~= "" then
+    current = redis.call("HGET", stackKey, "currentTraversal")
+  end
+  if not current and redis.call("EXISTS", stackKey) == 0 then
     return GONE, {}
   end
   local row = readRow(rowsKey, rowId)
   if #row == 0 then
     return GONE, row
   end
-  if ifTraversal ~= "" and redis.call("HGET", stackKey, "currentTraversal") ~= ifTraversal then
+  if ifTraversal ~= "" and current ~= ifTraversal then
     return SUPERSEDED, row
   end
   if ifHolder ~= "" and row[ROW_INDEX.lockHolder] ~= ifHolder then

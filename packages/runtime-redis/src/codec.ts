@@ -80,6 +80,9 @@ export function pack(list: readonly string[]): string {
  * text is not a packed list
  */
 export function unpack(key: string, packed: string): string[] {
+  // Text of one-byte characters only (most rows): byte lengths are string lengths, so it is
+  // split in place, without encoding it to bytes and decoding each value back.
+  if (Buffer.byteLength(packed, "utf8") === packed.length) return unpackAscii(key, packed);
   const out: string[] = [];
   const bytes = Buffer.from(packed, "utf8");
   let pos = 0;
@@ -88,6 +91,20 @@ export function unpack(key: string, packed: string): string[] {
     const len = colon < 0 ? Number.NaN : Number(bytes.toString("latin1", pos, colon));
     if (!Number.isInteger(len) || len < 0 || colon + 1 + len > bytes.length) throw new RuntimeError(`corrupt packed value in Redis at ${key}: bad length at byte ${pos}`);
     out.push(bytes.toString("utf8", colon + 1, colon + 1 + len));
+    pos = colon + 1 + len;
+  }
+  return out;
+}
+
+/** {@link unpack} of a text whose characters are each one byte in UTF-8. */
+function unpackAscii(key: string, packed: string): string[] {
+  const out: string[] = [];
+  let pos = 0;
+  while (pos < packed.length) {
+    const colon = packed.indexOf(":", pos);
+    const len = colon < 0 ? Number.NaN : Number(packed.slice(pos, colon));
+    if (!Number.isInteger(len) || len < 0 || colon + 1 + len > packed.length) throw new RuntimeError(`corrupt packed value in Redis at ${key}: bad length at byte ${pos}`);
+    out.push(packed.slice(colon + 1, colon + 1 + len));
     pos = colon + 1 + len;
   }
   return out;

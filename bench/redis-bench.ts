@@ -18,7 +18,9 @@
  *
  * BENCH_ONLY=wide runs (b) alone (for a profile of the check path).
  * BENCH_TRACE=1 also prints, per run, the commands this process sent per check by name (script
- * calls by script name, BullMQ's as "bullmq") with their mean argument bytes.
+ * calls by script name, BullMQ's as "bullmq") with their mean argument bytes, and the socket
+ * writes per check (an auto-pipelined batch is one); BENCH_TRACE_ARGS=1 also prints the
+ * arguments of one call of each command.
  * BENCH_WORKERS=<w> runs with worker processes instead (`redis-bench-workers.ts`;
  * BENCH_SHAPE=chain for a chain).
  */

@@ -16,12 +16,16 @@
  *
  *   BENCH_N=2000 BENCH_C=16 BENCH_CHAIN=200 BENCH_FANIN=500 BENCH_ROUNDS=3 npm run bench:redis
  *
+ * BENCH_ONLY=wide runs (b) alone (for a profile of the check path).
  * BENCH_TRACE=1 also prints, per run, the commands this process sent per check by name (script
- * calls by script name, BullMQ's as "bullmq") with their mean argument bytes.
+ * calls by script name, BullMQ's as "bullmq") with their mean argument bytes, and the socket
+ * writes per check (an auto-pipelined batch is one); BENCH_TRACE_ARGS=1 also prints the
+ * arguments of one call of each command.
  * BENCH_WORKERS=<w> runs with worker processes instead (`redis-bench-workers.ts`;
  * BENCH_SHAPE=chain for a chain).
  */
 import { createHash } from "node:crypto";
+import { Socket } from "node:net";
 import { cpus, loadavg } from "node:os";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
@@ -73,12 +77,23 @@ Redis.prototype.sendCommand = function (this: Redis, ...args: Parameters<Redis["
       const cmd = args[0] as { name: string; args: unknown[] };
       const name = cmd.name === "evalsha" ? `evalsha ${scriptNames.get(String(cmd.args[0])) ?? "bullmq"}` : cmd.name;
       traced.set(name, (traced.get(name) ?? 0) + 1);
+      if (process.env.BENCH_TRACE_ARGS === "1" && traced.get(name) === 100) console.log(name, JSON.stringify(cmd.args.map((a) => (Buffer.isBuffer(a) ? `<${a.length} B>` : a))).slice(0, 3000));
       const bytes = cmd.args.reduce<number>((sum, a) => sum + (typeof a === "string" ? Buffer.byteLength(a) : Buffer.isBuffer(a) ? a.length : String(a).length), 0);
       tracedBytes.set(name, (tracedBytes.get(name) ?? 0) + bytes);
     }
   }
   return sendCommand.apply(this, args);
 };
+
+/** BENCH_TRACE=1: socket writes of this process (an auto-pipelined batch is one write), per run. */
+let socketWrites = 0;
+if (TRACE) {
+  const write = Socket.prototype.write;
+  Socket.prototype.write = function (this: Socket, ...args: Parameters<Socket["write"]>) {
+    socketWrites += 1;
+    return write.apply(this, args);
+  } as Socket["write"];
+}
 
 /** Commands so far: sent by clients, and run by Redis (a script's own commands included, the script call not). */
 async function commandCounts(): Promise<{ client: number; all: number }> {
@@ -91,6 +106,7 @@ async function commandCounts(): Promise<{ client: number; all: number }> {
 async function measure(name: string, checks: number, payloadBytes: () => number, run: () => Promise<void>): Promise<Result> {
   traced.clear();
   tracedBytes.clear();
+  socketWrites = 0;
   const before = await commandCounts();
   const cpuBefore = process.cpuUsage();
   const redisCpu = async (): Promise<number> => {
@@ -105,7 +121,7 @@ async function measure(name: string, checks: number, payloadBytes: () => number,
   const cpu = process.cpuUsage(cpuBefore);
   const redisCpuMs = ((await redisCpu()) - redisBefore) * 1000;
   const after = await commandCounts();
-  if (TRACE) console.log(`${name}: client commands per check: ${[...traced].sort((x, y) => y[1] - x[1]).map(([c, n]) => `${c} ${(n / checks).toFixed(2)} (${((tracedBytes.get(c) ?? 0) / n).toFixed(0)} B)`).join(", ")}`);
+  if (TRACE) console.log(`${name}: client commands per check: ${[...traced].sort((x, y) => y[1] - x[1]).map(([c, n]) => `${c} ${(n / checks).toFixed(2)} (${((tracedBytes.get(c) ?? 0) / n).toFixed(0)} B)`).join(", ")}; socket writes per check ${(socketWrites / checks).toFixed(2)}`);
   return {
     name,
     checks,
@@ -195,6 +211,8 @@ const leaves = Array.from({ length: FANIN }, (_, i) => `f${i}`);
 const fanIn: Template = { resources: { ...Object.fromEntries(leaves.map((l, i) => [l, thing({ n: i })])), sink: thing({}, leaves) } };
 
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 0);
+/** BENCH_ONLY=wide: only (b), ROUNDS times (for profiles: `node --cpu-prof`). */
+const WIDE_ONLY = process.env.BENCH_ONLY === "wide";
 
 try {
   if (WORKERS > 0) {
@@ -215,9 +233,18 @@ async function sameProcessRuns(): Promise<void> {
   const raws: Result[] = [];
   const wides: Result[] = [];
   for (let round = 0; round < ROUNDS; round++) {
+    if (WIDE_ONLY) {
+      wides.push(await converge(`(b) wide stack of ${N} no-op resources`, wide, N + 1));
+      continue;
+    }
     raws.push(await rawBullmq());
     // Every run: one check per update node plus the completion check.
     wides.push(await converge(`(b) wide stack of ${N} no-op resources`, wide, N + 1));
+  }
+  if (WIDE_ONLY) {
+    const w = median(wides);
+    console.log(`${w.name}: ${((w.checks / w.ms) * 1000).toFixed(0)} checks/s, ${(w.clientCommands / w.checks).toFixed(2)} cmds/check, ${(w.allCommands / w.checks).toFixed(1)} incl. Lua, node ${((w.nodeCpuMs * 1000) / w.checks).toFixed(0)} µs/chk, redis ${((w.redisCpuMs * 1000) / w.checks).toFixed(0)} µs/chk`);
+    return;
   }
   results.push(median(raws), median(wides));
   results.push(await converge(`(c) chain of ${CHAIN}`, chain, CHAIN + 1));

@@ -9,7 +9,7 @@ import { nodeKey } from "@converge/core";
 import type { DeliveryClaim } from "@converge/core";
 import { claimArgs, firstSyncRead } from "./check-queue.js";
 import type { ParsedJob } from "./check-queue.js";
-import { decodeRow, decodeStackFlat } from "./codec.js";
+import { decodePackedRow, decodeStackFlat } from "./codec.js";
 import { unexpectedReply } from "./script-codes.js";
 import { runScript } from "./script-loader.js";
 import type { StoreContext } from "./store-context.js";
@@ -24,17 +24,17 @@ export interface Claimant {
   readonly ended?: readonly string[];
 }
 
-type ClaimReply = [string[], Array<string | null>, Array<string | number>, 0 | 1];
+type ClaimReply = [string[], string, Array<string | number>, 0 | 1];
 
 const isClaimReply = (reply: unknown): reply is ClaimReply =>
-  Array.isArray(reply) && Array.isArray(reply[0]) && Array.isArray(reply[1]) && Array.isArray(reply[2]) && (reply[3] === 0 || reply[3] === 1);
+  Array.isArray(reply) && Array.isArray(reply[0]) && typeof reply[1] === "string" && Array.isArray(reply[2]) && (reply[3] === 0 || reply[3] === 1);
 
 /** Claim a validated job for an attempt; returns what the claim read. @throws RuntimeError on an unexpected reply */
 export async function claimJob(ctx: StoreContext, parsed: ParsedJob, claimant: Claimant): Promise<DeliveryClaim> {
   const claim = claimArgs(ctx, parsed, claimant.staleGenerationTtlMs, claimant.attempt, claimant.engineId);
   const reply = await runScript(ctx.client, "claimCheck", claim.keys, claimant.ended === undefined || claimant.ended.length === 0 ? claim.args : [...claim.args, ...claimant.ended]);
   if (!isClaimReply(reply)) throw unexpectedReply("claimCheck", reply);
-  const [stackFields, rowFields, syncReply, reported] = reply;
+  const [stackFields, packedRow, syncReply, reported] = reply;
   const message = parsed.message;
   const k = ctx.keys.stack(message.stackId);
   const syncNode = firstSyncRead(message);
@@ -42,7 +42,7 @@ export async function claimJob(ctx: StoreContext, parsed: ParsedJob, claimant: C
   return {
     stack: decodeStackFlat(k.stack, stackFields),
     ...(message.kind === "node" && stored
-      ? { row: { rowId: message.rowId, value: rowFields.every((v) => v === null) ? null : decodeRow(k.rows, message.rowId, rowFields) } }
+      ? { row: { rowId: message.rowId, value: packedRow === "" ? null : decodePackedRow(k.rows, message.rowId, packedRow) } }
       : {}),
     ...(syncNode !== null && stored && syncReply[0] !== 0
       ? { sync: { traversalId: message.traversalId, node: syncNode, value: syncReply[0] === 1 ? null : decodeSync(k.sync(message.traversalId, syncNode), syncReply.slice(1).map(String)) } }

@@ -80,6 +80,9 @@ export function pack(list: readonly string[]): string {
  * text is not a packed list
  */
 export function unpack(key: string, packed: string): string[] {
+  // Text of one-byte characters only (most rows): byte lengths are string lengths, so it is
+  // split in place, without encoding it to bytes and decoding each value back.
+  if (Buffer.byteLength(packed, "utf8") === packed.length) return unpackAscii(key, packed);
   const out: string[] = [];
   const bytes = Buffer.from(packed, "utf8");
   let pos = 0;
@@ -88,6 +91,20 @@ export function unpack(key: string, packed: string): string[] {
     const len = colon < 0 ? Number.NaN : Number(bytes.toString("latin1", pos, colon));
     if (!Number.isInteger(len) || len < 0 || colon + 1 + len > bytes.length) throw new RuntimeError(`corrupt packed value in Redis at ${key}: bad length at byte ${pos}`);
     out.push(bytes.toString("utf8", colon + 1, colon + 1 + len));
+    pos = colon + 1 + len;
+  }
+  return out;
+}
+
+/** {@link unpack} of a text whose characters are each one byte in UTF-8. */
+function unpackAscii(key: string, packed: string): string[] {
+  const out: string[] = [];
+  let pos = 0;
+  while (pos < packed.length) {
+    const colon = packed.indexOf(":", pos);
+    const len = colon < 0 ? Number.NaN : Number(packed.slice(pos, colon));
+    if (!Number.isInteger(len) || len < 0 || colon + 1 + len > packed.length) throw new RuntimeError(`corrupt packed value in Redis at ${key}: bad length at byte ${pos}`);
+    out.push(packed.slice(colon + 1, colon + 1 + len));
     pos = colon + 1 + len;
   }
   return out;
@@ -150,9 +167,19 @@ export function encodeRow(row: ResourceRow): string {
   return pack(ROW_FIELDS.map((field) => json(row[field])));
 }
 
-/** `[rowId, packed row]` of a new row, version 1 and unlocked. */
+/**
+ * `[rowId, packed row]` of a new row, version 1 and unlocked. Field by field: a spread of the
+ * row over the never-checked defaults cost ~20 µs per row (V8's slow path), ten times this.
+ */
 export function newRowPairs(row: NewRow): string[] {
-  return [row.id, encodeRow({ ...NEVER_CHECKED_ROW, ...row, version: 1, lockHolder: null })];
+  const texts: string[] = [];
+  const fields = row as unknown as Readonly<Record<string, unknown>>;
+  for (const field of ROW_FIELDS) {
+    if (field === "version") texts.push("1");
+    else if (field === "lockHolder") texts.push("null");
+    else texts.push(json(fields[field] === undefined && field in NEVER_CHECKED_ROW ? NEVER_CHECKED_ROW[field as keyof typeof NEVER_CHECKED_ROW] : fields[field]));
+  }
+  return [row.id, pack(texts)];
 }
 
 /**
@@ -169,7 +196,7 @@ function parseField(key: string, field: string, text: string): unknown {
 }
 
 /** Check a decoded row's identity fields. @throws RuntimeError when corrupt */
-function checkRow(key: string, rowId: string, out: Record<string, unknown>): ResourceRow {
+function checkRow(key: string, rowId: string, out: Record<keyof ResourceRow, unknown>): ResourceRow {
   if (typeof out.version !== "number" || typeof out.id !== "string") {
     throw new RuntimeError(`corrupt row in Redis at ${key}: row ${rowId} has a bad id or version`);
   }
@@ -181,20 +208,43 @@ export function decodePackedRow(key: string, rowId: string, packed: string): Res
   return decodeRow(key, rowId, unpack(`${key} field ${rowId}`, packed));
 }
 
-/** A row from its fields in ROW_FIELDS order (null entries = missing). @throws RuntimeError when corrupt */
+/** Position of each row property in ROW_FIELDS (the order of stored and replied rows). */
+const AT = Object.fromEntries(ROW_FIELDS.map((field, i) => [field, i])) as Readonly<Record<keyof ResourceRow, number>>;
+
+/**
+ * A row from its fields in ROW_FIELDS order (null entries = missing). Built as one object
+ * literal, so every row has the same hidden class with in-object properties: a spread of a row
+ * (`{ ...row, ...patch }`, core's row updates) then takes V8's fast path (~0.1 µs; a row built
+ * by adding its properties one by one cost ~2.6 µs per spread). @throws RuntimeError when corrupt
+ */
 export function decodeRow(key: string, rowId: string, values: ReadonlyArray<string | null | undefined>): ResourceRow {
-  const out: Record<string, unknown> = {};
-  for (let i = 0; i < ROW_FIELDS.length; i++) {
-    const field = ROW_FIELDS[i] as string;
-    const text = values[i];
-    if ((text === null || text === undefined) && field in OPTIONAL_ROW_FIELDS) {
-      out[field] = OPTIONAL_ROW_FIELDS[field];
-      continue;
-    }
-    if (text === null || text === undefined) {
-      throw new RuntimeError(`corrupt row in Redis at ${key}: row ${rowId} has no ${field}`);
-    }
-    out[field] = parseField(key, `${rowId}:${field}`, text);
-  }
-  return checkRow(key, rowId, out);
+  const f = (field: keyof ResourceRow): unknown => {
+    const text = values[AT[field]];
+    if (text !== null && text !== undefined) return parseField(key, `${rowId}:${field}`, text);
+    if (field in OPTIONAL_ROW_FIELDS) return OPTIONAL_ROW_FIELDS[field];
+    throw new RuntimeError(`corrupt row in Redis at ${key}: row ${rowId} has no ${field}`);
+  };
+  return checkRow(key, rowId, {
+    id: f("id"),
+    name: f("name"),
+    type: f("type"),
+    templateId: f("templateId"),
+    physicalId: f("physicalId"),
+    properties: f("properties"),
+    attributes: f("attributes"),
+    action: f("action"),
+    status: f("status"),
+    statusReason: f("statusReason"),
+    requires: f("requires"),
+    replaces: f("replaces"),
+    replacedBy: f("replacedBy"),
+    createdTraversal: f("createdTraversal"),
+    deletionPolicy: f("deletionPolicy"),
+    lockHolder: f("lockHolder"),
+    version: f("version"),
+    updatedAt: f("updatedAt"),
+    checkStatus: f("checkStatus"),
+    driftedProperties: f("driftedProperties"),
+    checkedAt: f("checkedAt"),
+  });
 }

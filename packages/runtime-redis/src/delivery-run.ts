@@ -59,12 +59,11 @@ async function runClaimed(deps: HostDeps, ends: AttemptEnds, slot: Slot, parsed:
     throw error;
   }
   const events = new EventBuffer((stackId, list) => ctx.store.appendEvents(stackId, list));
-  const runtime = deliveryView(deps.runtime(), slot, { events, ...(crashAfterOps === undefined ? {} : { crashAfterOps }) });
-  const result = await handleRacingHandBack(slot, parsed.jobId, delivery, (signal) => {
-    const lapses = slot.lease.lapses();
-    const leaseValid = (): boolean => slot.lease.valid() && slot.lease.lapses() === lapses;
-    return slot.handler({ message, claim, runtime, signal, attempt, leaseValid });
-  });
+  // Any lapse of the engine's lease since the check began fences it (and ends the lock echo).
+  const lapses = slot.lease.lapses();
+  const leaseValid = (): boolean => slot.lease.valid() && slot.lease.lapses() === lapses;
+  const runtime = deliveryView(deps.runtime(), slot, { events, attempt: { engineId: slot.engineId, attempt, leaseValid }, ...(crashAfterOps === undefined ? {} : { crashAfterOps }) });
+  const result = await handleRacingHandBack(slot, parsed.jobId, delivery, (signal) => slot.handler({ message, claim, runtime, signal, attempt, leaseValid }));
   // A fenced check (lease lapsed, row taken over) stops without writing: back to the queue too.
   const back = result === "handback" || slot.dead || (typeof result === "object" && (result.error instanceof EngineDeadError || result.error instanceof FencedError));
   if (back) {

@@ -7,11 +7,13 @@
  * events are buffered and appended in one script call when the check ends, or at most
  * `EVENT_FLUSH_MS` after they were emitted (so a long plugin call's IN_PROGRESS event shows);
  * the events of row writes go with the writes (`writeRowWithEvent`, `reportNode`), after what
- * is buffered. What the job's claim read is not served here: it goes to the check as
+ * is buffered. A read of a row right after this attempt's own accepted write that left it
+ * locked by the attempt is answered from that write's reply (`LockEcho`: the fence before a
+ * plugin call re-reads the row it has just locked). What the job's claim read is not served here: it goes to the check as
  * `Delivery.claim` (`claim.ts`), which core's `processCheck` uses for its first reads.
  */
-import { fencedView } from "@converge/core";
-import type { FenceState, InterceptOperation, NewStackEvent, Runtime } from "@converge/core";
+import { fencedView, parseLockHolder } from "@converge/core";
+import type { FenceState, InterceptOperation, NewStackEvent, ResourceRow, RowWrite, RowWriteResult, Runtime } from "@converge/core";
 
 /** Longest delay of a check's buffered events, ms. */
 export const EVENT_FLUSH_MS = 50;
@@ -70,12 +72,83 @@ export class EventBuffer {
   }
 }
 
+/** The attempt a delivery runs as, and whether its engine's lease is certainly held (no lapse since the check began). */
+export interface DeliveryAttempt {
+  readonly engineId: string;
+  readonly attempt: string;
+  readonly leaseValid: () => boolean;
+}
+
+/**
+ * The row as this attempt's own accepted write left it - locked by the attempt - answering
+ * the next read of that row, if that read comes in the same event-loop turn as the write's
+ * reply (core's fence re-reads the row it has just locked before the plugin call: one
+ * `HGET` and one row decode less per check).
+ *
+ * Why the answer is the row as Redis holds it at the read: between the write and the read no
+ * sleep, timer or I/O of this process ran (the echo is dropped at the end of the turn, at the
+ * next operation of the delivery and when read once), and in that interval nothing else can
+ * change who holds the row's lock. A lock is only taken from a holder found dead (`heldBy`
+ * in core's `protocol/locking.ts`): its engine's lease gone, or its attempt not running. The
+ * lease is certainly held (`leaseValid`, checked at the read: its key lives until its last
+ * renewal's send time plus the TTL, and any lapse since the check began fails it), and the
+ * attempt is recorded as running by the claim until this job ends. A stealer that judged an
+ * earlier holder dead writes with that holder and the version it read as conditions, which this
+ * write changed, so it is refused. Rows are otherwise only dropped when inactive (never a
+ * locked, in-progress row), inserted under fresh ids, or removed with the whole stack once its
+ * delete finished (which parks on this lock first). What the echo does not see is a loss of
+ * Redis's state (a restart without persistence, a failover to a replica that missed the write)
+ * in the microseconds between the write and the read, which the read could have seen: such a
+ * loss is as likely just after the read - during the plugin call, which no fence covers - and
+ * the lost-state checks (GoneWatch, the next check of the stack) catch it as they do then.
+ */
+class LockEcho {
+  private echo: { readonly stackId: string; readonly row: ResourceRow } | undefined = undefined;
+  private readonly holder: { readonly engineId: string; readonly attempt: string; readonly leaseValid: () => boolean };
+
+  constructor(attempt: DeliveryAttempt) {
+    this.holder = attempt;
+  }
+
+  /** Watch a row write's reply: an accepted write leaving the row locked by this attempt is echoed. */
+  watch(write: RowWrite, reply: Promise<RowWriteResult>): Promise<RowWriteResult> {
+    return reply.then((result) => {
+      if (result.ok && this.mine(result.row.lockHolder)) {
+        this.echo = { stackId: write.stackId, row: result.row };
+        setImmediate(() => this.clear());
+      }
+      return result;
+    });
+  }
+
+  /** The echoed row, when `rowId` of `stackId` is the one echoed and the lease still certainly held (once). */
+  take(stackId: string, rowId: string): ResourceRow | undefined {
+    const echo = this.echo;
+    this.echo = undefined;
+    if (echo === undefined || echo.stackId !== stackId || echo.row.id !== rowId || !this.holder.leaseValid()) return undefined;
+    return echo.row;
+  }
+
+  /** Drop the echo (another operation of the delivery, or the turn ended). */
+  clear(): void {
+    this.echo = undefined;
+  }
+
+  private mine(lockHolder: string | null): boolean {
+    if (lockHolder === null) return false;
+    const parsed = parseLockHolder(lockHolder);
+    return parsed.engineId === this.holder.engineId && parsed.attempt === this.holder.attempt;
+  }
+}
+
 /** Options of {@link deliveryView}. */
 export interface DeliveryViewOptions {
   /** Where the check's events go. @default appended at once */
   readonly events?: EventBuffer;
   /** Kill the engine after this many operations of the check (test crash injection). */
   readonly crashAfterOps?: number;
+  /** The delivery's attempt: with it, a read right after the attempt's own lock write is echoed (see `LockEcho`). */
+  readonly attempt?: DeliveryAttempt;
 }
 
 /**
@@ -84,16 +157,28 @@ export interface DeliveryViewOptions {
  * (What the job's claim read goes to the check as `Delivery.claim`, not through this view.)
  */
 export function deliveryView(runtime: Runtime, fence: FenceState, options: DeliveryViewOptions = {}): Runtime {
-  const events = options.events;
-  if (events === undefined) return fencedView(runtime, fence, options.crashAfterOps === undefined ? {} : { crashAfterOps: options.crashAfterOps });
+  const { events, attempt } = options;
+  const crash = options.crashAfterOps === undefined ? {} : { crashAfterOps: options.crashAfterOps };
+  if (events === undefined && attempt === undefined) return fencedView(runtime, fence, crash);
+  const echo = attempt === undefined ? undefined : new LockEcho(attempt);
   const intercept: InterceptOperation = (operation, args, apply) => {
-    if (operation === "appendEvents") {
-      events.add(args[0] as string, args[1] as readonly NewStackEvent[]);
-      return Promise.resolve();
+    if (echo !== undefined) {
+      const echoed = operation === "loadRow" ? echo.take(args[0] as string, args[1] as string) : (echo.clear(), undefined);
+      if (echoed !== undefined) return Promise.resolve(echoed);
+      if (operation === "writeRow" || operation === "writeRowWithEvent") return echo.watch(args[0] as RowWrite, bufferedApply(events, operation, args, apply) as Promise<RowWriteResult>);
     }
-    // A read sees every event before it; a write that appends its own goes after them.
-    if ((operation === "readEvents" || FUSED_EVENTS.has(operation)) && events.hasPending()) return events.flush().then(apply);
-    return apply();
+    return bufferedApply(events, operation, args, apply);
   };
-  return fencedView(runtime, fence, { ...(options.crashAfterOps === undefined ? {} : { crashAfterOps: options.crashAfterOps }), intercept });
+  return fencedView(runtime, fence, { ...crash, intercept });
+}
+
+/** Apply an operation with buffered events: an append is buffered; a read sees every event before it; a write that appends its own goes after them. */
+function bufferedApply(events: EventBuffer | undefined, operation: string, args: readonly unknown[], apply: () => unknown): unknown {
+  if (events === undefined) return apply();
+  if (operation === "appendEvents") {
+    events.add(args[0] as string, args[1] as readonly NewStackEvent[]);
+    return Promise.resolve();
+  }
+  if ((operation === "readEvents" || FUSED_EVENTS.has(operation)) && events.hasPending()) return events.flush().then(apply);
+  return apply();
 }

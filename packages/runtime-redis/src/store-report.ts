@@ -49,8 +49,8 @@ export async function reportNode(ctx: StoreContext, report: NodeReport, add?: Ad
   const reply = await runScript(ctx.client, "reportNode", keys, args);
   if (!Array.isArray(reply) || (reply[0] !== 0 && reply[0] !== 1)) throw unexpectedReply("reportNode", reply);
   if (reply[0] === 0) {
-    const refused = writeResult(ctx, report.stackId, "reportNode", reply.slice(1));
-    if (refused.ok) throw unexpectedReply("reportNode", reply);
+    const refused = write === undefined ? undefined : writeResult(ctx, write, "reportNode", reply.slice(1));
+    if (refused === undefined || refused.ok) throw unexpectedReply("reportNode", reply);
     return { kind: "refused", reason: refused.reason, row: refused.row };
   }
   if (reply[1] === ScriptCode.GONE) return { kind: "gone" };

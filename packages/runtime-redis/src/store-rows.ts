@@ -43,7 +43,7 @@ export async function loadRow(ctx: StoreContext, stackId: string, rowId: string)
   return packed === null ? null : decodePackedRow(key, rowId, packed);
 }
 
-/** Decode a `{code, row...}` reply of writeRow / createReplacement. */
+/** Decode a `{code, row fields...}` reply of createReplacement. */
 function rowReply(ctx: StoreContext, stackId: string, script: string, reply: unknown): { code: number; row: ResourceRow | null } {
   if (!Array.isArray(reply) || typeof reply[0] !== "number") throw unexpectedReply(script, reply);
   const [code, ...fields] = reply as [number, ...Array<string | null>];
@@ -79,14 +79,20 @@ export function eventRest(event: RowWriteEvent | undefined): string {
 export async function writeRow(ctx: StoreContext, write: RowWrite, event?: RowWriteEvent): Promise<RowWriteResult> {
   const k = ctx.keys.stack(write.stackId);
   const reply = await runScript(ctx.client, "writeRow", [k.stack, k.rows, k.events], [...writeConditions(write), eventRest(event), ctx.maxEventsPerStack, ...rowPatchPairs(write.patch)]);
-  return writeResult(ctx, write.stackId, "writeRow", reply);
+  return writeResult(ctx, write, "writeRow", reply);
 }
 
-/** The contract's result of a `{code, row...}` reply of a conditional write. */
-export function writeResult(ctx: StoreContext, stackId: string, script: string, reply: unknown): RowWriteResult {
-  const { code, row } = rowReply(ctx, stackId, script, reply);
-  if (code === ScriptCode.OK && row !== null) return { ok: true, row };
+/**
+ * The contract's result of a conditional write's `{code, packed row}` reply (writeRow-3,
+ * reportNode's refusal): the row as stored, one string - not a list of its fields.
+ */
+export function writeResult(ctx: StoreContext, write: Pick<RowWrite, "stackId" | "rowId">, script: string, reply: unknown): RowWriteResult {
+  if (!Array.isArray(reply) || typeof reply[0] !== "number") throw unexpectedReply(script, reply);
+  const code = reply[0];
   if (code === ScriptCode.GONE) return { ok: false, reason: "gone", row: null };
+  if (typeof reply[1] !== "string") throw unexpectedReply(script, reply);
+  const row = decodePackedRow(ctx.keys.stack(write.stackId).rows, write.rowId, reply[1]);
+  if (code === ScriptCode.OK) return { ok: true, row };
   return { ok: false, reason: refusalOf(script, code), row };
 }
 

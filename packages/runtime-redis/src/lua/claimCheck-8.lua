@@ -30,21 +30,19 @@
              finds: see src/attempt-ends.ts)
 
   Returns {stack record as a flat list field, JSON value, ... (empty: no such stack),
-           the row's fields in ROW_FIELDS order (empty: no row read),
+           the row packed as stored (see includes/rowFields.lua; "" when absent or not read),
            {0} when the sync point was not read (or is too large), {1} when its traversal has
            no graph,
            or {2, sender, payload JSON, ...},
            1 when the node reported, else 0}.
 ]]
---- @include "rowFields"
-
 if #ARGV > 11 then
   redis.call("HDEL", KEYS[8], unpack(ARGV, 12))
 end
 -- The stack record is read first: it answers whether the stack exists and its traversal.
 local stack = redis.call("HGETALL", KEYS[1])
 if #stack == 0 then
-  return {{}, {}, {0}, 0}
+  return {{}, "", {0}, 0}
 end
 local current = false
 for i = 1, #stack, 2 do
@@ -62,17 +60,22 @@ if tonumber(redis.call("HGET", KEYS[4], ARGV[2]) or "0") == gen then
     redis.call("PEXPIRE", KEYS[4], tonumber(ARGV[5]))
   end
 end
-local row = {}
+local row = ""
 if ARGV[6] ~= "" then
-  row = readRow(KEYS[3], ARGV[6])
+  row = redis.call("HGET", KEYS[3], ARGV[6]) or ""
 end
 local sync = {0}
 if ARGV[7] == "1" then
   if redis.call("EXISTS", KEYS[5]) == 0 then
     sync = {1}
-  elseif redis.call("HLEN", KEYS[6]) <= tonumber(ARGV[11]) then
-    sync = redis.call("HGETALL", KEYS[6])
-    table.insert(sync, 1, 2)
+  else
+    local entries = redis.call("HLEN", KEYS[6])
+    if entries == 0 then
+      sync = {2}
+    elseif entries <= tonumber(ARGV[11]) then
+      sync = redis.call("HGETALL", KEYS[6])
+      table.insert(sync, 1, 2)
+    end
   end
 end
 local reported = 0

@@ -34,8 +34,8 @@
   then per target, in the order of KEYS[9..]: node key, required count, payload JSON, its
   check's field URI-encoded (the job id part)
 
-  Returns {0, code, row fields in ROW_FIELDS order} when the write is refused (-2 SUPERSEDED,
-  -4 LOCKED, -3 VERSION; {0, -1} GONE without fields): nothing written or merged;
+  Returns {0, code, the row packed as stored} when the write is refused (-2 SUPERSEDED,
+  -4 LOCKED, -3 VERSION; {0, -1} GONE without it): nothing written or merged;
   {1, -1} (GONE) when the traversal's graph does not exist (the write, if any, was made);
   {1, 1, node, ...} (OK) and the targets that are ready, in order - or, when preparing,
   {1, 1, stack name JSON or false, then per ready target: node, generation, row name JSON or
@@ -48,14 +48,12 @@
 local rowId = ARGV[2]
 local patchEnd = 11 + tonumber(ARGV[11])
 if rowId ~= "" then
-  local code, row = conditionalWrite(KEYS[1], KEYS[2], rowId, ARGV[3], ARGV[4], ARGV[5], ARGV[6], 12, patchEnd)
+  local code, row, packed = conditionalWrite(KEYS[1], KEYS[2], rowId, ARGV[3], ARGV[4], ARGV[5], ARGV[6], 12, patchEnd)
   if code == GONE then
     return {0, GONE}
   end
   if code ~= OK then
-    table.insert(row, 1, code)
-    table.insert(row, 1, 0)
-    return row
+    return {0, code, packed}
   end
   if ARGV[7] ~= "" then
     appendRowEvent(KEYS[3], ARGV[8], row, ARGV[7])
@@ -66,9 +64,10 @@ if redis.call("EXISTS", KEYS[4]) == 0 then
 end
 local sender = ARGV[1]
 local prepare = ARGV[10] ~= ""
+-- The stack's name (for the ready targets' job names) is read once a target is ready.
 local reply = {1, OK}
 if prepare then
-  reply[3] = redis.call("HGET", KEYS[1], "name")
+  reply[3] = false
 end
 local arg = patchEnd + 1
 for i = 9, #KEYS do
@@ -83,6 +82,9 @@ for i = 9, #KEYS do
   if count >= tonumber(ARGV[arg + 1]) then
     reply[#reply + 1] = node
     if prepare then
+      if reply[3] == false then
+        reply[3] = redis.call("HGET", KEYS[1], "name")
+      end
       local field = node
       local name = false
       if node == "$stack" then

@@ -17,7 +17,7 @@
   ARGV[7] approximate maximum length of the event stream
   ARGV[8..] patch: field, JSON value, ...
 
-  Returns {code, row fields in ROW_FIELDS order}:
+  Returns {code, the row packed as stored (see includes/rowFields.lua)}:
     1 (OK) and the row after the write;
     -2 (SUPERSEDED), -4 (LOCKED) or -3 (VERSION) and the row as it is, checked in that order;
     {-1} (GONE) when the stack or the row does not exist.
@@ -27,12 +27,11 @@
 --- @include "conditionalWrite"
 
 local rowId = ARGV[1]
-local code, row = conditionalWrite(KEYS[1], KEYS[2], rowId, ARGV[2], ARGV[3], ARGV[4], ARGV[5], 8, #ARGV)
+local code, row, packed = conditionalWrite(KEYS[1], KEYS[2], rowId, ARGV[2], ARGV[3], ARGV[4], ARGV[5], 8, #ARGV)
 if code == GONE then
   return {GONE}
 end
 if code == OK and ARGV[6] ~= "" then
   appendRowEvent(KEYS[3], ARGV[7], row, ARGV[6])
 end
-table.insert(row, 1, code)
-return row
+return {code, packed}

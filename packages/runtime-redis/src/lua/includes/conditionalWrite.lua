@@ -8,25 +8,32 @@
   the lock holder is ifHolder (JSON; "" = any, else LOCKED) and that the version is
   ifVersion ("" = any, else VERSION); then writes the patch ARGV[patchFrom..patchTo] (field,
   JSON value, ...), the new holder (JSON; "" = keep) and bumps the version: the row is read
-  once and written back once. Returns OK or the refusal code, and the row's fields as they
-  are after the call (empty when GONE); nothing is written when refused.
+  once and written back once. Returns OK or the refusal code, the row's fields as they are
+  after the call (empty when GONE) and its stored (packed) text then (false when GONE) - what
+  a reply carries: one string, not a list of fields; nothing is written when refused.
 ]]
 local function conditionalWrite(stackKey, rowsKey, rowId, ifTraversal, ifVersion, ifHolder, setHolder, patchFrom, patchTo)
-  if redis.call("EXISTS", stackKey) == 0 then
-    return GONE, {}
+  -- With a traversal condition, its read answers whether the stack exists (one call, not two).
+  local current = false
+  if ifTraversal ~= "" then
+    current = redis.call("HGET", stackKey, "currentTraversal")
   end
-  local row = readRow(rowsKey, rowId)
-  if #row == 0 then
-    return GONE, row
+  if not current and redis.call("EXISTS", stackKey) == 0 then
+    return GONE, {}, false
   end
-  if ifTraversal ~= "" and redis.call("HGET", stackKey, "currentTraversal") ~= ifTraversal then
-    return SUPERSEDED, row
+  local packed = redis.call("HGET", rowsKey, rowId)
+  if not packed then
+    return GONE, {}, false
+  end
+  local row = unpackList(packed)
+  if ifTraversal ~= "" and current ~= ifTraversal then
+    return SUPERSEDED, row, packed
   end
   if ifHolder ~= "" and row[ROW_INDEX.lockHolder] ~= ifHolder then
-    return LOCKED, row
+    return LOCKED, row, packed
   end
   if ifVersion ~= "" and tonumber(row[ROW_INDEX.version]) ~= tonumber(ifVersion) then
-    return VERSION, row
+    return VERSION, row, packed
   end
   for i = patchFrom, patchTo - 1, 2 do
     local at = ROW_INDEX[ARGV[i]]
@@ -38,8 +45,7 @@ local function conditionalWrite(stackKey, rowsKey, rowId, ifTraversal, ifVersion
     row[ROW_INDEX.lockHolder] = setHolder
   end
   row[ROW_INDEX.version] = tostring(tonumber(row[ROW_INDEX.version]) + 1)
-  writeRowFields(rowsKey, rowId, row)
-  return OK, row
+  return OK, row, writeRowFields(rowsKey, rowId, row)
 end
 
 --[[

@@ -52,9 +52,11 @@ local function rowField(rowsKey, rowId, name)
   return unpackList(packed, at)[at] or false
 end
 
--- Store a row's fields (a list in ROW_FIELDS order).
+-- Store a row's fields (a list in ROW_FIELDS order); returns the stored (packed) text.
 local function writeRowFields(rowsKey, rowId, fields)
-  redis.call("HSET", rowsKey, rowId, packRow(fields))
+  local packed = packRow(fields)
+  redis.call("HSET", rowsKey, rowId, packed)
+  return packed
 end
 
 -- A reply: the code followed by the row's fields.

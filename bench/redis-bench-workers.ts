@@ -11,6 +11,7 @@ import { fork } from "node:child_process";
 import { createHash } from "node:crypto";
 import type { ChildProcess } from "node:child_process";
 import { cpus, loadavg } from "node:os";
+import { Redis as RedisClient } from "ioredis";
 import type { Redis } from "ioredis";
 import { createEngine } from "@converge/core";
 import type { Logger, Template } from "@converge/core";
@@ -114,6 +115,22 @@ function commandsPerCheck(before: WorkersUse, after: WorkersUse, checks: number)
   return `${(total / checks).toFixed(2)}: ${diff.sort((x, y) => y[1] - x[1]).map(([name, n]) => `${name} ${(n / checks).toFixed(2)}`).join(", ")}`;
 }
 
+/** Commands this process (the API) sent by name, but the monitor's (installed by runWithWorkerProcesses). */
+const apiCommands = new Map<string, number>();
+
+/** Count this process's commands by name (our scripts by name, BullMQ's as `bullmq/<key count>`), but `monitor`'s. */
+function countApiCommands(monitor: Redis): void {
+  const sendCommand = RedisClient.prototype.sendCommand;
+  RedisClient.prototype.sendCommand = function (this: Redis, ...args: Parameters<Redis["sendCommand"]>) {
+    if (this !== monitor) {
+      const cmd = args[0] as { name: string; args: unknown[] };
+      const name = cmd.name === "evalsha" ? (scriptNames.get(String(cmd.args[0])) ?? `bullmq/${String(cmd.args[1])}`) : cmd.name;
+      apiCommands.set(name, (apiCommands.get(name) ?? 0) + 1);
+    }
+    return sendCommand.apply(this, args);
+  };
+}
+
 /** This process's CPU time so far (user + system, s). */
 const ownCpuS = (): number => {
   const { user, system } = process.cpuUsage();
@@ -138,6 +155,7 @@ async function startWorkers(count: number, env: NodeJS.ProcessEnv): Promise<Chil
 
 /** Run the create and delete of a wide stack with worker processes and print the figures. */
 export async function runWithWorkerProcesses(run: WorkersRun): Promise<void> {
+  countApiCommands(run.monitor);
   const prefix = uniquePrefix("bench-w");
   const children = await startWorkers(run.workers, { ...process.env, BENCH_REDIS_URL: run.url, BENCH_PREFIX: prefix, BENCH_C: String(run.concurrency) });
   const runtime = createRedisRuntime({ connection: run.url, prefix, logger: run.logger });
@@ -155,6 +173,7 @@ export async function runWithWorkerProcesses(run: WorkersRun): Promise<void> {
     const commandsBefore = await serverCommands(run.monitor);
     const workersBefore = await workersUse(children);
     const apiBefore = ownCpuS();
+    const apiCommandsBefore = new Map(apiCommands);
     const start = performance.now();
     await api.createStack("bench", template);
     const started = performance.now() - start;
@@ -166,6 +185,7 @@ export async function runWithWorkerProcesses(run: WorkersRun): Promise<void> {
     const commandsCreated = await serverCommands(run.monitor);
     const cpuCreated = await redisCpuS(run.monitor);
     const apiCreated = ownCpuS();
+    const apiCommandsCreated = new Map(apiCommands);
     const workersCreated = await workersUse(children);
     const deleteStart = performance.now();
     await api.deleteStack("bench");
@@ -175,6 +195,7 @@ export async function runWithWorkerProcesses(run: WorkersRun): Promise<void> {
     const commandsDeleted = await serverCommands(run.monitor);
     const cpuDeleted = await redisCpuS(run.monitor);
     const apiDeleted = ownCpuS();
+    const apiCommandsDeleted = new Map(apiCommands);
     const workersDeleted = await workersUse(children);
     // UNLINK frees large keys on a background thread: read memory once that is done.
     for (let i = 0; i < 100 && (await info(run.monitor, "memory", "lazyfree_pending_objects")) > 0; i++) await new Promise((r) => setTimeout(r, 100));
@@ -188,6 +209,8 @@ export async function runWithWorkerProcesses(run: WorkersRun): Promise<void> {
     const perCheck = (s: number): string => `${((s * 1e6) / (run.n + 1)).toFixed(0)} µs/chk`;
     console.log(`Node CPU: create API ${(apiCreated - apiBefore).toFixed(1)} s (createStack ${(apiStarted - apiBefore).toFixed(1)} s), workers ${(workersCreated.cpuS - workersBefore.cpuS).toFixed(1)} s (${perCheck(workersCreated.cpuS - workersBefore.cpuS)}); delete API ${(apiDeleted - apiCreated).toFixed(1)} s, workers ${(workersDeleted.cpuS - workersCreated.cpuS).toFixed(1)} s (${perCheck(workersDeleted.cpuS - workersCreated.cpuS)})`);
     console.log(`worker commands per check, create ${commandsPerCheck(workersBefore, workersCreated, run.n + 1)}`);
+    console.log(`API commands per check, create ${commandsPerCheck({ cpuS: 0, commands: apiCommandsBefore }, { cpuS: 0, commands: apiCommandsCreated }, run.n + 1)}`);
+    console.log(`API commands per check, delete ${commandsPerCheck({ cpuS: 0, commands: apiCommandsCreated }, { cpuS: 0, commands: apiCommandsDeleted }, run.n + 1)}`);
     console.log(`worker commands per check, delete ${commandsPerCheck(workersCreated, workersDeleted, run.n + 1)}`);
     console.log(`Redis memory: ${((memoryCreated - memoryBefore) / run.n).toFixed(0)} B per resource after the create; ${((memoryDeleted - memoryBefore) / 1024).toFixed(0)} KiB left after the delete (of which ${(clients / 1024).toFixed(0)} KiB client buffers), largest keys: ${await largestKeys(run.monitor, prefix)}`);
     console.log(`Redis calls: ${await slowEntries(run.monitor)}`);

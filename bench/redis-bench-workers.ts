@@ -59,6 +59,13 @@ async function largestKeys(monitor: Redis, prefix: string): Promise<string> {
   return sizes.sort((a, b) => b[1] - a[1]).slice(0, 5).map(([key, bytes]) => `${key} ${(bytes / 1024).toFixed(0)} KiB`).join(", ");
 }
 
+/** Ms between the two newest events of a stack's stream (its last resource event and its COMPLETE event). */
+async function completionTail(monitor: Redis, key: string): Promise<number> {
+  const entries = await monitor.xrevrange(key, "+", "-", "COUNT", 2);
+  const ms = entries.map(([id]) => Number(id.split("-")[0]));
+  return ms.length === 2 ? (ms[0] as number) - (ms[1] as number) : NaN;
+}
+
 /** CPU time the Redis server has used (user + system), s. */
 async function redisCpuS(monitor: Redis): Promise<number> {
   return (await info(monitor, "cpu", "used_cpu_user")) + (await info(monitor, "cpu", "used_cpu_sys"));
@@ -181,6 +188,7 @@ export async function runWithWorkerProcesses(run: WorkersRun): Promise<void> {
     const created = await api.waitForStack("bench");
     const createMs = performance.now() - start;
     if (created.state !== "CREATE_COMPLETE") throw new Error(`create: ${created.state} ${created.statusReason}`);
+    const createTail = await completionTail(run.monitor, `${prefix}:{${created.id}}:events`);
     const memoryCreated = await info(run.monitor, "memory", "used_memory");
     const commandsCreated = await serverCommands(run.monitor);
     const cpuCreated = await redisCpuS(run.monitor);
@@ -204,6 +212,7 @@ export async function runWithWorkerProcesses(run: WorkersRun): Promise<void> {
     const load = loadavg().map((l) => l.toFixed(1)).join(" ");
     console.log(`Redis bench, worker processes: ${chain ? "chain" : "wide"} N=${run.n}, ${run.workers} workers at concurrency ${run.concurrency}; ${cpus().length} CPUs, load average ${load}`);
     console.log(`create: ${(createMs / 1000).toFixed(1)} s (createStack itself ${(started / 1000).toFixed(1)} s), ${((commandsCreated - commandsBefore) / (run.n + 1)).toFixed(1)} Redis commands per check, Redis CPU ${(cpuCreated - cpuBefore).toFixed(1)} s`);
+    console.log(`completion tail (last resource event to the stack's COMPLETE event): create ${createTail} ms`);
     console.log(`delete: ${(deleteMs / 1000).toFixed(1)} s, ${((commandsDeleted - commandsCreated) / (run.n + 1)).toFixed(1)} Redis commands per check`);
     console.log(`delete Redis CPU: ${(cpuDeleted - cpuCreated).toFixed(1)} s`);
     const perCheck = (s: number): string => `${((s * 1e6) / (run.n + 1)).toFixed(0)} µs/chk`;

@@ -27,6 +27,12 @@ import { SYNC_READ_PAGE } from "./store-sync.js";
 /** Checks given their ids by one script call (a long argument list overflows the client's stack). */
 const PREPARE_BATCH = 1000;
 
+/**
+ * The BullMQ version whose `addStandardJob` the `addJobs-6+` script mirrors, as BullMQ
+ * records it in the queue's meta hash (`test/add-jobs.test.ts` checks the installed one).
+ */
+export const BULLMQ_META_VERSION = "bullmq:6.7.0";
+
 /** Jobs added by one BullMQ addBulk (one MULTI: Redis runs it without interruption). */
 export const ENQUEUE_BATCH = 500;
 
@@ -139,13 +145,22 @@ export function preparedName(message: CheckMessage, stackName: unknown, rowName:
 
 /** Enqueues and schedules checks as jobs. */
 export class CheckQueue {
+  /** Whether jobs are added by `addJobs-6+` (false once the queue turned out to be another BullMQ version's). */
+  private ownAdd = true;
+  /** The stored options after the job id (the same for every job). */
+  private readonly optionsTail: string;
+
   constructor(
     private readonly ctx: StoreContext,
     /** The BullMQ queue of checks. */
     readonly queue: Queue,
     private readonly retry: JobRetry,
     private readonly now: () => number,
-  ) {}
+  ) {
+    const rest: Partial<JobsOptions> = this.jobOptions("");
+    delete rest.jobId;
+    this.optionsTail = JSON.stringify(rest).slice(1);
+  }
 
   /**
    * Enqueue checks (leaves at once), in order, in batches of ENQUEUE_BATCH: BullMQ's addBulk is
@@ -158,8 +173,7 @@ export class CheckQueue {
     for (let from = 0; from < messages.length; from += ENQUEUE_BATCH) {
       const batch = messages.slice(from, from + ENQUEUE_BATCH);
       const prepared = await this.prepare(batch, true);
-      const jobs = batch.map((message, i) => ({ name: prepared.names[i] as string, data: message, opts: this.jobOptions(prepared.ids[i] as string) }));
-      await command("BullMQ addBulk", () => this.queue.addBulk(jobs));
+      await this.addJobs(batch.map((message, i) => ({ name: prepared.names[i] as string, data: message, jobId: prepared.ids[i] as string })));
       ids.push(...prepared.ids);
     }
     return ids;
@@ -168,9 +182,37 @@ export class CheckQueue {
   /** Add checks whose job ids and names a script gave (in batches of ENQUEUE_BATCH). */
   async addPrepared(checks: readonly PreparedCheck[]): Promise<void> {
     for (let from = 0; from < checks.length; from += ENQUEUE_BATCH) {
-      const jobs = checks.slice(from, from + ENQUEUE_BATCH).map((c) => ({ name: c.name, data: c.message, opts: this.jobOptions(c.jobId) }));
-      await command("BullMQ addBulk", () => this.queue.addBulk(jobs));
+      await this.addJobs(checks.slice(from, from + ENQUEUE_BATCH).map((c) => ({ name: c.name, data: c.message, jobId: c.jobId })));
     }
+  }
+
+  /**
+   * Add one batch of jobs: one `addJobs-6+` call, which writes what BullMQ's addBulk would
+   * (one MULTI of one script call per job, each job's options msgpack-encoded); when the
+   * queue was made by another BullMQ version than the one that script mirrors, addBulk.
+   */
+  private async addJobs(jobs: ReadonlyArray<{ readonly name: string; readonly data: CheckMessage; readonly jobId: string }>): Promise<void> {
+    if (jobs.length === 0) return;
+    if (this.ownAdd) {
+      const k = this.queue.keys;
+      const keys = [k.wait as string, k.meta as string, k.id as string, k.active as string, k.events as string, k.marker as string];
+      const args: string[] = [BULLMQ_META_VERSION, String(this.now())];
+      for (const job of jobs) {
+        keys.push(this.queue.toKey(job.jobId));
+        args.push(job.jobId, job.name, json(job.data), this.storedOptions(job.jobId));
+      }
+      const reply = await runScript(this.ctx.client, "addJobs", keys, args);
+      if (typeof reply !== "number") throw unexpectedReply("addJobs", reply);
+      if (reply >= 0) return;
+      // Another BullMQ version made the queue: its own addBulk from now on.
+      this.ownAdd = false;
+    }
+    await command("BullMQ addBulk", () => this.queue.addBulk(jobs.map((job) => ({ name: job.name, data: job.data, opts: this.jobOptions(job.jobId) }))));
+  }
+
+  /** A job's options as BullMQ 6.7 stores them (its `opts` field: the options' JSON, no key BullMQ shortens). */
+  private storedOptions(jobId: string): string {
+    return `{"jobId":${JSON.stringify(jobId)},${this.optionsTail}`;
   }
 
   /** Enqueue a check to run at `at` epoch ms (a delayed job). */

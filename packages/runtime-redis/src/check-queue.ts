@@ -33,7 +33,10 @@ const PREPARE_BATCH = 1000;
  */
 export const BULLMQ_META_VERSION = "bullmq:6.7.0";
 
-/** Jobs added by one BullMQ addBulk (one MULTI: Redis runs it without interruption). */
+/**
+ * Jobs added by one `addJobs-6+` call (or one BullMQ addBulk MULTI): Redis runs either without
+ * interruption; 500 jobs take ~4 ms of Redis time.
+ */
 export const ENQUEUE_BATCH = 500;
 
 /** Retry policy of jobs whose handler fails with an infrastructure error. */
@@ -163,8 +166,8 @@ export class CheckQueue {
   }
 
   /**
-   * Enqueue checks (leaves at once), in order, in batches of ENQUEUE_BATCH: BullMQ's addBulk is
-   * one MULTI, which Redis runs without interruption, so a batch of 100k jobs would block it
+   * Enqueue checks (leaves at once), in order, in batches of ENQUEUE_BATCH: each batch is one
+   * call that Redis runs without interruption, so a batch of 100k jobs would block it
    * for seconds; batch by batch, workers start on the first checks while the rest is added.
    * Returns their job ids.
    */

@@ -207,8 +207,9 @@ export class CheckQueue {
       const reply = await runScript(this.ctx.client, "addJobs", keys, args);
       if (typeof reply !== "number") throw unexpectedReply("addJobs", reply);
       if (reply >= 0) return;
-      // Another BullMQ version made the queue: its own addBulk from now on.
-      this.ownAdd = false;
+      // Another BullMQ version made the queue: its own addBulk from now on (-2: no version
+      // recorded yet, addBulk this once).
+      if (reply === -1) this.ownAdd = false;
     }
     await command("BullMQ addBulk", () => this.queue.addBulk(jobs.map((job) => ({ name: job.name, data: job.data, opts: this.jobOptions(job.jobId) }))));
   }

@@ -44,6 +44,17 @@ async function snapshot(client: Redis, queue: Queue): Promise<Record<string, unk
   return out;
 }
 
+/** Count the calls of `queue.addBulk` from now on (read through the returned function). */
+function countAddBulk(queue: Queue): () => Promise<number> {
+  let calls = 0;
+  const addBulk = queue.addBulk.bind(queue);
+  queue.addBulk = (jobs) => {
+    calls += 1;
+    return addBulk(jobs);
+  };
+  return () => Promise.resolve(calls);
+}
+
 /** A check queue of its own prefix, and the client it adds with. */
 async function checkQueue(retry = { attempts: 3, delayMs: 0 }): Promise<{ checks: CheckQueue; queue: Queue; client: Redis; close: () => Promise<void> }> {
   const keys = runtimeKeys(uniquePrefix("add"));
@@ -132,12 +143,35 @@ describe("addJobs", () => {
     }
   });
 
+  it("a queue whose meta has no version yet gets BullMQ's addBulk for that batch, then addJobs again", async () => {
+    const { checks, queue, client, close } = await checkQueue();
+    try {
+      const multis = countAddBulk(queue);
+      await client.hdel(queue.keys.meta as string, "version");
+      const before = await multis();
+      await checks.addPrepared([check(1)]);
+      assert.equal((await multis()) - before, 1);
+      await client.hset(queue.keys.meta as string, "version", BULLMQ_META_VERSION);
+      await checks.addPrepared([check(2)]);
+      assert.equal((await multis()) - before, 1);
+      assert.deepEqual((await queue.getWaiting()).map((j) => j.id).sort(), ["s-1|t-1|U%3A1|0", "s-1|t-1|U%3A2|0"]);
+    } finally {
+      await close();
+    }
+  });
+
   it("a queue made by another BullMQ version gets BullMQ's addBulk", async () => {
     const { checks, queue, client, close } = await checkQueue();
     try {
       await client.hset(queue.keys.meta as string, "version", "bullmq:99.0.0");
       await checks.addPrepared([check(1)]);
-      assert.deepEqual((await queue.getWaiting()).map((j) => j.id), ["s-1|t-1|U%3A1|0"]);
+      // ...and keeps to it: no addJobs call is tried again.
+      await client.hset(queue.keys.meta as string, "version", BULLMQ_META_VERSION);
+      const multis = countAddBulk(queue);
+      const before = await multis();
+      await checks.addPrepared([check(2)]);
+      assert.equal((await multis()) - before, 1);
+      assert.deepEqual((await queue.getWaiting()).map((j) => j.id).sort(), ["s-1|t-1|U%3A1|0", "s-1|t-1|U%3A2|0"]);
       const job = await queue.getJob("s-1|t-1|U%3A1|0");
       assert.deepEqual(job?.data, message(1));
     } finally {

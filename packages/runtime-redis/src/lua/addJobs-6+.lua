@@ -8,8 +8,9 @@
   absorbed ("duplicated" event), as BullMQ does. BullMQ's addBulk is one MULTI of one script
   call per job; this is one call per batch, with no msgpack to decode per job.
 
-  Refused (returns -1, nothing written) when the queue's meta says another BullMQ version
-  made it (ARGV[1]): the caller then uses BullMQ's addBulk.
+  Refused, nothing written, when the queue's meta says another BullMQ version made it
+  (ARGV[1]; returns -1) or names no version yet (the queue's first connection has not
+  written it; returns -2): the caller then uses BullMQ's addBulk.
 
   KEYS[1] wait list      KEYS[2] meta hash     KEYS[3] id counter
   KEYS[4] active list    KEYS[5] events stream KEYS[6] marker zset
@@ -18,10 +19,12 @@
   ARGV[2] timestamp, epoch ms
   ARGV[3..] per job: job id, name, data (JSON), opts (JSON, as BullMQ stores them)
 
-  Returns the number of jobs added (duplicates not counted), or -1.
+  Returns the number of jobs added (duplicates not counted), or -1 / -2.
 ]]
 local rcall = redis.call
-if rcall("HGET", KEYS[2], "version") ~= ARGV[1] then return -1 end
+local version = rcall("HGET", KEYS[2], "version")
+if not version then return -2 end
+if version ~= ARGV[1] then return -1 end
 local count = #KEYS - 6
 rcall("INCRBY", KEYS[3], count)
 local maxEvents = rcall("HGET", KEYS[2], "opts.maxLenEvents")

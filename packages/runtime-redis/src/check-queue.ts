@@ -13,6 +13,7 @@
  * `<stack>/<resource> update`, `<stack>/<resource> cleanup`, or `<stack> <kind>` (`complete`,
  * `timeout`, `watchdog`, `reconcile`), the names read by the same script that gives the ids.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Job, JobsOptions, Queue } from "bullmq";
 import { CorruptMessageError, STACK_NODE, nodeKey, parseCheckMessage } from "@converge/core";
 import type { CheckMessage, SyncKey } from "@converge/core";
@@ -32,6 +33,19 @@ const PREPARE_BATCH = 1000;
  * records it in the queue's meta hash (`test/add-jobs.test.ts` checks the installed one).
  */
 export const BULLMQ_META_VERSION = "bullmq:6.7.0";
+
+/** What a worker delivery's successor adds tell their worker (see `bull-worker.ts`). */
+export interface SuccessorScope {
+  /** Jobs added without BullMQ's marker: the worker sets it unless it fetches them itself. */
+  added(jobIds: readonly string[]): void;
+}
+
+/**
+ * The worker delivery running now, if any (auto mode): jobs its report adds go to the queue
+ * without the marker that wakes blocked workers, since the worker fetches the next job as it
+ * finishes this one.
+ */
+export const successorScope = new AsyncLocalStorage<SuccessorScope>();
 
 /**
  * Jobs added by one `addJobs-6+` call (or one BullMQ addBulk MULTI): Redis runs either without
@@ -199,14 +213,18 @@ export class CheckQueue {
     if (this.ownAdd) {
       const k = this.queue.keys;
       const keys = [k.wait as string, k.meta as string, k.id as string, k.active as string, k.events as string, k.marker as string];
-      const args: string[] = [BULLMQ_META_VERSION, String(this.now())];
+      const scope = successorScope.getStore();
+      const args: string[] = [BULLMQ_META_VERSION, String(this.now()), scope === undefined ? "1" : "0"];
       for (const job of jobs) {
         keys.push(this.queue.toKey(job.jobId));
         args.push(job.jobId, job.name, json(job.data), this.storedOptions(job.jobId));
       }
       const reply = await runScript(this.ctx.client, "addJobs", keys, args);
       if (typeof reply !== "number") throw unexpectedReply("addJobs", reply);
-      if (reply >= 0) return;
+      if (reply >= 0) {
+        scope?.added(jobs.map((job) => job.jobId));
+        return;
+      }
       // Another BullMQ version made the queue: its own addBulk from now on (-2: no version
       // recorded yet, addBulk this once).
       if (reply === -1) this.ownAdd = false;

@@ -12,7 +12,7 @@ import type { Job } from "bullmq";
 import { Redis } from "ioredis";
 import type { CheckMessage } from "@converge/core";
 import { uniquePrefix } from "@converge/runtime-redis/testing";
-import { BULLMQ_META_VERSION, CheckQueue } from "../src/check-queue.js";
+import { BULLMQ_META_VERSION, CheckQueue, successorScope } from "../src/check-queue.js";
 import type { PreparedCheck } from "../src/check-queue.js";
 import { runtimeKeys } from "../src/keys.js";
 import type { StoreContext } from "../src/store-context.js";
@@ -113,6 +113,21 @@ describe("addJobs", () => {
     } finally {
       await ours.close();
       await theirs.close();
+    }
+  });
+
+  it("inside a worker delivery's scope, adds the jobs without the marker and tells the scope their ids", async () => {
+    const { checks, queue, client, close } = await checkQueue();
+    try {
+      const told: string[] = [];
+      await successorScope.run({ added: (ids) => told.push(...ids) }, () => checks.addPrepared([check(1), check(2)]));
+      assert.deepEqual(told, [check(1).jobId, check(2).jobId]);
+      assert.equal(await client.exists(queue.keys.marker as string), 0);
+      assert.deepEqual((await queue.getWaiting()).map((j) => j.id).sort(), [check(1).jobId, check(2).jobId]);
+      await checks.addPrepared([check(3)]);
+      assert.equal(await client.exists(queue.keys.marker as string), 1);
+    } finally {
+      await close();
     }
   });
 

@@ -17,7 +17,9 @@
   KEYS[7..] job hashes, one per job, in order
   ARGV[1] expected meta version ("bullmq:6.7.0")
   ARGV[2] timestamp, epoch ms
-  ARGV[3..] per job: job id, name, data (JSON), opts (JSON, as BullMQ stores them)
+  ARGV[3] "1": set the marker as BullMQ does; "0": leave it (a worker's successors, which that
+          worker fetches itself next; `bull-worker.ts` sets the marker if it does not)
+  ARGV[4..] per job: job id, name, data (JSON), opts (JSON, as BullMQ stores them)
 
   Returns the number of jobs added (duplicates not counted), or -1 / -2.
 ]]
@@ -35,7 +37,7 @@ end
 local added = 0
 for i = 1, count do
   local jobKey = KEYS[6 + i]
-  local a = 4 * i - 1
+  local a = 4 * i
   local jobId = ARGV[a]
   if rcall("EXISTS", jobKey) == 1 then
     rcall("XADD", KEYS[5], "MAXLEN", "~", maxEvents, "*", "event", "duplicated", "jobId", jobId)
@@ -50,6 +52,6 @@ end
 if added > 0 then
   local meta = rcall("HMGET", KEYS[2], "paused", "concurrency")
   local pausedOrMaxed = meta[1] ~= false or (meta[2] ~= false and rcall("LLEN", KEYS[4]) >= tonumber(meta[2]))
-  if not pausedOrMaxed then rcall("ZADD", KEYS[6], 0, "0") end
+  if not pausedOrMaxed and ARGV[3] == "1" then rcall("ZADD", KEYS[6], 0, "0") end
 end
 return added

@@ -13,7 +13,6 @@
  * `<stack>/<resource> update`, `<stack>/<resource> cleanup`, or `<stack> <kind>` (`complete`,
  * `timeout`, `watchdog`, `reconcile`), the names read by the same script that gives the ids.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import type { Job, JobsOptions, Queue } from "bullmq";
 import { CorruptMessageError, STACK_NODE, nodeKey, parseCheckMessage } from "@converge/core";
 import type { CheckMessage, SyncKey } from "@converge/core";
@@ -34,18 +33,73 @@ const PREPARE_BATCH = 1000;
  */
 export const BULLMQ_META_VERSION = "bullmq:6.7.0";
 
-/** What a worker delivery's successor adds tell their worker (see `bull-worker.ts`). */
-export interface SuccessorScope {
-  /** Jobs added without BullMQ's marker: the worker sets it unless it fetches them itself. */
-  added(jobIds: readonly string[]): void;
-}
+/** Ms a successor added without the marker may wait for a local worker to fetch it before the marker is set. */
+export const SUCCESSOR_FETCH_MS = 25;
 
 /**
- * The worker delivery running now, if any (auto mode): jobs its report adds go to the queue
- * without the marker that wakes blocked workers, since the worker fetches the next job as it
- * finishes this one.
+ * Successors added without BullMQ's marker. A check's report runs in a delivery of a BullMQ
+ * worker of this process (auto mode), which fetches its next job in the same script as it
+ * finishes the check (BullMQ's fetch-next) - for a chain link, the successor just added. The
+ * marker (a wake-up for blocked workers) would only make them race for it: a BZPOPMIN and a
+ * moveToActive per link, often in another process. So while a BullMQ worker of the queue runs
+ * in this process, a report's successors are added without it, and the marker is set if no
+ * local worker has fetched them within SUCCESSOR_FETCH_MS (its worker took an older job, is
+ * closing, or is at full concurrency) or when a worker closes. At worst a successor waits that
+ * long, or - if the process dies first - until a blocked worker's BZPOPMIN times out (BullMQ
+ * blocks at most 10 s), sooner than the dead worker's own job is recovered. The job itself is
+ * in the wait list, with its hash and events, exactly as BullMQ's add leaves it.
  */
-export const successorScope = new AsyncLocalStorage<SuccessorScope>();
+export class UnmarkedSuccessors {
+  /** BullMQ workers running in this process, by the marker key of their queue. */
+  private readonly workers = new Map<string, number>();
+  /** Successors not fetched yet, by job id: the timer that sets their queue's marker. */
+  private readonly pending = new Map<string, NodeJS.Timeout>();
+
+  /** A BullMQ worker of the queue with marker key `marker` started in this process. */
+  started(marker: string): void {
+    this.workers.set(marker, (this.workers.get(marker) ?? 0) + 1);
+  }
+
+  /** It stopped: set the marker for successors still waiting (it fetches no more). */
+  stopped(marker: string, wake: () => void): void {
+    const left = (this.workers.get(marker) ?? 1) - 1;
+    if (left > 0) this.workers.set(marker, left);
+    else this.workers.delete(marker);
+    if (this.pending.size === 0) return;
+    for (const timer of this.pending.values()) clearTimeout(timer);
+    this.pending.clear();
+    wake();
+  }
+
+  /** Whether successors of the queue with marker key `marker` are added without it now. */
+  unmarked(marker: string): boolean {
+    return this.workers.has(marker);
+  }
+
+  /** Jobs were added without the marker: `wake` sets it unless a local worker fetches each in time. */
+  added(jobIds: readonly string[], wake: () => void): void {
+    for (const id of jobIds) {
+      clearTimeout(this.pending.get(id));
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        wake();
+      }, SUCCESSOR_FETCH_MS);
+      timer.unref();
+      this.pending.set(id, timer);
+    }
+  }
+
+  /** A local worker fetched job `jobId`: no marker needed for it. */
+  fetched(jobId: string): void {
+    const timer = this.pending.get(jobId);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.pending.delete(jobId);
+  }
+}
+
+/** The successors of this process added without the marker (shared by its runtimes and workers). */
+export const unmarkedSuccessors = new UnmarkedSuccessors();
 
 /**
  * Jobs added by one `addJobs-6+` call (or one BullMQ addBulk MULTI): Redis runs either without
@@ -196,10 +250,16 @@ export class CheckQueue {
     return ids;
   }
 
-  /** Add checks whose job ids and names a script gave (in batches of ENQUEUE_BATCH). */
+  /**
+   * Add checks whose job ids and names a script gave (in batches of ENQUEUE_BATCH): a report's
+   * successors, without the marker while a BullMQ worker runs here (`UnmarkedSuccessors`).
+   */
   async addPrepared(checks: readonly PreparedCheck[]): Promise<void> {
     for (let from = 0; from < checks.length; from += ENQUEUE_BATCH) {
-      await this.addJobs(checks.slice(from, from + ENQUEUE_BATCH).map((c) => ({ name: c.name, data: c.message, jobId: c.jobId })));
+      await this.addJobs(
+        checks.slice(from, from + ENQUEUE_BATCH).map((c) => ({ name: c.name, data: c.message, jobId: c.jobId })),
+        unmarkedSuccessors.unmarked(this.queue.keys.marker as string),
+      );
     }
   }
 
@@ -208,13 +268,12 @@ export class CheckQueue {
    * (one MULTI of one script call per job, each job's options msgpack-encoded); when the
    * queue was made by another BullMQ version than the one that script mirrors, addBulk.
    */
-  private async addJobs(jobs: ReadonlyArray<{ readonly name: string; readonly data: CheckMessage; readonly jobId: string }>): Promise<void> {
+  private async addJobs(jobs: ReadonlyArray<{ readonly name: string; readonly data: CheckMessage; readonly jobId: string }>, unmarked = false): Promise<void> {
     if (jobs.length === 0) return;
     if (this.ownAdd) {
       const k = this.queue.keys;
       const keys = [k.wait as string, k.meta as string, k.id as string, k.active as string, k.events as string, k.marker as string];
-      const scope = successorScope.getStore();
-      const args: string[] = [BULLMQ_META_VERSION, String(this.now()), scope === undefined ? "1" : "0"];
+      const args: string[] = [BULLMQ_META_VERSION, String(this.now()), unmarked ? "0" : "1"];
       for (const job of jobs) {
         keys.push(this.queue.toKey(job.jobId));
         args.push(job.jobId, job.name, json(job.data), this.storedOptions(job.jobId));
@@ -222,7 +281,7 @@ export class CheckQueue {
       const reply = await runScript(this.ctx.client, "addJobs", keys, args);
       if (typeof reply !== "number") throw unexpectedReply("addJobs", reply);
       if (reply >= 0) {
-        scope?.added(jobs.map((job) => job.jobId));
+        if (unmarked) unmarkedSuccessors.added(jobs.map((job) => job.jobId), () => this.wake());
         return;
       }
       // Another BullMQ version made the queue: its own addBulk from now on (-2: no version
@@ -230,6 +289,11 @@ export class CheckQueue {
       if (reply === -1) this.ownAdd = false;
     }
     await command("BullMQ addBulk", () => this.queue.addBulk(jobs.map((job) => ({ name: job.name, data: job.data, opts: this.jobOptions(job.jobId) }))));
+  }
+
+  /** Set BullMQ's marker, which wakes the workers blocked waiting for a job (what a BullMQ job add does). */
+  private wake(): void {
+    this.ctx.client.zadd(this.queue.keys.marker as string, 0, "0").catch(() => undefined);
   }
 
   /** A job's options as BullMQ 6.7 stores them (its `opts` field: the options' JSON, no key BullMQ shortens). */

@@ -12,7 +12,7 @@ import type { Job } from "bullmq";
 import { Redis } from "ioredis";
 import type { CheckMessage } from "@converge/core";
 import { uniquePrefix } from "@converge/runtime-redis/testing";
-import { BULLMQ_META_VERSION, CheckQueue, successorScope } from "../src/check-queue.js";
+import { BULLMQ_META_VERSION, CheckQueue, SUCCESSOR_FETCH_MS, unmarkedSuccessors } from "../src/check-queue.js";
 import type { PreparedCheck } from "../src/check-queue.js";
 import { runtimeKeys } from "../src/keys.js";
 import type { StoreContext } from "../src/store-context.js";
@@ -116,16 +116,32 @@ describe("addJobs", () => {
     }
   });
 
-  it("inside a worker delivery's scope, adds the jobs without the marker and tells the scope their ids", async () => {
+  it("while a BullMQ worker of the queue runs here, adds a report's successors without the marker, and sets it when no worker fetched them", async () => {
     const { checks, queue, client, close } = await checkQueue();
+    const marker = queue.keys.marker as string;
+    unmarkedSuccessors.started(marker);
     try {
-      const told: string[] = [];
-      await successorScope.run({ added: (ids) => told.push(...ids) }, () => checks.addPrepared([check(1), check(2)]));
-      assert.deepEqual(told, [check(1).jobId, check(2).jobId]);
-      assert.equal(await client.exists(queue.keys.marker as string), 0);
+      await checks.addPrepared([check(1), check(2)]);
+      assert.equal(await client.exists(marker), 0);
       assert.deepEqual((await queue.getWaiting()).map((j) => j.id).sort(), [check(1).jobId, check(2).jobId]);
+      // A local worker fetched one; nobody fetched the other: the marker is set for it.
+      unmarkedSuccessors.fetched(check(1).jobId);
+      await new Promise((r) => setTimeout(r, SUCCESSOR_FETCH_MS * 4));
+      assert.equal(await client.exists(marker), 1);
+      await client.del(marker);
+      // Fetched in time: no marker.
       await checks.addPrepared([check(3)]);
-      assert.equal(await client.exists(queue.keys.marker as string), 1);
+      unmarkedSuccessors.fetched(check(3).jobId);
+      await new Promise((r) => setTimeout(r, SUCCESSOR_FETCH_MS * 4));
+      assert.equal(await client.exists(marker), 0);
+      // A worker stopping sets it for what is still waiting.
+      await checks.addPrepared([check(4)]);
+      let woken = 0;
+      unmarkedSuccessors.stopped(marker, () => (woken += 1));
+      assert.equal(woken, 1);
+      // No worker of the queue here: the marker is set as BullMQ sets it.
+      await checks.addPrepared([check(5)]);
+      assert.equal(await client.exists(marker), 1);
     } finally {
       await close();
     }

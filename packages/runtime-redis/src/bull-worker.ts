@@ -69,7 +69,8 @@ export async function shutDownBull(deps: HostDeps, slot: Slot, graceMs: number):
   if (worker === null) return;
   const closed = worker.close();
   // Successors its last checks add are not fetched by it: wake the other workers for them.
-  void closed.then(() => unmarkedSuccessors.stopped(worker.keys.marker as string, () => wake(deps, worker)));
+  const stopped = (): void => unmarkedSuccessors.stopped(worker.keys.marker as string, () => wake(deps, worker));
+  closed.then(stopped, stopped);
   let timer: NodeJS.Timeout | undefined;
   const inTime = await Promise.race([
     closed.then(() => true),

@@ -70,9 +70,17 @@ const traced = new Map<string, number>();
 const tracedBytes = new Map<string, number>();
 const scriptNames = new Map(Object.entries(luaScripts).map(([name, script]) => [createHash("sha1").update(script.lua).digest("hex"), name]));
 const sendCommand = Redis.prototype.sendCommand;
+/** Largest job payload (data JSON) the runtime's `addJobs` calls sent since the last reset. */
+let addedPayload = 0;
 Redis.prototype.sendCommand = function (this: Redis, ...args: Parameters<Redis["sendCommand"]>) {
   if (this !== monitor) {
     sent += 1;
+    const cmd = args[0] as { name: string; args: unknown[] };
+    if (cmd.name === "evalsha" && scriptNames.get(String(cmd.args[0])) === "addJobs") {
+      // addJobs' ARGV: version, timestamp, marker flag, then per job: id, name, data, opts.
+      const argv = cmd.args.slice(2 + Number(cmd.args[1]));
+      for (let i = 5; i < argv.length; i += 4) addedPayload = Math.max(addedPayload, String(argv[i]).length);
+    }
     if (TRACE) {
       const cmd = args[0] as { name: string; args: unknown[] };
       const name = cmd.name === "evalsha" ? `evalsha ${scriptNames.get(String(cmd.args[0])) ?? "bullmq"}` : cmd.name;
@@ -181,7 +189,10 @@ async function rawBullmq(): Promise<Result> {
 async function converge(name: string, template: Template, checks: number): Promise<Result> {
   const prefix = uniquePrefix("bench");
   const runtime = createRedisRuntime({ connection: redis.url, prefix, logger: errorsOnlyLogger });
+  // Jobs go to BullMQ through addJobs (its payloads are read in sendCommand above) or, for a
+  // queue of another BullMQ version, addBulk.
   let payload = 0;
+  addedPayload = 0;
   const addBulk = runtime.queue.addBulk.bind(runtime.queue);
   runtime.queue.addBulk = async (jobs) => {
     for (const job of jobs) payload = Math.max(payload, JSON.stringify(job.data).length);
@@ -189,7 +200,7 @@ async function converge(name: string, template: Template, checks: number): Promi
   };
   const worker = await startWorker({ runtime, types: [noop], concurrency: C, logger: errorsOnlyLogger, engineId: `bench-${prefix}` });
   const client = createEngine({ runtime, types: [noop], worker: false, logger: errorsOnlyLogger });
-  const result = await measure(name, checks, () => payload, async () => {
+  const result = await measure(name, checks, () => Math.max(payload, addedPayload), async () => {
     await client.createStack("bench", template);
     const info = await client.waitForStack("bench");
     if (info.state !== "CREATE_COMPLETE") throw new Error(`${name}: ${info.state} ${info.statusReason}`);

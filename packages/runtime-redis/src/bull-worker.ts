@@ -12,6 +12,12 @@ import type { HostDeps, Outcome, Slot } from "./host-slot.js";
 import { asError } from "./host-slot.js";
 import type { LostStacks } from "./lost-stacks.js";
 import { removeOnFail } from "./options.js";
+import { unmarkedSuccessors } from "./check-queue.js";
+
+/** Set BullMQ's marker of `worker`'s queue (wakes workers blocked waiting for a job). */
+function wake(deps: HostDeps, worker: Worker): void {
+  deps.ctx.client.zadd(worker.keys.marker as string, 0, "0").catch(() => undefined);
+}
 
 /** Runs one job on a slot. */
 export type RunJob = (slot: Slot, job: Job) => Promise<Outcome>;
@@ -31,6 +37,9 @@ export function startBullWorker(deps: HostDeps, slot: Slot, concurrency: number,
     removeOnFail: removeOnFail(settings.keepFailedJobs),
   });
   worker.on("error", (error) => lost.onWorkerError(slot.engineId, error));
+  // Successors its checks add go without BullMQ's marker while it runs (UnmarkedSuccessors).
+  unmarkedSuccessors.started(worker.keys.marker as string);
+  worker.on("active", (job: Job) => unmarkedSuccessors.fetched(job.id ?? ""));
   slot.bull = worker;
   return worker;
 }
@@ -59,6 +68,9 @@ export async function shutDownBull(deps: HostDeps, slot: Slot, graceMs: number):
   const worker = slot.bull;
   if (worker === null) return;
   const closed = worker.close();
+  // Successors its last checks add are not fetched by it: wake the other workers for them.
+  const stopped = (): void => unmarkedSuccessors.stopped(worker.keys.marker as string, () => wake(deps, worker));
+  closed.then(stopped, stopped);
   let timer: NodeJS.Timeout | undefined;
   const inTime = await Promise.race([
     closed.then(() => true),

@@ -27,8 +27,86 @@ import { SYNC_READ_PAGE } from "./store-sync.js";
 /** Checks given their ids by one script call (a long argument list overflows the client's stack). */
 const PREPARE_BATCH = 1000;
 
-/** Jobs added by one BullMQ addBulk (one MULTI: Redis runs it without interruption). */
-export const ENQUEUE_BATCH = 500;
+/**
+ * The BullMQ version whose `addStandardJob` the `addJobs-6+` script mirrors, as BullMQ
+ * records it in the queue's meta hash (`test/add-jobs.test.ts` checks the installed one).
+ */
+export const BULLMQ_META_VERSION = "bullmq:6.7.0";
+
+/** Ms a successor added without the marker may wait for a local worker to fetch it before the marker is set. */
+export const SUCCESSOR_FETCH_MS = 25;
+
+/**
+ * Successors added without BullMQ's marker. A check's report runs in a delivery of a BullMQ
+ * worker of this process (auto mode), which fetches its next job in the same script as it
+ * finishes the check (BullMQ's fetch-next) - for a chain link, the successor just added. The
+ * marker (a wake-up for blocked workers) would only make them race for it: a BZPOPMIN and a
+ * moveToActive per link, often in another process. So while a BullMQ worker of the queue runs
+ * in this process, a report's successors are added without it, and the marker is set if no
+ * local worker has fetched them within SUCCESSOR_FETCH_MS (its worker took an older job, is
+ * closing, or is at full concurrency) or when a worker closes. At worst a successor waits that
+ * long, or - if the process dies first - until a blocked worker's BZPOPMIN times out (BullMQ
+ * blocks at most 10 s), sooner than the dead worker's own job is recovered. The job itself is
+ * in the wait list, with its hash and events, exactly as BullMQ's add leaves it.
+ */
+export class UnmarkedSuccessors {
+  /** BullMQ workers running in this process, by the marker key of their queue. */
+  private readonly workers = new Map<string, number>();
+  /** Successors not fetched yet, by job id: the timer that sets their queue's marker. */
+  private readonly pending = new Map<string, NodeJS.Timeout>();
+
+  /** A BullMQ worker of the queue with marker key `marker` started in this process. */
+  started(marker: string): void {
+    this.workers.set(marker, (this.workers.get(marker) ?? 0) + 1);
+  }
+
+  /** It stopped: set the marker for successors still waiting (it fetches no more). */
+  stopped(marker: string, wake: () => void): void {
+    const left = (this.workers.get(marker) ?? 1) - 1;
+    if (left > 0) this.workers.set(marker, left);
+    else this.workers.delete(marker);
+    if (this.pending.size === 0) return;
+    for (const timer of this.pending.values()) clearTimeout(timer);
+    this.pending.clear();
+    wake();
+  }
+
+  /** Whether successors of the queue with marker key `marker` are added without it now. */
+  unmarked(marker: string): boolean {
+    return this.workers.has(marker);
+  }
+
+  /** Jobs were added without the marker: `wake` sets it unless a local worker fetches each in time. */
+  added(jobIds: readonly string[], wake: () => void): void {
+    for (const id of jobIds) {
+      clearTimeout(this.pending.get(id));
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        wake();
+      }, SUCCESSOR_FETCH_MS);
+      timer.unref();
+      this.pending.set(id, timer);
+    }
+  }
+
+  /** A local worker fetched job `jobId`: no marker needed for it. */
+  fetched(jobId: string): void {
+    const timer = this.pending.get(jobId);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.pending.delete(jobId);
+  }
+}
+
+/** The successors of this process added without the marker (shared by its runtimes and workers). */
+export const unmarkedSuccessors = new UnmarkedSuccessors();
+
+/**
+ * Jobs added by one `addJobs-6+` call (or one BullMQ addBulk MULTI): Redis runs either without
+ * interruption; 200 jobs take ~1.5 ms of Redis time on a quiet machine (on a loaded one a
+ * call is stretched by preemption, so the batch is kept well under SLOWLOG's 50 ms).
+ */
+export const ENQUEUE_BATCH = 200;
 
 /** Retry policy of jobs whose handler fails with an infrastructure error. */
 export interface JobRetry {
@@ -139,17 +217,26 @@ export function preparedName(message: CheckMessage, stackName: unknown, rowName:
 
 /** Enqueues and schedules checks as jobs. */
 export class CheckQueue {
+  /** Whether jobs are added by `addJobs-6+` (false once the queue turned out to be another BullMQ version's). */
+  private ownAdd = true;
+  /** The stored options after the job id (the same for every job). */
+  private readonly optionsTail: string;
+
   constructor(
     private readonly ctx: StoreContext,
     /** The BullMQ queue of checks. */
     readonly queue: Queue,
     private readonly retry: JobRetry,
     private readonly now: () => number,
-  ) {}
+  ) {
+    const rest: Partial<JobsOptions> = this.jobOptions("");
+    delete rest.jobId;
+    this.optionsTail = JSON.stringify(rest).slice(1);
+  }
 
   /**
-   * Enqueue checks (leaves at once), in order, in batches of ENQUEUE_BATCH: BullMQ's addBulk is
-   * one MULTI, which Redis runs without interruption, so a batch of 100k jobs would block it
+   * Enqueue checks (leaves at once), in order, in batches of ENQUEUE_BATCH: each batch is one
+   * call that Redis runs without interruption, so a batch of 100k jobs would block it
    * for seconds; batch by batch, workers start on the first checks while the rest is added.
    * Returns their job ids.
    */
@@ -158,19 +245,61 @@ export class CheckQueue {
     for (let from = 0; from < messages.length; from += ENQUEUE_BATCH) {
       const batch = messages.slice(from, from + ENQUEUE_BATCH);
       const prepared = await this.prepare(batch, true);
-      const jobs = batch.map((message, i) => ({ name: prepared.names[i] as string, data: message, opts: this.jobOptions(prepared.ids[i] as string) }));
-      await command("BullMQ addBulk", () => this.queue.addBulk(jobs));
+      await this.addJobs(batch.map((message, i) => ({ name: prepared.names[i] as string, data: message, jobId: prepared.ids[i] as string })));
       ids.push(...prepared.ids);
     }
     return ids;
   }
 
-  /** Add checks whose job ids and names a script gave (in batches of ENQUEUE_BATCH). */
+  /**
+   * Add checks whose job ids and names a script gave (in batches of ENQUEUE_BATCH): a report's
+   * successors, without the marker while a BullMQ worker runs here (`UnmarkedSuccessors`).
+   */
   async addPrepared(checks: readonly PreparedCheck[]): Promise<void> {
     for (let from = 0; from < checks.length; from += ENQUEUE_BATCH) {
-      const jobs = checks.slice(from, from + ENQUEUE_BATCH).map((c) => ({ name: c.name, data: c.message, opts: this.jobOptions(c.jobId) }));
-      await command("BullMQ addBulk", () => this.queue.addBulk(jobs));
+      await this.addJobs(
+        checks.slice(from, from + ENQUEUE_BATCH).map((c) => ({ name: c.name, data: c.message, jobId: c.jobId })),
+        unmarkedSuccessors.unmarked(this.queue.keys.marker as string),
+      );
     }
+  }
+
+  /**
+   * Add one batch of jobs: one `addJobs-6+` call, which writes what BullMQ's addBulk would
+   * (one MULTI of one script call per job, each job's options msgpack-encoded); when the
+   * queue was made by another BullMQ version than the one that script mirrors, addBulk.
+   */
+  private async addJobs(jobs: ReadonlyArray<{ readonly name: string; readonly data: CheckMessage; readonly jobId: string }>, unmarked = false): Promise<void> {
+    if (jobs.length === 0) return;
+    if (this.ownAdd) {
+      const k = this.queue.keys;
+      const keys = [k.wait as string, k.meta as string, k.id as string, k.active as string, k.events as string, k.marker as string];
+      const args: string[] = [BULLMQ_META_VERSION, String(this.now()), unmarked ? "0" : "1"];
+      for (const job of jobs) {
+        keys.push(this.queue.toKey(job.jobId));
+        args.push(job.jobId, job.name, json(job.data), this.storedOptions(job.jobId));
+      }
+      const reply = await runScript(this.ctx.client, "addJobs", keys, args);
+      if (typeof reply !== "number") throw unexpectedReply("addJobs", reply);
+      if (reply >= 0) {
+        if (unmarked) unmarkedSuccessors.added(jobs.map((job) => job.jobId), () => this.wake());
+        return;
+      }
+      // Another BullMQ version made the queue: its own addBulk from now on (-2: no version
+      // recorded yet, addBulk this once).
+      if (reply === -1) this.ownAdd = false;
+    }
+    await command("BullMQ addBulk", () => this.queue.addBulk(jobs.map((job) => ({ name: job.name, data: job.data, opts: this.jobOptions(job.jobId) }))));
+  }
+
+  /** Set BullMQ's marker, which wakes the workers blocked waiting for a job (what a BullMQ job add does). */
+  private wake(): void {
+    this.ctx.client.zadd(this.queue.keys.marker as string, 0, "0").catch(() => undefined);
+  }
+
+  /** A job's options as BullMQ 6.7 stores them (its `opts` field: the options' JSON, no key BullMQ shortens). */
+  private storedOptions(jobId: string): string {
+    return `{"jobId":${JSON.stringify(jobId)},${this.optionsTail}`;
   }
 
   /** Enqueue a check to run at `at` epoch ms (a delayed job). */

@@ -71,8 +71,14 @@ export function parseStored(key: string, field: string, text: string): unknown {
  */
 export function pack(list: readonly string[]): string {
   let out = "";
-  for (const value of list) out += `${Buffer.byteLength(value, "utf8")}:${value}`;
+  for (const value of list) out += `${utf8Length(value)}:${value}`;
   return out;
+}
+
+/** A string's UTF-8 byte length: its length when it is ASCII (most stored text; no native call), else Buffer.byteLength. */
+function utf8Length(text: string): number {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return Buffer.byteLength(text, "utf8");
+  return text.length;
 }
 
 /**
@@ -172,14 +178,17 @@ export function encodeRow(row: ResourceRow): string {
  * row over the never-checked defaults cost ~20 µs per row (V8's slow path), ten times this.
  */
 export function newRowPairs(row: NewRow): string[] {
-  const texts: string[] = [];
+  // encodeRow({ ...NEVER_CHECKED_ROW, ...row, version: 1, lockHolder: null }) without the
+  // spread and the list (a 100k create encodes 100k rows in the API process).
   const fields = row as unknown as Readonly<Record<string, unknown>>;
+  const defaults = NEVER_CHECKED_ROW as Readonly<Record<string, unknown>>;
+  let packed = "";
   for (const field of ROW_FIELDS) {
-    if (field === "version") texts.push("1");
-    else if (field === "lockHolder") texts.push("null");
-    else texts.push(json(fields[field] === undefined && field in NEVER_CHECKED_ROW ? NEVER_CHECKED_ROW[field as keyof typeof NEVER_CHECKED_ROW] : fields[field]));
+    const value = field === "version" ? 1 : field === "lockHolder" ? null : Object.hasOwn(fields, field) ? fields[field] : defaults[field];
+    const text = json(value);
+    packed += `${utf8Length(text)}:${text}`;
   }
-  return [row.id, pack(texts)];
+  return [row.id, packed];
 }
 
 /**

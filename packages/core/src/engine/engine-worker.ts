@@ -7,6 +7,7 @@ import { AbortRegistry } from "../protocol/abort-registry.js";
 import type { EngineContext } from "../protocol/env.js";
 import { processCheck } from "../protocol/process-check.js";
 import type { WorkerRegistration } from "../runtime/contract.js";
+import { GraphCache } from "./graph-cache.js";
 import type { ResolvedEngineOptions } from "./options.js";
 
 /** A started (or disabled) worker of an engine. */
@@ -27,7 +28,7 @@ function engineContext(resolved: ResolvedEngineOptions): EngineContext {
     retry: resolved.retry,
     watchdogIntervalMs: resolved.watchdogIntervalMs,
     aborts: new AbortRegistry(),
-    graphCache: new Map(),
+    graphCache: new GraphCache(),
     templateCache: new Map(),
   };
 }

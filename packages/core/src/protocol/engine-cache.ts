@@ -41,7 +41,7 @@ function cached<T>(cache: Map<string, T>, key: string, load: () => Promise<T | n
 
 /** Load a graph through the engine's cache (a hit is given at once, not as a promise: await either). */
 export function loadGraph(env: CheckEnv, stackId: string, traversalId: string): TraversalGraph | Promise<TraversalGraph | null> {
-  return cached(env.graphCache, traversalId, () => env.store.loadGraph(stackId, traversalId));
+  return cached(env.graphCache, `${stackId}/${traversalId}`, () => env.store.loadGraph(stackId, traversalId));
 }
 
 /** Load a template through the engine's cache (a hit is given at once, not as a promise: await either). */

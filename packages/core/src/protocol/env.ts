@@ -37,7 +37,10 @@ export interface EngineContext {
   readonly watchdogIntervalMs: number;
   /** Abort controllers of in-flight plugin calls. */
   readonly aborts: AbortRegistry;
-  /** Per-engine cache of traversal graphs (they never change once stored). */
+  /**
+   * Per-engine cache of traversal graphs by `${stackId}/${traversalId}` (they never change once
+   * stored; the engine's keeps one per stack: `engine/graph-cache.ts`).
+   */
   readonly graphCache: Map<string, TraversalGraph>;
   /** Per-engine cache of compiled templates by `${stackId}/${templateId}` (immutable). */
   readonly templateCache: Map<string, CompiledTemplate>;

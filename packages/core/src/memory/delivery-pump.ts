@@ -67,7 +67,8 @@ class HandedCheck implements CheckDelivery {
   readonly leaseValid: () => boolean;
   /**
    * An own field, not a getter: a handler that wraps the delivery with a spread
-   * (`{ ...delivery, ... }`) keeps it (`processCheck` reads it at once anyway).
+   * (`{ ...delivery, ... }`) keeps it (`processCheck` reads it at once anyway). Cheap to read:
+   * the attempts of one engine between two lapses share one signal (`delivery-leases.ts`).
    */
   readonly signal: AbortSignal;
 

@@ -7,7 +7,8 @@
  *
  *   N=100000 SHAPES=wide,chain node --expose-gc --import tsx bench/tools/phases-protocol.ts
  *   (add --max-old-space-size=1024 to check that the phases complete within a 1 GiB heap;
- *   SNAP=<file> writes a heap snapshot at the end, when every runtime and engine is closed)
+ *   SNAP=<file> writes a heap snapshot at the end, when every runtime and engine is closed;
+ *   SNAP_PHASE="full update" one after that phase of each shape, to <SNAP>-<shape>-<phase>.heapsnapshot)
  */
 import v8 from "node:v8";
 import { createEngine, createMemoryRuntime } from "../../packages/core/src/index.js";
@@ -38,6 +39,7 @@ async function runShape(shape: Shape): Promise<void> {
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().heapUsed);
     const after = retained();
+    if (process.env.SNAP_PHASE === label) console.log(v8.writeHeapSnapshot(`${process.env.SNAP ?? "phase"}-${shape}-${label.replace(/\W+/g, "-")}.heapsnapshot`));
     const cpuMs = ((used.user + used.system) / 1000).toFixed(0).padStart(7);
     console.log(`  ${label.padEnd(14)} ${done.state.padEnd(16)} ${mib(before)} ${mib(peak)} ${mib(after)}       ${cpuMs}  ${String(wall).padStart(7)}`);
   };

@@ -39,10 +39,10 @@ export interface EngineContext {
   readonly aborts: AbortRegistry;
   /**
    * Per-engine cache of traversal graphs by `${stackId}/${traversalId}` (they never change once
-   * stored; the engine's keeps one per stack: `engine/graph-cache.ts`).
+   * stored; the engine's keeps one per stack: `engine/engine-caches.ts`).
    */
   readonly graphCache: Map<string, TraversalGraph>;
-  /** Per-engine cache of compiled templates by `${stackId}/${templateId}` (immutable). */
+  /** Per-engine cache of compiled templates by `${stackId}/${templateId}` (immutable; see `engine/engine-caches.ts`). */
   readonly templateCache: Map<string, CompiledTemplate>;
 }
 

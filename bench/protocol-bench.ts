@@ -25,6 +25,8 @@ export interface ProtocolBenchResult {
   readonly checksPerSecond: number;
   /** Peak heap used during the phase, MiB. */
   readonly peakHeapMiB: number;
+  /** CPU time of the process during the phase (user + system, GC threads included), ms: comparable on a shared machine. */
+  readonly cpuMs: number;
 }
 
 const TYPE = "bench:noop:Thing";
@@ -71,13 +73,15 @@ async function measure(name: string, delivered: () => number, run: () => Promise
     peak = Math.max(peak, process.memoryUsage().heapUsed);
   }, 25);
   const before = delivered();
+  const cpu = process.cpuUsage();
   const start = performance.now();
   await run();
   const ms = performance.now() - start;
+  const used = process.cpuUsage(cpu);
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().heapUsed);
   const checks = delivered() - before;
-  return { name, ms, checks, checksPerSecond: checks / (ms / 1000), peakHeapMiB: peak / 2 ** 20 };
+  return { name, ms, checks, checksPerSecond: checks / (ms / 1000), peakHeapMiB: peak / 2 ** 20, cpuMs: (used.user + used.system) / 1000 };
 }
 
 /**
@@ -133,6 +137,7 @@ async function runShape(shape: Shape, size: number): Promise<ProtocolBenchResult
 if (import.meta.url === `file://${process.argv[1]}`) {
   const sizes = (process.env.BENCH_SIZES ?? "1000,10000").split(",").map(Number);
   for (const r of await benchProtocol(sizes)) {
-    console.log(`${r.name.padEnd(32)} ${r.ms.toFixed(0).padStart(7)} ms ${String(r.checks).padStart(8)} checks ${r.checksPerSecond.toFixed(0).padStart(8)} checks/s ${r.peakHeapMiB.toFixed(0).padStart(5)} MiB`);
+    const cpu = `${r.cpuMs.toFixed(0).padStart(7)} ms CPU`;
+    console.log(`${r.name.padEnd(32)} ${r.ms.toFixed(0).padStart(7)} ms ${cpu} ${String(r.checks).padStart(8)} checks ${r.checksPerSecond.toFixed(0).padStart(8)} checks/s ${r.peakHeapMiB.toFixed(0).padStart(5)} MiB`);
   }
 }

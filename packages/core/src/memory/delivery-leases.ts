@@ -18,6 +18,7 @@
  * possible-leak warning.
  */
 import { setMaxListeners } from "node:events";
+import { SlotList } from "./slot-list.js";
 
 /** One running attempt, as its check sees it. */
 export interface AttemptLease {
@@ -68,11 +69,14 @@ export interface EngineLiveness {
 
 /** One attempt (the object its check gets as {@link AttemptLease}). */
 class Attempt implements AttemptLease {
+  /** Its index in the running attempts (-1 once ended). */
+  slot = -1;
+
   constructor(
     readonly attempt: string,
     private readonly leases: DeliveryLeases,
     private readonly engine: EngineLeases,
-    private readonly engineId: string,
+    readonly engineId: string,
     private readonly epoch: Epoch,
     private readonly engines: EngineLiveness,
   ) {}
@@ -85,7 +89,7 @@ class Attempt implements AttemptLease {
   readonly leaseValid = (): boolean => !this.engines.isDead(this.engineId) && !this.engine.lapsed && this.epoch.reason === undefined;
 
   close(): void {
-    this.leases.end(this.attempt);
+    this.leases.end(this);
   }
 }
 
@@ -95,7 +99,8 @@ function lapseReason(engineId: string): string {
 
 /** Attempts, lapsed leases and the signals of running attempts. */
 export class DeliveryLeases {
-  readonly #attempts = new Map<string, string>();
+  /** The running attempts (a handful: the engines' concurrency; no hash table churned per check). */
+  readonly #attempts = new SlotList<Attempt>();
   readonly #engines = new Map<string, EngineLeases>();
   #seq = 0;
 
@@ -110,20 +115,21 @@ export class DeliveryLeases {
 
   /** Start an attempt of `engineId`; `engines` says whether the engine died meanwhile. */
   open(engineId: string, engines: EngineLiveness): AttemptLease {
-    const attempt = `a${++this.#seq}`;
-    this.#attempts.set(attempt, engineId);
     const engine = this.#engine(engineId);
-    return new Attempt(attempt, this, engine, engineId, engine.epoch, engines);
+    const attempt = new Attempt(`a${++this.#seq}`, this, engine, engineId, engine.epoch, engines);
+    this.#attempts.add(attempt);
+    return attempt;
   }
 
   /** An attempt ended (see {@link AttemptLease.close}). */
-  end(attempt: string): void {
+  end(attempt: Attempt): void {
     this.#attempts.delete(attempt);
   }
 
-  /** Whether `attempt` of `engineId` is running. */
+  /** Whether `attempt` of `engineId` is running (a scan of the running attempts: asked rarely, about a lock's holder). */
   running(engineId: string, attempt: string): boolean {
-    return this.#attempts.get(attempt) === engineId;
+    for (const running of this.#attempts) if (running.attempt === attempt) return running.engineId === engineId;
+    return false;
   }
 
   /** The lease of `engineId` lapsed: abort the signals of the attempts started before (a new epoch begins). */

@@ -29,9 +29,10 @@ import type { StackSnapshot, SyncPointSnapshot } from "./snapshot.js";
 import { jsonCopy, syncPointsOf } from "./snapshot.js";
 import { deepFreeze, frozenCopy } from "./plain-copy.js";
 import { patchedRow, storedRow } from "./stored-row.js";
+import { SyncFields, type SyncFieldsView } from "./sync-fields.js";
 
 interface SyncEntry {
-  readonly fields: Map<SyncKey, SyncPayload>;
+  readonly fields: SyncFieldsView;
   count: number;
 }
 
@@ -345,7 +346,7 @@ export class MemoryStore implements RuntimeStore {
   private merge(s: StackState, node: SyncKey, sender: SyncKey, payload: SyncPayload, counted: boolean, required: number): SyncResult {
     let entry = s.syncs.get(node);
     if (entry === undefined) {
-      entry = { fields: new Map(), count: 0 };
+      entry = { fields: new SyncFields(), count: 0 };
       s.syncs.set(node, entry);
     }
     const isNew = !entry.fields.has(sender);

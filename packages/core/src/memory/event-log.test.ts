@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { NewStackEvent } from "../model/types.js";
-import { EventLog } from "./event-log.js";
+import { DELETED_EVENTS_KEPT, EventLog } from "./event-log.js";
 
 const event = (i: number): NewStackEvent => ({
   time: i,
@@ -32,5 +32,18 @@ describe("EventLog blocked readers", () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(woken).toBe(false);
     expect(await other).toEqual([]);
+  });
+});
+
+describe("EventLog retention", () => {
+  it("keeps the newest events of a deleted stack's stream, readable from where a reader was", async () => {
+    const log = new EventLog();
+    log.append("s1", Array.from({ length: DELETED_EVENTS_KEPT + 5 }, (_, i) => event(i + 1)));
+    const [first] = await log.read("s1", null, { limit: 1 });
+    log.retire("s1");
+    const kept = await log.read("s1", first?.seq ?? null, { limit: 2 * DELETED_EVENTS_KEPT });
+    expect(kept).toHaveLength(DELETED_EVENTS_KEPT);
+    expect(kept[0]?.reason).toBe("event 6");
+    expect(kept[kept.length - 1]?.reason).toBe(`event ${DELETED_EVENTS_KEPT + 5}`);
   });
 });

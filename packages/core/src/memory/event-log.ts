@@ -4,7 +4,10 @@
  *
  * Retention: each stream keeps its newest `maxPerStack` events (default 100,000, as the Redis
  * runtime caps its streams); older ones are dropped in batches, so appends stay O(1)
- * amortized. A reader behind the retained window resumes at the oldest retained event.
+ * amortized. A reader behind the retained window resumes at the oldest retained event. A
+ * deleted stack's stream keeps its newest {@link DELETED_EVENTS_KEPT} events (as the Redis
+ * runtime's does), readable until `retainDeleted` newer deleted streams push it out: a deleted
+ * 100k stack's whole stream was ~17 MiB kept, up to 100 of them.
  *
  * Blocked readers are woken on the next turn of the event loop after an append (`setImmediate`),
  * not by the append itself: the checks of a traversal append from the microtask queue, one or
@@ -20,6 +23,9 @@ import type { EventLogSnapshot } from "./snapshot.js";
 
 /** Events a stream keeps by default (the Redis runtime's stream cap). */
 export const DEFAULT_MAX_EVENTS_PER_STACK = 100_000;
+
+/** The newest events a deleted stack's stream keeps (the Redis runtime's `DELETED_EVENTS_KEPT`). */
+export const DELETED_EVENTS_KEPT = 1000;
 
 /** Event streams keyed by stack id. */
 export class EventLog {
@@ -40,8 +46,10 @@ export class EventLog {
     private readonly maxPerStack = DEFAULT_MAX_EVENTS_PER_STACK,
   ) {}
 
-  /** The stack was deleted: keep its stream readable until `retainDeleted` newer ones retire. */
+  /** The stack was deleted: keep its newest events readable until `retainDeleted` newer streams retire. */
   retire(stackId: string): void {
+    const stream = this.streams.get(stackId);
+    if (stream !== undefined && stream.length > DELETED_EVENTS_KEPT) stream.splice(0, stream.length - DELETED_EVENTS_KEPT);
     this.retired.push(stackId);
     while (this.retired.length > this.retainDeleted) this.streams.delete(this.retired.shift() as string);
   }

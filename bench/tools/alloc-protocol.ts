@@ -4,6 +4,9 @@
  * kept); writes a `.heapprofile` (open it in Chrome DevTools, or sum `selfSize` by function):
  *
  *   N=10000 SHAPES=wide OUT=/tmp/alloc.heapprofile node --expose-gc --import tsx bench/tools/alloc-protocol.ts
+ *
+ * With `MINOR=0`, objects a scavenge collected are left out: what remains is what was live or
+ * promoted to old space before dying - the garbage that makes the peak heap.
  */
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
@@ -16,7 +19,8 @@ session.connect();
 await session.post("HeapProfiler.startSampling", {
   samplingInterval: 16_384,
   includeObjectsCollectedByMajorGC: true,
-  includeObjectsCollectedByMinorGC: true,
+  // MINOR=0 leaves out what died young: the profile is then what was live or promoted (old-space garbage).
+  includeObjectsCollectedByMinorGC: process.env.MINOR !== "0",
 });
 for (const r of await benchProtocol([n], shapes)) console.log(`${r.name.padEnd(28)} ${r.ms.toFixed(0).padStart(7)} ms`);
 const { profile } = await session.post("HeapProfiler.stopSampling");

@@ -6,7 +6,9 @@
 import { AbortRegistry } from "../protocol/abort-registry.js";
 import type { EngineContext } from "../protocol/env.js";
 import { processCheck } from "../protocol/process-check.js";
-import type { WorkerRegistration } from "../runtime/contract.js";
+import type { CheckMessage } from "../model/types.js";
+import type { Delivery, WorkerRegistration } from "../runtime/contract.js";
+import { GraphCache, TemplateCache } from "./engine-caches.js";
 import type { ResolvedEngineOptions } from "./options.js";
 
 /** A started (or disabled) worker of an engine. */
@@ -18,7 +20,8 @@ export interface EngineWorker {
 }
 
 /** The protocol's context of an engine with `resolved` options (one per engine). */
-function engineContext(resolved: ResolvedEngineOptions): EngineContext {
+function engineContext(resolved: ResolvedEngineOptions): EngineContext & { readonly graphCache: GraphCache } {
+  const templateCache = new TemplateCache();
   return {
     runtime: resolved.runtime,
     engineId: resolved.engineId,
@@ -27,9 +30,21 @@ function engineContext(resolved: ResolvedEngineOptions): EngineContext {
     retry: resolved.retry,
     watchdogIntervalMs: resolved.watchdogIntervalMs,
     aborts: new AbortRegistry(),
-    graphCache: new Map(),
-    templateCache: new Map(),
+    graphCache: new GraphCache(templateCache),
+    templateCache,
   };
+}
+
+/**
+ * Process one delivered check; once a `complete` check ended, its traversal's graph (and the
+ * stack's templates but its target) leave the engine's caches (`GraphCache.finished`).
+ */
+function handleCheck(context: EngineContext & { readonly graphCache: GraphCache }, delivery: Delivery): Promise<void> {
+  const done = processCheck(context, delivery);
+  // Read only after processCheck accepted the message (it throws for a malformed one).
+  const message = delivery.message as Partial<CheckMessage> | null;
+  if (message?.kind !== "complete") return done;
+  return done.then(() => context.graphCache.finished(message.stackId as string, message.traversalId as string));
 }
 
 /** Register the engine's worker with its runtime (nothing when `resolved.worker` is false). */
@@ -41,7 +56,7 @@ export function startEngineWorker(resolved: ResolvedEngineOptions): EngineWorker
   const ready: Promise<void> = resolved.worker
     ? (async () => {
         unsubscribe = runtime.onCancel((stackId, traversalId) => context.aborts.abort(stackId, traversalId, "cancelled"));
-        registration = await runtime.registerWorker(resolved.engineId, (d) => processCheck(context, d), {
+        registration = await runtime.registerWorker(resolved.engineId, (d) => handleCheck(context, d), {
           concurrency: resolved.concurrency,
         });
       })()

@@ -6,15 +6,25 @@
  * even after the lease is held again (`renew`), as a woken process must not trust a call it
  * started before the pause.
  *
- * An attempt's AbortController is made only when its check reads `signal` (most checks never
- * do): a signal made after a lapse of the attempt's engine is aborted at once.
+ * The signal is shared: a lapse is the only thing that aborts an attempt's signal here, and
+ * it aborts every attempt of the engine started before it at once, so all the attempts
+ * started between two lapses of an engine (one *epoch*) share one AbortController, made when
+ * the first of them reads `signal`. An AbortController per delivery cost ~2.5 KB of
+ * allocation per check, most of it kept until a major GC (Node keeps a signal's event
+ * target state past a scavenge): a fifth of the old-space garbage of a 100k traversal.
+ * Listeners on the shared signal are the checks' (a plugin call that reads its own signal
+ * follows its delivery's until the call ends: `protocol/abort-registry.ts`), so the signal
+ * takes any number of them (as many as the engine runs calls at once) without Node's
+ * possible-leak warning.
  */
+import { setMaxListeners } from "node:events";
+import { SlotList } from "./slot-list.js";
 
 /** One running attempt, as its check sees it. */
 export interface AttemptLease {
   /** The attempt's token (unique in the runtime). */
   readonly attempt: string;
-  /** Aborted when the engine's lease lapses (made on first read). */
+  /** Aborted when the engine's lease lapses (shared by the attempts of one epoch, made on first read). */
   readonly signal: AbortSignal;
   /** Whether the engine's lease has been held without a lapse since the attempt started. */
   leaseValid(): boolean;
@@ -22,11 +32,34 @@ export interface AttemptLease {
   close(): void;
 }
 
-/** Per engine: how many times its lease lapsed, and its running attempts' controllers. */
+/** The attempts of one engine started between two lapses of its lease. */
+class Epoch {
+  /** Set when the epoch ended: the lease lapsed. */
+  reason: string | undefined = undefined;
+  #controller: AbortController | undefined = undefined;
+
+  /** The epoch's signal: made on first read, aborted at once when the epoch already ended. */
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      const controller = new AbortController();
+      setMaxListeners(0, controller.signal);
+      if (this.reason !== undefined) controller.abort(this.reason);
+      this.#controller = controller;
+    }
+    return this.#controller.signal;
+  }
+
+  /** The lease lapsed: abort the signal (if it was made). */
+  end(reason: string): void {
+    this.reason = reason;
+    this.#controller?.abort(reason);
+  }
+}
+
+/** Per engine: whether its lease is lapsed now, and its current epoch. */
 interface EngineLeases {
   lapsed: boolean;
-  lapses: number;
-  readonly controllers: Set<AbortController>;
+  epoch: Epoch;
 }
 
 /** Whether an engine was declared dead (the runtime's pump). */
@@ -36,35 +69,27 @@ export interface EngineLiveness {
 
 /** One attempt (the object its check gets as {@link AttemptLease}). */
 class Attempt implements AttemptLease {
-  #controller: AbortController | null = null;
-  #closed = false;
+  /** Its index in the running attempts (-1 once ended). */
+  slot = -1;
 
   constructor(
     readonly attempt: string,
     private readonly leases: DeliveryLeases,
     private readonly engine: EngineLeases,
-    private readonly engineId: string,
-    private readonly lapses: number,
+    readonly engineId: string,
+    private readonly epoch: Epoch,
     private readonly engines: EngineLiveness,
   ) {}
 
   get signal(): AbortSignal {
-    if (this.#controller === null) {
-      const controller = new AbortController();
-      this.#controller = controller;
-      if (this.engine.lapses !== this.lapses) controller.abort(lapseReason(this.engineId));
-      else if (!this.#closed) this.engine.controllers.add(controller);
-    }
-    return this.#controller.signal;
+    return this.epoch.signal;
   }
 
   /** (A bound function: the check may hand it on.) */
-  readonly leaseValid = (): boolean => !this.engines.isDead(this.engineId) && !this.engine.lapsed && this.engine.lapses === this.lapses;
+  readonly leaseValid = (): boolean => !this.engines.isDead(this.engineId) && !this.engine.lapsed && this.epoch.reason === undefined;
 
   close(): void {
-    this.#closed = true;
-    this.leases.end(this.attempt);
-    if (this.#controller !== null) this.engine.controllers.delete(this.#controller);
+    this.leases.end(this);
   }
 }
 
@@ -74,14 +99,15 @@ function lapseReason(engineId: string): string {
 
 /** Attempts, lapsed leases and the signals of running attempts. */
 export class DeliveryLeases {
-  readonly #attempts = new Map<string, string>();
+  /** The running attempts (a handful: the engines' concurrency; no hash table churned per check). */
+  readonly #attempts = new SlotList<Attempt>();
   readonly #engines = new Map<string, EngineLeases>();
   #seq = 0;
 
   #engine(engineId: string): EngineLeases {
     let engine = this.#engines.get(engineId);
     if (engine === undefined) {
-      engine = { lapsed: false, lapses: 0, controllers: new Set() };
+      engine = { lapsed: false, epoch: new Epoch() };
       this.#engines.set(engineId, engine);
     }
     return engine;
@@ -89,28 +115,30 @@ export class DeliveryLeases {
 
   /** Start an attempt of `engineId`; `engines` says whether the engine died meanwhile. */
   open(engineId: string, engines: EngineLiveness): AttemptLease {
-    const attempt = `a${++this.#seq}`;
-    this.#attempts.set(attempt, engineId);
     const engine = this.#engine(engineId);
-    return new Attempt(attempt, this, engine, engineId, engine.lapses, engines);
+    const attempt = new Attempt(`a${++this.#seq}`, this, engine, engineId, engine.epoch, engines);
+    this.#attempts.add(attempt);
+    return attempt;
   }
 
   /** An attempt ended (see {@link AttemptLease.close}). */
-  end(attempt: string): void {
+  end(attempt: Attempt): void {
     this.#attempts.delete(attempt);
   }
 
-  /** Whether `attempt` of `engineId` is running. */
+  /** Whether `attempt` of `engineId` is running (a scan of the running attempts: asked rarely, about a lock's holder). */
   running(engineId: string, attempt: string): boolean {
-    return this.#attempts.get(attempt) === engineId;
+    for (const running of this.#attempts) if (running.attempt === attempt) return running.engineId === engineId;
+    return false;
   }
 
-  /** The lease of `engineId` lapsed: abort its running attempts' signals. */
+  /** The lease of `engineId` lapsed: abort the signals of the attempts started before (a new epoch begins). */
   lapse(engineId: string): void {
     const engine = this.#engine(engineId);
     engine.lapsed = true;
-    engine.lapses += 1;
-    for (const controller of engine.controllers) controller.abort(lapseReason(engineId));
+    const ended = engine.epoch;
+    engine.epoch = new Epoch();
+    ended.end(lapseReason(engineId));
   }
 
   /** The lease of `engineId` is held again (renewed after a pause, or the engine registered anew). */

@@ -12,6 +12,7 @@ import type { ChangeTracker } from "./changes.js";
 import type { AttemptLease } from "./delivery-leases.js";
 import { DeliveryLeases } from "./delivery-leases.js";
 import { FifoQueue } from "./fifo-queue.js";
+import { SlotList } from "./slot-list.js";
 import type { MemoryRuntimeOptions, StepOptions } from "./memory-runtime-types.js";
 
 interface Worker {
@@ -40,6 +41,8 @@ export interface QueueItem {
 class Delivery implements FenceState {
   /** The check went back to the queue (its engine died): this delivery is fenced. */
   handedBack = false;
+  /** Its index in the pump's running list (-1 when not running). */
+  slot = -1;
   readonly engineId: string;
 
   constructor(
@@ -67,7 +70,8 @@ class HandedCheck implements CheckDelivery {
   readonly leaseValid: () => boolean;
   /**
    * An own field, not a getter: a handler that wraps the delivery with a spread
-   * (`{ ...delivery, ... }`) keeps it (`processCheck` reads it at once anyway).
+   * (`{ ...delivery, ... }`) keeps it (`processCheck` reads it at once anyway). Cheap to read:
+   * the attempts of one engine between two lapses share one signal (`delivery-leases.ts`).
    */
   readonly signal: AbortSignal;
 
@@ -104,7 +108,7 @@ export interface PumpSettings {
 /** Queue, workers and deliveries of a memory runtime. */
 export class DeliveryPump {
   readonly queue = new FifoQueue<QueueItem>();
-  private readonly running = new Set<Delivery>();
+  private readonly running = new SlotList<Delivery>();
   private readonly workers = new Map<string, Worker>();
   private readonly dead = new Set<string>();
   /** Attempts, lapsed leases, running attempts' signals. */
@@ -140,7 +144,7 @@ export class DeliveryPump {
 
   /** Running checks' items, in id order. */
   runningItems(): QueueItem[] {
-    return [...this.running].map((r) => r.item).sort((a, b) => a.id - b.id);
+    return this.running.toArray().map((r) => r.item).sort((a, b) => a.id - b.id);
   }
 
   /** Whether `engineId` was declared dead. */
@@ -155,7 +159,7 @@ export class DeliveryPump {
   /** Declare an engine dead now: its running checks go back to the queue, fenced. */
   kill(engineId: string): void {
     this.dead.add(engineId);
-    for (const run of [...this.running]) if (run.worker.engineId === engineId) this.handBack(run);
+    for (const run of this.running.toArray()) if (run.worker.engineId === engineId) this.handBack(run);
     this.schedulePump();
   }
 
@@ -335,7 +339,7 @@ export class DeliveryPump {
       for (const i of items) if (i.message.stackId === stackId && i.message.kind !== "watchdog") n += 1;
       return n;
     };
-    return { queued: counts(this.queue), running: counts([...this.running].map((r) => r.item)) };
+    return { queued: counts(this.queue), running: counts(this.running.toArray().map((r) => r.item)) };
   }
 
   /** Stop every worker (running checks end on their own). */

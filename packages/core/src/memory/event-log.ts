@@ -4,7 +4,17 @@
  *
  * Retention: each stream keeps its newest `maxPerStack` events (default 100,000, as the Redis
  * runtime caps its streams); older ones are dropped in batches, so appends stay O(1)
- * amortized. A reader behind the retained window resumes at the oldest retained event.
+ * amortized. A reader behind the retained window resumes at the oldest retained event. A
+ * deleted stack's stream keeps its newest {@link DELETED_EVENTS_KEPT} events (as the Redis
+ * runtime's does), readable until `retainDeleted` newer deleted streams push it out: a deleted
+ * 100k stack's whole stream was ~17 MiB kept, up to 100 of them.
+ *
+ * Blocked readers are woken on the next turn of the event loop after an append (`setImmediate`),
+ * not by the append itself: the checks of a traversal append from the microtask queue, one or
+ * two events each, and a reader woken per append (`waitForStack` follows every stack it waits
+ * for) read one event at a time and blocked again - a promise, a timer and a waiter set per
+ * event, a fifth of the old-space garbage of a 100k chain. Woken once a turn, it reads what
+ * the turn appended in one batch.
  */
 import type { RowWriteEvent } from "../model/events.js";
 import type { NewStackEvent, ResourceRow, StackEvent } from "../model/types.js";
@@ -14,11 +24,17 @@ import type { EventLogSnapshot } from "./snapshot.js";
 /** Events a stream keeps by default (the Redis runtime's stream cap). */
 export const DEFAULT_MAX_EVENTS_PER_STACK = 100_000;
 
+/** The newest events a deleted stack's stream keeps (the Redis runtime's `DELETED_EVENTS_KEPT`). */
+export const DELETED_EVENTS_KEPT = 1000;
+
 /** Event streams keyed by stack id. */
 export class EventLog {
   private readonly streams = new Map<string, StackEvent[]>();
   private readonly waiters = new Map<string, Set<() => void>>();
   private readonly retired: string[] = [];
+  /** Stacks appended to since the last wake, whose blocked readers the next wake wakes. */
+  private readonly toWake = new Set<string>();
+  private wakeScheduled = false;
   private seq = 0;
 
   /**
@@ -30,8 +46,10 @@ export class EventLog {
     private readonly maxPerStack = DEFAULT_MAX_EVENTS_PER_STACK,
   ) {}
 
-  /** The stack was deleted: keep its stream readable until `retainDeleted` newer ones retire. */
+  /** The stack was deleted: keep its newest events readable until `retainDeleted` newer streams retire. */
   retire(stackId: string): void {
+    const stream = this.streams.get(stackId);
+    if (stream !== undefined && stream.length > DELETED_EVENTS_KEPT) stream.splice(0, stream.length - DELETED_EVENTS_KEPT);
     this.retired.push(stackId);
     while (this.retired.length > this.retainDeleted) this.streams.delete(this.retired.shift() as string);
   }
@@ -40,6 +58,7 @@ export class EventLog {
   wipe(): void {
     this.streams.clear();
     this.retired.length = 0;
+    this.toWake.clear();
     const waiting = [...this.waiters.values()];
     this.waiters.clear();
     for (const set of waiting) for (const wake of set) wake();
@@ -68,15 +87,27 @@ export class EventLog {
     return stream;
   }
 
-  /** After an append: trim the stream, wake its readers. */
+  /** After an append: trim the stream; its blocked readers are woken on the next turn. */
   private appended(stackId: string, stream: StackEvent[]): void {
     // Trim in batches (a tenth of the cap at least) so that an append stays O(1) amortized.
     if (stream.length > this.maxPerStack + Math.max(1, Math.floor(this.maxPerStack / 10))) stream.splice(0, stream.length - this.maxPerStack);
-    const waiting = this.waiters.get(stackId);
-    if (waiting !== undefined) {
+    if (!this.waiters.has(stackId)) return;
+    this.toWake.add(stackId);
+    if (this.wakeScheduled) return;
+    this.wakeScheduled = true;
+    setImmediate(() => this.wake());
+  }
+
+  /** Wake the blocked readers of the stacks appended to since the last wake. */
+  private wake(): void {
+    this.wakeScheduled = false;
+    for (const stackId of this.toWake) {
+      const waiting = this.waiters.get(stackId);
+      if (waiting === undefined) continue;
       this.waiters.delete(stackId);
       for (const wake of waiting) wake();
     }
+    this.toWake.clear();
   }
 
   /** The last sequence number handed out. */

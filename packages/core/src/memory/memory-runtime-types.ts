@@ -47,7 +47,9 @@ export interface MemoryRuntimeOptions {
   readonly trackChanges?: boolean;
   /**
    * Events each stack's stream keeps (the newest; older ones are dropped), as the Redis
-   * runtime caps its streams - a long-lived runtime's memory stays bounded. @default 100,000
+   * runtime caps its streams - a long-lived runtime's memory stays bounded. A deleted stack's
+   * stream keeps its newest 1,000 (the 100 most recently deleted stacks' stay readable).
+   * @default 100,000
    */
   readonly maxEventsPerStack?: number;
 }

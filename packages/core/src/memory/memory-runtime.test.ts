@@ -137,3 +137,19 @@ describe("auto-mode pump", () => {
     await runtime.close();
   });
 });
+
+describe("close", () => {
+  const check = { kind: "timeout", stackId: "s", traversalId: "t" } as const;
+
+  it("disarms pending timers (the clock no longer holds the runtime), which stay in a snapshot", async () => {
+    const open = createMemoryRuntime({ mode: "manual" });
+    const closed = createMemoryRuntime({ mode: "manual" });
+    for (const runtime of [open, closed]) await runtime.schedule(check, runtime.now() + 60_000);
+    await closed.close();
+    expect(closed.snapshot().timers).toHaveLength(1);
+    for (const runtime of [open, closed]) runtime.advanceTime(120_000);
+    expect(open.pending().map((p) => p.message)).toEqual([check]);
+    expect(closed.pending()).toEqual([]);
+    await open.close();
+  });
+});

@@ -74,7 +74,10 @@ export function createMemoryRuntime(options: MemoryRuntimeOptions = {}): MemoryR
       cancelListeners.add(listener);
       return () => cancelListeners.delete(listener);
     },
-    close: async () => pump.closeAll(),
+    async close() {
+      pump.closeAll();
+      timers.disarm();
+    },
     pending: () => [...pump.queue].map((i) => ({ id: i.id, message: i.message, attempts: i.attempts })),
     step: (stepOptions) => pump.step(stepOptions),
     runUntilIdle: (opts) => runUntilIdle(runtime, opts),

@@ -53,3 +53,19 @@ describe("MemoryStore copies", () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
+
+describe("MemoryStore graphs and templates", () => {
+  it("are kept frozen, so what the caller handed in can no longer change the stored value", async () => {
+    const store = new MemoryStore();
+    const list = [1];
+    const template = { ...EMPTY_TEMPLATE, resources: { r: { type: "x", properties: { a: list } } } } as unknown as typeof EMPTY_TEMPLATE;
+    await store.createStack(stack, template);
+    const graph = { traversalId: "t1", templateId: "tpl", nodes: { "U:1": { requires: [], requiredBy: [] } }, roots: ["U:1"], leaves: ["U:1"] };
+    await store.installGraph({ stackId: "s1", graph: graph as never, newRows: [] });
+    const stored = await store.loadGraph("s1", "t1");
+    expect(() => (graph.roots as string[]).push("U:2")).toThrow(TypeError);
+    expect(() => list.push(2)).toThrow(TypeError);
+    expect(stored?.roots).toEqual(["U:1"]);
+    expect(Object.isFrozen((await store.loadTemplate("s1", "tpl"))?.resources)).toBe(true);
+  });
+});

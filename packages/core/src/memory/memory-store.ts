@@ -1,8 +1,12 @@
 /**
  * The memory runtime's store: every atomic operation of the runtime contract as one
  * synchronous step over maps (so each is trivially atomic). What comes in is copied once and
- * frozen (stack records, rows, sync payloads, graphs, templates); reads hand out the frozen
- * values themselves - no copy per read - so no caller can change the store's state in place.
+ * frozen (stack records, rows, sync payloads); reads hand out the frozen values themselves - no
+ * copy per read - so no caller can change the store's state in place. Traversal graphs and
+ * compiled templates, immutable by design and built for the call that stores them, are frozen
+ * in place and kept, not copied: a copy cost a second 100k-node graph (~35-55 MiB) and
+ * template (~15-20 MiB) per traversal. The caller's object is frozen from then on, so a
+ * later write to it throws instead of changing the stored value.
  */
 import type { NewStackEvent, ResourceRow, SyncKey, StackEvent, StackRecord, SyncPayload, TraversalGraph } from "../model/types.js";
 import type {
@@ -29,9 +33,10 @@ import type { StackSnapshot, SyncPointSnapshot } from "./snapshot.js";
 import { jsonCopy, syncPointsOf } from "./snapshot.js";
 import { deepFreeze, frozenCopy } from "./plain-copy.js";
 import { patchedRow, storedRow } from "./stored-row.js";
+import { SyncFields, type SyncFieldsView } from "./sync-fields.js";
 
 interface SyncEntry {
-  readonly fields: Map<SyncKey, SyncPayload>;
+  readonly fields: SyncFieldsView;
   count: number;
 }
 
@@ -106,7 +111,7 @@ export class MemoryStore implements RuntimeStore {
     this.names.set(stack.name, stack.id);
     this.stacks.set(stack.id, {
       stack: frozenCopy(stack),
-      templates: new Map([[stack.templateId, frozenCopy(template)]]),
+      templates: new Map([[stack.templateId, deepFreeze(template)]]),
       rows: new Map(),
       rowCounter: 0,
       graph: null,
@@ -135,7 +140,7 @@ export class MemoryStore implements RuntimeStore {
     s.stack = frozenCopy(input.stack);
     s.graph = null;
     s.syncs = new Map();
-    if (input.template !== undefined) s.templates.set(input.stack.templateId, frozenCopy(input.template));
+    if (input.template !== undefined) s.templates.set(input.stack.templateId, deepFreeze(input.template));
     this.tracker?.record(input.stackId);
     this.tracker?.graph(input.stackId);
     if (input.template !== undefined) this.tracker?.templates(input.stackId, [input.stack.templateId]);
@@ -146,7 +151,7 @@ export class MemoryStore implements RuntimeStore {
     const s = this.state(input.stackId);
     if (s === undefined || s.stack.currentTraversal !== input.graph.traversalId) return false;
     for (const row of input.newRows) s.rows.set(row.id, storedRow(row, null, 1));
-    s.graph = frozenCopy(input.graph);
+    s.graph = deepFreeze(input.graph);
     s.syncs = new Map();
     this.tracker?.rows(input.stackId, input.newRows.map((row) => row.id));
     this.tracker?.graph(input.stackId);
@@ -345,7 +350,7 @@ export class MemoryStore implements RuntimeStore {
   private merge(s: StackState, node: SyncKey, sender: SyncKey, payload: SyncPayload, counted: boolean, required: number): SyncResult {
     let entry = s.syncs.get(node);
     if (entry === undefined) {
-      entry = { fields: new Map(), count: 0 };
+      entry = { fields: new SyncFields(), count: 0 };
       s.syncs.set(node, entry);
     }
     const isNew = !entry.fields.has(sender);

@@ -31,6 +31,8 @@ export class MemoryTimers {
   private readonly timers = new Map<number, MemoryTimer>();
   /** `${at}|${message JSON}` of every pending timer (an identical one is absorbed). */
   private readonly keys = new Set<string>();
+  /** The clock's cancel function of every armed timer. */
+  private readonly armed = new Map<number, () => void>();
   private nextId = 0;
 
   constructor(private readonly settings: MemoryTimerSettings) {}
@@ -43,12 +45,25 @@ export class MemoryTimers {
     const id = ++this.nextId;
     this.timers.set(id, { message, at });
     this.settings.tracker()?.scheduled({ id, message, at });
-    this.settings.clock.setTimer(at, () => {
+    const cancel = this.settings.clock.setTimer(at, () => {
+      this.armed.delete(id);
       this.timers.delete(id);
       this.settings.tracker()?.fired(id);
       this.keys.delete(key);
       this.settings.due(message);
     });
+    this.armed.set(id, cancel);
+  }
+
+  /**
+   * Disarm every pending timer (the runtime is closed): none fires, and the clock no longer
+   * holds the runtime - a real clock's timer of a stack timeout is due an hour later, and
+   * would keep a closed runtime with all its stacks in memory until then. The timers stay
+   * pending for a snapshot; a timer scheduled after this is armed as usual.
+   */
+  disarm(): void {
+    for (const cancel of this.armed.values()) cancel();
+    this.armed.clear();
   }
 
   /** Pending timers with their ids, soonest first. */

@@ -13,7 +13,7 @@ export interface StackView {
   readonly templates: ReadonlyMap<string, CompiledTemplate>;
   readonly rows: ReadonlyMap<string, ResourceRow>;
   readonly graph: TraversalGraph | null;
-  readonly syncs: ReadonlyMap<SyncKey, { readonly fields: ReadonlyMap<SyncKey, SyncPayload>; readonly count: number }>;
+  readonly syncs: ReadonlyMap<SyncKey, { readonly fields: Pick<ReadonlyMap<SyncKey, SyncPayload>, "has" | "get">; readonly count: number }>;
 }
 
 /** The keys of `keys` that `map` holds (with their values), and those it does not. */

@@ -37,10 +37,13 @@ export interface EngineContext {
   readonly watchdogIntervalMs: number;
   /** Abort controllers of in-flight plugin calls. */
   readonly aborts: AbortRegistry;
-  /** Per-engine cache of traversal graphs (they never change once stored). */
+  /**
+   * Per-engine cache of traversal graphs by `${stackId}/${traversalId}` (they never change once
+   * stored; the engine's keeps one per stack: `engine/engine-caches.ts`).
+   */
   readonly graphCache: Map<string, TraversalGraph>;
-  /** Per-engine cache of compiled templates (immutable): by stack id, then template id. */
-  readonly templateCache: Map<string, Map<string, CompiledTemplate>>;
+  /** Per-engine cache of compiled templates by `${stackId}/${templateId}` (immutable; see `engine/engine-caches.ts`). */
+  readonly templateCache: Map<string, CompiledTemplate>;
 }
 
 /** The environment of one check: engine context plus the delivery's store. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { TraversalGraph } from "../model/types.js";
 import type { CompiledTemplate } from "../template/types.js";
-import { cachedTemplate, loadGraph, loadTemplate } from "./engine-cache.js";
+import { cachedTemplate, loadTemplate } from "./engine-cache.js";
 import type { CheckEnv } from "./env.js";
 
 const template = (tag: string): CompiledTemplate => ({ resources: {}, outputs: {}, attributeRefs: {}, description: tag });

@@ -138,7 +138,7 @@ export function decodeStack(key: string, hash: Readonly<Record<string, string>>)
     const text = hash[field];
     if (text === undefined && OPTIONAL_STACK_FIELDS.has(field)) continue;
     if (text === undefined) throw new RuntimeError(`corrupt stack record in Redis at ${key}: field ${field} is missing`);
-    out[field] = parseStored(key, field, text);
+    out[field] = parseField(key, null, field, text);
   }
   if (typeof out.id !== "string" || typeof out.currentTraversal !== "string" || typeof out.name !== "string") {
     throw new RuntimeError(`corrupt stack record in Redis at ${key}: id, name and currentTraversal must be strings`);
@@ -153,13 +153,19 @@ export function decodeStackFlat(key: string, flat: readonly string[]): StackReco
   return decodeStack(key, hash);
 }
 
-/** `[field, JSON, ...]` of a row patch (unknown and identity fields are ignored). */
-export function rowPatchPairs(patch: RowPatch): string[] {
-  const pairs: string[] = [];
-  for (const [field, value] of Object.entries(patch)) {
-    if (value !== undefined && PATCHABLE.has(field)) pairs.push(field, json(value));
+/**
+ * Append `[field, JSON, ...]` of a row patch to `out` (unknown and identity fields are
+ * ignored); returns how many strings it appended (two per field).
+ */
+export function appendPatchPairs(out: Array<string | number>, patch: RowPatch): number {
+  const from = out.length;
+  const fields = patch as Readonly<Record<string, unknown>>;
+  // for-in over a patch (a plain object literal) instead of Object.entries: no [field, value] list per field.
+  for (const field in fields) {
+    const value = fields[field];
+    if (value !== undefined && PATCHABLE.has(field) && Object.hasOwn(fields, field)) out.push(field, json(value));
   }
-  return pairs;
+  return out.length - from;
 }
 
 /** The stored text of a whole row: its fields' JSON in ROW_FIELDS order, packed. */
@@ -182,17 +188,34 @@ export function newRowPairs(row: NewRow): string[] {
   return [row.id, pack(texts)];
 }
 
+/** Longest text of digits read without JSON.parse: every integer of up to 15 digits is exact in a double. */
+const MAX_FAST_DIGITS = 15;
+
+/** Whether `text` is a JSON integer of at most MAX_FAST_DIGITS digits (no sign, fraction or exponent). */
+function isPlainInteger(text: string): boolean {
+  const n = text.length;
+  if (n === 0 || n > MAX_FAST_DIGITS || (n > 1 && text.charCodeAt(0) === 48)) return false;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /**
  * Parse one stored field, with fast paths for what most fields hold: a JSON string without
- * escapes (its text between the quotes), null, and empty lists and maps.
+ * escapes (its text between the quotes), null, a small non-negative integer (versions, times),
+ * and empty lists and maps. `field` names the field in an error (`<at>:<field>` when `at` is
+ * given: a row id); it is only built then.
  */
-function parseField(key: string, field: string, text: string): unknown {
+function parseField(key: string, at: string | null, field: string, text: string): unknown {
   const last = text.length - 1;
   if (last > 0 && text.charCodeAt(0) === 34 && text.charCodeAt(last) === 34 && !text.includes("\\")) return text.slice(1, last);
+  if (isPlainInteger(text)) return Number(text);
   if (text === "null") return null;
   if (text === "[]") return [];
   if (text === "{}") return {};
-  return parseStored(key, field, text);
+  return parseStored(key, at === null ? field : `${at}:${field}`, text);
 }
 
 /** Check a decoded row's identity fields. @throws RuntimeError when corrupt */
@@ -218,33 +241,39 @@ const AT = Object.fromEntries(ROW_FIELDS.map((field, i) => [field, i])) as Reado
  * by adding its properties one by one cost ~2.6 µs per spread). @throws RuntimeError when corrupt
  */
 export function decodeRow(key: string, rowId: string, values: ReadonlyArray<string | null | undefined>): ResourceRow {
-  const f = (field: keyof ResourceRow): unknown => {
-    const text = values[AT[field]];
-    if (text !== null && text !== undefined) return parseField(key, `${rowId}:${field}`, text);
-    if (field in OPTIONAL_ROW_FIELDS) return OPTIONAL_ROW_FIELDS[field];
-    throw new RuntimeError(`corrupt row in Redis at ${key}: row ${rowId} has no ${field}`);
-  };
   return checkRow(key, rowId, {
-    id: f("id"),
-    name: f("name"),
-    type: f("type"),
-    templateId: f("templateId"),
-    physicalId: f("physicalId"),
-    properties: f("properties"),
-    attributes: f("attributes"),
-    action: f("action"),
-    status: f("status"),
-    statusReason: f("statusReason"),
-    requires: f("requires"),
-    replaces: f("replaces"),
-    replacedBy: f("replacedBy"),
-    createdTraversal: f("createdTraversal"),
-    deletionPolicy: f("deletionPolicy"),
-    lockHolder: f("lockHolder"),
-    version: f("version"),
-    updatedAt: f("updatedAt"),
-    checkStatus: f("checkStatus"),
-    driftedProperties: f("driftedProperties"),
-    checkedAt: f("checkedAt"),
+    id: rowField(key, rowId, values, "id"),
+    name: rowField(key, rowId, values, "name"),
+    type: rowField(key, rowId, values, "type"),
+    templateId: rowField(key, rowId, values, "templateId"),
+    physicalId: rowField(key, rowId, values, "physicalId"),
+    properties: rowField(key, rowId, values, "properties"),
+    attributes: rowField(key, rowId, values, "attributes"),
+    action: rowField(key, rowId, values, "action"),
+    status: rowField(key, rowId, values, "status"),
+    statusReason: rowField(key, rowId, values, "statusReason"),
+    requires: rowField(key, rowId, values, "requires"),
+    replaces: rowField(key, rowId, values, "replaces"),
+    replacedBy: rowField(key, rowId, values, "replacedBy"),
+    createdTraversal: rowField(key, rowId, values, "createdTraversal"),
+    deletionPolicy: rowField(key, rowId, values, "deletionPolicy"),
+    lockHolder: rowField(key, rowId, values, "lockHolder"),
+    version: rowField(key, rowId, values, "version"),
+    updatedAt: rowField(key, rowId, values, "updatedAt"),
+    checkStatus: rowField(key, rowId, values, "checkStatus"),
+    driftedProperties: rowField(key, rowId, values, "driftedProperties"),
+    checkedAt: rowField(key, rowId, values, "checkedAt"),
   });
+}
+
+/**
+ * One property of a row from its fields in ROW_FIELDS order (a function of the module, not a
+ * closure per row: no field name is built unless it names an error). @throws RuntimeError when
+ * a required field is missing or corrupt
+ */
+function rowField(key: string, rowId: string, values: ReadonlyArray<string | null | undefined>, field: keyof ResourceRow): unknown {
+  const text = values[AT[field]];
+  if (text !== null && text !== undefined) return parseField(key, rowId, field, text);
+  if (field in OPTIONAL_ROW_FIELDS) return OPTIONAL_ROW_FIELDS[field];
+  throw new RuntimeError(`corrupt row in Redis at ${key}: row ${rowId} has no ${field}`);
 }

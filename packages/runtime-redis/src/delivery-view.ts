@@ -44,6 +44,13 @@ export class EventBuffer {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     const batch = this.pending;
+    if (batch.length === 0) {
+      // Nothing buffered (most checks: their events go with their row writes): wait for an
+      // append still running, without chaining a new step.
+      await this.chain;
+      if (this.failure !== undefined) throw this.failure;
+      return;
+    }
     this.pending = [];
     this.chain = this.chain.then(async () => {
       for (let i = 0; i < batch.length; ) {

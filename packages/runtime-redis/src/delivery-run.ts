@@ -58,7 +58,7 @@ async function runClaimed(deps: HostDeps, ends: AttemptEnds, slot: Slot, parsed:
     ends.restore(attemptsKey, ended);
     throw error;
   }
-  const events = new EventBuffer((stackId, list) => ctx.store.appendEvents(stackId, list));
+  const events = new EventBuffer(ctx.store);
   // Any lapse of the engine's lease since the check began fences it (and ends the lock echo).
   const lapses = slot.lease.lapses();
   const leaseValid = (): boolean => slot.lease.valid() && slot.lease.lapses() === lapses;
@@ -78,21 +78,23 @@ async function runClaimed(deps: HostDeps, ends: AttemptEnds, slot: Slot, parsed:
   return { kind: "failed", job: parsed, error: result.error };
 }
 
+/** A handler that ended: "done". (Module functions, not closures made per check.) */
+const handlerDone = (): "done" => "done";
+/** A handler that failed: its error. */
+const handlerFailed = (error: unknown): Handled => ({ error });
+
 /** Run the handler, unless the slot hands the job back first (which aborts the delivery's signal). */
 async function handleRacingHandBack(slot: Slot, jobId: string, delivery: AbortController, handle: (signal: AbortSignal) => Promise<void>): Promise<Handled> {
-  let handBack = (): void => undefined;
+  let handBack: (() => void) | undefined;
   const handedBack = new Promise<"handback">((resolve) => {
     handBack = () => {
       delivery.abort("the check was handed back to the queue");
       resolve("handback");
     };
   });
-  slot.inflight.set(jobId, handBack);
+  slot.inflight.set(jobId, handBack as () => void);
   try {
-    const handled = handle(delivery.signal).then(
-      () => "done" as const,
-      (error: unknown) => ({ error }),
-    );
+    const handled = handle(delivery.signal).then(handlerDone, handlerFailed);
     return await Promise.race([handled, handedBack]);
   } finally {
     slot.inflight.delete(jobId);

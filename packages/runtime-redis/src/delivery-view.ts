@@ -21,6 +21,11 @@ export const EVENT_FLUSH_MS = 50;
 /** Store writes that append events of their own. */
 const FUSED_EVENTS: ReadonlySet<string> = new Set(["writeRowWithEvent", "reportNode"]);
 
+/** Where a check's buffered events go: the store's `appendEvents`. */
+export interface EventSink {
+  appendEvents(stackId: string, events: readonly NewStackEvent[]): Promise<void>;
+}
+
 /** A check's buffered events, appended in order. */
 export class EventBuffer {
   private pending: Array<{ readonly stackId: string; readonly events: readonly NewStackEvent[] }> = [];
@@ -28,7 +33,8 @@ export class EventBuffer {
   private failure: unknown = undefined;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly append: (stackId: string, events: readonly NewStackEvent[]) => Promise<void>) {}
+  /** @param sink the store the events are appended to (called as a method: no closure per check) */
+  constructor(private readonly sink: EventSink) {}
 
   /** Buffer events; they are appended within EVENT_FLUSH_MS or at `flush()`. */
   add(stackId: string, events: readonly NewStackEvent[]): void {
@@ -57,7 +63,7 @@ export class EventBuffer {
         const stackId = (batch[i] as (typeof batch)[number]).stackId;
         const events: NewStackEvent[] = [];
         for (; i < batch.length && batch[i]?.stackId === stackId; i++) events.push(...(batch[i]?.events ?? []));
-        await this.append(stackId, events).catch((error: unknown) => {
+        await this.sink.appendEvents(stackId, events).catch((error: unknown) => {
           this.failure ??= error;
         });
       }
@@ -118,14 +124,14 @@ class LockEcho {
   }
 
   /** Watch a row write's reply: an accepted write leaving the row locked by this attempt is echoed. */
-  watch(write: RowWrite, reply: Promise<RowWriteResult>): Promise<RowWriteResult> {
-    return reply.then((result) => {
-      if (result.ok && this.mine(result.row.lockHolder)) {
-        this.echo = { stackId: write.stackId, row: result.row };
-        setImmediate(() => this.clear());
-      }
-      return result;
-    });
+  async watch(write: RowWrite, reply: Promise<RowWriteResult>): Promise<RowWriteResult> {
+    const result = await reply;
+    if (result.ok && this.mine(result.row.lockHolder)) {
+      this.echo = { stackId: write.stackId, row: result.row };
+      // Dropped when this event-loop turn ends (a module function: no closure per write).
+      setImmediate(clearEcho, this);
+    }
+    return result;
   }
 
   /** The echoed row, when `rowId` of `stackId` is the one echoed and the lease still certainly held (once). */
@@ -146,6 +152,11 @@ class LockEcho {
     const parsed = parseLockHolder(lockHolder);
     return parsed.engineId === this.holder.engineId && parsed.attempt === this.holder.attempt;
   }
+}
+
+/** Drop an echo at the end of the turn of its write's reply. */
+function clearEcho(echo: LockEcho): void {
+  echo.clear();
 }
 
 /** Options of {@link deliveryView}. */

@@ -13,8 +13,10 @@ const event = (reason: string): NewStackEvent => ({ time: 1, stackName: "s", tra
 describe("EventBuffer", () => {
   it("appends in order, one call per run of the same stack", async () => {
     const calls: Array<[string, string[]]> = [];
-    const buffer = new EventBuffer(async (stackId, events) => {
-      calls.push([stackId, events.map((e) => e.reason)]);
+    const buffer = new EventBuffer({
+      async appendEvents(stackId, events) {
+        calls.push([stackId, events.map((e) => e.reason)]);
+      },
     });
     buffer.add("a", [event("1"), event("2")]);
     buffer.add("a", [event("3")]);
@@ -27,10 +29,12 @@ describe("EventBuffer", () => {
   it("a flush with nothing buffered waits for a running append and throws its failure", async () => {
     let release = (): void => undefined;
     const appended: string[] = [];
-    const buffer = new EventBuffer(async (_stackId, events) => {
-      await new Promise<void>((resolve) => (release = resolve));
-      appended.push(...events.map((e) => e.reason));
-      throw new Error("append failed");
+    const buffer = new EventBuffer({
+      async appendEvents(_stackId, events) {
+        await new Promise<void>((resolve) => (release = resolve));
+        appended.push(...events.map((e) => e.reason));
+        throw new Error("append failed");
+      },
     });
     buffer.add("a", [event("1")]);
     const first = buffer.flush();

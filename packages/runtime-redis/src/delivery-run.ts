@@ -62,7 +62,8 @@ async function runClaimed(deps: HostDeps, ends: AttemptEnds, slot: Slot, parsed:
   // Any lapse of the engine's lease since the check began fences it (and ends the lock echo).
   const lapses = slot.lease.lapses();
   const leaseValid = (): boolean => slot.lease.valid() && slot.lease.lapses() === lapses;
-  const runtime = deliveryView(deps.runtime(), slot, { events, attempt: { engineId: slot.engineId, attempt, leaseValid }, ...(crashAfterOps === undefined ? {} : { crashAfterOps }) });
+  const deliveryAttempt = { engineId: slot.engineId, attempt, leaseValid };
+  const runtime = deliveryView(deps.runtime(), slot, crashAfterOps === undefined ? { events, attempt: deliveryAttempt } : { events, attempt: deliveryAttempt, crashAfterOps });
   const result = await handleRacingHandBack(slot, parsed.jobId, delivery, (signal) => slot.handler({ message, claim, runtime, signal, attempt, leaseValid }));
   // A fenced check (lease lapsed, row taken over) stops without writing: back to the queue too.
   const back = result === "handback" || slot.dead || (typeof result === "object" && (result.error instanceof EngineDeadError || result.error instanceof FencedError));

@@ -176,8 +176,7 @@ export interface DeliveryViewOptions {
  */
 export function deliveryView(runtime: Runtime, fence: FenceState, options: DeliveryViewOptions = {}): Runtime {
   const { events, attempt } = options;
-  const crash = options.crashAfterOps === undefined ? {} : { crashAfterOps: options.crashAfterOps };
-  if (events === undefined && attempt === undefined) return fencedView(runtime, fence, crash);
+  if (events === undefined && attempt === undefined) return fencedView(runtime, fence, options.crashAfterOps === undefined ? {} : { crashAfterOps: options.crashAfterOps });
   const echo = attempt === undefined ? undefined : new LockEcho(attempt);
   const intercept: InterceptOperation = (operation, args, apply) => {
     if (echo !== undefined) {
@@ -187,7 +186,7 @@ export function deliveryView(runtime: Runtime, fence: FenceState, options: Deliv
     }
     return bufferedApply(events, operation, args, apply);
   };
-  return fencedView(runtime, fence, { ...crash, intercept });
+  return fencedView(runtime, fence, options.crashAfterOps === undefined ? { intercept } : { crashAfterOps: options.crashAfterOps, intercept });
 }
 
 /** Apply an operation with buffered events: an append is buffered; a read sees every event before it; a write that appends its own goes after them. */

@@ -96,16 +96,27 @@ export function unpack(key: string, packed: string): string[] {
   return out;
 }
 
-/** {@link unpack} of a text whose characters are each one byte in UTF-8. */
+/** Most digits of a packed length (a longer one is corrupt: no stored value is that long). */
+const MAX_LENGTH_DIGITS = 15;
+
+/**
+ * {@link unpack} of a text whose characters are each one byte in UTF-8. A length is read digit
+ * by digit (no string per length), then the value is the one slice of the text it spans.
+ */
 function unpackAscii(key: string, packed: string): string[] {
   const out: string[] = [];
   let pos = 0;
   while (pos < packed.length) {
-    const colon = packed.indexOf(":", pos);
-    const len = colon < 0 ? Number.NaN : Number(packed.slice(pos, colon));
-    if (!Number.isInteger(len) || len < 0 || colon + 1 + len > packed.length) throw new RuntimeError(`corrupt packed value in Redis at ${key}: bad length at byte ${pos}`);
-    out.push(packed.slice(colon + 1, colon + 1 + len));
-    pos = colon + 1 + len;
+    let len = 0;
+    let at = pos;
+    let c = packed.charCodeAt(at);
+    while (c >= 48 && c <= 57 && at - pos < MAX_LENGTH_DIGITS) {
+      len = len * 10 + (c - 48);
+      c = packed.charCodeAt(++at);
+    }
+    if (at === pos || c !== 58 || at + 1 + len > packed.length) throw new RuntimeError(`corrupt packed value in Redis at ${key}: bad length at byte ${pos}`);
+    out.push(packed.slice(at + 1, at + 1 + len));
+    pos = at + 1 + len;
   }
   return out;
 }
@@ -228,7 +239,14 @@ function checkRow(key: string, rowId: string, out: Record<keyof ResourceRow, unk
 
 /** A row from its stored (packed) text. @throws RuntimeError when corrupt */
 export function decodePackedRow(key: string, rowId: string, packed: string): ResourceRow {
-  return decodeRow(key, rowId, unpack(`${key} field ${rowId}`, packed));
+  let fields: string[];
+  try {
+    fields = unpack(key, packed);
+  } catch (error) {
+    // The field is named only when the text is corrupt (no label string per decoded row).
+    throw new RuntimeError(errorMessage(error).replace(`at ${key}:`, `at ${key} field ${rowId}:`), { cause: error });
+  }
+  return decodeRow(key, rowId, fields);
 }
 
 /** Position of each row property in ROW_FIELDS (the order of stored and replied rows). */

@@ -16,9 +16,13 @@ describe("packed lists", () => {
   });
 
   it("refuse a corrupt text, naming the key", () => {
-    for (const text of ["3:ab", "x:ab", "2ab", "-1:", "5:é"]) {
+    for (const text of ["3:ab", "x:ab", "2ab", "-1:", "5:é", ":x", ":é", "1234567890123456:x", "1:a2:b"]) {
       assert.throws(() => unpack("the-key", text), (e: unknown) => e instanceof RuntimeError && e.message.includes("the-key"), text);
     }
+  });
+
+  it("refuse a corrupt packed row, naming its key and row", () => {
+    assert.throws(() => decodePackedRow("rows-key", "7", "3:ab"), (e: unknown) => e instanceof RuntimeError && e.message.includes("at rows-key field 7: bad length at byte 0"));
   });
 
   it("decode a packed row as its field list decodes", () => {

@@ -39,7 +39,7 @@ export async function reportNode(ctx: StoreContext, report: NodeReport, add?: Ad
   const keys = [k.stack, k.rows, k.events, k.graph(t), k.syncIndex(t), k.syncCounts(t), k.gens(t), k.queued];
   const write = report.write;
   // "<stack>|<traversal>|" of every job id of the traversal (jobIdBase without the check).
-  const base = add === undefined ? "" : jobIdBase({ kind: "complete", stackId, traversalId: t }).slice(0, -"complete".length);
+  const base = add === undefined ? "" : `${encodeURIComponent(stackId)}|${encodeURIComponent(t)}|`;
   // One argument list, filled in place: sender, conditions, event, limits, then the patch's count and pairs.
   const args: Array<string | number> = [report.sender];
   if (write === undefined) args.push("", "", "", "", "");

@@ -38,15 +38,16 @@ export async function claimJob(ctx: StoreContext, parsed: ParsedJob, claimant: C
   const message = parsed.message;
   const k = ctx.keys.stack(message.stackId);
   const syncNode = firstSyncRead(message);
-  const stored = stackFields.length > 0;
-  return {
-    stack: decodeStackFlat(k.stack, stackFields),
-    ...(message.kind === "node" && stored
-      ? { row: { rowId: message.rowId, value: packedRow === "" ? null : decodePackedRow(k.rows, message.rowId, packedRow) } }
-      : {}),
-    ...(syncNode !== null && stored && syncReply[0] !== 0
-      ? { sync: { traversalId: message.traversalId, node: syncNode, value: syncReply[0] === 1 ? null : decodeSync(k.sync(message.traversalId, syncNode), syncReply.slice(1).map(String)) } }
-      : {}),
-    ...(message.kind === "node" && stored ? { reported: { traversalId: message.traversalId, node: nodeKey(message.direction, message.rowId), value: reported === 1 } } : {}),
-  };
+  const stack = decodeStackFlat(k.stack, stackFields);
+  // No stack stored: nothing else was read.
+  if (stackFields.length === 0) return { stack };
+  const sync =
+    syncNode !== null && syncReply[0] !== 0
+      ? { traversalId: message.traversalId, node: syncNode, value: syncReply[0] === 1 ? null : decodeSync(k.sync(message.traversalId, syncNode), syncReply.slice(1).map(String)) }
+      : undefined;
+  // Object literals per case, not spreads of conditional ones: a value not read stays absent.
+  if (message.kind !== "node") return sync === undefined ? { stack } : { stack, sync };
+  const row = { rowId: message.rowId, value: packedRow === "" ? null : decodePackedRow(k.rows, message.rowId, packedRow) };
+  const mark = { traversalId: message.traversalId, node: nodeKey(message.direction, message.rowId), value: reported === 1 };
+  return sync === undefined ? { stack, row, reported: mark } : { stack, row, sync, reported: mark };
 }

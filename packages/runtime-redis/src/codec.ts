@@ -102,16 +102,27 @@ export function unpack(key: string, packed: string): string[] {
   return out;
 }
 
-/** {@link unpack} of a text whose characters are each one byte in UTF-8. */
+/** Most digits of a packed length (a longer one is corrupt: no stored value is that long). */
+const MAX_LENGTH_DIGITS = 15;
+
+/**
+ * {@link unpack} of a text whose characters are each one byte in UTF-8. A length is read digit
+ * by digit (no string per length), then the value is the one slice of the text it spans.
+ */
 function unpackAscii(key: string, packed: string): string[] {
   const out: string[] = [];
   let pos = 0;
   while (pos < packed.length) {
-    const colon = packed.indexOf(":", pos);
-    const len = colon < 0 ? Number.NaN : Number(packed.slice(pos, colon));
-    if (!Number.isInteger(len) || len < 0 || colon + 1 + len > packed.length) throw new RuntimeError(`corrupt packed value in Redis at ${key}: bad length at byte ${pos}`);
-    out.push(packed.slice(colon + 1, colon + 1 + len));
-    pos = colon + 1 + len;
+    let len = 0;
+    let at = pos;
+    let c = packed.charCodeAt(at);
+    while (c >= 48 && c <= 57 && at - pos < MAX_LENGTH_DIGITS) {
+      len = len * 10 + (c - 48);
+      c = packed.charCodeAt(++at);
+    }
+    if (at === pos || c !== 58 || at + 1 + len > packed.length) throw new RuntimeError(`corrupt packed value in Redis at ${key}: bad length at byte ${pos}`);
+    out.push(packed.slice(at + 1, at + 1 + len));
+    pos = at + 1 + len;
   }
   return out;
 }
@@ -144,7 +155,7 @@ export function decodeStack(key: string, hash: Readonly<Record<string, string>>)
     const text = hash[field];
     if (text === undefined && OPTIONAL_STACK_FIELDS.has(field)) continue;
     if (text === undefined) throw new RuntimeError(`corrupt stack record in Redis at ${key}: field ${field} is missing`);
-    out[field] = parseStored(key, field, text);
+    out[field] = parseField(key, null, field, text);
   }
   if (typeof out.id !== "string" || typeof out.currentTraversal !== "string" || typeof out.name !== "string") {
     throw new RuntimeError(`corrupt stack record in Redis at ${key}: id, name and currentTraversal must be strings`);
@@ -159,13 +170,19 @@ export function decodeStackFlat(key: string, flat: readonly string[]): StackReco
   return decodeStack(key, hash);
 }
 
-/** `[field, JSON, ...]` of a row patch (unknown and identity fields are ignored). */
-export function rowPatchPairs(patch: RowPatch): string[] {
-  const pairs: string[] = [];
-  for (const [field, value] of Object.entries(patch)) {
-    if (value !== undefined && PATCHABLE.has(field)) pairs.push(field, json(value));
+/**
+ * Append `[field, JSON, ...]` of a row patch to `out` (unknown and identity fields are
+ * ignored); returns how many strings it appended (two per field).
+ */
+export function appendPatchPairs(out: Array<string | number>, patch: RowPatch): number {
+  const from = out.length;
+  const fields = patch as Readonly<Record<string, unknown>>;
+  // for-in over a patch (a plain object literal) instead of Object.entries: no [field, value] list per field.
+  for (const field in fields) {
+    const value = fields[field];
+    if (value !== undefined && PATCHABLE.has(field) && Object.hasOwn(fields, field)) out.push(field, json(value));
   }
-  return pairs;
+  return out.length - from;
 }
 
 /** The stored text of a whole row: its fields' JSON in ROW_FIELDS order, packed. */
@@ -191,17 +208,34 @@ export function newRowPairs(row: NewRow): string[] {
   return [row.id, packed];
 }
 
+/** Longest text of digits read without JSON.parse: every integer of up to 15 digits is exact in a double. */
+const MAX_FAST_DIGITS = 15;
+
+/** Whether `text` is a JSON integer of at most MAX_FAST_DIGITS digits (no sign, fraction or exponent). */
+function isPlainInteger(text: string): boolean {
+  const n = text.length;
+  if (n === 0 || n > MAX_FAST_DIGITS || (n > 1 && text.charCodeAt(0) === 48)) return false;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /**
  * Parse one stored field, with fast paths for what most fields hold: a JSON string without
- * escapes (its text between the quotes), null, and empty lists and maps.
+ * escapes (its text between the quotes), null, a small non-negative integer (versions, times),
+ * and empty lists and maps. `field` names the field in an error (`<at>:<field>` when `at` is
+ * given: a row id); it is only built then.
  */
-function parseField(key: string, field: string, text: string): unknown {
+function parseField(key: string, at: string | null, field: string, text: string): unknown {
   const last = text.length - 1;
   if (last > 0 && text.charCodeAt(0) === 34 && text.charCodeAt(last) === 34 && !text.includes("\\")) return text.slice(1, last);
+  if (isPlainInteger(text)) return Number(text);
   if (text === "null") return null;
   if (text === "[]") return [];
   if (text === "{}") return {};
-  return parseStored(key, field, text);
+  return parseStored(key, at === null ? field : `${at}:${field}`, text);
 }
 
 /** Check a decoded row's identity fields. @throws RuntimeError when corrupt */
@@ -214,7 +248,14 @@ function checkRow(key: string, rowId: string, out: Record<keyof ResourceRow, unk
 
 /** A row from its stored (packed) text. @throws RuntimeError when corrupt */
 export function decodePackedRow(key: string, rowId: string, packed: string): ResourceRow {
-  return decodeRow(key, rowId, unpack(`${key} field ${rowId}`, packed));
+  let fields: string[];
+  try {
+    fields = unpack(key, packed);
+  } catch (error) {
+    // The field is named only when the text is corrupt (no label string per decoded row).
+    throw new RuntimeError(errorMessage(error).replace(`at ${key}:`, `at ${key} field ${rowId}:`), { cause: error });
+  }
+  return decodeRow(key, rowId, fields);
 }
 
 /** Position of each row property in ROW_FIELDS (the order of stored and replied rows). */
@@ -227,33 +268,39 @@ const AT = Object.fromEntries(ROW_FIELDS.map((field, i) => [field, i])) as Reado
  * by adding its properties one by one cost ~2.6 µs per spread). @throws RuntimeError when corrupt
  */
 export function decodeRow(key: string, rowId: string, values: ReadonlyArray<string | null | undefined>): ResourceRow {
-  const f = (field: keyof ResourceRow): unknown => {
-    const text = values[AT[field]];
-    if (text !== null && text !== undefined) return parseField(key, `${rowId}:${field}`, text);
-    if (field in OPTIONAL_ROW_FIELDS) return OPTIONAL_ROW_FIELDS[field];
-    throw new RuntimeError(`corrupt row in Redis at ${key}: row ${rowId} has no ${field}`);
-  };
   return checkRow(key, rowId, {
-    id: f("id"),
-    name: f("name"),
-    type: f("type"),
-    templateId: f("templateId"),
-    physicalId: f("physicalId"),
-    properties: f("properties"),
-    attributes: f("attributes"),
-    action: f("action"),
-    status: f("status"),
-    statusReason: f("statusReason"),
-    requires: f("requires"),
-    replaces: f("replaces"),
-    replacedBy: f("replacedBy"),
-    createdTraversal: f("createdTraversal"),
-    deletionPolicy: f("deletionPolicy"),
-    lockHolder: f("lockHolder"),
-    version: f("version"),
-    updatedAt: f("updatedAt"),
-    checkStatus: f("checkStatus"),
-    driftedProperties: f("driftedProperties"),
-    checkedAt: f("checkedAt"),
+    id: rowField(key, rowId, values, "id"),
+    name: rowField(key, rowId, values, "name"),
+    type: rowField(key, rowId, values, "type"),
+    templateId: rowField(key, rowId, values, "templateId"),
+    physicalId: rowField(key, rowId, values, "physicalId"),
+    properties: rowField(key, rowId, values, "properties"),
+    attributes: rowField(key, rowId, values, "attributes"),
+    action: rowField(key, rowId, values, "action"),
+    status: rowField(key, rowId, values, "status"),
+    statusReason: rowField(key, rowId, values, "statusReason"),
+    requires: rowField(key, rowId, values, "requires"),
+    replaces: rowField(key, rowId, values, "replaces"),
+    replacedBy: rowField(key, rowId, values, "replacedBy"),
+    createdTraversal: rowField(key, rowId, values, "createdTraversal"),
+    deletionPolicy: rowField(key, rowId, values, "deletionPolicy"),
+    lockHolder: rowField(key, rowId, values, "lockHolder"),
+    version: rowField(key, rowId, values, "version"),
+    updatedAt: rowField(key, rowId, values, "updatedAt"),
+    checkStatus: rowField(key, rowId, values, "checkStatus"),
+    driftedProperties: rowField(key, rowId, values, "driftedProperties"),
+    checkedAt: rowField(key, rowId, values, "checkedAt"),
   });
+}
+
+/**
+ * One property of a row from its fields in ROW_FIELDS order (a function of the module, not a
+ * closure per row: no field name is built unless it names an error). @throws RuntimeError when
+ * a required field is missing or corrupt
+ */
+function rowField(key: string, rowId: string, values: ReadonlyArray<string | null | undefined>, field: keyof ResourceRow): unknown {
+  const text = values[AT[field]];
+  if (text !== null && text !== undefined) return parseField(key, rowId, field, text);
+  if (field in OPTIONAL_ROW_FIELDS) return OPTIONAL_ROW_FIELDS[field];
+  throw new RuntimeError(`corrupt row in Redis at ${key}: row ${rowId} has no ${field}`);
 }

@@ -19,14 +19,29 @@ export type RedisConnectionInput =
   | RedisOptions
   | { readonly cluster: readonly ClusterNode[]; readonly options?: ClusterOptions };
 
+/** What a further connection is for (see {@link Connections.connect}). */
+export type ConnectionUse = "bullmq" | "blocking" | "plain";
+
+/** The overrides of the main client's settings for a connection of each use. */
+const USE_OVERRIDES: Readonly<Record<ConnectionUse, Readonly<Record<string, unknown>>>> = {
+  bullmq: { maxRetriesPerRequest: null, enableAutoPipelining: false },
+  blocking: { enableAutoPipelining: false },
+  plain: {},
+};
+
 /** The runtime's connections. */
 export interface Connections {
   /** The client of store commands and scripts. */
   readonly main: RedisClient;
   /** True when talking to a Redis Cluster. */
   readonly isCluster: boolean;
-  /** A new connection with the same settings; `forBullMq` sets BullMQ's required `maxRetriesPerRequest: null`. */
-  connect(forBullMq: boolean): RedisClient;
+  /**
+   * A new connection with the same settings, for `use`: `"bullmq"` sets BullMQ's required
+   * `maxRetriesPerRequest: null`; `"bullmq"` and `"blocking"` (a connection that sends one
+   * command at a time, such as a waiting `XREAD BLOCK`) turn auto-pipelining off - it would
+   * only wrap each command in a pipeline of one and defer it a tick; `"plain"` keeps them all.
+   */
+  connect(use: ConnectionUse): RedisClient;
   /** Close every connection the runtime made (not a client it was given). */
   close(): Promise<void>;
 }
@@ -72,8 +87,8 @@ export function resolveConnection(input: RedisConnectionInput, autoPipelining: b
   return {
     main,
     isCluster: cluster,
-    connect(forBullMq) {
-      const overrides = forBullMq ? { maxRetriesPerRequest: null, enableAutoPipelining: false } : {};
+    connect(use) {
+      const overrides = USE_OVERRIDES[use];
       const client: RedisClient = isClusterClient(main) ? main.duplicate(undefined, overrides) : main.duplicate(overrides);
       client.on("error", onError);
       client.on("end", () => made.delete(client));

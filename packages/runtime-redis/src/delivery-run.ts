@@ -58,11 +58,12 @@ async function runClaimed(deps: HostDeps, ends: AttemptEnds, slot: Slot, parsed:
     ends.restore(attemptsKey, ended);
     throw error;
   }
-  const events = new EventBuffer((stackId, list) => ctx.store.appendEvents(stackId, list));
+  const events = new EventBuffer(ctx.store);
   // Any lapse of the engine's lease since the check began fences it (and ends the lock echo).
   const lapses = slot.lease.lapses();
   const leaseValid = (): boolean => slot.lease.valid() && slot.lease.lapses() === lapses;
-  const runtime = deliveryView(deps.runtime(), slot, { events, attempt: { engineId: slot.engineId, attempt, leaseValid }, ...(crashAfterOps === undefined ? {} : { crashAfterOps }) });
+  const deliveryAttempt = { engineId: slot.engineId, attempt, leaseValid };
+  const runtime = deliveryView(deps.runtime(), slot, crashAfterOps === undefined ? { events, attempt: deliveryAttempt } : { events, attempt: deliveryAttempt, crashAfterOps });
   const result = await handleRacingHandBack(slot, parsed.jobId, delivery, (signal) => slot.handler({ message, claim, runtime, signal, attempt, leaseValid }));
   // A fenced check (lease lapsed, row taken over) stops without writing: back to the queue too.
   const back = result === "handback" || slot.dead || (typeof result === "object" && (result.error instanceof EngineDeadError || result.error instanceof FencedError));
@@ -78,21 +79,23 @@ async function runClaimed(deps: HostDeps, ends: AttemptEnds, slot: Slot, parsed:
   return { kind: "failed", job: parsed, error: result.error };
 }
 
+/** A handler that ended: "done". (Module functions, not closures made per check.) */
+const handlerDone = (): "done" => "done";
+/** A handler that failed: its error. */
+const handlerFailed = (error: unknown): Handled => ({ error });
+
 /** Run the handler, unless the slot hands the job back first (which aborts the delivery's signal). */
 async function handleRacingHandBack(slot: Slot, jobId: string, delivery: AbortController, handle: (signal: AbortSignal) => Promise<void>): Promise<Handled> {
-  let handBack = (): void => undefined;
+  let handBack: (() => void) | undefined;
   const handedBack = new Promise<"handback">((resolve) => {
     handBack = () => {
       delivery.abort("the check was handed back to the queue");
       resolve("handback");
     };
   });
-  slot.inflight.set(jobId, handBack);
+  slot.inflight.set(jobId, handBack as () => void);
   try {
-    const handled = handle(delivery.signal).then(
-      () => "done" as const,
-      (error: unknown) => ({ error }),
-    );
+    const handled = handle(delivery.signal).then(handlerDone, handlerFailed);
     return await Promise.race([handled, handedBack]);
   } finally {
     slot.inflight.delete(jobId);

@@ -21,6 +21,11 @@ export const EVENT_FLUSH_MS = 50;
 /** Store writes that append events of their own. */
 const FUSED_EVENTS: ReadonlySet<string> = new Set(["writeRowWithEvent", "reportNode"]);
 
+/** Where a check's buffered events go: the store's `appendEvents`. */
+export interface EventSink {
+  appendEvents(stackId: string, events: readonly NewStackEvent[]): Promise<void>;
+}
+
 /** A check's buffered events, appended in order. */
 export class EventBuffer {
   private pending: Array<{ readonly stackId: string; readonly events: readonly NewStackEvent[] }> = [];
@@ -28,7 +33,8 @@ export class EventBuffer {
   private failure: unknown = undefined;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly append: (stackId: string, events: readonly NewStackEvent[]) => Promise<void>) {}
+  /** @param sink the store the events are appended to (called as a method: no closure per check) */
+  constructor(private readonly sink: EventSink) {}
 
   /** Buffer events; they are appended within EVENT_FLUSH_MS or at `flush()`. */
   add(stackId: string, events: readonly NewStackEvent[]): void {
@@ -44,13 +50,20 @@ export class EventBuffer {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     const batch = this.pending;
+    if (batch.length === 0) {
+      // Nothing buffered (most checks: their events go with their row writes): wait for an
+      // append still running, without chaining a new step.
+      await this.chain;
+      if (this.failure !== undefined) throw this.failure;
+      return;
+    }
     this.pending = [];
     this.chain = this.chain.then(async () => {
       for (let i = 0; i < batch.length; ) {
         const stackId = (batch[i] as (typeof batch)[number]).stackId;
         const events: NewStackEvent[] = [];
         for (; i < batch.length && batch[i]?.stackId === stackId; i++) events.push(...(batch[i]?.events ?? []));
-        await this.append(stackId, events).catch((error: unknown) => {
+        await this.sink.appendEvents(stackId, events).catch((error: unknown) => {
           this.failure ??= error;
         });
       }
@@ -111,14 +124,14 @@ class LockEcho {
   }
 
   /** Watch a row write's reply: an accepted write leaving the row locked by this attempt is echoed. */
-  watch(write: RowWrite, reply: Promise<RowWriteResult>): Promise<RowWriteResult> {
-    return reply.then((result) => {
-      if (result.ok && this.mine(result.row.lockHolder)) {
-        this.echo = { stackId: write.stackId, row: result.row };
-        setImmediate(() => this.clear());
-      }
-      return result;
-    });
+  async watch(write: RowWrite, reply: Promise<RowWriteResult>): Promise<RowWriteResult> {
+    const result = await reply;
+    if (result.ok && this.mine(result.row.lockHolder)) {
+      this.echo = { stackId: write.stackId, row: result.row };
+      // Dropped when this event-loop turn ends (a module function: no closure per write).
+      setImmediate(clearEcho, this);
+    }
+    return result;
   }
 
   /** The echoed row, when `rowId` of `stackId` is the one echoed and the lease still certainly held (once). */
@@ -141,6 +154,11 @@ class LockEcho {
   }
 }
 
+/** Drop an echo at the end of the turn of its write's reply. */
+function clearEcho(echo: LockEcho): void {
+  echo.clear();
+}
+
 /** Options of {@link deliveryView}. */
 export interface DeliveryViewOptions {
   /** Where the check's events go. @default appended at once */
@@ -158,8 +176,7 @@ export interface DeliveryViewOptions {
  */
 export function deliveryView(runtime: Runtime, fence: FenceState, options: DeliveryViewOptions = {}): Runtime {
   const { events, attempt } = options;
-  const crash = options.crashAfterOps === undefined ? {} : { crashAfterOps: options.crashAfterOps };
-  if (events === undefined && attempt === undefined) return fencedView(runtime, fence, crash);
+  if (events === undefined && attempt === undefined) return fencedView(runtime, fence, options.crashAfterOps === undefined ? {} : { crashAfterOps: options.crashAfterOps });
   const echo = attempt === undefined ? undefined : new LockEcho(attempt);
   const intercept: InterceptOperation = (operation, args, apply) => {
     if (echo !== undefined) {
@@ -169,7 +186,7 @@ export function deliveryView(runtime: Runtime, fence: FenceState, options: Deliv
     }
     return bufferedApply(events, operation, args, apply);
   };
-  return fencedView(runtime, fence, { ...crash, intercept });
+  return fencedView(runtime, fence, options.crashAfterOps === undefined ? { intercept } : { crashAfterOps: options.crashAfterOps, intercept });
 }
 
 /** Apply an operation with buffered events: an append is buffered; a read sees every event before it; a write that appends its own goes after them. */

@@ -81,10 +81,10 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
   const keys = runtimeKeys(resolved.prefix);
   const client = connections.main;
   const ctx: StoreContext = { client, keys, maxEventsPerStack: resolved.maxEventsPerStack, deletedEventsTtlMs: resolved.deletedEventsTtlMs, tombstoneTtlMs: resolved.tombstoneTtlMs };
-  const events = new EventStreams(ctx, () => connections.connect(false));
-  const gate = permissionGate({ connect: () => connections.connect(false), keys, queueName: resolved.queueName, enabled: resolved.checkPermissions });
+  const events = new EventStreams(ctx, () => connections.connect("blocking"));
+  const gate = permissionGate({ connect: () => connections.connect("plain"), keys, queueName: resolved.queueName, enabled: resolved.checkPermissions });
   const permitted = (role: RedisRole): Promise<void> | undefined => gate.permitted(role);
-  const queueConnection = connections.connect(true);
+  const queueConnection = connections.connect("bullmq");
   const queue = new Queue(resolved.queueName, { connection: queueConnection, prefix: keys.queuePrefix });
   queue.on("error", (error) => logger.warn(`BullMQ queue: ${error.message}`));
   const checks = new CheckQueue(ctx, queue, { attempts: resolved.maxAttempts, delayMs: resolved.retryDelayMs }, () => Date.now());
@@ -93,14 +93,14 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
     await permitted("api");
     await checks.addPrepared(prepared);
   });
-  const cancels = new CancelBus(client, keys.cancelChannel, () => connections.connect(false), logger);
+  const cancels = new CancelBus(client, keys.cancelChannel, () => connections.connect("plain"), logger);
   let closed: Promise<void> | null = null;
   const waiting = async (): Promise<number> => command("BullMQ getJobCounts", () => queue.getWaitingCount());
   const host = new WorkerHost({
     ctx: { ...ctx, store },
     settings: hostSettings(resolved, logger),
     runtime: () => runtime,
-    connectWorker: () => connections.connect(true),
+    connectWorker: () => connections.connect("bullmq"),
     waiting,
     enqueueCopy: (message) => checks.enqueue([message]),
   });

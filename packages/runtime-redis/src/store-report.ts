@@ -10,12 +10,12 @@ import type { CheckMessage, NodeKey, NodeReport, NodeReportResult, SyncKey } fro
 import { STACK_NODE, parseNodeKey, toSyncKey } from "@converge/core";
 import type { AddPrepared, PreparedCheck } from "./check-queue.js";
 import { checkField, jobIdBase, preparedName } from "./check-queue.js";
-import { json, rowPatchPairs } from "./codec.js";
+import { appendPatchPairs, json } from "./codec.js";
 import { ScriptCode, unexpectedReply } from "./script-codes.js";
 import { runScript } from "./script-loader.js";
 import type { StoreContext } from "./store-context.js";
 import { command } from "./store-context.js";
-import { eventRest, writeConditions, writeResult } from "./store-rows.js";
+import { appendWriteConditions, eventRest, writeResult } from "./store-rows.js";
 
 /** The field of a node's report mark in its traversal's readiness counts. */
 export function reportMark(node: NodeKey): string {
@@ -38,10 +38,15 @@ export async function reportNode(ctx: StoreContext, report: NodeReport, add?: Ad
   const k = ctx.keys.stack(stackId);
   const keys = [k.stack, k.rows, k.events, k.graph(t), k.syncIndex(t), k.syncCounts(t), k.gens(t), k.queued];
   const write = report.write;
-  const patch = write === undefined ? [] : rowPatchPairs(write.patch);
   // "<stack>|<traversal>|" of every job id of the traversal (jobIdBase without the check).
-  const base = add === undefined ? "" : jobIdBase({ kind: "complete", stackId, traversalId: t }).slice(0, -"complete".length);
-  const args: Array<string | number> = [report.sender, ...(write === undefined ? ["", "", "", "", ""] : writeConditions(write)), eventRest(report.event), ctx.maxEventsPerStack, Date.now(), base, patch.length, ...patch];
+  const base = add === undefined ? "" : `${encodeURIComponent(stackId)}|${encodeURIComponent(t)}|`;
+  // One argument list, filled in place: sender, conditions, event, limits, then the patch's count and pairs.
+  const args: Array<string | number> = [report.sender];
+  if (write === undefined) args.push("", "", "", "", "");
+  else appendWriteConditions(args, write);
+  args.push(eventRest(report.event), ctx.maxEventsPerStack, Date.now(), base, 0);
+  const countAt = args.length - 1;
+  if (write !== undefined) args[countAt] = appendPatchPairs(args, write.patch);
   for (const target of report.targets) {
     keys.push(k.sync(t, target.node));
     args.push(target.node, target.required, json(target.payload), add === undefined ? "" : encodeURIComponent(checkField(readyCheck(stackId, t, target.node))));

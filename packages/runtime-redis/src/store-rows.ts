@@ -3,7 +3,7 @@
  * compare-and-set writes) and idempotent replacement creation - each write one Lua script.
  */
 import type { NewRow, ReplacementResult, ResourceRow, RowWrite, RowWriteEvent, RowWriteResult } from "@converge/core";
-import { ROW_FIELDS, decodePackedRow, decodeRow, json, parseStored, rowPatchPairs } from "./codec.js";
+import { ROW_FIELDS, appendPatchPairs, decodePackedRow, decodeRow, json, parseStored } from "./codec.js";
 import { ScriptCode, refusalOf, unexpectedReply } from "./script-codes.js";
 import { runScript } from "./script-loader.js";
 import type { StoreContext } from "./store-context.js";
@@ -53,15 +53,19 @@ function rowReply(ctx: StoreContext, stackId: string, script: string, reply: unk
   return { code, row: decodeRow(key, rowId, fields) };
 }
 
-/** The arguments of a conditional write's conditions (ARGV of writeRow-3 from the row id, and of reportNode-6+). */
-export function writeConditions(write: RowWrite): Array<string | number> {
-  return [
+/**
+ * Append the arguments of a conditional write's conditions (ARGV of writeRow-3 from the row id,
+ * and of reportNode-8+) to `out`; returns `out`.
+ */
+export function appendWriteConditions(out: Array<string | number>, write: RowWrite): Array<string | number> {
+  out.push(
     write.rowId,
     write.ifTraversal === undefined ? "" : json(write.ifTraversal),
     write.ifVersion === undefined ? "" : write.ifVersion,
     write.ifHolder === undefined ? "" : json(write.ifHolder),
     write.setHolder === undefined ? "" : json(write.setHolder),
-  ];
+  );
+  return out;
 }
 
 /**
@@ -78,7 +82,11 @@ export function eventRest(event: RowWriteEvent | undefined): string {
 /** Conditional row write (with the resource event of an accepted write, when given); bumps the version. */
 export async function writeRow(ctx: StoreContext, write: RowWrite, event?: RowWriteEvent): Promise<RowWriteResult> {
   const k = ctx.keys.stack(write.stackId);
-  const reply = await runScript(ctx.client, "writeRow", [k.stack, k.rows, k.events], [...writeConditions(write), eventRest(event), ctx.maxEventsPerStack, ...rowPatchPairs(write.patch)]);
+  // One argument list, filled in place (no intermediate lists to spread).
+  const args = appendWriteConditions([], write);
+  args.push(eventRest(event), ctx.maxEventsPerStack);
+  appendPatchPairs(args, write.patch);
+  const reply = await runScript(ctx.client, "writeRow", [k.stack, k.rows, k.events], args);
   return writeResult(ctx, write, "writeRow", reply);
 }
 

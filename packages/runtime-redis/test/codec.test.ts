@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "vitest";
 import { RuntimeError } from "@converge/core";
-import { decodePackedRow, decodeRow, pack, unpack, ROW_FIELDS } from "../src/codec.js";
+import type { RowPatch } from "@converge/core";
+import { appendPatchPairs, decodePackedRow, decodeRow, decodeStack, pack, unpack, ROW_FIELDS } from "../src/codec.js";
 
 describe("packed lists", () => {
   it("round-trip one-byte and multi-byte values alike", () => {
@@ -15,9 +16,13 @@ describe("packed lists", () => {
   });
 
   it("refuse a corrupt text, naming the key", () => {
-    for (const text of ["3:ab", "x:ab", "2ab", "-1:", "5:é"]) {
+    for (const text of ["3:ab", "x:ab", "2ab", "-1:", "5:é", ":x", ":é", "1234567890123456:x", "1:a2:b"]) {
       assert.throws(() => unpack("the-key", text), (e: unknown) => e instanceof RuntimeError && e.message.includes("the-key"), text);
     }
+  });
+
+  it("refuse a corrupt packed row, naming its key and row", () => {
+    assert.throws(() => decodePackedRow("rows-key", "7", "3:ab"), (e: unknown) => e instanceof RuntimeError && e.message.includes("at rows-key field 7: bad length at byte 0"));
   });
 
   it("decode a packed row as its field list decodes", () => {
@@ -33,5 +38,33 @@ describe("packed lists", () => {
     assert.equal(row.name, "naïve");
     assert.deepEqual(row.properties, { a: [1, "ü"] });
     assert.equal(row.version, 3);
+  });
+});
+
+describe("stored fields", () => {
+  const row = (field: string, text: string): Record<string, unknown> => {
+    const values: Record<string, string> = { id: '"1"', version: "1", [field]: text };
+    return decodeRow("rows", "1", ROW_FIELDS.map((f) => values[f] ?? '"x"')) as unknown as Record<string, unknown>;
+  };
+
+  it("decode as JSON.parse does, whichever path reads them", () => {
+    const texts = ['"plain"', '""', '"a\\"b"', '"line\\nbreak"', '"\\ud800"', "0", "7", "123456789012345", "1234567890123456789", "-3", "1.5", "1e3", "true", "null", "[]", "{}", '{"a":1}'];
+    for (const text of texts) assert.deepEqual(row("properties", text).properties, JSON.parse(text), text);
+  });
+
+  it("refuse a corrupt number or text, naming the key and field", () => {
+    for (const text of ["01", "1x", "", '"unterminated', "nul"]) {
+      assert.throws(() => row("updatedAt", text), (e: unknown) => e instanceof RuntimeError && e.message.includes("rows") && e.message.includes("1:updatedAt"), text);
+    }
+    const stack = { id: '"s"', name: '"n"', currentTraversal: '"t"', templateId: '"x"', prevTemplateId: "null", action: '"CREATE"', status: '"COMPLETE"', statusReason: '""', options: "{}", deadline: "007", createdAt: "1", updatedAt: "2" };
+    assert.throws(() => decodeStack("stack-key", stack), (e: unknown) => e instanceof RuntimeError && e.message.includes("stack-key field deadline"));
+    assert.equal(decodeStack("stack-key", { ...stack, deadline: "7" })?.deadline, 7);
+  });
+
+  it("encode a patch's own patchable fields only, after what the list holds", () => {
+    const patch = Object.assign(Object.create({ status: "INHERITED" }) as object, { action: "CREATE", version: 9, id: "x", lockHolder: "e#a", properties: { a: 1 }, physicalId: undefined });
+    const out: Array<string | number> = ["before"];
+    assert.equal(appendPatchPairs(out, patch as RowPatch), 4);
+    assert.deepEqual(out, ["before", "action", '"CREATE"', "properties", '{"a":1}']);
   });
 });

@@ -8,77 +8,163 @@
  * watch for lost state, the sealing store that opens sealed values and learns secrets) sees
  * claimed values exactly as it sees the store's answers.
  *
- * A function per operation of the contract, as typed delegation (no proxy keyed on names;
- * closures, so a caller may invoke them with any receiver); the optional fused operations
- * exist exactly when the store has them.
+ * A method per operation of the contract, as typed delegation (no proxy keyed on names), on
+ * one class: a check makes one of these, so its operations are shared prototype functions, not
+ * two dozen closures per check (callers invoke them on the store, as they do any store's). The
+ * optional operations (`writeRowWithEvent`, `reportNode`, `nodeReported`, `insertRows`) exist
+ * exactly when the store has them.
  */
-import type { NodeKey } from "../../model/types.js";
-import type { DeliveryClaim, NodeReport, RowWrite, RowWriteEvent, RuntimeStore } from "../contract.js";
+import type { CompiledTemplate } from "../../template/types.js";
+import type { NewStackEvent, NodeKey, ResourceRow, StackEvent, StackRecord, SyncKey, SyncPayload, TraversalGraph } from "../../model/types.js";
+import type {
+  BeginTraversal,
+  DeliveryClaim,
+  InstallGraph,
+  NewRow,
+  NodeReport,
+  NodeReportResult,
+  ReplacementResult,
+  RowWrite,
+  RowWriteEvent,
+  RowWriteResult,
+  RuntimeStore,
+  StackTombstone,
+  SyncMergeInput,
+  SyncResult,
+} from "../contract.js";
+
+/** A stack patch of the contract's `updateStack` and `completeTraversal`. */
+type StackPatch = Partial<Omit<StackRecord, "id" | "name" | "currentTraversal">>;
 
 /** `store` whose first reads are answered from `claim` (see the module comment). */
 export function claimedStore(store: RuntimeStore, claim: DeliveryClaim): RuntimeStore {
-  let stack: { readonly value: DeliveryClaim["stack"] } | undefined = { value: claim.stack };
-  let row = claim.row;
-  let sync = claim.sync;
-  let reported = claim.reported;
+  return new ClaimedStore(store, claim);
+}
+
+/** The store of {@link claimedStore}: claimed values until the first write, then the store. */
+class ClaimedStore implements RuntimeStore {
+  readonly #store: RuntimeStore;
+  #stack: { readonly value: DeliveryClaim["stack"] } | undefined;
+  #row: DeliveryClaim["row"];
+  #sync: DeliveryClaim["sync"];
+  #reported: DeliveryClaim["reported"];
+  readonly writeRowWithEvent?: (write: RowWrite, event: RowWriteEvent) => Promise<RowWriteResult>;
+  readonly reportNode?: (report: NodeReport) => Promise<NodeReportResult>;
+  readonly nodeReported?: (stackId: string, traversalId: string, node: NodeKey) => Promise<boolean>;
+  readonly insertRows?: (stackId: string, traversalId: string, rows: readonly NewRow[]) => Promise<boolean>;
+
+  constructor(store: RuntimeStore, claim: DeliveryClaim) {
+    this.#store = store;
+    this.#stack = { value: claim.stack };
+    this.#row = claim.row;
+    this.#sync = claim.sync;
+    this.#reported = claim.reported;
+    // The optional operations exist exactly when the store has them (prototype functions).
+    if (store.writeRowWithEvent !== undefined) this.writeRowWithEvent = ClaimedStore.prototype.optionalWriteRowWithEvent;
+    if (store.reportNode !== undefined) this.reportNode = ClaimedStore.prototype.optionalReportNode;
+    if (store.nodeReported !== undefined) this.nodeReported = ClaimedStore.prototype.optionalNodeReported;
+    if (store.insertRows !== undefined) this.insertRows = ClaimedStore.prototype.optionalInsertRows;
+  }
+
+  loadStack(stackId: string): Promise<StackRecord | null> {
+    const claimed = this.#stack;
+    this.#stack = undefined;
+    if (claimed === undefined || (claimed.value !== null && claimed.value.id !== stackId)) return this.#store.loadStack(stackId);
+    return Promise.resolve(claimed.value);
+  }
+  loadRow(stackId: string, rowId: string): Promise<ResourceRow | null> {
+    const claimed = this.#row;
+    if (claimed === undefined || claimed.rowId !== rowId) return this.#store.loadRow(stackId, rowId);
+    this.#row = undefined;
+    return Promise.resolve(claimed.value);
+  }
+  readSync(stackId: string, traversalId: string, node: SyncKey): Promise<Map<SyncKey, SyncPayload> | null> {
+    const claimed = this.#sync;
+    if (claimed === undefined || claimed.traversalId !== traversalId || claimed.node !== node) return this.#store.readSync(stackId, traversalId, node);
+    this.#sync = undefined;
+    return Promise.resolve(claimed.value === null ? null : new Map(claimed.value));
+  }
+  optionalNodeReported(stackId: string, traversalId: string, node: NodeKey): Promise<boolean> {
+    const claimed = this.#reported;
+    this.#reported = undefined;
+    if (claimed !== undefined && claimed.traversalId === traversalId && claimed.node === node) return Promise.resolve(claimed.value);
+    return (this.#store.nodeReported as NonNullable<RuntimeStore["nodeReported"]>).call(this.#store, stackId, traversalId, node);
+  }
+
+  findStackId(name: string): Promise<string | null> {
+    return this.#store.findStackId(name);
+  }
+  listStackNames(): Promise<string[]> {
+    return this.#store.listStackNames();
+  }
+  loadGraph(stackId: string, traversalId: string): Promise<TraversalGraph | null> {
+    return this.#store.loadGraph(stackId, traversalId);
+  }
+  loadTombstone(stackId: string): Promise<StackTombstone | null> {
+    return this.#store.loadTombstone(stackId);
+  }
+  loadTemplate(stackId: string, templateId: string): Promise<CompiledTemplate | null> {
+    return this.#store.loadTemplate(stackId, templateId);
+  }
+  loadRows(stackId: string): Promise<ResourceRow[]> {
+    return this.#store.loadRows(stackId);
+  }
+  syncHas(stackId: string, traversalId: string, node: SyncKey, sender: SyncKey): Promise<boolean> {
+    return this.#store.syncHas(stackId, traversalId, node, sender);
+  }
+  readEvents(stackId: string, afterSeq: string | null, options?: Parameters<RuntimeStore["readEvents"]>[2]): Promise<StackEvent[]> {
+    return this.#store.readEvents(stackId, afterSeq, options);
+  }
+
+  createStack(stack: StackRecord, template: CompiledTemplate): Promise<boolean> {
+    return this.#wrote(this.#store.createStack(stack, template));
+  }
+  beginTraversal(input: BeginTraversal): Promise<boolean> {
+    return this.#wrote(this.#store.beginTraversal(input));
+  }
+  installGraph(input: InstallGraph): Promise<boolean> {
+    return this.#wrote(this.#store.installGraph(input));
+  }
+  optionalInsertRows(stackId: string, traversalId: string, rows: readonly NewRow[]): Promise<boolean> {
+    return this.#wrote((this.#store.insertRows as NonNullable<RuntimeStore["insertRows"]>).call(this.#store, stackId, traversalId, rows));
+  }
+  allocateRowIds(stackId: string, count: number): Promise<string[]> {
+    return this.#wrote(this.#store.allocateRowIds(stackId, count));
+  }
+  updateStack(stackId: string, ifTraversal: string, patch: StackPatch, ifStatus?: StackRecord["status"]): Promise<boolean> {
+    return this.#wrote(this.#store.updateStack(stackId, ifTraversal, patch, ifStatus));
+  }
+  deleteStack(stackId: string, ifTraversal: string, deletedAt: number): Promise<boolean> {
+    return this.#wrote(this.#store.deleteStack(stackId, ifTraversal, deletedAt));
+  }
+  writeRow(write: RowWrite): Promise<RowWriteResult> {
+    return this.#wrote(this.#store.writeRow(write));
+  }
+  createReplacement(stackId: string, oldRowId: string, traversalId: string, ifVersion: number, newRow: Omit<NewRow, "id">): Promise<ReplacementResult> {
+    return this.#wrote(this.#store.createReplacement(stackId, oldRowId, traversalId, ifVersion, newRow));
+  }
+  completeTraversal(stackId: string, traversalId: string, drop: readonly string[], keep: readonly string[], patch: StackPatch): Promise<boolean> {
+    return this.#wrote(this.#store.completeTraversal(stackId, traversalId, drop, keep, patch));
+  }
+  syncMerge(merge: SyncMergeInput): Promise<SyncResult> {
+    return this.#wrote(this.#store.syncMerge(merge));
+  }
+  appendEvents(stackId: string, events: readonly NewStackEvent[]): Promise<void> {
+    return this.#wrote(this.#store.appendEvents(stackId, events));
+  }
+  optionalWriteRowWithEvent(write: RowWrite, event: RowWriteEvent): Promise<RowWriteResult> {
+    return this.#wrote((this.#store.writeRowWithEvent as NonNullable<RuntimeStore["writeRowWithEvent"]>).call(this.#store, write, event));
+  }
+  optionalReportNode(report: NodeReport): Promise<NodeReportResult> {
+    return this.#wrote((this.#store.reportNode as NonNullable<RuntimeStore["reportNode"]>).call(this.#store, report));
+  }
+
   /** The check writes: no claimed value answers a read any more. */
-  const wrote = <T>(result: Promise<T>): Promise<T> => {
-    stack = undefined;
-    row = undefined;
-    sync = undefined;
-    reported = undefined;
+  #wrote<T>(result: Promise<T>): Promise<T> {
+    this.#stack = undefined;
+    this.#row = undefined;
+    this.#sync = undefined;
+    this.#reported = undefined;
     return result;
-  };
-  const { writeRowWithEvent, reportNode, nodeReported } = store;
-  return {
-    loadStack(stackId) {
-      const claimed = stack;
-      stack = undefined;
-      if (claimed === undefined || (claimed.value !== null && claimed.value.id !== stackId)) return store.loadStack(stackId);
-      return Promise.resolve(claimed.value);
-    },
-    loadRow(stackId, rowId) {
-      const claimed = row;
-      if (claimed === undefined || claimed.rowId !== rowId) return store.loadRow(stackId, rowId);
-      row = undefined;
-      return Promise.resolve(claimed.value);
-    },
-    readSync(stackId, traversalId, node) {
-      const claimed = sync;
-      if (claimed === undefined || claimed.traversalId !== traversalId || claimed.node !== node) return store.readSync(stackId, traversalId, node);
-      sync = undefined;
-      return Promise.resolve(claimed.value === null ? null : new Map(claimed.value));
-    },
-    ...(nodeReported === undefined
-      ? {}
-      : {
-          nodeReported(stackId: string, traversalId: string, node: NodeKey) {
-            const claimed = reported;
-            reported = undefined;
-            if (claimed !== undefined && claimed.traversalId === traversalId && claimed.node === node) return Promise.resolve(claimed.value);
-            return nodeReported.call(store, stackId, traversalId, node);
-          },
-        }),
-    findStackId: (name) => store.findStackId(name),
-    listStackNames: () => store.listStackNames(),
-    loadGraph: (stackId, traversalId) => store.loadGraph(stackId, traversalId),
-    loadTombstone: (stackId) => store.loadTombstone(stackId),
-    loadTemplate: (stackId, templateId) => store.loadTemplate(stackId, templateId),
-    loadRows: (stackId) => store.loadRows(stackId),
-    syncHas: (stackId, traversalId, node, sender) => store.syncHas(stackId, traversalId, node, sender),
-    readEvents: (stackId, afterSeq, options) => store.readEvents(stackId, afterSeq, options),
-    createStack: (record, template) => wrote(store.createStack(record, template)),
-    beginTraversal: (input) => wrote(store.beginTraversal(input)),
-    installGraph: (input) => wrote(store.installGraph(input)),
-    allocateRowIds: (stackId, count) => wrote(store.allocateRowIds(stackId, count)),
-    updateStack: (stackId, ifTraversal, patch, ifStatus) => wrote(store.updateStack(stackId, ifTraversal, patch, ifStatus)),
-    deleteStack: (stackId, ifTraversal, deletedAt) => wrote(store.deleteStack(stackId, ifTraversal, deletedAt)),
-    writeRow: (write) => wrote(store.writeRow(write)),
-    createReplacement: (stackId, oldRowId, traversalId, ifVersion, newRow) => wrote(store.createReplacement(stackId, oldRowId, traversalId, ifVersion, newRow)),
-    completeTraversal: (stackId, traversalId, drop, keep, patch) => wrote(store.completeTraversal(stackId, traversalId, drop, keep, patch)),
-    syncMerge: (merge) => wrote(store.syncMerge(merge)),
-    appendEvents: (stackId, events) => wrote(store.appendEvents(stackId, events)),
-    ...(writeRowWithEvent === undefined ? {} : { writeRowWithEvent: (write: RowWrite, event: RowWriteEvent) => wrote(writeRowWithEvent.call(store, write, event)) }),
-    ...(reportNode === undefined ? {} : { reportNode: (report: NodeReport) => wrote(reportNode.call(store, report)) }),
-  };
+  }
 }

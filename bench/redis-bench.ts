@@ -158,8 +158,19 @@ function median(runs: readonly Result[]): Result {
   return [...runs].sort((x, y) => x.ms - y.ms)[Math.floor(runs.length / 2)] as Result;
 }
 
-/** (a) Bare BullMQ: N no-op jobs, concurrency C. */
-async function rawBullmq(): Promise<Result> {
+/**
+ * A stand-in for one of a check's own round trips (claim, lock write, report): the smallest
+ * script call that reads and writes one field. Used by the floor run (a+3).
+ */
+const ROUND_TRIP_STAND_IN = "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) return redis.call('HGET', KEYS[1], ARGV[1])";
+
+/**
+ * (a) Bare BullMQ: N no-op jobs, concurrency C. With `roundTrips` > 0 (the floor run, a+3),
+ * each job's handler also makes that many sequential trivial script calls - what a check's
+ * claim, lock write and report cost in round trips alone, with none of their work: an upper
+ * bound on the checks/s of any design that keeps those three round trips beside BullMQ's two.
+ */
+async function rawBullmq(roundTrips = 0): Promise<Result> {
   const prefix = `{${uniquePrefix("raw")}}`;
   const queueConnection = new Redis(redis.url, { maxRetriesPerRequest: null });
   const workerConnection = new Redis(redis.url, { maxRetriesPerRequest: null });
@@ -173,17 +184,26 @@ async function rawBullmq(): Promise<Result> {
   let done = 0;
   let finish = (): void => undefined;
   const finished = new Promise<void>((resolve) => (finish = resolve));
-  const worker = new Worker("raw", async () => null, { connection: workerConnection, prefix, concurrency: C, autorun: false });
+  const calls = new Redis(redis.url);
+  const sha = roundTrips > 0 ? String(await calls.script("LOAD", ROUND_TRIP_STAND_IN)) : "";
+  const handler = async (job: { id?: string }): Promise<null> => {
+    for (let i = 0; i < roundTrips; i++) await calls.evalsha(sha, 1, `${prefix}:floor:${job.id ?? ""}`, "f", String(i));
+    return null;
+  };
+  const worker = new Worker("raw", handler, { connection: workerConnection, prefix, concurrency: C, autorun: false });
   worker.on("completed", () => {
     if (++done === N) finish();
   });
-  const result = await measure("(a) raw BullMQ no-op jobs", N, () => payload, async () => {
+  const name = roundTrips === 0 ? "(a) raw BullMQ no-op jobs" : `(a+${roundTrips}) raw BullMQ + ${roundTrips} script calls/job`;
+  const result = await measure(name, N, () => payload, async () => {
     void worker.run();
     await queue.addBulk(jobs);
     await finished;
   });
   await worker.close();
   await queue.close();
+  if (roundTrips > 0) await calls.eval(`for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('UNLINK', k) end`, 0, `${prefix}:floor:*`);
+  calls.disconnect();
   queueConnection.disconnect();
   workerConnection.disconnect();
   return result;
@@ -263,6 +283,7 @@ async function sameProcessRuns(): Promise<void> {
     return;
   }
   results.push(median(raws), median(wides));
+  const floor = await rawBullmq(3);
   results.push(await converge(`(c) chain of ${CHAIN}`, chain, CHAIN + 1));
   results.push(await converge(`(c) ${FANIN}-way fan-in`, fanIn, FANIN + 2));
   const [raw, ours] = results as [Result, Result];
@@ -278,6 +299,9 @@ async function sameProcessRuns(): Promise<void> {
   }
   const ratio = rate(ours) / rate(raw);
   console.log(`ratio (b)/(a) checks/s: ${ratio.toFixed(2)} (target >= 0.5: ${ratio >= 0.5 ? "met" : "NOT met"})`);
+  console.log(
+    `floor: ${floor.name}: ${rate(floor).toFixed(0)} jobs/s, node ${((floor.nodeCpuMs * 1000) / floor.checks).toFixed(0)} µs/job; ratio (a+3)/(a) ${(rate(floor) / rate(raw)).toFixed(2)}, (b)/(a+3) ${(rate(ours) / rate(floor)).toFixed(2)} (the three round trips alone, with no work in them, bound the ratio a check can reach)`,
+  );
   const payloads = results.slice(1).map((r) => r.payloadBytes);
   console.log(`payload bytes over (b) and (c): ${Math.min(...payloads)}..${Math.max(...payloads)} (ids only; grows only with the digits of a row id)`);
   console.log("B/resource: Redis used_memory left by the completed create (rows, templates, events), per resource");

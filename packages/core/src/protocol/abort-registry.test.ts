@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { ProtocolError } from "../errors.js";
 import { AbortRegistry } from "./abort-registry.js";
 
 describe("AbortRegistry", () => {
@@ -17,15 +16,26 @@ describe("AbortRegistry", () => {
     registry.release("s", "t2", other);
   });
 
-  it("checks the stack of a traversal: another stack's abort does nothing, a shared traversal id is refused", () => {
+  it("checks the stack of a traversal: another stack's abort does nothing, a shared traversal id gets an entry per stack", () => {
     const registry = new AbortRegistry();
     const call = registry.open("s", "t");
     registry.abort("other", "t", "cancelled");
     expect(call.aborted).toBe(false);
-    expect(() => registry.open("other", "t")).toThrow(ProtocolError);
+    // Another stack with the same traversal id (an export imported twice): its own calls, its own aborts.
+    const shared = registry.open("other", "t");
+    expect(shared.aborted).toBe(true);
+    const second = registry.open("other2", "t");
+    expect(second.aborted).toBe(false);
+    registry.abort("other2", "t", "stopped");
+    expect([second.aborted, second.reason, call.aborted]).toEqual([true, "stopped", false]);
+    registry.abort("s", "t", "mine");
+    expect([call.aborted, call.reason, shared.reason]).toEqual([true, "mine", "cancelled"]);
+    registry.release("other", "t", shared);
+    registry.release("other2", "t", second);
     registry.release("s", "t", call);
-    // Once its calls are released the traversal is forgotten; the other stack's abort does not reach a new call of "s".
-    expect(registry.open("s", "t").aborted).toBe(false);
+    // Once its calls are released the traversal's calls are forgotten, its abort is remembered per stack.
+    expect(registry.open("s", "t").reason).toBe("mine");
+    expect(registry.open("third", "t").aborted).toBe(false);
   });
 
   it("follows the delivery's signal, lazily", () => {

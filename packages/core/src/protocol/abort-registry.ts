@@ -9,13 +9,14 @@
  * with its listeners is a measurable share of a cheap check. Until then the call answers
  * `aborted` from its traversal's state and its delivery's signal.
  */
-import { ProtocolError } from "../errors.js";
 
 /** The calls of one traversal on this engine. */
 class TraversalCalls {
   constructor(
     /** The stack of the traversal. */
     readonly stackId: string,
+    /** Its key in the registry: the traversal id, or `${stackId}/${traversalId}` for a second stack with that id. */
+    readonly key: string,
   ) {}
 
   /** Why the traversal was aborted (calls opened later start aborted). */
@@ -78,46 +79,55 @@ export class CallSignal {
 
 /**
  * Registry of the in-flight plugin calls by traversal. Keyed by the traversal id, with its
- * stack checked: traversal ids are UUIDs made by `startTraversal`, unique across stacks (the
- * engine's graph cache relies on it too), and a key of the stack id and traversal id
- * concatenated had to be built and hashed for every plugin call.
+ * stack checked: traversal ids are UUIDs made by `startTraversal`, so a key of the stack id and
+ * traversal id concatenated, built and hashed for every plugin call, is only needed for the
+ * rare second stack with the same traversal id (an exported stack imported twice keeps its
+ * completed traversal's id): its calls get an entry of their own under that key.
  */
 export class AbortRegistry {
   private readonly byTraversal = new Map<string, TraversalCalls>();
-  /** Why each recently aborted traversal was (calls opened later start aborted). */
-  private readonly aborted = new Map<string, { readonly stackId: string; readonly reason: string }>();
+  /** Why each recently aborted traversal was, by traversal id then stack id (calls opened later start aborted). */
+  private readonly aborted = new Map<string, Map<string, string>>();
 
   /**
    * The abort state of a call of the given traversal, also aborted with `linked` (a
    * delivery's signal) when given; end it with {@link release}.
    */
   open(stackId: string, traversalId: string, linked?: AbortSignal): CallSignal {
-    let calls = this.byTraversal.get(traversalId);
+    let key = traversalId;
+    let calls = this.byTraversal.get(key);
+    if (calls !== undefined && calls.stackId !== stackId) {
+      key = `${stackId}/${traversalId}`;
+      calls = this.byTraversal.get(key);
+    }
     if (calls === undefined) {
-      calls = new TraversalCalls(stackId);
-      const aborted = this.aborted.size === 0 ? undefined : this.aborted.get(traversalId);
-      if (aborted?.stackId === stackId) calls.reason = aborted.reason;
-      this.byTraversal.set(traversalId, calls);
-    } else if (calls.stackId !== stackId) {
-      throw new ProtocolError(`traversal ${traversalId} belongs to stack ${calls.stackId}, not ${stackId}`);
+      calls = new TraversalCalls(stackId, key);
+      calls.reason = this.aborted.size === 0 ? undefined : this.aborted.get(traversalId)?.get(stackId);
+      this.byTraversal.set(key, calls);
     }
     calls.open++;
     return new CallSignal(calls, linked);
   }
 
-  /** The call ended: forget it (and its traversal once no call of it is open). */
-  release(stackId: string, traversalId: string, call: CallSignal): void {
+  /** End a call opened with {@link open}. */
+  release(_stackId: string, _traversalId: string, call: CallSignal): void {
     const calls = call.close();
     if (--calls.open > 0) return;
-    if (this.byTraversal.get(traversalId) === calls) this.byTraversal.delete(traversalId);
+    if (this.byTraversal.get(calls.key) === calls) this.byTraversal.delete(calls.key);
   }
 
   /** Abort every in-flight call of the traversal (and calls opened for it later). */
   abort(stackId: string, traversalId: string, reason: string): void {
-    this.aborted.set(traversalId, { stackId, reason });
+    let stacks = this.aborted.get(traversalId);
+    if (stacks === undefined) {
+      stacks = new Map();
+      this.aborted.set(traversalId, stacks);
+    }
+    stacks.set(stackId, reason);
     if (this.aborted.size > 1024) this.aborted.delete(this.aborted.keys().next().value as string);
-    const calls = this.byTraversal.get(traversalId);
-    if (calls === undefined || calls.stackId !== stackId) return;
+    let calls = this.byTraversal.get(traversalId);
+    if (calls !== undefined && calls.stackId !== stackId) calls = this.byTraversal.get(`${stackId}/${traversalId}`);
+    if (calls === undefined) return;
     calls.reason ??= reason;
     for (const controller of calls.controllers ?? []) controller.abort(reason);
   }

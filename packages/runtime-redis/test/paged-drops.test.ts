@@ -7,13 +7,10 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "vitest";
-import { Redis } from "ioredis";
-import { createEngine } from "@converge/core";
-import { createRedisRuntime, runtimeKeys } from "@converge/runtime-redis";
-import { uniquePrefix } from "@converge/runtime-redis/testing";
 import { encodeRow } from "../src/codec.js";
 import { commandsDuring } from "./support/command-stats.js";
-import { quiet, useTestRedis } from "./support/suite.js";
+import { withEmptyStack } from "./support/empty-stack.js";
+import { useTestRedis } from "./support/suite.js";
 
 const redis = useTestRedis();
 
@@ -22,16 +19,8 @@ const SYNC_POINTS = 1200;
 
 describe("the end of a traversal", () => {
   it("drops its rows and sync points in pages, and leaves no sync point or trash behind", { timeout: 60_000 }, async () => {
-    const prefix = uniquePrefix("paged-drops");
-    const admin = new Redis(redis.url);
-    const runtime = createRedisRuntime({ connection: redis.url, prefix, mode: "manual", checkPermissions: false, logger: quiet });
-    const engine = createEngine({ runtime, types: [], worker: false, logger: quiet });
-    try {
-      const info = await engine.createStack("s", { resources: {} });
-      const stack = await runtime.store.loadStack(info.id);
-      assert.ok(stack !== null);
+    await withEmptyStack(redis.url, "paged-drops", async ({ prefix, admin, runtime, stack, keys: k }) => {
       const t = stack.currentTraversal;
-      const k = runtimeKeys(prefix).stack(info.id);
       // Deleted rows a completion drops, and the sync points of a live traversal.
       const ids = Array.from({ length: ROWS }, (_, i) => String(1000 + i));
       for (let i = 0; i < ROWS; i += 500) {
@@ -39,20 +28,16 @@ describe("the end of a traversal", () => {
         await admin.hset(k.rows, ...pairs);
       }
       await admin.set(k.graph(t), "{}");
-      for (let i = 0; i < SYNC_POINTS; i++) await runtime.store.syncMerge({ stackId: info.id, traversalId: t, node: `U:${i}`, sender: "U:x", payload: null, counted: true, required: 2 });
+      for (let i = 0; i < SYNC_POINTS; i++) await runtime.store.syncMerge({ stackId: stack.id, traversalId: t, node: `U:${i}`, sender: "U:x", payload: null, counted: true, required: 2 });
       assert.equal(await admin.scard(k.syncIndex(t)), SYNC_POINTS);
-      const { result: completed, ran } = await commandsDuring(admin, () => runtime.store.completeTraversal(info.id, t, ids, [stack.templateId], { status: "COMPLETE" }));
+      const { result: completed, ran } = await commandsDuring(admin, () => runtime.store.completeTraversal(stack.id, t, ids, [stack.templateId], { status: "COMPLETE" }));
       assert.ok(completed);
       assert.equal(await admin.hlen(k.rows), 0);
-      assert.equal((await admin.keys(`${prefix}:{${info.id}}:sync:*`)).length, 0, "sync points left behind");
+      assert.equal((await admin.keys(`${prefix}:{${stack.id}}:sync:*`)).length, 0, "sync points left behind");
       assert.equal(await admin.exists(k.syncIndex(t), k.syncCounts(t), k.syncTrash), 0);
       assert.ok(ran("hdel") >= Math.ceil(ROWS / 500), `rows dropped in ${ran("hdel")} HDEL calls`);
       assert.ok(ran("unlink") >= Math.ceil(SYNC_POINTS / 500), `sync points dropped in ${ran("unlink")} UNLINK calls`);
       assert.ok(ran("evalsha") + ran("eval") >= 3 + 2, "the drops are spread over several scripts");
-    } finally {
-      await engine.close();
-      await runtime.close();
-      admin.disconnect();
-    }
+    });
   });
 });

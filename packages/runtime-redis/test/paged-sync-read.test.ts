@@ -6,39 +6,28 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "vitest";
-import { Redis } from "ioredis";
-import { createEngine } from "@converge/core";
 import type { SyncKey } from "@converge/core";
-import { createRedisRuntime, runtimeKeys } from "@converge/runtime-redis";
-import { uniquePrefix } from "@converge/runtime-redis/testing";
 import { SYNC_READ_PAGE } from "../src/store-sync.js";
 import { commandsDuring } from "./support/command-stats.js";
-import { quiet, useTestRedis } from "./support/suite.js";
+import { withEmptyStack } from "./support/empty-stack.js";
+import { useTestRedis } from "./support/suite.js";
 
 const redis = useTestRedis();
 
 describe("readSync of a large sync point", () => {
   it("reads every entry in HSCAN pages, not one HGETALL, and answers null once the traversal is gone", { timeout: 60_000 }, async () => {
-    const prefix = uniquePrefix("paged-sync");
-    const admin = new Redis(redis.url);
-    const runtime = createRedisRuntime({ connection: redis.url, prefix, mode: "manual", checkPermissions: false, logger: quiet });
-    const engine = createEngine({ runtime, types: [], worker: false, logger: quiet });
-    try {
-      const info = await engine.createStack("s", { resources: {} });
-      const stack = await runtime.store.loadStack(info.id);
-      assert.ok(stack !== null);
+    await withEmptyStack(redis.url, "paged-sync", async ({ admin, runtime, stack, keys: k }) => {
       const t = stack.currentTraversal;
-      const k = runtimeKeys(prefix).stack(info.id);
       await admin.set(k.graph(t), "{}");
       const count = SYNC_READ_PAGE * 2 + 500;
       const senders: SyncKey[] = Array.from({ length: count }, (_, i) => `U:${i}` as SyncKey);
       const payload = (i: number) => ({ rowId: String(i), name: `r${i}`, refId: `id-${i}`, attributes: { n: i } });
-      for (let i = 0; i < count; i++) await runtime.store.syncMerge({ stackId: info.id, traversalId: t, node: "U:hub", sender: senders[i] as SyncKey, payload: payload(i), counted: true, required: count });
+      for (let i = 0; i < count; i++) await runtime.store.syncMerge({ stackId: stack.id, traversalId: t, node: "U:hub", sender: senders[i] as SyncKey, payload: payload(i), counted: true, required: count });
       // A small one is read whole by the script.
-      await runtime.store.syncMerge({ stackId: info.id, traversalId: t, node: "U:small", sender: "U:1", payload: payload(1), counted: true, required: 1 });
-      assert.deepEqual([...((await runtime.store.readSync(info.id, t, "U:small")) ?? new Map()).keys()], ["U:1"]);
+      await runtime.store.syncMerge({ stackId: stack.id, traversalId: t, node: "U:small", sender: "U:1", payload: payload(1), counted: true, required: 1 });
+      assert.deepEqual([...((await runtime.store.readSync(stack.id, t, "U:small")) ?? new Map()).keys()], ["U:1"]);
 
-      const { result: read, ran } = await commandsDuring(admin, () => runtime.store.readSync(info.id, t, "U:hub"));
+      const { result: read, ran } = await commandsDuring(admin, () => runtime.store.readSync(stack.id, t, "U:hub"));
       assert.ok(read !== null);
       assert.equal(read.size, count);
       assert.deepEqual(read.get("U:1234"), payload(1234));
@@ -46,11 +35,7 @@ describe("readSync of a large sync point", () => {
       assert.ok(ran("hscan") >= 2, `read in ${ran("hscan")} HSCAN pages`);
 
       await admin.del(k.graph(t));
-      assert.equal(await runtime.store.readSync(info.id, t, "U:hub"), null, "a gone traversal's sync point was read");
-    } finally {
-      await engine.close();
-      await runtime.close();
-      admin.disconnect();
-    }
+      assert.equal(await runtime.store.readSync(stack.id, t, "U:hub"), null, "a gone traversal's sync point was read");
+    });
   });
 });

@@ -52,20 +52,19 @@ class GraphBuilder {
 
   /** The update node of `rowId` (made when new). */
   update(rowId: string): number {
-    let node = this.updates.get(rowId);
-    if (node === undefined) {
-      node = this.keys.push(nodeKey("U", rowId)) - 1;
-      this.updates.set(rowId, node);
-    }
-    return node;
+    return this.node(this.updates, "U", rowId);
   }
 
-  /** A new cleanup node of `rowId` (once per row: rows are distinct). */
+  /** The cleanup node of `rowId` (made when new). */
   cleanup(rowId: string): number {
-    let node = this.cleanups.get(rowId);
+    return this.node(this.cleanups, "C", rowId);
+  }
+
+  private node(byRow: Map<string, number>, direction: "U" | "C", rowId: string): number {
+    let node = byRow.get(rowId);
     if (node === undefined) {
-      node = this.keys.push(nodeKey("C", rowId)) - 1;
-      this.cleanups.set(rowId, node);
+      node = this.keys.push(nodeKey(direction, rowId)) - 1;
+      byRow.set(rowId, node);
     }
     return node;
   }

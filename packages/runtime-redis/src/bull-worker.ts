@@ -10,14 +10,9 @@ import type { Job } from "bullmq";
 import { StackStateLostError } from "@converge/core";
 import type { HostDeps, Outcome, Slot } from "./host-slot.js";
 import { asError } from "./host-slot.js";
+import { setMarker, unmarkedSuccessors } from "./check-queue.js";
 import type { LostStacks } from "./lost-stacks.js";
 import { removeOnFail } from "./options.js";
-import { unmarkedSuccessors } from "./check-queue.js";
-
-/** Set BullMQ's marker of `worker`'s queue (wakes workers blocked waiting for a job). */
-function wake(deps: HostDeps, worker: Worker): void {
-  deps.ctx.client.zadd(worker.keys.marker as string, 0, "0").catch(() => undefined);
-}
 
 /** Runs one job on a slot. */
 export type RunJob = (slot: Slot, job: Job) => Promise<Outcome>;
@@ -69,7 +64,7 @@ export async function shutDownBull(deps: HostDeps, slot: Slot, graceMs: number):
   if (worker === null) return;
   const closed = worker.close();
   // Successors its last checks add are not fetched by it: wake the other workers for them.
-  const stopped = (): void => unmarkedSuccessors.stopped(worker.keys.marker as string, () => wake(deps, worker));
+  const stopped = (): void => unmarkedSuccessors.stopped(worker.keys.marker as string, () => setMarker(deps.ctx, worker.keys.marker as string));
   closed.then(stopped, stopped);
   let timer: NodeJS.Timeout | undefined;
   const inTime = await Promise.race([

@@ -98,6 +98,14 @@ export class UnmarkedSuccessors {
   }
 }
 
+/**
+ * Set BullMQ's marker `marker` (what a BullMQ job add does): it wakes the workers blocked waiting
+ * for a job. Best effort: a failure only delays a fetch until a blocked worker's timeout.
+ */
+export function setMarker(ctx: Pick<StoreContext, "client">, marker: string): void {
+  ctx.client.zadd(marker, 0, "0").catch(() => undefined);
+}
+
 /** The successors of this process added without the marker (shared by its runtimes and workers). */
 export const unmarkedSuccessors = new UnmarkedSuccessors();
 
@@ -292,9 +300,9 @@ export class CheckQueue {
     await command("BullMQ addBulk", () => this.queue.addBulk(jobs.map((job) => ({ name: job.name, data: job.data, opts: this.jobOptions(job.jobId) }))));
   }
 
-  /** Set BullMQ's marker, which wakes the workers blocked waiting for a job (what a BullMQ job add does). */
+  /** Set BullMQ's marker of the queue (see {@link setMarker}). */
   private wake(): void {
-    this.ctx.client.zadd(this.queue.keys.marker as string, 0, "0").catch(() => undefined);
+    setMarker(this.ctx, this.queue.keys.marker as string);
   }
 
   /** A job's options as BullMQ 6.7 stores them (its `opts` field: the options' JSON, no key BullMQ shortens). */

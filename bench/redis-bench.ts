@@ -21,6 +21,10 @@
  * calls by script name, BullMQ's as "bullmq") with their mean argument bytes, and the socket
  * writes per check (an auto-pipelined batch is one); BENCH_TRACE_ARGS=1 also prints the
  * arguments of one call of each command.
+ * BENCH_SLOWLOG=1 also prints, per run, the Redis time per check by command (script calls by
+ * script name): it logs every command to Redis's SLOWLOG (threshold 0) during the run.
+ * BENCH_PHASES=1 prints createStack's own time and Node CPU per run (the workers already run
+ * meanwhile). BENCH_AUTOPIPE=0 runs the runtime with ioredis auto-pipelining off.
  * BENCH_WORKERS=<w> runs with worker processes instead (`redis-bench-workers.ts`;
  * BENCH_SHAPE=chain for a chain).
  *
@@ -116,6 +120,36 @@ async function commandCounts(): Promise<{ client: number; all: number }> {
   return { client: sent, all };
 }
 
+/** BENCH_PHASES=1: createStack's own time and CPU, per run. */
+const PHASES = process.env.BENCH_PHASES === "1";
+/** BENCH_SLOWLOG=1: every command of the run goes to SLOWLOG, read back and summed by name. */
+const SLOWLOG = process.env.BENCH_SLOWLOG === "1";
+
+async function startSlowlog(): Promise<void> {
+  await monitor.config("SET", "slowlog-max-len", "1000000");
+  await monitor.config("SET", "slowlog-log-slower-than", "0");
+  await monitor.slowlog("RESET");
+}
+
+/** Reads the SLOWLOG written since `startSlowlog` and prints µs per check by command name. */
+async function printSlowlog(name: string, checks: number): Promise<void> {
+  await monitor.config("SET", "slowlog-log-slower-than", "10000");
+  const entries = (await monitor.slowlog("GET", "-1")) as [number, number, number, (string | Buffer)[]][];
+  await monitor.slowlog("RESET");
+  const time = new Map<string, { us: number; calls: number }>();
+  for (const [, , us, args] of entries) {
+    const command = String(args[0]).toLowerCase();
+    const key = command === "evalsha" ? `evalsha ${scriptNames.get(String(args[1])) ?? "bullmq"}` : command;
+    const t = time.get(key) ?? { us: 0, calls: 0 };
+    t.us += us;
+    t.calls += 1;
+    time.set(key, t);
+  }
+  const total = [...time.values()].reduce((sum, t) => sum + t.us, 0);
+  const rows = [...time].sort((x, y) => y[1].us - x[1].us).slice(0, 12);
+  console.log(`${name}: Redis time per check by command (SLOWLOG): total ${(total / checks).toFixed(0)} µs; ${rows.map(([c, t]) => `${c} ${(t.us / checks).toFixed(1)} µs (${(t.us / t.calls).toFixed(1)} µs/call)`).join(", ")}`);
+}
+
 async function measure(name: string, checks: number, payloadBytes: () => number, run: () => Promise<void>): Promise<Result> {
   traced.clear();
   tracedBytes.clear();
@@ -128,9 +162,11 @@ async function measure(name: string, checks: number, payloadBytes: () => number,
   };
   const redisBefore = await redisCpu();
   const memoryBefore = await usedMemory(monitor);
+  if (SLOWLOG) await startSlowlog();
   const start = performance.now();
   await run();
   const ms = performance.now() - start;
+  if (SLOWLOG) await printSlowlog(name, checks);
   const cpu = process.cpuUsage(cpuBefore);
   const redisCpuMs = ((await redisCpu()) - redisBefore) * 1000;
   const after = await commandCounts();
@@ -213,7 +249,7 @@ async function rawBullmq(roundTrips = 0): Promise<Result> {
 /** A stack run with one worker at concurrency C; payload bytes of every job the runtime adds. */
 async function converge(name: string, template: Template, checks: number): Promise<Result> {
   const prefix = uniquePrefix("bench");
-  const runtime = createRedisRuntime({ connection: redis.url, prefix, logger: errorsOnlyLogger });
+  const runtime = createRedisRuntime({ connection: redis.url, prefix, logger: errorsOnlyLogger, autoPipelining: process.env.BENCH_AUTOPIPE !== "0" });
   // Jobs go to BullMQ through addJobs (its payloads are read in sendCommand above) or, for a
   // queue of another BullMQ version, addBulk.
   let payload = 0;
@@ -226,7 +262,11 @@ async function converge(name: string, template: Template, checks: number): Promi
   const worker = await startWorker({ runtime, types: [noop], concurrency: C, logger: errorsOnlyLogger, engineId: `bench-${prefix}` });
   const client = createEngine({ runtime, types: [noop], worker: false, logger: errorsOnlyLogger });
   const result = await measure(name, checks, () => Math.max(payload, addedPayload), async () => {
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     await client.createStack("bench", template);
+    const cpu = process.cpuUsage(cpu0);
+    if (PHASES) console.log(`${name}: createStack ${(performance.now() - t0).toFixed(0)} ms, node CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms`);
     const info = await client.waitForStack("bench");
     if (info.state !== "CREATE_COMPLETE") throw new Error(`${name}: ${info.state} ${info.statusReason}`);
   });

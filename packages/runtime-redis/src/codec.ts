@@ -20,9 +20,12 @@ export const ROW_FIELDS = RESOURCE_ROW_FIELDS;
  */
 const OPTIONAL_ROW_FIELDS: Readonly<Record<string, unknown>> = { checkStatus: null, driftedProperties: [], checkedAt: null };
 
-/** Fields a row patch may set (everything but identity, version and lock). */
-const PATCHABLE: ReadonlySet<string> = new Set<string>(
-  ROW_FIELDS.filter((f) => !["id", "name", "createdTraversal", "version", "lockHolder"].includes(f)),
+/**
+ * Fields a row patch may set (everything but identity, version and lock), each with its
+ * position in ROW_FIELDS counted from 1 (the Lua tables' index), as the text a patch sends.
+ */
+const PATCHABLE: ReadonlyMap<string, string> = new Map<string, string>(
+  ROW_FIELDS.flatMap((f, i) => (["id", "name", "createdTraversal", "version", "lockHolder"].includes(f) ? [] : [[f, String(i + 1)] as const])),
 );
 
 /** Stack record properties. */
@@ -171,8 +174,9 @@ export function decodeStackFlat(key: string, flat: readonly string[]): StackReco
 }
 
 /**
- * Append `[field, JSON, ...]` of a row patch to `out` (unknown and identity fields are
- * ignored); returns how many strings it appended (two per field).
+ * Append `[position, JSON, ...]` of a row patch to `out` - each field as its position in
+ * ROW_FIELDS counted from 1 (shorter than its name; the scripts index rows by it), unknown
+ * and identity fields ignored; returns how many strings it appended (two per field).
  */
 export function appendPatchPairs(out: Array<string | number>, patch: RowPatch): number {
   const from = out.length;
@@ -180,7 +184,8 @@ export function appendPatchPairs(out: Array<string | number>, patch: RowPatch): 
   // for-in over a patch (a plain object literal) instead of Object.entries: no [field, value] list per field.
   for (const field in fields) {
     const value = fields[field];
-    if (value !== undefined && PATCHABLE.has(field) && Object.hasOwn(fields, field)) out.push(field, json(value));
+    const at = value === undefined ? undefined : PATCHABLE.get(field);
+    if (at !== undefined && Object.hasOwn(fields, field)) out.push(at, json(value));
   }
   return out.length - from;
 }

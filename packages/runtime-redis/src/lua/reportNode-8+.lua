@@ -29,7 +29,7 @@
   ARGV[9] now, epoch ms
   ARGV[10] the job id base of the traversal's checks without the check ("<stack>|<traversal>|",
            URI-encoded parts), or "" not to prepare the ready targets' jobs
-  ARGV[11] number n of patch arguments (field, JSON value, ...)
+  ARGV[11] number n of patch arguments (field's position in ROW_FIELDS, JSON value, ...)
   ARGV[12 .. 11+n] the patch
   then per target, in the order of KEYS[9..]: node key, required count, payload JSON, its
   check's field URI-encoded (the job id part)
@@ -45,18 +45,14 @@
 --- @include "rowFields"
 --- @include "conditionalWrite"
 
-local rowId = ARGV[2]
 local patchEnd = 11 + tonumber(ARGV[11])
-if rowId ~= "" then
-  local code, row, packed = conditionalWrite(KEYS[1], KEYS[2], rowId, ARGV[3], ARGV[4], ARGV[5], ARGV[6], 12, patchEnd)
+if ARGV[2] ~= "" then
+  local code, packed = conditionalWrite(KEYS[1], KEYS[2], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], 12, patchEnd, KEYS[3], ARGV[8], ARGV[7])
   if code == GONE then
     return {0, GONE}
   end
   if code ~= OK then
     return {0, code, packed}
-  end
-  if ARGV[7] ~= "" then
-    appendRowEvent(KEYS[3], ARGV[8], row, ARGV[7])
   end
 end
 if redis.call("EXISTS", KEYS[4]) == 0 then

@@ -15,7 +15,7 @@
   ARGV[6] the event's JSON list [time, stackName, traversalId, action, status, reason] (the
           row gives the rest, see appendRowEvent), or "" for no event
   ARGV[7] approximate maximum length of the event stream
-  ARGV[8..] patch: field, JSON value, ...
+  ARGV[8..] patch: field (its position in ROW_FIELDS), JSON value, ...
 
   Returns {code, the row packed as stored (see includes/rowFields.lua)}:
     1 (OK) and the row after the write;
@@ -26,12 +26,8 @@
 --- @include "rowFields"
 --- @include "conditionalWrite"
 
-local rowId = ARGV[1]
-local code, row, packed = conditionalWrite(KEYS[1], KEYS[2], rowId, ARGV[2], ARGV[3], ARGV[4], ARGV[5], 8, #ARGV)
+local code, packed = conditionalWrite(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], 8, #ARGV, KEYS[3], ARGV[7], ARGV[6])
 if code == GONE then
   return {GONE}
-end
-if code == OK and ARGV[6] ~= "" then
-  appendRowEvent(KEYS[3], ARGV[7], row, ARGV[6])
 end
 return {code, packed}

@@ -1,61 +1,133 @@
 --[[
-  The conditional row write shared by writeRow and reportNode, and the resource event a write
-  records. Needs the "codes" and "rowFields" includes.
+  The conditional row write shared by writeRow and reportNode, with the resource event of an
+  accepted write. Needs the "codes" and "rowFields" includes.
 
   conditionalWrite(stackKey, rowsKey, rowId, ifTraversal, ifVersion, ifHolder, setHolder,
-  patchFrom, patchTo) checks, in this order, that the stack and the row exist (else GONE),
-  that the stack's currentTraversal is ifTraversal (JSON; "" = any, else SUPERSEDED), that
-  the lock holder is ifHolder (JSON; "" = any, else LOCKED) and that the version is
-  ifVersion ("" = any, else VERSION); then writes the patch ARGV[patchFrom..patchTo] (field,
-  JSON value, ...), the new holder (JSON; "" = keep) and bumps the version: the row is read
-  once and written back once. Returns OK or the refusal code, the row's fields as they are
-  after the call (empty when GONE) and its stored (packed) text then (false when GONE) - what
-  a reply carries: one string, not a list of fields; nothing is written when refused.
+  patchFrom, patchTo, eventsKey, maxLen, event) checks, in this order, that the stack and the
+  row exist (else GONE), that the stack's currentTraversal is ifTraversal (JSON; "" = any, else
+  SUPERSEDED), that the lock holder is ifHolder (JSON; "" = any, else LOCKED) and that the
+  version is ifVersion ("" = any, else VERSION); then writes the patch
+  ARGV[patchFrom..patchTo] (field's position in ROW_FIELDS, JSON value, ...), the new holder
+  (JSON; "" = keep), bumps the version and, when `event` is not "", appends the write's
+  resource event (appendRowEvent) to eventsKey: the row is read once and written back once.
+  Returns OK or the refusal code and the row's stored (packed) text after the call (false when
+  GONE) - what a reply carries: one string, not a list of fields; nothing is written when refused.
+
+  The row is not split into its fields: rowSpans finds where each one ends, the conditions
+  read the two they test, and spliceRow copies the untouched runs of the stored text as they
+  are - the same text packRow makes of the patched fields (a test compares both).
 ]]
-local function conditionalWrite(stackKey, rowsKey, rowId, ifTraversal, ifVersion, ifHolder, setHolder, patchFrom, patchTo)
+
+--[[
+  Where the fields of a packed row are: cols[i] is the position of the ":" after field i's
+  length, ends[i] that of its last byte; n is how many fields there are.
+]]
+local function rowSpans(packed)
+  local find, sub = string.find, string.sub
+  local cols, ends = {}, {}
+  local n, pos, total = 0, 1, #packed
+  while pos <= total do
+    local colon = find(packed, ":", pos, true)
+    local last = colon + tonumber(sub(packed, pos, colon - 1))
+    n = n + 1
+    cols[n] = colon
+    ends[n] = last
+    pos = last + 1
+  end
+  return cols, ends, n
+end
+
+--[[
+  packRow of the fields of `packed` (spans from rowSpans) with `patched` (position -> JSON
+  text) set: untouched runs of fields are copied as one substring each.
+]]
+local function spliceRow(packed, ends, n, patched)
+  local sub = string.sub
+  local parts, k = {}, 0
+  local from = false
+  for i = 1, ROW_COUNT do
+    local value = patched[i]
+    if value == nil and i > n then
+      value = "null"
+    end
+    if value == nil then
+      if not from then
+        from = i == 1 and 1 or ends[i - 1] + 1
+      end
+    else
+      if from then
+        k = k + 1
+        parts[k] = sub(packed, from, ends[i - 1])
+        from = false
+      end
+      k = k + 1
+      parts[k] = #value .. ":" .. value
+    end
+  end
+  if from then
+    k = k + 1
+    parts[k] = sub(packed, from, ends[ROW_COUNT])
+  end
+  return table.concat(parts)
+end
+
+--[[
+  Append the resource event of a written row to the stack's stream (trimmed to about maxLen),
+  compact: field "r", a JSON list [resourceName, rowId, physicalId, time, stackName,
+  traversalId, action, status, reason] (decoded by src/event-stream.ts). The first three are
+  the row's, as written (their stored JSON text, spliced in as is); `rest` is the JSON list of
+  the others.
+]]
+local function appendRowEvent(eventsKey, maxLen, name, id, physicalId, rest)
+  local json = "[" .. name .. "," .. id .. "," .. physicalId .. "," .. string.sub(rest, 2)
+  redis.call("XADD", eventsKey, "MAXLEN", "~", maxLen, "*", "r", json)
+end
+
+local function conditionalWrite(stackKey, rowsKey, rowId, ifTraversal, ifVersion, ifHolder, setHolder, patchFrom, patchTo, eventsKey, maxLen, event)
   -- With a traversal condition, its read answers whether the stack exists (one call, not two).
   local current = false
   if ifTraversal ~= "" then
     current = redis.call("HGET", stackKey, "currentTraversal")
   end
   if not current and redis.call("EXISTS", stackKey) == 0 then
-    return GONE, {}, false
+    return GONE, false
   end
   local packed = redis.call("HGET", rowsKey, rowId)
   if not packed then
-    return GONE, {}, false
+    return GONE, false
   end
-  local row = unpackList(packed)
   if ifTraversal ~= "" and current ~= ifTraversal then
-    return SUPERSEDED, row, packed
+    return SUPERSEDED, packed
   end
-  if ifHolder ~= "" and row[ROW_INDEX.lockHolder] ~= ifHolder then
-    return LOCKED, row, packed
-  end
-  if ifVersion ~= "" and tonumber(row[ROW_INDEX.version]) ~= tonumber(ifVersion) then
-    return VERSION, row, packed
-  end
-  for i = patchFrom, patchTo - 1, 2 do
-    local at = ROW_INDEX[ARGV[i]]
-    if at ~= nil then
-      row[at] = ARGV[i + 1]
+  local sub = string.sub
+  local cols, ends, n = rowSpans(packed)
+  -- A field's text (nil when the row has no such field, as with a split row).
+  local function field(i)
+    if i > n then
+      return nil
     end
+    return sub(packed, cols[i] + 1, ends[i])
+  end
+  if ifHolder ~= "" and field(ROW_INDEX.lockHolder) ~= ifHolder then
+    return LOCKED, packed
+  end
+  local version = tonumber(field(ROW_INDEX.version))
+  if ifVersion ~= "" and version ~= tonumber(ifVersion) then
+    return VERSION, packed
+  end
+  local patched = {}
+  for i = patchFrom, patchTo - 1, 2 do
+    patched[tonumber(ARGV[i])] = ARGV[i + 1]
   end
   if setHolder ~= "" then
-    row[ROW_INDEX.lockHolder] = setHolder
+    patched[ROW_INDEX.lockHolder] = setHolder
   end
-  row[ROW_INDEX.version] = tostring(tonumber(row[ROW_INDEX.version]) + 1)
-  return OK, row, writeRowFields(rowsKey, rowId, row)
-end
-
---[[
-  Append the resource event of a written row (its fields, as written) to the stack's stream
-  (trimmed to about maxLen), compact: field "r", a JSON list [resourceName, rowId, physicalId,
-  time, stackName, traversalId, action, status, reason] (decoded by src/event-stream.ts). The
-  first three come from the row (its stored JSON text, spliced in as is); `rest` is the JSON
-  list of the others.
-]]
-local function appendRowEvent(eventsKey, maxLen, row, rest)
-  local json = "[" .. row[ROW_INDEX.name] .. "," .. row[ROW_INDEX.id] .. "," .. row[ROW_INDEX.physicalId] .. "," .. string.sub(rest, 2)
-  redis.call("XADD", eventsKey, "MAXLEN", "~", maxLen, "*", "r", json)
+  patched[ROW_INDEX.version] = tostring(version + 1)
+  local written = spliceRow(packed, ends, n, patched)
+  redis.call("HSET", rowsKey, rowId, written)
+  if event ~= "" then
+    local name, id, physicalId = ROW_INDEX.name, ROW_INDEX.id, ROW_INDEX.physicalId
+    appendRowEvent(eventsKey, maxLen, patched[name] or field(name), patched[id] or field(id), patched[physicalId] or field(physicalId), event)
+  end
+  return OK, written
 end

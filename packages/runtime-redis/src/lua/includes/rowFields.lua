@@ -12,16 +12,19 @@ local ROW_FIELDS = {"id", "name", "type", "templateId", "physicalId", "propertie
   "action", "status", "statusReason", "requires", "replaces", "replacedBy", "createdTraversal",
   "deletionPolicy", "lockHolder", "version", "updatedAt", "checkStatus", "driftedProperties", "checkedAt"}
 
--- Position of each property in ROW_FIELDS.
-local ROW_INDEX = {}
-for i, name in ipairs(ROW_FIELDS) do
-  ROW_INDEX[name] = i
-end
+-- Position of each property in ROW_FIELDS: a literal (a table built by a loop cost every call
+-- its rehashes; a test checks it against ROW_FIELDS).
+local ROW_INDEX = {id = 1, name = 2, type = 3, templateId = 4, physicalId = 5, properties = 6, attributes = 7,
+  action = 8, status = 9, statusReason = 10, requires = 11, replaces = 12, replacedBy = 13, createdTraversal = 14,
+  deletionPolicy = 15, lockHolder = 16, version = 17, updatedAt = 18, checkStatus = 19, driftedProperties = 20, checkedAt = 21}
+
+-- How many properties a row has (#ROW_FIELDS).
+local ROW_COUNT = 21
 
 -- The packed text of a row's fields (a list in ROW_FIELDS order).
 local function packRow(fields)
   local parts = {}
-  for i = 1, #ROW_FIELDS do
+  for i = 1, ROW_COUNT do
     local value = fields[i] or "null"
     parts[i] = #value .. ":" .. value
   end

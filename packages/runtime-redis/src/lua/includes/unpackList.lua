@@ -5,15 +5,18 @@
   first `limit` values are split.
 ]]
 local function unpackList(packed, limit)
+  local find, sub = string.find, string.sub
   local out = {}
+  local n = 0
   local pos = 1
   local total = #packed
   local most = limit or total
-  while pos <= total and #out < most do
-    local colon = string.find(packed, ":", pos, true)
-    local len = tonumber(string.sub(packed, pos, colon - 1))
-    out[#out + 1] = string.sub(packed, colon + 1, colon + len)
-    pos = colon + len + 1
+  while pos <= total and n < most do
+    local colon = find(packed, ":", pos, true)
+    local last = colon + tonumber(sub(packed, pos, colon - 1))
+    n = n + 1
+    out[n] = sub(packed, colon + 1, last)
+    pos = last + 1
   end
   return out
 end

@@ -1,0 +1,72 @@
+/**
+ * The conditional write's repack (`spliceRow` of `lua/includes/conditionalWrite.lua`: untouched
+ * runs of the stored text copied as they are) makes byte for byte the text of the whole-row
+ * repack it replaced (split every field, set the patched ones, `packRow`), for random rows -
+ * rows of today, rows stored before the check fields existed (18 fields) and non-ASCII text -
+ * and random patches; and the rows' ROW_INDEX literal is ROW_FIELDS' positions.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
+import { describe, it } from "vitest";
+import { ROW_FIELDS, pack } from "../src/codec.js";
+import { useTestRedis } from "./support/suite.js";
+
+const luaDir = fileURLToPath(new URL("../src/lua/includes/", import.meta.url));
+const include = (name: string): string => readFileSync(`${luaDir}${name}.lua`, "utf8").replace(/^---\s*@include.*$/gm, "");
+
+/** Both repacks of ARGV[1] (a packed row) with the patch ARGV[2..] (position, JSON, ...). */
+const LUA = `${include("codes")}${include("unpackList")}${include("rowFields")}${include("conditionalWrite")}
+local packed = ARGV[1]
+local row = unpackList(packed)
+local patched = {}
+for i = 2, #ARGV - 1, 2 do
+  row[tonumber(ARGV[i])] = ARGV[i + 1]
+  patched[tonumber(ARGV[i])] = ARGV[i + 1]
+end
+local cols, ends, n = rowSpans(packed)
+return {packRow(row), spliceRow(packed, ends, n, patched)}
+`;
+
+const redis = useTestRedis();
+const TEXTS = ["null", "0", "17", '""', '"x"', '"ünïcödé ✓"', "[]", "{}", '{"a":[1,2,{"b":"c:d"}]}', '"12:34"', `"${"long".repeat(40)}"`];
+
+/** A deterministic pseudo-random generator (mulberry32). */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe("conditional write's row splice", () => {
+  it("ROW_INDEX of rowFields.lua gives each field its position in ROW_FIELDS", () => {
+    const match = /local ROW_INDEX = \{([^}]*)\}/.exec(include("rowFields"));
+    const lua = Object.fromEntries([...(match?.[1] ?? "").matchAll(/(\w+) = (\d+)/g)].map((m) => [m[1], Number(m[2])]));
+    assert.deepEqual(lua, Object.fromEntries(ROW_FIELDS.map((f, i) => [f, i + 1])));
+    assert.match(include("rowFields"), new RegExp(`local ROW_COUNT = ${ROW_FIELDS.length}\\n`));
+  });
+
+  it("makes the text packRow makes of the patched fields, for random rows and patches", async () => {
+    const client = new Redis(redis.url);
+    try {
+      const sha = (await client.script("LOAD", LUA)) as string;
+      const next = random(11);
+      const pick = (): string => TEXTS[Math.floor(next() * TEXTS.length)] as string;
+      for (let round = 0; round < 400; round++) {
+        const count = round % 4 === 0 ? 18 : ROW_FIELDS.length;
+        const fields = Array.from({ length: count }, pick);
+        const patch: string[] = [];
+        for (let i = 1; i <= ROW_FIELDS.length; i++) if (next() < 0.4) patch.push(String(i), pick());
+        const [whole, spliced] = (await client.evalsha(sha, 0, pack(fields), ...patch)) as [string, string];
+        assert.equal(spliced, whole, `row ${JSON.stringify(fields)} patch ${JSON.stringify(patch)}`);
+      }
+    } finally {
+      client.disconnect();
+    }
+  });
+});

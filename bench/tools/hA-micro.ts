@@ -51,9 +51,16 @@ async function setup(): Promise<void> {
 
 const usec = new Map<string, number[]>();
 let bytes = new Map<string, number>();
+const cpu = new Map<string, number[]>();
+const redisCpu = async (): Promise<number> => {
+  const s = await client.info("cpu");
+  return Number(/used_cpu_user:([\d.]+)/.exec(s)?.[1]) + Number(/used_cpu_sys:([\d.]+)/.exec(s)?.[1]);
+};
 async function phase(name: string, run: (i: number) => Promise<unknown>): Promise<void> {
   await client.config("RESETSTAT");
+  const before = await redisCpu();
   for (let i = 1; i <= N; i++) await run(i);
+  cpu.set(name, [...(cpu.get(name) ?? []), ((await redisCpu()) - before) * 1e6 / N]);
   const s = await client.info("commandstats");
   const m = /cmdstat_evalsha:calls=(\d+),usec=(\d+)/.exec(s);
   if (m === null) throw new Error("no evalsha stats");
@@ -90,7 +97,8 @@ let totalMin = 0;
 for (const [name, xs] of usec) {
   total += median(xs);
   totalMin += Math.min(...xs);
-  console.log(`${name}: median ${median(xs).toFixed(2)} min ${Math.min(...xs).toFixed(2)} µs/call (runs ${xs.map((x) => x.toFixed(1)).join(" ")})`);
+  const c = cpu.get(name) ?? [];
+  console.log(`${name}: median ${median(xs).toFixed(2)} min ${Math.min(...xs).toFixed(2)} µs/call; redis CPU per call median ${median(c).toFixed(1)} min ${Math.min(...c).toFixed(1)} µs (runs ${xs.map((x) => x.toFixed(1)).join(" ")})`);
 }
 console.log(`total ${total.toFixed(1)} (min ${totalMin.toFixed(1)}) µs per check; argument bytes per call (last round): ${[...bytes.values()].map((b) => (b / N).toFixed(0)).join(" / ")}`);
 client.disconnect();

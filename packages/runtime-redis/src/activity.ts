@@ -5,7 +5,7 @@
  *   total concurrency, so reading it is cheap; a dead worker's job stays active until
  *   stalled-job recovery puts it back, and counts meanwhile - it will run again.
  * - queued: a zset in the stack's slot that enqueue (`prepareChecks-4`) adds to, and the
- *   job's claim (`claimCheck-8`) removes from. Those writes are not atomic with BullMQ's own,
+ *   job's claim (`claimCheck-1`) removes from. Those writes are not atomic with BullMQ's own,
  *   so an entry can outlive its job (its producer died between the two). Entries whose score
  *   is older than `verifyAfterMs` are checked against BullMQ, at most `VERIFY_BATCH` of them
  *   per call, oldest first, by one read-only script (`liveJobs-0+`: O(1) per job, never a

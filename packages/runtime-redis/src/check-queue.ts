@@ -6,7 +6,7 @@
  *
  * (each part URI-encoded). BullMQ ignores an add whose id exists, which absorbs a second
  * enqueue of a check still waiting - harmless, that job has read nothing yet. The generation
- * moves on when a job of the check starts (`claimCheck-8.lua`), so an enqueue after that
+ * moves on when a job of the check starts (`claimCheck-1.lua`), so an enqueue after that
  * start (a retrigger, a re-fire, a watchdog resume) makes a new job and is never lost.
  *
  * A job's name says what it does, for people looking at the queue (Bull Board, Taskforce):
@@ -17,7 +17,7 @@ import type { Job, JobsOptions, Queue } from "bullmq";
 import { CorruptMessageError, STACK_NODE, nodeKey, parseCheckMessage } from "@converge/core";
 import type { CheckMessage, SyncKey } from "@converge/core";
 import { json } from "./codec.js";
-import { stackIdProblem } from "./keys.js";
+import { stackIdProblem, syncTraversal } from "./keys.js";
 import { unexpectedReply } from "./script-codes.js";
 import { runScript } from "./script-loader.js";
 import type { StoreContext } from "./store-context.js";
@@ -208,7 +208,7 @@ export function parseJob(job: Pick<Job, "id" | "name" | "data">): ParsedJob {
   return { message, generation: Number(generation), jobId: id };
 }
 
-/** A check whose job id and name were given by a script (`prepareChecks-4`, `reportNode-8+`). */
+/** A check whose job id and name were given by a script (`prepareChecks-4`, `reportNode-1`). */
 export interface PreparedCheck {
   readonly message: CheckMessage;
   readonly jobId: string;
@@ -377,13 +377,13 @@ export function firstSyncRead(message: CheckMessage): SyncKey | null {
   return message.kind === "complete" ? STACK_NODE : null;
 }
 
-/** Keys and arguments of `claimCheck-8` for a job, run as attempt `attempt` of engine `engineId`. */
+/** Keys and arguments of `claimCheck-1` for a job, run as attempt `attempt` of engine `engineId`. */
 export function claimArgs(ctx: StoreContext, job: ParsedJob, staleGenerationTtlMs: number, attempt: string, engineId: string): { keys: string[]; args: string[] } {
   const m = job.message;
   const k = ctx.keys.stack(m.stackId);
   const sync = firstSyncRead(m);
   return {
-    keys: [k.stack, k.queued, k.rows, k.gens(m.traversalId), k.graph(m.traversalId), k.sync(m.traversalId, sync ?? STACK_NODE), k.syncCounts(m.traversalId), k.attempts],
+    keys: [k.stack],
     args: [
       job.jobId,
       checkField(m),
@@ -391,11 +391,12 @@ export function claimArgs(ctx: StoreContext, job: ParsedJob, staleGenerationTtlM
       json(m.traversalId),
       String(staleGenerationTtlMs),
       m.kind === "node" ? m.rowId : "",
-      sync === null ? "0" : "1",
+      sync ?? "",
       m.kind === "node" ? "1" : "0",
       attempt,
       engineId,
       String(SYNC_READ_PAGE),
+      syncTraversal(m.traversalId),
     ],
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The claim of a delivered job (`claimCheck-8`, one script call): the job is forgotten as
+ * The claim of a delivered job (`claimCheck-1`, one script call): the job is forgotten as
  * queued, its check's generation moves past it, the attempt is recorded as running, and the
  * stack record, the check's row, its first sync point and its report mark are read in the same
  * step. What it read is the delivery's claim (`Delivery.claim` of core's runtime contract),

@@ -94,6 +94,15 @@ export function stackIdProblem(stackId: string): string | null {
   return `stack id ${JSON.stringify(stackId)} cannot be stored in Redis: it must be non-empty and contain no braces`;
 }
 
+/**
+ * A traversal as sync point keys name it: "<UTF-16 length>:<id>" (the length keeps keys of
+ * different traversals and nodes apart). Scripts that name sync points themselves get it as
+ * an argument (`lua/includes/stackKeys.lua`).
+ */
+export function syncTraversal(traversalId: string): string {
+  return `${traversalId.length}:${traversalId}`;
+}
+
 function stackKeys(prefix: string, stackId: string): StackKeys {
   const problem = stackIdProblem(stackId);
   if (problem !== null) throw new RuntimeError(problem);
@@ -108,7 +117,7 @@ function stackKeys(prefix: string, stackId: string): StackKeys {
     events: `${base}:events`,
     tombstone: `${base}:tombstone`,
     graph: (t) => `${base}:graph:${t}`,
-    sync: (t, node) => `${base}:sync:${t.length}:${t}:${node}`,
+    sync: (t, node) => `${base}:sync:${syncTraversal(t)}:${node}`,
     syncIndex: (t) => `${base}:syncs:${t}`,
     syncCounts: (t) => `${base}:counts:${t}`,
     gens: (t) => `${base}:gens:${t}`,

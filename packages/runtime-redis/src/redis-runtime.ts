@@ -105,7 +105,7 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
     enqueueCopy: (message) => checks.enqueue([message]),
   });
   const isAlive = async (engineId: string): Promise<boolean> => host.localAlive(engineId) ?? leaseHeld(client, keys, engineId);
-  // Local engines answer from memory; others from the stack's attempts hash (claimCheck-8
+  // Local engines answer from memory; others from the stack's attempts hash (claimCheck-1
   // adds an attempt, its worker removes it when the attempt ends).
   const attemptRunning = async (engineId: string, attempt: string, stackId: string): Promise<boolean> =>
     host.localAttemptRunning(engineId, attempt) ?? (await command("HGET attempts", () => client.hget(keys.stack(stackId).attempts, attempt))) === engineId;

@@ -1,5 +1,5 @@
 /**
- * A node's report in one script (`reportNode-8+.lua`): its completion write with the write's
+ * A node's report in one script (`reportNode-1.lua`): its completion write with the write's
  * event, the merge into each target's sync point and the report mark - the contract's
  * optional `reportNode` - and the mark's read, `nodeReported`. With the runtime's queue, the
  * same script prepares the ready targets' jobs (ids with generations, queued marks, names, as
@@ -15,6 +15,7 @@ import { ScriptCode, unexpectedReply } from "./script-codes.js";
 import { runScript } from "./script-loader.js";
 import type { StoreContext } from "./store-context.js";
 import { command } from "./store-context.js";
+import { syncTraversal } from "./keys.js";
 import { appendWriteConditions, eventRest, writeResult } from "./store-rows.js";
 
 /** The field of a node's report mark in its traversal's readiness counts. */
@@ -35,8 +36,6 @@ function readyCheck(stackId: string, traversalId: string, key: SyncKey): CheckMe
  */
 export async function reportNode(ctx: StoreContext, report: NodeReport, add?: AddPrepared): Promise<NodeReportResult> {
   const { stackId, traversalId: t } = report;
-  const k = ctx.keys.stack(stackId);
-  const keys = [k.stack, k.rows, k.events, k.graph(t), k.syncIndex(t), k.syncCounts(t), k.gens(t), k.queued];
   const write = report.write;
   // "<stack>|<traversal>|" of every job id of the traversal (jobIdBase without the check).
   const base = add === undefined ? "" : `${encodeURIComponent(stackId)}|${encodeURIComponent(t)}|`;
@@ -44,14 +43,13 @@ export async function reportNode(ctx: StoreContext, report: NodeReport, add?: Ad
   const args: Array<string | number> = [report.sender];
   if (write === undefined) args.push("", "", "", "", "");
   else appendWriteConditions(args, write);
-  args.push(eventRest(report.event), ctx.maxEventsPerStack, Date.now(), base, 0);
+  args.push(eventRest(report.event), ctx.maxEventsPerStack, Date.now(), base, syncTraversal(t), 0);
   const countAt = args.length - 1;
   if (write !== undefined) args[countAt] = appendPatchPairs(args, write.patch);
   for (const target of report.targets) {
-    keys.push(k.sync(t, target.node));
     args.push(target.node, target.required, json(target.payload), add === undefined ? "" : encodeURIComponent(checkField(readyCheck(stackId, t, target.node))));
   }
-  const reply = await runScript(ctx.client, "reportNode", keys, args);
+  const reply = await runScript(ctx.client, "reportNode", [ctx.keys.stack(stackId).stack], args);
   if (!Array.isArray(reply) || (reply[0] !== 0 && reply[0] !== 1)) throw unexpectedReply("reportNode", reply);
   if (reply[0] === 0) {
     const refused = write === undefined ? undefined : writeResult(ctx, write, "reportNode", reply.slice(1));

@@ -54,8 +54,8 @@ function rowReply(ctx: StoreContext, stackId: string, script: string, reply: unk
 }
 
 /**
- * Append the arguments of a conditional write's conditions (ARGV of writeRow-3 from the row id,
- * and of reportNode-8+) to `out`; returns `out`.
+ * Append the arguments of a conditional write's conditions (ARGV of writeRow-1 from the row id,
+ * and of reportNode-1) to `out`; returns `out`.
  */
 export function appendWriteConditions(out: Array<string | number>, write: RowWrite): Array<string | number> {
   out.push(
@@ -81,17 +81,17 @@ export function eventRest(event: RowWriteEvent | undefined): string {
 
 /** Conditional row write (with the resource event of an accepted write, when given); bumps the version. */
 export async function writeRow(ctx: StoreContext, write: RowWrite, event?: RowWriteEvent): Promise<RowWriteResult> {
-  const k = ctx.keys.stack(write.stackId);
+  const stackKey = ctx.keys.stack(write.stackId).stack;
   // One argument list, filled in place (no intermediate lists to spread).
   const args = appendWriteConditions([], write);
   args.push(eventRest(event), ctx.maxEventsPerStack);
   appendPatchPairs(args, write.patch);
-  const reply = await runScript(ctx.client, "writeRow", [k.stack, k.rows, k.events], args);
+  const reply = await runScript(ctx.client, "writeRow", [stackKey], args);
   return writeResult(ctx, write, "writeRow", reply);
 }
 
 /**
- * The contract's result of a conditional write's `{code, packed row}` reply (writeRow-3,
+ * The contract's result of a conditional write's `{code, packed row}` reply (writeRow-1,
  * reportNode's refusal): the row as stored, one string - not a list of its fields.
  */
 export function writeResult(ctx: StoreContext, write: Pick<RowWrite, "stackId" | "rowId">, script: string, reply: unknown): RowWriteResult {

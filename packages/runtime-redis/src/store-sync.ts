@@ -35,7 +35,7 @@ export async function syncHas(ctx: StoreContext, stackId: string, traversalId: s
 /**
  * Entries of a sync point read by one script; a larger one (a fan-in's, a wide stack's
  * completion point) is read in HSCAN pages of this size, so no call is O(N). Also the limit
- * of `claimCheck-8`'s read.
+ * of `claimCheck-1`'s read.
  */
 export const SYNC_READ_PAGE = 1000;
 

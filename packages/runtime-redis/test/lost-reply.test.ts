@@ -14,6 +14,7 @@ import { createRedisRuntime } from "@converge/runtime-redis";
 import { startTcpProxy, uniquePrefix } from "@converge/runtime-redis/testing";
 import type { RedisCommandArgs } from "@converge/runtime-redis/testing";
 import { quiet, useTestRedis } from "./support/suite.js";
+import { scriptSha } from "../src/script-loader.js";
 
 const redis = useTestRedis();
 
@@ -25,11 +26,11 @@ const T: Template = {
 };
 
 /**
- * The write that takes the lock of an unlocked row: writeRow-3 (EVALSHA sha 3 keys) whose
- * ARGV[4] (required holder) is null and ARGV[5] (new holder) a string.
+ * The write that takes the lock of an unlocked row: writeRow-1 (EVALSHA of its sha, 1 key)
+ * whose ARGV[4] (required holder) is null and ARGV[5] (new holder) a string.
  */
 function isLockWrite(command: RedisCommandArgs): boolean {
-  return command[0]?.toUpperCase() === "EVALSHA" && command[2] === "3" && command[5]?.endsWith(":events") === true && command[9] === "null" && command[10]?.startsWith('"') === true;
+  return command[0]?.toUpperCase() === "EVALSHA" && command[1] === scriptSha("writeRow") && command[2] === "1" && command[7] === "null" && command[8]?.startsWith('"') === true;
 }
 
 async function waitFor(api: Engine, name: string, ms: number): Promise<StackInfo> {

@@ -1,7 +1,7 @@
 /**
  * The stack's queued set (what the watchdog's activity test reads) names exactly the jobs that
  * wait: a report that makes a successor ready marks it queued under the same job id the
- * runtime adds to BullMQ (`reportNode-8+` builds it from the traversal's id base), and the
+ * runtime adds to BullMQ (`reportNode-1` builds it from the traversal's id base), and the
  * successor's claim removes it again - so nothing is left once the stack is complete.
  */
 import assert from "node:assert/strict";

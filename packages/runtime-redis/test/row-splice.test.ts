@@ -3,7 +3,8 @@
  * runs of the stored text copied as they are) makes byte for byte the text of the whole-row
  * repack it replaced (split every field, set the patched ones, `packRow`), for random rows -
  * rows of today, rows stored before the check fields existed (18 fields) and non-ASCII text -
- * and random patches; and the rows' ROW_INDEX literal is ROW_FIELDS' positions.
+ * and random patches; and the rows' ROW_INDEX literal is ROW_FIELDS' positions. Keys that
+ * scripts name from the stack key (`lua/includes/stackKeys.lua`) are those of `src/keys.ts`.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -11,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { describe, it } from "vitest";
 import { ROW_FIELDS, pack } from "../src/codec.js";
+import { runtimeKeys, syncTraversal } from "../src/keys.js";
 import { useTestRedis } from "./support/suite.js";
 
 const luaDir = fileURLToPath(new URL("../src/lua/includes/", import.meta.url));
@@ -64,6 +66,26 @@ describe("conditional write's row splice", () => {
         for (let i = 1; i <= ROW_FIELDS.length; i++) if (next() < 0.4) patch.push(String(i), pick());
         const [whole, spliced] = (await client.evalsha(sha, 0, pack(fields), ...patch)) as [string, string];
         assert.equal(spliced, whole, `row ${JSON.stringify(fields)} patch ${JSON.stringify(patch)}`);
+      }
+    } finally {
+      client.disconnect();
+    }
+  });
+});
+
+describe("keys named in scripts", () => {
+  it("are the keys src/keys.ts names, for ASCII and non-ASCII traversals and nodes", async () => {
+    const lua = `${include("stackKeys")}
+local tk = ARGV[1]
+local t = traversalOf(tk)
+return {STACK_BASE .. "rows", STACK_BASE .. "events", STACK_BASE .. "queued", STACK_BASE .. "attempts", traversalKey("graph", t),
+  traversalKey("gens", t), traversalKey("counts", t), traversalKey("syncs", t), syncKey(tk, ARGV[2]), syncKey(tk, "$stack")}`;
+    const client = new Redis(redis.url);
+    try {
+      for (const [stackId, t, node] of [["3f2a-stack", "ed6b22d0-3c0d-4c8d-a229-1148089bdf08", "U:12"], ["s:ü", "t:1:ünï", "C:7"]] as const) {
+        const k = runtimeKeys("cv:x").stack(stackId);
+        const named = await client.eval(lua, 1, k.stack, syncTraversal(t), node);
+        assert.deepEqual(named, [k.rows, k.events, k.queued, k.attempts, k.graph(t), k.gens(t), k.syncCounts(t), k.syncIndex(t), k.sync(t, node), k.sync(t, "$stack")]);
       }
     } finally {
       client.disconnect();

@@ -8,15 +8,11 @@
   their job ids as prepareChecks-4 gives them - the generation of each check, the job
   recorded as queued - and the names of their jobs, so they go to BullMQ in the next call.
 
-  KEYS[1] stack hash
-  KEYS[2] rows hash
-  KEYS[3] event stream of the stack
-  KEYS[4] graph of the traversal (its existence means "the traversal is live")
-  KEYS[5] sync-point index of the traversal
-  KEYS[6] sync-point readiness counts of the traversal (node -> count; report marks)
-  KEYS[7] check generations of the traversal (hash: check field -> generation)
-  KEYS[8] queued checks of the stack (zset: job id -> enqueue time)
-  KEYS[9..] the targets' sync point hashes, in report order
+  KEYS[1] stack hash; the stack's other keys are named from it (includes/stackKeys.lua): its
+          rows hash, event stream and queued checks (zset: job id -> enqueue time), and the
+          traversal's graph (its existence means "the traversal is live"), sync-point index,
+          sync-point readiness counts (node -> count; report marks), check generations (check
+          field -> generation) and the targets' sync point hashes
   ARGV[1] sender node key
   ARGV[2] row id of the write, or "" for no write
   ARGV[3] write condition: currentTraversal (JSON) or ""
@@ -29,10 +25,11 @@
   ARGV[9] now, epoch ms
   ARGV[10] the job id base of the traversal's checks without the check ("<stack>|<traversal>|",
            URI-encoded parts), or "" not to prepare the ready targets' jobs
-  ARGV[11] number n of patch arguments (field's position in ROW_FIELDS, JSON value, ...)
-  ARGV[12 .. 11+n] the patch
-  then per target, in the order of KEYS[9..]: node key, required count, payload JSON, its
-  check's field URI-encoded (the job id part)
+  ARGV[11] the traversal as "<UTF-16 length>:<id>" (syncTraversal of src/keys.ts)
+  ARGV[12] number n of patch arguments (field's position in ROW_FIELDS, JSON value, ...)
+  ARGV[13 .. 12+n] the patch
+  then per target, in report order: node key, required count, payload JSON, its check's field
+  URI-encoded (the job id part)
 
   Returns {0, code, the row packed as stored} when the write is refused (-2 SUPERSEDED,
   -4 LOCKED, -3 VERSION; {0, -1} GONE without it): nothing written or merged;
@@ -44,10 +41,13 @@
 --- @include "codes"
 --- @include "rowFields"
 --- @include "conditionalWrite"
+--- @include "stackKeys"
 
-local patchEnd = 11 + tonumber(ARGV[11])
+local stackKey = KEYS[1]
+local rowsKey = STACK_BASE .. "rows"
+local patchEnd = 12 + tonumber(ARGV[12])
 if ARGV[2] ~= "" then
-  local code, packed = conditionalWrite(KEYS[1], KEYS[2], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], 12, patchEnd, KEYS[3], ARGV[8], ARGV[7])
+  local code, packed = conditionalWrite(stackKey, rowsKey, ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], 13, patchEnd, STACK_BASE .. "events", ARGV[8], ARGV[7])
   if code == GONE then
     return {0, GONE}
   end
@@ -55,9 +55,13 @@ if ARGV[2] ~= "" then
     return {0, code, packed}
   end
 end
-if redis.call("EXISTS", KEYS[4]) == 0 then
+local tk = ARGV[11]
+local t = traversalOf(tk)
+if redis.call("EXISTS", traversalKey("graph", t)) == 0 then
   return {1, GONE}
 end
+local indexKey = traversalKey("syncs", t)
+local countsKey = traversalKey("counts", t)
 local sender = ARGV[1]
 local prepare = ARGV[10] ~= ""
 -- The stack's name (for the ready targets' job names) is read once a target is ready.
@@ -65,36 +69,35 @@ local reply = {1, OK}
 if prepare then
   reply[3] = false
 end
-local arg = patchEnd + 1
-for i = 9, #KEYS do
+for arg = patchEnd + 1, #ARGV, 4 do
   local node = ARGV[arg]
+  local syncPoint = syncKey(tk, node)
   local count
-  if redis.call("HSET", KEYS[i], sender, ARGV[arg + 2]) == 1 then
-    redis.call("SADD", KEYS[5], KEYS[i])
-    count = redis.call("HINCRBY", KEYS[6], node, 1)
+  if redis.call("HSET", syncPoint, sender, ARGV[arg + 2]) == 1 then
+    redis.call("SADD", indexKey, syncPoint)
+    count = redis.call("HINCRBY", countsKey, node, 1)
   else
-    count = tonumber(redis.call("HGET", KEYS[6], node) or "0")
+    count = tonumber(redis.call("HGET", countsKey, node) or "0")
   end
   if count >= tonumber(ARGV[arg + 1]) then
     reply[#reply + 1] = node
     if prepare then
       if reply[3] == false then
-        reply[3] = redis.call("HGET", KEYS[1], "name")
+        reply[3] = redis.call("HGET", stackKey, "name")
       end
       local field = node
       local name = false
       if node == "$stack" then
         field = "complete"
       else
-        name = rowField(KEYS[2], string.sub(node, 3), "name")
+        name = rowField(rowsKey, string.sub(node, 3), "name")
       end
-      local gen = tonumber(redis.call("HGET", KEYS[7], field) or "0")
-      redis.call("ZADD", KEYS[8], tonumber(ARGV[9]), ARGV[10] .. ARGV[arg + 3] .. "|" .. gen)
+      local gen = tonumber(redis.call("HGET", traversalKey("gens", t), field) or "0")
+      redis.call("ZADD", STACK_BASE .. "queued", tonumber(ARGV[9]), ARGV[10] .. ARGV[arg + 3] .. "|" .. gen)
       reply[#reply + 1] = gen
       reply[#reply + 1] = name
     end
   end
-  arg = arg + 4
 end
-redis.call("HSET", KEYS[6], "reported:" .. sender, 1)
+redis.call("HSET", countsKey, "reported:" .. sender, 1)
 return reply

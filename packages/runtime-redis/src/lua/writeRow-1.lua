@@ -4,9 +4,8 @@
   write's resource event when one is given (atomically: the event exists if and only if the
   write was accepted).
 
-  KEYS[1] stack hash
-  KEYS[2] rows hash
-  KEYS[3] event stream of the stack
+  KEYS[1] stack hash; the stack's rows hash and event stream are named from it
+          (includes/stackKeys.lua)
   ARGV[1] row id
   ARGV[2] required currentTraversal of the stack (JSON), or "" for no condition
   ARGV[3] required version (integer), or "" for no condition
@@ -25,8 +24,9 @@
 --- @include "codes"
 --- @include "rowFields"
 --- @include "conditionalWrite"
+--- @include "stackKeys"
 
-local code, packed = conditionalWrite(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], 8, #ARGV, KEYS[3], ARGV[7], ARGV[6])
+local code, packed = conditionalWrite(KEYS[1], STACK_BASE .. "rows", ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], 8, #ARGV, STACK_BASE .. "events", ARGV[7], ARGV[6])
 if code == GONE then
   return {GONE}
 end

@@ -174,9 +174,10 @@ export function decodeStackFlat(key: string, flat: readonly string[]): StackReco
 }
 
 /**
- * Append `[position, JSON, ...]` of a row patch to `out` - each field as its position in
- * ROW_FIELDS counted from 1 (shorter than its name; the scripts index rows by it), unknown
- * and identity fields ignored; returns how many strings it appended (two per field).
+ * Append `[position, packed JSON, ...]` of a row patch to `out` - each field as its position
+ * in ROW_FIELDS counted from 1 (shorter than its name; the scripts index rows by it), its
+ * value as a packed row holds it (`<byte length>:<JSON>`, spliced into the stored row as is),
+ * unknown and identity fields ignored; returns how many strings it appended (two per field).
  */
 export function appendPatchPairs(out: Array<string | number>, patch: RowPatch): number {
   const from = out.length;
@@ -185,7 +186,10 @@ export function appendPatchPairs(out: Array<string | number>, patch: RowPatch): 
   for (const field in fields) {
     const value = fields[field];
     const at = value === undefined ? undefined : PATCHABLE.get(field);
-    if (at !== undefined && Object.hasOwn(fields, field)) out.push(at, json(value));
+    if (at !== undefined && Object.hasOwn(fields, field)) {
+      const text = json(value);
+      out.push(at, `${utf8Length(text)}:${text}`);
+    }
   }
   return out.length - from;
 }

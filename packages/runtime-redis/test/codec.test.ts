@@ -65,7 +65,10 @@ describe("stored fields", () => {
     const patch = Object.assign(Object.create({ status: "INHERITED" }) as object, { action: "CREATE", version: 9, id: "x", lockHolder: "e#a", properties: { a: 1 }, physicalId: undefined });
     const out: Array<string | number> = ["before"];
     assert.equal(appendPatchPairs(out, patch as RowPatch), 4);
-    // Each field as its position in ROW_FIELDS, counted from 1 (the scripts' row index).
-    assert.deepEqual(out, ["before", String(ROW_FIELDS.indexOf("action") + 1), '"CREATE"', String(ROW_FIELDS.indexOf("properties") + 1), '{"a":1}']);
+    // Each field as its position in ROW_FIELDS, counted from 1 (the scripts' row index), its value packed.
+    assert.deepEqual(out, ["before", String(ROW_FIELDS.indexOf("action") + 1), '8:"CREATE"', String(ROW_FIELDS.indexOf("properties") + 1), '7:{"a":1}']);
+    const unicode: Array<string | number> = [];
+    appendPatchPairs(unicode, { statusReason: "ü✓" } as RowPatch);
+    assert.deepEqual(unicode, [String(ROW_FIELDS.indexOf("statusReason") + 1), '7:"ü✓"']);
   });
 });

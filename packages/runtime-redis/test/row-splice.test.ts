@@ -25,14 +25,14 @@ local row = unpackList(packed)
 local patched = {}
 for i = 2, #ARGV - 1, 2 do
   row[tonumber(ARGV[i])] = ARGV[i + 1]
-  patched[tonumber(ARGV[i])] = ARGV[i + 1]
+  patched[tonumber(ARGV[i])] = #ARGV[i + 1] .. ":" .. ARGV[i + 1]
 end
 local cols, ends, n = rowSpans(packed)
 return {packRow(row), spliceRow(packed, ends, n, patched)}
 `;
 
 const redis = useTestRedis();
-const TEXTS = ["null", "0", "17", '""', '"x"', '"ünïcödé ✓"', "[]", "{}", '{"a":[1,2,{"b":"c:d"}]}', '"12:34"', `"${"long".repeat(40)}"`];
+const TEXTS = ["null", "0", "17", '""', '"x"', '"ünïcödé ✓"', "[]", "{}", '{"a":[1,2,{"b":"c:d"}]}', '"12:34"', '"1234567"', `"${"long".repeat(40)}"`, `"${"x".repeat(2000)}"`];
 
 /** A deterministic pseudo-random generator (mulberry32). */
 function random(seed: number): () => number {

@@ -26,7 +26,8 @@
   ARGV[10] the job id base of the traversal's checks without the check ("<stack>|<traversal>|",
            URI-encoded parts), or "" not to prepare the ready targets' jobs
   ARGV[11] the traversal as "<UTF-16 length>:<id>" (syncTraversal of src/keys.ts)
-  ARGV[12] number n of patch arguments (field's position in ROW_FIELDS, JSON value, ...)
+  ARGV[12] number n of patch arguments (field's position in ROW_FIELDS, its JSON value packed
+           as in a row - "<byte length>:<JSON>" - ...)
   ARGV[13 .. 12+n] the patch
   then per target, in report order: node key, required count, payload JSON, its check's field
   URI-encoded (the job id part)

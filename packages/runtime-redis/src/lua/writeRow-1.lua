@@ -14,7 +14,8 @@
   ARGV[6] the event's JSON list [time, stackName, traversalId, action, status, reason] (the
           row gives the rest, see appendRowEvent), or "" for no event
   ARGV[7] approximate maximum length of the event stream
-  ARGV[8..] patch: field (its position in ROW_FIELDS), JSON value, ...
+  ARGV[8..] patch: field (its position in ROW_FIELDS), its JSON value packed
+           ("<byte length>:<JSON>", as in a row), ...
 
   Returns {code, the row packed as stored (see includes/rowFields.lua)}:
     1 (OK) and the row after the write;

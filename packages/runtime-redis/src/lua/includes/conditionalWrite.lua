@@ -7,7 +7,8 @@
   row exist (else GONE), that the stack's currentTraversal is ifTraversal (JSON; "" = any, else
   SUPERSEDED), that the lock holder is ifHolder (JSON; "" = any, else LOCKED) and that the
   version is ifVersion ("" = any, else VERSION); then writes the patch
-  ARGV[patchFrom..patchTo] (field's position in ROW_FIELDS, JSON value, ...), the new holder
+  ARGV[patchFrom..patchTo] (field's position in ROW_FIELDS, its JSON value packed as a row
+  packs it - "<byte length>:<JSON>" - ...), the new holder
   (JSON; "" = keep), bumps the version and, when `event` is not "", appends the write's
   resource event (appendRowEvent) to eventsKey: the row is read once and written back once.
   Returns OK or the refusal code and the row's stored (packed) text after the call (false when
@@ -20,15 +21,26 @@
 
 --[[
   Where the fields of a packed row are: cols[i] is the position of the ":" after field i's
-  length, ends[i] that of its last byte; n is how many fields there are.
+  length, ends[i] that of its last byte; n is how many fields there are. A length of one or
+  two digits (most fields) is read from its bytes (one call, no string); others as text.
 ]]
 local function rowSpans(packed)
-  local find, sub = string.find, string.sub
+  local find, sub, byte = string.find, string.sub, string.byte
   local cols, ends = {}, {}
   local n, pos, total = 0, 1, #packed
   while pos <= total do
-    local colon = find(packed, ":", pos, true)
-    local last = colon + tonumber(sub(packed, pos, colon - 1))
+    local a, b, c = byte(packed, pos, pos + 2)
+    local colon, last
+    if b == 58 and a >= 48 and a <= 57 then
+      colon = pos + 1
+      last = colon + a - 48
+    elseif c == 58 and a >= 49 and a <= 57 and b >= 48 and b <= 57 then
+      colon = pos + 2
+      last = colon + a * 10 + b - 528
+    else
+      colon = find(packed, ":", pos, true)
+      last = colon + tonumber(sub(packed, pos, colon - 1))
+    end
     n = n + 1
     cols[n] = colon
     ends[n] = last
@@ -38,8 +50,9 @@ local function rowSpans(packed)
 end
 
 --[[
-  packRow of the fields of `packed` (spans from rowSpans) with `patched` (position -> JSON
-  text) set: untouched runs of fields are copied as one substring each.
+  packRow of the fields of `packed` (spans from rowSpans) with `patched` set (position -> the
+  field packed, "<byte length>:<JSON>"): untouched runs of fields are copied as one substring
+  each, patched fields as they are given.
 ]]
 local function spliceRow(packed, ends, n, patched)
   local sub = string.sub
@@ -48,7 +61,7 @@ local function spliceRow(packed, ends, n, patched)
   for i = 1, ROW_COUNT do
     local value = patched[i]
     if value == nil and i > n then
-      value = "null"
+      value = "4:null"
     end
     if value == nil then
       if not from then
@@ -61,7 +74,7 @@ local function spliceRow(packed, ends, n, patched)
         from = false
       end
       k = k + 1
-      parts[k] = #value .. ":" .. value
+      parts[k] = value
     end
   end
   if from then
@@ -117,17 +130,25 @@ local function conditionalWrite(stackKey, rowsKey, rowId, ifTraversal, ifVersion
   end
   local patched = {}
   for i = patchFrom, patchTo - 1, 2 do
-    patched[tonumber(ARGV[i])] = ARGV[i + 1]
+    patched[ARGV[i] + 0] = ARGV[i + 1]
   end
   if setHolder ~= "" then
-    patched[ROW_INDEX.lockHolder] = setHolder
+    patched[ROW_INDEX.lockHolder] = #setHolder .. ":" .. setHolder
   end
-  patched[ROW_INDEX.version] = tostring(version + 1)
+  local bumped = tostring(version + 1)
+  patched[ROW_INDEX.version] = #bumped .. ":" .. bumped
   local written = spliceRow(packed, ends, n, patched)
   redis.call("HSET", rowsKey, rowId, written)
   if event ~= "" then
-    local name, id, physicalId = ROW_INDEX.name, ROW_INDEX.id, ROW_INDEX.physicalId
-    appendRowEvent(eventsKey, maxLen, patched[name] or field(name), patched[id] or field(id), patched[physicalId] or field(physicalId), event)
+    -- The row's field i as written: its patched text without its length, else as stored.
+    local function after(i)
+      local value = patched[i]
+      if value == nil then
+        return field(i)
+      end
+      return sub(value, string.find(value, ":", 1, true) + 1)
+    end
+    appendRowEvent(eventsKey, maxLen, after(ROW_INDEX.name), after(ROW_INDEX.id), after(ROW_INDEX.physicalId), event)
   end
   return OK, written
 end

@@ -3,7 +3,8 @@
  * runs of the stored text copied as they are) makes byte for byte the text of the whole-row
  * repack it replaced (split every field, set the patched ones, `packRow`), for random rows -
  * rows of today, rows stored before the check fields existed (18 fields) and non-ASCII text -
- * and random patches; and the rows' ROW_INDEX literal is ROW_FIELDS' positions. Keys that
+ * and random patches, and reads each field as the whole split does; the rows' ROW_INDEX
+ * literal and rowPositions.lua's constants are ROW_FIELDS' positions. Keys that
  * scripts name from the stack key (`lua/includes/stackKeys.lua`) are those of `src/keys.ts`.
  */
 import assert from "node:assert/strict";
@@ -19,7 +20,7 @@ const luaDir = fileURLToPath(new URL("../src/lua/includes/", import.meta.url));
 const include = (name: string): string => readFileSync(`${luaDir}${name}.lua`, "utf8").replace(/^---\s*@include.*$/gm, "");
 
 /** Both repacks of ARGV[1] (a packed row) with the patch ARGV[2..] (position, JSON, ...). */
-const LUA = `${include("codes")}${include("unpackList")}${include("rowFields")}${include("conditionalWrite")}
+const LUA = `${include("codes")}${include("unpackList")}${include("rowPositions")}${include("rowFields")}${include("conditionalWrite")}
 local packed = ARGV[1]
 local row = unpackList(packed)
 local patched = {}
@@ -28,6 +29,13 @@ for i = 2, #ARGV - 1, 2 do
   patched[tonumber(ARGV[i])] = #ARGV[i + 1] .. ":" .. ARGV[i + 1]
 end
 local cols, ends, n = rowSpans(packed)
+local texts = {}
+for i = 1, ROW_COUNT + 1 do
+  texts[i] = rowText(packed, i) or false
+  if texts[i] ~= (spanText(packed, cols, ends, n, i) or false) or texts[i] ~= (unpackList(packed)[i] or false) then
+    return "field " .. i .. " read apart"
+  end
+end
 return {packRow(row), spliceRow(packed, ends, n, patched)}
 `;
 
@@ -50,7 +58,9 @@ describe("conditional write's row splice", () => {
     const match = /local ROW_INDEX = \{([^}]*)\}/.exec(include("rowFields"));
     const lua = Object.fromEntries([...(match?.[1] ?? "").matchAll(/(\w+) = (\d+)/g)].map((m) => [m[1], Number(m[2])]));
     assert.deepEqual(lua, Object.fromEntries(ROW_FIELDS.map((f, i) => [f, i + 1])));
-    assert.match(include("rowFields"), new RegExp(`local ROW_COUNT = ${ROW_FIELDS.length}\\n`));
+    const positions = Object.fromEntries([...include("rowPositions").matchAll(/^local (\w+) = (\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
+    const at = (field: string): number => ROW_FIELDS.indexOf(field as never) + 1;
+    assert.deepEqual(positions, { ROW_COUNT: ROW_FIELDS.length, AT_ID: at("id"), AT_NAME: at("name"), AT_PHYSICAL_ID: at("physicalId"), AT_LOCK_HOLDER: at("lockHolder"), AT_VERSION: at("version") });
   });
 
   it("makes the text packRow makes of the patched fields, for random rows and patches", async () => {

@@ -40,7 +40,6 @@
   false}.
 ]]
 --- @include "codes"
---- @include "rowFields"
 --- @include "conditionalWrite"
 --- @include "stackKeys"
 
@@ -91,7 +90,7 @@ for arg = patchEnd + 1, #ARGV, 4 do
       if node == "$stack" then
         field = "complete"
       else
-        name = rowField(rowsKey, string.sub(node, 3), "name")
+        name = rowText(redis.call("HGET", rowsKey, string.sub(node, 3)) or "", AT_NAME) or false
       end
       local gen = tonumber(redis.call("HGET", traversalKey("gens", t), field) or "0")
       redis.call("ZADD", STACK_BASE .. "queued", tonumber(ARGV[9]), ARGV[10] .. ARGV[arg + 3] .. "|" .. gen)

@@ -23,7 +23,6 @@
     {-1} (GONE) when the stack or the row does not exist.
 ]]
 --- @include "codes"
---- @include "rowFields"
 --- @include "conditionalWrite"
 --- @include "stackKeys"
 

@@ -1,6 +1,6 @@
 --[[
   The conditional row write shared by writeRow and reportNode, with the resource event of an
-  accepted write. Needs the "codes" and "rowFields" includes.
+  accepted write, and rowText (one field of a packed row). Needs the "codes" include.
 
   conditionalWrite(stackKey, rowsKey, rowId, ifTraversal, ifVersion, ifHolder, setHolder,
   patchFrom, patchTo, eventsKey, maxLen, event) checks, in this order, that the stack and the
@@ -18,6 +18,7 @@
   read the two they test, and spliceRow copies the untouched runs of the stored text as they
   are - the same text packRow makes of the patched fields (a test compares both).
 ]]
+--- @include "rowPositions"
 
 --[[
   Where the fields of a packed row are: cols[i] is the position of the ":" after field i's
@@ -96,6 +97,44 @@ local function appendRowEvent(eventsKey, maxLen, name, id, physicalId, rest)
   redis.call("XADD", eventsKey, "MAXLEN", "~", maxLen, "*", "r", json)
 end
 
+-- Field i's text from spans of rowSpans (nil when the row has no such field, as a split row).
+local function spanText(packed, cols, ends, n, i)
+  if i > n then
+    return nil
+  end
+  return string.sub(packed, cols[i] + 1, ends[i])
+end
+
+-- Field i of a row as written: its patched text (packed) without its length, else as stored.
+local function writtenText(packed, cols, ends, n, patched, i)
+  local value = patched[i]
+  if value == nil then
+    return spanText(packed, cols, ends, n, i)
+  end
+  return string.sub(value, string.find(value, ":", 1, true) + 1)
+end
+
+--[[
+  Field i of a packed row (JSON text; nil when it has fewer fields): only the fields before it
+  are walked, none split.
+]]
+local function rowText(packed, i)
+  local find, sub = string.find, string.sub
+  local pos = 1
+  for _ = 2, i do
+    local colon = find(packed, ":", pos, true)
+    if not colon then
+      return nil
+    end
+    pos = colon + tonumber(sub(packed, pos, colon - 1)) + 1
+  end
+  local colon = find(packed, ":", pos, true)
+  if not colon then
+    return nil
+  end
+  return sub(packed, colon + 1, colon + tonumber(sub(packed, pos, colon - 1)))
+end
+
 local function conditionalWrite(stackKey, rowsKey, rowId, ifTraversal, ifVersion, ifHolder, setHolder, patchFrom, patchTo, eventsKey, maxLen, event)
   -- With a traversal condition, its read answers whether the stack exists (one call, not two).
   local current = false
@@ -112,19 +151,11 @@ local function conditionalWrite(stackKey, rowsKey, rowId, ifTraversal, ifVersion
   if ifTraversal ~= "" and current ~= ifTraversal then
     return SUPERSEDED, packed
   end
-  local sub = string.sub
   local cols, ends, n = rowSpans(packed)
-  -- A field's text (nil when the row has no such field, as with a split row).
-  local function field(i)
-    if i > n then
-      return nil
-    end
-    return sub(packed, cols[i] + 1, ends[i])
-  end
-  if ifHolder ~= "" and field(ROW_INDEX.lockHolder) ~= ifHolder then
+  if ifHolder ~= "" and spanText(packed, cols, ends, n, AT_LOCK_HOLDER) ~= ifHolder then
     return LOCKED, packed
   end
-  local version = tonumber(field(ROW_INDEX.version))
+  local version = tonumber(spanText(packed, cols, ends, n, AT_VERSION))
   if ifVersion ~= "" and version ~= tonumber(ifVersion) then
     return VERSION, packed
   end
@@ -133,22 +164,16 @@ local function conditionalWrite(stackKey, rowsKey, rowId, ifTraversal, ifVersion
     patched[ARGV[i] + 0] = ARGV[i + 1]
   end
   if setHolder ~= "" then
-    patched[ROW_INDEX.lockHolder] = #setHolder .. ":" .. setHolder
+    patched[AT_LOCK_HOLDER] = #setHolder .. ":" .. setHolder
   end
   local bumped = tostring(version + 1)
-  patched[ROW_INDEX.version] = #bumped .. ":" .. bumped
+  patched[AT_VERSION] = #bumped .. ":" .. bumped
   local written = spliceRow(packed, ends, n, patched)
   redis.call("HSET", rowsKey, rowId, written)
   if event ~= "" then
-    -- The row's field i as written: its patched text without its length, else as stored.
-    local function after(i)
-      local value = patched[i]
-      if value == nil then
-        return field(i)
-      end
-      return sub(value, string.find(value, ":", 1, true) + 1)
-    end
-    appendRowEvent(eventsKey, maxLen, after(ROW_INDEX.name), after(ROW_INDEX.id), after(ROW_INDEX.physicalId), event)
+    local name = writtenText(packed, cols, ends, n, patched, AT_NAME)
+    local id = writtenText(packed, cols, ends, n, patched, AT_ID)
+    appendRowEvent(eventsKey, maxLen, name, id, writtenText(packed, cols, ends, n, patched, AT_PHYSICAL_ID), event)
   end
   return OK, written
 end

@@ -4,9 +4,10 @@
   format of pack() in src/codec.ts). One HGET reads a row whole and one HSET writes it, with
   no per-property field names stored. Scripts compare and copy JSON text and never decode or
   re-encode user data. ROW_FIELDS is the order of every row reply; it mirrors ROW_FIELDS of
-  src/codec.ts (a test checks both). Needs the "unpackList" include.
+  src/codec.ts (a test checks both).
 ]]
 --- @include "unpackList"
+--- @include "rowPositions"
 
 local ROW_FIELDS = {"id", "name", "type", "templateId", "physicalId", "properties", "attributes",
   "action", "status", "statusReason", "requires", "replaces", "replacedBy", "createdTraversal",
@@ -17,9 +18,6 @@ local ROW_FIELDS = {"id", "name", "type", "templateId", "physicalId", "propertie
 local ROW_INDEX = {id = 1, name = 2, type = 3, templateId = 4, physicalId = 5, properties = 6, attributes = 7,
   action = 8, status = 9, statusReason = 10, requires = 11, replaces = 12, replacedBy = 13, createdTraversal = 14,
   deletionPolicy = 15, lockHolder = 16, version = 17, updatedAt = 18, checkStatus = 19, driftedProperties = 20, checkedAt = 21}
-
--- How many properties a row has (#ROW_FIELDS).
-local ROW_COUNT = 21
 
 -- The packed text of a row's fields (a list in ROW_FIELDS order).
 local function packRow(fields)

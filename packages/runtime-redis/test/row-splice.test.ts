@@ -20,7 +20,7 @@ const luaDir = fileURLToPath(new URL("../src/lua/includes/", import.meta.url));
 const include = (name: string): string => readFileSync(`${luaDir}${name}.lua`, "utf8").replace(/^---\s*@include.*$/gm, "");
 
 /** Both repacks of ARGV[1] (a packed row) with the patch ARGV[2..] (position, JSON, ...). */
-const LUA = `${include("codes")}${include("unpackList")}${include("rowPositions")}${include("rowFields")}${include("conditionalWrite")}
+const LUA = `${include("codes")}${include("unpackList")}${include("rowPositions")}${include("rowFields")}${include("conditionalWrite")}${include("rowText")}
 local packed = ARGV[1]
 local row = unpackList(packed)
 local patched = {}

@@ -41,6 +41,7 @@
 ]]
 --- @include "codes"
 --- @include "conditionalWrite"
+--- @include "rowText"
 --- @include "stackKeys"
 
 local stackKey = KEYS[1]

@@ -1,6 +1,6 @@
 --[[
   The conditional row write shared by writeRow and reportNode, with the resource event of an
-  accepted write, and rowText (one field of a packed row). Needs the "codes" include.
+  accepted write. Needs the "codes" include.
 
   conditionalWrite(stackKey, rowsKey, rowId, ifTraversal, ifVersion, ifHolder, setHolder,
   patchFrom, patchTo, eventsKey, maxLen, event) checks, in this order, that the stack and the
@@ -8,9 +8,9 @@
   SUPERSEDED), that the lock holder is ifHolder (JSON; "" = any, else LOCKED) and that the
   version is ifVersion ("" = any, else VERSION); then writes the patch
   ARGV[patchFrom..patchTo] (field's position in ROW_FIELDS, its JSON value packed as a row
-  packs it - "<byte length>:<JSON>" - ...), the new holder
-  (JSON; "" = keep), bumps the version and, when `event` is not "", appends the write's
-  resource event (appendRowEvent) to eventsKey: the row is read once and written back once.
+  packs it - "<byte length>:<JSON>" - ...) and the new holder (JSON; "" = keep), bumps the
+  version and, when `event` is not "", appends the write's resource event (appendRowEvent)
+  to eventsKey: the row is read once and written back once.
   Returns OK or the refusal code and the row's stored (packed) text after the call (false when
   GONE) - what a reply carries: one string, not a list of fields; nothing is written when refused.
 
@@ -112,27 +112,6 @@ local function writtenText(packed, cols, ends, n, patched, i)
     return spanText(packed, cols, ends, n, i)
   end
   return string.sub(value, string.find(value, ":", 1, true) + 1)
-end
-
---[[
-  Field i of a packed row (JSON text; nil when it has fewer fields): only the fields before it
-  are walked, none split.
-]]
-local function rowText(packed, i)
-  local find, sub = string.find, string.sub
-  local pos = 1
-  for _ = 2, i do
-    local colon = find(packed, ":", pos, true)
-    if not colon then
-      return nil
-    end
-    pos = colon + tonumber(sub(packed, pos, colon - 1)) + 1
-  end
-  local colon = find(packed, ":", pos, true)
-  if not colon then
-    return nil
-  end
-  return sub(packed, colon + 1, colon + tonumber(sub(packed, pos, colon - 1)))
 end
 
 local function conditionalWrite(stackKey, rowsKey, rowId, ifTraversal, ifVersion, ifHolder, setHolder, patchFrom, patchTo, eventsKey, maxLen, event)

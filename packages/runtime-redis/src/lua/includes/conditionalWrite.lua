@@ -14,75 +14,82 @@
   Returns OK or the refusal code and the row's stored (packed) text after the call (false when
   GONE) - what a reply carries: one string, not a list of fields; nothing is written when refused.
 
-  The row is not split into its fields: rowSpans finds where each one ends, the conditions
-  read the two they test, and spliceRow copies the untouched runs of the stored text as they
-  are - the same text packRow makes of the patched fields (a test compares both).
+  The row is not split into its fields: one walk (walkRow) finds where each one ends, reads
+  the two the conditions test and copies the untouched runs of the stored text as they are -
+  the same text packRow makes of the patched fields (a test compares both).
 ]]
 --- @include "rowPositions"
 
 --[[
-  Where the fields of a packed row are: cols[i] is the position of the ":" after field i's
-  length, ends[i] that of its last byte; n is how many fields there are. A length of one or
-  two digits (most fields) is read from its bytes (one call, no string); others as text.
+  One walk over a packed row's fields, making the text it has once `patched` (position -> the
+  field packed, "<byte length>:<JSON>"; false = as stored) is set: runs of untouched fields
+  are copied as one substring each, patched ones as given, a field the row lacks (stored
+  before it existed) as "4:null"; fields past ROW_COUNT are dropped - what packRow makes of
+  the split fields (a test compares both). The version is left to the caller: parts[versionAt]
+  is false. Returns parts, how many there are, versionAt, the stored texts of the lock holder
+  and the version (nil when absent) and, when `texts` is a table, the stored texts of the id,
+  name and physicalId there (by position). Lengths of one or two digits (most fields) are read
+  from their bytes (one call, no string), longer ones as text.
 ]]
-local function rowSpans(packed)
+local function walkRow(packed, patched, texts)
   local find, sub, byte = string.find, string.sub, string.byte
-  local cols, ends = {}, {}
-  local n, pos, total = 0, 1, #packed
-  while pos <= total do
-    local a, b, c = byte(packed, pos, pos + 2)
-    local colon, last
-    if b == 58 and a >= 48 and a <= 57 then
-      colon = pos + 1
-      last = colon + a - 48
-    elseif c == 58 and a >= 49 and a <= 57 and b >= 48 and b <= 57 then
-      colon = pos + 2
-      last = colon + a * 10 + b - 528
-    else
-      colon = find(packed, ":", pos, true)
-      last = colon + tonumber(sub(packed, pos, colon - 1))
-    end
-    n = n + 1
-    cols[n] = colon
-    ends[n] = last
-    pos = last + 1
-  end
-  return cols, ends, n
-end
-
---[[
-  packRow of the fields of `packed` (spans from rowSpans) with `patched` set (position -> the
-  field packed, "<byte length>:<JSON>"): untouched runs of fields are copied as one substring
-  each, patched fields as they are given.
-]]
-local function spliceRow(packed, ends, n, patched)
-  local sub = string.sub
-  local parts, k = {}, 0
-  local from = false
+  -- Presized (as many parts as a row can need): growing a table costs more than the walk.
+  local parts = {false, false, false, false, false, false, false, false, false, false, false,
+    false, false, false, false, false, false, false, false, false, false}
+  local k, versionAt, holder, version = 0, 0, nil, nil
+  local pos, total = 1, #packed
+  local from = 1
   for i = 1, ROW_COUNT do
     local value = patched[i]
-    if value == nil and i > n then
+    if i == AT_VERSION then
+      value = false
+    end
+    local colon, last
+    if pos <= total then
+      local a, b, c = byte(packed, pos, pos + 2)
+      if b == 58 and a >= 48 and a <= 57 then
+        colon = pos + 1
+        last = colon + a - 48
+      elseif c == 58 and a >= 49 and a <= 57 and b >= 48 and b <= 57 then
+        colon = pos + 2
+        last = colon + a * 10 + b - 528
+      else
+        colon = find(packed, ":", pos, true)
+        last = colon + tonumber(sub(packed, pos, colon - 1))
+      end
+      if i == AT_LOCK_HOLDER then
+        holder = sub(packed, colon + 1, last)
+      elseif i == AT_VERSION then
+        version = sub(packed, colon + 1, last)
+      elseif texts and not value and (i == AT_ID or i == AT_NAME or i == AT_PHYSICAL_ID) then
+        texts[i] = sub(packed, colon + 1, last)
+      end
+    elseif not value and i ~= AT_VERSION then
       value = "4:null"
     end
-    if value == nil then
-      if not from then
-        from = i == 1 and 1 or ends[i - 1] + 1
-      end
-    else
-      if from then
+    if value or i == AT_VERSION then
+      if from and from < pos then
         k = k + 1
-        parts[k] = sub(packed, from, ends[i - 1])
-        from = false
+        parts[k] = sub(packed, from, pos - 1)
       end
+      from = false
       k = k + 1
       parts[k] = value
+      if i == AT_VERSION then
+        versionAt = k
+      end
+    elseif not from then
+      from = pos
+    end
+    if last then
+      pos = last + 1
     end
   end
-  if from then
+  if from and from < pos then
     k = k + 1
-    parts[k] = sub(packed, from, ends[ROW_COUNT])
+    parts[k] = sub(packed, from, pos - 1)
   end
-  return table.concat(parts)
+  return parts, k, versionAt, holder, version
 end
 
 --[[
@@ -97,19 +104,11 @@ local function appendRowEvent(eventsKey, maxLen, name, id, physicalId, rest)
   redis.call("XADD", eventsKey, "MAXLEN", "~", maxLen, "*", "r", json)
 end
 
--- Field i's text from spans of rowSpans (nil when the row has no such field, as a split row).
-local function spanText(packed, cols, ends, n, i)
-  if i > n then
-    return nil
-  end
-  return string.sub(packed, cols[i] + 1, ends[i])
-end
-
 -- Field i of a row as written: its patched text (packed) without its length, else as stored.
-local function writtenText(packed, cols, ends, n, patched, i)
+local function writtenText(patched, texts, i)
   local value = patched[i]
-  if value == nil then
-    return spanText(packed, cols, ends, n, i)
+  if not value then
+    return texts[i]
   end
   return string.sub(value, string.find(value, ":", 1, true) + 1)
 end
@@ -130,29 +129,30 @@ local function conditionalWrite(stackKey, rowsKey, rowId, ifTraversal, ifVersion
   if ifTraversal ~= "" and current ~= ifTraversal then
     return SUPERSEDED, packed
   end
-  local cols, ends, n = rowSpans(packed)
-  if ifHolder ~= "" and spanText(packed, cols, ends, n, AT_LOCK_HOLDER) ~= ifHolder then
-    return LOCKED, packed
-  end
-  local version = tonumber(spanText(packed, cols, ends, n, AT_VERSION))
-  if ifVersion ~= "" and version ~= tonumber(ifVersion) then
-    return VERSION, packed
-  end
-  local patched = {}
+  -- Presized like the walk's parts, false = as stored.
+  local patched = {false, false, false, false, false, false, false, false, false, false, false,
+    false, false, false, false, false, false, false, false, false, false}
   for i = patchFrom, patchTo - 1, 2 do
     patched[ARGV[i] + 0] = ARGV[i + 1]
   end
   if setHolder ~= "" then
     patched[AT_LOCK_HOLDER] = #setHolder .. ":" .. setHolder
   end
-  local bumped = tostring(version + 1)
-  patched[AT_VERSION] = #bumped .. ":" .. bumped
-  local written = spliceRow(packed, ends, n, patched)
+  local texts = event ~= "" and {} or nil
+  local parts, k, versionAt, holder, version = walkRow(packed, patched, texts)
+  if ifHolder ~= "" and holder ~= ifHolder then
+    return LOCKED, packed
+  end
+  if ifVersion ~= "" and tonumber(version) ~= tonumber(ifVersion) then
+    return VERSION, packed
+  end
+  local bumped = tostring(tonumber(version) + 1)
+  parts[versionAt] = #bumped .. ":" .. bumped
+  local written = table.concat(parts, "", 1, k)
   redis.call("HSET", rowsKey, rowId, written)
-  if event ~= "" then
-    local name = writtenText(packed, cols, ends, n, patched, AT_NAME)
-    local id = writtenText(packed, cols, ends, n, patched, AT_ID)
-    appendRowEvent(eventsKey, maxLen, name, id, writtenText(packed, cols, ends, n, patched, AT_PHYSICAL_ID), event)
+  if texts then
+    local name, id = writtenText(patched, texts, AT_NAME), writtenText(patched, texts, AT_ID)
+    appendRowEvent(eventsKey, maxLen, name, id, writtenText(patched, texts, AT_PHYSICAL_ID), event)
   end
   return OK, written
 end

@@ -74,7 +74,7 @@ async function runClaimed(deps: HostDeps, ends: AttemptEnds, slot: Slot, parsed:
     if (isTracked(message)) await command("ZADD queued", () => ctx.client.zadd(ctx.keys.stack(message.stackId).queued, Date.now(), parsed.jobId));
     return { kind: "handback", job: parsed };
   }
-  await events.flush();
+  if (!events.untouched()) await events.flush();
   if (result === "done") return { kind: "done", job: parsed };
   if (result.error instanceof CorruptMessageError) return { kind: "corrupt", error: result.error };
   return { kind: "failed", job: parsed, error: result.error };

@@ -78,7 +78,8 @@ export async function shutDownBull(deps: HostDeps, slot: Slot, graceMs: number):
     slot.dead = true;
     await slot.lease.release().catch(() => undefined);
     if (slot.inflight.size > 0) deps.settings.logger.warn(`engine ${slot.engineId}: handing ${slot.inflight.size} running checks back to the queue after the grace period`);
-    for (const handBack of slot.inflight.values()) handBack();
+    slot.signals.handBack();
+    for (const handBack of slot.inflight.values()) handBack("handback");
     await closed;
   }
   slot.connection?.disconnect();

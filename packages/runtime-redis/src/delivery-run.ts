@@ -34,10 +34,11 @@ export async function runJob(deps: HostDeps, ends: AttemptEnds, slot: Slot, job:
   }
   if (slot.dead) return { kind: "handback", job: null };
   const attempt = randomUUID();
-  const delivery = new AbortController();
-  slot.attempts.set(attempt, delivery);
+  // Aborted when the lease lapses or the slot hands its checks back (shared: `SlotSignals`).
+  const signal = slot.signals.current();
+  slot.attempts.add(attempt);
   try {
-    return await runClaimed(deps, ends, slot, parsed, attempt, delivery, crashAfterOps);
+    return await runClaimed(deps, ends, slot, parsed, attempt, signal, crashAfterOps);
   } finally {
     slot.attempts.delete(attempt);
     ends.end(deps.ctx.keys.stack(parsed.message.stackId).attempts, attempt);
@@ -45,7 +46,7 @@ export async function runJob(deps: HostDeps, ends: AttemptEnds, slot: Slot, job:
 }
 
 /** Claim and handle a validated job as `attempt`. */
-async function runClaimed(deps: HostDeps, ends: AttemptEnds, slot: Slot, parsed: ParsedJob, attempt: string, delivery: AbortController, crashAfterOps: number | undefined): Promise<Outcome> {
+async function runClaimed(deps: HostDeps, ends: AttemptEnds, slot: Slot, parsed: ParsedJob, attempt: string, signal: AbortSignal, crashAfterOps: number | undefined): Promise<Outcome> {
   const { ctx } = deps;
   const message = parsed.message;
   // The claim also removes the attempts of this stack that ended (one call instead of an HDEL each).
@@ -64,7 +65,7 @@ async function runClaimed(deps: HostDeps, ends: AttemptEnds, slot: Slot, parsed:
   const leaseValid = (): boolean => slot.lease.valid() && slot.lease.lapses() === lapses;
   const deliveryAttempt = { engineId: slot.engineId, attempt, leaseValid };
   const runtime = deliveryView(deps.runtime(), slot, crashAfterOps === undefined ? { events, attempt: deliveryAttempt } : { events, attempt: deliveryAttempt, crashAfterOps });
-  const result = await handleRacingHandBack(slot, parsed.jobId, delivery, (signal) => slot.handler({ message, claim, runtime, signal, attempt, leaseValid }));
+  const result = await handleRacingHandBack(slot, parsed.jobId, slot.handler({ message, claim, runtime, signal, attempt, leaseValid }));
   // A fenced check (lease lapsed, row taken over) stops without writing: back to the queue too.
   const back = result === "handback" || slot.dead || (typeof result === "object" && (result.error instanceof EngineDeadError || result.error instanceof FencedError));
   if (back) {
@@ -73,31 +74,28 @@ async function runClaimed(deps: HostDeps, ends: AttemptEnds, slot: Slot, parsed:
     if (isTracked(message)) await command("ZADD queued", () => ctx.client.zadd(ctx.keys.stack(message.stackId).queued, Date.now(), parsed.jobId));
     return { kind: "handback", job: parsed };
   }
-  await events.flush();
+  if (!events.untouched()) await events.flush();
   if (result === "done") return { kind: "done", job: parsed };
   if (result.error instanceof CorruptMessageError) return { kind: "corrupt", error: result.error };
   return { kind: "failed", job: parsed, error: result.error };
 }
 
-/** A handler that ended: "done". (Module functions, not closures made per check.) */
-const handlerDone = (): "done" => "done";
-/** A handler that failed: its error. */
-const handlerFailed = (error: unknown): Handled => ({ error });
-
-/** Run the handler, unless the slot hands the job back first (which aborts the delivery's signal). */
-async function handleRacingHandBack(slot: Slot, jobId: string, delivery: AbortController, handle: (signal: AbortSignal) => Promise<void>): Promise<Handled> {
-  let handBack: (() => void) | undefined;
-  const handedBack = new Promise<"handback">((resolve) => {
-    handBack = () => {
-      delivery.abort("the check was handed back to the queue");
-      resolve("handback");
-    };
+/**
+ * The handler's outcome, unless the slot hands the job back first (after aborting the
+ * checks' signal: `shutDownBull`). One promise per check: no race, no hand-back promise.
+ */
+function handleRacingHandBack(slot: Slot, jobId: string, handling: Promise<void>): Promise<Handled> {
+  return new Promise<Handled>((resolve) => {
+    slot.inflight.set(jobId, resolve);
+    handling.then(
+      () => {
+        slot.inflight.delete(jobId);
+        resolve("done");
+      },
+      (error: unknown) => {
+        slot.inflight.delete(jobId);
+        resolve({ error });
+      },
+    );
   });
-  slot.inflight.set(jobId, handBack as () => void);
-  try {
-    const handled = handle(delivery.signal).then(handlerDone, handlerFailed);
-    return await Promise.race([handled, handedBack]);
-  } finally {
-    slot.inflight.delete(jobId);
-  }
 }

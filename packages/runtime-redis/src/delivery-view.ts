@@ -29,7 +29,8 @@ export interface EventSink {
 /** A check's buffered events, appended in order. */
 export class EventBuffer {
   private pending: Array<{ readonly stackId: string; readonly events: readonly NewStackEvent[] }> = [];
-  private chain: Promise<void> = Promise.resolve();
+  /** The appends started so far, in order (null until the first). */
+  private chain: Promise<void> | null = null;
   private failure: unknown = undefined;
   private timer: NodeJS.Timeout | null = null;
 
@@ -53,12 +54,12 @@ export class EventBuffer {
     if (batch.length === 0) {
       // Nothing buffered (most checks: their events go with their row writes): wait for an
       // append still running, without chaining a new step.
-      await this.chain;
+      if (this.chain !== null) await this.chain;
       if (this.failure !== undefined) throw this.failure;
       return;
     }
     this.pending = [];
-    this.chain = this.chain.then(async () => {
+    this.chain = (this.chain ?? Promise.resolve()).then(async () => {
       for (let i = 0; i < batch.length; ) {
         const stackId = (batch[i] as (typeof batch)[number]).stackId;
         const events: NewStackEvent[] = [];
@@ -75,6 +76,11 @@ export class EventBuffer {
   /** Whether events wait to be appended. */
   hasPending(): boolean {
     return this.pending.length > 0;
+  }
+
+  /** Whether nothing was ever buffered (most checks): `flush()` has nothing to append, wait for or report. */
+  untouched(): boolean {
+    return this.chain === null && this.pending.length === 0;
   }
 
   /** Drop what is buffered (the engine died: it writes nothing more). */
@@ -128,8 +134,9 @@ class LockEcho {
     const result = await reply;
     if (result.ok && this.mine(result.row.lockHolder)) {
       this.echo = { stackId: write.stackId, row: result.row };
-      // Dropped when this event-loop turn ends (a module function: no closure per write).
-      setImmediate(clearEcho, this);
+      // Dropped when this event-loop turn ends (with every echo of the turn: one immediate).
+      echoesOfTurn.push(this);
+      if (echoesOfTurn.length === 1) setImmediate(clearEchoes);
     }
     return result;
   }
@@ -154,9 +161,14 @@ class LockEcho {
   }
 }
 
-/** Drop an echo at the end of the turn of its write's reply. */
-function clearEcho(echo: LockEcho): void {
-  echo.clear();
+/** The echoes made in this event-loop turn (each dropped when the turn ends). */
+let echoesOfTurn: LockEcho[] = [];
+
+/** Drop the echoes made in the turn that ends (those made later wait for the next turn's immediate). */
+function clearEchoes(): void {
+  const echoes = echoesOfTurn;
+  echoesOfTurn = [];
+  for (const echo of echoes) echo.clear();
 }
 
 /** Options of {@link deliveryView}. */

@@ -4,6 +4,7 @@
  * (`worker-host.ts`) keeps the slots; `claim.ts` claims a job, `delivery-run.ts` runs it,
  * `bull-worker.ts` and `step-worker.ts` deliver jobs in auto and manual mode.
  */
+import { setMaxListeners } from "node:events";
 import type { Worker } from "bullmq";
 import type { CheckHandler, CheckMessage, CorruptMessageError, Logger, Runtime, RuntimeStore } from "@converge/core";
 import type { ParsedJob } from "./check-queue.js";
@@ -62,10 +63,46 @@ export interface Slot extends FenceState {
   closing: Promise<void> | null;
   bull: Worker | null;
   connection: RedisClient | null;
-  /** Hand-back triggers of the slot's running checks, by job id. */
-  readonly inflight: Map<string, () => void>;
-  /** Attempts running on this engine, and their deliveries' abort controllers. */
-  readonly attempts: Map<string, AbortController>;
+  /** How to end the wait of each running check past its claim with a hand-back, by job id. */
+  readonly inflight: Map<string, (handedBack: "handback") => void>;
+  /** Attempts running on this engine. */
+  readonly attempts: Set<string>;
+  /** The abort signal of the checks started since the last lease lapse. */
+  readonly signals: SlotSignals;
+}
+
+/**
+ * The abort signals of one slot's deliveries. Two things abort a running check's signal, and
+ * each aborts every check of the slot at once: a lapse of the engine's lease (the checks
+ * started before it) and the hand-back past the shutdown grace period (every check still
+ * running). So the checks started between two lapses share one AbortController - made on
+ * first use, replaced by a lapse - instead of one per delivery (an AbortController and its
+ * signal are ~1.4 KB, mostly promoted to old space). Listeners on a shared signal are its
+ * checks' plugin calls' (core's `AbortRegistry` removes them when a call ends): any number,
+ * no possible-leak warning.
+ */
+export class SlotSignals {
+  private controller: AbortController | undefined = undefined;
+
+  /** The signal of a check starting now: aborted by the next lapse or the hand-back. */
+  current(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      setMaxListeners(0, this.controller.signal);
+    }
+    return this.controller.signal;
+  }
+
+  /** The lease lapsed: abort the running checks' signal; checks starting later get a new one. */
+  lapse(reason: string): void {
+    this.controller?.abort(reason);
+    this.controller = undefined;
+  }
+
+  /** The slot hands its running checks back: abort their signal (a signal a lapse aborted keeps its reason). */
+  handBack(): void {
+    this.controller?.abort("the check was handed back to the queue");
+  }
 }
 
 /** What became of one delivered job. */

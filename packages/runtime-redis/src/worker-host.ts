@@ -17,7 +17,7 @@ import type { CheckHandler, WorkerRegistration } from "@converge/core";
 import { shutDownBull, startBullWorker } from "./bull-worker.js";
 import { runJob } from "./delivery-run.js";
 import type { HostDeps, Outcome, RedisStepOptions, Slot } from "./host-slot.js";
-import { asError } from "./host-slot.js";
+import { SlotSignals, asError } from "./host-slot.js";
 import { AttemptEnds } from "./attempt-ends.js";
 import { acquireLease } from "./lease.js";
 import { LostStacks } from "./lost-stacks.js";
@@ -66,7 +66,8 @@ export class WorkerHost {
       bull: null,
       connection: null,
       inflight: new Map(),
-      attempts: new Map(),
+      attempts: new Set(),
+      signals: new SlotSignals(),
       isDead: () => slot.dead,
       kill: () => void this.kill(engineId),
     };
@@ -149,6 +150,6 @@ export class WorkerHost {
     const slot = this.slots.get(engineId);
     if (slot === undefined || slot.dead) return;
     if (slot.attempts.size > 0) this.deps.settings.logger.warn(`engine ${engineId}: its liveness lease lapsed; aborting the plugin calls of its ${slot.attempts.size} running checks`);
-    for (const controller of slot.attempts.values()) controller.abort(`the liveness lease of engine ${engineId} lapsed`);
+    slot.signals.lapse(`the liveness lease of engine ${engineId} lapsed`);
   }
 }

@@ -1,7 +1,8 @@
 /**
  * A check's buffered events (`EventBuffer` of delivery-view.ts): appended in order, grouped by
  * stack; a flush with nothing buffered still waits for an append that is running (the check's
- * outcome must not be reported before its events are in the stream) and throws its failure.
+ * outcome must not be reported before its events are in the stream) and throws its failure;
+ * a buffer is `untouched()` (its check skips the flush) only while nothing was ever added.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "vitest";
@@ -47,5 +48,21 @@ describe("EventBuffer", () => {
     await assert.rejects(first, /append failed/);
     await assert.rejects(second, /append failed/);
     assert.deepEqual(appended, ["1"]);
+  });
+
+  it("is untouched until events are added, and stays touched after they were appended (a failure still to report)", async () => {
+    const buffer = new EventBuffer({
+      async appendEvents() {
+        throw new Error("append failed");
+      },
+    });
+    assert.equal(buffer.untouched(), true);
+    await buffer.flush();
+    assert.equal(buffer.untouched(), true);
+    buffer.add("a", [event("1")]);
+    assert.equal(buffer.untouched(), false);
+    await assert.rejects(buffer.flush(), /append failed/);
+    assert.equal(buffer.untouched(), false);
+    await assert.rejects(buffer.flush(), /append failed/);
   });
 });

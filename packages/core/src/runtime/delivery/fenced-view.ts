@@ -69,10 +69,10 @@ export function deliveryGuard(fence: FenceState, crashAfterOps: number | undefin
 }
 
 /** Wrap one store operation's `apply` so that its reply is lost once (see {@link LoseReply}). */
-function losingReply(loseReply: LoseReply | undefined): (operation: string, args: readonly unknown[], apply: () => unknown) => unknown {
+function losingReply(loseReply: LoseReply): (operation: string, args: readonly unknown[], apply: () => unknown) => unknown {
   let lost = false;
   return (operation, args, apply) => {
-    if (loseReply === undefined || lost || !loseReply.match(operation, args)) return apply();
+    if (lost || !loseReply.match(operation, args)) return apply();
     lost = true;
     void Promise.resolve(apply()).catch(() => undefined);
     if (loseReply.then === "fail") return Promise.reject(new RuntimeError(`injected: the reply of ${operation} was lost and the client gave up`));
@@ -213,8 +213,8 @@ class FencedRuntime implements Runtime {
  */
 export function fencedView(runtime: Runtime, fence: FenceState, options: FencedViewOptions = {}): Runtime {
   const guard = deliveryGuard(fence, options.crashAfterOps);
-  let hook: InterceptOperation | undefined;
-  if (options.intercept !== undefined || options.loseReply !== undefined) {
+  let hook: InterceptOperation | undefined = options.intercept;
+  if (options.loseReply !== undefined) {
     const intercept: InterceptOperation = options.intercept ?? ((_operation, _args, apply) => apply());
     const lose = losingReply(options.loseReply);
     hook = (operation, args, apply) => intercept(operation, args, () => lose(operation, args, apply));

@@ -2,9 +2,11 @@
  * Installing a traversal's graph and enqueueing its leaves, streamed for a large traversal
  * (issue 11): when the store can insert rows after the graph (`RuntimeStore.insertRows`), a
  * traversal with many new leaf rows installs its graph with the rows no leaf check can reach
- * first plus a first chunk of leaf rows, enqueues those leaves, then inserts the other leaf
- * rows chunk by chunk, enqueueing each chunk's leaves as it lands - so first checks run while
- * the rest is still being written.
+ * first plus a small first chunk of leaf rows, enqueues those leaves, then inserts the other
+ * leaf rows chunk by chunk, enqueueing each chunk's leaves as it lands - so first checks run
+ * while the rest is still being written. The first chunk is small (one enqueue batch of the
+ * Redis runtime, and rows its installGraph script inserts itself) so that the first checks
+ * start a few milliseconds after the graph is stored, not after a thousand rows and jobs.
  *
  * Why this keeps every guarantee: a check only runs once its message is enqueued, and a leaf's
  * message is enqueued after its row landed; a node that is not a leaf runs only after one of
@@ -18,7 +20,10 @@ import { parseNodeKey } from "../model/types.js";
 import type { NewRow, Runtime, RuntimeStore } from "../runtime/contract.js";
 import { nodeMessage } from "./report.js";
 
-/** New leaf rows per streamed chunk (one `insertRows` then one `enqueue` of their leaves). */
+/** New leaf rows installed with the graph when the rest is streamed: the first checks' rows. */
+export const STREAM_FIRST_ROWS = 200;
+
+/** New leaf rows per streamed chunk after the first (one `insertRows` then one `enqueue` of their leaves). */
 export const STREAM_CHUNK_ROWS = 1000;
 
 /** What installing needs. */
@@ -41,7 +46,7 @@ export async function installAndEnqueue(env: InstallEnv, stackId: string, graph:
     const { direction, rowId } = parseNodeKey(key);
     if (direction === "U") leafOf.set(rowId, key);
   }
-  const late = insertRows === undefined ? [] : newRows.filter((row) => leafOf.has(row.id)).slice(STREAM_CHUNK_ROWS);
+  const late = insertRows === undefined ? [] : newRows.filter((row) => leafOf.has(row.id)).slice(STREAM_FIRST_ROWS);
   const lateIds = new Set(late.map((row) => row.id));
   const first = late.length === 0 ? newRows : newRows.filter((row) => !lateIds.has(row.id));
   if (!(await env.store.installGraph({ stackId, graph, newRows: first }))) return false;

@@ -1,0 +1,121 @@
+/**
+ * createStack's start-up, call by call (task hC): one Redis runtime, a client engine and
+ * (WORKER=1) a worker of concurrency 16; every store and runtime call createStack makes is
+ * logged with its start and end (ms after the call) and the Node CPU used so far.
+ *
+ *   N=2000 ROUNDS=3 WORKER=1 node --import tsx bench/tools/hC-create-trace.ts
+ */
+import { createEngine } from "@converge/core";
+import type { Template } from "@converge/core";
+import { createRedisRuntime, startWorker } from "@converge/runtime-redis";
+import { testRedis, uniquePrefix } from "@converge/runtime-redis/testing";
+import { errorsOnlyLogger } from "@converge/core/testing";
+import { spawn } from "node:child_process";
+import { Worker } from "bullmq";
+import { noop } from "../redis-bench-type.js";
+import { luaScripts } from "../../packages/runtime-redis/src/lua/scripts.js";
+import { scriptSha } from "../../packages/runtime-redis/src/script-loader.js";
+import type { LuaScriptName } from "../../packages/runtime-redis/src/lua/scripts.js";
+
+const scriptNames = new Map(Object.keys(luaScripts).map((name) => [scriptSha(name as LuaScriptName), name]));
+
+const N = Number(process.env.N ?? 2000);
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const redis = await testRedis();
+const wide: Template = { resources: Object.fromEntries(Array.from({ length: N }, (_, i) => [`w${i}`, { type: "bench:noop:Thing", properties: { n: i } }])) };
+
+/** Wrap every function of `target` to log its calls in `log`. */
+function traced<T extends object>(target: T, label: string, log: string[], clock: { t0: number; cpu: NodeJS.CpuUsage }): T {
+  for (const [name, value] of Object.entries(target)) {
+    if (typeof value !== "function" || name === "now") continue;
+    let calls = 0;
+    (target as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+      if (clock.t0 === 0 || ++calls > 3) return (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+      const start = performance.now() - clock.t0;
+      try {
+        return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+      } finally {
+        const cpu = process.cpuUsage(clock.cpu);
+        const n = Array.isArray(args[0]) ? ` [${args[0].length}]` : Array.isArray(args[2]) ? ` [${args[2].length}]` : "";
+        log.push(`${start.toFixed(1).padStart(7)} -> ${(performance.now() - clock.t0).toFixed(1).padStart(7)} ms  cpu ${((cpu.user + cpu.system) / 1000).toFixed(0).padStart(4)} ms  ${label}.${name}${n}`);
+      }
+    };
+  }
+  return target;
+}
+
+/** BULL=1: log the BullMQ workers' waits for a job and moves to active (first few per round). */
+function traceBull(log: string[], clock: { t0: number }): void {
+  const proto = Worker.prototype as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+  for (const name of ["waitForJob", "moveToActive"]) {
+    const original = proto[name] as (...a: unknown[]) => Promise<unknown>;
+    let calls = 0;
+    let round = 0;
+    proto[name] = async function (this: unknown, ...a: unknown[]) {
+      if (round !== clock.t0) [round, calls] = [clock.t0, 0];
+      if (clock.t0 === 0 || ++calls > 12) return original.apply(this, a);
+      const start = performance.now() - clock.t0;
+      const reply = await original.apply(this, a);
+      log.push(`${start.toFixed(1).padStart(7)} -> ${(performance.now() - clock.t0).toFixed(1).padStart(7)} ms             bull ${name}(${JSON.stringify(a[0])?.slice(0, 20)}) = ${name === "waitForJob" ? String(reply) : typeof reply}`);
+      return reply;
+    };
+  }
+}
+const bullLog: string[] = [];
+const bullClock = { t0: 0 };
+if (process.env.BULL === "1") traceBull(bullLog, bullClock);
+
+for (let round = 0; round < ROUNDS; round++) {
+  const prefix = uniquePrefix("hc");
+  const runtime = createRedisRuntime({ connection: redis.url, prefix, logger: errorsOnlyLogger });
+  const worker = process.env.WORKER === "1" ? await startWorker({ runtime, types: [noop], concurrency: 16, logger: errorsOnlyLogger, engineId: `hc-${prefix}` }) : null;
+  const log: string[] = [];
+  const clock = { t0: 0, cpu: process.cpuUsage() };
+  traced(runtime.store, "store", log, clock);
+  const client = createEngine({ runtime, types: [noop], worker: false, logger: errorsOnlyLogger });
+  await client.ready?.();
+  await client.createStack("warm", { resources: { a: { type: "bench:noop:Thing", properties: {} } } });
+  if (worker !== null) await client.waitForStack("warm");
+  const evalsha = runtime.client.evalsha.bind(runtime.client) as (...a: unknown[]) => Promise<unknown>;
+  let scripts = 0;
+  (runtime.client as unknown as { evalsha: unknown }).evalsha = async (...a: unknown[]) => {
+    if (clock.t0 === 0 || ++scripts > Number(process.env.SCRIPTS ?? 0)) return evalsha(...a);
+    const start = performance.now() - clock.t0;
+    const reply = await evalsha(...a);
+    log.push(`${start.toFixed(1).padStart(7)} -> ${(performance.now() - clock.t0).toFixed(1).padStart(7)} ms             script ${scriptNames.get(a[0] as string)} ${a.length}`);
+    return reply;
+  };
+  const enqueue = runtime.enqueue.bind(runtime);
+  runtime.enqueue = async (m) => { const s = performance.now() - clock.t0; await enqueue(m); log.push(`${s.toFixed(1).padStart(7)} -> ${(performance.now() - clock.t0).toFixed(1).padStart(7)} ms  cpu ${((process.cpuUsage(clock.cpu).user + process.cpuUsage(clock.cpu).system) / 1000).toFixed(0).padStart(4)} ms  runtime.enqueue [${m.length}]`); };
+  const monitor = process.env.MONITOR === "1" && round === ROUNDS - 1 ? spawn("redis-cli", ["-u", redis.url, "monitor"], { stdio: ["ignore", "pipe", "inherit"] }) : null;
+  const monitored: string[] = [];
+  monitor?.stdout.on("data", (d: Buffer) => monitored.push(d.toString()));
+  if (monitor !== null) await new Promise((r) => setTimeout(r, 300));
+  const epoch0 = Date.now();
+  clock.t0 = performance.now();
+  bullClock.t0 = clock.t0;
+  bullLog.length = 0;
+  clock.cpu = process.cpuUsage();
+  await client.createStack("bench", wide);
+  const cpu = process.cpuUsage(clock.cpu);
+  if (worker !== null) await client.waitForStack("bench");
+  bullClock.t0 = 0;
+  log.push(...bullLog);
+  log.sort((a, b) => Number(a.slice(0, 7)) - Number(b.slice(0, 7)));
+  console.log(`round ${round}: createStack ${(performance.now() - clock.t0).toFixed(0)} ms, cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms`);
+  if (process.env.VERBOSE !== "0") console.log(log.join("\n"));
+  clock.t0 = 0;
+  if (monitor !== null) {
+    monitor.kill();
+    for (const line of monitored.join("").split("\n")) {
+      const m = /^(\d+\.\d+) \[\d+ ([^\]]+)\] "(\w+)"(?: "([^"]*)")?(?: "([^"]*)")?(?: "([^"]*)")?/.exec(line);
+      if (m === null) continue;
+      const t = Number(m[1]) * 1000 - epoch0;
+      if (t < Number(process.env.MONITOR_MS ?? 200)) console.log(`${t.toFixed(1).padStart(7)} ${m[2]?.padEnd(16)} ${m[3]} ${m[3] === "evalsha" ? `${m[5]} ${m[6]}` : (m[4] ?? "").slice(0, 60)}`);
+    }
+  }
+  await worker?.close();
+  await client.close();
+  await runtime.close();
+}
+await redis.stop();

@@ -66,6 +66,7 @@ const bullLog: string[] = [];
 const bullClock = { t0: 0 };
 if (process.env.BULL === "1") traceBull(bullLog, bullClock);
 
+let runtime0: ReturnType<typeof createRedisRuntime> | undefined;
 for (let round = 0; round < ROUNDS; round++) {
   const prefix = uniquePrefix("hc");
   const runtime = createRedisRuntime({ connection: redis.url, prefix, logger: errorsOnlyLogger });
@@ -99,6 +100,11 @@ for (let round = 0; round < ROUNDS; round++) {
   bullClock.t0 = clock.t0;
   bullLog.length = 0;
   clock.cpu = process.cpuUsage();
+  if (process.env.SLOWLOG === "1") {
+    runtime0 ??= createRedisRuntime({ connection: redis.url, prefix: "slowlog", logger: errorsOnlyLogger });
+    await runtime0.client.call("CONFIG", "SET", "slowlog-log-slower-than", "1000", "slowlog-max-len", "1024");
+    await runtime0.client.call("SLOWLOG", "RESET");
+  }
   await client.createStack("bench", wide);
   const cpu = process.cpuUsage(clock.cpu);
   const createMs = performance.now() - clock.t0;
@@ -123,5 +129,11 @@ for (let round = 0; round < ROUNDS; round++) {
   await worker?.close();
   await client.close();
   await runtime.close();
+}
+if (process.env.SLOWLOG === "1") {
+  // Redis time of the slowest calls of the last round (SLOWLOG, threshold 1 ms), by script.
+  const entries = (await (runtime0 as NonNullable<typeof runtime0>).client.call("SLOWLOG", "GET", "1024")) as Array<[number, number, number, string[]]>;
+  for (const [, , usec, args] of entries.reverse()) console.log(`slowlog ${(usec / 1000).toFixed(1).padStart(7)} ms  ${args[0] === "evalsha" ? `script ${scriptNames.get(args[1] as string)}` : args.slice(0, 2).join(" ")}`);
+  await runtime0?.close();
 }
 await redis.stop();

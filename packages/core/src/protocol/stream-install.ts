@@ -16,7 +16,7 @@
  * sees every row this one wrote and no check of this one ever acts on a row it does not see.
  */
 import type { CheckMessage, NodeKey, TraversalGraph } from "../model/types.js";
-import { parseNodeKey } from "../model/types.js";
+import { nodeKey } from "../model/types.js";
 import type { NewRow, Runtime, RuntimeStore } from "../runtime/contract.js";
 import { nodeMessage } from "./report.js";
 
@@ -40,23 +40,41 @@ export async function installAndEnqueue(env: InstallEnv, stackId: string, graph:
   const traversalId = graph.traversalId;
   const message = (key: NodeKey): CheckMessage => nodeMessage(stackId, traversalId, key);
   const insertRows = env.store.insertRows?.bind(env.store);
-  // Update leaves by row id (a new row has no cleanup node).
-  const leafOf = new Map<string, NodeKey>();
-  for (const key of graph.leaves) {
-    const { direction, rowId } = parseNodeKey(key);
-    if (direction === "U") leafOf.set(rowId, key);
-  }
-  const late = insertRows === undefined ? [] : newRows.filter((row) => leafOf.has(row.id)).slice(STREAM_FIRST_ROWS);
-  const lateIds = new Set(late.map((row) => row.id));
-  const first = late.length === 0 ? newRows : newRows.filter((row) => !lateIds.has(row.id));
+  const { first, late, lateKeys } = insertRows === undefined ? { first: newRows, late: [], lateKeys: new Set<string>() } : splitLeafRows(graph, newRows);
   if (!(await env.store.installGraph({ stackId, graph, newRows: first }))) return false;
-  const leaves: CheckMessage[] = graph.leaves.filter((key) => !(key.startsWith("U:") && lateIds.has(parseNodeKey(key).rowId))).map(message);
+  const leaves: CheckMessage[] = (lateKeys.size === 0 ? graph.leaves : graph.leaves.filter((key) => !lateKeys.has(key))).map(message);
   if (graph.roots.length === 0) leaves.push({ kind: "complete", stackId, traversalId });
   await env.runtime.enqueue(leaves);
   for (let i = 0; insertRows !== undefined && i < late.length; i += STREAM_CHUNK_ROWS) {
     const chunk = late.slice(i, i + STREAM_CHUNK_ROWS);
     if (!(await insertRows(stackId, traversalId, chunk))) return false;
-    await env.runtime.enqueue(chunk.map((row) => message(leafOf.get(row.id) as NodeKey)));
+    await env.runtime.enqueue(chunk.map((row) => message(updateKey(row))));
   }
   return true;
+}
+
+/** The update node of a new row (a new row has no cleanup node). */
+const updateKey = (row: NewRow): NodeKey => nodeKey("U", row.id);
+
+/**
+ * The new rows installed with the graph (`first`: every row that is not a leaf's, and the
+ * first STREAM_FIRST_ROWS leaf rows) and the leaf rows streamed after it (`late`, in order,
+ * with their update nodes' keys).
+ */
+function splitLeafRows(graph: TraversalGraph, newRows: readonly NewRow[]): { first: NewRow[]; late: NewRow[]; lateKeys: Set<string> } {
+  const leafKeys = new Set<string>(graph.leaves);
+  const first: NewRow[] = [];
+  const late: NewRow[] = [];
+  const lateKeys = new Set<string>();
+  let leafRows = 0;
+  for (const row of newRows) {
+    const key = updateKey(row);
+    if (leafKeys.has(key) && leafRows++ >= STREAM_FIRST_ROWS) {
+      late.push(row);
+      lateKeys.add(key);
+    } else {
+      first.push(row);
+    }
+  }
+  return { first, late, lateKeys };
 }

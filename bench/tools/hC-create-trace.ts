@@ -25,12 +25,16 @@ const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const redis = await testRedis();
 const wide: Template = { resources: Object.fromEntries(Array.from({ length: N }, (_, i) => [`w${i}`, { type: "bench:noop:Thing", properties: { n: i } }])) };
 
+/** Calls per store method in the current round. */
+const counts = new Map<string, number>();
+
 /** Wrap every function of `target` to log its calls in `log`. */
 function traced<T extends object>(target: T, label: string, log: string[], clock: { t0: number; cpu: NodeJS.CpuUsage }): T {
   for (const [name, value] of Object.entries(target)) {
     if (typeof value !== "function" || name === "now") continue;
     let calls = 0;
     (target as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+      if (clock.t0 !== 0) counts.set(name, (counts.get(name) ?? 0) + 1);
       if (clock.t0 === 0 || ++calls > 3) return (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
       const start = performance.now() - clock.t0;
       try {
@@ -101,9 +105,7 @@ for (let round = 0; round < ROUNDS; round++) {
   bullClock.t0 = clock.t0;
   bullLog.length = 0;
   clock.cpu = process.cpuUsage();
-  cpuPerRound.sort((a, b) => a - b);
-console.log(`createStack node CPU, rounds after the first 3: median ${cpuPerRound[Math.floor(cpuPerRound.length / 2)]?.toFixed(1)} ms, min ${cpuPerRound[0]?.toFixed(1)} ms`);
-if (process.env.SLOWLOG === "1") {
+  if (process.env.SLOWLOG === "1") {
     runtime0 ??= createRedisRuntime({ connection: redis.url, prefix: "slowlog", logger: errorsOnlyLogger });
     await runtime0.client.call("CONFIG", "SET", "slowlog-log-slower-than", "1000", "slowlog-max-len", "1024");
     await runtime0.client.call("SLOWLOG", "RESET");
@@ -121,6 +123,8 @@ if (process.env.SLOWLOG === "1") {
   console.log(`round ${round}: createStack ${createMs.toFixed(0)} ms, cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms; ${eld}`);
   if (process.env.VERBOSE !== "0") console.log(log.join("\n"));
   clock.t0 = 0;
+  if (process.env.COUNTS === "1") console.log(`  calls: ${[...counts].map(([name, n]) => `${name} ${n}`).join(", ")}`);
+  counts.clear();
   if (monitor !== null) {
     monitor.kill();
     for (const line of monitored.join("").split("\n")) {

@@ -98,6 +98,11 @@ for (let round = 0; round < ROUNDS; round++) {
   const monitored: string[] = [];
   monitor?.stdout.on("data", (d: Buffer) => monitored.push(d.toString()));
   if (monitor !== null) await new Promise((r) => setTimeout(r, 300));
+  if (process.env.SLOWLOG === "1") {
+    runtime0 ??= createRedisRuntime({ connection: redis.url, prefix: "slowlog", logger: errorsOnlyLogger });
+    await runtime0.client.call("CONFIG", "SET", "slowlog-log-slower-than", "1000", "slowlog-max-len", "1024");
+    await runtime0.client.call("SLOWLOG", "RESET");
+  }
   const epoch0 = Date.now();
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
@@ -105,11 +110,6 @@ for (let round = 0; round < ROUNDS; round++) {
   bullClock.t0 = clock.t0;
   bullLog.length = 0;
   clock.cpu = process.cpuUsage();
-  if (process.env.SLOWLOG === "1") {
-    runtime0 ??= createRedisRuntime({ connection: redis.url, prefix: "slowlog", logger: errorsOnlyLogger });
-    await runtime0.client.call("CONFIG", "SET", "slowlog-log-slower-than", "1000", "slowlog-max-len", "1024");
-    await runtime0.client.call("SLOWLOG", "RESET");
-  }
   await client.createStack("bench", wide);
   const cpu = process.cpuUsage(clock.cpu);
   const createMs = performance.now() - clock.t0;

@@ -350,16 +350,19 @@ export class CheckQueue {
         const first = messages[indexes[0] as number] as CheckMessage;
         const k = this.ctx.keys.stack(first.stackId);
         const args: Array<string | number> = [now];
+        const bases: string[] = [];
         for (const i of indexes) {
           const m = messages[i] as CheckMessage;
-          args.push(checkField(m), jobIdBase(m), track && isTracked(m) ? "1" : "0", m.kind === "node" ? m.rowId : "");
+          const base = jobIdBase(m);
+          bases.push(base);
+          args.push(checkField(m), base, track && isTracked(m) ? "1" : "0", m.kind === "node" ? m.rowId : "");
         }
         const reply = await runScript(this.ctx.client, "prepareChecks", [k.stack, k.queued, k.gens(first.traversalId), k.rows], args);
         if (!Array.isArray(reply) || reply.length !== 1 + 2 * indexes.length) throw unexpectedReply("prepareChecks", reply);
         const stackName = storedName(reply[0]);
         indexes.forEach((i, n) => {
           const m = messages[i] as CheckMessage;
-          ids[i] = `${jobIdBase(m)}|${Number(reply[1 + 2 * n])}`;
+          ids[i] = `${bases[n] as string}|${Number(reply[1 + 2 * n])}`;
           names[i] = jobName(m, stackName, storedName(reply[2 + 2 * n]));
         });
       }),

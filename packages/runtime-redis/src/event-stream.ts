@@ -6,7 +6,7 @@
  * drops that connection, which ends the wait at once. No polling.
  */
 import { RuntimeError } from "@converge/core";
-import type { NewStackEvent, StackEvent } from "@converge/core";
+import type { EventMarks, NewStackEvent, StackEvent } from "@converge/core";
 import { json, parseStored } from "./codec.js";
 import { redisFailure, unexpectedReply } from "./script-codes.js";
 import { runScript } from "./script-loader.js";
@@ -55,15 +55,32 @@ export class EventStreams {
   /** Events after `afterSeq` (exclusive); with `blockMs`, wait that long for some when there are none. */
   async read(stackId: string, afterSeq: string | null, options: ReadOptions = {}): Promise<StackEvent[]> {
     const key = this.ctx.keys.stack(stackId).events;
+    return (await this.entries(key, afterSeq, options)).map((e) => decodeEntry(key, e));
+  }
+
+  /**
+   * The marks of the events `read` would answer: the last one's sequence number and whether
+   * any is a stack event. A compact entry is a resource event (`decodeEntry`): not decoded.
+   */
+  async marks(stackId: string, afterSeq: string | null, options: ReadOptions = {}): Promise<EventMarks> {
+    const key = this.ctx.keys.stack(stackId).events;
+    const entries = await this.entries(key, afterSeq, options);
+    return {
+      last: entries[entries.length - 1]?.[0] ?? null,
+      stackEvent: entries.some((e) => !isCompact(e) && decodeEntry(key, e).kind === "stack"),
+    };
+  }
+
+  /** The stream entries after `afterSeq`, waiting `options.blockMs` for some when there are none. */
+  private async entries(key: string, afterSeq: string | null, options: ReadOptions): Promise<Entry[]> {
     const limit = Math.max(1, Math.floor(options.limit ?? DEFAULT_LIMIT));
     // A waiting read is one XREAD BLOCK: it answers at once when events are there already
     // (an XRANGE first would cost a second command on every wake-up of a follower).
     if (options.blockMs !== undefined && options.blockMs > 0 && options.signal?.aborted !== true && !this.closed) {
-      return (await this.blockingRead(key, afterSeq ?? "0-0", limit, options.blockMs, options.signal)).map((e) => decodeEntry(key, e));
+      return this.blockingRead(key, afterSeq ?? "0-0", limit, options.blockMs, options.signal);
     }
     const start = afterSeq === null ? "-" : `(${afterSeq}`;
-    const entries = (await command("XRANGE events", () => this.ctx.client.xrange(key, start, "+", "COUNT", limit))) as Entry[];
-    return entries.map((e) => decodeEntry(key, e));
+    return (await command("XRANGE events", () => this.ctx.client.xrange(key, start, "+", "COUNT", limit))) as Entry[];
   }
 
   /** Close every blocking connection (waiting reads end with no events). */
@@ -100,13 +117,18 @@ export class EventStreams {
   }
 }
 
+/** Whether a stream entry is a resource event written with its row (field "r", see `decodeEntry`). */
+function isCompact([, fields]: Entry): boolean {
+  return fields[0] === "r" && fields[1] !== undefined;
+}
+
 /**
  * An event from its stream entry: field "e", the event's JSON; or field "r", a resource event
  * written with its row (`lua/includes/conditionalWrite.lua`), compact: the JSON list
  * [resourceName, rowId, physicalId, time, stackName, traversalId, action, status, reason].
  */
 function decodeEntry(key: string, [id, fields]: Entry): StackEvent {
-  if (fields[0] === "r" && fields[1] !== undefined) {
+  if (isCompact([id, fields]) && fields[1] !== undefined) {
     const list = parseStored(key, id, fields[1]);
     if (!Array.isArray(list) || list.length !== 9) throw new RuntimeError(`corrupt event in Redis at ${key} entry ${id}: expected a list of 9 resource event fields`);
     const [resourceName, rowId, physicalId, time, stackName, traversalId, action, status, reason] = list as unknown[];

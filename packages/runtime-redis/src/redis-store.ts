@@ -58,5 +58,6 @@ export function createRedisStore(ctx: StoreContext, events: EventStreams, addPre
     readSync: (stackId, traversalId, node) => readSync(ctx, stackId, traversalId, node),
     appendEvents: (stackId, list) => events.append(stackId, list),
     readEvents: (stackId, afterSeq, options) => events.read(stackId, afterSeq, options),
+    readEventMarks: (stackId, afterSeq, options) => events.marks(stackId, afterSeq, options),
   };
 }

@@ -5,6 +5,7 @@
  * and is claimed after the stack is written (and released after it is removed), so a name
  * always points at a stack that was stored.
  */
+import { setImmediate } from "node:timers/promises";
 import { RuntimeError } from "@converge/core";
 import type { BeginTraversal, CompiledTemplate, InstallGraph, NewRow, StackRecord, StackTombstone, TraversalGraph } from "@converge/core";
 import { decodeStack, json, newRowPairs, pack, parseStored, stackPairs } from "./codec.js";
@@ -81,13 +82,19 @@ const INSERT_WINDOW = 8;
  * Insert new rows of the current traversal `t` in chunks, each its own short script and a
  * compare-and-set on the traversal, a few chunks in flight at once. False when superseded:
  * a refused chunk writes nothing, and so does every later one (the traversal stays superseded).
+ * Each chunk is encoded in its own turn of the event loop, so that the replies other callers
+ * wait for (the checks running in this process) are handled between chunks.
  */
 export async function insertRows(ctx: StoreContext, stackId: string, t: string, rows: readonly NewRow[]): Promise<boolean> {
   const k = ctx.keys.stack(stackId);
   for (let from = 0; from < rows.length; from += INSERT_CHUNK_ROWS * INSERT_WINDOW) {
     const calls: Array<Promise<unknown>> = [];
     for (let i = from; i < Math.min(rows.length, from + INSERT_CHUNK_ROWS * INSERT_WINDOW); i += INSERT_CHUNK_ROWS) {
-      calls.push(runScript(ctx.client, "insertRows", [k.stack, k.rows], [json(t), pack(rows.slice(i, i + INSERT_CHUNK_ROWS).flatMap(newRowPairs))]));
+      if (i > from) await setImmediate();
+      const call = runScript(ctx.client, "insertRows", [k.stack, k.rows], [json(t), pack(rows.slice(i, i + INSERT_CHUNK_ROWS).flatMap(newRowPairs))]);
+      // Handled at once (a failure is thrown by Promise.all below), not left unhandled over a turn.
+      call.catch(() => undefined);
+      calls.push(call);
     }
     const replies = await Promise.all(calls);
     if (!replies.every((reply) => okOr("insertRows", reply, ScriptCode.SUPERSEDED))) return false;

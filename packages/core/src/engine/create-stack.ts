@@ -64,7 +64,8 @@ async function startCreate(deps: EngineDeps, name: string, compiled: CompiledTem
       if (!(await store.createStack(stack, compiled))) throw new StackExistsError(name);
     },
   });
-  return deps.info(await deps.load(name));
+  // The template just stored under its id is the one in hand (a large one is costly to read back).
+  return deps.info(await deps.load(name), { templateId: stack.templateId, template: compiled });
 }
 
 /** `Engine.createStack`: compile for the new stack's id, then start its CREATE traversal. */

@@ -8,6 +8,8 @@ import type { StackRecord } from "../model/types.js";
 import type { TypeRegistry } from "../plugin/registry.js";
 import type { TraversalEnv } from "../protocol/start-traversal.js";
 import type { Runtime, RuntimeStore } from "../runtime/contract.js";
+import type { CompiledTemplate } from "../template/types.js";
+import { MAX_TEMPLATE_DEPTH } from "../template/nesting.js";
 import { EMPTY_TEMPLATE } from "../template/types.js";
 import type { ResolvedEngineOptions } from "./options.js";
 import type { StackCompiler } from "./stack-compiler.js";
@@ -44,10 +46,40 @@ export interface EngineDeps {
   recent(name: string): StackRecord | undefined;
   /** Note a record as seen now. */
   remember(stack: StackRecord): void;
-  /** The API view of a stack record (outputs resolved). */
-  info(stack: StackRecord): Promise<StackInfo>;
+  /**
+   * The API view of a stack record (outputs resolved). `known` is a template in hand with its
+   * id (a create's own): used instead of loading it when the record still names that id (a
+   * stored template never changes under its id) and the view's parts of it read back from
+   * JSON as they are.
+   */
+  info(stack: StackRecord, known?: KnownTemplate): Promise<StackInfo>;
   /** Run a traversal start, re-reading the stack when a concurrent start won the CAS. @throws StackStateError after 10 losses */
   retryStart(name: string, start: (stack: StackRecord) => Promise<string | null>): Promise<StackInfo>;
+}
+
+/** A compiled template and the id it is stored under. */
+export interface KnownTemplate {
+  readonly templateId: string;
+  readonly template: CompiledTemplate;
+}
+
+/**
+ * Whether the template in hand is the one `stack` names and what a view reads of it (its
+ * parameters and outputs) is what a store that keeps it as JSON reads back: plain data with no
+ * -0, non-finite number or undefined (which JSON does not keep).
+ */
+function readsBackAsIs(known: KnownTemplate, stack: StackRecord): boolean {
+  return known.templateId === stack.templateId && jsonStable(known.template.parameters ?? {}, 0) && jsonStable(known.template.outputs, 0);
+}
+
+/** Whether `value` reads back from its JSON text as itself (see {@link readsBackAsIs}). */
+function jsonStable(value: unknown, depth: number): boolean {
+  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
+  if (typeof value === "number") return Number.isFinite(value) && !Object.is(value, -0);
+  if (typeof value !== "object" || depth > MAX_TEMPLATE_DEPTH) return false;
+  if (Array.isArray(value)) return value.every((item) => jsonStable(item, depth + 1));
+  const proto: unknown = Object.getPrototypeOf(value);
+  return (proto === Object.prototype || proto === null) && Object.values(value).every((item) => jsonStable(item, depth + 1));
 }
 
 /**
@@ -86,8 +118,8 @@ export function engineDeps(resolved: ResolvedEngineOptions, ready: Promise<void>
     remember(stack);
     return stack;
   };
-  const info = async (stack: StackRecord): Promise<StackInfo> => {
-    const template = (await store.loadTemplate(stack.id, stack.templateId)) ?? EMPTY_TEMPLATE;
+  const info = async (stack: StackRecord, known?: KnownTemplate): Promise<StackInfo> => {
+    const template = known !== undefined && readsBackAsIs(known, stack) ? known.template : ((await store.loadTemplate(stack.id, stack.templateId)) ?? EMPTY_TEMPLATE);
     // Rows are read only when there are outputs to resolve from them (a large stack's rows
     // are the costliest read of the API).
     const rows = Object.keys(template.outputs).length === 0 ? [] : await store.loadRows(stack.id);

@@ -4,6 +4,7 @@
  * vanished is reported deleted when it left a tombstone, else as lost state.
  */
 import { StackNotFoundError, StackStateLostError } from "../errors.js";
+import type { EventMarks, RuntimeStore } from "../runtime/contract.js";
 import type { EngineDeps } from "./engine-deps.js";
 import type { StackInfo } from "./stack-view.js";
 import { toStackInfo } from "./stack-view.js";
@@ -30,11 +31,17 @@ export async function waitForStack(deps: EngineDeps, name: string, opts: { signa
       deps.remember(current);
       if (current.status !== "IN_PROGRESS") return deps.info(current);
     }
-    const batch = await store.readEvents(stack.id, after, { blockMs: 1000, ...(opts?.signal ? { signal: opts.signal } : {}) });
+    const marks = await readMarks(store, stack.id, after, { blockMs: 1000, ...(opts?.signal ? { signal: opts.signal } : {}) });
     // Only a stack event (or a quiet second) can mean the traversal ended: resource events
     // need no reload of the stack record.
-    reload = batch.length === 0 || batch.some((event) => event.kind === "stack");
-    const last = batch[batch.length - 1];
-    if (last !== undefined) after = last.seq;
+    reload = marks.last === null || marks.stackEvent;
+    if (marks.last !== null) after = marks.last;
   }
+}
+
+/** The marks of the next events (the store's own read when it has one, else from the events). */
+async function readMarks(store: RuntimeStore, stackId: string, after: string | null, options: { blockMs: number; signal?: AbortSignal }): Promise<EventMarks> {
+  if (store.readEventMarks !== undefined) return store.readEventMarks(stackId, after, options);
+  const batch = await store.readEvents(stackId, after, options);
+  return { last: batch[batch.length - 1]?.seq ?? null, stackEvent: batch.some((event) => event.kind === "stack") };
 }

@@ -75,8 +75,11 @@ export async function startTraversal(env: TraversalEnv, start: StartTraversal): 
   // dies right after it must not leave a traversal that nothing will ever look at again (W-D),
   // and a start that cannot arm them writes nothing. Timers of a start that loses the CAS, or
   // of a create that wrote no record, find their traversal not current and do nothing.
-  if (stack.deadline !== null) await env.runtime.schedule({ kind: "timeout", stackId: stack.id, traversalId }, stack.deadline);
-  await env.runtime.schedule({ kind: "watchdog", stackId: stack.id, traversalId }, now + env.watchdogIntervalMs);
+  // Both are armed at once (neither depends on the other).
+  await Promise.all([
+    stack.deadline === null ? undefined : env.runtime.schedule({ kind: "timeout", stackId: stack.id, traversalId }, stack.deadline),
+    env.runtime.schedule({ kind: "watchdog", stackId: stack.id, traversalId }, now + env.watchdogIntervalMs),
+  ]);
   await start.createRecord?.();
   const begun = await env.store.beginTraversal({
     stackId: stack.id,

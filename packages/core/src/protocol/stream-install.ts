@@ -2,9 +2,11 @@
  * Installing a traversal's graph and enqueueing its leaves, streamed for a large traversal
  * (issue 11): when the store can insert rows after the graph (`RuntimeStore.insertRows`), a
  * traversal with many new leaf rows installs its graph with the rows no leaf check can reach
- * first plus a first chunk of leaf rows, enqueues those leaves, then inserts the other leaf
- * rows chunk by chunk, enqueueing each chunk's leaves as it lands - so first checks run while
- * the rest is still being written.
+ * first plus a small first chunk of leaf rows, enqueues those leaves, then inserts the other
+ * leaf rows chunk by chunk, enqueueing each chunk's leaves as it lands - so first checks run
+ * while the rest is still being written. The first chunk is small (one enqueue batch of the
+ * Redis runtime, and rows its installGraph script inserts itself) so that the first checks
+ * start a few milliseconds after the graph is stored, not after a thousand rows and jobs.
  *
  * Why this keeps every guarantee: a check only runs once its message is enqueued, and a leaf's
  * message is enqueued after its row landed; a node that is not a leaf runs only after one of
@@ -14,11 +16,14 @@
  * sees every row this one wrote and no check of this one ever acts on a row it does not see.
  */
 import type { CheckMessage, NodeKey, TraversalGraph } from "../model/types.js";
-import { parseNodeKey } from "../model/types.js";
+import { nodeKey } from "../model/types.js";
 import type { NewRow, Runtime, RuntimeStore } from "../runtime/contract.js";
 import { nodeMessage } from "./report.js";
 
-/** New leaf rows per streamed chunk (one `insertRows` then one `enqueue` of their leaves). */
+/** New leaf rows installed with the graph when the rest is streamed: the first checks' rows. */
+export const STREAM_FIRST_ROWS = 200;
+
+/** New leaf rows per streamed chunk after the first (one `insertRows` then one `enqueue` of their leaves). */
 export const STREAM_CHUNK_ROWS = 1000;
 
 /** What installing needs. */
@@ -35,23 +40,41 @@ export async function installAndEnqueue(env: InstallEnv, stackId: string, graph:
   const traversalId = graph.traversalId;
   const message = (key: NodeKey): CheckMessage => nodeMessage(stackId, traversalId, key);
   const insertRows = env.store.insertRows?.bind(env.store);
-  // Update leaves by row id (a new row has no cleanup node).
-  const leafOf = new Map<string, NodeKey>();
-  for (const key of graph.leaves) {
-    const { direction, rowId } = parseNodeKey(key);
-    if (direction === "U") leafOf.set(rowId, key);
-  }
-  const late = insertRows === undefined ? [] : newRows.filter((row) => leafOf.has(row.id)).slice(STREAM_CHUNK_ROWS);
-  const lateIds = new Set(late.map((row) => row.id));
-  const first = late.length === 0 ? newRows : newRows.filter((row) => !lateIds.has(row.id));
+  const { first, late, lateKeys } = insertRows === undefined ? { first: newRows, late: [], lateKeys: new Set<string>() } : splitLeafRows(graph, newRows);
   if (!(await env.store.installGraph({ stackId, graph, newRows: first }))) return false;
-  const leaves: CheckMessage[] = graph.leaves.filter((key) => !(key.startsWith("U:") && lateIds.has(parseNodeKey(key).rowId))).map(message);
+  const leaves: CheckMessage[] = (lateKeys.size === 0 ? graph.leaves : graph.leaves.filter((key) => !lateKeys.has(key))).map(message);
   if (graph.roots.length === 0) leaves.push({ kind: "complete", stackId, traversalId });
   await env.runtime.enqueue(leaves);
   for (let i = 0; insertRows !== undefined && i < late.length; i += STREAM_CHUNK_ROWS) {
     const chunk = late.slice(i, i + STREAM_CHUNK_ROWS);
     if (!(await insertRows(stackId, traversalId, chunk))) return false;
-    await env.runtime.enqueue(chunk.map((row) => message(leafOf.get(row.id) as NodeKey)));
+    await env.runtime.enqueue(chunk.map((row) => message(updateKey(row))));
   }
   return true;
+}
+
+/** The update node of a new row (a new row has no cleanup node). */
+const updateKey = (row: NewRow): NodeKey => nodeKey("U", row.id);
+
+/**
+ * The new rows installed with the graph (`first`: every row that is not a leaf's, and the
+ * first STREAM_FIRST_ROWS leaf rows) and the leaf rows streamed after it (`late`, in order,
+ * with their update nodes' keys).
+ */
+function splitLeafRows(graph: TraversalGraph, newRows: readonly NewRow[]): { first: NewRow[]; late: NewRow[]; lateKeys: Set<string> } {
+  const leafKeys = new Set<string>(graph.leaves);
+  const first: NewRow[] = [];
+  const late: NewRow[] = [];
+  const lateKeys = new Set<string>();
+  let leafRows = 0;
+  for (const row of newRows) {
+    const key = updateKey(row);
+    if (leafKeys.has(key) && leafRows++ >= STREAM_FIRST_ROWS) {
+      late.push(row);
+      lateKeys.add(key);
+    } else {
+      first.push(row);
+    }
+  }
+  return { first, late, lateKeys };
 }

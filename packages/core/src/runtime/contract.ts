@@ -291,6 +291,21 @@ export interface RuntimeStore {
     afterSeq: string | null,
     options?: { blockMs?: number; limit?: number; signal?: AbortSignal },
   ): Promise<StackEvent[]>;
+  /**
+   * Optional: read like {@link RuntimeStore.readEvents} (waiting up to `blockMs`), answering
+   * only what `waitForStack` needs - the last event's sequence number and whether any event
+   * read is a stack event - without decoding the resource events. When absent, core reads the
+   * events themselves.
+   */
+  readEventMarks?(stackId: string, afterSeq: string | null, options: { blockMs: number; signal?: AbortSignal }): Promise<EventMarks>;
+}
+
+/** What {@link RuntimeStore.readEventMarks} answers. */
+export interface EventMarks {
+  /** Sequence number of the last event read; null when none came. */
+  readonly last: string | null;
+  /** Whether any event read is a stack event. */
+  readonly stackEvent: boolean;
 }
 
 /** One arrival at a sync point: the input of {@link RuntimeStore.syncMerge}. */

@@ -51,8 +51,27 @@ const OPTIONAL_STACK_FIELDS: ReadonlySet<string> = new Set(["converge", "reconci
 
 const STACK_FIELD_SET: ReadonlySet<string> = new Set<string>(STACK_FIELDS);
 
-/** JSON text of a value (undefined is not storable). */
+/**
+ * Whether `text` is printable ASCII without a quote or backslash: its JSON text is itself in
+ * quotes (nothing to escape) and its UTF-8 length is its length.
+ */
+function isPlainText(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 32 || c > 126 || c === 34 || c === 92) return false;
+  }
+  return true;
+}
+
+/**
+ * JSON text of a value (undefined is not storable). Strings with nothing to escape, safe
+ * integers and null - most stored values - are written directly (the same text as
+ * JSON.stringify, several times faster for short values).
+ */
 export function json(value: unknown): string {
+  if (typeof value === "string" && isPlainText(value)) return `"${value}"`;
+  if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
+  if (value === null) return "null";
   const text = JSON.stringify(value);
   if (text === undefined) throw new RuntimeError(`cannot store ${String(value)} in Redis: not JSON`);
   return text;
@@ -76,6 +95,13 @@ export function pack(list: readonly string[]): string {
   let out = "";
   for (const value of list) out += `${utf8Length(value)}:${value}`;
   return out;
+}
+
+/** A value as a packed list holds it: `<byte length of its JSON>:<JSON>` (`pack` of one `json`). */
+export function packedJson(value: unknown): string {
+  if (typeof value === "string" && isPlainText(value)) return `${value.length + 2}:"${value}"`;
+  const text = json(value);
+  return `${utf8Length(text)}:${text}`;
 }
 
 /** A string's UTF-8 byte length: its length when it is ASCII (most stored text; no native call), else Buffer.byteLength. */
@@ -186,10 +212,7 @@ export function appendPatchPairs(out: Array<string | number>, patch: RowPatch): 
   for (const field in fields) {
     const value = fields[field];
     const at = value === undefined ? undefined : PATCHABLE.get(field);
-    if (at !== undefined && Object.hasOwn(fields, field)) {
-      const text = json(value);
-      out.push(at, `${utf8Length(text)}:${text}`);
-    }
+    if (at !== undefined && Object.hasOwn(fields, field)) out.push(at, packedJson(value));
   }
   return out.length - from;
 }
@@ -211,8 +234,7 @@ export function newRowPairs(row: NewRow): string[] {
   let packed = "";
   for (const field of ROW_FIELDS) {
     const value = field === "version" ? 1 : field === "lockHolder" ? null : Object.hasOwn(fields, field) ? fields[field] : defaults[field];
-    const text = json(value);
-    packed += `${utf8Length(text)}:${text}`;
+    packed += packedJson(value);
   }
   return [row.id, packed];
 }

@@ -192,11 +192,42 @@ export function decodeStack(key: string, hash: Readonly<Record<string, string>>)
   return out as unknown as StackRecord;
 }
 
-/** A stack record from a flat `[field, value, ...]` reply. */
+/** How many stacks' last decoded records `decodeStackFlat` keeps (a worker runs few stacks at a time). */
+const LAST_STACKS_KEPT = 64;
+
+/** The record last decoded from a flat reply of each stack key, with that reply. */
+const lastStacks = new Map<string, { readonly flat: readonly string[]; readonly record: StackRecord }>();
+
+/** Whether two lists hold the same strings in the same order. */
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Freeze a JSON value and everything in it; returns it. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== "object" || value === null || Object.isFrozen(value)) return value;
+  for (const inner of Object.values(value)) deepFreeze(inner);
+  return Object.freeze(value);
+}
+
+/**
+ * A stack record from a flat `[field, value, ...]` reply, deeply frozen (as the memory
+ * runtime hands out its records). The record changes rarely and every claim reads it: a reply
+ * of the same strings as the last one of its stack key gives the record decoded then (the
+ * record is a function of the strings alone), not a new parse of every field.
+ */
 export function decodeStackFlat(key: string, flat: readonly string[]): StackRecord | null {
+  const last = lastStacks.get(key);
+  if (last !== undefined && sameStrings(last.flat, flat)) return last.record;
   const hash: Record<string, string> = {};
   for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i] as string] = flat[i + 1] as string;
-  return decodeStack(key, hash);
+  const record = decodeStack(key, hash);
+  if (record === null) return null;
+  if (last === undefined && lastStacks.size >= LAST_STACKS_KEPT) lastStacks.clear();
+  lastStacks.set(key, { flat, record: deepFreeze(record) });
+  return record;
 }
 
 /**

@@ -9,7 +9,7 @@
  * scripts (arguments and reply). `replay` rebuilds each call's input (the job, the row write,
  * the report) from its recorded arguments, then calls each checkout's own claimJob / writeRow
  * / reportNode with a client that answers the recorded reply at once; it first checks that
- * every checkout sends the recorded arguments, then times rounds of all calls per checkout,
+ * every checkout sends the recorded arguments and answers what the first one answers, then times rounds of all calls per checkout,
  * alternating, and prints min / median CPU µs per check (user + system).
  */
 import { spawn } from "node:child_process";
@@ -146,10 +146,13 @@ async function replay(file: string, dirs: readonly string[]): Promise<void> {
   const { RESOURCE_ROW_FIELDS, parseNodeKey } = await import("@converge/core");
   const inputs = calls.map((c) => inputOf(RESOURCE_ROW_FIELDS, parseNodeKey as never, c));
   const sides = await Promise.all(dirs.map(side));
+  const results: unknown[] = [];
   for (const s of sides) {
     for (const [i, call] of calls.entries()) {
       s.sent = null;
-      await s.run(call, inputs[i]);
+      const result = await s.run(call, inputs[i]);
+      if (s === sides[0]) results.push(result);
+      else if (!isDeepStrictEqual(result, results[i])) throw new Error(`${s.dir}: call ${i} (${call.script}) answers ${JSON.stringify(result)}, ${sides[0]?.dir} ${JSON.stringify(results[i])}`);
       // The Date.now() argument of reportNode differs run to run.
       const sent = call.script === "reportNode" ? s.sent?.map((v, j) => (j === 9 ? call.params[9] : v)) : s.sent;
       if (!isDeepStrictEqual(sent?.map(String), call.params.map(String))) throw new Error(`${s.dir}: call ${i} (${call.script}) sends ${JSON.stringify(sent)}, recorded ${JSON.stringify(call.params)}`);

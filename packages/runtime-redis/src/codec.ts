@@ -310,6 +310,7 @@ function checkRow(key: string, rowId: string, out: Record<keyof ResourceRow, unk
 
 /** A row from its stored (packed) text. @throws RuntimeError when corrupt */
 export function decodePackedRow(key: string, rowId: string, packed: string): ResourceRow {
+  if (Buffer.byteLength(packed, "utf8") === packed.length) return decodeAsciiRow({ key, rowId, text: packed, count: spanRow(key, rowId, packed), plain: !packed.includes("\\") });
   let fields: string[];
   try {
     fields = unpack(key, packed);
@@ -318,6 +319,89 @@ export function decodePackedRow(key: string, rowId: string, packed: string): Res
     throw new RuntimeError(errorMessage(error).replace(`at ${key}:`, `at ${key} field ${rowId}:`), { cause: error });
   }
   return decodeRow(key, rowId, fields);
+}
+
+/**
+ * Start and end offsets of the fields of the packed row `spanRow` last walked (its scratch,
+ * read by `decodeAsciiRow` right after, in the same synchronous step).
+ */
+const spans = new Int32Array(2 * ROW_FIELDS.length);
+
+/**
+ * Walk a packed row of one-byte characters: the offsets of its first ROW_FIELDS.length fields
+ * into `spans`, the lengths of any further ones checked as `unpack` checks them; returns how
+ * many fields it spans (at most ROW_FIELDS.length). @throws RuntimeError when a length is bad
+ */
+function spanRow(key: string, rowId: string, packed: string): number {
+  let pos = 0;
+  let count = 0;
+  while (pos < packed.length) {
+    let len = 0;
+    let at = pos;
+    let c = packed.charCodeAt(at);
+    while (c >= 48 && c <= 57 && at - pos < MAX_LENGTH_DIGITS) {
+      len = len * 10 + (c - 48);
+      c = packed.charCodeAt(++at);
+    }
+    if (at === pos || c !== 58 || at + 1 + len > packed.length) throw new RuntimeError(`corrupt packed value in Redis at ${key} field ${rowId}: bad length at byte ${pos}`);
+    if (count < ROW_FIELDS.length) {
+      spans[2 * count] = at + 1;
+      spans[2 * count + 1] = at + 1 + len;
+      count++;
+    }
+    pos = at + 1 + len;
+  }
+  return count;
+}
+
+/** A packed row of one-byte characters whose fields `spanRow` just spanned; `plain`: it has no backslash. */
+interface SpannedRow {
+  readonly key: string;
+  readonly rowId: string;
+  readonly text: string;
+  readonly count: number;
+  readonly plain: boolean;
+}
+
+/**
+ * One property of a spanned row: a JSON string without escapes is sliced out of the row's
+ * text at once (no slice of its JSON first), anything else parsed as `rowField` does.
+ */
+function spanField(row: SpannedRow, field: keyof ResourceRow): unknown {
+  const i = AT[field];
+  if (i >= row.count) return rowField(row.key, row.rowId, [], field);
+  const start = spans[2 * i] as number;
+  const end = spans[2 * i + 1] as number;
+  const text = row.text;
+  if (row.plain && end - start > 1 && text.charCodeAt(start) === 34 && text.charCodeAt(end - 1) === 34) return text.slice(start + 1, end - 1);
+  return parseField(row.key, row.rowId, field, text.slice(start, end));
+}
+
+/** {@link decodeRow} of a spanned row: the same object literal, its fields read from the spans. */
+function decodeAsciiRow(row: SpannedRow): ResourceRow {
+  return checkRow(row.key, row.rowId, {
+    id: spanField(row, "id"),
+    name: spanField(row, "name"),
+    type: spanField(row, "type"),
+    templateId: spanField(row, "templateId"),
+    physicalId: spanField(row, "physicalId"),
+    properties: spanField(row, "properties"),
+    attributes: spanField(row, "attributes"),
+    action: spanField(row, "action"),
+    status: spanField(row, "status"),
+    statusReason: spanField(row, "statusReason"),
+    requires: spanField(row, "requires"),
+    replaces: spanField(row, "replaces"),
+    replacedBy: spanField(row, "replacedBy"),
+    createdTraversal: spanField(row, "createdTraversal"),
+    deletionPolicy: spanField(row, "deletionPolicy"),
+    lockHolder: spanField(row, "lockHolder"),
+    version: spanField(row, "version"),
+    updatedAt: spanField(row, "updatedAt"),
+    checkStatus: spanField(row, "checkStatus"),
+    driftedProperties: spanField(row, "driftedProperties"),
+    checkedAt: spanField(row, "checkedAt"),
+  });
 }
 
 /** Position of each row property in ROW_FIELDS (the order of stored and replied rows). */

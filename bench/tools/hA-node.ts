@@ -154,7 +154,8 @@ async function replay(file: string, dirs: readonly string[]): Promise<void> {
       if (s === sides[0]) results.push(result);
       else if (!isDeepStrictEqual(result, results[i])) throw new Error(`${s.dir}: call ${i} (${call.script}) answers ${JSON.stringify(result)}, ${sides[0]?.dir} ${JSON.stringify(results[i])}`);
       // The Date.now() argument of reportNode differs run to run.
-      const sent = call.script === "reportNode" ? s.sent?.map((v, j) => (j === 9 ? call.params[9] : v)) : s.sent;
+      const recorded = s.sent as Array<string | number> | null;
+      const sent = call.script === "reportNode" ? recorded?.map((v, j) => (j === 9 ? call.params[9] : v)) : recorded;
       if (!isDeepStrictEqual(sent?.map(String), call.params.map(String))) throw new Error(`${s.dir}: call ${i} (${call.script}) sends ${JSON.stringify(sent)}, recorded ${JSON.stringify(call.params)}`);
     }
   }

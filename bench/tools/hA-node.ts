@@ -10,7 +10,7 @@
  * the report) from its recorded arguments, then calls each checkout's own claimJob / writeRow
  * / reportNode with a client that answers the recorded reply at once; it first checks that
  * every checkout sends the recorded arguments and answers what the first one answers, then times rounds of all calls per checkout,
- * alternating, and prints min / median CPU µs per check (user + system).
+ * alternating, and prints the median CPU µs per check (user + system), whole and by script.
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -91,7 +91,7 @@ interface Side {
   readonly dir: string;
   run(call: Call, input: unknown): Promise<unknown>;
   sent: Array<string | number> | null | undefined;
-  readonly cpu: number[];
+  readonly cpu: number[][];
 }
 
 async function side(dir: string): Promise<Side> {
@@ -162,17 +162,23 @@ async function replay(file: string, dirs: readonly string[]): Promise<void> {
   const checks = calls.filter((c) => c.script === "claimCheck").length;
   const rounds = Number(process.env.ROUNDS ?? 15);
   const loops = Number(process.env.LOOPS ?? 20);
+  const of = SCRIPTS.map((script) => calls.flatMap((c, i) => (c.script === script ? [i] : [])));
   for (let r = 0; r < rounds; r++) {
     for (const s of r % 2 === 0 ? sides : [...sides].reverse()) {
-      const cpu0 = process.cpuUsage();
-      for (let l = 0; l < loops; l++) for (let i = 0; i < calls.length; i++) await s.run(calls[i] as Call, inputs[i]);
-      const cpu = process.cpuUsage(cpu0);
-      if (r > 0) s.cpu.push((cpu.user + cpu.system) / (loops * checks));
+      const cpus = [];
+      for (const indexes of of) {
+        const cpu0 = process.cpuUsage();
+        for (let l = 0; l < loops; l++) for (const i of indexes) await s.run(calls[i] as Call, inputs[i]);
+        const cpu = process.cpuUsage(cpu0);
+        cpus.push((cpu.user + cpu.system) / (loops * checks));
+      }
+      if (r > 0) s.cpu.push(cpus);
     }
   }
+  const median = (xs: number[]): string => ([...xs].sort((a, b) => a - b)[xs.length >> 1] as number).toFixed(2);
   for (const s of sides) {
-    const sorted = [...s.cpu].sort((a, b) => a - b);
-    console.log(`${s.dir}: node CPU µs per check (3 calls) min ${sorted[0]?.toFixed(2)} median ${sorted[sorted.length >> 1]?.toFixed(2)} (${checks} checks, ${calls.length} calls)`);
+    const per = SCRIPTS.map((script, j) => `${script} ${median(s.cpu.map((c) => c[j] as number))}`).join(", ");
+    console.log(`${s.dir}: node CPU µs per check, median of ${s.cpu.length} rounds: ${median(s.cpu.map((c) => c.reduce((a, b) => a + b, 0)))} (${per}; ${checks} checks, ${calls.length} calls)`);
   }
 }
 

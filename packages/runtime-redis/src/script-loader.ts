@@ -36,13 +36,13 @@ export async function runScript(client: RedisClient, name: LuaScriptName, keys: 
   if (script.moreKeys ? keys.length < script.numberOfKeys : keys.length !== script.numberOfKeys) {
     throw new RuntimeError(`Redis script ${name} takes ${script.moreKeys ? "at least " : ""}${script.numberOfKeys} keys, was given ${keys.length}`);
   }
-  const params: Array<string | number> = [...keys, ...args];
   try {
     try {
-      return await client.evalsha(scriptSha(name), keys.length, ...params);
+      // Keys and arguments spread into the call itself (no list of both first).
+      return await client.evalsha(scriptSha(name), keys.length, ...keys, ...args);
     } catch (error) {
       if (!isNoScript(error)) throw error;
-      return await client.eval(script.lua, keys.length, ...params);
+      return await client.eval(script.lua, keys.length, ...keys, ...args);
     }
   } catch (error) {
     throw redisFailure(`script ${name}`, error);

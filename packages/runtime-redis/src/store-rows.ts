@@ -68,6 +68,9 @@ export function appendWriteConditions(out: Array<string | number>, write: RowWri
   return out;
 }
 
+/** JSON text of an event list's item (undefined is null in a JSON list). */
+const item = (value: unknown): string => (value === undefined ? "null" : json(value));
+
 /**
  * What the scripts complete into a row write's event (everything but what the row gives): the
  * JSON list `[time, stackName, traversalId, action, status, reason]`, the tail of the stored
@@ -75,8 +78,9 @@ export function appendWriteConditions(out: Array<string | number>, write: RowWri
  */
 export function eventRest(event: RowWriteEvent | undefined): string {
   if (event === undefined) return "";
+  // JSON.stringify of the list, item by item (`json`'s fast paths; a missing item is null, as in JSON.stringify).
   const { time, stackName, traversalId, action, status, reason } = event;
-  return json([time, stackName, traversalId, action, status, reason]);
+  return `[${item(time)},${item(stackName)},${item(traversalId)},${item(action)},${item(status)},${item(reason)}]`;
 }
 
 /** Conditional row write (with the resource event of an accepted write, when given); bumps the version. */

@@ -142,18 +142,34 @@ function unpackAscii(key: string, packed: string): string[] {
   const out: string[] = [];
   let pos = 0;
   while (pos < packed.length) {
-    let len = 0;
-    let at = pos;
-    let c = packed.charCodeAt(at);
-    while (c >= 48 && c <= 57 && at - pos < MAX_LENGTH_DIGITS) {
-      len = len * 10 + (c - 48);
-      c = packed.charCodeAt(++at);
-    }
-    if (at === pos || c !== 58 || at + 1 + len > packed.length) throw new RuntimeError(`corrupt packed value in Redis at ${key}: bad length at byte ${pos}`);
-    out.push(packed.slice(at + 1, at + 1 + len));
-    pos = at + 1 + len;
+    const start = valueAt(packed, pos, key, null);
+    out.push(packed.slice(start, start + valueLength));
+    pos = start + valueLength;
   }
   return out;
+}
+
+/** Length of the value `valueAt` found last (read right after it, in the same synchronous step). */
+let valueLength = 0;
+
+/**
+ * Where the value of the one-byte packed text at `pos` starts, its length (read digit by digit,
+ * no string per length) left in `valueLength`. @throws RuntimeError naming the key (and row) when
+ * the length is bad
+ */
+function valueAt(packed: string, pos: number, key: string, rowId: string | null): number {
+  let len = 0;
+  let at = pos;
+  let c = packed.charCodeAt(at);
+  while (c >= 48 && c <= 57 && at - pos < MAX_LENGTH_DIGITS) {
+    len = len * 10 + (c - 48);
+    c = packed.charCodeAt(++at);
+  }
+  if (at === pos || c !== 58 || at + 1 + len > packed.length) {
+    throw new RuntimeError(`corrupt packed value in Redis at ${key}${rowId === null ? "" : ` field ${rowId}`}: bad length at byte ${pos}`);
+  }
+  valueLength = len;
+  return at + 1;
 }
 
 /** `[field, JSON, ...]` of the stack record fields present in `record`. */
@@ -336,20 +352,13 @@ function spanRow(key: string, rowId: string, packed: string): number {
   let pos = 0;
   let count = 0;
   while (pos < packed.length) {
-    let len = 0;
-    let at = pos;
-    let c = packed.charCodeAt(at);
-    while (c >= 48 && c <= 57 && at - pos < MAX_LENGTH_DIGITS) {
-      len = len * 10 + (c - 48);
-      c = packed.charCodeAt(++at);
-    }
-    if (at === pos || c !== 58 || at + 1 + len > packed.length) throw new RuntimeError(`corrupt packed value in Redis at ${key} field ${rowId}: bad length at byte ${pos}`);
+    const start = valueAt(packed, pos, key, rowId);
     if (count < ROW_FIELDS.length) {
-      spans[2 * count] = at + 1;
-      spans[2 * count + 1] = at + 1 + len;
+      spans[2 * count] = start;
+      spans[2 * count + 1] = start + valueLength;
       count++;
     }
-    pos = at + 1 + len;
+    pos = start + valueLength;
   }
   return count;
 }

@@ -67,7 +67,7 @@ export class EventStreams {
     const entries = await this.entries(key, afterSeq, options);
     return {
       last: entries[entries.length - 1]?.[0] ?? null,
-      stackEvent: entries.some((e) => !isCompact(e) && decodeEntry(key, e).kind === "stack"),
+      stackEvent: entries.some((e) => compactText(e) === undefined && decodeEntry(key, e).kind === "stack"),
     };
   }
 
@@ -117,9 +117,9 @@ export class EventStreams {
   }
 }
 
-/** Whether a stream entry is a resource event written with its row (field "r", see `decodeEntry`). */
-function isCompact([, fields]: Entry): boolean {
-  return fields[0] === "r" && fields[1] !== undefined;
+/** The JSON list of a resource event written with its row (field "r", see `decodeEntry`); undefined for any other entry. */
+function compactText([, fields]: Entry): string | undefined {
+  return fields[0] === "r" ? fields[1] : undefined;
 }
 
 /**
@@ -127,9 +127,11 @@ function isCompact([, fields]: Entry): boolean {
  * written with its row (`lua/includes/conditionalWrite.lua`), compact: the JSON list
  * [resourceName, rowId, physicalId, time, stackName, traversalId, action, status, reason].
  */
-function decodeEntry(key: string, [id, fields]: Entry): StackEvent {
-  if (isCompact([id, fields]) && fields[1] !== undefined) {
-    const list = parseStored(key, id, fields[1]);
+function decodeEntry(key: string, entry: Entry): StackEvent {
+  const [id, fields] = entry;
+  const compact = compactText(entry);
+  if (compact !== undefined) {
+    const list = parseStored(key, id, compact);
     if (!Array.isArray(list) || list.length !== 9) throw new RuntimeError(`corrupt event in Redis at ${key} entry ${id}: expected a list of 9 resource event fields`);
     const [resourceName, rowId, physicalId, time, stackName, traversalId, action, status, reason] = list as unknown[];
     return { time, stackName, traversalId, action, status, reason, kind: "resource", resourceName, rowId, physicalId, seq: id } as StackEvent;

@@ -21,7 +21,7 @@ Redis.prototype.sendCommand = function (this: Redis, ...args: Parameters<Redis["
 };
 
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
-const runtime = createRedisRuntime({ connection: process.env.BENCH_REDIS_URL ?? "", prefix: process.env.BENCH_PREFIX ?? "bench", logger: quiet });
+const runtime = createRedisRuntime({ connection: process.env.BENCH_REDIS_URL ?? "", prefix: process.env.BENCH_PREFIX ?? "bench", logger: quiet, autoPipelining: process.env.BENCH_AUTOPIPE === "1" });
 const worker = await startWorker({ runtime, types: [noop], concurrency: Number(process.env.BENCH_C ?? 16), logger: quiet, engineId: `bench-worker-${process.pid}` });
 process.send?.("ready");
 process.on("message", () => {

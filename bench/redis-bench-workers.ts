@@ -165,7 +165,7 @@ export async function runWithWorkerProcesses(run: WorkersRun): Promise<void> {
   countApiCommands(run.monitor);
   const prefix = uniquePrefix("bench-w");
   const children = await startWorkers(run.workers, { ...process.env, BENCH_REDIS_URL: run.url, BENCH_PREFIX: prefix, BENCH_C: String(run.concurrency) });
-  const runtime = createRedisRuntime({ connection: run.url, prefix, logger: run.logger });
+  const runtime = createRedisRuntime({ connection: run.url, prefix, logger: run.logger, autoPipelining: process.env.BENCH_AUTOPIPE === "1" });
   const api = createEngine({ runtime, types: [noop], worker: false, logger: run.logger });
   const chain = run.shape === "chain";
   const template: Template = {

@@ -13,8 +13,12 @@
  * (b)/(a) of checks/s. Target: ratio >= 0.5 and payload bytes independent of the graph.
  *
  * (a) and (b) run BENCH_ROUNDS times, alternating, and the median run of each is printed.
+ * Before them, BENCH_WARMUP alternating rounds of both are run and not counted: a worker
+ * process runs for hours, and V8 needs a few thousand checks to optimise the check path
+ * (a cold process's first 2,000 checks cost ~2x the Node CPU of later ones). The first
+ * round's ratio is printed too, as the cold figure; BENCH_WARMUP=0 measures a cold process.
  *
- *   BENCH_N=2000 BENCH_C=16 BENCH_CHAIN=200 BENCH_FANIN=500 BENCH_ROUNDS=3 npm run bench:redis
+ *   BENCH_N=2000 BENCH_C=16 BENCH_CHAIN=200 BENCH_FANIN=500 BENCH_ROUNDS=3 BENCH_WARMUP=3 npm run bench:redis
  *
  * BENCH_ONLY=wide runs (b) alone (for a profile of the check path).
  * BENCH_TRACE=1 also prints, per run, the commands this process sent per check by name (script
@@ -24,7 +28,7 @@
  * BENCH_SLOWLOG=1 also prints, per run, the Redis time per check by command (script calls by
  * script name): it logs every command to Redis's SLOWLOG (threshold 0) during the run.
  * BENCH_PHASES=1 prints createStack's own time and Node CPU per run (the workers already run
- * meanwhile). BENCH_AUTOPIPE=0 runs the runtime with ioredis auto-pipelining off.
+ * meanwhile). BENCH_AUTOPIPE=1 runs the runtime with ioredis auto-pipelining on (default off).
  * BENCH_WORKERS=<w> runs with worker processes instead (`redis-bench-workers.ts`;
  * BENCH_SHAPE=chain for a chain).
  *
@@ -52,6 +56,8 @@ const C = Number(process.env.BENCH_C ?? 16);
 const CHAIN = Number(process.env.BENCH_CHAIN ?? 200);
 const FANIN = Number(process.env.BENCH_FANIN ?? 500);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** Alternating rounds of (a) and (b) run first and not counted (see the header). */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 
 interface Result {
   readonly name: string;
@@ -173,6 +179,7 @@ async function measure(name: string, checks: number, payloadBytes: () => number,
   const cpu = process.cpuUsage(cpuBefore);
   const redisCpuMs = ((await redisCpu()) - redisBefore) * 1000;
   const after = await commandCounts();
+  if (PHASES) console.log(`${name}: run ${ms.toFixed(0)} ms, ${((checks / ms) * 1000).toFixed(0)} checks/s, node ${(((cpu.user + cpu.system) / checks)).toFixed(0)} µs/chk, redis ${((redisCpuMs * 1000) / checks).toFixed(0)} µs/chk`);
   if (TRACE) console.log(`${name}: client commands per check: ${[...traced].sort((x, y) => y[1] - x[1]).map(([c, n]) => `${c} ${(n / checks).toFixed(2)} (${((tracedBytes.get(c) ?? 0) / n).toFixed(0)} B)`).join(", ")}; socket writes per check ${(socketWrites / checks).toFixed(2)}`);
   return {
     name,
@@ -252,7 +259,7 @@ async function rawBullmq(roundTrips = 0): Promise<Result> {
 /** A stack run with one worker at concurrency C; payload bytes of every job the runtime adds. */
 async function converge(name: string, template: Template, checks: number): Promise<Result> {
   const prefix = uniquePrefix("bench");
-  const runtime = createRedisRuntime({ connection: redis.url, prefix, logger: errorsOnlyLogger, autoPipelining: process.env.BENCH_AUTOPIPE !== "0" });
+  const runtime = createRedisRuntime({ connection: redis.url, prefix, logger: errorsOnlyLogger, autoPipelining: process.env.BENCH_AUTOPIPE === "1" });
   // Jobs go to BullMQ through addJobs (its payloads are read in sendCommand above) or, for a
   // queue of another BullMQ version, addBulk.
   let payload = 0;
@@ -311,14 +318,21 @@ async function sameProcessRuns(): Promise<void> {
   // the machine hits both sides of the ratio alike.
   const raws: Result[] = [];
   const wides: Result[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
+  // The first round of each side, counted or not: the cold figure.
+  const firsts: Result[] = [];
+  const warmup = WIDE_ONLY ? 0 : WARMUP;
+  for (let round = 0; round < warmup + ROUNDS; round++) {
     if (WIDE_ONLY) {
       wides.push(await converge(`(b) wide stack of ${N} no-op resources`, wide, N + 1));
       continue;
     }
-    raws.push(await rawBullmq());
+    const raw = await rawBullmq();
     // Every run: one check per update node plus the completion check.
-    wides.push(await converge(`(b) wide stack of ${N} no-op resources`, wide, N + 1));
+    const ours = await converge(`(b) wide stack of ${N} no-op resources`, wide, N + 1);
+    if (round === 0) firsts.push(raw, ours);
+    if (round < warmup) continue;
+    raws.push(raw);
+    wides.push(ours);
   }
   if (WIDE_ONLY) {
     const w = median(wides);
@@ -332,7 +346,7 @@ async function sameProcessRuns(): Promise<void> {
   const [raw, ours] = results as [Result, Result];
   const rate = (r: Result): number => (r.checks / r.ms) * 1000;
   const load = loadavg().map((l) => l.toFixed(1)).join(" ");
-  console.log(`Redis bench: N=${N}, concurrency C=${C}, median of ${ROUNDS} alternating runs of (a) and (b), one process, ${redis.own ? "own redis-server" : redis.url}; ${cpus().length} CPUs, load average ${load}`);
+  console.log(`Redis bench: N=${N}, concurrency C=${C}, median of ${ROUNDS} alternating runs of (a) and (b) after ${warmup} warm-up rounds of both, one process, ${redis.own ? "own redis-server" : redis.url}; ${cpus().length} CPUs, load average ${load}`);
   const width = Math.max(...results.map((r) => r.name.length));
   console.log(`${"run".padEnd(width)}  ${"checks".padStart(7)}  ${"ms".padStart(8)}  ${"checks/s".padStart(9)}  ${"cmds/check".padStart(10)}  ${"incl. Lua".padStart(9)}  ${"payload B".padStart(9)}  ${"node µs/chk".padStart(11)}  ${"redis µs/chk".padStart(12)}  ${"B/resource".padStart(10)}`);
   for (const r of results) {
@@ -341,7 +355,11 @@ async function sameProcessRuns(): Promise<void> {
     );
   }
   const ratio = rate(ours) / rate(raw);
-  console.log(`ratio (b)/(a) checks/s: ${ratio.toFixed(2)} (target >= 0.5: ${ratio >= 0.5 ? "met" : "NOT met"})`);
+  console.log(`ratio (b)/(a) checks/s: ${ratio.toFixed(2)} (target >= 0.5: ${ratio >= 0.5 ? "met" : "NOT met"})${warmup === 0 ? " - a cold process" : `, after ${warmup} warm-up rounds`}`);
+  const [coldRaw, coldOurs] = firsts as [Result, Result];
+  console.log(
+    `cold: the process's first round: (a) ${rate(coldRaw).toFixed(0)} jobs/s, (b) ${rate(coldOurs).toFixed(0)} checks/s, node ${((coldOurs.nodeCpuMs * 1000) / coldOurs.checks).toFixed(0)} µs/chk; ratio ${(rate(coldOurs) / rate(coldRaw)).toFixed(2)} (V8 has not optimised the check path yet)`,
+  );
   console.log(
     `floor: ${floor.name}: ${rate(floor).toFixed(0)} jobs/s, node ${((floor.nodeCpuMs * 1000) / floor.checks).toFixed(0)} µs/job; ratio (a+3)/(a) ${(rate(floor) / rate(raw)).toFixed(2)}, (b)/(a+3) ${(rate(ours) / rate(floor)).toFixed(2)} (the three round trips alone, with no work in them, bound the ratio a check can reach)`,
   );

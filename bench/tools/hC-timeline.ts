@@ -9,7 +9,7 @@ const N = Number(process.env.N ?? 2000);
 const redis = await testRedis();
 const mon = new Redis(redis.url);
 const wide: Template = { resources: Object.fromEntries(Array.from({ length: N }, (_, i) => [`w${i}`, { type: "bench:noop:Thing", properties: { n: i } }])) };
-for (let round = 0; round < 4; round++) {
+for (let round = 0; round < Number(process.env.ROUNDS ?? 4); round++) {
   const prefix = uniquePrefix("tl");
   const runtime = createRedisRuntime({ connection: redis.url, prefix, logger: errorsOnlyLogger });
   const worker = await startWorker({ runtime, types: [noop], concurrency: 16, logger: errorsOnlyLogger, engineId: `tl-${prefix}` });

@@ -62,7 +62,12 @@ export interface RedisRuntimeOptions {
   readonly tombstoneTtlMs?: number;
   /** `activity` checks a queued entry this old against BullMQ before counting it, ms. @default 10000 */
   readonly activityVerifyAfterMs?: number;
-  /** ioredis auto-pipelining on the connections the runtime makes. @default true */
+  /**
+   * ioredis auto-pipelining on the connections the runtime makes (its store's client; BullMQ's
+   * and blocking readers' connections never are). Off by default: a check's commands are
+   * sequential, and a pipeline of ~2 commands deferred to the next turn of the event loop cost
+   * a worker ~15% of its checks/s (ARCHITECTURE.md, performance notes). @default false
+   */
   readonly autoPipelining?: boolean;
   /** Logger of dropped and failed jobs and connection errors. @default warnings and errors to the console */
   readonly logger?: Pick<Logger, "warn" | "error">;
@@ -172,7 +177,7 @@ export function resolveRedisRuntimeOptions(options: RedisRuntimeOptions): Resolv
     deletedEventsTtlMs: integer("deletedEventsTtlMs", options.deletedEventsTtlMs, 3_600_000, 1),
     tombstoneTtlMs: integer("tombstoneTtlMs", options.tombstoneTtlMs, 86_400_000, 3_600_000),
     activityVerifyAfterMs: integer("activityVerifyAfterMs", options.activityVerifyAfterMs, 10_000, 0),
-    autoPipelining: options.autoPipelining ?? true,
+    autoPipelining: options.autoPipelining ?? false,
     logger,
     checkPermissions: options.checkPermissions ?? true,
     tls: options.tls,

@@ -27,4 +27,14 @@ describe("further connections", () => {
       await connections.close();
     }
   });
+
+  it("are not auto-pipelined when the main client is not", async () => {
+    const connections = resolveConnection({ host: "127.0.0.1", port: 1, lazyConnect: true }, false, quiet);
+    try {
+      assert.equal((connections.main as Redis).options.enableAutoPipelining, false);
+      assert.equal((connections.connect("plain") as Redis).options.enableAutoPipelining, false);
+    } finally {
+      await connections.close();
+    }
+  });
 });

@@ -17,3 +17,10 @@ describe("recovery timing defaults", () => {
     expect(resolved.leaseTtlMs).toBeLessThanOrEqual(resolved.jobLockMs);
   });
 });
+
+describe("auto-pipelining", () => {
+  it("is off unless asked for (a worker's check commands are sequential)", () => {
+    expect(resolveRedisRuntimeOptions({ connection: "redis://127.0.0.1:1" }).autoPipelining).toBe(false);
+    expect(resolveRedisRuntimeOptions({ connection: "redis://127.0.0.1:1", autoPipelining: true }).autoPipelining).toBe(true);
+  });
+});

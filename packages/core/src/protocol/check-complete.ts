@@ -41,20 +41,21 @@ export function deletionOrder(rows: readonly ResourceRow[]): ResourceRow[] {
   const byId = new Map(rows.map((r) => [r.id, r]));
   const dependents = new Map<string, number>(rows.map((r) => [r.id, 0]));
   for (const row of rows) for (const dep of new Set(row.requires)) if (byId.has(dep) && dep !== row.id) dependents.set(dep, (dependents.get(dep) ?? 0) + 1);
-  const queue = rows.filter((r) => dependents.get(r.id) === 0);
-  const out: ResourceRow[] = [];
-  while (queue.length > 0) {
-    const row = queue.shift() as ResourceRow;
-    out.push(row);
-    for (const dep of new Set(row.requires)) {
-      if (!byId.has(dep) || dep === row.id) continue;
+  // `out` is also the queue (read at `next`): linear in the rows and their requires.
+  const out = rows.filter((r) => dependents.get(r.id) === 0);
+  for (let next = 0; next < out.length; next++) {
+    for (const dep of new Set((out[next] as ResourceRow).requires)) {
+      if (!byId.has(dep) || dep === (out[next] as ResourceRow).id) continue;
       const left = (dependents.get(dep) ?? 0) - 1;
       dependents.set(dep, left);
-      if (left === 0) queue.push(byId.get(dep) as ResourceRow);
+      if (left === 0) out.push(byId.get(dep) as ResourceRow);
     }
   }
   // Rows in a requires-cycle (cannot happen for valid data) go last rather than never.
-  for (const row of rows) if (!out.includes(row)) out.push(row);
+  if (out.length < rows.length) {
+    const placed = new Set(out);
+    for (const row of rows) if (!placed.has(row)) out.push(row);
+  }
   return out;
 }
 

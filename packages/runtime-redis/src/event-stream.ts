@@ -48,7 +48,8 @@ export class EventStreams {
   async append(stackId: string, events: readonly NewStackEvent[]): Promise<void> {
     if (events.length === 0) return;
     const k = this.ctx.keys.stack(stackId);
-    const ids = await runScript(this.ctx.client, "appendEvents", [k.stack, k.events], [this.ctx.maxEventsPerStack, DELETED_EVENTS_KEPT, ...events.map(json)]);
+    const kinds = events.map((event) => (event.kind === "stack" ? "1" : "0")).join("");
+    const ids = await runScript(this.ctx.client, "appendEvents", [k.stack, k.events, k.stackMarks], [this.ctx.maxEventsPerStack, DELETED_EVENTS_KEPT, kinds, ...events.map(json)]);
     if (!Array.isArray(ids)) throw unexpectedReply("appendEvents", ids);
   }
 
@@ -59,16 +60,14 @@ export class EventStreams {
   }
 
   /**
-   * The marks of the events `read` would answer: the last one's sequence number and whether
-   * any is a stack event. A compact entry is a resource event (`decodeEntry`): not decoded.
+   * The stack events after `afterSeq`, as marks: the last one's sequence number and whether
+   * any came. Read from the stack-event marks (`lua/appendEvents-3.lua`), so a waiting read
+   * wakes for a stack event only - not for each of a traversal's resource events, which it
+   * neither reads nor decodes.
    */
   async marks(stackId: string, afterSeq: string | null, options: ReadOptions = {}): Promise<EventMarks> {
-    const key = this.ctx.keys.stack(stackId).events;
-    const entries = await this.entries(key, afterSeq, options);
-    return {
-      last: entries[entries.length - 1]?.[0] ?? null,
-      stackEvent: entries.some((e) => compactText(e) === undefined && decodeEntry(key, e).kind === "stack"),
-    };
+    const entries = await this.entries(this.ctx.keys.stack(stackId).stackMarks, afterSeq, options);
+    return { last: entries[entries.length - 1]?.[0] ?? null, stackEvent: entries.length > 0 };
   }
 
   /** The stream entries after `afterSeq`, waiting `options.blockMs` for some when there are none. */

@@ -15,6 +15,7 @@
  *   <prefix>:{<stackId>}:queued                 zset   job id -> enqueue time
  *   <prefix>:{<stackId>}:attempts               hash   running check attempt -> engine id
  *   <prefix>:{<stackId>}:events                 stream events
+ *   <prefix>:{<stackId>}:stackmarks             stream the stack events' ids (what waitForStack waits on)
  *   <prefix>:{<stackId>}:tombstone              string a deleted stack's tombstone (TTL)
  *   <prefix>:names                              hash   stack name -> stack id
  *   <prefix>:lease:<engineId>                   string liveness lease (TTL)
@@ -30,6 +31,8 @@ export interface StackKeys {
   readonly templates: string;
   readonly queued: string;
   readonly events: string;
+  /** Stack-event marks: an entry of each stack event's id (`lua/appendEvents-3.lua`), what a waiter for the stack's state blocks on. */
+  readonly stackMarks: string;
   /** The tombstone a completed delete leaves (its absence with no stack record = lost state). */
   readonly tombstone: string;
   /** Running check attempts of the stack (attempt token -> engine id). */
@@ -115,6 +118,7 @@ function stackKeys(prefix: string, stackId: string): StackKeys {
     attempts: `${base}:attempts`,
     syncTrash: `${base}:synctrash`,
     events: `${base}:events`,
+    stackMarks: `${base}:stackmarks`,
     tombstone: `${base}:tombstone`,
     graph: (t) => `${base}:graph:${t}`,
     sync: (t, node) => `${base}:sync:${syncTraversal(t)}:${node}`,

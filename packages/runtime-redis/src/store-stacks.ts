@@ -169,7 +169,7 @@ export async function deleteStack(ctx: StoreContext, stackId: string, ifTraversa
   const reply = await runScript(
     ctx.client,
     "deleteStack",
-    [k.stack, k.rows, k.templates, k.graph(t), k.syncIndex(t), k.syncCounts(t), k.gens(t), k.queued, k.events, k.tombstone, k.attempts, k.syncTrash],
+    [k.stack, k.rows, k.templates, k.graph(t), k.syncIndex(t), k.syncCounts(t), k.gens(t), k.queued, k.events, k.tombstone, k.attempts, k.syncTrash, k.stackMarks],
     [json(t), ctx.deletedEventsTtlMs, json(tombstone), ctx.tombstoneTtlMs + pending, DELETED_EVENTS_KEPT],
   );
   if (!okOr("deleteStack", reply, ScriptCode.SUPERSEDED)) return false;

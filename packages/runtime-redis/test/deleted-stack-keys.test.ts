@@ -56,6 +56,10 @@ describe("the keys of a deleted stack", () => {
       await runtime.store.appendEvents(id, late);
       const after = await client.xlen(runtimeKeys(prefix).stack(id).events);
       assert.ok(after <= DELETED_EVENTS_KEPT + 200, `${after} events after late appends to a deleted stack`);
+      // Nor the stack-event marks (kept at ~100, expiring with the stream).
+      const marks = runtimeKeys(prefix).stack(id).stackMarks;
+      assert.ok((await client.xlen(marks)) <= 200, `${await client.xlen(marks)} stack-event marks after late appends`);
+      assert.ok((await client.pttl(marks)) > 0, "the marks expire with the stream");
     } finally {
       await api.close();
       await runtime.close();

@@ -1,7 +1,9 @@
 /**
- * `readEventMarks` (what `waitForStack` reads): the last event's sequence number and whether
- * a stack event came, the same as read from `readEvents` - compact resource events (written
- * with their rows) and stack events alike - without decoding the resource events.
+ * `readEventMarks` (what `waitForStack` reads) on Redis: from every point of the stream, the
+ * last stack event's sequence number and whether one came - the same as read from
+ * `readEvents` - from the stack-event marks alone, so a traversal's resource events (compact,
+ * written with their rows, or appended) neither wake a waiting read nor are read by it. The
+ * marks go with the stack's events when it is deleted.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "vitest";
@@ -15,8 +17,11 @@ import { quiet, useTestRedis } from "./support/suite.js";
 const redis = useTestRedis();
 const template: Template = { resources: Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`r${i}`, { type: SCENARIO_TYPE, properties: { a: String(i) } }])) };
 
-/** The marks of `events`, as waitForStack computed them from a plain read. */
-const marksOf = (events: readonly StackEvent[]): EventMarks => ({ last: events[events.length - 1]?.seq ?? null, stackEvent: events.some((e) => e.kind === "stack") });
+/** The marks of `events` read plainly: the last stack event's sequence number, and whether one came. */
+function marksOf(events: readonly StackEvent[]): EventMarks {
+  const stack = events.filter((e) => e.kind === "stack");
+  return { last: stack[stack.length - 1]?.seq ?? null, stackEvent: stack.length > 0 };
+}
 
 /** The marks of every suffix of the stream: read both ways from each event on. */
 async function compareFrom(store: RuntimeStore, stackId: string, events: readonly StackEvent[]): Promise<void> {
@@ -44,6 +49,14 @@ describe("readEventMarks on Redis", () => {
       const events = await runtime.store.readEvents(id, null);
       assert.equal(events[events.length - 1]?.kind, "stack", "the stream ends with the stack's completion");
       await compareFrom(runtime.store, id, events);
+      // Appended resource events do not wake a waiting read; a stack event does.
+      const end = events[events.length - 1]?.seq ?? null;
+      const base = { time: 1, stackName: "s", traversalId: "t", action: "UPDATE" as const, status: "IN_PROGRESS" as const, reason: "test" };
+      await runtime.store.appendEvents(id, [{ ...base, kind: "resource", resourceName: "r0", rowId: "1", physicalId: null }]);
+      assert.deepEqual(await runtime.store.readEventMarks?.(id, end, { blockMs: 1 }), { last: null, stackEvent: false });
+      await runtime.store.appendEvents(id, [{ ...base, kind: "stack" }, { ...base, kind: "resource", resourceName: "r0", rowId: "1", physicalId: null }]);
+      const appended = await runtime.store.readEvents(id, end);
+      assert.deepEqual(await runtime.store.readEventMarks?.(id, end, { blockMs: 1000 }), { last: appended[1]?.seq, stackEvent: true });
     } finally {
       await engine.close();
       await runtime.close();

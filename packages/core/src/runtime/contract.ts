@@ -292,17 +292,18 @@ export interface RuntimeStore {
     options?: { blockMs?: number; limit?: number; signal?: AbortSignal },
   ): Promise<StackEvent[]>;
   /**
-   * Optional: read like {@link RuntimeStore.readEvents} (waiting up to `blockMs`), answering
-   * only what `waitForStack` needs - the last event's sequence number and whether any event
-   * read is a stack event - without decoding the resource events. When absent, core reads the
-   * events themselves.
+   * Optional: what `waitForStack` needs of the events after `afterSeq` - whether a stack event
+   * came, and a sequence number to read on from - waiting up to `blockMs` for one. A store may
+   * answer from the stack events alone (the Redis store waits on its stack events only, so a
+   * traversal's resource events do not wake it): `last` is then the last stack event's
+   * sequence number, null when none came. When absent, core reads the events themselves.
    */
   readEventMarks?(stackId: string, afterSeq: string | null, options: { blockMs: number; signal?: AbortSignal }): Promise<EventMarks>;
 }
 
 /** What {@link RuntimeStore.readEventMarks} answers. */
 export interface EventMarks {
-  /** Sequence number of the last event read; null when none came. */
+  /** Sequence number of the last event read (of the last stack event, for a store that reads only those); null when none came. */
   readonly last: string | null;
   /** Whether any event read is a stack event. */
   readonly stackEvent: boolean;

@@ -244,11 +244,13 @@ export class DeliveryPump {
   /**
    * Auto mode, a delivery ended: refill the free slots at once (no macrotask per check), up to
    * {@link DIRECT_PUMPS} times; then wait for the next turn of the event loop, so checks that
-   * never leave the microtask queue cannot starve timers and I/O.
+   * never leave the microtask queue cannot starve timers and I/O. A turn already scheduled
+   * (by an enqueue during the delivery - every link of a chain enqueues its successor so) does
+   * not hold the refill back: it would cost each link a turn of the event loop.
    */
   private pumpNext(): void {
     if (this.settings.mode !== "auto" || this.queue.length === 0) return;
-    if (this.pumping || this.directPumps <= 0) return this.schedulePump();
+    if (this.directPumps <= 0) return this.schedulePump();
     this.directPumps -= 1;
     this.pump();
   }

@@ -116,6 +116,37 @@ describe("auto-mode pump", () => {
     await runtime.close();
   });
 
+  it("delivers a check that a running check enqueued (a chain's next link) when that one ends, not a turn later", async () => {
+    const runtime = createMemoryRuntime({ mode: "auto" });
+    const links = 2_000;
+    let handled = 0;
+    let all = (): void => undefined;
+    const done = new Promise<void>((resolve) => (all = resolve));
+    await runtime.registerWorker("a", async ({ runtime: view }) => {
+      handled += 1;
+      if (handled < links) await view.enqueue([check]);
+      else all();
+    });
+    // Turns of the event loop while the chain runs: one per link when each waited for one.
+    let turns = 0;
+    let counting = true;
+    const turn = (): void => {
+      if (!counting) return;
+      turns += 1;
+      setImmediate(turn);
+    };
+    setImmediate(turn);
+    await runtime.enqueue([check]);
+    await done;
+    counting = false;
+    expect(runtime.stats().delivered).toBe(links);
+    // Still a turn every 512 refills (timers and I/O are not starved), but not one per link.
+    // (Before, each link waited for a turn another enqueue had scheduled: 124 turns here.)
+    expect(turns).toBeGreaterThanOrEqual(1);
+    expect(turns).toBeLessThan(links / 100);
+    await runtime.close();
+  });
+
   it("close() waits for the engine's running auto-mode checks", async () => {
     const runtime = createMemoryRuntime({ mode: "auto" });
     let release = (): void => undefined;

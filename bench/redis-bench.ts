@@ -28,7 +28,7 @@
  * BENCH_SLOWLOG=1 also prints, per run, the Redis time per check by command (script calls by
  * script name): it logs every command to Redis's SLOWLOG (threshold 0) during the run.
  * BENCH_PHASES=1 prints createStack's own time and Node CPU per run (the workers already run
- * meanwhile). BENCH_AUTOPIPE=1 runs the runtime with ioredis auto-pipelining on (default off).
+ * meanwhile), and each run's checks/s and Node and Redis CPU per check. BENCH_AUTOPIPE=1 runs the runtime with ioredis auto-pipelining on (default off).
  * BENCH_WORKERS=<w> runs with worker processes instead (`redis-bench-workers.ts`;
  * BENCH_SHAPE=chain for a chain).
  *

@@ -1,9 +1,10 @@
 /**
  * A stack's events in a Redis stream (`XADD ... MAXLEN ~`); a resource event written with its
  * row is stored compact (see `decodeEntry`). The sequence number of an event
- * is its stream id. Reads that wait for new events use `XREAD BLOCK` on a connection of a
- * small pool of blocking connections (a blocked connection serves nobody else); an abort
- * drops that connection, which ends the wait at once. No polling.
+ * is its stream id. Each stack event's id is also an entry of the stack-event marks (what
+ * `marks`, for `waitForStack`, waits on). Reads that wait for new events use `XREAD BLOCK` on
+ * a connection of a small pool of blocking connections (a blocked connection serves nobody
+ * else); an abort drops that connection, which ends the wait at once. No polling.
  */
 import { RuntimeError } from "@converge/core";
 import type { EventMarks, NewStackEvent, StackEvent } from "@converge/core";
@@ -116,11 +117,6 @@ export class EventStreams {
   }
 }
 
-/** The JSON list of a resource event written with its row (field "r", see `decodeEntry`); undefined for any other entry. */
-function compactText([, fields]: Entry): string | undefined {
-  return fields[0] === "r" ? fields[1] : undefined;
-}
-
 /**
  * An event from its stream entry: field "e", the event's JSON; or field "r", a resource event
  * written with its row (`lua/includes/conditionalWrite.lua`), compact: the JSON list
@@ -128,7 +124,7 @@ function compactText([, fields]: Entry): string | undefined {
  */
 function decodeEntry(key: string, entry: Entry): StackEvent {
   const [id, fields] = entry;
-  const compact = compactText(entry);
+  const compact = fields[0] === "r" ? fields[1] : undefined;
   if (compact !== undefined) {
     const list = parseStored(key, id, compact);
     if (!Array.isArray(list) || list.length !== 9) throw new RuntimeError(`corrupt event in Redis at ${key} entry ${id}: expected a list of 9 resource event fields`);

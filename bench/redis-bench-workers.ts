@@ -92,6 +92,8 @@ async function slowEntries(monitor: Redis): Promise<string> {
 interface WorkersUse {
   readonly cpuS: number;
   readonly commands: ReadonlyMap<string, number>;
+  /** Checks claimed so far by each worker process (`claimCheck` calls), in process order. */
+  readonly claims: readonly number[];
 }
 
 /** Ask every worker process for its CPU time and commands so far. */
@@ -112,7 +114,14 @@ async function workersUse(children: readonly ChildProcess[]): Promise<WorkersUse
   );
   const commands = new Map<string, number>();
   for (const e of each) for (const [name, n] of Object.entries(e.commands)) commands.set(name, (commands.get(name) ?? 0) + n);
-  return { cpuS: each.reduce((a, e) => a + e.cpuUs / 1e6, 0), commands };
+  return { cpuS: each.reduce((a, e) => a + e.cpuUs / 1e6, 0), commands, claims: each.map((e) => e.commands.claimCheck ?? 0) };
+}
+
+/** The share of the checks between two readings that each worker process claimed (a chain's links stay in one process when its successor is fetched where it was made). */
+function claimsByProcess(before: WorkersUse, after: WorkersUse): string {
+  const diff = after.claims.map((n, i) => n - (before.claims[i] ?? 0));
+  const total = diff.reduce((a, n) => a + n, 0) || 1;
+  return diff.map((n) => `${Math.round((100 * n) / total)}%`).join(" / ");
 }
 
 /** The commands the workers sent between two readings, per check, most first. */
@@ -218,9 +227,10 @@ export async function runWithWorkerProcesses(run: WorkersRun): Promise<void> {
     const perCheck = (s: number): string => `${((s * 1e6) / (run.n + 1)).toFixed(0)} µs/chk`;
     console.log(`Node CPU: create API ${(apiCreated - apiBefore).toFixed(1)} s (createStack ${(apiStarted - apiBefore).toFixed(1)} s), workers ${(workersCreated.cpuS - workersBefore.cpuS).toFixed(1)} s (${perCheck(workersCreated.cpuS - workersBefore.cpuS)}); delete API ${(apiDeleted - apiCreated).toFixed(1)} s, workers ${(workersDeleted.cpuS - workersCreated.cpuS).toFixed(1)} s (${perCheck(workersDeleted.cpuS - workersCreated.cpuS)})`);
     console.log(`worker commands per check, create ${commandsPerCheck(workersBefore, workersCreated, run.n + 1)}`);
-    console.log(`API commands per check, create ${commandsPerCheck({ cpuS: 0, commands: apiCommandsBefore }, { cpuS: 0, commands: apiCommandsCreated }, run.n + 1)}`);
-    console.log(`API commands per check, delete ${commandsPerCheck({ cpuS: 0, commands: apiCommandsCreated }, { cpuS: 0, commands: apiCommandsDeleted }, run.n + 1)}`);
+    console.log(`API commands per check, create ${commandsPerCheck({ cpuS: 0, commands: apiCommandsBefore, claims: [] }, { cpuS: 0, commands: apiCommandsCreated, claims: [] }, run.n + 1)}`);
+    console.log(`API commands per check, delete ${commandsPerCheck({ cpuS: 0, commands: apiCommandsCreated, claims: [] }, { cpuS: 0, commands: apiCommandsDeleted, claims: [] }, run.n + 1)}`);
     console.log(`worker commands per check, delete ${commandsPerCheck(workersCreated, workersDeleted, run.n + 1)}`);
+    if (run.workers > 1) console.log(`checks by worker process: create ${claimsByProcess(workersBefore, workersCreated)}; delete ${claimsByProcess(workersCreated, workersDeleted)}`);
     console.log(`Redis memory: ${((memoryCreated - memoryBefore) / run.n).toFixed(0)} B per resource after the create; ${((memoryDeleted - memoryBefore) / 1024).toFixed(0)} KiB left after the delete (of which ${(clients / 1024).toFixed(0)} KiB client buffers), largest keys: ${await largestKeys(run.monitor, prefix)}`);
     console.log(`Redis calls: ${await slowEntries(run.monitor)}`);
   } finally {

@@ -13,6 +13,7 @@ import { asError } from "./host-slot.js";
 import { setMarker, unmarkedSuccessors } from "./check-queue.js";
 import type { LostStacks } from "./lost-stacks.js";
 import { removeOnFail } from "./options.js";
+import { quietFetch } from "./quiet-fetch.js";
 
 /** Runs one job on a slot. */
 export type RunJob = (slot: Slot, job: Job) => Promise<Outcome>;
@@ -21,6 +22,8 @@ export type RunJob = (slot: Slot, job: Job) => Promise<Outcome>;
 export function startBullWorker(deps: HostDeps, slot: Slot, concurrency: number, run: RunJob, lost: LostStacks): Worker {
   const { settings, ctx } = deps;
   slot.connection = deps.connectWorker();
+  // Its fetches set BullMQ's marker only while a job is left to fetch (quiet-fetch.ts).
+  quietFetch(slot.connection);
   const worker = new Worker(settings.queueName, (job: Job, token?: string) => processJob(deps, lost, slot, job, token ?? "", run), {
     connection: slot.connection,
     prefix: ctx.keys.queuePrefix,

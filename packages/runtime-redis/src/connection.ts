@@ -10,6 +10,7 @@ import type { ConnectionOptions } from "node:tls";
 import { InvalidOptionsError } from "@converge/core";
 import type { Logger } from "@converge/core";
 import type { RedisClient } from "./script-loader.js";
+import { guardedOverrides, withGuardedConnector } from "./socket-errors.js";
 
 /** Where the runtime's Redis is. */
 export type RedisConnectionInput =
@@ -66,13 +67,13 @@ export function resolveConnection(input: RedisConnectionInput, autoPipelining: b
     owned = false;
   } else if (typeof input === "string") {
     if (!/^rediss?:\/\//.test(input)) throw new InvalidOptionsError("connection", `a URL must start with redis:// or rediss://, got ${JSON.stringify(input.slice(0, 40))}`);
-    main = new Redis(input, { enableAutoPipelining: autoPipelining, ...tlsOption });
+    main = new Redis(input, withGuardedConnector({ enableAutoPipelining: autoPipelining, ...tlsOption }));
   } else if (typeof input === "object" && input !== null && "cluster" in input) {
     if (!Array.isArray(input.cluster) || input.cluster.length === 0) throw new InvalidOptionsError("connection.cluster", "must list at least one startup node");
     main = new Cluster([...input.cluster], { enableAutoPipelining: autoPipelining, ...input.options, ...(tls === undefined ? {} : { redisOptions: { ...input.options?.redisOptions, tls } }) });
   } else if (typeof input === "object" && input !== null) {
     const options = input as RedisOptions;
-    main = new Redis({ enableAutoPipelining: autoPipelining, ...options, ...(tls === undefined ? {} : { tls: { ...options.tls, ...tls } }) });
+    main = new Redis(withGuardedConnector({ enableAutoPipelining: autoPipelining, ...options, ...(tls === undefined ? {} : { tls: { ...options.tls, ...tls } }) }));
   } else {
     throw new InvalidOptionsError("connection", "must be an ioredis client, ioredis options, a redis:// URL or { cluster: [nodes] }");
   }
@@ -89,7 +90,7 @@ export function resolveConnection(input: RedisConnectionInput, autoPipelining: b
     isCluster: cluster,
     connect(use) {
       const overrides = USE_OVERRIDES[use];
-      const client: RedisClient = isClusterClient(main) ? main.duplicate(undefined, overrides) : main.duplicate(overrides);
+      const client: RedisClient = isClusterClient(main) ? main.duplicate(undefined, overrides) : main.duplicate(guardedOverrides(main.options, overrides));
       client.on("error", onError);
       client.on("end", () => made.delete(client));
       made.add(client);

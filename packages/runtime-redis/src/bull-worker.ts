@@ -10,7 +10,7 @@ import type { Job } from "bullmq";
 import { StackStateLostError } from "@converge/core";
 import type { HostDeps, Outcome, Slot } from "./host-slot.js";
 import { asError } from "./host-slot.js";
-import { setMarker, unmarkedSuccessors } from "./check-queue.js";
+import { setMarker, unmarkedSuccessors } from "./unmarked-successors.js";
 import type { LostStacks } from "./lost-stacks.js";
 import { removeOnFail } from "./options.js";
 import { quietFetch } from "./quiet-fetch.js";

@@ -23,6 +23,7 @@ import { runScript } from "./script-loader.js";
 import type { StoreContext } from "./store-context.js";
 import { command } from "./store-context.js";
 import { SYNC_READ_PAGE } from "./store-sync.js";
+import { setMarker, unmarkedSuccessors } from "./unmarked-successors.js";
 
 /** Checks given their ids by one script call (a long argument list overflows the client's stack). */
 const PREPARE_BATCH = 1000;
@@ -32,82 +33,6 @@ const PREPARE_BATCH = 1000;
  * records it in the queue's meta hash (`test/add-jobs.test.ts` checks the installed one).
  */
 export const BULLMQ_META_VERSION = "bullmq:6.7.0";
-
-/** Ms a successor added without the marker may wait for a local worker to fetch it before the marker is set. */
-export const SUCCESSOR_FETCH_MS = 25;
-
-/**
- * Successors added without BullMQ's marker. A check's report runs in a delivery of a BullMQ
- * worker of this process (auto mode), which fetches its next job in the same script as it
- * finishes the check (BullMQ's fetch-next) - for a chain link, the successor just added. The
- * marker (a wake-up for blocked workers) would only make them race for it: a BZPOPMIN and a
- * moveToActive per link, often in another process. So while a BullMQ worker of the queue runs
- * in this process, a report's successors are added without it, and the marker is set if no
- * local worker has fetched them within SUCCESSOR_FETCH_MS (its worker took an older job, is
- * closing, or is at full concurrency) or when a worker closes. At worst a successor waits that
- * long, or - if the process dies first - until a blocked worker's BZPOPMIN times out (BullMQ
- * blocks at most 10 s), sooner than the dead worker's own job is recovered. The job itself is
- * in the wait list, with its hash and events, exactly as BullMQ's add leaves it.
- */
-export class UnmarkedSuccessors {
-  /** BullMQ workers running in this process, by the marker key of their queue. */
-  private readonly workers = new Map<string, number>();
-  /** Successors not fetched yet, by job id: the timer that sets their queue's marker. */
-  private readonly pending = new Map<string, NodeJS.Timeout>();
-
-  /** A BullMQ worker of the queue with marker key `marker` started in this process. */
-  started(marker: string): void {
-    this.workers.set(marker, (this.workers.get(marker) ?? 0) + 1);
-  }
-
-  /** It stopped: set the marker for successors still waiting (it fetches no more). */
-  stopped(marker: string, wake: () => void): void {
-    const left = (this.workers.get(marker) ?? 1) - 1;
-    if (left > 0) this.workers.set(marker, left);
-    else this.workers.delete(marker);
-    if (this.pending.size === 0) return;
-    for (const timer of this.pending.values()) clearTimeout(timer);
-    this.pending.clear();
-    wake();
-  }
-
-  /** Whether successors of the queue with marker key `marker` are added without it now. */
-  unmarked(marker: string): boolean {
-    return this.workers.has(marker);
-  }
-
-  /** Jobs were added without the marker: `wake` sets it unless a local worker fetches each in time. */
-  added(jobIds: readonly string[], wake: () => void): void {
-    for (const id of jobIds) {
-      clearTimeout(this.pending.get(id));
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        wake();
-      }, SUCCESSOR_FETCH_MS);
-      timer.unref();
-      this.pending.set(id, timer);
-    }
-  }
-
-  /** A local worker fetched job `jobId`: no marker needed for it. */
-  fetched(jobId: string): void {
-    const timer = this.pending.get(jobId);
-    if (timer === undefined) return;
-    clearTimeout(timer);
-    this.pending.delete(jobId);
-  }
-}
-
-/**
- * Set BullMQ's marker `marker` (what a BullMQ job add does): it wakes the workers blocked waiting
- * for a job. Best effort: a failure only delays a fetch until a blocked worker's timeout.
- */
-export function setMarker(ctx: Pick<StoreContext, "client">, marker: string): void {
-  ctx.client.zadd(marker, 0, "0").catch(() => undefined);
-}
-
-/** The successors of this process added without the marker (shared by its runtimes and workers). */
-export const unmarkedSuccessors = new UnmarkedSuccessors();
 
 /**
  * Jobs added by one `addJobs-6+` call (or one BullMQ addBulk MULTI): Redis runs either without
@@ -215,8 +140,30 @@ export interface PreparedCheck {
   readonly name: string;
 }
 
-/** Adds checks whose jobs are prepared (`CheckQueue.addPrepared`). */
-export type AddPrepared = (checks: readonly PreparedCheck[]) => Promise<void>;
+/** What a report script needs to add its ready targets' jobs itself (`reportNode-1.lua`). */
+export interface InlineAdd {
+  /** The BullMQ queue's key prefix, `<prefix>:<queue>:`. */
+  readonly queuePrefix: string;
+  /** The BullMQ version the queue's meta must name ({@link BULLMQ_META_VERSION}). */
+  readonly version: string;
+  /** Whether the jobs get BullMQ's marker (false while a worker of the queue runs here: `UnmarkedSuccessors`). */
+  readonly mark: boolean;
+  /** A job's stored options after its job id. */
+  readonly optionsTail: string;
+}
+
+/**
+ * How a report's ready targets become jobs: added by the report's own script when it can
+ * (`inline`), else by `add` in the next call.
+ */
+export interface SuccessorAdds {
+  /** Add checks whose job ids and names a script gave (`CheckQueue.addPrepared`). */
+  add(checks: readonly PreparedCheck[]): Promise<void>;
+  /** What a report script needs to add the jobs itself, or null when it cannot (`CheckQueue.inlineAdd`). */
+  inline(): Promise<InlineAdd | null>;
+  /** A report script added these jobs, with the marker or not (`CheckQueue.addedInline`). */
+  added(jobIds: readonly string[], mark: boolean): void;
+}
 
 /** The readable job name of a check from the names a script read (JSON text, or null). */
 export function preparedName(message: CheckMessage, stackName: unknown, rowName: unknown): string {
@@ -270,6 +217,36 @@ export class CheckQueue {
         unmarkedSuccessors.unmarked(this.queue.keys.marker as string),
       );
     }
+  }
+
+  /**
+   * What a report script needs to add its ready targets' jobs in its own call, or null when it
+   * cannot: on a cluster (the queue's keys are in another slot than the stack's), or when the
+   * queue was made by another BullMQ version than the one `addStandardJobs` mirrors.
+   */
+  inlineAdd(): InlineAdd | null {
+    if (!this.ownAdd || this.ctx.client.isCluster) return null;
+    return { queuePrefix: this.queue.toKey(""), version: BULLMQ_META_VERSION, mark: !unmarkedSuccessors.unmarked(this.queue.keys.marker as string), optionsTail: this.optionsTail };
+  }
+
+  /** How a report's ready checks become jobs of this queue, each way after `permitted` (the API role's check). */
+  successorAdds(permitted: () => Promise<void> | undefined): SuccessorAdds {
+    return {
+      add: async (checks) => {
+        await permitted();
+        await this.addPrepared(checks);
+      },
+      inline: async () => {
+        await permitted();
+        return this.inlineAdd();
+      },
+      added: (jobIds, mark) => this.addedInline(jobIds, mark),
+    };
+  }
+
+  /** A report script added these jobs (with the marker or not): what `addJobs` does after its call. */
+  addedInline(jobIds: readonly string[], mark: boolean): void {
+    if (!mark && jobIds.length > 0) unmarkedSuccessors.added(jobIds, () => this.wake());
   }
 
   /**

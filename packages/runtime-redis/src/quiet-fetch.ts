@@ -3,10 +3,9 @@
  * blocked in `BZPOPMIN`) every time a worker takes a job from the wait list
  * (`prepareJobForProcessing`, in its `moveToActive` and `moveToFinished` scripts), whether or
  * not a job is left to take. A chain link's successor is taken by the worker that finished
- * the link, in the script that finishes it (`UnmarkedSuccessors` in `check-queue.ts`), so that
- * marker woke a blocked worker - an idle process when there is one - for nothing: a
- * `BZPOPMIN` and an empty `moveToActive` per link, which made 4 worker processes slower on a
- * chain than 1.
+ * the link, in the script that finishes it (`unmarked-successors.ts`), so that marker woke a
+ * blocked worker - an idle process when there is one - for nothing: a `BZPOPMIN` and an empty
+ * `moveToActive` per link, which made 4 worker processes slower on a chain than 1.
  *
  * `quietFetch` makes a worker connection run BullMQ's own two fetch scripts with that one
  * statement guarded: the marker is set when a job is still waiting (wait list or prioritized

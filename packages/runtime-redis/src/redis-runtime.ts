@@ -88,11 +88,9 @@ export function createRedisRuntime(options: RedisRuntimeOptions): RedisRuntime {
   const queue = new Queue(resolved.queueName, { connection: queueConnection, prefix: keys.queuePrefix });
   queue.on("error", (error) => logger.warn(`BullMQ queue: ${error.message}`));
   const checks = new CheckQueue(ctx, queue, { attempts: resolved.maxAttempts, delayMs: resolved.retryDelayMs }, () => Date.now());
-  // A report enqueues the checks it made ready itself (their jobs prepared by its own script).
-  const store = createRedisStore(ctx, events, async (prepared) => {
-    await permitted("api");
-    await checks.addPrepared(prepared);
-  });
+  // A report enqueues the checks it made ready itself (their jobs prepared, or added, by its
+  // own script): with the API role's permissions, as any enqueue.
+  const store = createRedisStore(ctx, events, checks.successorAdds(() => permitted("api")));
   const cancels = new CancelBus(client, keys.cancelChannel, () => connections.connect("plain"), logger);
   let closed: Promise<void> | null = null;
   const waiting = async (): Promise<number> => command("BullMQ getJobCounts", () => queue.getWaitingCount());

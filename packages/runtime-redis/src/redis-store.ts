@@ -3,7 +3,7 @@
  * script on the stack's hash slot (see `keys.ts` for the layout, `lua/` for the scripts).
  */
 import type { RuntimeStore } from "@converge/core";
-import type { AddPrepared } from "./check-queue.js";
+import type { SuccessorAdds } from "./check-queue.js";
 import type { EventStreams } from "./event-stream.js";
 import type { StoreContext } from "./store-context.js";
 import { createReplacement, loadRow, loadRows, writeRow } from "./store-rows.js";
@@ -27,10 +27,10 @@ import { nodeReported, reportNode } from "./store-report.js";
 import { readSync, syncHas, syncMerge } from "./store-sync.js";
 
 /**
- * The Redis store of a runtime. With `addPrepared` (the runtime's queue), `reportNode` also
+ * The Redis store of a runtime. With `successors` (the runtime's queue), `reportNode` also
  * enqueues the checks of the targets it made ready.
  */
-export function createRedisStore(ctx: StoreContext, events: EventStreams, addPrepared?: AddPrepared): RuntimeStore {
+export function createRedisStore(ctx: StoreContext, events: EventStreams, successors?: SuccessorAdds): RuntimeStore {
   return {
     createStack: (stack, template) => createStack(ctx, stack, template),
     findStackId: (name) => findStackId(ctx, name),
@@ -49,7 +49,7 @@ export function createRedisStore(ctx: StoreContext, events: EventStreams, addPre
     loadRow: (stackId, rowId) => loadRow(ctx, stackId, rowId),
     writeRow: (write) => writeRow(ctx, write),
     writeRowWithEvent: (write, event) => writeRow(ctx, write, event),
-    reportNode: (report) => reportNode(ctx, report, addPrepared),
+    reportNode: (report) => reportNode(ctx, report, successors),
     nodeReported: (stackId, traversalId, node) => nodeReported(ctx, stackId, traversalId, node),
     createReplacement: (stackId, oldRowId, traversalId, ifVersion, row) => createReplacement(ctx, stackId, oldRowId, traversalId, ifVersion, row),
     completeTraversal: (stackId, traversalId, drop, keep, patch) => completeTraversal(ctx, stackId, traversalId, drop, keep, patch),

@@ -3,12 +3,14 @@
  * event, the merge into each target's sync point and the report mark - the contract's
  * optional `reportNode` - and the mark's read, `nodeReported`. With the runtime's queue, the
  * same script prepares the ready targets' jobs (ids with generations, queued marks, names, as
- * `prepareChecks-4` does), which are added to BullMQ in the next call: the report answers
- * `enqueued`, and core does not enqueue them again (one round trip less per report).
+ * `prepareChecks-4` does): the report answers `enqueued`, and core does not enqueue them again.
+ * On a standalone Redis the script adds them to BullMQ too (`SuccessorAdds.inline`), so a
+ * chain link's report and its successor's job are one round trip; else, and when a name would
+ * be cut, they are added in the next call.
  */
 import type { CheckMessage, NodeKey, NodeReport, NodeReportResult, SyncKey } from "@converge/core";
 import { STACK_NODE, parseNodeKey, toSyncKey } from "@converge/core";
-import type { AddPrepared, PreparedCheck } from "./check-queue.js";
+import type { PreparedCheck, SuccessorAdds } from "./check-queue.js";
 import { checkField, jobIdBase, preparedName } from "./check-queue.js";
 import { appendPatchPairs, json } from "./codec.js";
 import { ScriptCode, unexpectedReply } from "./script-codes.js";
@@ -31,23 +33,29 @@ function readyCheck(stackId: string, traversalId: string, key: SyncKey): CheckMe
 }
 
 /**
- * Report a node (the contract's `reportNode`); with `add` (the runtime's queue), the ready
+ * Report a node (the contract's `reportNode`); with `adds` (the runtime's queue), the ready
  * targets' checks are enqueued too.
  */
-export async function reportNode(ctx: StoreContext, report: NodeReport, add?: AddPrepared): Promise<NodeReportResult> {
+export async function reportNode(ctx: StoreContext, report: NodeReport, adds?: SuccessorAdds): Promise<NodeReportResult> {
   const { stackId, traversalId: t } = report;
   const write = report.write;
   // "<stack>|<traversal>|" of every job id of the traversal (jobIdBase without the check).
-  const base = add === undefined ? "" : `${encodeURIComponent(stackId)}|${encodeURIComponent(t)}|`;
-  // One argument list, filled in place: sender, conditions, event, limits, then the patch's count and pairs.
+  const base = adds === undefined ? "" : `${encodeURIComponent(stackId)}|${encodeURIComponent(t)}|`;
+  const inline = adds === undefined || report.targets.length === 0 ? null : await adds.inline();
+  // One argument list, filled in place: sender, conditions, event, limits, the inline add,
+  // then the patch's count and pairs.
   const args: Array<string | number> = [report.sender];
   if (write === undefined) args.push("", "", "", "", "");
   else appendWriteConditions(args, write);
-  args.push(eventRest(report.event), ctx.maxEventsPerStack, Date.now(), base, syncTraversal(t), 0);
+  args.push(eventRest(report.event), ctx.maxEventsPerStack, Date.now(), base, syncTraversal(t));
+  if (inline === null) args.push("", "", "", "");
+  else args.push(inline.queuePrefix, inline.version, inline.mark ? "1" : "0", inline.optionsTail);
+  args.push(0);
   const countAt = args.length - 1;
   if (write !== undefined) args[countAt] = appendPatchPairs(args, write.patch);
   for (const target of report.targets) {
-    args.push(target.node, target.required, json(target.payload), add === undefined ? "" : encodeURIComponent(checkField(readyCheck(stackId, t, target.node))));
+    const check = adds === undefined ? null : readyCheck(stackId, t, target.node);
+    args.push(target.node, target.required, json(target.payload), check === null ? "" : encodeURIComponent(checkField(check)), check === null || inline === null ? "" : json(check));
   }
   const reply = await runScript(ctx.client, "reportNode", [ctx.keys.stack(stackId).stack], args);
   if (!Array.isArray(reply) || (reply[0] !== 0 && reply[0] !== 1)) throw unexpectedReply("reportNode", reply);
@@ -58,17 +66,21 @@ export async function reportNode(ctx: StoreContext, report: NodeReport, add?: Ad
   }
   if (reply[1] === ScriptCode.GONE) return { kind: "gone" };
   if (reply[1] !== ScriptCode.OK) throw unexpectedReply("reportNode", reply);
-  if (add === undefined) return { kind: "reported", ready: reply.slice(2).map((key) => toSyncKey(String(key))) };
-  if ((reply.length - 3) % 3 !== 0) throw unexpectedReply("reportNode", reply);
+  if (adds === undefined) return { kind: "reported", ready: reply.slice(2).map((key) => toSyncKey(String(key))) };
+  if ((reply.length - 4) % 3 !== 0) throw unexpectedReply("reportNode", reply);
   const ready: SyncKey[] = [];
   const checks: PreparedCheck[] = [];
-  for (let i = 3; i < reply.length; i += 3) {
+  for (let i = 4; i < reply.length; i += 3) {
     const key = toSyncKey(String(reply[i]));
     const message = readyCheck(stackId, t, key);
     ready.push(key);
     checks.push({ message, jobId: `${jobIdBase(message)}|${Number(reply[i + 1])}`, name: preparedName(message, reply[2], reply[i + 2]) });
   }
-  if (checks.length > 0) await add(checks);
+  // The script's own add: null (nil) when it did not add them, else the count added, or -1 / -2
+  // when the queue's meta names another BullMQ version or none (nothing added).
+  const added = reply[3];
+  if (inline !== null && typeof added === "number" && added >= 0) adds.added(checks.map((c) => c.jobId), inline.mark);
+  else if (checks.length > 0) await adds.add(checks);
   return { kind: "reported", ready, enqueued: true };
 }
 

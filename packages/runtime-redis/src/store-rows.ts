@@ -8,6 +8,7 @@ import { ScriptCode, refusalOf, unexpectedReply } from "./script-codes.js";
 import { runScript } from "./script-loader.js";
 import type { StoreContext } from "./store-context.js";
 import { command } from "./store-context.js";
+import { scanHash } from "./hash-scan.js";
 
 /** Fields of a replacement's row that the caller gives (the script sets id, replaces, version, lock). */
 const REPLACEMENT_FIELDS = ROW_FIELDS.filter((f) => f !== "id" && f !== "replaces" && f !== "version" && f !== "lockHolder");
@@ -23,17 +24,16 @@ const SCAN_COUNT = 500;
 export async function loadRows(ctx: StoreContext, stackId: string): Promise<ResourceRow[]> {
   const key = ctx.keys.stack(stackId).rows;
   const rows = new Map<string, ResourceRow>();
-  let cursor = "0";
-  do {
-    const page = await command("HSCAN rows", () => ctx.client.hscan(key, cursor, "COUNT", SCAN_COUNT));
-    cursor = page[0];
-    const entries = page[1];
+  await scanHash(ctx, "HSCAN rows", key, SCAN_COUNT, (entries) => {
     for (let i = 0; i + 1 < entries.length; i += 2) {
       const id = entries[i] as string;
       if (!rows.has(id)) rows.set(id, decodePackedRow(key, id, entries[i + 1] as string));
     }
-  } while (cursor !== "0");
-  return [...rows.values()].sort((a, b) => Number(a.id) - Number(b.id) || a.id.localeCompare(b.id));
+  });
+  // Row ids are decimal numbers (allocateRowIds-1): each compared as a number, converted once.
+  const byId = [...rows.values()].map((row) => ({ n: Number(row.id), row }));
+  byId.sort((a, b) => a.n - b.n || a.row.id.localeCompare(b.row.id));
+  return byId.map((entry) => entry.row);
 }
 
 /** One row, or null. */

@@ -10,6 +10,7 @@ import { ScriptCode, unexpectedReply } from "./script-codes.js";
 import { runScript } from "./script-loader.js";
 import type { StoreContext } from "./store-context.js";
 import { command } from "./store-context.js";
+import { scanHash } from "./hash-scan.js";
 
 /** Atomic merge-and-test of a sync point. */
 export async function syncMerge(ctx: StoreContext, { stackId, traversalId, node, sender, payload, counted, required }: SyncMergeInput): Promise<SyncResult> {
@@ -56,12 +57,9 @@ export async function readSync(ctx: StoreContext, stackId: string, traversalId: 
 
 async function readSyncPaged(ctx: StoreContext, graphKey: string, key: string): Promise<Map<SyncKey, SyncPayload> | null> {
   const entries = new Map<SyncKey, SyncPayload>();
-  let cursor = "0";
-  do {
-    const page = await command("HSCAN sync", () => ctx.client.hscan(key, cursor, "COUNT", SYNC_READ_PAGE));
-    cursor = page[0];
-    for (const [sender, payload] of decodeSync(key, page[1])) entries.set(sender, payload);
-  } while (cursor !== "0");
+  await scanHash(ctx, "HSCAN sync", key, SYNC_READ_PAGE, (flat) => {
+    for (const [sender, payload] of decodeSync(key, flat)) entries.set(sender, payload);
+  });
   return (await command("EXISTS graph", () => ctx.client.exists(graphKey))) === 1 ? entries : null;
 }
 

@@ -11,7 +11,7 @@
 import type { CheckMessage, NodeKey, NodeReport, NodeReportResult, SyncKey } from "@converge/core";
 import { STACK_NODE, parseNodeKey, toSyncKey } from "@converge/core";
 import type { PreparedCheck, SuccessorAdds } from "./check-queue.js";
-import { checkField, jobIdBase, preparedName } from "./check-queue.js";
+import { ENQUEUE_BATCH, checkField, jobIdBase, preparedName } from "./check-queue.js";
 import { appendPatchPairs, json } from "./codec.js";
 import { ScriptCode, unexpectedReply } from "./script-codes.js";
 import { runScript } from "./script-loader.js";
@@ -41,7 +41,9 @@ export async function reportNode(ctx: StoreContext, report: NodeReport, adds?: S
   const write = report.write;
   // "<stack>|<traversal>|" of every job id of the traversal (jobIdBase without the check).
   const base = adds === undefined ? "" : `${encodeURIComponent(stackId)}|${encodeURIComponent(t)}|`;
-  const inline = adds === undefined || report.targets.length === 0 ? null : await adds.inline();
+  // A report of more targets than one add batch adds their jobs in batches after it (each
+  // call Redis runs whole stays short).
+  const inline = adds === undefined || report.targets.length === 0 || report.targets.length > ENQUEUE_BATCH ? null : await adds.inline();
   // One argument list, filled in place: sender, conditions, event, limits, the inline add,
   // then the patch's count and pairs.
   const args: Array<string | number> = [report.sender];

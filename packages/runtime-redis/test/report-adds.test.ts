@@ -108,6 +108,19 @@ describe("a report's ready checks", () => {
     assert.equal((await engine.getStack("web")).state, "CREATE_COMPLETE");
   });
 
+  it("are added in batches after a report of more targets than one batch (no long script)", async () => {
+    const fanOut = { resources: { root: res("1"), ...Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`leaf${i}`, res("1", { c: { get_resource: "root" } })])) } };
+    await engine.createStack("web", fanOut);
+    const counter = countAddJobs();
+    try {
+      assert.equal(await runtime.step(), true);
+      assert.equal(counter.calls(), 2, "201 ready leaves: two addJobs batches");
+    } finally {
+      counter.stop();
+    }
+    assert.equal(await runtime.queue.getWaitingCount(), 201);
+  });
+
   it("are added by BullMQ when the queue is another BullMQ version's", async () => {
     await engine.createStack("web", chain("db", "app"));
     await client.hset(runtime.queue.toKey("meta"), "version", "bullmq:0.0.1");

@@ -31,8 +31,8 @@ const only = (process.env.CHAOS_FAULTS ?? "").split(",").filter((f): f is Fault 
 describe("chaos: kills, pauses, lost replies and a Redis restart", () => {
   for (let i = 0; i < runs; i++) {
     it(`seed ${first + i}`, { timeout: 900_000 }, async () => {
-      const { faults } = await chaosScenario({ state, proxy, cloudUrl: cloud.url, seed: first + i, ...(only.length > 0 ? { faults: only } : {}) });
-      console.info(`chaos seed ${first + i}: faults ${JSON.stringify(faults)}, replies dropped so far ${proxy.dropped()}`);
+      const { faults, states } = await chaosScenario({ state, proxy, cloudUrl: cloud.url, seed: first + i, ...(only.length > 0 ? { faults: only } : {}) });
+      console.info(`chaos seed ${first + i}: faults ${JSON.stringify(faults)}, replies dropped so far ${proxy.dropped()}; ended ${states.join(", ")}`);
       // Each run must have exercised faults while traversals ran (faults land only while rows
       // are in progress, so a fast traversal may take fewer than it was given).
       expect(Object.values(faults).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(3);

@@ -59,7 +59,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export const FAULTS: readonly Fault[] = ["kill", "pause", "drop-reply", "redis-restart"];
 
 /** Run the scenario; throws an AssertionError naming the seed when it does not hold. */
-export async function chaosScenario(options: ChaosScenarioOptions): Promise<{ readonly faults: Readonly<Record<Fault, number>> }> {
+export async function chaosScenario(options: ChaosScenarioOptions): Promise<{ readonly faults: Readonly<Record<Fault, number>>; readonly states: readonly string[] }> {
   const { seed, state, proxy } = options;
   const random = createRandom(seed);
   const when = (what: string): string => `${what} (CHAOS_SEED=${seed})`;
@@ -135,11 +135,12 @@ export async function chaosScenario(options: ChaosScenarioOptions): Promise<{ re
   try {
     const v1 = chainsTemplate({ size: 60, chains: 4, a: () => "v1", bang: (i) => (i % 5 === 0 ? "v1" : undefined), extra: { count: 3, every: 4 } });
     const created = await converge(() => api.createStack("chaotic", v1), options.faultsPerTraversal ?? 4);
-    await assertOutcome(api, cloud, created, v1, when("after the create"));
+    await assertOutcome(api, cloud, created, v1, EMPTY, when("after the create"));
 
     const v2 = chainsTemplate({ size: 60, chains: 4, a: () => "v2", bang: (i) => (i % 5 === 0 ? "v2" : undefined), extra: { count: 4, every: 3 } });
     const updated = await converge(() => api.updateStack("chaotic", v2), options.faultsPerTraversal ?? 4);
-    await assertOutcome(api, cloud, updated, v2, when("after the update"));
+    // A failed update rolls back to the last template that completed (DESIGN.md section 7).
+    await assertOutcome(api, cloud, updated, v2, created.state === "CREATE_COMPLETE" ? v1 : EMPTY, when("after the update"));
 
     let deleted = await converge(() => api.deleteStack("chaotic"), Math.max(1, (options.faultsPerTraversal ?? 4) - 1));
     // A FAILED delete must be retryable to completion (no terminal stuck state).
@@ -147,7 +148,7 @@ export async function chaosScenario(options: ChaosScenarioOptions): Promise<{ re
     assert.equal(deleted.state, "DELETE_COMPLETE", when(`the delete ended ${deleted.state}: ${deleted.statusReason}`));
     await settled(async () => [...(await cloud.load()).entries.keys()], when("resources left in the cloud after the delete"));
     assert.deepEqual(await cloud.deletesUnderLiveDependents(), [], when("resources deleted while a live resource referenced them"));
-    return { faults: counts };
+    return { faults: counts, states: [created.state, await failedBefore(api, updated), deleted.state] };
   } catch (error) {
     // What the workers logged as errors (orphans, lost state...) says what happened.
     const logged = spawned.flatMap((w) => w.stderr().split("\n").filter((line) => line.trim() !== "").map((line) => `${w.engineId}: ${line}`));
@@ -180,11 +181,30 @@ async function settled(problems: () => Promise<string[]>, what: string): Promise
   }
 }
 
-/** COMPLETE: the cloud is the template. FAILED: a reason, and no live resource outside the rows. */
-async function assertOutcome(api: Engine, cloud: RedisCloud, info: StackInfo, template: Template, when: string): Promise<void> {
+/** A traversal's end state; for a rollback, with the failure that started it (what a report of the run says). */
+async function failedBefore(api: Engine, info: StackInfo): Promise<string> {
+  if (info.action !== "ROLLBACK") return info.state;
+  const failures: string[] = [];
+  for await (const event of api.events("chaotic")) {
+    if (event.kind === "stack" && event.status === "FAILED") failures.push(`${event.action}_FAILED: ${event.reason}`);
+  }
+  return `${info.state} after ${failures[failures.length - 1] ?? "no FAILED stack event"}`;
+}
+
+/** The template a rollback of a stack that never completed goes back to. */
+const EMPTY: Template = { resources: {} };
+
+/**
+ * COMPLETE: the cloud is the template - or, after a rollback (ROLLBACK_COMPLETE), the last one
+ * that completed before it (`rolledBackTo`). FAILED: a reason, and no live resource outside
+ * the rows.
+ */
+async function assertOutcome(api: Engine, cloud: RedisCloud, info: StackInfo, template: Template, rolledBackTo: Template, when: string): Promise<void> {
   assert.ok(info.status === "COMPLETE" || info.status === "FAILED", `${when}: the stack ended ${info.state}`);
   if (info.status === "COMPLETE") {
-    await settled(async () => [...verify(await cloud.load(), template).problems], `${when}: the cloud does not match the template`);
+    const target = info.action === "ROLLBACK" ? rolledBackTo : template;
+    const which = info.action === "ROLLBACK" ? `the template rolled back to (${info.statusReason})` : "the template";
+    await settled(async () => [...verify(await cloud.load(), target).problems], `${when}: ${info.state}, but the cloud does not match ${which}`);
     return;
   }
   assert.notEqual(info.statusReason.trim(), "", `${when}: ${info.state} without a reason`);

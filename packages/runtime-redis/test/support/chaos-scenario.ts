@@ -74,6 +74,8 @@ export async function chaosScenario(options: ChaosScenarioOptions): Promise<{ re
     startWorkerProcess({ redis: proxy.url, cloudRedis: options.cloudUrl, prefix, engineId: `chaos-${++n}-${prefix}`, concurrency: 4, delayMs: 150, fast: true }).then((w) => (spawned.push(w), w));
   let workers: WorkerProcess[] = await Promise.all([spawnWorker(), spawnWorker(), spawnWorker()]);
   const counts: Record<Fault, number> = { kill: 0, pause: 0, "drop-reply": 0, "redis-restart": 0 };
+  /** How each traversal ended (a rollback or failure with the reason of the failure). */
+  const ended: string[] = [];
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 
   // Workers woken from a pause in the current traversal are not killed: a woken worker deletes
@@ -135,10 +137,12 @@ export async function chaosScenario(options: ChaosScenarioOptions): Promise<{ re
   try {
     const v1 = chainsTemplate({ size: 60, chains: 4, a: () => "v1", bang: (i) => (i % 5 === 0 ? "v1" : undefined), extra: { count: 3, every: 4 } });
     const created = await converge(() => api.createStack("chaotic", v1), options.faultsPerTraversal ?? 4);
+    ended.push(await failedBefore(api, created));
     await assertOutcome(api, cloud, created, v1, EMPTY, when("after the create"));
 
     const v2 = chainsTemplate({ size: 60, chains: 4, a: () => "v2", bang: (i) => (i % 5 === 0 ? "v2" : undefined), extra: { count: 4, every: 3 } });
     const updated = await converge(() => api.updateStack("chaotic", v2), options.faultsPerTraversal ?? 4);
+    ended.push(await failedBefore(api, updated));
     // A failed update rolls back to the last template that completed (DESIGN.md section 7).
     await assertOutcome(api, cloud, updated, v2, created.state === "CREATE_COMPLETE" ? v1 : EMPTY, when("after the update"));
 
@@ -148,7 +152,8 @@ export async function chaosScenario(options: ChaosScenarioOptions): Promise<{ re
     assert.equal(deleted.state, "DELETE_COMPLETE", when(`the delete ended ${deleted.state}: ${deleted.statusReason}`));
     await settled(async () => [...(await cloud.load()).entries.keys()], when("resources left in the cloud after the delete"));
     assert.deepEqual(await cloud.deletesUnderLiveDependents(), [], when("resources deleted while a live resource referenced them"));
-    return { faults: counts, states: [created.state, await failedBefore(api, updated), deleted.state] };
+    ended.push(deleted.state);
+    return { faults: counts, states: ended };
   } catch (error) {
     // What the workers logged as errors (orphans, lost state...) says what happened.
     const logged = spawned.flatMap((w) => w.stderr().split("\n").filter((line) => line.trim() !== "").map((line) => `${w.engineId}: ${line}`));
@@ -183,10 +188,15 @@ async function settled(problems: () => Promise<string[]>, what: string): Promise
 
 /** A traversal's end state; for a rollback, with the failure that started it (what a report of the run says). */
 async function failedBefore(api: Engine, info: StackInfo): Promise<string> {
-  if (info.action !== "ROLLBACK") return info.state;
+  if (info.action !== "ROLLBACK" && info.status !== "FAILED") return info.state;
   const failures: string[] = [];
-  for await (const event of api.events("chaotic")) {
-    if (event.kind === "stack" && event.status === "FAILED") failures.push(`${event.action}_FAILED: ${event.reason}`);
+  try {
+    for await (const event of api.events("chaotic")) {
+      if (event.kind === "stack" && event.status === "FAILED") failures.push(`${event.action}_FAILED: ${event.reason}`);
+    }
+  } catch (error) {
+    // A report only: the stack may be gone (a delete), or Redis restarting.
+    return `${info.state} (its events unread: ${errorMessage(error)})`;
   }
   return `${info.state} after ${failures[failures.length - 1] ?? "no FAILED stack event"}`;
 }

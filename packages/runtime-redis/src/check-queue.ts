@@ -224,7 +224,7 @@ export class CheckQueue {
    * cannot: on a cluster (the queue's keys are in another slot than the stack's), or when the
    * queue was made by another BullMQ version than the one `addStandardJobs` mirrors.
    */
-  inlineAdd(): InlineAdd | null {
+  private inlineAdd(): InlineAdd | null {
     if (!this.ownAdd || this.ctx.client.isCluster) return null;
     return { queuePrefix: this.queue.toKey(""), version: BULLMQ_META_VERSION, mark: !unmarkedSuccessors.unmarked(this.queue.keys.marker as string), optionsTail: this.optionsTail };
   }
@@ -245,7 +245,7 @@ export class CheckQueue {
   }
 
   /** A report script added these jobs (with the marker or not): what `addJobs` does after its call. */
-  addedInline(jobIds: readonly string[], mark: boolean): void {
+  private addedInline(jobIds: readonly string[], mark: boolean): void {
     if (!mark && jobIds.length > 0) unmarkedSuccessors.added(jobIds, () => this.wake());
   }
 

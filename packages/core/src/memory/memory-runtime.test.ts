@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { EngineDeadError } from "../errors.js";
-import type { Runtime } from "../runtime/contract.js";
+import type { Delivery, Runtime } from "../runtime/contract.js";
 import { createMemoryRuntime } from "./memory-runtime.js";
+import type { MemoryRuntime } from "./memory-runtime.js";
 
 describe("memory runtime liveness", () => {
   it("keeps a closing engine alive until its running checks drain", async () => {
@@ -96,19 +97,26 @@ describe("memory runtime event retention", () => {
 describe("auto-mode pump", () => {
   const check = { kind: "watchdog", stackId: "s", traversalId: "t" } as const;
 
-  it("delivers checks that never leave the microtask queue without starving the event loop", async () => {
-    const runtime = createMemoryRuntime({ mode: "auto" });
-    const total = 20_000;
+  /** A worker of `runtime` that counts its checks, runs `each` for each (with its count), and resolves `done` at the `total`th. */
+  async function countChecks(runtime: MemoryRuntime, total: number, each?: (n: number, view: Delivery["runtime"]) => Promise<void>) {
     let handled = 0;
     let all = (): void => undefined;
     const done = new Promise<void>((resolve) => (all = resolve));
-    await runtime.registerWorker("a", async () => {
+    await runtime.registerWorker("a", async ({ runtime: view }) => {
       handled += 1;
+      await each?.(handled, view);
       if (handled === total) all();
     });
+    return { handled: () => handled, done };
+  }
+
+  it("delivers checks that never leave the microtask queue without starving the event loop", async () => {
+    const runtime = createMemoryRuntime({ mode: "auto" });
+    const total = 20_000;
+    const { handled, done } = await countChecks(runtime, total);
     await runtime.enqueue(Array.from({ length: total }, () => check));
     // A macrotask queued behind the deliveries still gets its turn while checks remain.
-    const seenAtTurn = await new Promise<number>((resolve) => setImmediate(() => setImmediate(() => resolve(handled))));
+    const seenAtTurn = await new Promise<number>((resolve) => setImmediate(() => setImmediate(() => resolve(handled()))));
     expect(seenAtTurn).toBeGreaterThan(0);
     expect(seenAtTurn).toBeLessThan(total);
     await done;
@@ -119,13 +127,8 @@ describe("auto-mode pump", () => {
   it("delivers a check that a running check enqueued (a chain's next link) when that one ends, not a turn later", async () => {
     const runtime = createMemoryRuntime({ mode: "auto" });
     const links = 2_000;
-    let handled = 0;
-    let all = (): void => undefined;
-    const done = new Promise<void>((resolve) => (all = resolve));
-    await runtime.registerWorker("a", async ({ runtime: view }) => {
-      handled += 1;
-      if (handled < links) await view.enqueue([check]);
-      else all();
+    const { done } = await countChecks(runtime, links, async (n, view) => {
+      if (n < links) await view.enqueue([check]);
     });
     // Turns of the event loop while the chain runs: one per link when each waited for one.
     let turns = 0;

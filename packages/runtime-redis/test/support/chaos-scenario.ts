@@ -137,12 +137,12 @@ export async function chaosScenario(options: ChaosScenarioOptions): Promise<{ re
   try {
     const v1 = chainsTemplate({ size: 60, chains: 4, a: () => "v1", bang: (i) => (i % 5 === 0 ? "v1" : undefined), extra: { count: 3, every: 4 } });
     const created = await converge(() => api.createStack("chaotic", v1), options.faultsPerTraversal ?? 4);
-    ended.push(await failedBefore(api, created));
+    ended.push(await howItEnded(api, created));
     await assertOutcome(api, cloud, created, v1, EMPTY, when("after the create"));
 
     const v2 = chainsTemplate({ size: 60, chains: 4, a: () => "v2", bang: (i) => (i % 5 === 0 ? "v2" : undefined), extra: { count: 4, every: 3 } });
     const updated = await converge(() => api.updateStack("chaotic", v2), options.faultsPerTraversal ?? 4);
-    ended.push(await failedBefore(api, updated));
+    ended.push(await howItEnded(api, updated));
     // A failed update rolls back to the last template that completed (DESIGN.md section 7).
     await assertOutcome(api, cloud, updated, v2, created.state === "CREATE_COMPLETE" ? v1 : EMPTY, when("after the update"));
 
@@ -187,7 +187,7 @@ async function settled(problems: () => Promise<string[]>, what: string): Promise
 }
 
 /** A traversal's end state; for a rollback, with the failure that started it (what a report of the run says). */
-async function failedBefore(api: Engine, info: StackInfo): Promise<string> {
+async function howItEnded(api: Engine, info: StackInfo): Promise<string> {
   if (info.action !== "ROLLBACK" && info.status !== "FAILED") return info.state;
   const failures: string[] = [];
   try {

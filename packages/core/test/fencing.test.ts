@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { CheckMessage, Logger, StackEvent } from "@converge/core";
 import { verify } from "@converge/core/testing";
 import type { Kit } from "./support/protocol-kit.js";
-import { res, setup, stepUntilBlocked, tpl } from "./support/protocol-kit.js";
+import { killAtCreateCall, res, setup, stepUntilBlocked, tpl } from "./support/protocol-kit.js";
 
 const T = tpl({ A: res({ a: "1" }), B: res({ c: { get_resource: "A" } }) });
 
@@ -129,6 +129,46 @@ describe("a paused engine is fenced", () => {
     const events: StackEvent[] = await kit.runtime.store.readEvents(stack?.id ?? "", null);
     const reported = events.find((e) => e.action === "DELETE" && e.status === "FAILED" && e.physicalId === orphan);
     expect(reported?.reason).toMatch(/orphaned resource .*the cloud is down/);
+  });
+
+  it("a create whose row was left an interrupted create is adopted by the row's resume, not deleted under it", async () => {
+    // e1 is paused in A's create; e2 takes the row over and dies at its own create call. When
+    // e1's create returns, e3 may be resuming A at that moment: it finds e1's resource by its
+    // idempotency key and adopts it, so e1 must not delete it.
+    const warnings: string[] = [];
+    const logger: Logger = { debug: () => undefined, info: () => undefined, warn: (m) => void warnings.push(m), error: () => undefined };
+    const kit = setup({ engines: ["e1", "e2", "e3"], logger, type: { idempotent: false, withRead: true } });
+    const release = holdFirstCreate(kit, "A");
+    await kit.engine.createStack("s", T);
+    const { step } = await stepUntilBlocked(kit, "e1");
+    kit.runtime.lapseLease("e1");
+    killAtCreateCall(kit, "A", "e2");
+    await redeliverA(kit);
+    await kit.runtime.step({ engineId: "e2" });
+    expect(await kit.runtime.isAlive("e2")).toBe(false);
+    expect((await kit.rowsNamed("s", "A"))[0]).toMatchObject({ action: "CREATE", status: "IN_PROGRESS", physicalId: null });
+    // A delete of e1's resource would be held here while e3 resumes the row.
+    const releaseDelete = kit.reality.block("delete", "A");
+    let deleteStarted = (): void => undefined;
+    const started = new Promise<void>((resolve) => (deleteStarted = resolve));
+    const before = kit.reality.before.bind(kit.reality);
+    kit.reality.before = async (op, resource, signal, honourAbort) => {
+      if (op === "delete" && resource === "A") deleteStarted();
+      return before(op, resource, signal, honourAbort);
+    };
+    kit.runtime.renewLease("e1");
+    release();
+    await Promise.race([step, started]);
+    while (kit.runtime.pending().length > 0) await kit.runtime.step({ engineId: "e3" });
+    releaseDelete();
+    await step;
+    await kit.runtime.runUntilIdle();
+    expect((await kit.engine.getStack("s")).state).toBe("CREATE_COMPLETE");
+    expect(kit.reality.counts()).toEqual({ A: 1, B: 1 });
+    expect(kit.reality.live("A")[0]?.physicalId).toBe((await kit.rowsNamed("s", "A"))[0]?.physicalId);
+    expect(verify(kit.reality, T)).toEqual({ ok: true, problems: [] });
+    expect(warnings.some((w) => /could not record it; row .* is an interrupted create/.test(w))).toBe(true);
+    await deleteAndSettle(kit);
   });
 
   it("an update that cannot be recorded is logged", async () => {

@@ -6,9 +6,13 @@
  * - A create made a resource. When the row now records that same physical id, an idempotent
  *   create returned the resource the row already has: nothing to do. When the row is held by
  *   a running attempt (it may be adopting this very resource through `read`), deleting it
- *   could remove what the row is about to record: it is reported as an orphan. Otherwise the
- *   resource is deleted through the type's `delete`, with a warning; if that fails, it is
- *   reported as an orphan: an error log line and a DELETE_FAILED event naming its physical id.
+ *   could remove what the row is about to record: it is reported as an orphan. When the row is
+ *   still an interrupted create with no id and no running holder (the attempt that took it over
+ *   stopped too), the row's resume finds this resource by the create's idempotency key and
+ *   adopts it - a delete would race that adopt and leave the row recording a deleted
+ *   resource - so it is left to the resume, with a warning. Otherwise the resource is deleted
+ *   through the type's `delete`, with a warning; if that fails, it is reported as an orphan: an
+ *   error log line and a DELETE_FAILED event naming its physical id.
  * - An update was applied but not recorded: a warning (the row's next update re-applies the
  *   desired state; there is nothing to delete).
  */
@@ -45,12 +49,26 @@ export async function unrecordedCreate(made: UnrecordedCreate): Promise<void> {
   if (current !== null && current.lockHolder !== null && (await holderState(env, stack.id, current)) === "alive") {
     return orphan(made, `the row is being taken over by ${current.lockHolder}, which may adopt it`, fields);
   }
+  if (current !== null && awaitsResume(current, type)) {
+    // Deleting it could race the resume's adopt (which would then record a deleted resource).
+    env.logger.warn(`the create of ${row.name} made ${physicalId} but could not record it; row ${row.id} is an interrupted create, whose resume finds it by its idempotency key and adopts it`, fields);
+    return;
+  }
   env.logger.warn(`the create of ${row.name} made ${physicalId} but could not record it (row ${row.id} was taken over); deleting it`, fields);
   try {
     await invokePlugin(env, { stack, traversalId, row, type, handler: "delete" }, (base) => type.delete(handlerContext(base, { physicalId, properties })), { detached: true });
   } catch (error) {
     return orphan(made, `deleting it failed: ${errorMessage(error)}`, fields);
   }
+}
+
+/**
+ * Whether `row` is an interrupted create that a resume will look for what was made: no id
+ * recorded, and a type whose resume finds a resource by the create's idempotency key (`read`,
+ * or a create retried with the same key).
+ */
+function awaitsResume(row: ResourceRow, type: AnyResourceType): boolean {
+  return row.action === "CREATE" && row.status === "IN_PROGRESS" && row.physicalId === null && row.type === type.type && (type.read !== undefined || type.idempotentCreate === true);
 }
 
 /** An update of `row` was applied by the plugin but could not be recorded. */

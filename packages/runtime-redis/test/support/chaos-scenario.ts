@@ -16,6 +16,7 @@
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { appendFileSync } from "node:fs";
 import { Redis } from "ioredis";
 import { StackNotFoundError, StackStateLostError, createEngine, errorMessage } from "@converge/core";
 import { createRandom } from "@converge/core/internal";
@@ -37,6 +38,7 @@ export type Fault = "kill" | "pause" | "drop-reply" | "redis-restart";
 const sha = (script: LuaScriptName): string => createHash("sha1").update(luaScripts[script].lua).digest("hex");
 /** Replies worth losing: the row lock and other row writes, a node's report, a claim. */
 const DROP_TARGETS: readonly string[] = [sha("writeRow"), sha("writeRow"), sha("reportNode"), sha("claimCheck")];
+const DROP_NAMES = new Map<string, string>((["writeRow", "reportNode", "claimCheck"] as const).map((name) => [sha(name), name]));
 
 /** Options of {@link chaosScenario}. */
 export interface ChaosScenarioOptions {
@@ -76,29 +78,47 @@ export async function chaosScenario(options: ChaosScenarioOptions): Promise<{ re
   const counts: Record<Fault, number> = { kill: 0, pause: 0, "drop-reply": 0, "redis-restart": 0 };
   /** How each traversal ended (a rollback or failure with the reason of the failure). */
   const ended: string[] = [];
+  /** Each fault as injected, with the cloud's operation count then (for a failure message). */
+  const timeline: string[] = [];
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 
-  // Workers woken from a pause in the current traversal are not killed: a woken worker deletes
-  // what it made and could not record, and only it knows of it (the fake cloud's creates are
-  // not idempotent, so a kill then would leave a resource nobody can know about).
+  // A worker woken from a pause is never killed: a woken worker deletes what it made and could
+  // not record, and only it knows of it (the fake cloud's creates are not idempotent, so a kill
+  // then would leave a resource nobody can know about - a double fault no orchestrator survives
+  // without a cloud that fences its callers). Its late work can outlast the traversal it was
+  // paused in, so before the next traversal starts it is stopped gracefully (its running checks
+  // finish) and replaced.
   const woke = new Set<WorkerProcess>();
+  const retireWoken = async (): Promise<void> => {
+    const retired = [...woke];
+    woke.clear();
+    if (retired.length === 0) return;
+    await Promise.all(retired.map((w) => w.stop()));
+    timeline.push(`woken ${retired.map((w) => w.engineId).join(", ")} retired`);
+    workers = [...workers.filter((w) => !retired.includes(w)), ...(await Promise.all(retired.map(() => spawnWorker())))];
+  };
   const inject = async (wanted: Fault): Promise<void> => {
     const killable = workers.filter((w) => !woke.has(w));
     const fault: Fault = wanted === "kill" && killable.length === 0 ? "pause" : wanted;
     counts[fault] += 1;
+    const at = `at cloud op ${(await cloud.log()).length}`;
     if (fault === "kill") {
       const victim = pick(killable);
+      timeline.push(`kill ${victim.engineId} ${at}`);
       await victim.kill9();
       workers = [...workers.filter((w) => w !== victim), await spawnWorker()];
     } else if (fault === "pause") {
       const sleeper = pick(workers);
       woke.add(sleeper);
+      timeline.push(`pause ${sleeper.engineId} ${at}`);
       await sleeper.pauseFor(LEASE_MS * 2 + Math.floor(random() * LEASE_MS));
     } else if (fault === "drop-reply") {
       // Lose the reply to the next call of that script (the promise settles when it happens).
       const sha = pick(DROP_TARGETS);
+      timeline.push(`drop a reply to ${DROP_NAMES.get(sha) ?? sha} ${at}`);
       void proxy.dropReplyTo((command) => command[0]?.toUpperCase() === "EVALSHA" && command[1] === sha);
     } else {
+      timeline.push(`redis restart ${at}`);
       await state.restart({ signal: "SIGKILL" });
     }
   };
@@ -114,8 +134,9 @@ export async function chaosScenario(options: ChaosScenarioOptions): Promise<{ re
 
   /** Start a traversal; inject faults while rows are in progress; wait for its end. */
   const converge = async (start: () => Promise<StackInfo>, faults: number): Promise<StackInfo> => {
+    await retireWoken();
     const { traversalId } = await start();
-    woke.clear();
+    timeline.push(`traversal ${traversalId} started at cloud op ${(await cloud.log()).length}`);
     let injected = 0;
     const deadline = Date.now() + 120_000;
     while (injected < faults && Date.now() < deadline) {
@@ -158,6 +179,9 @@ export async function chaosScenario(options: ChaosScenarioOptions): Promise<{ re
     // What the workers logged as errors (orphans, lost state...) says what happened.
     const logged = spawned.flatMap((w) => w.stderr().split("\n").filter((line) => line.trim() !== "").map((line) => `${w.engineId}: ${line}`));
     if (error instanceof Error && logged.length > 0) error.message += `\nworker errors:\n${logged.slice(0, 60).join("\n")}`;
+    // CHAOS_LOG=<file>: every line the workers logged, kept whole (with CONVERGE_VERBOSE=1, their warnings too).
+    if (process.env.CHAOS_LOG !== undefined) appendFileSync(process.env.CHAOS_LOG, `CHAOS_SEED=${seed}\n${logged.join("\n")}\n`);
+    if (error instanceof Error) error.message += `\nfaults: ${timeline.join(", ")}\ntraversals ended: ${ended.join(", ")}`;
     if (error instanceof Error) error.message += `\ncloud log:\n${(await cloud.log()).join(", ")}`;
     throw error;
   } finally {

@@ -31,6 +31,11 @@ async function main(): Promise<void> {
   const cloud = new RedisCloud(cloudUrl === "" ? client : new Redis(cloudUrl), prefix);
   // CONVERGE_VERBOSE=1: warnings too (with their fields), for debugging a failing run.
   const verbose = process.env.CONVERGE_VERBOSE === "1";
+  const verboseLog = (m: string): void => {
+    if (verbose) console.error(m);
+  };
+  // The client is this application's: a connection reset (a fault the tests inject) is logged here, not as an unhandled error event.
+  client.on("error", (error: Error) => verboseLog(`redis client: ${error.message}`));
   const quiet = {
     warn: verbose ? (m: string, f?: Record<string, unknown>) => console.error(`warn: ${m} ${JSON.stringify(f ?? {})}`) : () => undefined,
     error: (m: string) => console.error(m),

@@ -131,10 +131,11 @@ describe("a paused engine is fenced", () => {
     expect(reported?.reason).toMatch(/orphaned resource .*the cloud is down/);
   });
 
-  it("a create whose row was left an interrupted create is adopted by the row's resume, not deleted under it", async () => {
+  it("a create whose row is an interrupted create again is deleted under the row's lock, never while the row's resume could adopt it", async () => {
     // e1 is paused in A's create; e2 takes the row over and dies at its own create call. When
-    // e1's create returns, e3 may be resuming A at that moment: it finds e1's resource by its
-    // idempotency key and adopts it, so e1 must not delete it.
+    // e1's create returns, e3 may be resuming A: its read would find e1's resource by the
+    // create's idempotency key and adopt it - and a delete running at the same time would leave
+    // the row recording a resource that is gone. e1 takes the row before it deletes.
     const warnings: string[] = [];
     const logger: Logger = { debug: () => undefined, info: () => undefined, warn: (m) => void warnings.push(m), error: () => undefined };
     const kit = setup({ engines: ["e1", "e2", "e3"], logger, type: { idempotent: false, withRead: true } });
@@ -147,7 +148,7 @@ describe("a paused engine is fenced", () => {
     await kit.runtime.step({ engineId: "e2" });
     expect(await kit.runtime.isAlive("e2")).toBe(false);
     expect((await kit.rowsNamed("s", "A"))[0]).toMatchObject({ action: "CREATE", status: "IN_PROGRESS", physicalId: null });
-    // A delete of e1's resource would be held here while e3 resumes the row.
+    // e1's delete of its resource is held here while e3 tries to resume the row.
     const releaseDelete = kit.reality.block("delete", "A");
     let deleteStarted = (): void => undefined;
     const started = new Promise<void>((resolve) => (deleteStarted = resolve));
@@ -159,15 +160,21 @@ describe("a paused engine is fenced", () => {
     kit.runtime.renewLease("e1");
     release();
     await Promise.race([step, started]);
+    const made = kit.reality.live("A")[0]?.physicalId;
+    expect((await kit.rowsNamed("s", "A"))[0]?.lockHolder).toMatch(/^e1#/);
+    // e3 finds the row held by a running attempt of a live engine: it parks, adopting nothing.
     while (kit.runtime.pending().length > 0) await kit.runtime.step({ engineId: "e3" });
+    expect((await kit.rowsNamed("s", "A"))[0]).toMatchObject({ action: "CREATE", status: "IN_PROGRESS", physicalId: null });
     releaseDelete();
     await step;
     await kit.runtime.runUntilIdle();
     expect((await kit.engine.getStack("s")).state).toBe("CREATE_COMPLETE");
     expect(kit.reality.counts()).toEqual({ A: 1, B: 1 });
+    // The row was given back and resumed: its read found nothing, so it made A afresh.
+    expect(kit.reality.live("A")[0]?.physicalId).not.toBe(made);
     expect(kit.reality.live("A")[0]?.physicalId).toBe((await kit.rowsNamed("s", "A"))[0]?.physicalId);
     expect(verify(kit.reality, T)).toEqual({ ok: true, problems: [] });
-    expect(warnings.some((w) => /could not record it; row .* is an interrupted create/.test(w))).toBe(true);
+    expect(warnings.some((w) => /could not record it .*is an interrupted create\); deleting it before the row is resumed/.test(w))).toBe(true);
     await deleteAndSettle(kit);
   });
 

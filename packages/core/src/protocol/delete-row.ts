@@ -12,13 +12,16 @@
 import type { ResourceRow, RowPatch, StackRecord, TraversalGraph } from "../model/types.js";
 import type { AnyResourceType } from "../plugin/types.js";
 import type { RowWriteEvent } from "../runtime/contract.js";
+import { FencedError } from "../errors.js";
 import { callCreate } from "./create-call.js";
+import type { MadeResource } from "./create-call.js";
 import type { CheckEnv } from "./env.js";
 import { rowWriteEvent } from "./events.js";
 import { failNode, failTraversal } from "./fail.js";
 import { failureMessage, handlerContext, invokePlugin } from "./invoke-plugin.js";
 import { reportCleanup } from "./report.js";
 import { lockedWrite, lockedWriteSpec } from "./row-writes.js";
+import { unrecordedCreate } from "./unrecorded.js";
 
 /** Status reason of a row its stack forgets (abandonResource): removed without a plugin call. */
 export const ABANDON_REASON = "abandoned: left in place, no longer managed";
@@ -126,10 +129,16 @@ async function resolveCreate(
   type: AnyResourceType,
 ): Promise<ResourceRow | null> {
   let physicalId: string;
+  const made: MadeResource = { id: null };
   try {
-    const result = await callCreate({ env, stack, traversalId, row, type, properties: row.properties });
+    const result = await callCreate({ env, stack, traversalId, row, type, properties: row.properties }, made);
     physicalId = result.physicalId;
   } catch (error) {
+    // The retried create made a resource (its early id) and the row was taken over meanwhile.
+    if (error instanceof FencedError && made.id !== null) {
+      await unrecordedCreate({ env, stack, traversalId, row, type, physicalId: made.id, properties: row.properties });
+      return null;
+    }
     const reason = `cannot delete: retrying the interrupted create to find its resource failed: ${failureMessage(error)}`;
     const kept = await lockedWrite(env, stack.id, row.id, { statusReason: reason }, true, rowWriteEvent(env, stack, traversalId, "CREATE", "IN_PROGRESS", reason));
     if (!kept.ok) return null;
@@ -144,5 +153,8 @@ async function resolveCreate(
     false,
     rowWriteEvent(env, stack, traversalId, "DELETE", "IN_PROGRESS", "state changed"),
   );
+  // The row was taken over while the create ran (its engine was paused past its lease): what the
+  // create returned may be a resource nobody else knows of.
+  if (!written.ok) await unrecordedCreate({ env, stack, traversalId, row, type, physicalId, properties: row.properties, now: written.row });
   return written.ok ? written.row : null;
 }

@@ -23,6 +23,7 @@ import type { CheckEnv } from "./env.js";
 import { rowEvent, rowWriteEvent } from "./events.js";
 import { handlerContext, invokePlugin } from "./invoke-plugin.js";
 import { holderState } from "./locking.js";
+import { retrigger } from "./report.js";
 
 /** A resource a check's create made and could not record (see {@link unrecordedCreate}). */
 export interface UnrecordedCreate {
@@ -42,23 +43,52 @@ export interface UnrecordedCreate {
 
 /** Deal with a resource that this check's create made and could not record. */
 export async function unrecordedCreate(made: UnrecordedCreate): Promise<void> {
-  const { env, stack, traversalId, row, type, physicalId, properties, now } = made;
+  const { env, stack, row, type, physicalId, now } = made;
   const current = now === undefined ? await env.store.loadRow(stack.id, row.id) : now;
   if (current?.physicalId === physicalId) return;
   const fields = { stack: stack.name, resource: row.name, rowId: row.id, physicalId, holder: current?.lockHolder ?? null };
   if (current !== null && current.lockHolder !== null && (await holderState(env, stack.id, current)) === "alive") {
     return orphan(made, `the row is being taken over by ${current.lockHolder}, which may adopt it`, fields);
   }
-  if (current !== null && awaitsResume(current, type)) {
-    // Deleting it could race the resume's adopt (which would then record a deleted resource).
-    env.logger.warn(`the create of ${row.name} made ${physicalId} but could not record it; row ${row.id} is an interrupted create, whose resume finds it by its idempotency key and adopts it`, fields);
-    return;
-  }
+  if (current !== null && awaitsResume(current, type)) return deleteUnderLock(made, current, fields);
   env.logger.warn(`the create of ${row.name} made ${physicalId} but could not record it (row ${row.id} was taken over); deleting it`, fields);
+  await deleteMade(made, fields);
+}
+
+/**
+ * The row is an interrupted create that no running attempt holds: its resume would look for
+ * what was made by the create's idempotency key, and could adopt this resource while it is
+ * being deleted (leaving the row recording a resource that is gone). So the row is taken first
+ * (its lock, stolen from a stopped holder as any check does), the resource deleted while no
+ * resume can run, and the row given back unchanged - still an interrupted create, which the
+ * traversal's check of it resumes (retriggered here). When the row changed meanwhile, decide again.
+ */
+async function deleteUnderLock(made: UnrecordedCreate, current: ResourceRow, fields: Record<string, unknown>): Promise<void> {
+  const { env, stack, row, physicalId } = made;
+  // A lock of an engine whose lease lapsed is anybody's to steal: it would not keep a resume out.
+  if (!(await env.runtime.isAlive(env.engineId))) return orphan(made, `the row's resume may adopt it, and engine ${env.engineId} cannot take the row while its lease is lapsed`, fields);
+  const taken = await env.store.writeRow({
+    stackId: stack.id,
+    rowId: current.id,
+    ifVersion: current.version,
+    ifHolder: current.lockHolder,
+    setHolder: env.holder,
+    patch: { updatedAt: env.runtime.now() },
+  });
+  if (!taken.ok) return unrecordedCreate({ ...made, now: taken.row });
+  env.logger.warn(`the create of ${row.name} made ${physicalId} but could not record it (row ${row.id} was taken over and is an interrupted create); deleting it before the row is resumed`, fields);
+  await deleteMade(made, fields);
+  const released = await env.store.writeRow({ stackId: stack.id, rowId: current.id, ifHolder: env.holder, setHolder: null, patch: { updatedAt: env.runtime.now() } });
+  if (released.ok) await retrigger(env, stack.id, current.id);
+}
+
+/** Delete what the create made (not fenced: this attempt's own leftover); an orphan when that fails. */
+async function deleteMade(made: UnrecordedCreate, fields: Record<string, unknown>): Promise<void> {
+  const { env, stack, traversalId, row, type, physicalId, properties } = made;
   try {
     await invokePlugin(env, { stack, traversalId, row, type, handler: "delete" }, (base) => type.delete(handlerContext(base, { physicalId, properties })), { detached: true });
   } catch (error) {
-    return orphan(made, `deleting it failed: ${errorMessage(error)}`, fields);
+    await orphan(made, `deleting it failed: ${errorMessage(error)}`, fields);
   }
 }
 

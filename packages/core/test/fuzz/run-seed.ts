@@ -1,8 +1,8 @@
 /**
  * One fuzz run: a seed and a variant (the scenario type's capabilities) determine every
  * choice - template shapes, operations and when they are issued, plugin failures, pick order,
- * duplicate deliveries, calls held in flight, engine deaths and clock moves. After the last
- * operation the run settles (queue dry, watchdog rounds) and the oracle judges the end state;
+ * duplicate deliveries, calls held in flight, engine deaths, engines paused past their lease
+ * and clock moves. After the last operation the run settles (queue dry, watchdog rounds) and the oracle judges the end state;
  * then, with failures off, a final update and a final delete must both converge exactly.
  */
 import { StackStateError } from "@converge/core";
@@ -63,6 +63,8 @@ interface Knobs {
   readonly stepDuplicate: number;
   readonly crashRate: number;
   readonly failRate: number;
+  /** Chance per step that an engine is paused past its lease (see `World.pause`). */
+  readonly pauseRate: number;
 }
 
 /** Run one seed of one variant. */
@@ -92,6 +94,7 @@ export async function runSeed(seed: number, variant: VariantName): Promise<SeedR
     stepDuplicate: rng.pick([0, 0.02, 0.08]),
     crashRate: rng.pick([0, 0.01, 0.04, 0.08]),
     failRate: rng.pick([0, 0.3, 0.6]),
+    pauseRate: rng.pick([0, 0.02, 0.05, 0.1]),
   };
   const gen: Gen = { rng: rng.fork(), maxResources: big ? 30 : 8, names: 0 };
   trace.note(`seed ${seed} variant ${variant}: ${JSON.stringify({ ...world.options, blockRate: world.blockRate, maxGates: world.maxGates, ...knobs })}`);
@@ -257,7 +260,8 @@ class Run {
     const { world, rng, trace } = this;
     const count = rng.chance(0.2) ? MAX_STEPS : rng.int(0, 30);
     for (let k = 0; k < count; k++) {
-      const held = world.held();
+      await this.pauses();
+      const held = world.movable();
       if (held.length > 0 && rng.chance(0.08)) {
         const gate = rng.pick(held);
         const how = rng.chance(0.8) ? "release" : "fail";
@@ -265,12 +269,12 @@ class Run {
         await world.unblock(gate, how);
       }
       if (held.length > 0 && rng.chance(0.03)) {
-        const gate = rng.pick(world.held().length > 0 ? world.held() : held);
+        const gate = rng.pick(world.movable().length > 0 ? world.movable() : held);
         trace.note(`  kill ${gate.engineId} (held in ${gate.op} ${gate.name})`);
         await world.kill(gate.engineId);
       }
       if (this.chaos && rng.chance(0.005)) {
-        const idle = rng.pick(world.live());
+        const idle = rng.pick(world.active());
         trace.note(`  kill ${idle} (between checks)`);
         await world.kill(idle);
       }
@@ -281,7 +285,13 @@ class Run {
       }
       if (world.runtime.pending().length === 0) {
         // Nothing else to run: what waits now is parked behind the held calls.
-        const still = world.held();
+        const still = world.movable();
+        if (still.length === 0 && world.paused().length > 0) {
+          const sleeper = rng.pick(world.paused());
+          trace.note(`  resume ${sleeper} (queue empty)`);
+          world.resume(sleeper);
+          continue;
+        }
         if (still.length === 0) break;
         const gate = rng.pick(still);
         const choice = this.chaos ? rng.weighted([4, 3, 3]) : 0;
@@ -299,9 +309,29 @@ class Run {
     }
   }
 
+  /**
+   * Pause an engine past its lease now and then - preferably one with a call in flight, which
+   * then returns late, as a zombie's - and resume paused ones.
+   */
+  private async pauses(): Promise<void> {
+    const { world, rng, trace } = this;
+    if (world.paused().length > 0 && rng.chance(0.1)) {
+      const sleeper = rng.pick(world.paused());
+      trace.note(`  resume ${sleeper}`);
+      world.resume(sleeper);
+    }
+    if (!this.chaos || !rng.chance(this.knobs.pauseRate)) return;
+    const holding = [...new Set(world.movable().map((g) => g.engineId))].filter((id) => world.active().includes(id));
+    const candidates = holding.length > 0 ? holding : world.active();
+    if (candidates.length === 0) return;
+    const sleeper = rng.pick(candidates);
+    trace.note(`  pause ${sleeper} past its lease${holding.includes(sleeper) ? " (calls in flight)" : ""}`);
+    await world.pause(sleeper);
+  }
+
   private async oneStep(): Promise<boolean> {
     const { world, rng, trace } = this;
-    const engineId = rng.pick(world.live());
+    const engineId = rng.pick(world.active());
     const duplicate = this.chaos && rng.chance(this.knobs.stepDuplicate);
     const crash = this.chaos && rng.chance(this.knobs.crashRate) ? rng.int(0, 12) : undefined;
     if (duplicate || crash !== undefined) trace.note(`  step on ${engineId}${duplicate ? " duplicate" : ""}${crash === undefined ? "" : ` crashAfterOps=${crash}`}`);
@@ -319,6 +349,10 @@ class Run {
   private async settle(calm = false): Promise<StackRecord | null> {
     const { world, trace } = this;
     world.blockRate = 0;
+    for (const sleeper of world.paused()) {
+      trace.note(`  resume ${sleeper} (settling)`);
+      world.resume(sleeper);
+    }
     await world.releaseAll();
     for (let round = 0; round < 40; round++) {
       for (let steps = 0; await this.oneStep(); steps++) {

@@ -6,7 +6,10 @@
  *   checks, API operations, crashes and cancels then happen while the call is in flight;
  * - every delete is checked against the ordering invariant **when it happens** (no resource
  *   is deleted while a live resource that requires it exists), and every create against "one
- *   physical resource per logical create".
+ *   physical resource per logical create";
+ * - an engine can be **paused** past its lease (`pause`/`resume`): others take its rows over,
+ *   and its calls held at the pause go on late, as a zombie's (their creates are exempt from
+ *   "one create per row"; what they make must end deleted or recorded).
  *
  * Steps run one check each (`runtime.step`); `quiesce` waits until every started step has
  * either finished or is held at a gate, so the run stays deterministic for a seed.
@@ -47,17 +50,31 @@ interface Gate {
   readonly name: string;
   /** Engine running the call. */
   readonly engineId: string;
+  /** Held when its engine was paused: it goes on as a zombie's call (its result is late). */
+  zombie: boolean;
   release(): void;
   fail(message: string): void;
   /** Leave the call in flight forever (its engine is dead; the call never returns). */
   abandon(): void;
 }
 
+/** One step: its engine, and what a zombie's call made in it (see `World.pause`). */
+interface StepContext {
+  readonly engineId: string;
+  /** Resources a late call of a paused engine made in this step. */
+  readonly zombieMade: string[];
+  /** Set when the step ended (its check had its chance to record or delete them). */
+  finished: boolean;
+}
+
 /**
- * Which engine runs the current step (so a held call knows whose it is). One instance for
- * the process: every live AsyncLocalStorage costs something on each promise.
+ * Which step is running (so a held call knows whose it is). One instance for the process:
+ * every live AsyncLocalStorage costs something on each promise.
  */
-const stepEngine = new AsyncLocalStorage<string>();
+const stepEngine = new AsyncLocalStorage<StepContext>();
+
+/** True inside the rest of a call that was held when its engine was paused (a zombie's call). */
+const zombieCall = new AsyncLocalStorage<boolean>();
 
 const isActive = (row: ResourceRow): boolean => !(row.action === "DELETE" && row.status === "COMPLETE");
 
@@ -82,10 +99,23 @@ export class World {
   /** The template model of a stored template id (set by the driver; undefined when unknown). */
   modelOf: (templateId: string) => TemplateModel | undefined = () => undefined;
   /** Counters for the report. */
-  readonly stats = { steps: 0, blocked: 0, crashes: 0, watchdogResumes: 0, opsWhileHeld: 0, lostTraversals: 0, hungForever: 0 };
+  readonly stats = { steps: 0, blocked: 0, crashes: 0, watchdogResumes: 0, opsWhileHeld: 0, lostTraversals: 0, hungForever: 0, pauses: 0, zombieCalls: 0, orphansReported: 0 };
+  /**
+   * Physical ids the engines reported as orphans (an error log naming one: a create a paused
+   * engine could not record, and could not delete). Reported is not silent: the oracle lets them be.
+   */
+  readonly reportedOrphans = new Set<string>();
+  /** Resources made by a late call of a paused engine that then died in the same step (see `afterDeath`). */
+  readonly unknowable = new Set<string>();
+  /** Every resource a late call of a paused engine made (see `checkDeleteOrder`). */
+  private readonly lateMade = new Set<string>();
+  /** Unfinished steps in which a paused engine's late call made something. */
+  private readonly zombieSteps = new Set<StepContext>();
   private readonly engines = new Map<string, Engine>();
   private readonly gates = new Set<Gate>();
   private readonly dead = new Set<string>();
+  /** Engines paused now: their lease lapsed and they run nothing until resumed. */
+  private readonly frozen = new Set<string>();
   private unfinished = 0;
   /** Steps of dead engines whose plugin call never returns (never finished, no longer held). */
   private hung = 0;
@@ -137,10 +167,23 @@ export class World {
       };
     }
     this.reality.observe((op) => {
-      if (process.env.FUZZ_DEBUG === "1") this.trace.note(`  reality ${op.op} ${op.physicalId} (row ${op.rowId ?? "?"}, engine ${stepEngine.getStore() ?? "?"})`);
+      if (process.env.FUZZ_DEBUG === "1") this.trace.note(`  reality ${op.op} ${op.physicalId} (row ${op.rowId ?? "?"}, engine ${stepEngine.getStore()?.engineId ?? "?"})`);
       if (op.op === "create") {
         const key = `${this.generation}:${op.rowId ?? "?"}`;
         this.createdBy.set(op.physicalId, { generation: this.generation, rowId: op.rowId ?? "?" });
+        // A paused engine's late create is a second resource of its row by nature (the row was
+        // taken over meanwhile): it must be deleted or adopted, which the end state shows.
+        if (zombieCall.getStore() === true) {
+          this.lateMade.add(op.physicalId);
+          const step = stepEngine.getStore();
+          // Released after its engine died: it reached the cloud just before the death.
+          if (step === undefined || this.dead.has(step.engineId) || !this.live().includes(step.engineId)) this.unknowable.add(op.physicalId);
+          else {
+            step.zombieMade.push(op.physicalId);
+            this.zombieSteps.add(step);
+          }
+          return;
+        }
         const n = (this.creates.get(key) ?? 0) + 1;
         this.creates.set(key, n);
         if (n > 1) this.violation(`one create per row: row ${op.rowId ?? "?"} of ${op.name} made physical resource #${n} (${op.physicalId})`);
@@ -182,6 +225,8 @@ export class World {
    */
   exempt(physicalId: string): boolean {
     const t = this.options.type;
+    // Unless a row recorded it after all (the resume of its row adopted it).
+    if ((this.reportedOrphans.has(physicalId) || this.unknowable.has(physicalId)) && !this.recorded.has(physicalId)) return true;
     return t.withRead === false && t.idempotent === false && !this.recorded.has(physicalId);
   }
 
@@ -192,7 +237,7 @@ export class World {
       runtime: this.runtime,
       types: [this.type],
       engineId,
-      logger: { ...silentLogger, warn: (m) => void (m.startsWith("watchdog") && this.stats.watchdogResumes++) },
+      logger: { ...silentLogger, warn: (m) => this.engineWarning(m), error: (m) => this.engineError(m) },
       watchdogIntervalMs: this.options.watchdogIntervalMs,
       retry: { maxAttempts: 3, initialDelayMs: 100, maxDelayMs: 1000 },
     });
@@ -201,19 +246,75 @@ export class World {
     return engineId;
   }
 
-  /** Ids of the live engines. */
+  /** An engine's warning: counted when the watchdog resumed something; traced with FUZZ_DEBUG=1. */
+  private engineWarning(message: string): void {
+    if (message.startsWith("watchdog")) this.stats.watchdogResumes += 1;
+    if (process.env.FUZZ_DEBUG === "1") this.trace.note(`  warning: ${message}`);
+  }
+
+  /** An engine's error log line: an orphan it reports is recorded, anything else is ignored (as before). */
+  private engineError(message: string): void {
+    const orphan = /^orphaned resource (\S+):/.exec(message);
+    if (orphan?.[1] === undefined) return;
+    this.reportedOrphans.add(orphan[1]);
+    this.stats.orphansReported += 1;
+    this.trace.note(`  reported: ${message}`);
+  }
+
+  /** Ids of the live engines (paused ones included). */
   live(): string[] {
     return this.runtime.liveEngines();
   }
 
-  /** A live engine for an API call (any engine can serve the API; a live one is realistic). */
-  api(): Engine {
-    return this.engines.get(this.rng.pick(this.live())) as Engine;
+  /** Live engines that are not paused: the ones that run checks and serve the API. */
+  active(): string[] {
+    return this.live().filter((id) => !this.frozen.has(id));
   }
 
-  /** Held plugin calls. */
+  /** Live engines paused now. */
+  paused(): string[] {
+    return this.live().filter((id) => this.frozen.has(id));
+  }
+
+  /**
+   * Pause `engineId` past its lease (a SIGSTOP, a long GC pause, a frozen VM): its lease
+   * lapses - its running checks' signals abort, other engines may take its rows over - and it
+   * runs nothing until {@link resume}. Its calls held now go on after that as a zombie's: late
+   * results that it can no longer record.
+   */
+  async pause(engineId: string): Promise<void> {
+    if (this.active().length < 2) this.trace.note(`  engine ${await this.addEngine()} registered`);
+    this.frozen.add(engineId);
+    for (const gate of [...this.gates].filter((g) => g.engineId === engineId)) {
+      // A late update is out of the model: applied after a newer one was recorded, it leaves the
+      // resource behind its row until the row's next update (ARCHITECTURE.md, "Paused engines: what is not covered").
+      if (gate.op === "update") gate.fail("aborted by signal");
+      else gate.zombie = true;
+    }
+    this.runtime.lapseLease(engineId);
+    this.stats.pauses += 1;
+    await this.quiesce();
+  }
+
+  /** A paused engine wakes: its lease is held again (checks it started before stay fenced). */
+  resume(engineId: string): void {
+    this.frozen.delete(engineId);
+    this.runtime.renewLease(engineId);
+  }
+
+  /** A live, active engine for an API call (any engine can serve the API; a live one is realistic). */
+  api(): Engine {
+    return this.engines.get(this.rng.pick(this.active())) as Engine;
+  }
+
+  /** Held plugin calls (a paused engine's included). */
   held(): readonly Gate[] {
     return [...this.gates];
+  }
+
+  /** Held plugin calls of engines that are not paused (a paused process's calls cannot return). */
+  movable(): readonly Gate[] {
+    return [...this.gates].filter((g) => !this.frozen.has(g.engineId));
   }
 
   /**
@@ -224,10 +325,15 @@ export class World {
     if (this.runtime.pending().length === 0) return false;
     this.stats.steps += 1;
     this.unfinished += 1;
+    const context: StepContext = { engineId, zombieMade: [], finished: false };
     const running = stepEngine
-      .run(engineId, () => this.runtime.step({ engineId, ...options }))
+      .run(context, () => this.runtime.step({ engineId, ...options }))
       .catch((error: unknown) => this.violation(`step threw: ${(error as Error).stack ?? String(error)}`))
       .finally(() => {
+        context.finished = true;
+        this.zombieSteps.delete(context);
+        // Its engine died in this step (an injected crash) before it could record or delete them.
+        if (context.zombieMade.length > 0 && !this.live().includes(engineId)) this.lostByDeath(engineId, context.zombieMade);
         this.unfinished -= 1;
         this.wake();
       });
@@ -281,13 +387,26 @@ export class World {
 
   private async afterDeath(engineId: string): Promise<void> {
     this.stats.crashes += 1;
+    // A paused engine that woke, made a resource in a late call and died before its check could
+    // record or delete it: only it knew of that resource (a double fault nothing survives
+    // without a cloud that fences its callers).
+    for (const step of [...this.zombieSteps].filter((s) => s.engineId === engineId)) {
+      this.zombieSteps.delete(step);
+      this.lostByDeath(engineId, step.zombieMade);
+    }
     for (let gate = this.heldBy(engineId); gate !== undefined; gate = this.heldBy(engineId)) {
       const how = (["release", "fail", "hang"] as const)[this.rng.weighted([2, 2, 1])] ?? "release";
       this.trace.note(`  held ${gate.op} ${gate.name} of dead ${engineId}: ${how}`);
       await this.unblock(gate, how);
     }
-    if (this.live().length < 2) this.trace.note(`  engine ${await this.addEngine()} registered`);
+    if (this.active().length < 2) this.trace.note(`  engine ${await this.addEngine()} registered`);
     await this.quiesce();
+  }
+
+  /** Resources a paused engine made late and could not deal with before it died: unknowable. */
+  private lostByDeath(engineId: string, made: readonly string[]): void {
+    for (const id of made) this.unknowable.add(id);
+    this.trace.note(`  ${engineId} died before it could record or delete ${made.join(", ")} (made late, after a pause)`);
   }
 
   private heldBy(engineId: string): Gate | undefined {
@@ -317,24 +436,27 @@ export class World {
    * cloud again long after another engine took its row over: a zombie, not a crash.
    */
   private assertAlive(): void {
-    const engineId = stepEngine.getStore();
+    const engineId = stepEngine.getStore()?.engineId;
     if (engineId !== undefined && !this.live().includes(engineId)) throw new Error(`engine ${engineId} is dead`);
   }
 
-  /** Hold a plugin call at a gate, at random. */
-  private async gate(op: Gate["op"], ctx: { resourceName: string; signal: AbortSignal }): Promise<void> {
+  /** Hold a plugin call at a gate, at random; true when it goes on as a zombie's call (see {@link pause}). */
+  private async gate(op: Gate["op"], ctx: { resourceName: string; signal: AbortSignal }): Promise<boolean> {
     this.assertAlive();
-    if (this.blockRate === 0 || this.gates.size >= this.maxGates || !this.rng.chance(this.blockRate)) return;
-    const engineId = stepEngine.getStore() ?? "?";
+    if (this.blockRate === 0 || this.gates.size >= this.maxGates || !this.rng.chance(this.blockRate)) return false;
+    const engineId = stepEngine.getStore()?.engineId ?? "?";
     this.stats.blocked += 1;
     const honour = this.options.type.honourAbort !== false;
-    await new Promise<void>((resolve, reject) => {
+    return new Promise<boolean>((resolve, reject) => {
       const gate: Gate = {
         op,
         name: ctx.resourceName,
         engineId,
+        zombie: false,
         release: () => {
-          if (this.gates.delete(gate)) resolve();
+          if (!this.gates.delete(gate)) return;
+          if (gate.zombie) this.stats.zombieCalls += 1;
+          resolve(gate.zombie);
         },
         fail: (message) => {
           if (this.gates.delete(gate)) reject(new ResourceError(message));
@@ -365,8 +487,12 @@ export class World {
     const id = ctx.physicalId;
     if (id === null || !this.reality.entries.has(id)) return;
     const rows = (await this.rows()).filter(isActive);
+    // A second resource of the row that its row never recorded (a paused engine's late create,
+    // deleted as it could not be recorded): no dependent row holds it; references are checked below.
+    const own = rows.find((r) => r.id === ctx.rowId);
+    const duplicate = own !== undefined && own.physicalId !== null && own.physicalId !== id;
     for (const row of rows) {
-      if (row.id === ctx.rowId || !row.requires.includes(ctx.rowId)) continue;
+      if (duplicate || row.id === ctx.rowId || !row.requires.includes(ctx.rowId)) continue;
       if (row.physicalId === null || row.physicalId === id || !this.reality.entries.has(row.physicalId)) continue;
       this.violation(
         `ordering: ${ctx.resourceName} row ${ctx.rowId} (${id}) deleted while row ${row.id} of ${row.name} ` +
@@ -374,7 +500,9 @@ export class World {
       );
     }
     for (const [liveId, entry] of this.reality.entries) {
-      if (liveId === id || this.exempt(liveId)) continue;
+      // A paused engine's late resource that no row recorded is not in the dependency graph:
+      // until its clean-up delete lands, a dependency of it may go first.
+      if (liveId === id || this.exempt(liveId) || (this.lateMade.has(liveId) && !this.recorded.has(liveId))) continue;
       const props = Object.entries(entry.properties).filter(([, v]) => v === id).map(([p]) => p);
       if (props.length === 0) continue;
       // The row that lists the resource, or - an interrupted create that never recorded its
@@ -400,10 +528,7 @@ export class World {
       attributes: base.attributeNames,
       updatable: base.updatable ?? "all",
       idempotentCreate: base.idempotentCreate ?? false,
-      create: async (ctx) => {
-        await this.gate("create", ctx);
-        return base.create(ctx);
-      },
+      create: async (ctx) => ((await this.gate("create", ctx)) ? zombieCall.run(true, () => base.create(ctx)) : base.create(ctx)),
       ...(update === undefined
         ? {}
         : {

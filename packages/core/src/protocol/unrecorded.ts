@@ -8,11 +8,11 @@
  *   a running attempt (it may be adopting this very resource through `read`), deleting it
  *   could remove what the row is about to record: it is reported as an orphan. When the row is
  *   still an interrupted create with no id and no running holder (the attempt that took it over
- *   stopped too), the row's resume finds this resource by the create's idempotency key and
- *   adopts it - a delete would race that adopt and leave the row recording a deleted
- *   resource - so it is left to the resume, with a warning. Otherwise the resource is deleted
- *   through the type's `delete`, with a warning; if that fails, it is reported as an orphan: an
- *   error log line and a DELETE_FAILED event naming its physical id.
+ *   stopped too), its resume would find this resource by the create's idempotency key and
+ *   could adopt it while it is deleted: the row is locked first, the resource deleted, the row
+ *   given back and its check retriggered. Otherwise the resource is deleted through the type's
+ *   `delete`, with a warning; if that fails, it is reported as an orphan: an error log line and
+ *   a DELETE_FAILED event naming its physical id.
  * - An update was applied but not recorded: a warning (the row's next update re-applies the
  *   desired state; there is nothing to delete).
  */

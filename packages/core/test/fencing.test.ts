@@ -178,23 +178,30 @@ describe("a paused engine is fenced", () => {
     await deleteAndSettle(kit);
   });
 
-  it("an update that cannot be recorded is logged", async () => {
+  it("an update applied late, after a newer one was recorded, is undone: the row's properties are applied again", async () => {
     const warnings: string[] = [];
     const logger: Logger = { debug: () => undefined, info: () => undefined, warn: (m) => void warnings.push(m), error: () => undefined };
     const kit = setup({ engines: ["e1", "e2"], logger });
     await kit.engine.createStack("s", T);
     await kit.settle("s");
+    // e1's update of A to a=2 is in flight when e1 is paused past its lease...
     const release = holdFirstCreate(kit, "A", "update");
     await kit.engine.updateStack("s", tpl({ A: res({ a: "2" }), B: res({ c: { get_resource: "A" } }) }));
     const { step } = await stepUntilBlocked(kit, "e1");
     kit.runtime.lapseLease("e1");
-    await redeliverA(kit);
-    while (kit.runtime.pending().length > 0) await kit.runtime.step({ engineId: "e2" });
-    expect((await kit.engine.getStack("s")).state).toBe("UPDATE_COMPLETE");
+    // ...and a newer update, to a=3, supersedes it: e2 takes A over and completes it.
+    const T3 = tpl({ A: res({ a: "3" }), B: res({ c: { get_resource: "A" } }) });
+    await kit.engine.updateStack("s", T3);
+    await kit.runtime.runUntil(async () => (await kit.engine.getStack("s")).state === "UPDATE_COMPLETE", { maxSteps: 200 });
+    expect((await kit.rowsNamed("s", "A"))[0]?.properties).toEqual({ a: "3" });
+    // e1 wakes and its call lands late: the resource gets a=2, which no row records.
     kit.runtime.renewLease("e1");
     release();
     await step;
-    expect(warnings.some((w) => /the update of A was applied but could not be recorded/.test(w))).toBe(true);
+    await kit.runtime.runUntilIdle();
+    expect(warnings.some((w) => /the update of A was applied late .*applying the properties its row records again/.test(w))).toBe(true);
+    expect((await kit.rowsNamed("s", "A"))[0]).toMatchObject({ action: "UPDATE", status: "COMPLETE", lockHolder: null, properties: { a: "3" } });
+    expect(verify(kit.reality, T3)).toEqual({ ok: true, problems: [] });
     expect(kit.reality.counts()).toEqual({ A: 1, B: 1 });
   });
 });

@@ -13,8 +13,8 @@
  *   given back and its check retriggered. Otherwise the resource is deleted through the type's
  *   `delete`, with a warning; if that fails, it is reported as an orphan: an error log line and
  *   a DELETE_FAILED event naming its physical id.
- * - An update was applied but not recorded: a warning (the row's next update re-applies the
- *   desired state; there is nothing to delete).
+ *
+ * An update applied and not recorded is `late-update.ts`'s.
  */
 import { errorMessage } from "../error-message.js";
 import type { ResourceRow, StackRecord } from "../model/types.js";
@@ -99,16 +99,6 @@ async function deleteMade(made: UnrecordedCreate, fields: Record<string, unknown
  */
 function awaitsResume(row: ResourceRow, type: AnyResourceType): boolean {
   return row.action === "CREATE" && row.status === "IN_PROGRESS" && row.physicalId === null && row.type === type.type && (type.read !== undefined || type.idempotentCreate === true);
-}
-
-/** An update of `row` was applied by the plugin but could not be recorded. */
-export function unrecordedUpdate(env: CheckEnv, stack: StackRecord, row: ResourceRow, why: string): void {
-  env.logger.warn(`the update of ${row.name} was applied but could not be recorded (row ${row.id} was taken over: ${why}); its next update re-applies the desired state`, {
-    stack: stack.name,
-    resource: row.name,
-    rowId: row.id,
-    physicalId: row.physicalId,
-  });
 }
 
 /** Report an orphaned resource: an error log line and a DELETE_FAILED event naming it. */

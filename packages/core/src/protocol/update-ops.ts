@@ -14,7 +14,7 @@ import type { StepResult, UpdateRun } from "./node-run.js";
 import { afterPatch, collectAttributes, finish } from "./node-run.js";
 import { nodeMessage } from "./report.js";
 import { casWriteSpec, lockedWrite, lockedWriteSpec } from "./row-writes.js";
-import { unrecordedUpdate } from "./unrecorded.js";
+import { lateUpdate } from "./late-update.js";
 
 const traversal = (run: UpdateRun): string => run.graph.traversalId;
 
@@ -57,7 +57,7 @@ export async function updateRow(run: UpdateRun, row: ResourceRow, changed: strin
       return back.ok ? replaceRow(run, back.row, `the type asked for replacement: ${error.message}`) : "done";
     }
     if (error instanceof FencedError && updated) {
-      unrecordedUpdate(env, stack, locked, error.message);
+      await lateUpdate({ env, stack, traversalId: traversal(run), row: locked, type: run.type, applied: run.properties, why: error.message });
       return "done";
     }
     await failNode(env, stack, traversal(run), locked, "UPDATE", failureMessage(error));
@@ -76,7 +76,8 @@ export async function updateRow(run: UpdateRun, row: ResourceRow, changed: strin
     ...run.checked,
   };
   const write = lockedWriteSpec(env, stack.id, locked.id, patch, true);
-  const lost = async (now: ResourceRow | null): Promise<void> => unrecordedUpdate(env, stack, locked, `row held by ${now?.lockHolder ?? "nobody"}`);
+  const lost = (now: ResourceRow | null): Promise<void> =>
+    lateUpdate({ env, stack, traversalId: traversal(run), row: locked, type: run.type, applied: run.properties, why: `row held by ${now?.lockHolder ?? "nobody"}` });
   return finish(run, afterPatch(locked, patch), write, rowWriteEvent(env, stack, traversal(run), "UPDATE", "COMPLETE", "state changed"), lost);
 }
 

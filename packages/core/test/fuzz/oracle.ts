@@ -110,10 +110,17 @@ export class Tracker {
   }
 }
 
-/** Reality without the resources no engine can know about (see `World.exempt`). */
-function knowable(world: World): Reality {
+/**
+ * Reality without the resources no engine can know about (see `World.exempt`), and with the
+ * properties its row records for a resource whose late update no engine can know of (`World.diverged`).
+ */
+function knowable(world: World, rows: readonly ResourceRow[]): Reality {
   const copy = new Reality();
-  for (const [id, entry] of world.reality.entries) if (!world.exempt(id)) copy.entries.set(id, entry);
+  for (const [id, entry] of world.reality.entries) {
+    if (world.exempt(id)) continue;
+    const row = world.diverged.has(id) ? rows.find((r) => r.physicalId === id) : undefined;
+    copy.entries.set(id, row === undefined ? entry : { ...entry, properties: row.properties });
+  }
   return copy;
 }
 
@@ -133,10 +140,10 @@ function sameProperties(a: unknown, b: unknown): boolean {
  */
 export async function checkExact(world: World, model: TemplateModel, label: string): Promise<void> {
   const problems: string[] = [];
-  const live = knowable(world);
+  const rows = await world.rows();
+  const live = knowable(world, rows);
   const flat = flatModel(model);
   problems.push(...verify(live, toTemplate(flat)).problems);
-  const rows = await world.rows();
   const nodes = new Set(nodeNames(model));
   const names = new Set([...flat.resources.map((r) => r.name), ...nodes]);
   const owners = new Map<string, string>();
@@ -151,7 +158,7 @@ export async function checkExact(world: World, model: TemplateModel, label: stri
     if (row.physicalId === null || nodes.has(row.name)) continue;
     if (owners.has(row.physicalId)) problems.push(`rows ${owners.get(row.physicalId) ?? "?"} and ${row.id} claim ${row.physicalId}`);
     owners.set(row.physicalId, row.id);
-    const entry = world.reality.entries.get(row.physicalId);
+    const entry = live.entries.get(row.physicalId);
     if (entry === undefined) problems.push(`row ${row.id} of ${row.name} lists ${row.physicalId}, which is gone`);
     else if (entry.name !== row.name || !sameProperties(entry.properties, row.properties)) {
       problems.push(`row ${row.id} of ${row.name} stores ${JSON.stringify(row.properties)}, reality has ${JSON.stringify(entry.properties)}`);
@@ -180,7 +187,7 @@ export async function checkConsistent(world: World, label: string): Promise<void
     const entry = world.reality.entries.get(row.physicalId);
     if (row.status === "COMPLETE" && (row.action === "CREATE" || row.action === "UPDATE")) {
       if (entry === undefined) problems.push(`row ${row.id} of ${row.name} is ${row.action}_COMPLETE but ${row.physicalId} is gone`);
-      else if (!sameProperties(entry.properties, row.properties)) {
+      else if (!world.diverged.has(row.physicalId) && !sameProperties(entry.properties, row.properties)) {
         problems.push(`row ${row.id} of ${row.name} stores ${JSON.stringify(row.properties)}, reality has ${JSON.stringify(entry.properties)}`);
       }
     }

@@ -9,7 +9,8 @@
  *   physical resource per logical create";
  * - an engine can be **paused** past its lease (`pause`/`resume`): others take its rows over,
  *   and its calls held at the pause go on late, as a zombie's (their creates are exempt from
- *   "one create per row"; what they make must end deleted or recorded).
+ *   "one create per row"; what they make must end deleted or recorded, what they update must
+ *   end with its row's properties).
  *
  * Steps run one check each (`runtime.step`); `quiesce` waits until every started step has
  * either finished or is held at a gate, so the run stays deterministic for a seed.
@@ -63,6 +64,8 @@ interface StepContext {
   readonly engineId: string;
   /** Resources a late call of a paused engine made in this step. */
   readonly zombieMade: string[];
+  /** Resources a late call of a paused engine updated in this step. */
+  readonly zombieUpdated: string[];
   /** Set when the step ended (its check had its chance to record or delete them). */
   finished: boolean;
 }
@@ -109,6 +112,12 @@ export class World {
   readonly unknowable = new Set<string>();
   /** Every resource a late call of a paused engine made (see `checkDeleteOrder`). */
   private readonly lateMade = new Set<string>();
+  /**
+   * Resources whose properties a late update of a paused engine changed, the engine dying before
+   * its check could apply its row's properties again: until a later update, reality differs
+   * from the row and no engine can know (the oracle compares their rows' properties instead).
+   */
+  readonly diverged = new Set<string>();
   /** Unfinished steps in which a paused engine's late call made something. */
   private readonly zombieSteps = new Set<StepContext>();
   private readonly engines = new Map<string, Engine>();
@@ -168,6 +177,7 @@ export class World {
     }
     this.reality.observe((op) => {
       if (process.env.FUZZ_DEBUG === "1") this.trace.note(`  reality ${op.op} ${op.physicalId} (row ${op.rowId ?? "?"}, engine ${stepEngine.getStore()?.engineId ?? "?"})`);
+      if (op.op === "update") this.lateUpdate(op.physicalId);
       if (op.op === "create") {
         const key = `${this.generation}:${op.rowId ?? "?"}`;
         this.createdBy.set(op.physicalId, { generation: this.generation, rowId: op.rowId ?? "?" });
@@ -189,6 +199,20 @@ export class World {
         if (n > 1) this.violation(`one create per row: row ${op.rowId ?? "?"} of ${op.name} made physical resource #${n} (${op.physicalId})`);
       }
     });
+  }
+
+  /** An update of reality: a late one of a paused engine (see {@link lostByDeath}), or one that applies a row's properties. */
+  private lateUpdate(physicalId: string): void {
+    if (zombieCall.getStore() !== true) {
+      this.diverged.delete(physicalId);
+      return;
+    }
+    const step = stepEngine.getStore();
+    if (step === undefined || this.dead.has(step.engineId) || !this.live().includes(step.engineId)) this.diverged.add(physicalId);
+    else {
+      step.zombieUpdated.push(physicalId);
+      this.zombieSteps.add(step);
+    }
   }
 
   /** Make the starting engines. */
@@ -285,12 +309,7 @@ export class World {
   async pause(engineId: string): Promise<void> {
     if (this.active().length < 2) this.trace.note(`  engine ${await this.addEngine()} registered`);
     this.frozen.add(engineId);
-    for (const gate of [...this.gates].filter((g) => g.engineId === engineId)) {
-      // A late update is out of the model: applied after a newer one was recorded, it leaves the
-      // resource behind its row until the row's next update (ARCHITECTURE.md, "Paused engines: what is not covered").
-      if (gate.op === "update") gate.fail("aborted by signal");
-      else gate.zombie = true;
-    }
+    for (const gate of this.gates) if (gate.engineId === engineId) gate.zombie = true;
     this.runtime.lapseLease(engineId);
     this.stats.pauses += 1;
     await this.quiesce();
@@ -325,7 +344,7 @@ export class World {
     if (this.runtime.pending().length === 0) return false;
     this.stats.steps += 1;
     this.unfinished += 1;
-    const context: StepContext = { engineId, zombieMade: [], finished: false };
+    const context: StepContext = { engineId, zombieMade: [], zombieUpdated: [], finished: false };
     const running = stepEngine
       .run(context, () => this.runtime.step({ engineId, ...options }))
       .catch((error: unknown) => this.violation(`step threw: ${(error as Error).stack ?? String(error)}`))
@@ -333,7 +352,7 @@ export class World {
         context.finished = true;
         this.zombieSteps.delete(context);
         // Its engine died in this step (an injected crash) before it could record or delete them.
-        if (context.zombieMade.length > 0 && !this.live().includes(engineId)) this.lostByDeath(engineId, context.zombieMade);
+        if (context.zombieMade.length + context.zombieUpdated.length > 0 && !this.live().includes(engineId)) this.lostByDeath(engineId, context);
         this.unfinished -= 1;
         this.wake();
       });
@@ -392,7 +411,7 @@ export class World {
     // without a cloud that fences its callers).
     for (const step of [...this.zombieSteps].filter((s) => s.engineId === engineId)) {
       this.zombieSteps.delete(step);
-      this.lostByDeath(engineId, step.zombieMade);
+      this.lostByDeath(engineId, step);
     }
     for (let gate = this.heldBy(engineId); gate !== undefined; gate = this.heldBy(engineId)) {
       const how = (["release", "fail", "hang"] as const)[this.rng.weighted([2, 2, 1])] ?? "release";
@@ -403,10 +422,14 @@ export class World {
     await this.quiesce();
   }
 
-  /** Resources a paused engine made late and could not deal with before it died: unknowable. */
-  private lostByDeath(engineId: string, made: readonly string[]): void {
-    for (const id of made) this.unknowable.add(id);
-    this.trace.note(`  ${engineId} died before it could record or delete ${made.join(", ")} (made late, after a pause)`);
+  /**
+   * What a paused engine made or updated late and could not deal with before it died: a
+   * resource nobody can know of, or one whose properties nobody can know changed.
+   */
+  private lostByDeath(engineId: string, step: StepContext): void {
+    for (const id of step.zombieMade) this.unknowable.add(id);
+    for (const id of step.zombieUpdated) this.diverged.add(id);
+    this.trace.note(`  ${engineId} died before it could deal with what it did late, after a pause: made ${step.zombieMade.join(", ") || "-"}, updated ${step.zombieUpdated.join(", ") || "-"}`);
   }
 
   private heldBy(engineId: string): Gate | undefined {
@@ -532,10 +555,7 @@ export class World {
       ...(update === undefined
         ? {}
         : {
-            update: async (ctx) => {
-              await this.gate("update", ctx);
-              return update(ctx);
-            },
+            update: async (ctx) => ((await this.gate("update", ctx)) ? zombieCall.run(true, () => update(ctx)) : update(ctx)),
           }),
       delete: async (ctx) => {
         await this.gate("delete", ctx);

@@ -8,9 +8,10 @@
  *   a running attempt (it may be adopting this very resource through `read`), deleting it
  *   could remove what the row is about to record: it is reported as an orphan. When the row is
  *   still an interrupted create with no id and no running holder (the attempt that took it over
- *   stopped too), its resume would find this resource by the create's idempotency key and
- *   could adopt it while it is deleted: the row is locked first, the resource deleted, the row
- *   given back and its check retriggered. Otherwise the resource is deleted through the type's
+ *   stopped too), its resume looks for this resource by the create's idempotency key: an
+ *   idempotent create returns it again, so it is left to the resume; a `read` could adopt it
+ *   while it is deleted, so the row is locked first, the resource deleted, the row given back
+ *   and its check retriggered. Otherwise the resource is deleted through the type's
  *   `delete`, with a warning; if that fails, it is reported as an orphan: an error log line and
  *   a DELETE_FAILED event naming its physical id.
  *
@@ -50,7 +51,15 @@ export async function unrecordedCreate(made: UnrecordedCreate): Promise<void> {
   if (current !== null && current.lockHolder !== null && (await holderState(env, stack.id, current)) === "alive") {
     return orphan(made, `the row is being taken over by ${current.lockHolder}, which may adopt it`, fields);
   }
-  if (current !== null && awaitsResume(current, type)) return deleteUnderLock(made, current, fields);
+  if (current !== null && awaitsResume(current, type)) {
+    // The row's resume retries the create with the same idempotency key, which returns this very
+    // resource: deleting it would only make the resume create another.
+    if (type.idempotentCreate === true) {
+      env.logger.warn(`the create of ${row.name} made ${physicalId} but could not record it; row ${row.id} is an interrupted create, whose resume gets it again from the create's idempotency key`, fields);
+      return;
+    }
+    return deleteUnderLock(made, current, fields);
+  }
   env.logger.warn(`the create of ${row.name} made ${physicalId} but could not record it (row ${row.id} was taken over); deleting it`, fields);
   await deleteMade(made, fields);
 }

@@ -1,7 +1,8 @@
 /**
  * The long protocol fuzz run (`npm run fuzz`): thousands of seeds per variant. Control it with
  * `FUZZ_SEEDS` (seeds per variant, default 1000), `FUZZ_FROM` (first seed), `FUZZ_SEED` (one
- * seed) and `FUZZ_VARIANT`. Each failing seed is reported with its reproduction and trace;
+ * seed), `FUZZ_VARIANT` and `FUZZ_PAUSES=heavy` (engines paused far more often, most held calls
+ * returning late: see `run-seed.ts`). Each failing seed is reported with its reproduction and trace;
  * the run goes on to collect every failing seed.
  */
 import { describe, expect, it } from "vitest";

@@ -110,6 +110,8 @@ export class World {
   readonly reportedOrphans = new Set<string>();
   /** Resources made by a late call of a paused engine that then died in the same step (see `afterDeath`). */
   readonly unknowable = new Set<string>();
+  /** Resources whose properties a late update set, until an update applies a row's again (see `checkDeleteOrder`). */
+  private readonly lateUpdated = new Set<string>();
   /** Every resource a late call of a paused engine made (see `checkDeleteOrder`). */
   private readonly lateMade = new Set<string>();
   /**
@@ -205,8 +207,10 @@ export class World {
   private lateUpdate(physicalId: string): void {
     if (zombieCall.getStore() !== true) {
       this.diverged.delete(physicalId);
+      this.lateUpdated.delete(physicalId);
       return;
     }
+    this.lateUpdated.add(physicalId);
     const step = stepEngine.getStore();
     if (step === undefined || this.dead.has(step.engineId) || !this.live().includes(step.engineId)) this.diverged.add(physicalId);
     else {
@@ -524,8 +528,9 @@ export class World {
     }
     for (const [liveId, entry] of this.reality.entries) {
       // A paused engine's late resource that no row recorded is not in the dependency graph:
-      // until its clean-up delete lands, a dependency of it may go first.
-      if (liveId === id || this.exempt(liveId) || (this.lateMade.has(liveId) && !this.recorded.has(liveId))) continue;
+      // until its clean-up delete lands, a dependency of it may go first. Nor is a reference a
+      // late update set, until its row's properties are applied again (`late-update.ts`).
+      if (liveId === id || this.exempt(liveId) || (this.lateMade.has(liveId) && !this.recorded.has(liveId)) || this.lateUpdated.has(liveId)) continue;
       const props = Object.entries(entry.properties).filter(([, v]) => v === id).map(([p]) => p);
       if (props.length === 0) continue;
       // The row that lists the resource, or - an interrupted create that never recorded its

@@ -64,6 +64,9 @@ export async function lateUpdate(late: LateUpdate): Promise<void> {
   const event = failure === null ? undefined : rowWriteEvent(env, stack, late.traversalId, current.action, "FAILED", patch.statusReason ?? "");
   const released = await writeWithEvent(env, { stackId: stack.id, rowId: current.id, ifHolder: env.holder, setHolder: null, patch: { ...patch, updatedAt: env.runtime.now() } }, event);
   if (released.ok) await retrigger(env, stack.id, current.id);
+  // The row was taken over while this engine applied its properties again (paused once more):
+  // that call may have landed late in turn.
+  else if (failure === null) await lateUpdate({ ...late, row: taken.row, applied: current.properties, why: "the row was taken over while its properties were applied again" });
 }
 
 /** Apply `row`'s recorded properties to its resource (this attempt holds the row); the failure's message, or null. */

@@ -18,7 +18,7 @@ import type { AnyResourceType } from "../plugin/types.js";
 import type { CheckEnv } from "./env.js";
 import { rowWriteEvent } from "./events.js";
 import { handlerContext, invokePlugin } from "./invoke-plugin.js";
-import { holderState } from "./locking.js";
+import { holderState, takeRow } from "./locking.js";
 import { deepEqual } from "./node-inputs.js";
 import { retrigger } from "./report.js";
 import { writeWithEvent } from "./row-writes.js";
@@ -49,14 +49,7 @@ export async function lateUpdate(late: LateUpdate): Promise<void> {
     env.logger.warn(`the update of ${row.name} was applied but could not be recorded (row ${row.id} was taken over: ${why}); its next update re-applies the desired state`, fields(late));
     return;
   }
-  const taken = await env.store.writeRow({
-    stackId: stack.id,
-    rowId: current.id,
-    ifVersion: current.version,
-    ifHolder: current.lockHolder,
-    setHolder: env.holder,
-    patch: { updatedAt: env.runtime.now() },
-  });
+  const taken = await takeRow(env, stack.id, current);
   if (!taken.ok) return lateUpdate(late);
   env.logger.warn(`the update of ${row.name} was applied late (row ${row.id} was taken over: ${why}); applying the properties its row records again`, fields(late));
   const failure = await reapply(late, taken.row);

@@ -8,7 +8,7 @@
  * case the lock is stolen and the interrupted operation resumed.
  */
 import type { ResourceRow, RowPatch } from "../model/types.js";
-import type { RowWrite, RowWriteEvent } from "../runtime/contract.js";
+import type { RowWrite, RowWriteEvent, RowWriteResult } from "../runtime/contract.js";
 import { parseLockHolder } from "../runtime/lock-holder.js";
 import type { CheckEnv } from "./env.js";
 import { writeWithEvent } from "./row-writes.js";
@@ -77,4 +77,19 @@ export async function lockRow(
   // lost, then the client sent it again (and the copy was refused as a change). It is ours.
   if (result.row !== null && result.row.lockHolder === env.holder) return { kind: "locked", row: result.row, stolenFrom };
   return { kind: "changed" };
+}
+
+/**
+ * Take `row` (as read) for this attempt outside any traversal, changing nothing else: the
+ * clean-up of a late plugin call (`unrecorded.ts`, `late-update.ts`) holds the row while it
+ * acts, so that no other check acts on it meanwhile. Free, or held by a stopped holder (the
+ * caller checked). Refused when the row changed since it was read.
+ */
+export function takeRow(env: CheckEnv, stackId: string, row: ResourceRow): Promise<RowWriteResult> {
+  return env.store.writeRow({ stackId, rowId: row.id, ifVersion: row.version, ifHolder: row.lockHolder, setHolder: env.holder, patch: { updatedAt: env.runtime.now() } });
+}
+
+/** Give back a row taken with {@link takeRow}, unchanged. Refused when the row was taken over meanwhile. */
+export function giveBackRow(env: CheckEnv, stackId: string, rowId: string): Promise<RowWriteResult> {
+  return env.store.writeRow({ stackId, rowId, ifHolder: env.holder, setHolder: null, patch: { updatedAt: env.runtime.now() } });
 }

@@ -23,7 +23,7 @@ import type { AnyResourceType } from "../plugin/types.js";
 import type { CheckEnv } from "./env.js";
 import { rowEvent, rowWriteEvent } from "./events.js";
 import { handlerContext, invokePlugin } from "./invoke-plugin.js";
-import { holderState } from "./locking.js";
+import { giveBackRow, holderState, takeRow } from "./locking.js";
 import { retrigger } from "./report.js";
 
 /** A resource a check's create made and could not record (see {@link unrecordedCreate}). */
@@ -76,18 +76,11 @@ async function deleteUnderLock(made: UnrecordedCreate, current: ResourceRow, fie
   const { env, stack, row, physicalId } = made;
   // A lock of an engine whose lease lapsed is anybody's to steal: it would not keep a resume out.
   if (!(await env.runtime.isAlive(env.engineId))) return orphan(made, `the row's resume may adopt it, and engine ${env.engineId} cannot take the row while its lease is lapsed`, fields);
-  const taken = await env.store.writeRow({
-    stackId: stack.id,
-    rowId: current.id,
-    ifVersion: current.version,
-    ifHolder: current.lockHolder,
-    setHolder: env.holder,
-    patch: { updatedAt: env.runtime.now() },
-  });
+  const taken = await takeRow(env, stack.id, current);
   if (!taken.ok) return unrecordedCreate({ ...made, now: taken.row });
   env.logger.warn(`the create of ${row.name} made ${physicalId} but could not record it (row ${row.id} was taken over and is an interrupted create); deleting it before the row is resumed`, fields);
   await deleteMade(made, fields);
-  const released = await env.store.writeRow({ stackId: stack.id, rowId: current.id, ifHolder: env.holder, setHolder: null, patch: { updatedAt: env.runtime.now() } });
+  const released = await giveBackRow(env, stack.id, current.id);
   if (released.ok) await retrigger(env, stack.id, current.id);
 }
 

@@ -18,10 +18,9 @@ import type { AnyResourceType } from "../plugin/types.js";
 import type { CheckEnv } from "./env.js";
 import { rowWriteEvent } from "./events.js";
 import { handlerContext, invokePlugin } from "./invoke-plugin.js";
-import { holderState, takeRow } from "./locking.js";
+import { giveBackRow, holderState, takeRow } from "./locking.js";
 import { deepEqual } from "./node-inputs.js";
 import { retrigger } from "./report.js";
-import { writeWithEvent } from "./row-writes.js";
 
 /** An update a check applied and could not record (see the module comment). */
 export interface LateUpdate {
@@ -53,9 +52,11 @@ export async function lateUpdate(late: LateUpdate): Promise<void> {
   if (!taken.ok) return lateUpdate(late);
   env.logger.warn(`the update of ${row.name} was applied late (row ${row.id} was taken over: ${why}); applying the properties its row records again`, fields(late));
   const failure = await reapply(late, taken.row);
-  const patch = failure === null ? {} : { status: "FAILED" as const, statusReason: `a late update of a stopped attempt changed it, and applying its recorded properties again failed: ${failure}` };
-  const event = failure === null ? undefined : rowWriteEvent(env, stack, late.traversalId, current.action, "FAILED", patch.statusReason ?? "");
-  const released = await writeWithEvent(env, { stackId: stack.id, rowId: current.id, ifHolder: env.holder, setHolder: null, patch: { ...patch, updatedAt: env.runtime.now() } }, event);
+  const reason = `a late update of a stopped attempt changed it, and applying its recorded properties again failed: ${failure ?? ""}`;
+  const released =
+    failure === null
+      ? await giveBackRow(env, stack.id, current.id)
+      : await giveBackRow(env, stack.id, current.id, { status: "FAILED", statusReason: reason }, rowWriteEvent(env, stack, late.traversalId, current.action, "FAILED", reason));
   if (released.ok) await retrigger(env, stack.id, current.id);
   // The row was taken over while this engine applied its properties again (paused once more):
   // that call may have landed late in turn.

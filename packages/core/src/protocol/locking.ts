@@ -89,7 +89,10 @@ export function takeRow(env: CheckEnv, stackId: string, row: ResourceRow): Promi
   return env.store.writeRow({ stackId, rowId: row.id, ifVersion: row.version, ifHolder: row.lockHolder, setHolder: env.holder, patch: { updatedAt: env.runtime.now() } });
 }
 
-/** Give back a row taken with {@link takeRow}, unchanged. Refused when the row was taken over meanwhile. */
-export function giveBackRow(env: CheckEnv, stackId: string, rowId: string): Promise<RowWriteResult> {
-  return env.store.writeRow({ stackId, rowId, ifHolder: env.holder, setHolder: null, patch: { updatedAt: env.runtime.now() } });
+/**
+ * Give back a row taken with {@link takeRow} - unchanged, or with `patch` (and its `event`).
+ * Refused when the row was taken over meanwhile.
+ */
+export function giveBackRow(env: CheckEnv, stackId: string, rowId: string, patch: RowPatch = {}, event?: RowWriteEvent): Promise<RowWriteResult> {
+  return writeWithEvent(env, { stackId, rowId, ifHolder: env.holder, setHolder: null, patch: { ...patch, updatedAt: env.runtime.now() } }, event);
 }

@@ -59,15 +59,13 @@ interface Gate {
   abandon(): void;
 }
 
-/** One step: its engine, and what a zombie's call made in it (see `World.pause`). */
+/** One step: its engine, and what a zombie's calls did in it (see `World.pause`). */
 interface StepContext {
   readonly engineId: string;
   /** Resources a late call of a paused engine made in this step. */
   readonly zombieMade: string[];
   /** Resources a late call of a paused engine updated in this step. */
   readonly zombieUpdated: string[];
-  /** Set when the step ended (its check had its chance to record or delete them). */
-  finished: boolean;
 }
 
 /**
@@ -179,23 +177,20 @@ export class World {
     }
     this.reality.observe((op) => {
       if (process.env.FUZZ_DEBUG === "1") this.trace.note(`  reality ${op.op} ${op.physicalId} (row ${op.rowId ?? "?"}, engine ${stepEngine.getStore()?.engineId ?? "?"})`);
-      if (op.op === "update") this.lateUpdate(op.physicalId);
+      if (op.op === "update") {
+        if (zombieCall.getStore() === true) this.lateEffect("updated", op.physicalId);
+        else {
+          // An update that applies a row's properties (a late one's effect is undone).
+          this.diverged.delete(op.physicalId);
+          this.lateUpdated.delete(op.physicalId);
+        }
+      }
       if (op.op === "create") {
         const key = `${this.generation}:${op.rowId ?? "?"}`;
         this.createdBy.set(op.physicalId, { generation: this.generation, rowId: op.rowId ?? "?" });
         // A paused engine's late create is a second resource of its row by nature (the row was
         // taken over meanwhile): it must be deleted or adopted, which the end state shows.
-        if (zombieCall.getStore() === true) {
-          this.lateMade.add(op.physicalId);
-          const step = stepEngine.getStore();
-          // Released after its engine died: it reached the cloud just before the death.
-          if (step === undefined || this.dead.has(step.engineId) || !this.live().includes(step.engineId)) this.unknowable.add(op.physicalId);
-          else {
-            step.zombieMade.push(op.physicalId);
-            this.zombieSteps.add(step);
-          }
-          return;
-        }
+        if (zombieCall.getStore() === true) return this.lateEffect("made", op.physicalId);
         const n = (this.creates.get(key) ?? 0) + 1;
         this.creates.set(key, n);
         if (n > 1) this.violation(`one create per row: row ${op.rowId ?? "?"} of ${op.name} made physical resource #${n} (${op.physicalId})`);
@@ -203,20 +198,20 @@ export class World {
     });
   }
 
-  /** An update of reality: a late one of a paused engine (see {@link lostByDeath}), or one that applies a row's properties. */
-  private lateUpdate(physicalId: string): void {
-    if (zombieCall.getStore() !== true) {
-      this.diverged.delete(physicalId);
-      this.lateUpdated.delete(physicalId);
+  /**
+   * A late call of a paused engine made or updated `physicalId`. When its engine is already
+   * dead (the call was released after the death: it reached the cloud just before), nobody can
+   * know of it (see {@link lostByDeath}); else its step's check may still deal with it.
+   */
+  private lateEffect(effect: "made" | "updated", physicalId: string): void {
+    (effect === "made" ? this.lateMade : this.lateUpdated).add(physicalId);
+    const step = stepEngine.getStore();
+    if (step === undefined || !this.live().includes(step.engineId)) {
+      (effect === "made" ? this.unknowable : this.diverged).add(physicalId);
       return;
     }
-    this.lateUpdated.add(physicalId);
-    const step = stepEngine.getStore();
-    if (step === undefined || this.dead.has(step.engineId) || !this.live().includes(step.engineId)) this.diverged.add(physicalId);
-    else {
-      step.zombieUpdated.push(physicalId);
-      this.zombieSteps.add(step);
-    }
+    (effect === "made" ? step.zombieMade : step.zombieUpdated).push(physicalId);
+    this.zombieSteps.add(step);
   }
 
   /** Make the starting engines. */
@@ -348,12 +343,11 @@ export class World {
     if (this.runtime.pending().length === 0) return false;
     this.stats.steps += 1;
     this.unfinished += 1;
-    const context: StepContext = { engineId, zombieMade: [], zombieUpdated: [], finished: false };
+    const context: StepContext = { engineId, zombieMade: [], zombieUpdated: [] };
     const running = stepEngine
       .run(context, () => this.runtime.step({ engineId, ...options }))
       .catch((error: unknown) => this.violation(`step threw: ${(error as Error).stack ?? String(error)}`))
       .finally(() => {
-        context.finished = true;
         this.zombieSteps.delete(context);
         // Its engine died in this step (an injected crash) before it could record or delete them.
         if (context.zombieMade.length + context.zombieUpdated.length > 0 && !this.live().includes(engineId)) this.lostByDeath(engineId, context);

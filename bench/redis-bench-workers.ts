@@ -92,7 +92,7 @@ async function slowEntries(monitor: Redis): Promise<string> {
 interface WorkersUse {
   readonly cpuS: number;
   readonly commands: ReadonlyMap<string, number>;
-  /** Checks claimed so far by each worker process (`claimCheck` calls), in process order. */
+  /** Node checks run so far by each worker process (its `reportNode` calls: one per node check, wherever its claim was made), in process order. */
   readonly claims: readonly number[];
 }
 
@@ -114,10 +114,10 @@ async function workersUse(children: readonly ChildProcess[]): Promise<WorkersUse
   );
   const commands = new Map<string, number>();
   for (const e of each) for (const [name, n] of Object.entries(e.commands)) commands.set(name, (commands.get(name) ?? 0) + n);
-  return { cpuS: each.reduce((a, e) => a + e.cpuUs / 1e6, 0), commands, claims: each.map((e) => e.commands.claimCheck ?? 0) };
+  return { cpuS: each.reduce((a, e) => a + e.cpuUs / 1e6, 0), commands, claims: each.map((e) => e.commands.reportNode ?? 0) };
 }
 
-/** The share of the checks between two readings that each worker process claimed (a chain's links stay in one process when its successor is fetched where it was made). */
+/** The share of the node checks between two readings that each worker process ran (a chain's links stay in one process when its successor is fetched where it was made). */
 function claimsByProcess(before: WorkersUse, after: WorkersUse): string {
   const diff = after.claims.map((n, i) => n - (before.claims[i] ?? 0));
   const total = diff.reduce((a, n) => a + n, 0) || 1;

@@ -23,7 +23,8 @@ export function startBullWorker(deps: HostDeps, slot: Slot, concurrency: number,
   const { settings, ctx } = deps;
   slot.connection = deps.connectWorker();
   // Its fetches set BullMQ's marker only while a job is left to fetch (quiet-fetch.ts).
-  quietFetch(slot.connection);
+  const claiming = ctx.client.isCluster || !settings.claimOnFetch ? undefined : { claimant: { prefix: ctx.keys.prefix, engineId: slot.engineId, staleGenerationTtlMs: settings.staleGenerationTtlMs }, claims: slot.fetchedClaims };
+  quietFetch(slot.connection, claiming);
   const worker = new Worker(settings.queueName, (job: Job, token?: string) => processJob(deps, lost, slot, job, token ?? "", run), {
     connection: slot.connection,
     prefix: ctx.keys.queuePrefix,

@@ -3,7 +3,8 @@
  * queued, its check's generation moves past it, the attempt is recorded as running, and the
  * stack record, the check's row, its first sync point and its report mark are read in the same
  * step. What it read is the delivery's claim (`Delivery.claim` of core's runtime contract),
- * which answers the check's first reads of them.
+ * which answers the check's first reads of them. On a standalone Redis the same script usually
+ * runs inside BullMQ's fetch instead (`fetch-claim.ts`), and `decodeClaim` reads its reply.
  */
 import { nodeKey } from "@converge/core";
 import type { DeliveryClaim } from "@converge/core";
@@ -33,6 +34,11 @@ const isClaimReply = (reply: unknown): reply is ClaimReply =>
 export async function claimJob(ctx: StoreContext, parsed: ParsedJob, claimant: Claimant): Promise<DeliveryClaim> {
   const claim = claimArgs(ctx, parsed, claimant.staleGenerationTtlMs, claimant.attempt, claimant.engineId);
   const reply = await runScript(ctx.client, "claimCheck", claim.keys, claimant.ended === undefined || claimant.ended.length === 0 ? claim.args : [...claim.args, ...claimant.ended]);
+  return decodeClaim(ctx, parsed, reply);
+}
+
+/** What a claim of `parsed` read, from its reply (`claimCheck-1`'s, or a fetch's: `fetch-claim.ts`). @throws RuntimeError on an unexpected reply */
+export function decodeClaim(ctx: StoreContext, parsed: ParsedJob, reply: unknown): DeliveryClaim {
   if (!isClaimReply(reply)) throw unexpectedReply("claimCheck", reply);
   const [stackFields, packedRow, syncReply, reported] = reply;
   const message = parsed.message;

@@ -15,7 +15,8 @@ import { CorruptMessageError, EngineDeadError, FencedError } from "@converge/cor
 import { isTracked, parseJob } from "./check-queue.js";
 import type { ParsedJob } from "./check-queue.js";
 import type { AttemptEnds } from "./attempt-ends.js";
-import { claimJob } from "./claim.js";
+import { claimJob, decodeClaim } from "./claim.js";
+import { claimedStackId } from "./fetch-claim.js";
 import { EventBuffer, deliveryView } from "./delivery-view.js";
 import type { HostDeps, Outcome, Slot } from "./host-slot.js";
 import { command } from "./store-context.js";
@@ -25,20 +26,30 @@ type Handled = "done" | "handback" | { readonly error: unknown };
 
 /** Validate, claim and handle one job on `slot`. */
 export async function runJob(deps: HostDeps, ends: AttemptEnds, slot: Slot, job: Job, crashAfterOps?: number): Promise<Outcome> {
+  // The claim its fetch made, if it made one (`fetch-claim.ts`): taken first, whatever follows.
+  const fetched = slot.fetchedClaims.take(job.id ?? "");
   let parsed: ParsedJob;
   try {
     parsed = parseJob(job);
   } catch (error) {
+    // What the fetch claimed by the job's id ends with the job (it never runs).
+    const stackId = fetched === undefined ? null : claimedStackId(job.id ?? "");
+    if (fetched !== undefined && stackId !== null) ends.end(deps.ctx.keys.stack(stackId).attempts, fetched.attempt);
     if (error instanceof CorruptMessageError) return { kind: "corrupt", error };
     throw error;
   }
-  if (slot.dead) return { kind: "handback", job: null };
-  const attempt = randomUUID();
+  if (slot.dead) {
+    if (fetched === undefined) return { kind: "handback", job: null };
+    ends.end(deps.ctx.keys.stack(parsed.message.stackId).attempts, fetched.attempt);
+    await queuedAgain(deps, parsed);
+    return { kind: "handback", job: parsed };
+  }
+  const attempt = fetched?.attempt ?? randomUUID();
   // Aborted when the lease lapses or the slot hands its checks back (shared: `SlotSignals`).
   const signal = slot.signals.current();
   slot.attempts.add(attempt);
   try {
-    return await runClaimed(deps, ends, slot, parsed, attempt, signal, crashAfterOps);
+    return await runClaimed(deps, ends, slot, parsed, attempt, signal, crashAfterOps, fetched?.reply);
   } finally {
     slot.attempts.delete(attempt);
     ends.end(deps.ctx.keys.stack(parsed.message.stackId).attempts, attempt);
@@ -46,19 +57,10 @@ export async function runJob(deps: HostDeps, ends: AttemptEnds, slot: Slot, job:
 }
 
 /** Claim and handle a validated job as `attempt`. */
-async function runClaimed(deps: HostDeps, ends: AttemptEnds, slot: Slot, parsed: ParsedJob, attempt: string, signal: AbortSignal, crashAfterOps: number | undefined): Promise<Outcome> {
+async function runClaimed(deps: HostDeps, ends: AttemptEnds, slot: Slot, parsed: ParsedJob, attempt: string, signal: AbortSignal, crashAfterOps: number | undefined, fetchedReply: unknown): Promise<Outcome> {
   const { ctx } = deps;
   const message = parsed.message;
-  // The claim also removes the attempts of this stack that ended (one call instead of an HDEL each).
-  const attemptsKey = ctx.keys.stack(message.stackId).attempts;
-  const ended = ends.take(attemptsKey);
-  let claim: DeliveryClaim;
-  try {
-    claim = await claimJob(ctx, parsed, { attempt, engineId: slot.engineId, staleGenerationTtlMs: deps.settings.staleGenerationTtlMs, ended });
-  } catch (error) {
-    ends.restore(attemptsKey, ended);
-    throw error;
-  }
+  const claim = fetchedReply === undefined ? await claimByCall(deps, ends, slot, parsed, attempt) : decodeClaim(ctx, parsed, fetchedReply);
   const events = new EventBuffer(ctx.store);
   // Any lapse of the engine's lease since the check began fences it (and ends the lock echo).
   const lapses = slot.lease.lapses();
@@ -70,14 +72,32 @@ async function runClaimed(deps: HostDeps, ends: AttemptEnds, slot: Slot, parsed:
   const back = result === "handback" || slot.dead || (typeof result === "object" && (result.error instanceof EngineDeadError || result.error instanceof FencedError));
   if (back) {
     events.discard();
-    // Back in the queue: count it as queued again (its claim removed it).
-    if (isTracked(message)) await command("ZADD queued", () => ctx.client.zadd(ctx.keys.stack(message.stackId).queued, Date.now(), parsed.jobId));
+    await queuedAgain(deps, parsed);
     return { kind: "handback", job: parsed };
   }
   if (!events.untouched()) await events.flush();
   if (result === "done") return { kind: "done", job: parsed };
   if (result.error instanceof CorruptMessageError) return { kind: "corrupt", error: result.error };
   return { kind: "failed", job: parsed, error: result.error };
+}
+
+/** A job back in the queue counts as queued again (its claim removed it). */
+async function queuedAgain(deps: HostDeps, parsed: ParsedJob): Promise<void> {
+  const { ctx } = deps;
+  const message = parsed.message;
+  if (isTracked(message)) await command("ZADD queued", () => ctx.client.zadd(ctx.keys.stack(message.stackId).queued, Date.now(), parsed.jobId));
+}
+
+/** Claim a job with `claimCheck-1`, which also removes the attempts of its stack that ended (one call instead of an HDEL each). */
+async function claimByCall(deps: HostDeps, ends: AttemptEnds, slot: Slot, parsed: ParsedJob, attempt: string): Promise<DeliveryClaim> {
+  const attemptsKey = deps.ctx.keys.stack(parsed.message.stackId).attempts;
+  const ended = ends.take(attemptsKey);
+  try {
+    return await claimJob(deps.ctx, parsed, { attempt, engineId: slot.engineId, staleGenerationTtlMs: deps.settings.staleGenerationTtlMs, ended });
+  } catch (error) {
+    ends.restore(attemptsKey, ended);
+    throw error;
+  }
 }
 
 /**

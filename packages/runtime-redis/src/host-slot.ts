@@ -5,6 +5,7 @@
  * `bull-worker.ts` and `step-worker.ts` deliver jobs in auto and manual mode.
  */
 import { setMaxListeners } from "node:events";
+import type { FetchedClaims } from "./fetch-claim.js";
 import type { Worker } from "bullmq";
 import type { CheckHandler, CheckMessage, CorruptMessageError, Logger, Runtime, RuntimeStore } from "@converge/core";
 import type { ParsedJob } from "./check-queue.js";
@@ -26,6 +27,8 @@ export interface HostSettings {
   /** Failed jobs kept for inspection (BullMQ's `removeOnFail` of the workers). */
   readonly keepFailedJobs: KeepFailedJobs;
   readonly staleGenerationTtlMs: number;
+  /** Whether a BullMQ worker's fetch claims the job it fetches (`fetch-claim.ts`). */
+  readonly claimOnFetch: boolean;
   readonly logger: Pick<Logger, "warn" | "error">;
 }
 
@@ -69,6 +72,8 @@ export interface Slot extends FenceState {
   readonly attempts: Set<string>;
   /** The abort signal of the checks started since the last lease lapse. */
   readonly signals: SlotSignals;
+  /** Jobs its BullMQ worker's fetches claimed, until their deliveries take them (`fetch-claim.ts`). */
+  readonly fetchedClaims: FetchedClaims;
 }
 
 /**

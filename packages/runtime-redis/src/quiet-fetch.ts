@@ -15,6 +15,8 @@
  * statement is not found exactly once (another BullMQ version), the script is left as it is.
  */
 import type { RedisClient } from "./script-loader.js";
+import { claimingFetchScript, wrapClaimingFetch } from "./fetch-claim.js";
+import type { FetchClaimant, FetchedClaims } from "./fetch-claim.js";
 
 /** The statement of BullMQ's `prepareJobForProcessing` that sets the marker after a fetch. */
 export const FETCH_MARKER = "  addBaseMarkerIfNeeded(markerKey, false)\n";
@@ -52,12 +54,15 @@ const quieted = new WeakSet<RedisClient>();
  * Make `connection` define BullMQ's fetch commands with the guarded marker. Call it before the
  * connection is given to a BullMQ `Worker`, which defines its commands on it as it starts.
  */
-export function quietFetch(connection: RedisClient): void {
+export function quietFetch(connection: RedisClient, claiming?: { claimant: FetchClaimant; claims: FetchedClaims }): void {
   if (quieted.has(connection)) return;
   quieted.add(connection);
   const define = connection.defineCommand.bind(connection);
   connection.defineCommand = (name: string, definition: Definition): void => {
-    const quiet = FETCH_COMMANDS.test(name) ? quietFetchScript(definition.lua) : null;
-    define(name, quiet === null ? definition : { ...definition, lua: quiet });
+    if (!FETCH_COMMANDS.test(name)) return define(name, definition);
+    const quiet = quietFetchScript(definition.lua) ?? definition.lua;
+    const claimed = claiming === undefined ? null : claimingFetchScript(quiet);
+    define(name, { ...definition, lua: claimed ?? quiet });
+    if (claimed !== null && claiming !== undefined) wrapClaimingFetch(connection, name, claiming.claimant, claiming.claims);
   };
 }

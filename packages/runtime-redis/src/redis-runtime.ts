@@ -67,6 +67,7 @@ function hostSettings(resolved: ResolvedRedisRuntimeOptions, logger: HostSetting
     keepFailedJobs: resolved.keepFailedJobs,
     // Generations of a traversal that is no longer current are kept a day (late duplicates).
     staleGenerationTtlMs: 24 * 3_600_000,
+    claimOnFetch: resolved.claimOnFetch,
     logger,
   };
 }

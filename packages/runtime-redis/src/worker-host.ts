@@ -16,6 +16,7 @@ import { InvalidOptionsError, RuntimeStateError } from "@converge/core";
 import type { CheckHandler, WorkerRegistration } from "@converge/core";
 import { shutDownBull, startBullWorker } from "./bull-worker.js";
 import { runJob } from "./delivery-run.js";
+import { FetchedClaims } from "./fetch-claim.js";
 import type { HostDeps, Outcome, RedisStepOptions, Slot } from "./host-slot.js";
 import { SlotSignals, asError } from "./host-slot.js";
 import { AttemptEnds } from "./attempt-ends.js";
@@ -68,6 +69,7 @@ export class WorkerHost {
       inflight: new Map(),
       attempts: new Set(),
       signals: new SlotSignals(),
+      fetchedClaims: new FetchedClaims(),
       isDead: () => slot.dead,
       kill: () => void this.kill(engineId),
     };

@@ -6,7 +6,6 @@
  * corrupt job's claim ends with it.
  */
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { afterEach, describe, it } from "vitest";
 import { Redis } from "ioredis";
@@ -18,14 +17,13 @@ import { uniquePrefix } from "@converge/runtime-redis/testing";
 import { claimArgs, jobIdBase, jobName, parseJob } from "../src/check-queue.js";
 import { CLAIM_FUNCTIONS, MARK, claimingFetchScript } from "../src/fetch-claim.js";
 import { runtimeKeys } from "../src/keys.js";
-import { luaScripts } from "../src/lua/scripts.js";
 import { quietFetchScript } from "../src/quiet-fetch.js";
 import type { StoreContext } from "../src/store-context.js";
+import { countScriptCalls } from "./support/command-stats.js";
 import { quiet, useTestRedis } from "./support/suite.js";
 
 const redis = useTestRedis();
 const require = createRequire(import.meta.url);
-const CLAIM = createHash("sha1").update(luaScripts.claimCheck.lua).digest("hex");
 
 /** The installed BullMQ's script `file` (e.g. `moveToActive-11`), as it defines it on a connection. */
 function bullScript(file: string): string {
@@ -35,19 +33,13 @@ function bullScript(file: string): string {
 
 /** Calls of `claimCheck-1` by any client of this process while `run` runs. */
 async function claimCalls(run: () => Promise<void>): Promise<number> {
-  let calls = 0;
-  const send = Redis.prototype.sendCommand;
-  Redis.prototype.sendCommand = function (this: Redis, ...args: Parameters<Redis["sendCommand"]>) {
-    const cmd = args[0] as { name: string; args: unknown[] };
-    if (cmd.name === "evalsha" && cmd.args[0] === CLAIM) calls += 1;
-    return send.apply(this, args);
-  };
+  const counter = countScriptCalls("claimCheck");
   try {
     await run();
+    return counter.calls();
   } finally {
-    Redis.prototype.sendCommand = send;
+    counter.stop();
   }
-  return calls;
 }
 
 /** The claim's KEYS[1] and ARGV the Lua makes from a job id and a fetch's appended arguments, or null. */

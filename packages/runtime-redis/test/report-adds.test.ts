@@ -6,7 +6,6 @@
  * adds them in the next call, as before.
  */
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import { afterEach, beforeEach, describe, it } from "vitest";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
@@ -16,23 +15,10 @@ import { Reality, createScenarioType } from "@converge/core/testing";
 import { createRedisRuntime } from "@converge/runtime-redis";
 import type { RedisRuntime } from "@converge/runtime-redis";
 import { uniquePrefix } from "@converge/runtime-redis/testing";
-import { luaScripts } from "../src/lua/scripts.js";
+import { countScriptCalls } from "./support/command-stats.js";
 import { quiet, useTestRedis } from "./support/suite.js";
 
 const redis = useTestRedis();
-const ADD_JOBS = createHash("sha1").update(luaScripts.addJobs.lua).digest("hex");
-
-/** Calls of the `addJobs-6+` script by any client of this process, from now on. */
-function countAddJobs(): { readonly calls: () => number; readonly stop: () => void } {
-  let calls = 0;
-  const send = Redis.prototype.sendCommand;
-  Redis.prototype.sendCommand = function (this: Redis, ...args: Parameters<Redis["sendCommand"]>) {
-    const cmd = args[0] as { name: string; args: unknown[] };
-    if (cmd.name === "evalsha" && cmd.args[0] === ADD_JOBS) calls += 1;
-    return send.apply(this, args);
-  };
-  return { calls: () => calls, stop: () => void (Redis.prototype.sendCommand = send) };
-}
 
 const res = (a: string, extra: Record<string, unknown> = {}) => ({ type: "test:scenario:Resource", properties: { a, ...extra } });
 
@@ -56,7 +42,7 @@ afterEach(async () => {
 /** Create the chain and run its first check: its report makes the second one's check ready. */
 async function firstLink(first: string, second: string): Promise<number> {
   await engine.createStack("web", chain(first, second));
-  const counter = countAddJobs();
+  const counter = countScriptCalls("addJobs");
   try {
     assert.equal(await runtime.step(), true);
     return counter.calls();
@@ -111,7 +97,7 @@ describe("a report's ready checks", () => {
   it("are added in batches after a report of more targets than one batch (no long script)", async () => {
     const fanOut = { resources: { root: res("1"), ...Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`leaf${i}`, res("1", { c: { get_resource: "root" } })])) } };
     await engine.createStack("web", fanOut);
-    const counter = countAddJobs();
+    const counter = countScriptCalls("addJobs");
     try {
       assert.equal(await runtime.step(), true);
       assert.equal(counter.calls(), 2, "201 ready leaves: two addJobs batches");

@@ -125,12 +125,21 @@ export interface FetchClaimant {
   readonly staleGenerationTtlMs: number;
 }
 
+/**
+ * Most claims kept waiting for their deliveries. A worker holds at most its concurrency of
+ * fetched jobs; more means claims that no delivery took (the oldest go first, so the map
+ * cannot grow without bound; their attempts never held a row). A delivery whose claim went
+ * claims its job with a call of its own, as on a cluster.
+ */
+const MOST_WAITING = 4096;
+
 /** Claims made by a connection's fetches, by job id, until its delivery takes them. */
 export class FetchedClaims {
   private readonly byJob = new Map<string, FetchedClaim>();
 
   /** Record the claim of a fetched job. */
   put(jobId: string, claim: FetchedClaim): void {
+    if (this.byJob.size >= MOST_WAITING) this.byJob.delete(this.byJob.keys().next().value as string);
     this.byJob.set(jobId, claim);
   }
 

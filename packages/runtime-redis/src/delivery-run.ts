@@ -1,7 +1,8 @@
 /**
  * One delivered job, from validation to its outcome: the job is parsed (a corrupt one is
  * reported as such), claimed as a fresh attempt (`claim.ts`: what the claim read is the
- * delivery's `claim`), then handled with the fenced runtime view of the delivery
+ * delivery's `claim`; usually made by the BullMQ fetch that brought the job, `fetch-claim.ts`),
+ * then handled with the fenced runtime view of the delivery
  * (`delivery-view.ts`). A hand-back (the engine closes past its
  * grace period) aborts the delivery's signal and wins the race against the handler. A fenced
  * check writes nothing more and goes back to the queue; otherwise its buffered events are
@@ -21,7 +22,6 @@ import { EventBuffer, deliveryView } from "./delivery-view.js";
 import type { HostDeps, Outcome, Slot } from "./host-slot.js";
 import { command } from "./store-context.js";
 
-
 type Handled = "done" | "handback" | { readonly error: unknown };
 
 /** Validate, claim and handle one job on `slot`. */
@@ -40,8 +40,9 @@ export async function runJob(deps: HostDeps, ends: AttemptEnds, slot: Slot, job:
   }
   if (slot.dead) {
     if (fetched === undefined) return { kind: "handback", job: null };
+    // Claimed, not run: its attempt ends, and it counts as queued again if its stack was there.
     ends.end(deps.ctx.keys.stack(parsed.message.stackId).attempts, fetched.attempt);
-    await queuedAgain(deps, parsed);
+    if (claimedStack(fetched.reply)) await queuedAgain(deps, parsed);
     return { kind: "handback", job: parsed };
   }
   const attempt = fetched?.attempt ?? randomUUID();
@@ -80,6 +81,9 @@ async function runClaimed(deps: HostDeps, ends: AttemptEnds, slot: Slot, parsed:
   if (result.error instanceof CorruptMessageError) return { kind: "corrupt", error: result.error };
   return { kind: "failed", job: parsed, error: result.error };
 }
+
+/** Whether a claim's reply read a stack (a claim of a stack that does not exist writes nothing). */
+const claimedStack = (reply: unknown): boolean => Array.isArray(reply) && Array.isArray(reply[0]) && reply[0].length > 0;
 
 /** A job back in the queue counts as queued again (its claim removed it). */
 async function queuedAgain(deps: HostDeps, parsed: ParsedJob): Promise<void> {

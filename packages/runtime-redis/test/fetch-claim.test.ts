@@ -3,11 +3,13 @@
  * BullMQ's own fetch scripts with `claimCheck` appended to their hand-over. The claim's
  * arguments are made from the job id in Lua: they must be those `claimArgs` makes in JS, for
  * any ids (checked over awkward ones). A delivery then makes no claim call of its own; a
- * corrupt job's claim ends with it.
+ * corrupt job's claim ends with it, and so does the claim of a job its engine, dead by then,
+ * hands back.
  */
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { afterEach, describe, it } from "vitest";
+import type { Job } from "bullmq";
 import { Redis } from "ioredis";
 import { createEngine } from "@converge/core";
 import type { CheckMessage } from "@converge/core";
@@ -15,7 +17,10 @@ import { Reality, createScenarioType } from "@converge/core/testing";
 import { createRedisRuntime, startWorker } from "@converge/runtime-redis";
 import { uniquePrefix } from "@converge/runtime-redis/testing";
 import { claimArgs, jobIdBase, jobName, parseJob } from "../src/check-queue.js";
-import { CLAIM_FUNCTIONS, MARK, claimingFetchScript } from "../src/fetch-claim.js";
+import { AttemptEnds } from "../src/attempt-ends.js";
+import { runJob } from "../src/delivery-run.js";
+import { CLAIM_FUNCTIONS, FetchedClaims, MARK, claimingFetchScript } from "../src/fetch-claim.js";
+import type { HostDeps, Slot } from "../src/host-slot.js";
 import { runtimeKeys } from "../src/keys.js";
 import { quietFetchScript } from "../src/quiet-fetch.js";
 import type { StoreContext } from "../src/store-context.js";
@@ -118,6 +123,29 @@ describe("claim on fetch", () => {
       assert.equal(Object.values(reality.counts()).reduce((a, b) => a + b, 0), 12);
     }
     assert.deepEqual(counts, [0, 13]);
+  });
+
+  it("hands back a job its fetch claimed for an engine dead by its delivery: attempt ended, queued again only when a stack was claimed", async () => {
+    const client = new Redis(redis.url);
+    open.push(client);
+    const keys = runtimeKeys(uniquePrefix("fetchclaim"));
+    const deps = { ctx: { keys, client } } as unknown as HostDeps;
+    // Manual mode's ends: each written at once, so the hash shows them.
+    const ends = new AttemptEnds(() => client, quiet, true);
+    const claims = new FetchedClaims();
+    const slot = { dead: true, fetchedClaims: claims } as unknown as Slot;
+    for (const [stackId, stackFields] of [["s-live", ["name", '"web"']], ["s-gone", []]] as const) {
+      const message: CheckMessage = { kind: "node", stackId, traversalId: "t", rowId: "1", direction: "U" };
+      const id = `${jobIdBase(message)}|0`;
+      const stack = keys.stack(stackId);
+      await client.hset(stack.attempts, "attempt-1", "engine-1");
+      claims.put(id, { attempt: "attempt-1", reply: [stackFields, "", [0], 0] });
+      const outcome = await runJob(deps, ends, slot, { id, name: jobName(message, null, null), data: message } as unknown as Job);
+      assert.equal(outcome.kind, "handback");
+      assert.equal(await client.hexists(stack.attempts, "attempt-1"), 0, stackId);
+      assert.equal(await client.zscore(stack.queued, id) !== null, stackId === "s-live", stackId);
+      assert.equal(claims.take(id), undefined);
+    }
   });
 
   it("ends the claim of a corrupt job with the job: failed for good, no attempt left running", async () => {

@@ -3,10 +3,11 @@
  * reads for engines of other processes). An ended attempt may be reported running a little
  * longer (the contract allows it; never the other way round), so ends are not written one
  * command each: the next claim call of a job of the same stack removes them in its own script
- * call (`claimCheck-1`; a claim made by BullMQ's fetch, `fetch-claim.ts`, takes none), and whatever no claim took within {@link ATTEMPT_END_DELAY_MS} is removed
- * with one HDEL per stack. A failed removal is retried (a stale entry would park others'
- * checks behind a lock nobody releases). In manual mode every end is written at once, so a
- * stepped test sees the hash as it would after each check.
+ * call (`claimCheck-1`; a claim made by BullMQ's fetch, `fetch-claim.ts`, takes none), and
+ * whatever no claim took within {@link ATTEMPT_END_DELAY_MS} is removed with one HDEL per
+ * stack. A failed removal is retried (a stale entry would park others' checks behind a lock
+ * nobody releases). In manual mode every end is written at once, so a stepped test sees the
+ * hash as it would after each check.
  */
 import type { Logger } from "@converge/core";
 import { asError } from "./host-slot.js";

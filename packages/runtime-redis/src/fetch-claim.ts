@@ -10,6 +10,7 @@
  * the hand-over statement is fetched as before and claimed by `claimCheck-1`.
  */
 import { randomUUID } from "node:crypto";
+import { handOverFunctionAt, handOverStatementAt } from "./bull-script-patch.js";
 import { stackIdProblem } from "./keys.js";
 import { luaScripts } from "./lua/scripts.js";
 import type { RedisClient } from "./script-loader.js";
@@ -94,10 +95,9 @@ end
  * not hold the statement exactly once in a function `prepareJobForProcessing`.
  */
 export function claimingFetchScript(lua: string): string | null {
-  const at = lua.indexOf(HAND_OVER);
-  if (at < 0 || lua.indexOf(HAND_OVER, at + 1) >= 0) return null;
-  const fn = lua.lastIndexOf("local function prepareJobForProcessing(", at);
-  if (fn < 0 || lua.lastIndexOf("\nend\n", at) > fn) return null;
+  const at = handOverStatementAt(lua, HAND_OVER);
+  if (at < 0) return null;
+  const fn = handOverFunctionAt(lua, at);
   return lua.slice(0, fn) + CLAIM_FUNCTIONS + lua.slice(fn, at) + CLAIMED_HAND_OVER + lua.slice(at + HAND_OVER.length);
 }
 

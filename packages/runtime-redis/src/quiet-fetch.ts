@@ -14,6 +14,7 @@
  * scripts are BullMQ's as the installed version defines them on the connection; when the
  * statement is not found exactly once (another BullMQ version), the script is left as it is.
  */
+import { handOverStatementAt } from "./bull-script-patch.js";
 import type { RedisClient } from "./script-loader.js";
 import { claimingFetchScript, wrapClaimingFetch } from "./fetch-claim.js";
 import type { FetchClaimant, FetchedClaims } from "./fetch-claim.js";
@@ -38,10 +39,8 @@ const FETCH_COMMANDS = /^(moveToActive|moveToFinished):/;
  * statement exactly once in a function `prepareJobForProcessing` (left unchanged then).
  */
 export function quietFetchScript(lua: string): string | null {
-  const at = lua.indexOf(FETCH_MARKER);
-  if (at < 0 || lua.indexOf(FETCH_MARKER, at + 1) >= 0) return null;
-  const fn = lua.lastIndexOf("local function prepareJobForProcessing(", at);
-  if (fn < 0 || lua.lastIndexOf("\nend\n", at) > fn) return null;
+  const at = handOverStatementAt(lua, FETCH_MARKER);
+  if (at < 0) return null;
   return lua.slice(0, at) + GUARDED_MARKER + lua.slice(at + FETCH_MARKER.length);
 }
 
@@ -51,8 +50,10 @@ type Definition = Parameters<RedisClient["defineCommand"]>[1];
 const quieted = new WeakSet<RedisClient>();
 
 /**
- * Make `connection` define BullMQ's fetch commands with the guarded marker. Call it before the
- * connection is given to a BullMQ `Worker`, which defines its commands on it as it starts.
+ * Make `connection` define BullMQ's fetch commands with the guarded marker and, with
+ * `claiming`, with the claim appended to their hand-over (`fetch-claim.ts`: the fetch calls
+ * are wrapped to pass the claim's arguments and keep its reply). Call it before the connection
+ * is given to a BullMQ `Worker`, which defines its commands on it as it starts.
  */
 export function quietFetch(connection: RedisClient, claiming?: { claimant: FetchClaimant; claims: FetchedClaims }): void {
   if (quieted.has(connection)) return;

@@ -7,7 +7,6 @@
  * hands back.
  */
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
 import { afterEach, describe, it } from "vitest";
 import type { Job } from "bullmq";
 import { Redis } from "ioredis";
@@ -25,16 +24,10 @@ import { runtimeKeys } from "../src/keys.js";
 import { quietFetchScript } from "../src/quiet-fetch.js";
 import type { StoreContext } from "../src/store-context.js";
 import { countScriptCalls } from "./support/command-stats.js";
+import { bullScript } from "./support/bull-scripts.js";
 import { quiet, useTestRedis } from "./support/suite.js";
 
 const redis = useTestRedis();
-const require = createRequire(import.meta.url);
-
-/** The installed BullMQ's script `file` (e.g. `moveToActive-11`), as it defines it on a connection. */
-function bullScript(file: string): string {
-  const module = require(`bullmq/dist/cjs/scripts/${file}.js`) as Record<string, { content: string }>;
-  return (Object.values(module)[0] as { content: string }).content;
-}
 
 /** Calls of `claimCheck-1` by any client of this process while `run` runs. */
 async function claimCalls(run: () => Promise<void>): Promise<number> {

@@ -4,22 +4,15 @@
  * BullMQ's own scripts: against a real Redis, through BullMQ's own Worker and Job calls.
  */
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
 import { afterEach, describe, it } from "vitest";
 import { Job, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { uniquePrefix } from "@converge/runtime-redis/testing";
 import { FETCH_MARKER, quietFetch, quietFetchScript } from "../src/quiet-fetch.js";
+import { bullScript } from "./support/bull-scripts.js";
 import { useTestRedis } from "./support/suite.js";
 
 const redis = useTestRedis();
-const require = createRequire(import.meta.url);
-
-/** The installed BullMQ's script `file` (e.g. `moveToActive-11`), as it defines it on a connection. */
-function bullScript(file: string): string {
-  const module = require(`bullmq/dist/cjs/scripts/${file}.js`) as Record<string, { content: string }>;
-  return (Object.values(module)[0] as { content: string }).content;
-}
 
 const open: Array<{ close(): Promise<unknown> } | Redis> = [];
 afterEach(async () => {

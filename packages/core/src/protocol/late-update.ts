@@ -15,6 +15,7 @@
 import { errorMessage } from "../error-message.js";
 import type { ResourceRow, StackRecord } from "../model/types.js";
 import type { AnyResourceType } from "../plugin/types.js";
+import type { RowWriteResult } from "../runtime/contract.js";
 import type { CheckEnv } from "./env.js";
 import { rowWriteEvent } from "./events.js";
 import { handlerContext, invokePlugin } from "./invoke-plugin.js";
@@ -52,15 +53,18 @@ export async function lateUpdate(late: LateUpdate): Promise<void> {
   if (!taken.ok) return lateUpdate(late);
   env.logger.warn(`the update of ${row.name} was applied late (row ${row.id} was taken over: ${why}); applying the properties its row records again`, fields(late));
   const failure = await reapply(late, taken.row);
-  const reason = `a late update of a stopped attempt changed it, and applying its recorded properties again failed: ${failure ?? ""}`;
-  const released =
-    failure === null
-      ? await giveBackRow(env, stack.id, current.id)
-      : await giveBackRow(env, stack.id, current.id, { status: "FAILED", statusReason: reason }, rowWriteEvent(env, stack, late.traversalId, current.action, "FAILED", reason));
+  const released = failure === null ? await giveBackRow(env, stack.id, current.id) : await giveBackFailed(late, current, failure);
   if (released.ok) await retrigger(env, stack.id, current.id);
   // The row was taken over while this engine applied its properties again (paused once more):
   // that call may have landed late in turn.
   else if (failure === null) await lateUpdate({ ...late, row: taken.row, applied: current.properties, why: "the row was taken over while its properties were applied again" });
+}
+
+/** Give the row back FAILED: its recorded properties could not be applied again. */
+function giveBackFailed(late: LateUpdate, row: ResourceRow, failure: string): Promise<RowWriteResult> {
+  const { env, stack } = late;
+  const reason = `a late update of a stopped attempt changed it, and applying its recorded properties again failed: ${failure}`;
+  return giveBackRow(env, stack.id, row.id, { status: "FAILED", statusReason: reason }, rowWriteEvent(env, stack, late.traversalId, row.action, "FAILED", reason));
 }
 
 /** Apply `row`'s recorded properties to its resource (this attempt holds the row); the failure's message, or null. */

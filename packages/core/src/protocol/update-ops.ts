@@ -39,6 +39,8 @@ export async function updateRow(run: UpdateRun, row: ResourceRow, changed: strin
   if (lock.kind === "parked" || lock.kind === "superseded") return "done";
   if (lock.kind === "changed") return "again";
   const locked = lock.row;
+  // The update was applied and could not be recorded (the row was taken over meanwhile).
+  const late = (why: string): Promise<void> => lateUpdate({ env, stack, traversalId: traversal(run), row: locked, type: run.type, applied: run.properties, why });
   const update = run.type.update?.bind(run.type);
   let attributes: Record<string, unknown>;
   let updated = false;
@@ -57,7 +59,7 @@ export async function updateRow(run: UpdateRun, row: ResourceRow, changed: strin
       return back.ok ? replaceRow(run, back.row, `the type asked for replacement: ${error.message}`) : "done";
     }
     if (error instanceof FencedError && updated) {
-      await lateUpdate({ env, stack, traversalId: traversal(run), row: locked, type: run.type, applied: run.properties, why: error.message });
+      await late(error.message);
       return "done";
     }
     await failNode(env, stack, traversal(run), locked, "UPDATE", failureMessage(error));
@@ -76,8 +78,7 @@ export async function updateRow(run: UpdateRun, row: ResourceRow, changed: strin
     ...run.checked,
   };
   const write = lockedWriteSpec(env, stack.id, locked.id, patch, true);
-  const lost = (now: ResourceRow | null): Promise<void> =>
-    lateUpdate({ env, stack, traversalId: traversal(run), row: locked, type: run.type, applied: run.properties, why: `row held by ${now?.lockHolder ?? "nobody"}` });
+  const lost = (now: ResourceRow | null): Promise<void> => late(`row held by ${now?.lockHolder ?? "nobody"}`);
   return finish(run, afterPatch(locked, patch), write, rowWriteEvent(env, stack, traversal(run), "UPDATE", "COMPLETE", "state changed"), lost);
 }
 
